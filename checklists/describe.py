@@ -1,0 +1,132 @@
+"""Plain descriptions of definitions for people and scripts (no I/O)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from checklists.spec import (
+    ChecklistDefinition,
+    Condition,
+    DateAnswer,
+    Item,
+    MultipleChoiceAnswer,
+    NumberAnswer,
+    PeopleAnswer,
+    SingleChoiceAnswer,
+    Text,
+    TextAnswer,
+)
+
+_SYMBOLS = {
+    "equals": "=",
+    "not_equals": "≠",
+    "includes": "includes",
+    "at_least": "≥",
+    "at_most": "≤",
+    "one_of": "in",
+}
+
+
+def condition_text(cond: Condition) -> str:
+    """A compact, language-neutral rendering, e.g. `paid = true and count ≥ 3`."""
+    op = cond.operator
+    if op in ("all", "any"):
+        parts = [condition_text(c) for c in (cond.all if op == "all" else cond.any) or []]
+        joiner = " and " if op == "all" else " or "
+        return "(" + joiner.join(parts) + ")" if len(parts) > 1 else parts[0]
+    if op == "not":
+        assert cond.not_ is not None
+        return f"not {condition_text(cond.not_)}"
+    if op == "answered":
+        return f"{cond.item} answered" if cond.answered else f"{cond.item} not answered"
+    value = getattr(cond, op)
+    shown = "[" + ", ".join(_literal(v) for v in value) + "]" if op == "one_of" else _literal(value)
+    return f"{cond.item} {_SYMBOLS[op]} {shown}"
+
+
+def _literal(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def bounds(item: Item) -> dict[str, Any]:
+    spec = item.answer
+    if isinstance(spec, TextAnswer):
+        return {"min_words": spec.min_words, "max_words": spec.max_words}
+    if isinstance(spec, NumberAnswer):
+        return {"min": spec.min, "max": spec.max}
+    if isinstance(spec, DateAnswer):
+        return {
+            "earliest": spec.earliest.isoformat() if spec.earliest else None,
+            "latest": spec.latest.isoformat() if spec.latest else None,
+        }
+    if isinstance(spec, MultipleChoiceAnswer):
+        return {"min_selected": spec.min_selected, "max_selected": spec.max_selected}
+    if isinstance(spec, PeopleAnswer):
+        return {"min_people": spec.min_people, "max_people": spec.max_people}
+    return {}
+
+
+def options(item: Item) -> list[dict[str, Any]]:
+    spec = item.answer
+    if not isinstance(spec, SingleChoiceAnswer | MultipleChoiceAnswer):
+        return []
+    return [
+        {
+            "id": o.id,
+            "label": _text(o.label),
+            "easy_read": _text(o.easy_read or o.label),
+        }
+        for o in spec.options
+    ]
+
+
+def _text(text: Text | None) -> dict[str, str] | None:
+    return None if text is None else {"en": text.en, "cy": text.cy}
+
+
+def pick(text: Text, lang: str) -> str:
+    return text.cy if lang == "cy" else text.en
+
+
+def checklist_json(definition: ChecklistDefinition) -> dict[str, Any]:
+    """Everything a script needs to build a form for this checklist."""
+    items = []
+    for section in definition.sections:
+        for item in section.items:
+            items.append(
+                {
+                    "id": item.id,
+                    "section": section.id,
+                    "principle": item.principle,
+                    "type": item.answer.type,
+                    "required": item.required,
+                    "level": item.level,
+                    "question": _text(item.question),
+                    "easy_read": _text(item.easy_read),
+                    "hint": _text(item.hint),
+                    "evidence": _text(item.evidence),
+                    "options": options(item),
+                    "bounds": bounds(item),
+                    "condition": (
+                        item.show_if.model_dump(by_alias=True, exclude_none=True, mode="json")
+                        if item.show_if
+                        else None
+                    ),
+                    "condition_text": condition_text(item.show_if) if item.show_if else None,
+                }
+            )
+    return {
+        "id": definition.id,
+        "version": definition.version,
+        "title": _text(definition.title),
+        "easy_read": _text(definition.easy_read),
+        "welsh_reviewed": definition.welsh_reviewed,
+        "principles": [{"id": p.id, "label": _text(p.label)} for p in definition.principles],
+        "sections": [
+            {"id": s.id, "title": _text(s.title), "items": [i.id for i in s.items]}
+            for s in definition.sections
+        ],
+        "items": items,
+    }

@@ -1,0 +1,366 @@
+"""The pure evaluator: which items are shown, answered, missing or invalid.
+
+`evaluate(definition, answers)` does no I/O and never raises for any answers
+mapping: unknown items and answers to hidden items are ignored (and listed),
+values of the wrong kind are reported as invalid with reasons in both languages.
+
+A definition is compiled once into closures (cached on the definition) so that
+an evaluation is a walk over items in dependency order: it is fast enough to run
+on every keystroke of a form and on every venture in a sweep.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from checklists import messages as m
+from checklists.messages import Reason
+from checklists.spec import (
+    ChecklistDefinition,
+    Condition,
+    DateAnswer,
+    Item,
+    LinkAnswer,
+    MultipleChoiceAnswer,
+    NumberAnswer,
+    PeopleAnswer,
+    SingleChoiceAnswer,
+    TextAnswer,
+    YesNoAnswer,
+)
+
+Answers = Mapping[str, Any]
+Check = Callable[[Any], Reason | None]
+Test = Callable[[dict[str, Any]], bool]
+
+_WORD = re.compile(r"\S+")
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    shown: tuple[str, ...]
+    hidden: tuple[str, ...]
+    answered: tuple[str, ...]  # shown, with a valid answer
+    missing_required: tuple[str, ...]  # shown must-meet items without a valid answer
+    missing_advisory: tuple[str, ...]  # shown should-meet items without a valid answer
+    invalid: Mapping[str, Reason]  # shown items whose answer is not valid
+    ignored: tuple[str, ...]  # answers given to hidden or unknown items
+    complete: bool  # no missing must-meet item and no invalid answer
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        return self.missing_required + self.missing_advisory
+
+
+@dataclass(frozen=True, slots=True)
+class _Step:
+    id: str
+    required: bool
+    test: Test | None
+    check: Check
+
+
+@dataclass(frozen=True, slots=True)
+class Compiled:
+    steps: tuple[_Step, ...]  # in an order where every condition's items come first
+    ids: frozenset[str]
+    position: Mapping[str, int]  # document order
+    reordered: bool  # whether steps differ from document order
+
+    def in_document_order(self, ids: list[str]) -> tuple[str, ...]:
+        return tuple(sorted(ids, key=self.position.__getitem__) if self.reordered else ids)
+
+
+def is_present(value: Any) -> bool:
+    """Whether a value counts as an answer at all (blank text and empty lists do not)."""
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, list | tuple | set | frozenset | dict):
+        return bool(value)
+    return True
+
+
+def evaluate(definition: ChecklistDefinition, answers: Answers) -> Evaluation:
+    compiled = compile_checklist(definition)
+    valid: dict[str, Any] = {}
+    shown: list[str] = []
+    hidden: list[str] = []
+    answered: list[str] = []
+    missing_required: list[str] = []
+    missing_advisory: list[str] = []
+    invalid: dict[str, Reason] = {}
+    for step in compiled.steps:
+        if step.test is not None and not step.test(valid):
+            hidden.append(step.id)
+            continue
+        shown.append(step.id)
+        value = answers.get(step.id)
+        if is_present(value):
+            reason = step.check(value)
+            if reason is None:
+                valid[step.id] = value
+                answered.append(step.id)
+                continue
+            invalid[step.id] = reason
+        (missing_required if step.required else missing_advisory).append(step.id)
+    ids = compiled.ids
+    hidden_set = set(hidden)
+    ignored = tuple(
+        sorted(k for k, v in answers.items() if (k in hidden_set or k not in ids) and is_present(v))
+    )
+    ordered = compiled.in_document_order
+    return Evaluation(
+        shown=ordered(shown),
+        hidden=ordered(hidden),
+        answered=ordered(answered),
+        missing_required=ordered(missing_required),
+        missing_advisory=ordered(missing_advisory),
+        invalid=invalid,
+        ignored=ignored,
+        complete=not missing_required and not invalid,
+    )
+
+
+def check_answer(item: Item, value: Any) -> Reason | None:
+    """Whether one answer is valid for its item, ignoring conditions."""
+    return _checker(item)(value)
+
+
+# --- compilation -------------------------------------------------------------------------
+
+
+def compile_checklist(definition: ChecklistDefinition) -> Compiled:
+    cached = definition._compiled
+    if isinstance(cached, Compiled):
+        return cached
+    items = {item.id: item for item in definition.items()}
+    order = _dependency_order(items)
+    steps = tuple(
+        _Step(i.id, i.required, _test(i.show_if) if i.show_if else None, _checker(i))
+        for i in (items[k] for k in order)
+    )
+    position = {item_id: n for n, item_id in enumerate(items)}
+    compiled = Compiled(steps, frozenset(items), position, order != list(items))
+    definition._compiled = compiled
+    return compiled
+
+
+def _dependency_order(items: dict[str, Item]) -> list[str]:
+    """Document order, moved only where an item's condition needs a later item first.
+
+    The loader refuses cycles; should one reach here, the remaining items keep
+    document order and their conditions simply see no answer.
+    """
+    order: list[str] = []
+    placed: set[str] = set()
+    visiting: set[str] = set()
+
+    def place(item_id: str) -> None:
+        if item_id in placed or item_id in visiting or item_id not in items:
+            return
+        visiting.add(item_id)
+        condition = items[item_id].show_if
+        for ref in sorted(condition.referenced_items()) if condition else ():
+            place(ref)
+        visiting.discard(item_id)
+        placed.add(item_id)
+        order.append(item_id)
+
+    for item_id in items:
+        place(item_id)
+    return order
+
+
+def _test(cond: Condition) -> Test:
+    op = cond.operator
+    if op == "all":
+        parts = [_test(c) for c in cond.all or []]
+        return lambda v: all(p(v) for p in parts)
+    if op == "any":
+        parts = [_test(c) for c in cond.any or []]
+        return lambda v: any(p(v) for p in parts)
+    if op == "not":
+        assert cond.not_ is not None
+        inner = _test(cond.not_)
+        return lambda v: not inner(v)
+    ref = cond.item
+    assert ref is not None
+    if op == "answered":
+        want = bool(cond.answered)
+        return lambda v: (ref in v) is want
+    if op == "equals":
+        target = cond.equals
+        return lambda v: ref in v and _same(v[ref], target)
+    if op == "not_equals":
+        other = cond.not_equals
+        return lambda v: ref in v and not _same(v[ref], other)
+    if op == "one_of":
+        choices = list(cond.one_of or [])
+        return lambda v: ref in v and any(_same(v[ref], c) for c in choices)
+    if op == "includes":
+        option = cond.includes
+        return lambda v: ref in v and option in v[ref]
+    if op == "at_least":
+        low = cond.at_least
+        assert low is not None
+        return lambda v: ref in v and _size(v[ref]) >= low
+    high = cond.at_most
+    assert high is not None
+    return lambda v: ref in v and _size(v[ref]) <= high
+
+
+def _same(a: Any, b: Any) -> bool:
+    # True == 1 in Python; a yes/no answer must not equal the number 1.
+    return type(a) is type(b) and bool(a == b)
+
+
+def _size(value: Any) -> int:
+    return len(value) if isinstance(value, list | tuple) else int(value)
+
+
+# --- answer checks -----------------------------------------------------------------------
+
+
+def _checker(item: Item) -> Check:
+    spec = item.answer
+    if isinstance(spec, YesNoAnswer):
+        return _yes_no
+    if isinstance(spec, TextAnswer):
+        return _text(spec)
+    if isinstance(spec, SingleChoiceAnswer):
+        return _single(frozenset(o.id for o in spec.options))
+    if isinstance(spec, MultipleChoiceAnswer):
+        return _multiple(spec)
+    if isinstance(spec, NumberAnswer):
+        return _number(spec)
+    if isinstance(spec, DateAnswer):
+        return _date(spec)
+    if isinstance(spec, LinkAnswer):
+        return _link(tuple(spec.schemes))
+    assert isinstance(spec, PeopleAnswer)
+    return _people(spec)
+
+
+def _yes_no(value: Any) -> Reason | None:
+    return None if isinstance(value, bool) else m.not_yes_no()
+
+
+def _text(spec: TextAnswer) -> Check:
+    def check(value: Any) -> Reason | None:
+        if not isinstance(value, str):
+            return m.not_text()
+        words = len(_WORD.findall(value))
+        if words > spec.max_words:
+            return m.too_many_words(spec.max_words, words)
+        if words < spec.min_words:
+            return m.too_few_words(spec.min_words, words)
+        return None
+
+    return check
+
+
+def _single(options: frozenset[str]) -> Check:
+    def check(value: Any) -> Reason | None:
+        if not isinstance(value, str):
+            return m.not_choice_list()
+        return None if value in options else m.unknown_option(value)
+
+    return check
+
+
+def _multiple(spec: MultipleChoiceAnswer) -> Check:
+    options = frozenset(o.id for o in spec.options)
+
+    def check(value: Any) -> Reason | None:
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            return m.not_choice_list()
+        seen: set[str] = set()
+        for v in value:
+            if v not in options:
+                return m.unknown_option(v)
+            if v in seen:
+                return m.chosen_twice(v)
+            seen.add(v)
+        if len(value) < spec.min_selected:
+            return m.too_few_chosen(spec.min_selected)
+        if spec.max_selected is not None and len(value) > spec.max_selected:
+            return m.too_many_chosen(spec.max_selected)
+        return None
+
+    return check
+
+
+def _number(spec: NumberAnswer) -> Check:
+    def check(value: Any) -> Reason | None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            return m.not_whole_number()
+        if spec.min is not None and value < spec.min:
+            return m.number_too_small(spec.min)
+        if spec.max is not None and value > spec.max:
+            return m.number_too_large(spec.max)
+        return None
+
+    return check
+
+
+def _date(spec: DateAnswer) -> Check:
+    def check(value: Any) -> Reason | None:
+        if isinstance(value, dt.datetime):
+            return m.not_date()
+        if isinstance(value, str):
+            try:
+                value = dt.date.fromisoformat(value)
+            except ValueError:
+                return m.not_date()
+        if not isinstance(value, dt.date):
+            return m.not_date()
+        if spec.earliest and value < spec.earliest:
+            return m.date_too_early(spec.earliest.isoformat())
+        if spec.latest and value > spec.latest:
+            return m.date_too_late(spec.latest.isoformat())
+        return None
+
+    return check
+
+
+def _link(schemes: tuple[str, ...]) -> Check:
+    def check(value: Any) -> Reason | None:
+        if not isinstance(value, str) or any(c.isspace() for c in value.strip()):
+            return m.not_link(schemes)
+        try:
+            parts = urlsplit(value.strip())
+        except ValueError:
+            return m.not_link(schemes)
+        if parts.scheme not in schemes or not parts.hostname:
+            return m.not_link(schemes)
+        return None
+
+    return check
+
+
+def _people(spec: PeopleAnswer) -> Check:
+    def check(value: Any) -> Reason | None:
+        if not isinstance(value, list | tuple) or not all(
+            isinstance(v, str) and v.strip() for v in value
+        ):
+            return m.not_people()
+        seen: set[str] = set()
+        for v in value:
+            key = v.strip().casefold()
+            if key in seen:
+                return m.person_twice(v.strip())
+            seen.add(key)
+        if len(value) < spec.min_people:
+            return m.too_few_people(spec.min_people)
+        if spec.max_people is not None and len(value) > spec.max_people:
+            return m.too_many_people(spec.max_people)
+        return None
+
+    return check

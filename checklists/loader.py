@@ -1,0 +1,399 @@
+"""Load definition files, reporting every problem as `file:line:col: [item] message`."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from checklists import semantics
+from checklists.spec import (
+    ANSWER_TYPES,
+    ChecklistDefinition,
+    Condition,
+    GateDefinition,
+)
+from checklists.yamlsource import Document, Position, YamlProblem, parse, read_text
+
+DEFAULT_DIR = Path(__file__).resolve().parent / "definitions"
+SUFFIXES = (".yaml", ".yml")
+MAX_FILES = 2000
+
+_MODELS: dict[str, type[ChecklistDefinition] | type[GateDefinition]] = {
+    "checklist": ChecklistDefinition,
+    "gate": GateDefinition,
+}
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    line: int
+    column: int
+    message: str
+    item: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}:"
+        return f"{where} [{self.item}] {self.message}" if self.item else f"{where} {self.message}"
+
+
+class DefinitionError(Exception):
+    """Raised when definitions are needed but some are invalid."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+Definition = ChecklistDefinition | GateDefinition
+
+
+@dataclass
+class Library:
+    """Every valid definition found, by (id, version)."""
+
+    checklists: dict[tuple[str, int], ChecklistDefinition] = field(default_factory=dict)
+    gates: dict[tuple[str, int], GateDefinition] = field(default_factory=dict)
+    sources: dict[tuple[str, str, int], str] = field(default_factory=dict)
+
+    def checklist(self, checklist_id: str, version: int | None = None) -> ChecklistDefinition:
+        return _pick(self.checklists, checklist_id, version, "checklist")
+
+    def gate(self, gate_id: str, version: int | None = None) -> GateDefinition:
+        return _pick(self.gates, gate_id, version, "gate")
+
+    def latest_checklists(self) -> list[ChecklistDefinition]:
+        return [self.checklist(i) for i in sorted({k[0] for k in self.checklists})]
+
+    def latest_gates(self) -> list[GateDefinition]:
+        return [self.gate(i) for i in sorted({k[0] for k in self.gates})]
+
+    def gate_chain(self) -> list[GateDefinition]:
+        """Gates in the order a venture meets them, starting at the gate nothing leads to."""
+        gates = {g.id: g for g in self.latest_gates()}
+        targets = {g.next_gate for g in gates.values()}
+        starts = sorted(g for g in gates if g not in targets)
+        chain: list[GateDefinition] = []
+        current = starts[0] if starts else None
+        while current is not None and current in gates and gates[current] not in chain:
+            chain.append(gates[current])
+            current = gates[current].next_gate
+        return chain
+
+
+T = TypeVar("T", ChecklistDefinition, GateDefinition)
+
+
+def _pick(table: dict[tuple[str, int], T], def_id: str, version: int | None, what: str) -> T:
+    if version is not None:
+        try:
+            return table[(def_id, version)]
+        except KeyError:
+            raise KeyError(f"no {what} '{def_id}' at version {version}") from None
+    versions = [v for (i, v) in table if i == def_id]
+    if not versions:
+        known = ", ".join(sorted({i for i, _ in table})) or "none"
+        raise KeyError(f"no {what} '{def_id}' (known: {known})")
+    return table[(def_id, max(versions))]
+
+
+# --- one file --------------------------------------------------------------------------
+
+
+def load_text(text: str, name: str = "<text>") -> tuple[Definition | None, list[Problem]]:
+    """Parse and validate one definition. Returns it (or None) and every problem found."""
+    try:
+        doc = parse(text)
+    except YamlProblem as exc:
+        return None, [Problem(name, exc.position.line, exc.position.column, exc.message)]
+    return _validate(doc, name)
+
+
+def load_file(path: Path, name: str | None = None) -> tuple[Definition | None, list[Problem]]:
+    label = name or str(path)
+    try:
+        text = read_text(path)
+    except YamlProblem as exc:
+        return None, [Problem(label, exc.position.line, exc.position.column, exc.message)]
+    return load_text(text, label)
+
+
+def _validate(doc: Document, name: str) -> tuple[Definition | None, list[Problem]]:
+    data = doc.data
+    if not isinstance(data, dict):
+        pos = doc.position(())
+        found = type(data).__name__ if data is not None else "nothing"
+        msg = f"expected a mapping of keys (a definition), found {found}"
+        return None, [Problem(name, pos.line, pos.column, msg)]
+    kind = data.get("kind")
+    model = _MODELS.get(kind) if isinstance(kind, str) else None
+    if model is None:
+        at = ("kind",) if "kind" in data else ()
+        pos = doc.position(at)
+        msg = (
+            f"unknown kind {kind!r}; use 'checklist' or 'gate'"
+            if "kind" in data
+            else "missing key 'kind' ('checklist' or 'gate')"
+        )
+        return None, [Problem(name, pos.line, pos.column, msg)]
+
+    problems: list[Problem] = []
+    definition: Definition | None = None
+    try:
+        definition = model.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(_problems_from_validation(exc, doc, name))
+    if kind == "checklist":
+        for finding in semantics.check_checklist(data):
+            pos = doc.position(finding.path, key=finding.at_key)
+            problems.append(Problem(name, pos.line, pos.column, finding.message, finding.item))
+    if problems:
+        return None, sorted(set(problems))
+    return definition, []
+
+
+# --- pydantic errors into admin-readable ones ---------------------------------------------
+
+_SPECIAL_MISSING = {
+    "cy": "missing Welsh text ('cy')",
+    "en": "missing English text ('en')",
+    "easy_read": "missing Easy Read text ('easy_read')",
+}
+
+
+def _all_field_names() -> list[str]:
+    names: set[str] = set()
+    pending: list[type[BaseModel]] = [ChecklistDefinition, GateDefinition, Condition]
+    seen: set[type[BaseModel]] = set()
+    while pending:
+        model = pending.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        for fname, finfo in model.model_fields.items():
+            names.add(finfo.alias or fname)
+            pending.extend(_models_in(finfo.annotation))
+    return sorted(names)
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    found: list[type[BaseModel]] = []
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found.extend(_models_in(arg))
+    for meta in getattr(annotation, "__metadata__", ()) or ():
+        found.extend(_models_in(meta))
+    return found
+
+
+@functools.cache
+def _field_names() -> list[str]:
+    return _all_field_names()
+
+
+def _raw_path(data: Any, loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """Map pydantic's error location to a path in the YAML data.
+
+    Pydantic puts the discriminator value of a tagged union into the location
+    (e.g. ('answer', 'text', 'max_words')); the YAML has no such step.
+    """
+    path: list[str | int] = []
+    current = data
+    for n, step in enumerate(loc):
+        if isinstance(current, dict):
+            key = "not" if step == "not_" else step
+            if key in current:
+                path.append(key)
+                current = current[key]
+            elif n == len(loc) - 1:
+                path.append(key)
+            # otherwise a union tag: skip it
+        elif isinstance(current, list) and isinstance(step, int) and step < len(current):
+            path.append(step)
+            current = current[step]
+        else:
+            break
+    return tuple(path)
+
+
+def _item_of(data: Any, path: tuple[str | int, ...]) -> str | None:
+    if len(path) >= 4 and path[0] == "sections" and path[2] == "items":
+        try:
+            item_id = data["sections"][path[1]]["items"][path[3]].get("id")
+        except (KeyError, IndexError, TypeError, AttributeError):
+            return None
+        return item_id if isinstance(item_id, str) else None
+    return None
+
+
+def _problems_from_validation(exc: ValidationError, doc: Document, name: str) -> list[Problem]:
+    problems: list[Problem] = []
+    for err in exc.errors(include_url=False):
+        path = _raw_path(doc.data, tuple(err["loc"]))
+        message, at_key, where = _message(err, path)
+        pos: Position = doc.position(where, key=at_key)
+        problems.append(Problem(name, pos.line, pos.column, message, _item_of(doc.data, path)))
+    return problems
+
+
+def _message(err: Any, path: tuple[str | int, ...]) -> tuple[str, bool, tuple[str | int, ...]]:
+    """Message, whether it points at a key, and the path to point at."""
+    kind: str = err["type"]
+    last = path[-1] if path else ""
+    if kind == "missing":
+        msg = _SPECIAL_MISSING.get(str(last), f"missing required key '{last}'")
+        return msg, False, path[:-1]
+    if kind == "extra_forbidden":
+        close = difflib.get_close_matches(str(last), _field_names(), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        return f"unknown key '{last}'{hint}", True, path
+    if kind == "union_tag_invalid":
+        tag = str(err.get("ctx", {}).get("tag", "?"))
+        return (
+            f"unknown answer type '{tag}'; use one of: {', '.join(ANSWER_TYPES)}",
+            False,
+            (*path, "type"),
+        )
+    if kind == "union_tag_not_found":
+        return f"missing key 'type' (one of: {', '.join(ANSWER_TYPES)})", False, path
+    if kind == "string_pattern_mismatch":
+        return (
+            f"{err['input']!r} is not a valid id: use lower-case words joined by hyphens, "
+            "e.g. 'lived-experience-count'",
+            False,
+            path,
+        )
+    if kind == "string_too_short" and last in ("en", "cy"):
+        lang = "Welsh" if last == "cy" else "English"
+        return f"{lang} text is empty", False, path
+    msg = str(err["msg"])
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, ") :]
+    field_name = f"'{last}' " if isinstance(last, str) and last else ""
+    return f"{field_name}{msg[:1].lower()}{msg[1:]}", False, path
+
+
+# --- many files ------------------------------------------------------------------------
+
+
+def definition_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
+            if not found:
+                problems.append(Problem(str(path), 1, 1, "no .yaml definition files here"))
+            files.extend(found)
+        elif path.exists():
+            files.append(path)
+        else:
+            problems.append(Problem(str(path), 1, 1, "no such file or folder"))
+        if len(files) > MAX_FILES:
+            problems.append(Problem(str(path), 1, 1, f"more than {MAX_FILES} files"))
+            break
+    return files, problems
+
+
+def load_paths(paths: Sequence[Path] | None = None) -> tuple[Library, list[Problem]]:
+    """Load definitions from files and folders; problems come only from those given.
+
+    References between definitions (a gate's checklists and next gate) are also
+    resolved against the other definitions in the given files' folders, so one
+    gate file can be checked on its own.
+    """
+    given, problems = definition_files(list(paths) if paths else [DEFAULT_DIR])
+    given_set = {p.resolve() for p in given}
+    context = {p.resolve() for f in given for p in f.parent.glob("*") if p.suffix in SUFFIXES}
+    library = Library()
+    positions: dict[str, Document] = {}
+    for path in sorted(given_set | context):
+        label = _label(path, given)
+        definition, file_problems = load_file(path, label)
+        if path in given_set:
+            problems.extend(file_problems)
+        if definition is None:
+            continue
+        key = (definition.kind, definition.id, definition.version)
+        if key in library.sources:
+            if path in given_set:
+                problems.append(
+                    Problem(
+                        label,
+                        1,
+                        1,
+                        f"{definition.kind} '{definition.id}' "
+                        f"version {definition.version} is also defined in "
+                        f"{library.sources[key]}",
+                    )
+                )
+            continue
+        library.sources[key] = label
+        if isinstance(definition, ChecklistDefinition):
+            library.checklists[definition.key] = definition
+        else:
+            library.gates[definition.key] = definition
+            if path in given_set:
+                positions[label] = parse(read_text(path))
+    problems.extend(_check_gates(library, positions))
+    return library, sorted(set(problems))
+
+
+def _label(path: Path, given: list[Path]) -> str:
+    for original in given:
+        if original.resolve() == path:
+            return str(original)
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _check_gates(library: Library, docs: dict[str, Document]) -> list[Problem]:
+    problems: list[Problem] = []
+    checklist_ids = {k[0] for k in library.checklists}
+    gate_ids = {k[0] for k in library.gates}
+    for (kind, def_id, version), label in library.sources.items():
+        if kind != "gate" or label not in docs:
+            continue
+        gate = library.gates[(def_id, version)]
+        doc = docs[label]
+        for n, ref in enumerate(gate.checklists):
+            if ref not in checklist_ids:
+                pos = doc.position(("checklists", n))
+                problems.append(
+                    Problem(label, pos.line, pos.column, f"gate names unknown checklist '{ref}'")
+                )
+        if gate.next_gate is not None and gate.next_gate not in gate_ids:
+            pos = doc.position(("next_gate",))
+            problems.append(
+                Problem(
+                    label, pos.line, pos.column, f"next_gate names unknown gate '{gate.next_gate}'"
+                )
+            )
+        seen = [gate.id]
+        nxt = gate.next_gate
+        while nxt is not None and nxt in gate_ids:
+            if nxt in seen:
+                pos = doc.position(("next_gate",))
+                ring = " → ".join([*seen, nxt])
+                problems.append(Problem(label, pos.line, pos.column, f"gate cycle: {ring}"))
+                break
+            seen.append(nxt)
+            nxt = library.gate(nxt).next_gate
+    return problems
+
+
+def load_library(paths: Sequence[Path] | None = None) -> Library:
+    """The definitions, or DefinitionError listing every problem."""
+    library, problems = load_paths(paths)
+    if problems:
+        raise DefinitionError(problems)
+    return library

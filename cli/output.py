@@ -1,0 +1,28 @@
+"""Output helpers shared by commands: one clear error line, JSON, and a console."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """A user's mistake: one line on stderr, a non-zero exit, no traceback."""
+    sys.stderr.write(f"cyd: {message}\n")
+    raise typer.Exit(code)
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)

@@ -1,0 +1,1 @@
+"""Prefect flows: thin orchestration of the rules, records and notifications (later issue)."""

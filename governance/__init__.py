@@ -1,0 +1,1 @@
+"""Pure governance rules: lifecycle, Board decisions, permissions. No I/O here."""

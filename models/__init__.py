@@ -1,0 +1,1 @@
+"""Persistence: SQLModel tables, unit of work, migrations, audit log, outbox (later issue)."""

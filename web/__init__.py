@@ -1,0 +1,1 @@
+"""Accessible, bilingual pages for leads, reviewers and the Board (later issue)."""
