@@ -122,7 +122,7 @@ def evaluate(definition: ChecklistDefinition, answers: Answers) -> Evaluation:
         answered=ordered(answered),
         missing_required=ordered(missing_required),
         missing_advisory=ordered(missing_advisory),
-        invalid=invalid,
+        invalid={k: invalid[k] for k in ordered(list(invalid))},
         ignored=ignored,
         complete=not missing_required and not invalid,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -238,9 +239,42 @@ def _problems_from_validation(exc: ValidationError, doc: Document, name: str) ->
     for err in exc.errors(include_url=False):
         path = _raw_path(doc.data, tuple(err["loc"]))
         message, at_key, where = _message(err, path)
+        if err["type"] == "value_error":
+            where = _culprit(doc.data, where, message)
         pos: Position = doc.position(where, key=at_key)
         problems.append(Problem(name, pos.line, pos.column, message, _item_of(doc.data, path)))
     return problems
+
+
+def _lookup(data: Any, path: tuple[str | int, ...]) -> Any:
+    for step in path:
+        found = (isinstance(data, dict) and step in data) or (
+            isinstance(data, list) and isinstance(step, int) and step < len(data)
+        )
+        if not found:
+            return None
+        data = data[step]
+    return data
+
+
+_DUPLICATE_OPTION = re.compile(r"^option id '(.+)' is used twice")
+
+
+def _culprit(data: Any, path: tuple[str | int, ...], message: str) -> tuple[str | int, ...]:
+    """Point a whole-mapping check (e.g. 'min_words is larger than max_words') at its key."""
+    if not isinstance(_lookup(data, path), dict) and path:
+        path = path[:-1]  # the last step was a union tag, such as 'text'
+    mapping = _lookup(data, path)
+    if not isinstance(mapping, dict):
+        return path
+    duplicate = _DUPLICATE_OPTION.match(message)
+    if duplicate and isinstance(mapping.get("options"), list):
+        ids = [o.get("id") if isinstance(o, dict) else None for o in mapping["options"]]
+        uses = [n for n, option_id in enumerate(ids) if option_id == duplicate.group(1)]
+        if len(uses) > 1:
+            return (*path, "options", uses[1], "id")
+    first_word = message.split(" ", 1)[0]
+    return (*path, first_word) if first_word in mapping else path
 
 
 def _message(err: Any, path: tuple[str | int, ...]) -> tuple[str, bool, tuple[str | int, ...]]:
@@ -273,10 +307,16 @@ def _message(err: Any, path: tuple[str | int, ...]) -> tuple[str, bool, tuple[st
     if kind == "string_too_short" and last in ("en", "cy"):
         lang = "Welsh" if last == "cy" else "English"
         return f"{lang} text is empty", False, path
+    field_name = f"'{last}' " if isinstance(last, str) and last else ""
+    if kind == "model_type":  # pydantic's message names a class the admin never sees
+        value = err.get("input")
+        found = type(value).__name__ if value is not None else "nothing"
+        return f"{field_name}should be a mapping of keys, found {found}", False, path
     msg = str(err["msg"])
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]
-    field_name = f"'{last}' " if isinstance(last, str) and last else ""
+        if isinstance(err.get("input"), dict):  # a check of a whole mapping: says what it means
+            return msg, False, path
     return f"{field_name}{msg[:1].lower()}{msg[1:]}", False, path
 
 

@@ -157,16 +157,19 @@ def _check_operator(
                 path, owner.id, f"'{op}' needs a number, multiple-choice or people item; {where}"
             )
         return
-    values = value if op == "one_of" and isinstance(value, list) else [value]
-    for v in values:
+    if op == "one_of" and isinstance(value, list):  # point at the member at fault
+        values = [((*path, n), v) for n, v in enumerate(value)]
+    else:
+        values = [(path, value)]
+    for at, v in values:
         if kind == "yes-no" and not isinstance(v, bool):
-            yield Finding(path, owner.id, f"{where} is answered true or false, not {v!r}")
+            yield Finding(at, owner.id, f"{where} is answered true or false, not {v!r}")
         elif kind == "single-choice" and isinstance(v, str) and v not in target.options:
-            yield Finding(path, owner.id, f"condition names unknown option '{v}' of {where}")
+            yield Finding(at, owner.id, f"condition names unknown option '{v}' of {where}")
         elif kind == "single-choice" and not isinstance(v, str):
-            yield Finding(path, owner.id, f"{where} is answered with an option id, not {v!r}")
+            yield Finding(at, owner.id, f"{where} is answered with an option id, not {v!r}")
         elif kind == "number" and (isinstance(v, bool) or not isinstance(v, int)):
-            yield Finding(path, owner.id, f"{where} is answered with a whole number, not {v!r}")
+            yield Finding(at, owner.id, f"{where} is answered with a whole number, not {v!r}")
         elif kind in ("multiple-choice", "people", "text", "link", "date"):
             yield Finding(
                 path,

@@ -100,24 +100,65 @@ def parse(text: str) -> Document:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        where = Position(mark.line + 1, mark.column + 1) if mark else Position(1, 1)
+        where = _mark(mark) if mark else Position(1, 1)
         what = exc.problem or exc.context or "invalid YAML"
         if "expected a single document" in str(exc):
             what = "only one definition per file (found a second '---' document)"
+        elif exc.problem and exc.context and exc.context_mark and where != _mark(exc.context_mark):
+            # The problem is often found a line later than its cause, e.g. an unclosed '{'.
+            start = _mark(exc.context_mark)
+            what += f" ({exc.context} at line {start.line}, column {start.column})"
         raise YamlProblem(f"YAML syntax error: {what}", where) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(f"YAML syntax error: {exc}") from None
     except RecursionError:
         raise YamlProblem(f"nesting is too deep (at most {MAX_DEPTH} levels)") from None
-    if node is None:
+    if node is None or (
+        isinstance(node, yaml.ScalarNode) and not node.style and node.value == ""
+    ):  # nothing, or only a '---' marker (libyaml's plain style is '', PyYAML's None)
         raise YamlProblem("the file is empty: expected a checklist or gate definition")
+    _expanded_size(node, 0, {})
     builder = _Builder()
     data = builder.build(node, (), 0)
     return Document(data, builder.values, builder.keys)
 
 
+def _mark(mark: yaml.Mark) -> Position:
+    return Position(mark.line + 1, mark.column + 1)
+
+
 def _pos(node: yaml.Node) -> Position:
-    return Position(node.start_mark.line + 1, node.start_mark.column + 1)
+    return _mark(node.start_mark)
+
+
+def _too_many(node: yaml.Node) -> YamlProblem:
+    return YamlProblem(
+        f"too many values (more than {MAX_NODES:,}, counting each alias use); "
+        "is this an alias bomb?",
+        _pos(node),
+    )
+
+
+def _expanded_size(node: yaml.Node, depth: int, sizes: dict[int, int]) -> int:
+    """How many values `node` stands for once aliases are expanded, counted as _Builder does.
+
+    Each node is counted once (aliases share nodes), so an alias bomb is refused at the
+    smallest node that is too big, before anything is built.
+    """
+    known = sizes.get(id(node))
+    if known is not None:
+        return known
+    if depth > MAX_DEPTH:
+        raise YamlProblem(f"nesting is too deep (at most {MAX_DEPTH} levels)", _pos(node))
+    total = 1
+    if isinstance(node, yaml.MappingNode):
+        total += sum(_expanded_size(value, depth + 1, sizes) for _, value in node.value)
+    elif isinstance(node, yaml.SequenceNode):
+        total += sum(_expanded_size(child, depth + 1, sizes) for child in node.value)
+    if total > MAX_NODES:
+        raise _too_many(node)
+    sizes[id(node)] = total
+    return total
 
 
 class _Builder:
@@ -128,12 +169,8 @@ class _Builder:
 
     def build(self, node: yaml.Node, path: Path_, depth: int) -> Any:
         self.nodes += 1
-        if self.nodes > MAX_NODES:
-            raise YamlProblem(
-                f"too many values (more than {MAX_NODES:,}, counting each alias use); "
-                "is this an alias bomb?",
-                _pos(node),
-            )
+        if self.nodes > MAX_NODES:  # _expanded_size refuses this first
+            raise _too_many(node)
         if depth > MAX_DEPTH:
             raise YamlProblem(f"nesting is too deep (at most {MAX_DEPTH} levels)", _pos(node))
         self.values.setdefault(path, _pos(node))

@@ -33,17 +33,8 @@ def demo() -> None:
     chain = library.gate_chain()
     out.print("Gate chain: " + " → ".join(f"[bold]{g.id}[/bold]" for g in chain))
     table = Table(title="Shipped checklists", title_justify="left")
-    for col in (
-        "gate",
-        "checklist",
-        "version",
-        "items",
-        "must meet",
-        "should meet",
-        "conditional",
-        "Welsh reviewed",
-    ):
-        table.add_column(col)
+    for col in ("gate", "checklist", "v", "items", "must", "should", "cond"):
+        table.add_column(col, no_wrap=True)
     for gate in chain:
         for checklist_id in gate.checklists:
             c = library.checklist(checklist_id)
@@ -56,9 +47,14 @@ def demo() -> None:
                 str(sum(i.required for i in items)),
                 str(sum(not i.required for i in items)),
                 str(sum(i.show_if is not None for i in items)),
-                "yes" if c.welsh_reviewed else "awaiting review",
             )
     out.print(table)
+    unreviewed = [c.id for c in library.latest_checklists() if not c.welsh_reviewed]
+    if unreviewed:
+        out.print(
+            "[yellow]Welsh text awaiting review by a Welsh speaker:[/yellow] "
+            + ", ".join(unreviewed)
+        )
     first = library.checklist(chain[0].checklists[0]) if chain else None
     if first is not None:
         result = evaluate(first, {})
@@ -67,4 +63,10 @@ def demo() -> None:
             f"{len(result.missing_required)} must-meet items to answer "
             f"({len(result.shown)} shown, {len(result.hidden)} shown only when they apply)."
         )
+        sample = next((i for i in first.items() if i.answer.type == "number"), None)
+        if sample is not None:
+            reason = evaluate(first, {sample.id: -1}).invalid.get(sample.id)
+            if reason is not None:
+                out.print(f"Answering '{sample.id}' with -1 is refused, in both languages:")
+                out.print(f"  en: {escape(reason.en)}\n  cy: {escape(reason.cy)}")
         out.print(f"See one: [bold]cyd checklist show {first.id} --lang cy --easy-read[/bold]")

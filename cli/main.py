@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import os
 
+# Scanning installed packages for pydantic plugins costs start-up time on every
+# command, and happens when the first model class is built; Cyd uses none.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
 import typer
 
 from cli import checklist_cmd, demo_cmd
@@ -24,9 +28,6 @@ app.command("demo")(demo_cmd.demo)
 
 
 def main() -> None:
-    # Scanning installed packages for pydantic plugins costs start-up time on every
-    # command; Cyd uses none.
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     app()
 
 

@@ -1,0 +1,83 @@
+"""Issue 2's benchmarks: evaluator throughput and `cyd checklist validate` start-up."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Any
+
+from benchmarks.common import PYTHON, interleaved, rate
+from checklists.evaluate import compile_checklist, evaluate
+from checklists.loader import load_library
+from checklists.spec import (
+    ChecklistDefinition,
+    DateAnswer,
+    Item,
+    LinkAnswer,
+    MultipleChoiceAnswer,
+    NumberAnswer,
+    PeopleAnswer,
+    SingleChoiceAnswer,
+    TextAnswer,
+)
+
+
+def sample_value(item: Item) -> Any:
+    """A valid answer for an item, so a 'complete' checklist evaluates every check."""
+    spec = item.answer
+    if isinstance(spec, TextAnswer):
+        return " ".join(["word"] * max(spec.min_words, min(12, spec.max_words)))
+    if isinstance(spec, SingleChoiceAnswer):
+        return spec.options[-1].id
+    if isinstance(spec, MultipleChoiceAnswer):
+        return [o.id for o in spec.options[: max(spec.min_selected, 2)]]
+    if isinstance(spec, NumberAnswer):
+        return spec.max if spec.max is not None else (spec.min or 0) + 5
+    if isinstance(spec, DateAnswer):
+        return (spec.earliest or spec.latest or dt.date(2027, 1, 1)).isoformat()
+    if isinstance(spec, LinkAnswer):
+        return "https://example.org/evidence/1"
+    if isinstance(spec, PeopleAnswer):
+        return [f"person{n}@example.org" for n in range(max(spec.min_people, 2))]
+    return True
+
+
+def answer_sets(definition: ChecklistDefinition) -> dict[str, dict[str, Any]]:
+    full = {item.id: sample_value(item) for item in definition.items()}
+    half = dict(list(full.items())[: len(full) // 2])
+    return {"empty": {}, "half answered": half, "fully answered": full}
+
+
+def run() -> list[tuple[str, str, str]]:
+    rows: list[tuple[str, str, str]] = []
+    library = load_library()
+    start = library.checklist("coproduction-start")
+    compile_checklist(start)
+    item_ids = [i.id for i in start.items()]
+    for label, answers in answer_sets(start).items():
+        per_second = rate(lambda a=answers: evaluate(start, a))  # type: ignore[misc]
+        floor = rate(lambda a=answers: [a.get(i) for i in item_ids])  # type: ignore[misc]
+        rows.append(
+            (
+                f"evaluate coproduction-start ({len(item_ids)} items), {label}",
+                f"{per_second:,.0f} evaluations/s (target ≥ 10,000)",
+                f"{floor / per_second:.1f}× the time of reading each answer from the dict",
+            )
+        )
+    env = dict(os.environ)
+    times = interleaved(
+        {
+            "baseline": [PYTHON, "-c", "import pydantic, yaml"],
+            "validate": [PYTHON, "-m", "cli.main", "checklist", "validate"],
+        },
+        repeats=int(env.get("CYD_BENCH_REPEATS", "15")),
+    )
+    rows.append(
+        (
+            "`cyd checklist validate` (shipped folder), process",
+            f"{times['validate'] * 1000:.0f} ms vs {times['baseline'] * 1000:.0f} ms for "
+            '`python -c "import pydantic, yaml"`',
+            f"{times['validate'] / times['baseline']:.2f}× (target ≤ 2×)",
+        )
+    )
+    return rows
