@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import sys
@@ -12,26 +13,33 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def process_seconds(argv: Sequence[str], repeats: int) -> list[float]:
+def process_seconds(
+    argv: Sequence[str], repeats: int, env: dict[str, str] | None = None
+) -> list[float]:
     """Wall time of whole processes, as a person at a terminal feels it."""
+    full_env = {**os.environ, **(env or {})}
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
-        subprocess.run(argv, cwd=ROOT, check=True, capture_output=True)
+        subprocess.run(argv, cwd=ROOT, check=True, capture_output=True, env=full_env)
         times.append(time.perf_counter() - start)
     return times
 
 
 def interleaved(
-    commands: dict[str, Sequence[str]], repeats: int, warmup: int = 2
+    commands: dict[str, Sequence[str]],
+    repeats: int,
+    warmup: int = 2,
+    envs: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, float]:
     """Median process time of each command, runs interleaved so drift hits all alike."""
-    for argv in commands.values():
-        process_seconds(argv, warmup)
+    envs = envs or {}
+    for name, argv in commands.items():
+        process_seconds(argv, warmup, envs.get(name))
     samples: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(repeats):
         for name, argv in commands.items():
-            samples[name].extend(process_seconds(argv, 1))
+            samples[name].extend(process_seconds(argv, 1, envs.get(name)))
     return {name: statistics.median(values) for name, values in samples.items()}
 
 

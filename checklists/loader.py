@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from checklists import semantics
+from checklists import files, semantics
 from checklists.spec import (
     ANSWER_TYPES,
     ChecklistDefinition,
@@ -21,9 +21,9 @@ from checklists.spec import (
 )
 from checklists.yamlsource import Document, Position, YamlProblem, parse, read_text
 
-DEFAULT_DIR = Path(__file__).resolve().parent / "definitions"
-SUFFIXES = (".yaml", ".yml")
-MAX_FILES = 2000
+DEFAULT_DIR = files.DEFAULT_DIR
+SUFFIXES = files.SUFFIXES
+MAX_FILES = files.MAX_FILES
 
 _MODELS: dict[str, type[ChecklistDefinition] | type[GateDefinition]] = {
     "checklist": ChecklistDefinition,
@@ -324,22 +324,12 @@ def _message(err: Any, path: tuple[str | int, ...]) -> tuple[str, bool, tuple[st
 
 
 def definition_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
-    files: list[Path] = []
-    problems: list[Problem] = []
-    for path in paths:
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
-            if not found:
-                problems.append(Problem(str(path), 1, 1, "no .yaml definition files here"))
-            files.extend(found)
-        elif path.exists():
-            files.append(path)
-        else:
-            problems.append(Problem(str(path), 1, 1, "no such file or folder"))
-        if len(files) > MAX_FILES:
-            problems.append(Problem(str(path), 1, 1, f"more than {MAX_FILES} files"))
-            break
-    return files, problems
+    found = files.expand(paths)
+    problems = [Problem(str(p), 1, 1, "no such file or folder") for p in found.missing]
+    problems += [Problem(str(p), 1, 1, "no .yaml definition files here") for p in found.empty_dirs]
+    if found.too_many is not None:
+        problems.append(Problem(str(found.too_many), 1, 1, f"more than {MAX_FILES} files"))
+    return found.files, problems
 
 
 def load_paths(paths: Sequence[Path] | None = None) -> tuple[Library, list[Problem]]:
@@ -351,7 +341,7 @@ def load_paths(paths: Sequence[Path] | None = None) -> tuple[Library, list[Probl
     """
     given, problems = definition_files(list(paths) if paths else [DEFAULT_DIR])
     given_set = {p.resolve() for p in given}
-    context = {p.resolve() for f in given for p in f.parent.glob("*") if p.suffix in SUFFIXES}
+    context = files.context(given)
     library = Library()
     positions: dict[str, Document] = {}
     for path in sorted(given_set | context):

@@ -26,18 +26,16 @@ def validate(
         list[Path] | None,
         typer.Argument(help="Files or folders (default: the shipped definitions)."),
     ] = None,
+    cache: Annotated[
+        bool, typer.Option(help="Reuse the verdict on files already found valid.")
+    ] = True,
 ) -> None:
     """Check definition files; report every problem as file:line:col: [item] message."""
-    library, problems = load_paths(paths or [DEFAULT_DIR])
-    if problems:
-        for problem in problems:
-            sys.stderr.write(f"{problem}\n")
-        files = len({p.file for p in problems})
-        sys.stderr.write(f"{len(problems)} problem(s) in {files} file(s)\n")
-        raise typer.Exit(1)
-    sys.stdout.write(
-        f"valid: {len(library.checklists)} checklist(s), {len(library.gates)} gate(s)\n"
-    )
+    from cli.validate_run import run
+
+    code = run(paths or [], use_cache=cache)
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command()

@@ -1,34 +1,29 @@
-"""The `cyd` command: one Typer app, each group in a module of its own.
+"""Entry point of the `cyd` command.
 
-Heavy dependencies (rich, and later sqlmodel and prefect) are imported inside the
-commands that need them, so `cyd checklist validate` starts quickly.
+`cyd checklist validate [PATH...]` (no options) runs without importing Typer,
+and, when the files were already found valid, without pydantic: admins and
+pre-commit hooks run it often. Everything else goes through the Typer app.
 """
 
 from __future__ import annotations
 
 import os
-
-# Scanning installed packages for pydantic plugins costs start-up time on every
-# command, and happens when the first model class is built; Cyd uses none.
-os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-
-import typer
-
-from cli import checklist_cmd, demo_cmd
-
-app = typer.Typer(
-    name="cyd",
-    help="Cyd (Welsh: 'together'): co-production checklists and Board governance.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-app.add_typer(checklist_cmd.app, name="checklist")
-app.command("demo")(demo_cmd.demo)
+import sys
+from pathlib import Path
 
 
-def main() -> None:
-    app()
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    # Scanning installed packages for pydantic plugins costs start-up time on every
+    # command, when the first model class is built; Cyd uses none.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    if args[:2] == ["checklist", "validate"] and not any(a.startswith("-") for a in args[2:]):
+        from cli.validate_run import run
+
+        raise SystemExit(run([Path(a) for a in args[2:]]))
+    from cli.app import app
+
+    app(args=args, prog_name="cyd")
 
 
 if __name__ == "__main__":

@@ -321,12 +321,12 @@ class Watch(importlib.abc.MetaPathFinder):
         return None
 
 sys.meta_path.insert(0, Watch())
-from cli.main import app
+from cli.main import main
 
 codes = []
 for args in json.loads(sys.argv[1]):
     try:
-        app(args, prog_name="cyd")
+        main(args)
     except SystemExit as exc:
         codes.append(exc.code)
 loaded = sorted(m for m in sys.modules if m.split(".")[0] in HEAVY)
@@ -337,6 +337,8 @@ print("PROBE " + json.dumps({"codes": codes, "tried": tried, "loaded": loaded}))
 def test_validate_and_show_do_not_import_heavy_packages() -> None:
     runs = [
         ["checklist", "validate"],
+        ["checklist", "validate"],
+        ["checklist", "validate", "--no-cache"],
         ["checklist", "show", "coproduction-start"],
         ["checklist", "show", "coproduction-start", "--json"],
         ["checklist", "show", "coproduction-start", "--lang", "cy", "--easy-read"],
@@ -352,6 +354,75 @@ def test_validate_and_show_do_not_import_heavy_packages() -> None:
     )
     assert result.returncode == 0, result.stderr
     probe = json.loads(result.stdout.rsplit("PROBE ", 1)[1])
-    assert probe["codes"] == [0, 0, 0, 0]
+    assert probe["codes"] == [0, 0, 0, 0, 0, 0]
     assert probe["tried"] == []
     assert probe["loaded"] == []
+
+
+# --- the validation cache --------------------------------------------------------------------
+
+_CACHED_RUN = """
+import sys
+from cli.main import main
+try:
+    main(sys.argv[1:])
+except SystemExit as exc:
+    code = exc.code
+print("PYDANTIC", "pydantic" in sys.modules, "TYPER", "typer" in sys.modules, "CODE", code)
+"""
+
+
+def _validate_in_fresh_process(*paths: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-c", _CACHED_RUN, "checklist", "validate", *paths],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        check=False,
+    )
+    return result.stdout + result.stderr
+
+
+def test_second_validation_of_unchanged_files_needs_neither_typer_nor_pydantic(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "defs"
+    folder.mkdir()
+    (folder / "sample.yaml").write_bytes((ROOT / SAMPLE).read_bytes())
+    first = _validate_in_fresh_process(str(folder))
+    assert "valid: 1 checklist(s), 0 gate(s)" in first
+    assert "PYDANTIC True TYPER False CODE 0" in first
+    second = _validate_in_fresh_process(str(folder))
+    assert "valid: 1 checklist(s), 0 gate(s)" in second
+    assert "PYDANTIC False TYPER False CODE 0" in second
+
+
+def test_a_changed_file_is_validated_again(tmp_path: Path) -> None:
+    folder = tmp_path / "defs"
+    folder.mkdir()
+    target = folder / "sample.yaml"
+    target.write_bytes((ROOT / SAMPLE).read_bytes())
+    assert "CODE 0" in _validate_in_fresh_process(str(folder))
+    target.write_text(SAMPLE.read_text(encoding="utf-8") + "colour: red\n", encoding="utf-8")
+    again = _validate_in_fresh_process(str(folder))
+    assert "unknown key 'colour'" in again
+    assert "CODE 1" in again
+
+
+def test_a_changed_sibling_invalidates_a_single_file_verdict(tmp_path: Path) -> None:
+    # A gate checked on its own is resolved against its folder: removing the
+    # checklist it names must not be hidden by an earlier "valid".
+    shipped = ROOT / "checklists" / "definitions"
+    (tmp_path / "checklist.yaml").write_bytes((shipped / "coproduction-start.yaml").read_bytes())
+    gate_text = (shipped / "gate-design.yaml").read_text(encoding="utf-8")
+    (tmp_path / "gate.yaml").write_text(
+        gate_text.replace("next_gate: delivery", ""), encoding="utf-8"
+    )
+    gate = str(tmp_path / "gate.yaml")
+    assert "CODE 0" in _validate_in_fresh_process(gate)
+    (tmp_path / "checklist.yaml").unlink()
+    again = _validate_in_fresh_process(gate)
+    assert "unknown checklist" in again
+    assert "CODE 1" in again

@@ -1,0 +1,17 @@
+"""Suite-wide settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every test (and every process it starts) gets its own validation cache, so
+    # no test can pass on a verdict another test left behind.
+    cache: Path = tmp_path_factory.mktemp("cyd-cache")
+    monkeypatch.setenv("CYD_CACHE_DIR", str(cache))
