@@ -1,0 +1,345 @@
+"""Advance a venture as far as the rules allow: a pure planner.
+
+`plan_advance(snapshot)` reads what is recorded about a venture's current gate and
+returns the effects that the rules call for now, in order. The caller (the CLI
+today, a Prefect flow later) applies one plan's effects together, in one unit of
+work, with their audit entries and outbox messages.
+
+Planning is idempotent: once a plan's effects are applied, planning again returns
+no effects until a person acts or the clock passes a deadline. Every plan ends in
+a state that waits for people: a returned venture waits for its lead, a venture
+in review for its reviewers, an open ballot for its members or its deadline.
+
+What applying each effect means is said in its docstring.
+
+Choices made here:
+- Recommendations are advice. A venture goes to the Board once every assigned
+  reviewer (and at least `reviews_required` reviewers) has recommended since the
+  latest submission, whatever they recommended; the Board sees them all.
+- A checklist that becomes incomplete in review or awaiting the Board (an answer
+  was changed or removed) is returned for changes at once.
+- Awaiting the Board with stale recommendations (an answer changed after review)
+  goes back to review: the Board must not decide on advice about other answers.
+- The venture's lead leaves the Board's decision on their own venture as if they
+  had declared an interest, whatever their roles: their vote never counts.
+- Each time a venture goes (or comes back) to the Board a new ballot opens, so a
+  decision is recorded at most once per ballot: a ballot with a decision is never
+  decided again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from checklists.spec import ChecklistDefinition, GateDefinition
+from governance.ballots import Interest, Member, Vote
+from governance.completeness import ChecklistGap, checklist_gaps
+from governance.decisions import Decision, Deferred, NoQuorum, Pending, decide
+from governance.lifecycle import APPROVED_STATES, Action, VentureState, transition
+from governance.reasons import Reason, plural
+from governance.reviews import Recommendation, Review
+from governance.rules import DecisionRule
+
+S = VentureState
+
+
+class Event(StrEnum):
+    RETURNED = "returned"
+    REVIEW_REQUESTED = "review-requested"
+    SENT_TO_BOARD = "sent-to-board"
+    BOARD_PAPERS = "board-papers"
+    VOTE_EXTENDED = "vote-extended"
+    NO_QUORUM = "no-quorum"
+    DECISION = "decision"
+    NEXT_GATE_OPENED = "next-gate-opened"
+
+
+class Audience(StrEnum):
+    LEAD = "lead"
+    WORKSTREAM = "workstream"  # the lead and the workstream's members
+    REVIEWERS = "reviewers"  # the reviewers assigned to the venture
+    BOARD = "board"  # members not recused
+    EVERYONE = "everyone"  # all of the above: the people concerned
+
+
+@dataclass(frozen=True, slots=True)
+class Ballot:
+    """One round of voting by the Board on the venture's current gate."""
+
+    number: int  # 1, 2, … within the gate
+    deadline: dt.datetime
+    votes: tuple[Vote, ...] = ()
+    closed_by_chair: bool = False
+    more_time_granted: frozenset[str] = frozenset()
+    decision: Decision | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VentureSnapshot:
+    """What is recorded about a venture's current gate, as the planner needs it."""
+
+    venture_id: str
+    lead_id: str
+    state: VentureState
+    gate: GateDefinition
+    checklists: tuple[ChecklistDefinition, ...]  # the pinned versions of the gate's checklists
+    answers: Mapping[str, Mapping[str, Any]]  # checklist id → item id → value
+    rule: DecisionRule  # pinned
+    members: tuple[Member, ...]  # the Board
+    now: dt.datetime
+    submitted_at: dt.datetime | None = None  # latest submission; older reviews do not count
+    reviews_required: int = 1
+    reviewers_assigned: frozenset[str] = frozenset()
+    reviews: tuple[Review, ...] = ()
+    interests: tuple[Interest, ...] = ()  # declarations about this venture
+    ballot: Ballot | None = None  # the latest ballot of this gate
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    """Move the venture: state = `to`. The caller may check it with `lifecycle.transition`."""
+
+    action: Action
+    to: VentureState
+    reasons: tuple[Reason, ...]
+    gaps: tuple[ChecklistGap, ...] = ()  # for a return: what is missing or invalid
+
+
+@dataclass(frozen=True, slots=True)
+class AssignReviewers:
+    """Assign `count` people with one of `roles` who may review it (`may_review`)."""
+
+    roles: tuple[str, ...]
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Notify:
+    """Tell `audience` about `event` (through the outbox, keyed by the unit of work)."""
+
+    event: Event
+    audience: Audience
+
+
+@dataclass(frozen=True, slots=True)
+class OpenBallot:
+    """Open ballot `number` with this deadline; later votes belong to it."""
+
+    number: int
+    deadline: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ExtendBallot:
+    """Ballot `number` runs on: new deadline, no longer closed, `granted` had more time."""
+
+    number: int
+    deadline: dt.datetime
+    more_time_granted: tuple[str, ...]
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RecordDecision:
+    """Record the decision of ballot `number` (once: unique per venture, gate and ballot)."""
+
+    gate_id: str
+    ballot: int
+    decision: Decision
+
+
+@dataclass(frozen=True, slots=True)
+class OpenNextGate:
+    """Open `gate_id` for the venture: pin its latest definitions; the venture is in draft."""
+
+    gate_id: str
+
+
+Effect = (
+    Transition
+    | AssignReviewers
+    | Notify
+    | OpenBallot
+    | ExtendBallot
+    | RecordDecision
+    | OpenNextGate
+)
+
+
+def plan_advance(snapshot: VentureSnapshot) -> tuple[Effect, ...]:
+    """The effects the rules call for now, in order; () when the venture waits for people."""
+    s = snapshot
+    if s.state is S.SUBMITTED:
+        return _submitted(s)
+    if s.state is S.IN_REVIEW:
+        return _in_review(s)
+    if s.state is S.AWAITING_BOARD:
+        return _awaiting_board(s)
+    # draft, returned and recycled wait for the workstream; on hold waits for the chair;
+    # the final states wait for nothing.
+    return ()
+
+
+def current_reviews(snapshot: VentureSnapshot) -> tuple[Review, ...]:
+    """The latest non-stale review of each reviewer since the latest submission."""
+    latest: dict[str, Review] = {}
+    for review in snapshot.reviews:
+        if review.stale or review.reviewer_id == snapshot.lead_id:
+            continue
+        if snapshot.submitted_at is not None and review.given_at < snapshot.submitted_at:
+            continue
+        held = latest.get(review.reviewer_id)
+        if held is None or held.given_at <= review.given_at:
+            latest[review.reviewer_id] = review
+    return tuple(latest.values())
+
+
+def reviews_complete(snapshot: VentureSnapshot) -> bool:
+    done = {r.reviewer_id for r in current_reviews(snapshot)}
+    return snapshot.reviewers_assigned <= done and len(done) >= snapshot.reviews_required
+
+
+def interests_with_lead(snapshot: VentureSnapshot) -> tuple[Interest, ...]:
+    """Declared interests, and the lead's own: a lead never decides on their venture."""
+    return (*snapshot.interests, Interest(snapshot.lead_id, "leads this venture"))
+
+
+def _submitted(s: VentureSnapshot) -> tuple[Effect, ...]:
+    gaps = checklist_gaps(s.checklists, s.answers)
+    if gaps:
+        return _return_for_changes(s, gaps)
+    return (
+        _move(
+            s,
+            Action.ACCEPT_FOR_REVIEW,
+            Reason(
+                "checklist-complete", "Every must-meet item is answered and every answer is valid."
+            ),
+        ),
+        AssignReviewers(tuple(s.gate.reviewers), s.reviews_required),
+        Notify(Event.REVIEW_REQUESTED, Audience.REVIEWERS),
+    )
+
+
+def _in_review(s: VentureSnapshot) -> tuple[Effect, ...]:
+    gaps = checklist_gaps(s.checklists, s.answers)
+    if gaps:
+        return _return_for_changes(s, gaps)
+    if not reviews_complete(s):
+        return ()
+    given = current_reviews(s)
+    go = sum(1 for r in given if r.recommendation is Recommendation.GO)
+    number = 1 if s.ballot is None else s.ballot.number + 1
+    return (
+        _move(
+            s,
+            Action.SEND_TO_BOARD,
+            Reason(
+                "reviews-complete",
+                f"Every assigned reviewer has recommended ({go} go,"
+                f" {len(given) - go} recycle); the recommendations go to the Board.",
+            ),
+        ),
+        OpenBallot(number, s.now + dt.timedelta(days=s.rule.voting_days)),
+        Notify(Event.BOARD_PAPERS, Audience.BOARD),
+        Notify(Event.SENT_TO_BOARD, Audience.WORKSTREAM),
+    )
+
+
+def _awaiting_board(s: VentureSnapshot) -> tuple[Effect, ...]:
+    gaps = checklist_gaps(s.checklists, s.answers)
+    if gaps:
+        return _return_for_changes(s, gaps)
+    if not reviews_complete(s):
+        return (
+            _move(
+                s,
+                Action.REVIEW_AGAIN,
+                Reason(
+                    "reviews-stale",
+                    "An answer changed after review, so the recommendations must be given again.",
+                ),
+            ),
+            Notify(Event.REVIEW_REQUESTED, Audience.REVIEWERS),
+        )
+    if s.ballot is None or s.ballot.decision is not None:
+        # First time at the Board, or back from hold: a new ballot.
+        number = 1 if s.ballot is None else s.ballot.number + 1
+        return (
+            OpenBallot(number, s.now + dt.timedelta(days=s.rule.voting_days)),
+            Notify(Event.BOARD_PAPERS, Audience.BOARD),
+        )
+    return _count_ballot(s, s.ballot)
+
+
+def _count_ballot(s: VentureSnapshot, ballot: Ballot) -> tuple[Effect, ...]:
+    result = decide(
+        s.rule,
+        s.members,
+        ballot.votes,
+        interests_with_lead(s),
+        closed_by_chair=ballot.closed_by_chair,
+        now=s.now,
+        deadline=ballot.deadline,
+        more_time_granted=ballot.more_time_granted,
+    )
+    if isinstance(result, Pending):
+        return ()
+    if isinstance(result, Deferred):
+        return (
+            ExtendBallot(ballot.number, result.new_deadline, result.granted_to, result.reasons),
+            Notify(Event.VOTE_EXTENDED, Audience.BOARD),
+        )
+    if isinstance(result, NoQuorum):
+        return (
+            ExtendBallot(ballot.number, result.new_deadline, (), result.reasons),
+            Notify(Event.NO_QUORUM, Audience.BOARD),
+        )
+    return _record(s, ballot, result)
+
+
+def _record(s: VentureSnapshot, ballot: Ballot, decision: Decision) -> tuple[Effect, ...]:
+    effects: list[Effect] = [
+        RecordDecision(s.gate.id, ballot.number, decision),
+        Transition(decision.outcome.action, decision.outcome.state, decision.reasons),
+        Notify(Event.DECISION, Audience.EVERYONE),
+    ]
+    next_gate = s.gate.next_gate
+    if decision.outcome.state in APPROVED_STATES and next_gate is not None:
+        effects += [OpenNextGate(next_gate), Notify(Event.NEXT_GATE_OPENED, Audience.WORKSTREAM)]
+    return tuple(effects)
+
+
+def _return_for_changes(s: VentureSnapshot, gaps: tuple[ChecklistGap, ...]) -> tuple[Effect, ...]:
+    missing = [g for g in gaps if g.problem == "missing"]
+    invalid = [g for g in gaps if g.problem == "invalid"]
+    parts = []
+    if missing:
+        parts.append(
+            f"{plural(len(missing), 'must-meet item')} without an answer"
+            f" ({', '.join(g.item_id for g in missing)})"
+        )
+    if invalid:
+        parts.append(
+            f"{plural(len(invalid), 'answer')} that {'is' if len(invalid) == 1 else 'are'}"
+            f" not valid ({', '.join(g.item_id for g in invalid)})"
+        )
+    reason = Reason("checklist-incomplete", f"The checklist has {' and '.join(parts)}.")
+    return (
+        _move(s, Action.RETURN_FOR_CHANGES, reason, gaps),
+        Notify(Event.RETURNED, Audience.WORKSTREAM),
+    )
+
+
+def _move(
+    s: VentureSnapshot, action: Action, reason: Reason, gaps: tuple[ChecklistGap, ...] = ()
+) -> Transition:
+    target = transition(s.state, action)
+    if not isinstance(target, VentureState):
+        # The planner only takes actions the table allows from the state it handles.
+        raise AssertionError(target.reason)
+    return Transition(action, target, (reason,), gaps)
