@@ -216,13 +216,22 @@ def _test(cond: Condition) -> Test:
     return lambda v: ref in v and _size(v[ref]) <= high
 
 
+_NO_SIZE = float("nan")  # compares false with everything
+
+
 def _same(a: Any, b: Any) -> bool:
     # True == 1 in Python; a yes/no answer must not equal the number 1.
     return type(a) is type(b) and bool(a == b)
 
 
-def _size(value: Any) -> int:
-    return len(value) if isinstance(value, list | tuple) else int(value)
+def _size(value: Any) -> float:
+    # The loader only allows at_least/at_most on numbers, choices and people; a
+    # definition built in code may point them elsewhere, and must not crash.
+    if isinstance(value, list | tuple):
+        return len(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return _NO_SIZE
 
 
 # --- answer checks -----------------------------------------------------------------------

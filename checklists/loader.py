@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 from checklists import files, semantics
 from checklists.spec import (
     ANSWER_TYPES,
+    ID_PATTERN,
     ChecklistDefinition,
     Condition,
     GateDefinition,
@@ -144,19 +145,48 @@ def _validate(doc: Document, name: str) -> tuple[Definition | None, list[Problem
         )
         return None, [Problem(name, pos.line, pos.column, msg)]
 
+    findings = semantics.check_checklist(data) if kind == "checklist" else []
+    return validate_document(doc, name, model, findings)
+
+
+M = TypeVar("M", bound=BaseModel)
+ItemOf = Callable[[Any, tuple[str | int, ...]], str | None]
+
+
+def validate_document(
+    doc: Document,
+    name: str,
+    model: type[M],
+    findings: Iterable[semantics.Finding] = (),
+    item_of: ItemOf | None = None,
+) -> tuple[M | None, list[Problem]]:
+    """Validate parsed YAML against a model; every problem, positioned, or the value.
+
+    `findings` are the cross-reference problems found on the raw data; `item_of`
+    names the entry (an item id, a person's email) that a path falls in.
+    """
+    label = item_of or _item_of
     problems: list[Problem] = []
-    definition: Definition | None = None
+    value: M | None = None
     try:
-        definition = model.model_validate(data)
+        value = model.model_validate(doc.data)
     except ValidationError as exc:
-        problems.extend(_problems_from_validation(exc, doc, name))
-    if kind == "checklist":
-        for finding in semantics.check_checklist(data):
-            pos = doc.position(finding.path, key=finding.at_key)
-            problems.append(Problem(name, pos.line, pos.column, finding.message, finding.item))
+        problems.extend(_problems_from_validation(exc, doc, name, model, label))
+    for finding in findings:
+        pos = doc.position(finding.path, key=finding.at_key)
+        problems.append(Problem(name, pos.line, pos.column, finding.message, finding.item))
     if problems:
         return None, sorted(set(problems))
-    return definition, []
+    return value, []
+
+
+def parse_file(path: Path, name: str | None = None) -> Document | Problem:
+    """Read and parse one YAML file safely, or the one problem that stopped it."""
+    label = name or str(path)
+    try:
+        return parse(read_text(path))
+    except YamlProblem as exc:
+        return Problem(label, exc.position.line, exc.position.column, exc.message)
 
 
 # --- pydantic errors into admin-readable ones ---------------------------------------------
@@ -168,9 +198,9 @@ _SPECIAL_MISSING = {
 }
 
 
-def _all_field_names() -> list[str]:
+def _all_field_names(roots: tuple[type[BaseModel], ...]) -> list[str]:
     names: set[str] = set()
-    pending: list[type[BaseModel]] = [ChecklistDefinition, GateDefinition, Condition]
+    pending: list[type[BaseModel]] = list(roots)
     seen: set[type[BaseModel]] = set()
     while pending:
         model = pending.pop()
@@ -195,8 +225,12 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
 
 
 @functools.cache
-def _field_names() -> list[str]:
-    return _all_field_names()
+def _field_names(model: type[BaseModel]) -> list[str]:
+    roots = (ChecklistDefinition, GateDefinition, Condition) if model in _DEFINITION_MODELS else ()
+    return _all_field_names(roots or (model,))
+
+
+_DEFINITION_MODELS = (ChecklistDefinition, GateDefinition)
 
 
 def _raw_path(data: Any, loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
@@ -234,15 +268,17 @@ def _item_of(data: Any, path: tuple[str | int, ...]) -> str | None:
     return None
 
 
-def _problems_from_validation(exc: ValidationError, doc: Document, name: str) -> list[Problem]:
+def _problems_from_validation(
+    exc: ValidationError, doc: Document, name: str, model: type[BaseModel], item_of: ItemOf
+) -> list[Problem]:
     problems: list[Problem] = []
     for err in exc.errors(include_url=False):
         path = _raw_path(doc.data, tuple(err["loc"]))
-        message, at_key, where = _message(err, path)
+        message, at_key, where = _message(err, path, model)
         if err["type"] == "value_error":
             where = _culprit(doc.data, where, message)
         pos: Position = doc.position(where, key=at_key)
-        problems.append(Problem(name, pos.line, pos.column, message, _item_of(doc.data, path)))
+        problems.append(Problem(name, pos.line, pos.column, message, item_of(doc.data, path)))
     return problems
 
 
@@ -277,7 +313,9 @@ def _culprit(data: Any, path: tuple[str | int, ...], message: str) -> tuple[str 
     return (*path, first_word) if first_word in mapping else path
 
 
-def _message(err: Any, path: tuple[str | int, ...]) -> tuple[str, bool, tuple[str | int, ...]]:
+def _message(
+    err: Any, path: tuple[str | int, ...], model: type[BaseModel]
+) -> tuple[str, bool, tuple[str | int, ...]]:
     """Message, whether it points at a key, and the path to point at."""
     kind: str = err["type"]
     last = path[-1] if path else ""
@@ -285,7 +323,7 @@ def _message(err: Any, path: tuple[str | int, ...]) -> tuple[str, bool, tuple[st
         msg = _SPECIAL_MISSING.get(str(last), f"missing required key '{last}'")
         return msg, False, path[:-1]
     if kind == "extra_forbidden":
-        close = difflib.get_close_matches(str(last), _field_names(), n=1)
+        close = difflib.get_close_matches(str(last), _field_names(model), n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         return f"unknown key '{last}'{hint}", True, path
     if kind == "union_tag_invalid":
@@ -297,7 +335,7 @@ def _message(err: Any, path: tuple[str | int, ...]) -> tuple[str, bool, tuple[st
         )
     if kind == "union_tag_not_found":
         return f"missing key 'type' (one of: {', '.join(ANSWER_TYPES)})", False, path
-    if kind == "string_pattern_mismatch":
+    if kind == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") == ID_PATTERN:
         return (
             f"{err['input']!r} is not a valid id: use lower-case words joined by hyphens, "
             "e.g. 'lived-experience-count'",

@@ -1,1 +1,13 @@
-"""Persistence: SQLModel tables, unit of work, migrations, audit log, outbox (later issue)."""
+"""Persistence: where Cyd's records live and how they are written.
+
+- `models.db`: the database's location (`data_dir`, `database_url`), `make_engine`,
+  and `unit_of_work` / `read_session` (one command = one transaction).
+- `models.tables`: the SQLModel tables.
+- `models.audit`: the hash-chained audit log (`append`, `verify`, `head`).
+- `models.outbox`: the notifications outbox (`enqueue` with idempotency keys, `due`).
+- `models.history`: `supersede`, for answers, reviews and votes that change.
+- `models.queries`: the reads commands and flows need.
+- `models.migrate`: Alembic migrations, run programmatically (`upgrade`).
+
+Nothing here imports Alembic until a migration runs.
+"""

@@ -60,7 +60,7 @@ json_junk = st.recursive(
     max_leaves=8,
 )
 junk = json_junk | st.tuples(st.integers()) | st.datetimes() | st.dates() | st.sets(st.integers())
-blank = st.sampled_from([None, "", " ", "\n\t", [], ()])
+blank: st.SearchStrategy[Any] = st.sampled_from([None, "", " ", "\n\t", [], ()])
 
 
 def _text(label: str) -> dict[str, str]:
@@ -84,8 +84,13 @@ def answer_specs(draw: st.DrawFn) -> dict[str, Any]:
         if kind == "single-choice":
             return {"type": kind, "options": options}
         least = draw(st.integers(0, count))
-        most = draw(st.none() | st.integers(max(1, least), count + 2))
-        return {"type": kind, "options": options, "min_selected": least, "max_selected": most}
+        chosen_most = draw(st.none() | st.integers(max(1, least), count + 2))
+        return {
+            "type": kind,
+            "options": options,
+            "min_selected": least,
+            "max_selected": chosen_most,
+        }
     if kind == "number":
         low = draw(st.none() | st.integers(-50, 50))
         high = draw(st.none() | st.integers(-50 if low is None else low, 60))
@@ -99,11 +104,14 @@ def answer_specs(draw: st.DrawFn) -> dict[str, Any]:
         return {"type": kind, "schemes": schemes}
     assert kind == "people"
     least = draw(st.integers(0, 3))
-    most = draw(st.none() | st.integers(max(1, least), 5))
-    return {"type": kind, "min_people": least, "max_people": most}
+    people_most = draw(st.none() | st.integers(max(1, least), 5))
+    return {"type": kind, "min_people": least, "max_people": people_most}
 
 
 # --- conditions ------------------------------------------------------------------------------
+
+
+condition_numbers = st.integers(0, 3) | st.integers(-55, 65)
 
 
 def _option_ids(spec: dict[str, Any]) -> list[str]:
@@ -121,7 +129,7 @@ def _test_on(draw: st.DrawFn, item_id: str, spec: dict[str, Any]) -> dict[str, A
     elif kind == "single-choice":
         scalars = st.sampled_from(_option_ids(spec))
     elif kind == "number":
-        scalars = st.integers(-55, 65)
+        scalars = condition_numbers
     if scalars is not None:
         tests += [
             scalars.map(lambda v: {"equals": v}),
@@ -131,7 +139,7 @@ def _test_on(draw: st.DrawFn, item_id: str, spec: dict[str, Any]) -> dict[str, A
     if kind == "multiple-choice":
         tests.append(st.sampled_from(_option_ids(spec)).map(lambda o: {"includes": o}))
     if kind in ("number", "multiple-choice", "people"):
-        bound = st.integers(-2, 8) if kind != "number" else st.integers(-55, 65)
+        bound = st.integers(0, 4) if kind != "number" else condition_numbers
         tests += [bound.map(lambda n: {"at_least": n}), bound.map(lambda n: {"at_most": n})]
     return {"item": item_id, **draw(st.one_of(tests))}
 
@@ -171,7 +179,8 @@ def checklist_data(draw: st.DrawFn, max_items: int = 8) -> dict[str, Any]:
             "easy_read": _text(f"Easy question {n}."),
             "answer": specs[n],
         }
-        if earlier and draw(st.booleans()):
+        with_condition = draw(st.integers(0, 2)) > 0  # two in three items have a condition
+        if earlier and with_condition:
             data["show_if"] = draw(conditions(earlier))
         items.append(data)
     cuts = sorted(draw(st.sets(st.integers(1, max(1, count - 1)), max_size=2)))
@@ -230,10 +239,13 @@ def valid_values(item: Item) -> st.SearchStrategy[Any]:
             lambda chosen: st.integers(least, most).map(lambda k: chosen[:k])
         )
     if isinstance(spec, NumberAnswer):
-        return st.integers(
-            spec.min if spec.min is not None else -(10**12),
-            spec.max if spec.max is not None else 10**12,
-        )
+        low = spec.min if spec.min is not None else -(10**12)
+        high = spec.max if spec.max is not None else 10**12
+        # Mostly near the numbers conditions test against, sometimes anywhere.
+        near = [st.integers(max(low, -60), min(high, 70)), st.integers(low, high)]
+        if max(low, 0) <= min(high, 3):
+            near.insert(0, st.integers(max(low, 0), min(high, 3)))
+        return st.one_of(near)
     if isinstance(spec, DateAnswer):
         days = st.dates(spec.earliest or MIN_DATE, spec.latest or MAX_DATE)
         return days | days.map(dt.date.isoformat)
@@ -328,8 +340,15 @@ def invalid_values(item: Item) -> st.SearchStrategy[Any]:
     return st.one_of(choices)
 
 
-def any_values(item: Item) -> st.SearchStrategy[Any]:
-    return st.one_of(valid_values(item), invalid_values(item), junk, blank)
+@st.composite
+def any_values(draw: st.DrawFn, item: Item) -> Any:
+    """Mostly valid answers (so that conditions hold often), else invalid, junk or blank."""
+    kind = draw(st.sampled_from(["valid", "valid", "valid", "invalid", "junk", "blank"]))
+    if kind == "valid":
+        return draw(valid_values(item))
+    if kind == "invalid":
+        return draw(invalid_values(item))
+    return draw(junk if kind == "junk" else blank)
 
 
 @st.composite

@@ -642,3 +642,47 @@ def test_evaluation_is_a_plain_value() -> None:
     assert isinstance(first, Evaluation)
     assert first == again
     assert first != evaluate(definition, {"a": True, "b": True})
+
+
+def test_a_size_test_on_a_text_item_built_in_code_hides_instead_of_crashing() -> None:
+    from checklists.spec import ChecklistDefinition
+
+    definition = ChecklistDefinition.model_validate(
+        {
+            "schema_version": 1,
+            "kind": "checklist",
+            "id": "code-built",
+            "version": 1,
+            "title": {"en": "T", "cy": "T"},
+            "easy_read": {"en": "T", "cy": "T"},
+            "principles": [{"id": "p", "label": {"en": "P", "cy": "P"}}],
+            "sections": [
+                {
+                    "id": "s",
+                    "title": {"en": "S", "cy": "S"},
+                    "items": [
+                        {
+                            "id": "words",
+                            "principle": "p",
+                            "level": "should-meet",
+                            "question": {"en": "Q", "cy": "C"},
+                            "easy_read": {"en": "Q", "cy": "C"},
+                            "answer": {"type": "text", "max_words": 5},
+                        },
+                        {
+                            "id": "follow-up",
+                            "principle": "p",
+                            "level": "must-meet",
+                            "question": {"en": "Q", "cy": "C"},
+                            "easy_read": {"en": "Q", "cy": "C"},
+                            "answer": {"type": "yes-no"},
+                            "show_if": {"item": "words", "at_least": 2},
+                        },
+                    ],
+                }
+            ],
+        }
+    )
+    result = evaluate(definition, {"words": "hello"})
+    assert result.hidden == ("follow-up",)
+    assert result.complete

@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from checklists import semantics
-from checklists.evaluate import Evaluation, check_answer, evaluate, is_present
+from checklists.evaluate import Evaluation, check_answer, evaluate
 from checklists.loader import load_text
-from checklists.spec import ChecklistDefinition
+from checklists.spec import ChecklistDefinition, Condition
 from tests.checklists.strategies import (
     checklist_data,
     checklists,
@@ -22,7 +22,7 @@ from tests.checklists.strategies import (
 )
 
 SETTINGS = settings(
-    max_examples=120,
+    max_examples=100,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -80,6 +80,97 @@ def test_generated_values_are_valid_or_invalid_as_promised(data: st.DataObject) 
         assert reason.en != reason.cy
 
 
+# --- a reference model -------------------------------------------------------------------------
+
+NO_ANSWER = object()
+
+
+def present(value: Any) -> bool:
+    """Whether a value is an answer at all: blank text and empty lists are not."""
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return value.strip() != ""
+    if isinstance(value, list | tuple | set | frozenset | dict):
+        return len(value) > 0
+    return True
+
+
+def reference_shown(definition: ChecklistDefinition, answers: dict[str, Any]) -> set[str]:
+    """Which items are shown, worked out directly from the rules in the design.
+
+    An item is shown when it has no condition or its condition holds. A test on an
+    item sees that item's answer only if the item is shown and its answer is present
+    and valid; otherwise the test is false, except `answered: false`, which is true.
+    """
+    items = {item.id: item for item in definition.items()}
+    memo: dict[str, bool] = {}
+
+    def value(item_id: str) -> Any:
+        item = items[item_id]
+        given = answers.get(item_id)
+        if shown(item_id) and present(given) and check_answer(item, given) is None:
+            return given
+        return NO_ANSWER
+
+    def size(v: Any) -> int:
+        return len(v) if isinstance(v, list | tuple) else int(v)
+
+    def same(a: Any, b: Any) -> bool:
+        return type(a) is type(b) and a == b
+
+    def holds(cond: Condition) -> bool:
+        if cond.all is not None:
+            return all(holds(c) for c in cond.all)
+        if cond.any is not None:
+            return any(holds(c) for c in cond.any)
+        if cond.not_ is not None:
+            return not holds(cond.not_)
+        assert cond.item is not None
+        v = value(cond.item)
+        if cond.answered is not None:
+            return (v is not NO_ANSWER) == cond.answered
+        if v is NO_ANSWER:
+            return False
+        if cond.equals is not None:
+            return same(v, cond.equals)
+        if cond.not_equals is not None:
+            return not same(v, cond.not_equals)
+        if cond.one_of is not None:
+            return any(same(v, c) for c in cond.one_of)
+        if cond.includes is not None:
+            return cond.includes in v
+        if cond.at_least is not None:
+            return size(v) >= cond.at_least
+        assert cond.at_most is not None
+        return size(v) <= cond.at_most
+
+    def shown(item_id: str) -> bool:
+        if item_id not in memo:
+            condition = items[item_id].show_if
+            memo[item_id] = condition is None or holds(condition)
+        return memo[item_id]
+
+    return {item_id for item_id in items if shown(item_id)}
+
+
+@SETTINGS
+@given(checklists_and_answers())
+def test_evaluate_agrees_with_the_reference_model(
+    case: tuple[ChecklistDefinition, dict[str, Any]],
+) -> None:
+    definition, answers = case
+    result = evaluate(definition, answers)
+    assert set(result.shown) == reference_shown(definition, answers)
+    for item in definition.items():
+        if item.id not in result.shown:
+            continue
+        given = answers.get(item.id)
+        reason = check_answer(item, given) if present(given) else None
+        assert (item.id in result.answered) == (present(given) and reason is None)
+        assert result.invalid.get(item.id) == reason
+
+
 # --- evaluate ----------------------------------------------------------------------------------
 
 
@@ -124,7 +215,7 @@ def test_evaluate_never_raises_and_partitions_items(
 
     # ignored: exactly the present answers to hidden or unknown items
     assert set(result.ignored) == {
-        k for k, v in answers.items() if (k in hidden or k not in ids) and is_present(v)
+        k for k, v in answers.items() if (k in hidden or k not in ids) and present(v)
     }
     assert list(result.ignored) == sorted(result.ignored)
 

@@ -1,0 +1,220 @@
+"""The programme file: people, workstreams, the Board and its decision rules.
+
+Pure: pydantic models and cross-reference checks on the raw data (reported with
+the same `file:line:col: [entry] message` positions as checklists). Reading the
+file and storing it are done at the edges (`models.programme_import`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, PlainValidator, WithJsonSchema
+
+from checklists.semantics import Finding
+from checklists.spec import Identifier, NonEmpty, Strict, Text
+from governance.permissions import Role
+from governance.rules import DecisionRule
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _email(value: object) -> str:
+    if not isinstance(value, str) or not _EMAIL.match(value.strip()):
+        raise ValueError("must be an email address, like name@example.org")
+    return value.strip().lower()
+
+
+Email = Annotated[
+    str, PlainValidator(_email), WithJsonSchema({"type": "string", "format": "email"})
+]
+
+
+def _channel(value: object) -> str:
+    # Apprise URLs are secrets (they can hold passwords and tokens): errors about
+    # them never echo the value.
+    if not isinstance(value, str) or "://" not in value:
+        raise ValueError("each channel must be a notification URL, like mailto://… or mailbox://…")
+    return value.strip()
+
+
+Channel = Annotated[
+    str, PlainValidator(_channel), WithJsonSchema({"type": "string", "pattern": "://"})
+]
+
+
+class PersonSpec(Strict):
+    email: Email
+    name: NonEmpty
+    roles: list[Role] = Field(default_factory=list)
+    lived_experience: bool = False
+    language: Literal["en", "cy"] | None = Field(
+        default=None, description="The language the person chose; unset means both."
+    )
+    language_asked_on: dt.date | None = Field(
+        default=None, description="When the person was asked their language."
+    )
+    format: Literal["standard", "easy-read"] = "standard"
+    channels: list[Channel] = Field(default_factory=list, description="Apprise URLs (secret).")
+    supports: Email | None = Field(
+        default=None, description="The person this one supports; a supporter never votes."
+    )
+
+
+class WorkstreamSpec(Strict):
+    id: Identifier
+    name: Text
+    leads: list[Email] = Field(min_length=1)
+    members: list[Email] = Field(default_factory=list)
+
+
+class BoardSpec(Strict):
+    chair: Email
+    members: list[Email] = Field(min_length=1)
+    decision_rules: list[DecisionRule] = Field(min_length=1)
+    meetings: list[dt.date] = Field(default_factory=list)
+
+
+class Programme(Strict):
+    schema_version: Literal[1]
+    kind: Literal["programme"]
+    id: Identifier
+    title: Text
+    gates: list[Identifier] = Field(min_length=1, description="Gate ids in use, first first.")
+    people: list[PersonSpec] = Field(min_length=1)
+    workstreams: list[WorkstreamSpec] = Field(default_factory=list)
+    board: BoardSpec
+
+    def person(self, email: str) -> PersonSpec:
+        key = email.strip().lower()
+        for person in self.people:
+            if person.email == key:
+                return person
+        raise KeyError(f"no person with email '{email}'")
+
+    def rule(self, name: str) -> DecisionRule:
+        for rule in self.board.decision_rules:
+            if rule.name == name:
+                return rule
+        raise KeyError(f"no decision rule '{name}'")
+
+
+# --- cross-references ----------------------------------------------------------------------
+
+
+def _norm(value: Any) -> str | None:
+    return value.strip().lower() if isinstance(value, str) else None
+
+
+def _entries(data: dict[str, Any], key: str) -> list[tuple[int, dict[str, Any]]]:
+    value = data.get(key)
+    if not isinstance(value, list):
+        return []
+    return [(n, e) for n, e in enumerate(value) if isinstance(e, dict)]
+
+
+def check_programme(data: dict[str, Any]) -> list[Finding]:
+    """Problems a schema cannot see: unknown people, duplicates, inconsistent roles."""
+    return list(_check(data))
+
+
+def _check(data: dict[str, Any]) -> Iterator[Finding]:
+    people: dict[str, dict[str, Any]] = {}
+    counts = Counter(_norm(p.get("email")) for _, p in _entries(data, "people"))
+    for n, person in _entries(data, "people"):
+        email = _norm(person.get("email"))
+        if email is None:
+            continue
+        if counts[email] > 1 and email in people:
+            yield Finding(("people", n, "email"), email, f"'{email}' is listed twice")
+            continue
+        people[email] = person
+    for n, person in _entries(data, "people"):
+        email = _norm(person.get("email"))
+        supports = _norm(person.get("supports"))
+        if supports is not None and supports not in counts:
+            yield Finding(("people", n, "supports"), email, f"supports unknown person '{supports}'")
+        elif supports is not None and supports == email:
+            yield Finding(("people", n, "supports"), email, "a person cannot support themselves")
+    yield from _check_workstreams(data, people)
+    yield from _check_board(data, people)
+
+
+def _roles(person: dict[str, Any] | None) -> set[str]:
+    roles = person.get("roles") if person else None
+    return {r for r in roles if isinstance(r, str)} if isinstance(roles, list) else set()
+
+
+def _check_workstreams(
+    data: dict[str, Any], people: dict[str, dict[str, Any]]
+) -> Iterator[Finding]:
+    seen: set[str] = set()
+    for n, stream in _entries(data, "workstreams"):
+        stream_id = stream.get("id") if isinstance(stream.get("id"), str) else None
+        if stream_id is not None and stream_id in seen:
+            yield Finding(("workstreams", n, "id"), stream_id, f"workstream '{stream_id}' twice")
+        if stream_id:
+            seen.add(stream_id)
+        for key in ("leads", "members"):
+            for k, email in enumerate(stream.get(key) or []):
+                who = _norm(email)
+                if who is not None and who not in people:
+                    yield Finding(("workstreams", n, key, k), stream_id, f"unknown person '{who}'")
+                elif who is not None and key == "leads" and "lead" not in _roles(people[who]):
+                    yield Finding(
+                        ("workstreams", n, key, k),
+                        stream_id,
+                        f"'{who}' leads a workstream but does not have the role 'lead'",
+                    )
+
+
+def _check_board(data: dict[str, Any], people: dict[str, dict[str, Any]]) -> Iterator[Finding]:
+    board = data.get("board")
+    if not isinstance(board, dict):
+        return
+    members = [_norm(m) for m in board.get("members") or [] if isinstance(m, str)]
+    for k, who in enumerate(members):
+        if who is not None and who not in people:
+            yield Finding(("board", "members", k), None, f"unknown person '{who}'")
+        elif who is not None and not _roles(people[who]) & {"board-member", "chair"}:
+            yield Finding(
+                ("board", "members", k), None, f"'{who}' is on the Board but has no Board role"
+            )
+        elif who is not None and people[who].get("supports"):
+            yield Finding(
+                ("board", "members", k), None, f"'{who}' is a supporter; a supporter never votes"
+            )
+    chair = _norm(board.get("chair"))
+    if chair is not None:
+        if chair not in members:
+            yield Finding(("board", "chair"), None, f"the chair '{chair}' is not a Board member")
+        elif "chair" not in _roles(people.get(chair)):
+            yield Finding(("board", "chair"), None, f"the chair '{chair}' needs the role 'chair'")
+    for email, person in people.items():
+        if "chair" in _roles(person) and email != chair:
+            yield Finding(
+                ("people",), email, f"'{email}' has the role 'chair' but is not the chair"
+            )
+    names = Counter(r.get("name") for r in board.get("decision_rules") or [] if isinstance(r, dict))
+    for k, rule in enumerate(board.get("decision_rules") or []):
+        name = rule.get("name") if isinstance(rule, dict) else None
+        if isinstance(name, str) and names[name] > 1:
+            yield Finding(("board", "decision_rules", k, "name"), None, f"rule '{name}' twice")
+            names[name] = 1  # report the later copies only
+
+
+def entry_of(data: Any, path: tuple[str | int, ...]) -> str | None:
+    """The person's email or the workstream's id a path falls in, for error lines."""
+    if len(path) >= 2 and path[0] in ("people", "workstreams") and isinstance(path[1], int):
+        try:
+            entry = data[path[0]][path[1]]
+        except (KeyError, IndexError, TypeError):
+            return None
+        key = "email" if path[0] == "people" else "id"
+        value = entry.get(key) if isinstance(entry, dict) else None
+        return value if isinstance(value, str) else None
+    return None

@@ -1,0 +1,217 @@
+"""Where the database is, how to connect to it, and the unit of work.
+
+SQLite is the embedded default: one file, `cyd.db`, in Cyd's data folder. Every
+write runs in an IMMEDIATE transaction, so concurrent writers (several `cyd`
+processes, a flow and a web request) queue on SQLite's busy timeout instead of
+failing with "database is locked" half-way through a command. Readers use
+ordinary deferred transactions and are never blocked by writers (WAL).
+
+PostgreSQL is used when `CYD_DATABASE_URL` points at it (psycopg 3). Every write
+transaction first takes one transaction-scoped advisory lock, so that writes are
+serialized exactly as on SQLite: a command reads the state, applies the rules and
+appends to the hash-chained audit log without another writer slipping in between.
+
+A command is one unit of work: its state change, its audit entry and its outbox
+messages are committed together, or not at all.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import URL, Connection, Engine, create_engine, make_url
+from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
+from sqlmodel import Session
+
+DATABASE_URL_ENV = "CYD_DATABASE_URL"
+DATA_DIR_ENV = "CYD_DATA_DIR"
+DATABASE_FILE = "cyd.db"
+
+# How long a writer waits for the writer before it before giving up, in seconds.
+LOCK_TIMEOUT_S = 30.0
+SQLITE_BUSY_TIMEOUT_S = LOCK_TIMEOUT_S
+
+# The PostgreSQL advisory lock (a fixed 64-bit key) that serializes write
+# transactions, and with them the audit chain.
+WRITE_LOCK_KEY = 0x0C7DA0D1
+
+# Execution option set on read-only sessions (see `read_session`).
+_READ_ONLY = "cyd_read_only"
+# Set while this thread (or task) is inside `unit_of_work`.
+_in_unit_of_work: ContextVar[bool] = ContextVar("cyd_in_unit_of_work", default=False)
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware, in UTC (all stored times are UTC)."""
+    return datetime.now(UTC)
+
+
+def data_dir() -> Path:
+    """Cyd's data folder: `CYD_DATA_DIR`, else the platform's per-user data folder.
+
+    Linux and other Unix: `$XDG_DATA_HOME/cyd` (default `~/.local/share/cyd`);
+    macOS: `~/Library/Application Support/cyd`; Windows: `%LOCALAPPDATA%\\cyd`.
+    The folder is not created here; `make_engine` creates it for a SQLite file.
+    """
+    explicit = os.environ.get(DATA_DIR_ENV)
+    if explicit:
+        return Path(explicit).expanduser()
+    home = Path.home()
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or str(home / "AppData" / "Local")
+        return Path(base) / "cyd"
+    if sys.platform == "darwin":
+        return home / "Library" / "Application Support" / "cyd"
+    xdg = os.environ.get("XDG_DATA_HOME")
+    return (Path(xdg) if xdg else home / ".local" / "share") / "cyd"
+
+
+def database_url() -> str:
+    """`CYD_DATABASE_URL` if set, else the SQLite file `cyd.db` in `data_dir()`."""
+    explicit = os.environ.get(DATABASE_URL_ENV)
+    if explicit:
+        return explicit
+    return f"sqlite:///{data_dir() / DATABASE_FILE}"
+
+
+def normalize_url(url: str | URL) -> URL:
+    """The URL with its driver made explicit: PostgreSQL always goes through psycopg 3.
+
+    `postgres://…`, `postgresql://…` and `postgresql+psycopg2://…` all become
+    `postgresql+psycopg://…` (psycopg2 is not a dependency).
+    """
+    parsed = make_url(url) if isinstance(url, str) else url
+    backend = parsed.get_backend_name()
+    if backend in {"postgres", "postgresql"}:
+        return parsed.set(drivername="postgresql+psycopg")
+    if backend != "sqlite":
+        raise ValueError(
+            f"unsupported database {parsed.drivername!r}: use sqlite:///FILE or "
+            "postgresql+psycopg://USER@HOST/DB"
+        )
+    return parsed
+
+
+def is_sqlite(engine: Engine | Connection | Session) -> bool:
+    bind = engine.get_bind() if isinstance(engine, Session) else engine
+    return bind.dialect.name == "sqlite"
+
+
+def is_postgresql(engine: Engine | Connection | Session) -> bool:
+    bind = engine.get_bind() if isinstance(engine, Session) else engine
+    return bind.dialect.name == "postgresql"
+
+
+def make_engine(url: str | URL | None = None, *, echo: bool = False) -> Engine:
+    """An engine for `url` (default: `database_url()`), set up for Cyd.
+
+    SQLite: WAL journal, foreign keys on, a 30 s busy timeout, and IMMEDIATE write
+    transactions (SQLAlchemy emits BEGIN itself; the driver's own transaction
+    handling is switched off). The file's folder is created if missing.
+    PostgreSQL: psycopg 3, connections checked before use.
+
+    Statement parameters are never shown in logs or error messages
+    (`hide_parameters`): they can hold notification URLs, which are secrets.
+    """
+    parsed = normalize_url(url if url is not None else database_url())
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed, echo=echo)
+    return create_engine(parsed, echo=echo, hide_parameters=True, pool_pre_ping=True)
+
+
+def _sqlite_engine(url: URL, *, echo: bool) -> Engine:
+    database = url.database or ""
+    in_memory = database in {"", ":memory:"} or database.startswith("file::memory:")
+    kwargs: dict[str, Any] = {}
+    if in_memory:
+        # One shared connection, or every checkout would see its own empty database.
+        kwargs["poolclass"] = StaticPool
+    else:
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        url,
+        echo=echo,
+        hide_parameters=True,
+        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False},
+        **kwargs,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+        # Let SQLAlchemy emit BEGIN (below) instead of the driver, which would
+        # begin lazily and only before DML.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            if not in_memory:
+                cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
+            cursor.execute("PRAGMA foreign_keys=ON")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        # A writer takes the write lock at BEGIN, waiting (busy timeout) for the
+        # current writer: no deadlock, no "database is locked" at COMMIT.
+        read_only = connection.get_execution_options().get(_READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+    return engine
+
+
+@contextmanager
+def unit_of_work(engine: Engine) -> Iterator[Session]:
+    """One command: one Session, one write transaction.
+
+    Commits when the block ends normally; rolls back on any exception (and
+    re-raises it), so the state change, its audit entry and its outbox messages
+    are all written, or none is. Writers are serialized (IMMEDIATE on SQLite, an
+    advisory lock on PostgreSQL), so the state read inside the block is the state
+    the block's writes apply to. Objects stay usable after the commit.
+
+    Units of work do not nest: a command's helpers take the session as an argument.
+    A writer waits at most 30 s for the writer before it, then fails.
+    """
+    if _in_unit_of_work.get():
+        # It would wait for the write lock its own caller holds.
+        raise RuntimeError("unit_of_work inside another unit_of_work: pass the session down")
+    session = Session(engine, expire_on_commit=False)
+    marker = _in_unit_of_work.set(True)
+    try:
+        with session.begin():
+            if is_postgresql(engine):
+                # Wait for the writer before us as long as SQLite would, then fail.
+                session.execute(text(f"SET LOCAL lock_timeout = '{int(LOCK_TIMEOUT_S)}s'"))
+                session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
+            else:
+                # Begin now (BEGIN IMMEDIATE), before anything is read.
+                session.connection()
+            yield session
+    finally:
+        _in_unit_of_work.reset(marker)
+        session.close()
+
+
+@contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    """A Session for reading only (e.g. `cyd venture show`): never blocks writers.
+
+    Its transaction is rolled back at the end, so anything written through it is
+    discarded; objects read keep their loaded values after the block.
+    """
+    session = Session(engine.execution_options(**{_READ_ONLY: True}), expire_on_commit=False)
+    try:
+        yield session
+    finally:
+        # close() hands the connection back to the pool, which rolls it back; unlike
+        # rollback() it does not expire the objects read.
+        session.close()

@@ -1,0 +1,166 @@
+"""The notifications outbox: messages leave Cyd only through here.
+
+A command enqueues its messages in its own unit of work, so a message exists if
+and only if the state change that causes it was committed. Each message carries a
+deterministic idempotency key (what happened, to whom, on which channel), so a
+command or flow that runs again enqueues nothing new: the key is checked first,
+and the UNIQUE constraint with INSERT … ON CONFLICT DO NOTHING is the last line of
+defence. The deliverer (notifications/) takes `due` messages, sends them and marks
+them `sent`, or records the failure and retries later with backoff until `dead`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, SQLModel, col, select
+
+from models.audit import canonical_json
+from models.db import is_postgresql, utcnow
+from models.tables import OutboxMessage, redact_urls
+
+TABLE = "outbox_message"
+MAX_ATTEMPTS = 8
+FIRST_RETRY = timedelta(minutes=1)
+LONGEST_RETRY = timedelta(hours=6)
+
+
+def idempotency_key(
+    event: str,
+    *,
+    person_id: int,
+    channel_id: int,
+    venture_id: str | None = None,
+    gate_id: str | None = None,
+    ballot: int | None = None,
+    discriminator: str = "",
+) -> str:
+    """sha256 of what the message is about and whom it is for.
+
+    `discriminator` tells apart messages that would otherwise share a key, e.g. the
+    day of a daily reminder ('2025-03-01') or the deadline a reminder is about.
+    """
+    parts = [event, venture_id, gate_id, ballot, person_id, channel_id, discriminator]
+    return hashlib.sha256(canonical_json(parts).encode("utf-8")).hexdigest()
+
+
+def get(session: Session, key: str) -> OutboxMessage | None:
+    return session.exec(select(OutboxMessage).where(OutboxMessage.idempotency_key == key)).first()
+
+
+def enqueue(
+    session: Session,
+    *,
+    event: str,
+    person_id: int,
+    channel_id: int,
+    language: str,
+    format: str,
+    payload: dict[str, Any],
+    venture_id: str | None = None,
+    gate_id: str | None = None,
+    ballot: int | None = None,
+    discriminator: str = "",
+    key: str | None = None,
+    not_before: datetime | None = None,
+) -> tuple[OutboxMessage, bool]:
+    """Queue a message unless one with the same idempotency key exists.
+
+    The key is `key` if given, else `idempotency_key(event, person_id=…, channel_id=…,
+    venture_id=…, gate_id=…, ballot=…, discriminator=…)`. Returns the message and
+    whether it was created now (False: it was queued before, and is left as it is).
+    """
+    if key is None:
+        key = idempotency_key(
+            event,
+            person_id=person_id,
+            channel_id=channel_id,
+            venture_id=venture_id,
+            gate_id=gate_id,
+            ballot=ballot,
+            discriminator=discriminator,
+        )
+    existing = get(session, key)
+    if existing is not None:
+        return existing, False
+    now = utcnow()
+    values: dict[str, Any] = {
+        "idempotency_key": key,
+        "event": event,
+        "venture_id": venture_id,
+        "person_id": person_id,
+        "channel_id": channel_id,
+        "language": language,
+        "format": format,
+        "payload": payload,
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": not_before or now,
+        "created_at": now,
+    }
+    table = SQLModel.metadata.tables[TABLE]
+    insert = postgresql.insert(table) if is_postgresql(session) else sqlite.insert(table)
+    session.flush()  # pending rows first (the person or channel may be new)
+    inserted = session.connection().execute(
+        insert.values(**values)
+        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        .returning(table.c.id)
+    )
+    created = inserted.first() is not None  # no row back: the key was there already
+    message = get(session, key)
+    if message is None:  # pragma: no cover - the row was inserted or already there
+        raise RuntimeError(f"outbox message {key} vanished")
+    return message, created
+
+
+def due(session: Session, *, now: datetime | None = None, limit: int = 100) -> list[OutboxMessage]:
+    """Pending messages whose next attempt is due, oldest first.
+
+    On PostgreSQL the rows are locked (FOR UPDATE SKIP LOCKED) until the transaction
+    ends, so several deliverers never take the same message.
+    """
+    statement = (
+        select(OutboxMessage)
+        .where(OutboxMessage.status == "pending")
+        .where(OutboxMessage.next_attempt_at <= (now or utcnow()))
+        .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
+        .limit(limit)
+    )
+    if is_postgresql(session):
+        statement = statement.with_for_update(skip_locked=True)
+    return list(session.exec(statement))
+
+
+def mark_sent(session: Session, message: OutboxMessage, *, at: datetime | None = None) -> None:
+    message.status = "sent"
+    message.sent_at = at or utcnow()
+    message.attempts += 1
+    message.last_error = None
+    session.add(message)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long to wait after the `attempts`-th failure: 1 min, 2, 4, … at most 6 h."""
+    return min(FIRST_RETRY * (1 << max(0, min(attempts, 20) - 1)), LONGEST_RETRY)
+
+
+def mark_failed(
+    session: Session,
+    message: OutboxMessage,
+    error: str,
+    *,
+    at: datetime | None = None,
+    max_attempts: int = MAX_ATTEMPTS,
+) -> None:
+    """Record a failed attempt (URLs in the error are masked); give up after `max_attempts`."""
+    now = at or utcnow()
+    message.attempts += 1
+    message.last_error = redact_urls(error)[:2000]
+    if message.attempts >= max_attempts:
+        message.status = "dead"
+    else:
+        message.next_attempt_at = now + retry_delay(message.attempts)
+    session.add(message)

@@ -1,0 +1,130 @@
+"""Reads the commands and flows need, shaped the way the governance rules take them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, func, select
+
+from models.tables import Answer, Ballot, Person, Review, Venture, Vote, normalize_email
+
+
+def person_by_email(session: Session, email: str) -> Person | None:
+    return session.exec(select(Person).where(Person.email == normalize_email(email))).first()
+
+
+def next_venture_id(session: Session) -> str:
+    """'v-0001', 'v-0002', ...: short enough to type. Call it inside `unit_of_work`
+    (writers are serialized there, so two commands never get the same id)."""
+    count = session.exec(select(func.count()).select_from(Venture)).one()
+    return f"v-{count + 1:04d}"
+
+
+def ventures_due(
+    session: Session,
+    *,
+    before: datetime,
+    states: Iterable[str],
+    limit: int | None = None,
+) -> Sequence[Venture]:
+    """Ventures in one of `states` whose deadline is before `before`, soonest first.
+
+    The overdue-actions sweep: `before=now` finds what is overdue, `before=now + 2 days`
+    what is due soon. Served by the index on (state, deadline).
+    """
+    statement = (
+        select(Venture)
+        .where(col(Venture.state).in_(list(states)))
+        .where(col(Venture.deadline) < before)
+        .order_by(col(Venture.deadline), col(Venture.id))
+    )
+    if limit is not None:
+        statement = statement.limit(limit)
+    return session.exec(statement).all()
+
+
+def current_answers(session: Session, venture_id: str, gate_id: str) -> dict[str, dict[str, Any]]:
+    """The current answers of a gate run: checklist id → item id → value."""
+    answers: dict[str, dict[str, Any]] = {}
+    rows = session.exec(
+        select(Answer)
+        .where(Answer.venture_id == venture_id)
+        .where(Answer.gate_id == gate_id)
+        .where(col(Answer.is_current))
+    )
+    for answer in rows:
+        answers.setdefault(answer.checklist_id, {})[answer.item_id] = answer.value
+    return answers
+
+
+def current_answer(
+    session: Session, venture_id: str, gate_id: str, checklist_id: str, item_id: str
+) -> Answer | None:
+    return session.exec(
+        select(Answer)
+        .where(Answer.venture_id == venture_id)
+        .where(Answer.gate_id == gate_id)
+        .where(Answer.checklist_id == checklist_id)
+        .where(Answer.item_id == item_id)
+        .where(col(Answer.is_current))
+    ).first()
+
+
+def current_reviews(session: Session, venture_id: str, gate_id: str) -> Sequence[Review]:
+    """Each reviewer's current review of the gate run (stale ones included: check `stale`)."""
+    return session.exec(
+        select(Review)
+        .where(Review.venture_id == venture_id)
+        .where(Review.gate_id == gate_id)
+        .where(col(Review.is_current))
+        .order_by(col(Review.at), col(Review.id))
+    ).all()
+
+
+def latest_ballot(session: Session, venture_id: str, gate_id: str) -> Ballot | None:
+    return session.exec(
+        select(Ballot)
+        .where(Ballot.venture_id == venture_id)
+        .where(Ballot.gate_id == gate_id)
+        .order_by(col(Ballot.number).desc())
+        .limit(1)
+    ).first()
+
+
+def current_votes(session: Session, venture_id: str, gate_id: str, ballot: int) -> Sequence[Vote]:
+    """Each member's current vote in a ballot (stale ones included: check `stale`)."""
+    return session.exec(
+        select(Vote)
+        .where(Vote.venture_id == venture_id)
+        .where(Vote.gate_id == gate_id)
+        .where(Vote.ballot == ballot)
+        .where(col(Vote.is_current))
+        .order_by(col(Vote.at), col(Vote.id))
+    ).all()
+
+
+def current_vote(
+    session: Session, venture_id: str, gate_id: str, ballot: int, member_id: int
+) -> Vote | None:
+    return session.exec(
+        select(Vote)
+        .where(Vote.venture_id == venture_id)
+        .where(Vote.gate_id == gate_id)
+        .where(Vote.ballot == ballot)
+        .where(Vote.member_id == member_id)
+        .where(col(Vote.is_current))
+    ).first()
+
+
+def current_review(
+    session: Session, venture_id: str, gate_id: str, reviewer_id: int
+) -> Review | None:
+    return session.exec(
+        select(Review)
+        .where(Review.venture_id == venture_id)
+        .where(Review.gate_id == gate_id)
+        .where(Review.reviewer_id == reviewer_id)
+        .where(col(Review.is_current))
+    ).first()

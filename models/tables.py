@@ -1,0 +1,494 @@
+"""The tables: people, workstreams, ventures and their gates, every human action,
+the notifications outbox and the audit log.
+
+Conventions:
+- Times are timezone-aware UTC `datetime`s (`UTCDateTime`); a naive one is refused.
+- History is kept, never overwritten: answers, reviews and votes are superseded by a
+  new row (`is_current` false, `superseded_by_id` pointing at the new row), and at most
+  one row is current per person and subject (a partial unique index).
+- A venture passes through gates (design, delivery, ...). Its pass through one gate
+  is a `GateRun`, keyed by (venture, gate), which pins the gate version, the
+  checklist versions and the decision rule (name and a JSON snapshot) it started
+  with: the venture stays on them. Answers, reviewer assignments and reviews belong
+  to the gate run.
+- Each time the venture goes (or comes back) to the Board in a gate, a `Ballot`
+  opens: (venture, gate, number) with number 1, 2, ... Votes belong to a ballot,
+  and a ballot is decided at most once (`Decision` is unique per ballot).
+- Vocabularies owned by the governance rules (venture states, vote choices,
+  outcomes) are stored as short strings, unchecked here; the fixed ones (language,
+  format, outbox status, recommendation, deadline kind) are CHECK-constrained.
+- People are referred to by `person.id`; the audit log names them by email.
+- Notification channel URLs (apprise) are secrets: never in a repr, and statement
+  parameters are hidden from logs by the engine. Show `Channel.masked_url`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    Dialect,
+    ForeignKeyConstraint,
+    Index,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    event,
+    text,
+)
+from sqlmodel import Field, SQLModel
+
+from models.db import utcnow
+
+# Named constraints, so that later migrations can refer to them on both databases.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+LANGUAGES = ("en", "cy")
+FORMATS = ("standard", "easy-read")
+ROLES = ("lead", "co-producer", "reviewer", "board-member", "chair", "admin")
+RECOMMENDATIONS = ("go", "recycle")
+DEADLINE_KINDS = ("answers", "review", "vote")
+OUTBOX_STATUSES = ("pending", "sent", "dead")
+SYSTEM_ACTOR = "cyd"  # the actor of automated actions (flows, sweeps)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC datetime on every database.
+
+    PostgreSQL stores `timestamp with time zone`; SQLite stores the UTC wall time
+    (SQLite has no time zones), which is given back with `tzinfo=UTC`.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value.isoformat()}: use a timezone-aware one")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+def _current_only(*columns: str, name: str) -> Index:
+    """A unique index over the current row only: one current row per key."""
+    return Index(
+        name,
+        *columns,
+        unique=True,
+        sqlite_where=text("is_current"),
+        postgresql_where=text("is_current"),
+    )
+
+
+def _gate_run_fk() -> ForeignKeyConstraint:
+    return ForeignKeyConstraint(
+        ["venture_id", "gate_id"], ["gate_run.venture_id", "gate_run.gate_id"]
+    )
+
+
+def _ballot_fk() -> ForeignKeyConstraint:
+    return ForeignKeyConstraint(
+        ["venture_id", "gate_id", "ballot"],
+        ["ballot.venture_id", "ballot.gate_id", "ballot.number"],
+    )
+
+
+def normalize_email(email: str) -> str:
+    """Emails are stored, and looked up, trimmed and in lower case."""
+    return email.strip().lower()
+
+
+def mask_url(url: str) -> str:
+    """A notification URL with everything after the scheme hidden: 'mailto://***'.
+
+    Apprise URLs carry tokens and passwords in any part, so only the scheme is shown.
+    """
+    scheme, sep, _rest = url.partition("://")
+    if not sep or not scheme.replace("+", "").replace("-", "").isalnum():
+        return "***"
+    return f"{scheme}://***"
+
+
+_URL = re.compile(r"\b([a-zA-Z][a-zA-Z0-9+.-]*)://\S+")
+
+
+def redact_urls(message: str) -> str:
+    """`message` with every URL in it masked (for errors that may quote a channel)."""
+    return _URL.sub(lambda match: f"{match.group(1)}://***", message)
+
+
+# --- people and workstreams ------------------------------------------------------------
+
+
+class Person(SQLModel, table=True):
+    __tablename__ = "person"
+    __table_args__ = (
+        CheckConstraint(_in("language", LANGUAGES), name="language"),
+        CheckConstraint(_in("format", FORMATS), name="format"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(
+        max_length=320, unique=True, description="stored trimmed and lower-case (normalize_email)"
+    )
+    name: str = Field(max_length=200)
+    lived_experience: bool = False
+    language: str = Field(default="en", max_length=2, description="en or cy")
+    language_asked_on: date | None = Field(default=None, description="When they were asked.")
+    format: str = Field(default="standard", max_length=16, description="standard or easy-read")
+    supports_person_id: int | None = Field(
+        default=None, foreign_key="person.id", description="Whom this person supports."
+    )
+    active: bool = True
+
+
+@event.listens_for(Person, "before_insert")
+@event.listens_for(Person, "before_update")
+def _normalize_email(_mapper: Any, _connection: Any, person: Person) -> None:
+    person.email = normalize_email(person.email)
+
+
+class PersonRole(SQLModel, table=True):
+    __tablename__ = "person_role"
+
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+    role: str = Field(primary_key=True, max_length=32, description="one of ROLES")
+
+
+class Channel(SQLModel, table=True):
+    """Where a person's messages go: an apprise URL (a secret)."""
+
+    __tablename__ = "channel"
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    url: str = Field(sa_type=Text, repr=False, description="apprise URL: a secret")
+    label: str = Field(default="", max_length=100)
+    active: bool = True
+
+    @property
+    def masked_url(self) -> str:
+        return mask_url(self.url)
+
+
+class Workstream(SQLModel, table=True):
+    __tablename__ = "workstream"
+
+    id: str = Field(primary_key=True, max_length=64, description="slug, e.g. 'day-services'")
+    name: str = Field(max_length=200)
+
+
+class WorkstreamMember(SQLModel, table=True):
+    __tablename__ = "workstream_member"
+
+    workstream_id: str = Field(foreign_key="workstream.id", primary_key=True, max_length=64)
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+    is_lead: bool = False
+
+
+class ProgrammeVersion(SQLModel, table=True):
+    """A programme file as loaded by `cyd init` (the latest row is in force)."""
+
+    __tablename__ = "programme_version"
+
+    id: int | None = Field(default=None, primary_key=True)
+    sha256: str = Field(max_length=64)
+    source: str = Field(sa_type=Text, description="The file's text, as loaded.")
+    loaded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    loaded_by: str = Field(default=SYSTEM_ACTOR, max_length=320)
+
+
+# --- ventures and gates ----------------------------------------------------------------
+
+
+class Venture(SQLModel, table=True):
+    """A venture and where it is now: its current gate run is (id, gate_id)."""
+
+    __tablename__ = "venture"
+    __table_args__ = (Index("ix_venture_state_deadline", "state", "deadline"),)
+
+    id: str = Field(primary_key=True, max_length=32)
+    workstream_id: str = Field(foreign_key="workstream.id", index=True, max_length=64)
+    title: str = Field(max_length=300)
+    lead_id: int = Field(foreign_key="person.id", index=True)
+    state: str = Field(max_length=32, description="a governance lifecycle state")
+    gate_id: str = Field(max_length=64, description="the current gate")
+    deadline: datetime | None = Field(
+        default=None, sa_type=UTCDateTime, description="when the pending action is due"
+    )
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_type=UTCDateTime, sa_column_kwargs={"onupdate": utcnow}
+    )
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class GateRun(SQLModel, table=True):
+    """A venture's pass through one gate, with the definitions it is pinned to."""
+
+    __tablename__ = "gate_run"
+
+    venture_id: str = Field(foreign_key="venture.id", primary_key=True, max_length=32)
+    gate_id: str = Field(primary_key=True, max_length=64)
+    gate_version: int
+    checklists: list[dict[str, Any]] = Field(
+        sa_type=JSON, description='pinned checklists: [{"id": ..., "version": ...}]'
+    )
+    decision_rule: str = Field(max_length=64)
+    decision_rule_snapshot: dict[str, Any] = Field(sa_type=JSON)
+    opened_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    submitted_at: datetime | None = Field(
+        default=None, sa_type=UTCDateTime, description="the latest submission"
+    )
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Answer(SQLModel, table=True):
+    """An answer to a checklist item, attributed. A changed answer is a new row."""
+
+    __tablename__ = "answer"
+    __table_args__ = (
+        _gate_run_fk(),
+        _current_only("venture_id", "gate_id", "checklist_id", "item_id", name="uq_answer_current"),
+        Index("ix_answer_gate_run", "venture_id", "gate_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    venture_id: str = Field(max_length=32)
+    gate_id: str = Field(max_length=64)
+    checklist_id: str = Field(max_length=64)
+    checklist_version: int
+    item_id: str = Field(max_length=64)
+    value: Any = Field(sa_type=JSON)
+    by_id: int = Field(foreign_key="person.id")
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    is_current: bool = True
+    superseded_by_id: int | None = Field(default=None, foreign_key="answer.id")
+
+
+class ReviewerAssignment(SQLModel, table=True):
+    """A reviewer assigned to a venture's gate run."""
+
+    __tablename__ = "reviewer_assignment"
+    __table_args__ = (_gate_run_fk(),)
+
+    venture_id: str = Field(primary_key=True, max_length=32)
+    gate_id: str = Field(primary_key=True, max_length=64)
+    reviewer_id: int = Field(foreign_key="person.id", primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Review(SQLModel, table=True):
+    """A reviewer's recommendation (go or recycle) on a gate run."""
+
+    __tablename__ = "review"
+    __table_args__ = (
+        _gate_run_fk(),
+        CheckConstraint(_in("recommend", RECOMMENDATIONS), name="recommend"),
+        _current_only("venture_id", "gate_id", "reviewer_id", name="uq_review_current"),
+        Index("ix_review_gate_run", "venture_id", "gate_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    venture_id: str = Field(max_length=32)
+    gate_id: str = Field(max_length=64)
+    reviewer_id: int = Field(foreign_key="person.id")
+    recommend: str = Field(max_length=16, description="go or recycle")
+    note: str | None = Field(default=None, sa_type=Text)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    stale: bool = Field(default=False, description="an answer changed after it was given")
+    is_current: bool = True
+    superseded_by_id: int | None = Field(default=None, foreign_key="review.id")
+
+
+class Interest(SQLModel, table=True):
+    """A Board member's declaration of interest in a venture: they are recused."""
+
+    __tablename__ = "interest"
+
+    id: int | None = Field(default=None, primary_key=True)
+    venture_id: str = Field(foreign_key="venture.id", index=True, max_length=32)
+    member_id: int = Field(foreign_key="person.id")
+    text: str = Field(sa_type=Text)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Ballot(SQLModel, table=True):
+    """One round of voting by the Board on a venture's gate: number 1, 2, ... per gate."""
+
+    __tablename__ = "ballot"
+    __table_args__ = (_gate_run_fk(),)
+
+    venture_id: str = Field(primary_key=True, max_length=32)
+    gate_id: str = Field(primary_key=True, max_length=64)
+    number: int = Field(primary_key=True, ge=1)
+    opened_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    deadline: datetime = Field(sa_type=UTCDateTime, description="when voting closes")
+    closed_by_chair: bool = False
+    closed_by_id: int | None = Field(default=None, foreign_key="person.id")
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    more_time_granted: list[int] = Field(
+        default_factory=list, sa_type=JSON, description="ids of members given more time"
+    )
+
+
+class Vote(SQLModel, table=True):
+    __tablename__ = "vote"
+    __table_args__ = (
+        _ballot_fk(),
+        _current_only("venture_id", "gate_id", "ballot", "member_id", name="uq_vote_current"),
+        Index("ix_vote_ballot", "venture_id", "gate_id", "ballot"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    venture_id: str = Field(max_length=32)
+    gate_id: str = Field(max_length=64)
+    ballot: int = Field(description="the ballot's number")
+    member_id: int = Field(foreign_key="person.id")
+    choice: str = Field(max_length=32, description="approve, recycle, ..., more-time")
+    reason: str | None = Field(default=None, sa_type=Text)
+    supported_by_id: int | None = Field(
+        default=None, foreign_key="person.id", description="a supporter who helped"
+    )
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    stale: bool = Field(default=False, description="an answer changed after it was given")
+    is_current: bool = True
+    superseded_by_id: int | None = Field(default=None, foreign_key="vote.id")
+
+
+class Decision(SQLModel, table=True):
+    """The Board's decision on one ballot: recorded once (unique per ballot)."""
+
+    __tablename__ = "decision"
+    __table_args__ = (
+        _ballot_fk(),
+        UniqueConstraint("venture_id", "gate_id", "ballot"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    venture_id: str = Field(max_length=32)
+    gate_id: str = Field(max_length=64)
+    ballot: int
+    outcome: str = Field(max_length=32)
+    rule: str = Field(max_length=64, description="the decision rule applied")
+    reasons: list[Any] = Field(sa_type=JSON, description='[{"code": ..., "text": ...}, ...]')
+    tally: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, description="the counts")
+    conditions: list[str] = Field(default_factory=list, sa_type=JSON)
+    closed_by: str = Field(default="deadline", max_length=16, description="deadline or chair")
+    casting_vote_used: bool = False
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Deadline(SQLModel, table=True):
+    """A deadline set or extended for a gate run; the latest row of a kind is in force."""
+
+    __tablename__ = "deadline"
+    __table_args__ = (
+        _gate_run_fk(),
+        CheckConstraint(_in("kind", DEADLINE_KINDS), name="kind"),
+        Index("ix_deadline_gate_run", "venture_id", "gate_id", "kind"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    venture_id: str = Field(max_length=32)
+    gate_id: str = Field(max_length=64)
+    kind: str = Field(max_length=16, description="answers, review or vote")
+    ballot: int | None = Field(default=None, description="for a vote: the ballot's number")
+    until: datetime = Field(sa_type=UTCDateTime)
+    is_extension: bool = False
+    by_id: int | None = Field(default=None, foreign_key="person.id", description="None: Cyd")
+    reason: str | None = Field(default=None, sa_type=Text)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Denial(SQLModel, table=True):
+    """An attempt that the rules refused, and why."""
+
+    __tablename__ = "denial"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    actor: str = Field(max_length=320, description="who tried (email, as given)")
+    action: str = Field(max_length=64)
+    venture_id: str | None = Field(default=None, index=True, max_length=32)
+    reason: str = Field(sa_type=Text)
+    details: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+
+
+# --- outbox and audit log ----------------------------------------------------------------
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A message to one person on one channel, sent (at most once) by the deliverer."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (
+        CheckConstraint(_in("status", OUTBOX_STATUSES), name="status"),
+        CheckConstraint(_in("language", LANGUAGES), name="language"),
+        CheckConstraint(_in("format", FORMATS), name="format"),
+        Index("ix_outbox_message_due", "status", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    idempotency_key: str = Field(max_length=64, unique=True)
+    event: str = Field(max_length=64, description="e.g. 'venture.returned', 'vote.reminder'")
+    venture_id: str | None = Field(default=None, foreign_key="venture.id", max_length=32)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    channel_id: int = Field(foreign_key="channel.id")
+    language: str = Field(max_length=2)
+    format: str = Field(max_length=16)
+    payload: dict[str, Any] = Field(sa_type=JSON)
+    status: str = Field(default="pending", max_length=16)
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    last_error: str | None = Field(default=None, sa_type=Text)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class AuditEntry(SQLModel, table=True):
+    """One entry of the hash-chained audit log (see `models.audit`). Append-only."""
+
+    __tablename__ = "audit_entry"
+
+    HASHED_FIELDS: ClassVar[tuple[str, ...]] = (
+        "seq",
+        "at",
+        "actor",
+        "action",
+        "venture_id",
+        "payload",
+    )
+
+    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    at: datetime = Field(sa_type=UTCDateTime)
+    actor: str = Field(max_length=320)
+    action: str = Field(max_length=64)
+    venture_id: str | None = Field(default=None, index=True, max_length=32)
+    payload: dict[str, Any] = Field(sa_type=JSON)
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64, unique=True)
