@@ -2,49 +2,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import tempfile
 from typing import Any
 
 from benchmarks.common import PYTHON, interleaved, rate
 from checklists.evaluate import compile_checklist, evaluate
+from checklists.examples import example_answer
 from checklists.loader import load_library
 from checklists.spec import (
     ChecklistDefinition,
-    DateAnswer,
-    Item,
-    LinkAnswer,
-    MultipleChoiceAnswer,
-    NumberAnswer,
-    PeopleAnswer,
-    SingleChoiceAnswer,
-    TextAnswer,
 )
 
 
-def sample_value(item: Item) -> Any:
-    """A valid answer for an item, so a 'complete' checklist evaluates every check."""
-    spec = item.answer
-    if isinstance(spec, TextAnswer):
-        return " ".join(["word"] * max(spec.min_words, min(12, spec.max_words)))
-    if isinstance(spec, SingleChoiceAnswer):
-        return spec.options[-1].id
-    if isinstance(spec, MultipleChoiceAnswer):
-        return [o.id for o in spec.options[: max(spec.min_selected, 2)]]
-    if isinstance(spec, NumberAnswer):
-        return spec.max if spec.max is not None else (spec.min or 0) + 5
-    if isinstance(spec, DateAnswer):
-        return (spec.earliest or spec.latest or dt.date(2027, 1, 1)).isoformat()
-    if isinstance(spec, LinkAnswer):
-        return "https://example.org/evidence/1"
-    if isinstance(spec, PeopleAnswer):
-        return [f"person{n}@example.org" for n in range(max(spec.min_people, 2))]
-    return True
-
-
 def answer_sets(definition: ChecklistDefinition) -> dict[str, dict[str, Any]]:
-    full = {item.id: sample_value(item) for item in definition.items()}
+    full = {item.id: example_answer(item) for item in definition.items()}
     half = dict(list(full.items())[: len(full) // 2])
     return {"empty": {}, "half answered": half, "fully answered": full}
 

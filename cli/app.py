@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import checklist_cmd, demo_cmd
+from cli import audit_cmd, checklist_cmd, demo_cmd, init_cmd, people_cmd, venture_cmd
 
 app = typer.Typer(
     name="cyd",
@@ -17,5 +17,11 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.command("init")(init_cmd.init)
 app.add_typer(checklist_cmd.app, name="checklist")
+app.add_typer(people_cmd.app, name="people")
+app.add_typer(venture_cmd.venture_app, name="venture")
+app.add_typer(venture_cmd.review_app, name="review")
+app.add_typer(venture_cmd.board_app, name="board")
+app.add_typer(audit_cmd.app, name="audit")
 app.command("demo")(demo_cmd.demo)

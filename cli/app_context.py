@@ -1,0 +1,24 @@
+"""The application context for commands that act on ventures: database + definitions."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from cli.output import fail
+
+if TYPE_CHECKING:
+    from models.commands import Cyd
+
+
+def cyd_context() -> Cyd:
+    """The database (which must exist: `cyd init`) and the valid checklist definitions."""
+    from checklists.loader import DefinitionError, load_library
+    from cli.context import engine
+    from models.commands import Cyd
+
+    try:
+        library = load_library()
+    except DefinitionError as exc:
+        first = exc.problems[0]
+        fail(f"the checklist definitions have {len(exc.problems)} problem(s), first: {first}")
+    return Cyd(engine(), library)

@@ -1,0 +1,337 @@
+"""`cyd venture|review|board ...`: a lead's, a reviewer's and a Board member's actions.
+
+Each command records the action through `models.commands` (which checks who may
+do it) and then advances the venture as far as the rules allow.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from cli.output import console, fail, print_json
+
+if TYPE_CHECKING:
+    from models.commands import Cyd, Outcome
+
+venture_app = typer.Typer(help="Start, answer, submit and follow ventures.", no_args_is_help=True)
+review_app = typer.Typer(help="Reviewers' recommendations.", no_args_is_help=True)
+board_app = typer.Typer(
+    help="The Board: declarations, votes, closing a vote.", no_args_is_help=True
+)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+
+
+def _run(action: Callable[[Cyd], Outcome], as_json: bool) -> None:
+    from cli.app_context import cyd_context
+    from models.commands import CommandError
+
+    cyd = cyd_context()
+    try:
+        outcome = action(cyd)
+    except CommandError as exc:
+        fail(str(exc))
+    if as_json:
+        print_json(outcome.as_json())
+        return
+    _say(outcome)
+
+
+def _say(outcome: Outcome) -> None:
+    from rich.markup import escape
+
+    out = console()
+    out.print(f"[bold]{escape(outcome.venture_id)}[/bold]: {escape(outcome.message)}")
+    report = outcome.advanced
+    if report is None or not report.changed:
+        return
+    for move in report.effects("Transition"):
+        reasons = " ".join(r["text"] for r in move["reasons"])
+        out.print(f"  → [bold]{escape(move['to'])}[/bold]: {escape(reasons)}")
+        for gap in move["gaps"]:
+            out.print(
+                f"    • {escape(gap['checklist'])}/{escape(gap['item'])}: "
+                f"{escape(gap['reason']['en'])} [dim]/ {escape(gap['reason']['cy'])}[/dim]"
+            )
+    for decision in report.effects("RecordDecision"):
+        out.print(f"  Decision: [bold]{escape(decision['outcome'])}[/bold]")
+        for reason in decision["reasons"]:
+            out.print(f"    • {escape(reason['text'])}")
+    for opened in report.effects("OpenNextGate"):
+        out.print(f"  Next gate opened: [bold]{escape(opened['gate'])}[/bold]")
+    for extended in report.effects("ExtendBallot"):
+        out.print(f"  The vote runs on until {escape(extended['deadline'][:10])}.")
+    out.print(f"  Now: {escape(report.state)} at gate {escape(report.gate_id)}")
+
+
+@venture_app.command("start")
+def start(
+    workstream: Annotated[str, typer.Option(help="Workstream id.")],
+    title: Annotated[str, typer.Option(help="A short title.")],
+    lead: Annotated[str, typer.Option(help="The lead's email.")],
+    gate: Annotated[str | None, typer.Option(help="Gate (default: the first).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Start a venture; prints its id (alone on stdout, for scripts)."""
+    import sys
+
+    from cli.app_context import cyd_context
+    from models.commands import CommandError, start_venture
+
+    try:
+        outcome = start_venture(
+            cyd_context(), workstream=workstream, title=title, lead=lead, gate=gate
+        )
+    except CommandError as exc:
+        fail(str(exc))
+    if as_json:
+        print_json(outcome.as_json())
+        return
+    sys.stdout.write(outcome.venture_id + "\n")
+    sys.stderr.write(outcome.message + "\n")
+
+
+@venture_app.command("answer")
+def answer_cmd(
+    venture: Annotated[str, typer.Argument(help="Venture id.")],
+    item: Annotated[str, typer.Argument(help="Item id (or CHECKLIST/ITEM).")],
+    value: Annotated[str, typer.Argument(help="The answer: yes/no, text, a number, a, b, …")],
+    by: Annotated[str, typer.Option(help="Who answers (email).")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Answer one checklist item; every answer is attributed and kept."""
+    from models.commands import answer
+
+    _run(lambda c: answer(c, venture, item, value, by=by), as_json)
+
+
+@venture_app.command("submit")
+def submit_cmd(
+    venture: Annotated[str, typer.Argument(help="Venture id.")],
+    by: Annotated[str, typer.Option(help="The lead (email).")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Submit the checklist: it is returned with reasons, or goes to review."""
+    from models.commands import submit
+
+    _run(lambda c: submit(c, venture, by=by), as_json)
+
+
+@venture_app.command("extend")
+def extend_cmd(
+    venture: Annotated[str, typer.Argument(help="Venture id.")],
+    until: Annotated[dt.datetime, typer.Option(formats=["%Y-%m-%d"], help="New date.")],
+    by: Annotated[str, typer.Option(help="Who gives more time (email).")],
+    reason: Annotated[str, typer.Option(help="Why.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Give more time: the open vote's deadline, or the venture's."""
+    from models.commands import extend
+
+    _run(lambda c: extend(c, venture, until=until.date(), by=by, reason=reason), as_json)
+
+
+@venture_app.command("advance")
+def advance_cmd(
+    venture: Annotated[str | None, typer.Argument(help="Venture id (default: all).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Advance ventures as far as the rules allow (e.g. after a vote's deadline)."""
+    from cli.app_context import cyd_context
+    from models.advance import advance_venture
+    from models.commands import advance_open
+
+    cyd = cyd_context()
+    try:
+        reports = (
+            [advance_venture(cyd.engine, venture, cyd.library, now=cyd.clock())]
+            if venture
+            else advance_open(cyd)
+        )
+    except KeyError as exc:
+        fail(str(exc.args[0]))
+    if as_json:
+        print_json(
+            [
+                {"venture": r.venture_id, "state": r.state, "gate": r.gate_id, "advanced": r.rounds}
+                for r in reports
+            ]
+        )
+        return
+    out = console()
+    moved = [r for r in reports if r.changed]
+    out.print(f"{len(reports)} venture(s) checked, {len(moved)} advanced")
+    for report in moved:
+        out.print(f"  {report.venture_id}: now {report.state} at gate {report.gate_id}")
+
+
+@venture_app.command("show")
+def show_cmd(
+    venture: Annotated[str, typer.Argument(help="Venture id.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Everything about a venture: checklist status, reviews, votes, decisions."""
+    from cli.app_context import cyd_context
+    from models import tables as t
+    from models.db import read_session
+    from models.views import describe_venture
+
+    cyd = cyd_context()
+    with read_session(cyd.engine) as session:
+        row = session.get(t.Venture, venture)
+        if row is None:
+            fail(f"no venture '{venture}'")
+        data = describe_venture(session, row, cyd.library, cyd.clock())
+    if as_json:
+        print_json(data)
+        return
+    _show(data)
+
+
+def _show(data: dict[str, Any]) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    out = console()
+    out.print(f"[bold]{escape(data['id'])}[/bold] {escape(data['title'])}")
+    out.print(
+        f"  {escape(data['state'])} at gate {escape(data['gate'])} · workstream "
+        f"{escape(data['workstream'])} · lead {escape(data['lead'] or '-')}"
+        + (f" · deadline {escape(data['deadline'][:10])}" if data["deadline"] else "")
+    )
+    for c in data["checklists"]:
+        status = "complete" if c["complete"] else "not complete"
+        out.print(
+            f"  Checklist {escape(c['id'])} v{c['version']}: {c['answered']}/{c['shown']} "
+            f"answered, {status}"
+        )
+        if c["missing_required"]:
+            out.print(f"    must-meet still to answer: {escape(', '.join(c['missing_required']))}")
+        for item, reason in c["invalid"].items():
+            out.print(f"    {escape(item)}: {escape(reason['en'])}")
+    if data["reviews"]:
+        table = Table(
+            "reviewer", "recommends", "note", "stale", title="Reviews", title_justify="left"
+        )
+        for r in data["reviews"]:
+            table.add_row(
+                r["reviewer"], r["recommend"], r["note"] or "", "yes" if r["stale"] else ""
+            )
+        out.print(table)
+    elif data["reviewers"]:
+        out.print(f"  Reviewers: {escape(', '.join(data['reviewers']))}")
+    for i in data["interests"]:
+        out.print(f"  Interest declared by {escape(i['member'])}: {escape(i['interest'])}")
+    ballot = data["ballot"]
+    if ballot:
+        out.print(f"  Vote {ballot['number']}, closes {escape((ballot['deadline'] or '')[:10])}")
+        for v in ballot["votes"]:
+            helper = f" (helped by {v['supported_by']})" if v["supported_by"] else ""
+            stale = " [stale]" if v["stale"] else ""
+            out.print(f"    {escape(v['member'])}: {escape(v['choice'])}{escape(helper + stale)}")
+    for d in data["decisions"]:
+        out.print(f"  Decision at {escape(d['gate'])}: [bold]{escape(d['outcome'])}[/bold]")
+        for reason in d["reasons"]:
+            out.print(f"    • {escape(reason['text'])}")
+
+
+@venture_app.command("list")
+def list_cmd(
+    state: Annotated[str | None, typer.Option(help="Only ventures in this state.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Ventures, with their state, gate and deadline."""
+    from rich.table import Table
+
+    from cli.app_context import cyd_context
+    from models.db import read_session
+    from models.views import list_ventures
+
+    cyd = cyd_context()
+    with read_session(cyd.engine) as session:
+        rows = list_ventures(session, state)
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("id", "title", "workstream", "lead", "state", "gate", "deadline")
+    for r in rows:
+        table.add_row(
+            r["id"],
+            r["title"],
+            r["workstream"],
+            r["lead"] or "",
+            r["state"],
+            r["gate"],
+            (r["deadline"] or "")[:10],
+        )
+    console().print(table)
+
+
+@review_app.command("record")
+def review_record(
+    venture: Annotated[str, typer.Argument(help="Venture id.")],
+    by: Annotated[str, typer.Option(help="The reviewer (email).")],
+    recommend: Annotated[str, typer.Option(help="go or recycle.")],
+    note: Annotated[str | None, typer.Option(help="Notes for the Board.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Recommend go or recycle."""
+    from models.commands import record_review
+
+    _run(lambda c: record_review(c, venture, by=by, recommend=recommend, note=note), as_json)
+
+
+@board_app.command("declare")
+def board_declare(
+    venture: Annotated[str, typer.Argument(help="Venture id.")],
+    member: Annotated[str, typer.Option(help="The Board member (email).")],
+    interest: Annotated[str, typer.Option(help="The interest.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Declare an interest: the member leaves this decision."""
+    from models.commands import declare_interest
+
+    _run(lambda c: declare_interest(c, venture, member=member, interest=interest), as_json)
+
+
+@board_app.command("vote")
+def board_vote(
+    venture: Annotated[str, typer.Argument(help="Venture id.")],
+    member: Annotated[str, typer.Option(help="The Board member (email).")],
+    choice: Annotated[
+        str,
+        typer.Option(
+            help="approve, approve-with-conditions, recycle, reject, hold, abstain or more-time."
+        ),
+    ],
+    reason: Annotated[str | None, typer.Option(help="Why (the conditions, for one).")] = None,
+    supported_by: Annotated[
+        str | None, typer.Option(help="The supporter who helped (email); they do not vote.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Vote, or say "I need more time" (more-time)."""
+    from models.commands import vote
+
+    _run(
+        lambda c: vote(
+            c, venture, member=member, choice=choice, reason=reason, supported_by=supported_by
+        ),
+        as_json,
+    )
+
+
+@board_app.command("close")
+def board_close(
+    venture: Annotated[str, typer.Argument(help="Venture id.")],
+    by: Annotated[str, typer.Option(help="The chair (email).")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Close the vote early (the chair only); the decision is taken now."""
+    from models.commands import close_vote
+
+    _run(lambda c: close_vote(c, venture, by=by), as_json)

@@ -1,0 +1,539 @@
+"""Advance a venture as far as the rules allow: load, plan (pure), apply, repeat.
+
+Each round is one unit of work: the snapshot is read, `governance.advance` plans
+the effects, and they are applied together with one audit entry and the outbox
+messages they cause. A crash anywhere rolls the round back whole; running again
+plans the same round again, so any number of runs, in any order, give one
+outcome. The CLI calls this after recording a person's action; the Prefect flow
+and the scheduled sweep call the same function.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from checklists.loader import Library
+from checklists.spec import ChecklistDefinition, GateDefinition
+from governance import advance as plan
+from governance.ballots import Choice, Interest, Member, Vote
+from governance.decisions import ClosedBy, Decision, Outcome, Tally
+from governance.lifecycle import VentureState
+from governance.permissions import Role, may_review
+from governance.reasons import Reason
+from governance.reviews import Recommendation, Review
+from governance.rules import DecisionRule
+from models import audit, outbox, queries
+from models import tables as t
+from models.db import unit_of_work, utcnow
+from models.people import (
+    actor_for,
+    board_people,
+    programme_rules,
+    venture_facts,
+    workstream_people,
+)
+
+MAX_ROUNDS = 12  # a plan never needs more than a few; a loop would be a bug
+
+
+@dataclass
+class AdvanceReport:
+    venture_id: str
+    rounds: list[list[dict[str, Any]]] = field(default_factory=list)  # effects, per round
+    state: str = ""
+    gate_id: str = ""
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.rounds)
+
+    def effects(self, name: str) -> list[dict[str, Any]]:
+        return [e for round_ in self.rounds for e in round_ if e["effect"] == name]
+
+
+def advance_venture(
+    engine: Engine, venture_id: str, library: Library, *, now: dt.datetime | None = None
+) -> AdvanceReport:
+    report = AdvanceReport(venture_id)
+    for _ in range(MAX_ROUNDS):
+        with unit_of_work(engine) as session:
+            venture = session.get(t.Venture, venture_id)
+            if venture is None:
+                raise KeyError(f"no venture '{venture_id}'")
+            at = now or utcnow()
+            snap = load_snapshot(session, venture, library, at)
+            effects = plan.plan_advance(snap)
+            report.state, report.gate_id = venture.state, venture.gate_id
+            if not effects:
+                return report
+            apply_effects(session, venture, snap, effects, library, at)
+            report.rounds.append([_describe(e) for e in effects])
+            report.state, report.gate_id = venture.state, venture.gate_id
+    raise RuntimeError(f"venture {venture_id} did not settle after {MAX_ROUNDS} rounds")
+
+
+# --- reading -----------------------------------------------------------------------------
+
+_CHECKLIST_CACHE: dict[tuple[str, int, str], ChecklistDefinition] = {}
+
+
+def pinned_checklists(gate_run: t.GateRun) -> tuple[ChecklistDefinition, ...]:
+    """The checklist versions the gate run started with, from their stored copies."""
+    result = []
+    for pin in gate_run.checklists:
+        key = (pin["id"], pin["version"], gate_run.venture_id)
+        cached = _CHECKLIST_CACHE.get(key)
+        if cached is None:
+            cached = ChecklistDefinition.model_validate(pin["definition"])
+            _CHECKLIST_CACHE[key] = cached
+        result.append(cached)
+    return tuple(result)
+
+
+def pinned_gate(library: Library, gate_run: t.GateRun) -> GateDefinition:
+    try:
+        return library.gate(gate_run.gate_id, gate_run.gate_version)
+    except KeyError:
+        # The version it started on is no longer shipped: its successor still names
+        # the reviewers and the next gate; the checklists and rule stay pinned.
+        return library.gate(gate_run.gate_id)
+
+
+def current_gate_run(session: Session, venture: t.Venture) -> t.GateRun:
+    gate_run = session.get(t.GateRun, (venture.id, venture.gate_id))
+    if gate_run is None:
+        raise RuntimeError(f"venture {venture.id} has no run of gate {venture.gate_id}")
+    return gate_run
+
+
+def load_snapshot(
+    session: Session, venture: t.Venture, library: Library, now: dt.datetime
+) -> plan.VentureSnapshot:
+    gate_run = current_gate_run(session, venture)
+    emails = _emails(session)
+    lead = emails[venture.lead_id]
+    assigned = session.exec(
+        select(t.ReviewerAssignment.reviewer_id)
+        .where(t.ReviewerAssignment.venture_id == venture.id)
+        .where(t.ReviewerAssignment.gate_id == venture.gate_id)
+    ).all()
+    reviews = tuple(
+        Review(
+            id=str(r.id),
+            reviewer_id=emails[r.reviewer_id],
+            recommendation=Recommendation(r.recommend),
+            given_at=r.at,
+            note=r.note or "",
+            stale=r.stale,
+        )
+        for r in queries.current_reviews(session, venture.id, venture.gate_id)
+    )
+    interests = tuple(
+        Interest(emails[i.member_id], i.text)
+        for i in session.exec(select(t.Interest).where(t.Interest.venture_id == venture.id))
+    )
+    members = tuple(
+        Member(p.email, lived_experience=p.lived_experience, is_chair=chair)
+        for p, chair in board_people(session)
+    )
+    return plan.VentureSnapshot(
+        venture_id=venture.id,
+        lead_id=lead,
+        state=VentureState(venture.state),
+        gate=pinned_gate(library, gate_run),
+        checklists=pinned_checklists(gate_run),
+        answers=queries.current_answers(session, venture.id, venture.gate_id),
+        rule=DecisionRule.model_validate(gate_run.decision_rule_snapshot),
+        members=members,
+        now=now,
+        submitted_at=gate_run.submitted_at,
+        reviews_required=1,
+        reviewers_assigned=frozenset(emails[i] for i in assigned),
+        reviews=reviews,
+        interests=interests,
+        ballot=_ballot(session, venture, emails),
+    )
+
+
+def _emails(session: Session) -> dict[int, str]:
+    return {p.id: p.email for p in session.exec(select(t.Person)) if p.id is not None}
+
+
+def _ballot(session: Session, venture: t.Venture, emails: dict[int, str]) -> plan.Ballot | None:
+    row = queries.latest_ballot(session, venture.id, venture.gate_id)
+    if row is None:
+        return None
+    votes = tuple(
+        Vote(
+            id=str(v.id),
+            member_id=emails[v.member_id],
+            choice=Choice(v.choice),
+            cast_at=v.at,
+            reason=v.reason or "",
+            supported_by=emails.get(v.supported_by_id) if v.supported_by_id else None,
+            stale=v.stale,
+        )
+        for v in queries.current_votes(session, venture.id, venture.gate_id, row.number)
+    )
+    decision_row = session.exec(
+        select(t.Decision)
+        .where(t.Decision.venture_id == venture.id)
+        .where(t.Decision.gate_id == venture.gate_id)
+        .where(t.Decision.ballot == row.number)
+    ).first()
+    return plan.Ballot(
+        number=row.number,
+        deadline=row.deadline,
+        votes=votes,
+        closed_by_chair=row.closed_by_chair,
+        more_time_granted=frozenset(emails[i] for i in row.more_time_granted),
+        decision=_decision(decision_row) if decision_row else None,
+    )
+
+
+def _decision(row: t.Decision) -> Decision:
+    return Decision(
+        outcome=Outcome(row.outcome),
+        tally=Tally(**row.tally),
+        reasons=tuple(Reason(r["code"], r["text"]) for r in row.reasons),
+        counted_votes=(),
+        conditions=tuple(row.conditions),
+        decided_at=row.at,
+        closed_by=cast(ClosedBy, row.closed_by),
+        casting_vote_used=row.casting_vote_used,
+    )
+
+
+# --- applying ----------------------------------------------------------------------------
+
+
+def apply_effects(
+    session: Session,
+    venture: t.Venture,
+    snap: plan.VentureSnapshot,
+    effects: Iterable[plan.Effect],
+    library: Library,
+    now: dt.datetime,
+) -> t.AuditEntry:
+    effects = tuple(effects)
+    before = (venture.state, venture.gate_id)
+    entry = audit.append(
+        session,
+        t.SYSTEM_ACTOR,
+        "venture.advanced",
+        venture.id,
+        {
+            "from": {"state": before[0], "gate": before[1]},
+            "effects": [_describe(e) for e in effects],
+        },
+        at=now,
+    )
+    ballot_number = snap.ballot.number if snap.ballot else None
+    for effect in effects:
+        if isinstance(effect, plan.Transition):
+            venture.state = effect.to.value
+            if effect.to in (VentureState.REJECTED, VentureState.WITHDRAWN):
+                venture.closed_at = now
+        elif isinstance(effect, plan.AssignReviewers):
+            _assign_reviewers(session, venture, snap, effect, now)
+        elif isinstance(effect, plan.OpenBallot):
+            ballot_number = effect.number
+            session.add(
+                t.Ballot(
+                    venture_id=venture.id,
+                    gate_id=venture.gate_id,
+                    number=effect.number,
+                    opened_at=now,
+                    deadline=effect.deadline,
+                )
+            )
+            venture.deadline = effect.deadline
+            session.add(_deadline(venture, effect.number, effect.deadline, False, "", now))
+        elif isinstance(effect, plan.ExtendBallot):
+            _extend_ballot(session, venture, effect, now)
+        elif isinstance(effect, plan.RecordDecision):
+            _record_decision(session, venture, effect, now)
+        elif isinstance(effect, plan.OpenNextGate):
+            gate_run = current_gate_run(session, venture)
+            gate_run.closed_at = now
+            session.add(gate_run)
+            rules = programme_rules(session)
+            # The programme names every gate's rule; should a newer programme have
+            # dropped it, the venture keeps the rule it has rather than stopping.
+            rules.setdefault(library.gate(effect.gate_id).decision_rule, snap.rule)
+            open_gate(session, venture, library, effect.gate_id, rules, now)
+        elif isinstance(effect, plan.Notify):
+            _notify(session, venture, snap, effect, entry, ballot_number)
+    venture.updated_at = now
+    if VentureState(venture.state) in (
+        VentureState.APPROVED,
+        VentureState.APPROVED_WITH_CONDITIONS,
+    ):
+        venture.closed_at = now  # the last gate is passed
+    session.add(venture)
+    session.flush()
+    return entry
+
+
+def open_gate(
+    session: Session,
+    venture: t.Venture,
+    library: Library,
+    gate_id: str,
+    rules: dict[str, DecisionRule],
+    now: dt.datetime,
+) -> t.GateRun:
+    """Pin the gate's latest definitions and its decision rule; the venture is in draft.
+
+    A venture stays on what is pinned here for the whole gate, whatever later
+    versions of the checklists or the programme's rules say.
+    """
+    gate = library.gate(gate_id)
+    checklists = [library.checklist(c) for c in gate.checklists]
+    rule = rules.get(gate.decision_rule)
+    if rule is None:
+        raise KeyError(f"decision rule '{gate.decision_rule}' is not in the programme")
+    gate_run = t.GateRun(
+        venture_id=venture.id,
+        gate_id=gate.id,
+        gate_version=gate.version,
+        checklists=[
+            {
+                "id": c.id,
+                "version": c.version,
+                "definition": c.model_dump(mode="json", by_alias=True, exclude_none=True),
+            }
+            for c in checklists
+        ],
+        decision_rule=rule.name,
+        decision_rule_snapshot=rule.model_dump(mode="json"),
+        opened_at=now,
+    )
+    session.add(gate_run)
+    venture.gate_id = gate.id
+    venture.state = VentureState.DRAFT.value
+    venture.deadline = None
+    venture.closed_at = None
+    session.add(venture)
+    session.flush()
+    return gate_run
+
+
+def _assign_reviewers(
+    session: Session,
+    venture: t.Venture,
+    snap: plan.VentureSnapshot,
+    effect: plan.AssignReviewers,
+    now: dt.datetime,
+) -> None:
+    facts = venture_facts(session, venture, state=VentureState.IN_REVIEW)
+    existing = set(
+        session.exec(
+            select(t.ReviewerAssignment.reviewer_id)
+            .where(t.ReviewerAssignment.venture_id == venture.id)
+            .where(t.ReviewerAssignment.gate_id == venture.gate_id)
+        ).all()
+    )
+    roles = {Role(r) for r in effect.roles if r in Role.__members__.values()}
+    for person in session.exec(select(t.Person).where(col(t.Person.active))):
+        actor = actor_for(session, person)
+        if not roles & actor.roles or person.id in existing:
+            continue
+        if may_review(actor, facts) and person.id is not None:
+            session.add(
+                t.ReviewerAssignment(
+                    venture_id=venture.id, gate_id=venture.gate_id, reviewer_id=person.id, at=now
+                )
+            )
+    session.flush()
+
+
+def _deadline(
+    venture: t.Venture,
+    ballot: int,
+    until: dt.datetime,
+    extension: bool,
+    reason: str,
+    now: dt.datetime,
+) -> t.Deadline:
+    return t.Deadline(
+        venture_id=venture.id,
+        gate_id=venture.gate_id,
+        kind="vote",
+        ballot=ballot,
+        until=until,
+        is_extension=extension,
+        by_id=None,
+        reason=reason or None,
+        at=now,
+    )
+
+
+def _extend_ballot(
+    session: Session, venture: t.Venture, effect: plan.ExtendBallot, now: dt.datetime
+) -> None:
+    row = session.get(t.Ballot, (venture.id, venture.gate_id, effect.number))
+    if row is None:
+        raise RuntimeError(f"no ballot {effect.number} to extend")
+    ids = {p.email: p.id for p in session.exec(select(t.Person))}
+    granted = [ids[e] for e in effect.more_time_granted if ids.get(e) is not None]
+    row.deadline = effect.deadline
+    row.closed_by_chair = False
+    row.closed_by_id = None
+    row.closed_at = None
+    row.more_time_granted = sorted({*row.more_time_granted, *(g for g in granted if g)})
+    session.add(row)
+    venture.deadline = effect.deadline
+    reason = " ".join(r.text for r in effect.reasons)
+    session.add(_deadline(venture, effect.number, effect.deadline, True, reason, now))
+
+
+def _record_decision(
+    session: Session, venture: t.Venture, effect: plan.RecordDecision, now: dt.datetime
+) -> None:
+    decision = effect.decision
+    session.add(
+        t.Decision(
+            venture_id=venture.id,
+            gate_id=effect.gate_id,
+            ballot=effect.ballot,
+            outcome=decision.outcome.value,
+            rule=decision.tally.rule,
+            reasons=[{"code": r.code, "text": r.text} for r in decision.reasons],
+            tally=dataclasses.asdict(decision.tally),
+            conditions=list(decision.conditions),
+            closed_by=decision.closed_by,
+            casting_vote_used=decision.casting_vote_used,
+            at=now,
+        )
+    )
+    row = session.get(t.Ballot, (venture.id, effect.gate_id, effect.ballot))
+    if row is not None and row.closed_at is None:
+        row.closed_at = now
+        session.add(row)
+    venture.deadline = None
+    session.flush()
+
+
+def audience_people(
+    session: Session, venture: t.Venture, snap: plan.VentureSnapshot, audience: plan.Audience
+) -> list[t.Person]:
+    """Who an effect's message goes to, each once."""
+    people: dict[int, t.Person] = {}
+    lead = session.get(t.Person, venture.lead_id)
+    everyone = audience is plan.Audience.EVERYONE
+    lead_too = audience in (plan.Audience.LEAD, plan.Audience.WORKSTREAM) or everyone
+    if lead_too and lead is not None and lead.id is not None:
+        people[lead.id] = lead
+    wanted = everyone
+    if audience is plan.Audience.WORKSTREAM or wanted:
+        for person in workstream_people(session, venture.workstream_id):
+            if person.id is not None:
+                people[person.id] = person
+    if audience is plan.Audience.REVIEWERS or wanted:
+        for assignment in session.exec(
+            select(t.ReviewerAssignment)
+            .where(t.ReviewerAssignment.venture_id == venture.id)
+            .where(t.ReviewerAssignment.gate_id == venture.gate_id)
+        ):
+            reviewer = session.get(t.Person, assignment.reviewer_id)
+            if reviewer is not None and reviewer.id is not None:
+                people[reviewer.id] = reviewer
+    if audience is plan.Audience.BOARD or wanted:
+        recused = {i.member_id for i in plan.interests_with_lead(snap)}
+        for person, _ in board_people(session):
+            if person.email not in recused and person.id is not None:
+                people[person.id] = person
+    return [p for p in people.values() if p.active]
+
+
+def _notify(
+    session: Session,
+    venture: t.Venture,
+    snap: plan.VentureSnapshot,
+    effect: plan.Notify,
+    entry: t.AuditEntry,
+    ballot: int | None,
+) -> None:
+    payload: dict[str, Any] = {
+        "event": effect.event.value,
+        "venture": {"id": venture.id, "title": venture.title, "gate": venture.gate_id},
+        "state": venture.state,
+        "audit_seq": entry.seq,
+    }
+    for person in audience_people(session, venture, snap, effect.audience):
+        channels = session.exec(
+            select(t.Channel).where(t.Channel.person_id == person.id).where(col(t.Channel.active))
+        ).all()
+        for channel in channels:
+            if person.id is None or channel.id is None:
+                continue
+            outbox.enqueue(
+                session,
+                event=f"venture.{effect.event.value}",
+                person_id=person.id,
+                channel_id=channel.id,
+                language=person.language,
+                format=person.format,
+                payload=payload,
+                venture_id=venture.id,
+                gate_id=venture.gate_id,
+                ballot=ballot,
+                # One message per effect of one round: the round's audit entry keys it.
+                discriminator=f"audit:{entry.seq}",
+            )
+
+
+def _describe(effect: plan.Effect) -> dict[str, Any]:
+    """A plain-JSON account of an effect, for the audit log."""
+    described: dict[str, Any] = {"effect": type(effect).__name__}
+    if isinstance(effect, plan.Transition):
+        described |= {
+            "action": effect.action.value,
+            "to": effect.to.value,
+            "reasons": [{"code": r.code, "text": r.text} for r in effect.reasons],
+            "gaps": [
+                {
+                    "checklist": g.checklist_id,
+                    "item": g.item_id,
+                    "problem": g.problem,
+                    "reason": {"en": g.reason.en, "cy": g.reason.cy},
+                }
+                for g in effect.gaps
+            ],
+        }
+    elif isinstance(effect, plan.AssignReviewers):
+        described |= {"roles": list(effect.roles), "count": effect.count}
+    elif isinstance(effect, plan.Notify):
+        described |= {"event": effect.event.value, "audience": effect.audience.value}
+    elif isinstance(effect, plan.OpenBallot):
+        described |= {"number": effect.number, "deadline": effect.deadline.isoformat()}
+    elif isinstance(effect, plan.ExtendBallot):
+        described |= {
+            "number": effect.number,
+            "deadline": effect.deadline.isoformat(),
+            "more_time_granted": list(effect.more_time_granted),
+            "reasons": [{"code": r.code, "text": r.text} for r in effect.reasons],
+        }
+    elif isinstance(effect, plan.RecordDecision):
+        d = effect.decision
+        described |= {
+            "gate": effect.gate_id,
+            "ballot": effect.ballot,
+            "outcome": d.outcome.value,
+            "tally": dataclasses.asdict(d.tally),
+            "reasons": [{"code": r.code, "text": r.text} for r in d.reasons],
+            "conditions": list(d.conditions),
+            "closed_by": d.closed_by,
+            "casting_vote_used": d.casting_vote_used,
+        }
+    elif isinstance(effect, plan.OpenNextGate):
+        described |= {"gate": effect.gate_id}
+    return described

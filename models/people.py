@@ -1,0 +1,75 @@
+"""Who people are, as the governance rules see them, read from the tables."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from governance.lifecycle import VentureState
+from governance.permissions import Actor, Role, VentureFacts
+from governance.rules import DecisionRule
+from models import tables as t
+
+
+def roles_of(session: Session, person: t.Person) -> frozenset[Role]:
+    names = session.exec(select(t.PersonRole.role).where(t.PersonRole.person_id == person.id))
+    return frozenset(Role(name) for name in names if name in Role.__members__.values())
+
+
+def actor_for(session: Session, person: t.Person) -> Actor:
+    supports = (
+        session.get(t.Person, person.supports_person_id) if person.supports_person_id else None
+    )
+    return Actor(
+        person_id=person.email,
+        roles=roles_of(session, person),
+        lived_experience=person.lived_experience,
+        supports=supports.email if supports else None,
+    )
+
+
+def board_people(session: Session) -> list[tuple[t.Person, bool]]:
+    """The Board's active members, each with whether they are the chair."""
+    rows = session.exec(
+        select(t.Person, t.PersonRole.role)
+        .join(t.PersonRole, col(t.PersonRole.person_id) == col(t.Person.id))
+        .where(col(t.Person.active))
+        .where(col(t.PersonRole.role).in_([Role.BOARD_MEMBER.value, Role.CHAIR.value]))
+        .order_by(col(t.Person.email))
+    ).all()
+    board: dict[str, tuple[t.Person, bool]] = {}
+    for person, role in rows:
+        held = board.get(person.email)
+        board[person.email] = (person, (held[1] if held else False) or role == Role.CHAIR.value)
+    return list(board.values())
+
+
+def workstream_people(session: Session, workstream_id: str) -> list[t.Person]:
+    return list(
+        session.exec(
+            select(t.Person)
+            .join(t.WorkstreamMember, col(t.WorkstreamMember.person_id) == col(t.Person.id))
+            .where(t.WorkstreamMember.workstream_id == workstream_id)
+            .order_by(col(t.Person.email))
+        ).all()
+    )
+
+
+def venture_facts(
+    session: Session, venture: t.Venture, *, state: VentureState | None = None
+) -> VentureFacts:
+    lead = session.get(t.Person, venture.lead_id)
+    return VentureFacts(
+        venture_id=venture.id,
+        lead_id=lead.email if lead else "",
+        workstream_members=frozenset(
+            p.email for p in workstream_people(session, venture.workstream_id)
+        ),
+        state=state or VentureState(venture.state),
+    )
+
+
+def programme_rules(session: Session) -> dict[str, DecisionRule]:
+    """The decision rules of the programme in force, by name."""
+    from models.programme_import import current_programme
+
+    return {rule.name: rule for rule in current_programme(session).board.decision_rules}
