@@ -1,23 +1,57 @@
-"""`cyd demo`: for now, validate and show the shipped checklists and the gate chain.
+"""`cyd demo`: the main path of a venture, from start to the Board's decision.
 
-The full main path (ventures, reviews, Board votes through Prefect flows) joins
-this command as the governance and flow issues land.
+It makes a fresh programme from the shipped example in a temporary data folder
+(SQLite), then walks the path through the same commands as `cyd venture|review|
+board`: start, answers by several co-producers, returned with reasons, completed
+and submitted, reviewed, declarations and votes (with a recusal, a supporter and
+"I need more time"), the decision, and the next gate opened. Simulated time
+moves on between steps, as it would over weeks. The Prefect flows join this path
+in a later issue; until then the commands advance ventures through the pure
+rules directly.
 """
 
 from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from checklists.loader import DEFAULT_DIR, load_paths
 from cli.output import console
 
+if TYPE_CHECKING:
+    from rich.console import Console
 
-def demo() -> None:
-    """Run the demonstration of Cyd on the shipped definitions."""
+    from models.commands import Cyd, Outcome
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "programme.yaml"
+LEAD = "gareth.jones@example.org"
+CHAIR = "megan.lloyd@example.org"
+
+
+class _Clock:
+    """Simulated time: each step happens a little after the one before."""
+
+    def __init__(self) -> None:
+        self.now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+    def __call__(self) -> dt.datetime:
+        self.now += dt.timedelta(minutes=7)
+        return self.now
+
+    def days(self, n: int) -> None:
+        self.now += dt.timedelta(days=n)
+
+
+def demo(
+    keep: bool = typer.Option(True, help="Keep the demo's data folder to look at afterwards."),
+) -> None:
+    """Run the main path of a venture on a fresh programme, and summarise it."""
     from rich.markup import escape
-    from rich.table import Table
-
-    from checklists.evaluate import evaluate
 
     out = console()
     out.rule("[bold]Cyd demo[/bold]")
@@ -26,47 +60,202 @@ def demo() -> None:
         for problem in problems:
             out.print(f"[red]{escape(str(problem))}[/red]")
         raise typer.Exit(1)
+    chain = " → ".join(g.id for g in library.gate_chain())
     out.print(
-        f"Validated {len(library.checklists)} checklists and {len(library.gates)} gates "
-        f"in {escape(str(DEFAULT_DIR))}."
+        f"Definitions valid: {len(library.checklists)} checklists, {len(library.gates)} gates "
+        f"({escape(chain)})."
     )
-    chain = library.gate_chain()
-    out.print("Gate chain: " + " → ".join(f"[bold]{g.id}[/bold]" for g in chain))
-    table = Table(title="Shipped checklists", title_justify="left")
-    for col in ("gate", "checklist", "v", "items", "must", "should", "cond"):
-        table.add_column(col, no_wrap=True)
-    for gate in chain:
-        for checklist_id in gate.checklists:
-            c = library.checklist(checklist_id)
-            items = c.items()
-            table.add_row(
-                gate.id,
-                c.id,
-                str(c.version),
-                str(len(items)),
-                str(sum(i.required for i in items)),
-                str(sum(not i.required for i in items)),
-                str(sum(i.show_if is not None for i in items)),
+    folder = Path(tempfile.mkdtemp(prefix="cyd-demo-"))
+    cyd = _fresh_programme(folder, library, out)
+    venture_id = _walk(cyd, out)
+    _summary(cyd, venture_id, folder, out)
+    if not keep:
+        import shutil
+
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _fresh_programme(folder: Path, library: Any, out: Console) -> Cyd:
+    from models.commands import Cyd
+    from models.db import make_engine
+    from models.migrate import upgrade
+    from models.programme_import import import_programme, load_programme
+
+    engine = make_engine(f"sqlite:///{folder / 'cyd.db'}")
+    upgrade(engine)
+    programme = load_programme(EXAMPLE, library=library)
+    import_programme(engine, programme, EXAMPLE.read_text(encoding="utf-8"), "admin@example.org")
+    out.print(
+        f"A fresh programme from {EXAMPLE.name}: {len(programme.people)} people, "
+        f"{len(programme.workstreams)} workstream, a Board of {len(programme.board.members)}."
+    )
+    return Cyd(engine, library, clock=_Clock())
+
+
+def _step(out: Console, who: str, what: str, outcome: Outcome | None = None) -> None:
+    from rich.markup import escape
+
+    state = ""
+    if outcome is not None and outcome.advanced is not None and outcome.advanced.changed:
+        state = (
+            f" [dim]→ {escape(outcome.advanced.state)} at {escape(outcome.advanced.gate_id)}[/dim]"
+        )
+    out.print(f"  [cyan]{escape(who)}[/cyan] {escape(what)}{state}")
+
+
+_WORDS = {
+    "venture-summary": (
+        "We will open a community café run together with people who use day services. "
+        "It gives paid work, training and a friendly place to meet."
+    ),
+    "lived-experience-count": 6,
+    "formats-offered": ["easy-read", "welsh"],
+}
+
+
+def _walk(cyd: Cyd, out: Console) -> str:
+    from checklists.evaluate import evaluate
+    from checklists.examples import example_answer
+    from models import commands as c
+
+    out.rule("The main path")
+    started = c.start_venture(
+        cyd, workstream="day-opportunities", title="Community café", lead=LEAD
+    )
+    venture = started.venture_id
+    _step(out, "Gareth (lead)", f"starts {venture} 'Community café' at the design gate")
+    for item_id, who in (
+        ("venture-summary", "nia.morgan@example.org"),
+        ("lived-experience-count", "sam.bennett@example.org"),
+        ("formats-offered", "nia.morgan@example.org"),
+    ):
+        c.answer(cyd, venture, item_id, _WORDS[item_id], by=who)
+        _step(out, who.split(".")[0].title(), f"answers {item_id}")
+    returned = c.submit(cyd, venture, by=LEAD)
+    gaps = returned.advanced.effects("Transition")[0]["gaps"] if returned.advanced else []
+    _step(out, "Gareth", f"submits: returned, {len(gaps)} must-meet items unanswered", returned)
+    if gaps:
+        first = gaps[0]
+        out.print(f"    e.g. {first['item']}: {first['reason']['en']}")
+        out.print(f"         {first['item']}: {first['reason']['cy']}")
+    checklist = cyd.library.checklist("coproduction-start")
+    people = ["nia.morgan@example.org", "sam.bennett@example.org", "rhys.thomas@example.org"]
+    answered = 0
+    for _ in range(4):
+        answers = _answers(cyd, venture)
+        missing = evaluate(checklist, answers).missing_required
+        if not missing:
+            break
+        for item_id in missing:
+            c.answer(
+                cyd,
+                venture,
+                item_id,
+                example_answer(checklist.item(item_id)),
+                by=people[answered % len(people)],
             )
-    out.print(table)
-    unreviewed = [c.id for c in library.latest_checklists() if not c.welsh_reviewed]
-    if unreviewed:
+            answered += 1
+    _step(out, "Nia, Sam and Rhys", f"answer {answered} more items (each answer attributed)")
+    cyd.clock.days(3)  # type: ignore[attr-defined]
+    reviewed = c.submit(cyd, venture, by=LEAD)
+    _step(out, "Gareth", "submits again: complete, so reviewers are assigned and told", reviewed)
+    cyd.clock.days(5)  # type: ignore[attr-defined]
+    c.record_review(
+        cyd,
+        venture,
+        by="elin.davies@example.org",
+        recommend="go",
+        note="People with lived experience shaped this from the start.",
+    )
+    _step(out, "Elin (reviewer)", "recommends go")
+    board = c.record_review(cyd, venture, by="owen.walker@example.org", recommend="go")
+    _step(out, "Owen (reviewer)", "recommends go: the venture goes to the Board", board)
+    cyd.clock.days(2)  # type: ignore[attr-defined]
+    c.declare_interest(
+        cyd, venture, member="david.hughes@example.org", interest="Runs a café in the same street"
+    )
+    _step(out, "David (Board)", "declares an interest and leaves this decision")
+    c.vote(cyd, venture, member=CHAIR, choice="approve", supported_by="tom.price@example.org")
+    _step(out, "Megan (chair)", "votes approve, helped by her supporter Tom (who does not vote)")
+    c.vote(cyd, venture, member="aled.evans@example.org", choice="approve")
+    _step(out, "Aled (Board)", "votes approve")
+    c.vote(cyd, venture, member="sian.roberts@example.org", choice="more-time")
+    _step(out, "Siân (Board)", 'says "I need more time"')
+    c.vote(
+        cyd,
+        venture,
+        member="priya.shah@example.org",
+        choice="approve-with-conditions",
+        reason="Pay people for their time from the first day.",
+    )
+    _step(out, "Priya (Board)", "votes approve with conditions")
+    try:
+        c.vote(cyd, venture, member=LEAD, choice="approve")
+    except c.PermissionDenied as refused:
+        _step(out, "Gareth", f"tries to vote: refused and recorded ({refused})")
+    extended = c.close_vote(cyd, venture, by=CHAIR)
+    _step(out, "Megan", "closes the vote: Siân asked for more time, so it runs on 7 days", extended)
+    cyd.clock.days(4)  # type: ignore[attr-defined]
+    c.vote(cyd, venture, member="sian.roberts@example.org", choice="approve")
+    _step(out, "Siân", "votes approve")
+    decided = c.close_vote(cyd, venture, by=CHAIR)
+    _step(out, "Megan", "closes the vote: the Board decides", decided)
+    sweep = c.advance_open(cyd)
+    _step(out, "Sweep", f"checks {len(sweep)} open venture(s): nothing was missed")
+    return venture
+
+
+def _answers(cyd: Cyd, venture: str) -> dict[str, Any]:
+    from models import queries
+    from models import tables as t
+    from models.db import read_session
+
+    with read_session(cyd.engine) as session:
+        row = session.get(t.Venture, venture)
+        assert row is not None
+        return queries.current_answers(session, venture, row.gate_id).get("coproduction-start", {})
+
+
+def _summary(cyd: Cyd, venture: str, folder: Path, out: Console) -> None:
+    from rich.markup import escape
+    from sqlmodel import select
+
+    from models import audit
+    from models import tables as t
+    from models.db import read_session
+    from models.views import describe_venture
+
+    out.rule("Summary")
+    with read_session(cyd.engine) as session:
+        row = session.get(t.Venture, venture)
+        assert row is not None
+        data = describe_venture(session, row, cyd.library, cyd.clock())
+        messages = session.exec(select(t.OutboxMessage)).all()
+        verified = audit.verify(session)
+        denials = session.exec(select(t.Denial)).all()
+    for decision in data["decisions"]:
         out.print(
-            "[yellow]Welsh text awaiting review by a Welsh speaker:[/yellow] "
-            + ", ".join(unreviewed)
+            f"Decision at gate [bold]{escape(decision['gate'])}[/bold]: "
+            f"[bold green]{escape(decision['outcome'])}[/bold green]"
         )
-    first = library.checklist(chain[0].checklists[0]) if chain else None
-    if first is not None:
-        result = evaluate(first, {})
-        out.print(
-            f"A new venture at gate [bold]{chain[0].id}[/bold] starts with "
-            f"{len(result.missing_required)} must-meet items to answer "
-            f"({len(result.shown)} shown, {len(result.hidden)} shown only when they apply)."
-        )
-        sample = next((i for i in first.items() if i.answer.type == "number"), None)
-        if sample is not None:
-            reason = evaluate(first, {sample.id: -1}).invalid.get(sample.id)
-            if reason is not None:
-                out.print(f"Answering '{sample.id}' with -1 is refused, in both languages:")
-                out.print(f"  en: {escape(reason.en)}\n  cy: {escape(reason.cy)}")
-        out.print(f"See one: [bold]cyd checklist show {first.id} --lang cy --easy-read[/bold]")
+        for reason in decision["reasons"]:
+            out.print(f"  • {escape(reason['text'])}")
+        for condition in decision["conditions"]:
+            out.print(f"  Condition: {escape(condition)}")
+    out.print(f"Now: {escape(data['state'])} at gate [bold]{escape(data['gate'])}[/bold].")
+    kinds = Counter((m.language, m.format) for m in messages)
+    described = ", ".join(f"{n} in {lang}/{fmt}" for (lang, fmt), n in sorted(kinds.items()))
+    events = Counter(m.event for m in messages)
+    out.print(
+        f"Messages queued in the outbox: {len(messages)} ({escape(described)}); "
+        f"events: {escape(', '.join(f'{e} ×{n}' for e, n in sorted(events.items())))}."
+    )
+    out.print(f"Refusals recorded: {len(denials)}.")
+    out.print(
+        f"Audit log: {verified.entries} entries, chain "
+        + ("[green]intact[/green]" if verified.ok else f"[red]broken: {verified.reason}[/red]")
+        + f"; head {verified.head}"
+    )
+    env = f"CYD_DATA_DIR={folder}"
+    out.print(f"Data: {escape(str(folder))}")
+    out.print(f"Look around: [bold]{escape(env)} cyd venture show {venture}[/bold]")

@@ -1,0 +1,49 @@
+"""`cyd demo` runs the main path for real and leaves a data folder to look at."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CYD = Path(sys.executable).with_name("cyd")
+
+
+def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(CYD), *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+        check=False,
+    )
+
+
+def test_demo_walks_the_main_path_and_its_data_can_be_inspected(tmp_path: Path) -> None:
+    env = {**os.environ, "TMPDIR": str(tmp_path), "COLUMNS": "300"}
+    result = run(["demo"], env)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "submits: returned" in out
+    assert "Decision at gate design: approved_with_conditions" in out
+    assert "Condition: Pay people for their time from the first day." in out
+    assert "tries to vote: refused and recorded" in out
+    assert "chain intact" in out
+    assert re.search(r"\d+ in cy/easy-read", out)  # Welsh Easy Read messages queued
+    folder = Path(re.search(r"Data: (\S+)", out).group(1))  # type: ignore[union-attr]
+    assert folder.parent == tmp_path
+
+    shown = run(["venture", "show", "v-0001", "--json"], {**env, "CYD_DATA_DIR": str(folder)})
+    assert shown.returncode == 0, shown.stderr
+    data = json.loads(shown.stdout)
+    assert (data["state"], data["gate"]) == ("draft", "delivery")
+    assert [d["outcome"] for d in data["decisions"]] == ["approved_with_conditions"]
+    verify = run(["audit", "verify"], {**env, "CYD_DATA_DIR": str(folder)})
+    assert verify.returncode == 0, verify.stdout + verify.stderr
