@@ -135,6 +135,19 @@ def extend_cmd(
     _run(lambda c: extend(c, venture, until=until.date(), by=by, reason=reason), as_json)
 
 
+@venture_app.command("withdraw")
+def withdraw_cmd(
+    venture: Annotated[str, typer.Argument(help="Venture id.")],
+    by: Annotated[str, typer.Option(help="The lead or an admin (email).")],
+    reason: Annotated[str, typer.Option(help="Why.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Withdraw a venture (final)."""
+    from models.commands import withdraw
+
+    _run(lambda c: withdraw(c, venture, by=by, reason=reason), as_json)
+
+
 @venture_app.command("advance")
 def advance_cmd(
     venture: Annotated[str | None, typer.Argument(help="Venture id (default: all).")] = None,
@@ -335,3 +348,15 @@ def board_close(
     from models.commands import close_vote
 
     _run(lambda c: close_vote(c, venture, by=by), as_json)
+
+
+@board_app.command("resume")
+def board_resume(
+    venture: Annotated[str, typer.Argument(help="Venture id.")],
+    by: Annotated[str, typer.Option(help="The chair or an admin (email).")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Take a venture off hold: the Board votes on it again."""
+    from models.commands import resume
+
+    _run(lambda c: resume(c, venture, by=by), as_json)

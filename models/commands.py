@@ -37,11 +37,13 @@ from governance.permissions import (
     may_declare,
     may_extend,
     may_reopen,
+    may_resume,
     may_review,
     may_start_venture,
     may_submit,
     may_support,
     may_vote,
+    may_withdraw,
 )
 from governance.reviews import Recommendation
 from models import audit, queries
@@ -611,6 +613,41 @@ def close_vote(cyd: Cyd, venture_id: str, *, by: str) -> Outcome:
             at=now,
         )
     return Outcome(venture_id, "vote closed by the chair", _advance(cyd, venture_id))
+
+
+def withdraw(cyd: Cyd, venture_id: str, *, by: str, reason: str) -> Outcome:
+    """The lead (or an admin) stops the venture; final."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise CommandError("say why the venture is withdrawn (--reason)")
+    now = cyd.clock()
+    with _command(cyd, "venture.withdraw", by, venture_id) as session:
+        venture = _venture(session, venture_id)
+        person = _person(session, by)
+        _check(may_withdraw(actor_for(session, person), venture_facts(session, venture)))
+        _move(venture, Action.WITHDRAW)
+        venture.closed_at = now
+        venture.deadline = None
+        venture.updated_at = now
+        session.add(venture)
+        audit.append(
+            session, person.email, "venture.withdrawn", venture.id, {"reason": reason}, at=now
+        )
+    return Outcome(venture_id, "withdrawn", _advance(cyd, venture_id))
+
+
+def resume(cyd: Cyd, venture_id: str, *, by: str) -> Outcome:
+    """The chair (or an admin) takes a venture off hold: the Board votes again."""
+    now = cyd.clock()
+    with _command(cyd, "board.resume", by, venture_id) as session:
+        venture = _venture(session, venture_id)
+        person = _person(session, by)
+        _check(may_resume(actor_for(session, person), venture_facts(session, venture)))
+        _move(venture, Action.RESUME)
+        venture.updated_at = now
+        session.add(venture)
+        audit.append(session, person.email, "venture.resumed", venture.id, {}, at=now)
+    return Outcome(venture_id, "taken off hold: a new vote opens", _advance(cyd, venture_id))
 
 
 def advance_open(cyd: Cyd, *, limit: int | None = None) -> list[AdvanceReport]:

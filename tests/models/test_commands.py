@@ -26,9 +26,11 @@ from models.commands import (
     declare_interest,
     extend,
     record_review,
+    resume,
     start_venture,
     submit,
     vote,
+    withdraw,
 )
 from models.db import read_session
 from models.programme_import import import_programme, load_programme
@@ -301,3 +303,27 @@ def test_a_crash_half_way_through_advancing_leaves_nothing_and_a_rerun_finishes(
         keys = session.exec(select(t.OutboxMessage.idempotency_key)).all()
         assert len(keys) == len(set(keys))
         assert audit.verify(session).ok
+
+
+def test_hold_then_resume_opens_a_new_vote_and_withdraw_is_final(cyd: Cyd) -> None:
+    venture_id = to_board(cyd)
+    for member in ("aled.evans@example.org", "sian.roberts@example.org", "priya.shah@example.org"):
+        vote(cyd, venture_id, member=member, choice="hold")
+    vote(cyd, venture_id, member=CHAIR, choice="hold")
+    held = close_vote(cyd, venture_id, by=CHAIR)
+    assert held.advanced is not None
+    assert held.advanced.state == "on_hold"
+    with pytest.raises(PermissionDenied, match="Only the chair or an admin"):
+        resume(cyd, venture_id, by=LEAD)
+    resumed = resume(cyd, venture_id, by=CHAIR)
+    assert resumed.advanced is not None
+    assert resumed.advanced.state == "awaiting_board"
+    with _session(cyd) as session:
+        assert queries.latest_ballot(session, venture_id, "design").number == 2
+    withdraw(cyd, venture_id, by=LEAD, reason="The café site fell through.")
+    with _session(cyd) as session:
+        venture = session.get(t.Venture, venture_id)
+        assert venture.state == "withdrawn"
+        assert venture.closed_at is not None
+    with pytest.raises(PermissionDenied, match="final"):
+        answer(cyd, venture_id, "venture-summary", "Another try " * 6, by=LEAD)
