@@ -54,8 +54,8 @@ def unreachable(url: URL, error: Exception) -> str:
     from models.tables import redact_urls
 
     reason = getattr(error, "orig", None) or error
-    first = " ".join(str(reason).split()) or type(reason).__name__
-    return redact_urls(f"cannot use the database at {masked(url)}: {first}")
+    first = redact_urls(" ".join(str(reason).split())) or type(reason).__name__
+    return f"cannot use the database at {masked(url)}: {first}"
 
 
 def engine() -> Engine:
@@ -82,6 +82,6 @@ def engine() -> Engine:
         built.dispose()
         fail(
             f"the database is at schema revision {revision}, this Cyd needs {HEAD_REVISION}:"
-            " run 'cyd init' to bring it up to date"
+            " run 'cyd init' to migrate it"
         )
     return built

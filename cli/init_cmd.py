@@ -40,6 +40,7 @@ def init(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """Create or update Cyd's database and load the programme: people, workstreams, Board."""
+    from alembic.util import CommandError
     from sqlalchemy.exc import SQLAlchemyError
 
     from checklists.loader import DefinitionError
@@ -80,6 +81,8 @@ def init(
         result = import_programme(engine, parsed, text, actor)
     except SQLAlchemyError as error:
         fail(context.unreachable(url, error))
+    except CommandError as error:  # e.g. a database migrated by a newer Cyd
+        fail(f"cannot migrate the database at {context.masked(url)}: {error}")
     finally:
         engine.dispose()
 

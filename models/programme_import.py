@@ -30,6 +30,7 @@ import functools
 import hashlib
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,7 @@ from checklists.semantics import Finding
 from checklists.yamlsource import Document, YamlProblem, parse, read_text
 from governance.programme import PersonSpec, Programme, check_programme, entry_of
 from models import audit
-from models.db import unit_of_work
+from models.db import unit_of_work, utcnow
 from models.tables import (
     Channel,
     Person,
@@ -251,12 +252,20 @@ def latest_version(session: Session) -> ProgrammeVersion | None:
 
 
 def import_programme(
-    engine: Engine, programme: Programme, source_text: str, actor: str
+    engine: Engine,
+    programme: Programme,
+    source_text: str,
+    actor: str,
+    *,
+    at: datetime | None = None,
 ) -> ImportResult:
     """Store `programme` (checked, parsed from `source_text`) in one unit of work.
 
     Idempotent: if the latest stored version has the same sha256, nothing is written.
+    `at` (default: now) is the time recorded, as the commands take theirs from a clock:
+    a replay of the audit log imports at the logged time.
     """
+    at = at or utcnow()
     digest = source_sha256(source_text)
     with unit_of_work(engine) as session:
         latest = latest_version(session)
@@ -273,7 +282,7 @@ def import_programme(
             )
         people = _store_people(session, programme)
         retired = _store_workstreams(session, programme, people.by_email)
-        version = ProgrammeVersion(sha256=digest, source=source_text, loaded_by=actor)
+        version = ProgrammeVersion(sha256=digest, source=source_text, loaded_at=at, loaded_by=actor)
         session.add(version)
         session.flush()
         assert version.id is not None
@@ -291,7 +300,8 @@ def import_programme(
             reactivated=people.reactivated,
             retired_workstreams=retired,
         )
-        entry = audit.append(session, actor, AUDIT_ACTION, None, _audit_payload(programme, result))
+        payload = _audit_payload(programme, result)
+        entry = audit.append(session, actor, AUDIT_ACTION, None, payload, at=at)
         return replace(result, audit_seq=entry.seq)
 
 
