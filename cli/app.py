@@ -8,7 +8,15 @@ from __future__ import annotations
 
 import typer
 
-from cli import audit_cmd, checklist_cmd, demo_cmd, init_cmd, people_cmd, venture_cmd
+from cli import (
+    audit_cmd,
+    checklist_cmd,
+    demo_cmd,
+    init_cmd,
+    people_cmd,
+    programme_cmd,
+    venture_cmd,
+)
 
 app = typer.Typer(
     name="cyd",
@@ -19,6 +27,7 @@ app = typer.Typer(
 )
 app.command("init")(init_cmd.init)
 app.add_typer(checklist_cmd.app, name="checklist")
+app.add_typer(programme_cmd.app, name="programme")
 app.add_typer(people_cmd.app, name="people")
 app.add_typer(venture_cmd.venture_app, name="venture")
 app.add_typer(venture_cmd.review_app, name="review")

@@ -218,3 +218,16 @@ def entry_of(data: Any, path: tuple[str | int, ...]) -> str | None:
         value = entry.get(key) if isinstance(entry, dict) else None
         return value if isinstance(value, str) else None
     return None
+
+
+def programme_schema() -> dict[str, Any]:
+    """The JSON Schema (2020-12) of the programme file, for editors and tools."""
+    from pydantic import TypeAdapter
+
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "urn:cyd:schema:programme:1",
+        "title": "Cyd programme file",
+        "description": "People, workstreams, the Board and its decision rules, gates in use.",
+        **TypeAdapter(Programme).json_schema(by_alias=True),
+    }
