@@ -5,11 +5,12 @@ from __future__ import annotations
 import platform
 import sys
 
-from benchmarks import bench_checklists
+from benchmarks import bench_checklists, bench_governance
 
 
 def main() -> None:
     rows = bench_checklists.run()
+    rows += bench_governance.run()
     print(f"Python {platform.python_version()} on {platform.machine()}, {sys.platform}\n")
     print("| benchmark | result | ratio against the same-run baseline |")
     print("|---|---|---|")

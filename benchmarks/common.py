@@ -62,3 +62,12 @@ def rate(fn: Callable[[], object], seconds: float = 1.0) -> float:
 
 
 PYTHON = sys.executable
+
+
+def bytecode_cache_env(folder: Path) -> dict[str, str]:
+    """Child processes that cache bytecode (in `folder`), as an installed program does.
+
+    Some environments set PYTHONDONTWRITEBYTECODE; then every run compiles every
+    module it imports, which would swamp start-up comparisons.
+    """
+    return {"PYTHONDONTWRITEBYTECODE": "", "PYTHONPYCACHEPREFIX": str(folder / "pyc")}

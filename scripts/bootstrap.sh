@@ -11,3 +11,7 @@ if ! command -v uv >/dev/null 2>&1; then
   export PATH="$PWD/.tools/bin:$PATH"
 fi
 export UV_PYTHON="${UV_PYTHON:-python3}"
+# Some environments set PYTHONDONTWRITEBYTECODE; then every `cyd` process (and every
+# real-process test) recompiles everything it imports. Cache bytecode as an installed
+# program would (in __pycache__ folders, which git ignores).
+unset PYTHONDONTWRITEBYTECODE
