@@ -236,11 +236,15 @@ def apply_effects(
         at=now,
     )
     ballot_number = snap.ballot.number if snap.ballot else None
+    # What this round's messages can tell people, gathered as the effects apply.
+    told: dict[str, Any] = {"gate": _gate_words(library, venture.gate_id)}
     for effect in effects:
         if isinstance(effect, plan.Transition):
             venture.state = effect.to.value
             if effect.to in (VentureState.REJECTED, VentureState.WITHDRAWN):
                 venture.closed_at = now
+            told["reasons"] = [{"code": r.code, "text": r.text} for r in effect.reasons]
+            told["gaps"] = [_gap_words(snap, g) for g in effect.gaps]
         elif isinstance(effect, plan.AssignReviewers):
             _assign_reviewers(session, venture, snap, effect, now)
         elif isinstance(effect, plan.OpenBallot):
@@ -256,10 +260,15 @@ def apply_effects(
             )
             venture.deadline = effect.deadline
             session.add(_deadline(venture, effect.number, effect.deadline, False, "", now))
+            told["ballot"] = {"number": effect.number, "deadline": effect.deadline.isoformat()}
         elif isinstance(effect, plan.ExtendBallot):
             _extend_ballot(session, venture, effect, now)
+            told["ballot"] = {"number": effect.number, "deadline": effect.deadline.isoformat()}
+            told["reasons"] = [{"code": r.code, "text": r.text} for r in effect.reasons]
+            told["more_time_granted"] = list(effect.more_time_granted)
         elif isinstance(effect, plan.RecordDecision):
             _record_decision(session, venture, effect, now)
+            told["decision"] = _describe(effect)
         elif isinstance(effect, plan.OpenNextGate):
             gate_run = current_gate_run(session, venture)
             gate_run.closed_at = now
@@ -269,8 +278,9 @@ def apply_effects(
             # dropped it, the venture keeps the rule it has rather than stopping.
             rules.setdefault(library.gate(effect.gate_id).decision_rule, snap.rule)
             open_gate(session, venture, library, effect.gate_id, rules, now)
+            told["next_gate"] = _gate_words(library, effect.gate_id)
         elif isinstance(effect, plan.Notify):
-            _notify(session, venture, snap, effect, entry, ballot_number)
+            _notify(session, venture, snap, effect, entry, ballot_number, told)
     venture.updated_at = now
     if VentureState(venture.state) in (
         VentureState.APPROVED,
@@ -461,12 +471,22 @@ def _notify(
     effect: plan.Notify,
     entry: t.AuditEntry,
     ballot: int | None,
+    told: dict[str, Any],
 ) -> None:
+    """Queue the message for everyone in the audience, on each of their channels.
+
+    The payload carries what the templates need (rendered when the message is sent,
+    in the person's language and format); a message to a group is marked so, and
+    goes out in Welsh and English together.
+    """
     payload: dict[str, Any] = {
         "event": effect.event.value,
         "venture": {"id": venture.id, "title": venture.title, "gate": venture.gate_id},
         "state": venture.state,
+        "audience": effect.audience.value,
+        "group": effect.audience is not plan.Audience.LEAD,
         "audit_seq": entry.seq,
+        **told,
     }
     for person in audience_people(session, venture, snap, effect.audience):
         channels = session.exec(
@@ -489,6 +509,34 @@ def _notify(
                 # One message per effect of one round: the round's audit entry keys it.
                 discriminator=f"audit:{entry.seq}",
             )
+
+
+def _gate_words(library: Library, gate_id: str) -> dict[str, Any]:
+    try:
+        gate = library.gate(gate_id)
+    except KeyError:
+        return {"id": gate_id}
+    return {
+        "id": gate.id,
+        "title": {"en": gate.title.en, "cy": gate.title.cy},
+        "easy_read": {"en": gate.easy_read.en, "cy": gate.easy_read.cy},
+    }
+
+
+def _gap_words(snap: plan.VentureSnapshot, gap: Any) -> dict[str, Any]:
+    """A missing or invalid item, with its question in both languages and Easy Read."""
+    words: dict[str, Any] = {
+        "checklist": gap.checklist_id,
+        "item": gap.item_id,
+        "problem": gap.problem,
+        "reason": {"en": gap.reason.en, "cy": gap.reason.cy},
+    }
+    for checklist in snap.checklists:
+        if checklist.id == gap.checklist_id:
+            item = checklist.item(gap.item_id)
+            words["question"] = {"en": item.question.en, "cy": item.question.cy}
+            words["easy_read"] = {"en": item.easy_read.en, "cy": item.easy_read.cy}
+    return words
 
 
 def _describe(effect: plan.Effect) -> dict[str, Any]:
