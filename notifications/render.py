@@ -1,0 +1,430 @@
+"""Render a notification for one person: subject, plain text and HTML, in their language.
+
+Pure apart from reading the template and pictogram files (once; the Jinja2
+Environment is cached). Each event has one template per language and format,
+
+    notifications/templates/<lang>/<format>/<event>.j2
+
+with `lang` in LANGUAGES ("cy", "en") and `format` in FORMATS ("standard",
+"easy-read"), loaded three times: as `<event>.subject.txt`, `<event>.txt` and
+`<event>.html`. The name decides autoescaping (HTML only) and the variable `mode`
+("subject", "text" or "html") what it writes; the macros in `templates/_m.j2`
+write a paragraph, a list or an Easy Read point as plain text or as HTML, so the
+text and the HTML of a message always say the same thing. The HTML fragments are
+wrapped in one document by `templates/_document.html`.
+
+Welsh templates are written whole, never English with Welsh words slotted in;
+counted nouns follow CLDR plural rules for `cy` through `counted()` and `noun()`,
+and `plural(n, one=..., two=..., other=...)` picks any form by category (see
+notifications/words.py). Easy Read templates put each point beside a pictogram
+(`picture()`, notifications/pictograms/). StrictUndefined: a template that needs a
+value the payload lacks raises `jinja2.UndefinedError`, so it fails a test, never a
+person.
+
+    render_message(event, person=Recipient(...), payload={...},
+                   language="cy" | "en" | None, easy_read=bool, bilingual=bool) -> Rendered
+
+Language: `language`, or else the person's own; `bilingual=True` (a message to a
+group) or no language at all (never asked) gives one message in Welsh and English
+together, Welsh first: subject "Welsh / English", and a body with the Welsh part
+then the English part (in HTML `<div lang="cy">…</div><div lang="en">…</div>`).
+`event` may carry the outbox's "venture." prefix.
+
+The payload's keys become template variables (beside `lang`, `person`, `easy_read`,
+`mode` and `codes` (the set of the payload's reason codes), which Cyd sets).
+
+What each event needs (keys in [brackets] are optional; `venture` is {"id",
+"title"}; `gate` and `next_gate` are {"id", "title": {"en","cy"}, "easy_read":
+{"en","cy"}}, and a gate with only an "id" is shown by its id; deadlines are ISO 8601
+date-times, shown as "Thursday 10 December 2026 at 9am" / "Dydd Iau 10 Rhagfyr 2026
+am 9 y bore" in UK time; `reasons` are [{"code", "text"}] with English text, shown
+only in the English standard version; Welsh and Easy Read say each situation in
+their own sentences):
+
+    returned          venture, gaps: [{"problem": "missing"|"invalid", "question":
+                      {en,cy}, "reason": {en,cy}, "easy_read": {en,cy}}], [gate],
+                      [reasons], [audit_seq]
+    review-requested  venture, [gate], [reasons] (code "reviews-stale": review again)
+    sent-to-board     venture, [gate], [ballot: {"number", "deadline"}], [reasons]
+    board-papers      venture, ballot: {"number", "deadline"}, [gate]
+    vote-requested    venture, ballot: {"number", "deadline"}, [gate]
+    reminder          action: "answer"|"review"|"vote", venture, deadline,
+                      [count] (this is reminder number N), [days_left] (whole days
+                      to the deadline: 0 today, below 0 when it has passed)
+    escalation        about: {"name"}, action: "answer"|"review"|"vote", reminders: N,
+                      venture, [deadline], [days_left]
+    vote-extended     venture, ballot: {"number", "deadline"}, [more_time_granted]
+                      (the members who said "I need more time"), [extended_by:
+                      {"name"}] (a lead's or the chair's extension), [reasons]
+    no-quorum         venture, ballot: {"number", "deadline"}, [reasons]
+    decision          venture, decision: {"outcome": approved | approved_with_conditions
+                      | recycled | rejected | on_hold, "conditions": [str], "reasons",
+                      "tally": {"voted", "approve", "approve_with_conditions", "recycle",
+                      "reject", "hold", "abstain", ...}, ["closed_by"],
+                      ["casting_vote_used"]}, [gate], [next_gate]
+    next-gate-opened  venture, next_gate, [gate] (the gate just passed)
+    you-said-we-did   venture, items: [{"said": {en,cy}, "did": {en,cy}}]
+    test              [channel] (a masked description of the channel)
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import jinja2
+from babel.dates import format_date
+from markupsafe import Markup, escape
+
+from notifications import words
+
+__all__ = [
+    "EVENTS",
+    "FORMATS",
+    "LANGUAGES",
+    "PICTOGRAMS",
+    "TEMPLATES",
+    "WELSH_REVIEWED",
+    "Recipient",
+    "Rendered",
+    "TemplateMissing",
+    "environment",
+    "pictogram_index",
+    "render_message",
+    "sentences",
+]
+
+EVENTS: tuple[str, ...] = (
+    "returned",
+    "review-requested",
+    "sent-to-board",
+    "board-papers",
+    "vote-requested",
+    "reminder",
+    "escalation",
+    "vote-extended",
+    "no-quorum",
+    "decision",
+    "next-gate-opened",
+    "you-said-we-did",
+    "test",
+)
+LANGUAGES: tuple[str, ...] = ("cy", "en")  # Welsh first, always
+FORMATS: tuple[str, ...] = ("standard", "easy-read")
+PARTS: tuple[str, ...] = ("subject.txt", "txt", "html")
+MODES: tuple[str, ...] = ("subject", "text", "html")  # the `mode` each part renders in
+
+# The Welsh templates (and the Welsh nouns in notifications/words.py) have not yet
+# been reviewed by a Welsh speaker. Each Welsh template says so in its header too.
+WELSH_REVIEWED = False
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES = HERE / "templates"
+PICTOGRAMS = HERE / "pictograms"
+TIMEZONE = ZoneInfo("Europe/London")
+_LOCALES = {"en": "en_GB", "cy": "cy"}
+# Set by Cyd, never taken from a payload (nor the template globals' names).
+_RESERVED = frozenset(
+    {
+        "lang",
+        "person",
+        "easy_read",
+        "codes",
+        "mode",
+        "counted",
+        "noun",
+        "plural",
+        "picture",
+        "unknown",
+    }
+)
+
+
+class TemplateMissing(KeyError):
+    """No template for this event, language or format."""
+
+
+@dataclass(frozen=True)
+class Recipient:
+    name: str
+    email: str
+    language: str | None  # None: never asked, so both languages
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str  # plain text body
+    html: str  # a full HTML document (<html lang=...>)
+    languages: tuple[str, ...]  # ("en",), ("cy",) or ("cy", "en")
+    format: str  # "standard" | "easy-read"
+
+
+def render_message(
+    event: str,
+    *,
+    person: Recipient,
+    payload: Mapping[str, Any],
+    language: str | None,
+    easy_read: bool,
+    bilingual: bool,
+) -> Rendered:
+    """Render `event` for `person`: see the module's docstring for the payload keys.
+
+    Raises TemplateMissing for an unknown event or language, and jinja2's
+    UndefinedError when the payload lacks something the template needs.
+    """
+    name = event.removeprefix("venture.")
+    if name not in EVENTS:
+        raise TemplateMissing(f"no templates for the event {event!r}")
+    chosen = language if language is not None else person.language
+    if chosen is not None and chosen not in LANGUAGES:
+        raise TemplateMissing(f"no templates in the language {chosen!r}")
+    languages: tuple[str, ...] = LANGUAGES if bilingual or chosen is None else (chosen,)
+    fmt = "easy-read" if easy_read else "standard"
+    env = environment()
+    subjects: list[str] = []
+    texts: list[str] = []
+    parts: list[dict[str, Any]] = []
+    for lang in languages:
+        context = _context(payload, lang=lang, person=person, easy_read=easy_read)
+        base = f"{lang}/{fmt}/{name}"
+        subject, text, html = (
+            _template(env, f"{base}.{part}").render(context, mode=mode)
+            for part, mode in zip(PARTS, MODES, strict=True)
+        )
+        subjects.append(" ".join(subject.split()))
+        texts.append(_tidy(text))
+        parts.append({"lang": lang, "html": Markup(html.strip())})  # noqa: S704 (autoescaped)
+    subject = " / ".join(subjects)
+    if len(languages) > 1:
+        text = "\n\n".join(
+            [
+                "Mae'r neges yma yn Gymraeg ac yn Saesneg.\nMae'r Saesneg isod.\n"
+                "This message is in Welsh and English.\nThe English is below.",
+                texts[0],
+                "----------------------------------------",
+                texts[1],
+            ]
+        )
+    else:
+        text = texts[0]
+    html = _template(env, "_document.html").render(
+        title=subject, parts=parts, html_lang=languages[0], easy_read=easy_read
+    )
+    return Rendered(subject, text + "\n", html, languages, fmt)
+
+
+_PART = re.compile(
+    r"^(?P<base>(?:en|cy)/(?:standard|easy-read)/[a-z-]+)\.(?:subject\.txt|txt|html)$"
+)
+_AS = (".html", ".txt")  # what a shared .j2 template is loaded as: its user's kind
+
+
+class _Loader(jinja2.FileSystemLoader):
+    """`<lang>/<format>/<event>.{subject.txt,txt,html}` all load `<event>.j2`, and
+    `<name>.j2.html` / `<name>.j2.txt` load `<name>.j2`."""
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        match = _PART.match(template)
+        if match:
+            template = f"{match['base']}.j2"
+        for suffix in _AS:
+            if template.endswith(f".j2{suffix}"):
+                template = template.removesuffix(suffix)
+        return super().get_source(environment, template)
+
+
+class _Environment(jinja2.Environment):
+    """A template that an HTML template extends or imports is loaded as HTML too, so
+    it is autoescaped as well (autoescaping goes by the name a template is loaded by)."""
+
+    def join_path(self, template: str, parent: str) -> str:
+        for suffix in _AS:
+            if parent.endswith(suffix) and template.endswith(".j2"):
+                return template + suffix
+        return template
+
+
+def _template(env: jinja2.Environment, name: str) -> jinja2.Template:
+    try:
+        return env.get_template(name)
+    except jinja2.TemplateNotFound:
+        raise TemplateMissing(f"no template {name}") from None
+
+
+def _context(
+    payload: Mapping[str, Any], *, lang: str, person: Recipient, easy_read: bool
+) -> dict[str, Any]:
+    codes = {
+        str(r.get("code"))
+        for r in payload.get("reasons") or ()
+        if isinstance(r, Mapping) and r.get("code")
+    }
+    given = {k: v for k, v in payload.items() if k not in _RESERVED}
+    return {**given, "lang": lang, "person": person, "easy_read": easy_read, "codes": codes}
+
+
+def _tidy(text: str) -> str:
+    """Trailing spaces off, at most one blank line in a row, no blank start or end."""
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
+
+
+# --- what the templates can use --------------------------------------------------
+
+
+def _moment(value: Any) -> dt.datetime:
+    moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(TIMEZONE)
+
+
+@jinja2.pass_context
+def _day(context: jinja2.runtime.Context, value: Any) -> str:
+    """'Thursday 10 December 2026' / 'Dydd Iau 10 Rhagfyr 2026'."""
+    lang = context["lang"]
+    return format_date(_moment(value).date(), "EEEE d MMMM y", locale=_LOCALES[lang])
+
+
+@jinja2.pass_context
+def _clock(context: jinja2.runtime.Context, value: Any) -> str:
+    """'9am', '2:30pm', 'midday' / '9 y bore', '2:30 y prynhawn', 'hanner dydd'."""
+    lang = context["lang"]
+    moment = _moment(value)
+    hour, minute = moment.hour, moment.minute
+    if (hour, minute) == (12, 0):
+        return "hanner dydd" if lang == "cy" else "midday"
+    if (hour, minute) == (0, 0):
+        return "hanner nos" if lang == "cy" else "midnight"
+    twelve = hour % 12 or 12
+    shown = f"{twelve}" if minute == 0 else f"{twelve}:{minute:02d}"
+    if lang == "cy":
+        part = "y bore" if hour < 12 else "y prynhawn" if hour < 18 else "yr hwyr"
+        return f"{shown} {part}"
+    return f"{shown}{'am' if hour < 12 else 'pm'}"
+
+
+@jinja2.pass_context
+def _when(context: jinja2.runtime.Context, value: Any) -> str:
+    """'Thursday 10 December 2026 at 9am' / 'Dydd Iau 10 Rhagfyr 2026 am 9 y bore'."""
+    at = "am" if context["lang"] == "cy" else "at"
+    return f"{_day(context, value)} {at} {_clock(context, value)}"
+
+
+@jinja2.pass_context
+def _count(context: jinja2.runtime.Context, n: int, name: str) -> str:
+    """'3 questions' / '3 chwestiwn' (CLDR plural category, Welsh mutations)."""
+    return words.count(context["lang"], int(n), name)
+
+
+@jinja2.pass_context
+def _noun(context: jinja2.runtime.Context, n: int, name: str) -> str:
+    """The noun alone, in the form that follows the number n."""
+    return words.noun(context["lang"], int(n), name)
+
+
+@jinja2.pass_context
+def _plural(context: jinja2.runtime.Context, n: int, **forms: str) -> str:
+    """Choose among forms by CLDR category: plural(n, one="has", other="have")."""
+    category = words.plural_category(context["lang"], int(n))
+    return forms.get(category, forms["other"])
+
+
+@jinja2.pass_context
+def _name_of(context: jinja2.runtime.Context, thing: Mapping[str, Any]) -> str:
+    """A gate's (or anything's) title in this language, else its id."""
+    title = thing.get("title")
+    if isinstance(title, Mapping):
+        return str(title[context["lang"]])
+    if isinstance(title, str):
+        return title
+    return str(thing["id"])
+
+
+@jinja2.pass_context
+def _tr(context: jinja2.runtime.Context, texts: Mapping[str, Any]) -> str:
+    """The text in this language from {"en": ..., "cy": ...}."""
+    return str(texts[context["lang"]])
+
+
+def _unknown(what: str, value: Any) -> str:
+    """Fail loudly on a value no template sentence is written for."""
+    raise jinja2.UndefinedError(f"no words for the {what} {value!r}")
+
+
+def sentences(text: str) -> list[str]:
+    """Split text into sentences (after . ? or !), for one sentence a line."""
+    return [s.strip() for s in re.split(r"(?<=[.?!])\s+", " ".join(str(text).split())) if s]
+
+
+def _squash(text: str) -> str:
+    """All runs of white space to one space, trimmed (Markup stays Markup: white space
+    is no markup, so squashing escaped text leaves it escaped)."""
+    squashed = " ".join(str(text).split())
+    return Markup(squashed) if isinstance(text, Markup) else squashed  # noqa: S704
+
+
+@jinja2.pass_context
+def _picture(context: jinja2.runtime.Context, name: str) -> Markup:
+    """A pictogram as an <img> with a data: URI (emails cannot fetch files) and alt text."""
+    entry = pictogram_index()[name]
+    alt = entry["alt"][context["lang"]]
+    data = _pictogram_data(entry["file"])
+    return Markup(  # noqa: S704 (every part is escaped or base64)
+        f'<img src="data:image/svg+xml;base64,{data}" alt="{escape(alt)}"'
+        ' width="64" height="64" style="vertical-align:middle">'
+    )
+
+
+@cache
+def pictogram_index() -> dict[str, Any]:
+    """name -> {"file": "tick.svg", "alt": {"en": ..., "cy": ...}}."""
+    index: dict[str, Any] = json.loads((PICTOGRAMS / "index.json").read_text("utf-8"))
+    return index
+
+
+@cache
+def _pictogram_data(file: str) -> str:
+    """The SVG, without comments or white space between tags, in base64."""
+    svg = (PICTOGRAMS / file).read_text("utf-8")
+    svg = re.sub(r">\s+<", "><", re.sub(r"<!--.*?-->", "", svg, flags=re.DOTALL)).strip()
+    return base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """The one Jinja2 Environment: StrictUndefined, HTML autoescaped, templates cached."""
+    env = _Environment(
+        loader=_Loader(TEMPLATES),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default=False),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+        cache_size=-1,
+    )
+    env.filters.update(
+        day=_day,
+        clock=_clock,
+        when=_when,
+        name_of=_name_of,
+        tr=_tr,
+        sentences=sentences,
+        squash=_squash,
+    )
+    env.globals.update(
+        counted=_count, noun=_noun, plural=_plural, picture=_picture, unknown=_unknown
+    )
+    return env

@@ -1,0 +1,104 @@
+"""Counted nouns in English and Welsh, by CLDR plural category.
+
+Welsh has six plural categories (CLDR `cy`: zero, one, two, few, many, other) and
+the noun after a number mutates: "2 ddiwrnod" (soft mutation after dau/dwy),
+"3 chwestiwn" (aspirate after tri), "6 phleidlais" (aspirate after chwe). The noun
+after a number stays singular, apart from zero, which takes the plural
+("0 cwestiynau"), as in CLDR's own examples. So each Welsh noun is written out for
+every category, by hand; nothing is derived from the English.
+
+The Welsh forms have not yet been reviewed by a Welsh speaker (see
+`notifications.render.WELSH_REVIEWED`).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from babel import Locale
+
+CATEGORIES: tuple[str, ...] = ("zero", "one", "two", "few", "many", "other")
+
+
+def _cy(zero: str, one: str, two: str, few: str, many: str, other: str) -> dict[str, str]:
+    return {"zero": zero, "one": one, "two": two, "few": few, "many": many, "other": other}
+
+
+def _en(one: str, other: str) -> dict[str, str]:
+    return {"one": one, "other": other}
+
+
+# noun -> language -> plural category -> form
+NOUNS: dict[str, dict[str, dict[str, str]]] = {
+    # cwestiwn (masculine): dau gwestiwn, tri chwestiwn, chwe chwestiwn
+    "question": {
+        "en": _en("question", "questions"),
+        "cy": _cy("cwestiynau", "cwestiwn", "gwestiwn", "chwestiwn", "chwestiwn", "cwestiwn"),
+    },
+    # diwrnod (masculine): dau ddiwrnod; tri and chwe leave d alone
+    "day": {
+        "en": _en("day", "days"),
+        "cy": _cy("diwrnodau", "diwrnod", "ddiwrnod", "diwrnod", "diwrnod", "diwrnod"),
+    },
+    # aelod (masculine, a vowel: no mutation)
+    "member": {
+        "en": _en("member", "members"),
+        "cy": _cy("aelodau", "aelod", "aelod", "aelod", "aelod", "aelod"),
+    },
+    # person (masculine): dau berson, tri pherson, chwe pherson
+    "person": {
+        "en": _en("person", "people"),
+        "cy": _cy("pobl", "person", "berson", "pherson", "pherson", "person"),
+    },
+    # nodyn atgoffa (masculine; n does not mutate)
+    "reminder": {
+        "en": _en("reminder", "reminders"),
+        "cy": _cy(
+            "nodiadau atgoffa",
+            "nodyn atgoffa",
+            "nodyn atgoffa",
+            "nodyn atgoffa",
+            "nodyn atgoffa",
+            "nodyn atgoffa",
+        ),
+    },
+    # pleidlais (feminine): un bleidlais, dwy bleidlais, tair pleidlais, chwe phleidlais
+    "vote": {
+        "en": _en("vote", "votes"),
+        "cy": _cy("pleidleisiau", "bleidlais", "bleidlais", "pleidlais", "phleidlais", "pleidlais"),
+    },
+    # ateb (masculine, a vowel)
+    "answer": {
+        "en": _en("answer", "answers"),
+        "cy": _cy("atebion", "ateb", "ateb", "ateb", "ateb", "ateb"),
+    },
+    # amod (masculine, a vowel)
+    "condition": {
+        "en": _en("condition", "conditions"),
+        "cy": _cy("amodau", "amod", "amod", "amod", "amod", "amod"),
+    },
+}
+
+_LOCALES = {"en": "en_GB", "cy": "cy"}
+
+
+@cache
+def _locale(language: str) -> Locale:
+    return Locale.parse(_LOCALES[language])
+
+
+def plural_category(language: str, n: int) -> str:
+    """The CLDR plural category of `n` in `language` (Babel's rules)."""
+    return str(_locale(language).plural_form(abs(n)))
+
+
+def noun(language: str, n: int, name: str) -> str:
+    """The form of the noun `name` that follows the number `n` in `language`."""
+    forms = NOUNS[name][language]
+    category = plural_category(language, n)
+    return forms.get(category, forms["other"])
+
+
+def count(language: str, n: int, name: str) -> str:
+    """'3 questions' / '3 chwestiwn'."""
+    return f"{n} {noun(language, n, name)}"

@@ -1,0 +1,815 @@
+"""The message templates: every event in English, Welsh and both, standard and Easy Read.
+
+The payloads are built here in the shape `models.advance` writes to the outbox, with
+the words of the shipped definitions (every must-meet question of every checklist,
+the real gates), so the Easy Read checks cover the questions people will really get.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from dataclasses import FrozenInstanceError
+from functools import cache
+from html.parser import HTMLParser
+from typing import Any
+
+import jinja2
+import pytest
+from babel import Locale
+
+from checklists.loader import Library, load_library
+from notifications import render as r
+from notifications import words
+from notifications.render import (
+    EVENTS,
+    FORMATS,
+    LANGUAGES,
+    PICTOGRAMS,
+    TEMPLATES,
+    Recipient,
+    Rendered,
+    TemplateMissing,
+    render_message,
+    sentences,
+)
+
+SVG = "{http://www.w3.org/2000/svg}"
+DEADLINE = "2026-12-10T09:00:00+00:00"  # a Thursday, in winter (GMT)
+LATER = "2026-12-17T14:30:00+00:00"
+CONDITION = "Hold the meetings in the afternoon, when people can get there."
+MAX_WORDS = 15
+# Whole words that are English and not Welsh: none may be left in a Welsh body.
+ENGLISH_MARKERS = frozenset(
+    {"the", "and", "you", "your", "please", "has", "have", "will", "with", "vote", "board"}
+    | {"not", "we", "our", "this", "that", "what", "of", "to", "is", "are", "for"}
+)
+PERSON = Recipient("Siân Roberts", "sian.roberts@example.org", "cy")
+MODES = {"en": ("en", False), "cy": ("cy", False), "both": (None, True)}
+
+
+# --- realistic payloads ----------------------------------------------------------------------
+
+
+@cache
+def library() -> Library:
+    return load_library()
+
+
+def gate_words(gate_id: str) -> dict[str, Any]:
+    gate = library().gate(gate_id)
+    return {
+        "id": gate.id,
+        "title": {"en": gate.title.en, "cy": gate.title.cy},
+        "easy_read": {"en": gate.easy_read.en, "cy": gate.easy_read.cy},
+    }
+
+
+def gaps_of(checklist_id: str, invalid: int = 1) -> list[dict[str, Any]]:
+    """Every must-meet item of a checklist unanswered (the first `invalid` of them invalid)."""
+    checklist = library().checklist(checklist_id)
+    gaps = []
+    for n, item in enumerate(i for i in checklist.items() if i.required):
+        problem = "invalid" if n < invalid else "missing"
+        reason = (
+            {"en": "The answer must be a whole number.", "cy": "Rhaid i'r ateb fod yn rhif cyfan."}
+            if problem == "invalid"
+            else {
+                "en": "This item must be met and has no answer yet.",
+                "cy": "Rhaid bodloni'r eitem hon, ac nid oes ateb iddi eto.",
+            }
+        )
+        gaps.append(
+            {
+                "checklist": checklist.id,
+                "item": item.id,
+                "problem": problem,
+                "reason": reason,
+                "question": {"en": item.question.en, "cy": item.question.cy},
+                "easy_read": {"en": item.easy_read.en, "cy": item.easy_read.cy},
+            }
+        )
+    return gaps
+
+
+def venture_event(event: str, title: str = "Community café", **told: Any) -> dict[str, Any]:
+    """The payload `models.advance._notify` writes: the venture, the round's facts."""
+    return {
+        "event": event,
+        "venture": {"id": "v-0001", "title": title, "gate": "design"},
+        "state": "returned",
+        "audience": "workstream",
+        "group": True,
+        "audit_seq": 4,
+        "gate": gate_words("design"),
+        **told,
+    }
+
+
+def tally(**counts: int) -> dict[str, Any]:
+    base = {
+        "rule": "board-lived-experience",
+        "members": 7,
+        "eligible": 6,
+        "recused": 1,
+        "quorum_needed": 4,
+        "voted": 5,
+        "approve": 2,
+        "approve_with_conditions": 2,
+        "recycle": 1,
+        "reject": 0,
+        "hold": 0,
+        "abstain": 0,
+        "more_time": 0,
+        "lived_experience_voted": 2,
+        "chair_voted": True,
+        "set_aside": 0,
+    }
+    return base | counts
+
+
+def decision(outcome: str, conditions: list[str] | None = None) -> dict[str, Any]:
+    return {
+        "effect": "RecordDecision",
+        "gate": "design",
+        "ballot": 1,
+        "outcome": outcome,
+        "tally": tally(),
+        "reasons": [
+            {"code": "closed-at-deadline", "text": "The vote closed at its deadline."},
+            {"code": "carried", "text": "Carried: approved."},
+        ],
+        "conditions": conditions or [],
+        "closed_by": "deadline",
+        "casting_vote_used": outcome == "rejected",
+    }
+
+
+def scenarios(title: str = "Community café") -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(id, event, payload) for every event, in each of its situations."""
+    ballot = {"number": 1, "deadline": DEADLINE}
+    for checklist in sorted({k[0] for k in library().checklists}):
+        yield (
+            f"returned-{checklist}",
+            "returned",
+            venture_event(
+                "returned",
+                title,
+                reasons=[
+                    {
+                        "code": "checklist-incomplete",
+                        "text": "The checklist has must-meet items without an answer.",
+                    }
+                ],
+                gaps=gaps_of(checklist),
+            ),
+        )
+    stale = [{"code": "reviews-stale", "text": "An answer changed after review."}]
+    yield "review-requested", "review-requested", venture_event("review-requested", title)
+    yield (
+        "review-requested-again",
+        "review-requested",
+        venture_event("review-requested", title, reasons=stale),
+    )
+    complete = [{"code": "reviews-complete", "text": "Every reviewer has recommended."}]
+    yield (
+        "sent-to-board",
+        "sent-to-board",
+        venture_event("sent-to-board", title, ballot=ballot, reasons=complete),
+    )
+    yield "board-papers", "board-papers", venture_event("board-papers", title, ballot=ballot)
+    yield (
+        "board-papers-second-vote",
+        "board-papers",
+        venture_event("board-papers", title, ballot={"number": 2, "deadline": LATER}),
+    )
+    yield "vote-requested", "vote-requested", venture_event("vote-requested", title, ballot=ballot)
+    for action in ("answer", "review", "vote"):
+        yield (
+            f"reminder-{action}",
+            "reminder",
+            {
+                "action": action,
+                "venture": {"id": "v-0001", "title": title},
+                "deadline": DEADLINE,
+                "count": 2,
+                "days_left": 3,
+            },
+        )
+        yield (
+            f"escalation-{action}",
+            "escalation",
+            {
+                "about": {"name": "Rhys Evans"},
+                "action": action,
+                "reminders": 3,
+                "venture": {"id": "v-0001", "title": title},
+                "deadline": DEADLINE,
+            },
+        )
+    overdue = {"days_left": -4}
+    yield (
+        "reminder-overdue",
+        "reminder",
+        {"action": "answer", "venture": {"id": "v-0001", "title": title}, "deadline": DEADLINE}
+        | overdue,
+    )
+    yield (
+        "escalation-overdue",
+        "escalation",
+        {"about": {"name": "Rhys Evans"}, "action": "vote", "reminders": 1}
+        | {"venture": {"id": "v-0001", "title": title}, "deadline": DEADLINE}
+        | overdue,
+    )
+    yield (
+        "reminder-today",
+        "reminder",
+        {"action": "vote", "venture": {"id": "v-0001", "title": title}, "deadline": DEADLINE}
+        | {"days_left": 0},
+    )
+    more_time = [{"code": "more-time", "text": "2 members asked for more time."}]
+    extended = {"number": 1, "deadline": LATER}
+    for granted in ([], ["a@example.org"], ["a@example.org", "b@example.org"]):
+        yield (
+            f"vote-extended-{len(granted)}",
+            "vote-extended",
+            venture_event(
+                "vote-extended",
+                title,
+                ballot=extended,
+                more_time_granted=granted,
+                reasons=more_time if granted else [],
+            ),
+        )
+    yield (
+        "vote-extended-by-lead",
+        "vote-extended",
+        venture_event("vote-extended", title, ballot=extended, extended_by={"name": "Huw Lewis"}),
+    )
+    rerun = [{"code": "no-quorum-rerun", "text": "Without quorum there is no decision."}]
+    yield (
+        "no-quorum",
+        "no-quorum",
+        venture_event("no-quorum", title, ballot=extended, reasons=rerun),
+    )
+    for outcome in ("approved", "approved_with_conditions", "recycled", "rejected", "on_hold"):
+        conditions = [CONDITION] if outcome == "approved_with_conditions" else []
+        told = {"decision": decision(outcome, conditions), "reasons": decision(outcome)["reasons"]}
+        if outcome == "approved":
+            told["next_gate"] = gate_words("delivery")
+        yield f"decision-{outcome}", "decision", venture_event("decision", title, **told)
+    yield (
+        "next-gate-opened",
+        "next-gate-opened",
+        venture_event("next-gate-opened", title, next_gate=gate_words("delivery")),
+    )
+    yield (
+        "you-said-we-did",
+        "you-said-we-did",
+        {
+            "venture": {"id": "v-0001", "title": title},
+            "items": [
+                {
+                    "said": {
+                        "en": "Meetings in the evening are hard to get to.",
+                        "cy": "Mae'n anodd mynd i gyfarfodydd gyda'r nos.",
+                    },
+                    "did": {
+                        "en": "We moved the meetings to the afternoon.",
+                        "cy": "Rydyn ni wedi symud y cyfarfodydd i'r prynhawn.",
+                    },
+                }
+            ],
+        },
+    )
+    yield "test", "test", {"channel": "mailto://***@example.org"}
+    yield "test-no-channel", "test", {}
+
+
+SCENARIOS = list(scenarios())
+IDS = [s[0] for s in SCENARIOS]
+
+
+def render(event: str, payload: dict[str, Any], mode: str, easy_read: bool) -> Rendered:
+    language, bilingual = MODES[mode]
+    return render_message(
+        event, person=PERSON, payload=payload, language=language, easy_read=easy_read,
+        bilingual=bilingual,
+    )  # fmt: skip
+
+
+# --- reading the HTML ------------------------------------------------------------------------
+
+
+class Page(HTMLParser):
+    """The facts the tests need from a rendered document."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.langs: list[tuple[str, str]] = []  # (tag, lang) in document order
+        self.text: list[str] = []
+        self.points: list[dict[str, Any]] = []  # Easy Read points: text and pictures
+        self.styles: list[str] = []
+        self._stack: list[str] = []
+        self._in_points = 0
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {k: v or "" for k, v in attrs}
+        self.tags.append(tag)
+        if "lang" in attributes:
+            self.langs.append((tag, attributes["lang"]))
+        if "style" in attributes:
+            self.styles.append(attributes["style"])
+        if tag in ("style", "title", "head"):
+            self._skip += 1
+        if tag == "ul" and "points" in attributes.get("class", ""):
+            self._in_points += 1
+        if tag == "li" and self._in_points:
+            self.points.append({"text": "", "images": []})
+        if tag == "img" and self._in_points:
+            self.points[-1]["images"].append(attributes)
+        if tag not in ("img", "meta", "hr", "br"):
+            self._stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("style", "title", "head"):
+            self._skip -= 1
+        if tag == "ul" and self._in_points and "ul" in self._stack:
+            # the innermost open ul closes; only ours carry points
+            self._in_points -= 1
+        if self._stack and self._stack[-1] == tag:
+            self._stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        if self._skip:
+            return
+        self.text.append(data)
+        if self._in_points and self.points:
+            self.points[-1]["text"] += data
+
+
+def page(html: str) -> Page:
+    parsed = Page()
+    parsed.feed(html)
+    parsed.close()
+    return parsed
+
+
+def visible_text(html: str) -> str:
+    return " ".join(" ".join(page(html).text).split())
+
+
+def word_list(text: str) -> list[str]:
+    return re.findall(r"[A-Za-zÀ-ÿŵŷŴŶ]+(?:['’][A-Za-zÀ-ÿŵŷ]+)*", text.lower())
+
+
+# --- every event renders ---------------------------------------------------------------------
+
+
+def test_the_event_list_is_complete() -> None:
+    events = {
+        "returned",
+        "review-requested",
+        "sent-to-board",
+        "board-papers",
+        "vote-requested",
+        "reminder",
+        "escalation",
+        "vote-extended",
+        "no-quorum",
+        "decision",
+        "next-gate-opened",
+        "you-said-we-did",
+        "test",
+    }
+    assert set(EVENTS) == events
+    assert {s[1] for s in SCENARIOS} == events
+
+
+@pytest.mark.parametrize("event", EVENTS)
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_event_has_a_template_written_for_each_language_and_format(
+    event: str, language: str, fmt: str
+) -> None:
+    assert (TEMPLATES / language / fmt / f"{event}.j2").is_file()
+
+
+def test_there_are_no_templates_for_events_that_do_not_exist() -> None:
+    for path in TEMPLATES.glob("*/*/*.j2"):
+        if not path.name.startswith("_"):
+            assert path.stem in EVENTS, path
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize(("name", "event", "payload"), SCENARIOS, ids=IDS)
+def test_every_event_renders(
+    name: str, event: str, payload: dict[str, Any], mode: str, fmt: str
+) -> None:
+    easy_read = fmt == "easy-read"
+    message = render(event, payload, mode, easy_read)
+    languages = ("cy", "en") if mode == "both" else (mode,)
+    assert message.languages == languages
+    assert message.format == fmt
+    assert message.subject.strip() == message.subject
+    assert message.subject
+    assert "\n" not in message.subject
+    assert message.text.strip()
+    assert message.text.endswith("\n")
+    assert "{{" not in message.text
+    assert "{%" not in message.text
+    html = message.html
+    assert html.startswith("<!DOCTYPE html>")
+    assert f'<html lang="{languages[0]}">' in html
+    parsed = page(html)
+    assert "h1" in parsed.tags  # a heading for each language part
+    assert "table" not in parsed.tags  # no layout tables
+    if easy_read:
+        assert parsed.points, "Easy Read HTML puts each point in a list"
+    with pytest.raises(FrozenInstanceError):
+        message.subject = "changed"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize(("name", "event", "payload"), SCENARIOS, ids=IDS)
+def test_html_carries_the_right_language_attributes(
+    name: str, event: str, payload: dict[str, Any], fmt: str
+) -> None:
+    easy_read = fmt == "easy-read"
+    for language in LANGUAGES:
+        parts = [lang for tag, lang in page(render(event, payload, language, easy_read).html).langs]
+        assert parts[0] == language  # <html lang=…>
+        assert parts[1] == language  # the part's <div lang=…>
+        assert set(parts) == {language}
+    both = render(event, payload, "both", easy_read)
+    divs = [lang for tag, lang in page(both.html).langs if tag == "div"]
+    assert divs == ["cy", "en"], "both languages, Welsh first"
+    assert both.html.index('<div lang="cy"') < both.html.index('<div lang="en"')
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize(("name", "event", "payload"), SCENARIOS, ids=IDS)
+def test_a_bilingual_message_is_the_welsh_then_the_english(
+    name: str, event: str, payload: dict[str, Any], fmt: str
+) -> None:
+    easy_read = fmt == "easy-read"
+    welsh = render(event, payload, "cy", easy_read)
+    english = render(event, payload, "en", easy_read)
+    both = render(event, payload, "both", easy_read)
+    assert both.subject == f"{welsh.subject} / {english.subject}"
+    assert welsh.text.strip() in both.text
+    assert english.text.strip() in both.text
+    assert both.text.index(welsh.text.strip()) < both.text.index(english.text.strip())
+
+
+def test_the_language_is_the_persons_own_unless_a_group_or_never_asked() -> None:
+    payload = dict(SCENARIOS[0][2])
+
+    def languages(person_language: str | None, language: str | None, group: bool) -> tuple:
+        person = Recipient("Ann", "ann@example.org", person_language)
+        return render_message(
+            "returned", person=person, payload=payload, language=language, easy_read=False,
+            bilingual=group,
+        ).languages  # fmt: skip
+
+    assert languages("cy", None, False) == ("cy",)
+    assert languages("en", None, False) == ("en",)
+    assert languages("en", "cy", False) == ("cy",)  # a preview in the other language
+    assert languages(None, None, False) == ("cy", "en")  # never asked: both
+    assert languages("en", "en", True) == ("cy", "en")  # a group message: both
+
+
+def test_unknown_events_and_languages_are_template_missing() -> None:
+    payload = SCENARIOS[0][2]
+    for event, language in (("party", "en"), ("returned", "fr"), ("", "cy")):
+        with pytest.raises(TemplateMissing):
+            render_message(
+                event, person=PERSON, payload=payload, language=language, easy_read=False,
+                bilingual=False,
+            )  # fmt: skip
+    assert issubclass(TemplateMissing, KeyError)
+
+
+def test_the_outbox_event_name_is_accepted() -> None:
+    payload = SCENARIOS[0][2]
+    bare = render_message(
+        "returned", person=PERSON, payload=payload, language="en", easy_read=False, bilingual=False
+    )
+    prefixed = render_message(
+        "venture.returned", person=PERSON, payload=payload, language="en", easy_read=False,
+        bilingual=False,
+    )  # fmt: skip
+    assert bare == prefixed
+
+
+def test_a_payload_cannot_change_the_language() -> None:
+    payload = SCENARIOS[0][2] | {"lang": "en", "mode": "html", "counted": "x"}
+    welsh = render("returned", payload, "cy", False)
+    assert welsh.text == render("returned", SCENARIOS[0][2], "cy", False).text
+
+
+# --- StrictUndefined: a missing value fails a test, never a person ---------------------------
+
+
+def test_the_environment_is_strict_and_escapes_html_only() -> None:
+    env = r.environment()
+    assert env.undefined is jinja2.StrictUndefined
+    assert r.environment() is env  # cached
+    assert env.autoescape("x.html") is True
+    assert env.autoescape("x.txt") is False
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("event", [e for e in EVENTS if e != "test"])
+def test_an_empty_payload_raises(event: str, language: str, fmt: str) -> None:
+    with pytest.raises(jinja2.UndefinedError):
+        render_message(
+            event, person=PERSON, payload={}, language=language, easy_read=fmt == "easy-read",
+            bilingual=False,
+        )  # fmt: skip
+
+
+def incomplete_payloads() -> Iterator[tuple[str, str, dict[str, Any], str]]:
+    """(id, event, payload, format): each lacks one thing its template needs."""
+    by_name = {name: (event, payload) for name, event, payload in SCENARIOS}
+    event, payload = by_name["decision-approved"]
+    broken = payload | {"decision": payload["decision"] | {"tally": tally()}}
+    del broken["decision"]["tally"]["abstain"]
+    yield "decision-without-abstentions", event, broken, "standard"
+    broken = payload | {"decision": payload["decision"] | {"outcome": "postponed"}}
+    yield "decision-unknown-outcome", event, broken, "standard"
+    yield "decision-unknown-outcome-easy", event, broken, "easy-read"
+    event, payload = by_name["board-papers"]
+    yield "board-papers-without-deadline", event, payload | {"ballot": {"number": 1}}, "easy-read"
+    event, payload = by_name["returned-coproduction-start"]
+    gaps = [{k: v for k, v in g.items() if k != "reason"} for g in payload["gaps"]]
+    yield "returned-gap-without-reason", event, payload | {"gaps": gaps}, "standard"
+    gaps = [{k: v for k, v in g.items() if k not in ("easy_read", "question")} for g in gaps]
+    yield "returned-gap-without-question", event, payload | {"gaps": gaps}, "easy-read"
+    event, payload = by_name["reminder-vote"]
+    yield "reminder-unknown-action", event, payload | {"action": "dance"}, "easy-read"
+    yield "reminder-unknown-action-subject", event, payload | {"action": "dance"}, "standard"
+    event, payload = by_name["escalation-vote"]
+    yield "escalation-without-name", event, payload | {"about": {}}, "standard"
+    event, payload = by_name["you-said-we-did"]
+    items = [{"said": {"en": "Too early."}, "did": {"en": "Later.", "cy": "Yn hwyrach."}}]
+    yield "you-said-we-did-without-welsh", event, payload | {"items": items}, "standard"
+
+
+@pytest.mark.parametrize(
+    ("name", "event", "payload", "fmt"),
+    list(incomplete_payloads()),
+    ids=[i[0] for i in incomplete_payloads()],
+)
+def test_an_incomplete_payload_raises(name: str, event: str, payload: dict, fmt: str) -> None:
+    with pytest.raises((jinja2.UndefinedError, KeyError)) as raised:
+        render(event, payload, "both", fmt == "easy-read")
+    assert not isinstance(raised.value, TemplateMissing)
+
+
+# --- escaping --------------------------------------------------------------------------------
+
+NASTY = "<script>alert('x')</script> & Sons"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize(
+    ("name", "event", "payload"),
+    [s for s in scenarios(NASTY) if "venture" in s[2]],
+    ids=[s[0] for s in scenarios(NASTY) if "venture" in s[2]],
+)
+def test_html_is_escaped_and_text_is_not(
+    name: str, event: str, payload: dict[str, Any], mode: str, fmt: str
+) -> None:
+    person = Recipient("<b>Ann</b>", "ann@example.org", None)
+    language, bilingual = MODES[mode]
+    message = render_message(
+        event, person=person, payload=payload, language=language, easy_read=fmt == "easy-read",
+        bilingual=bilingual,
+    )  # fmt: skip
+    assert "<script>" not in message.html
+    assert "<b>Ann</b>" not in message.html
+    assert "&lt;script&gt;" in message.html
+    assert NASTY in message.text
+    assert "<b>Ann</b>" in message.text
+    assert "&lt;" not in message.text
+    assert "&amp;" not in message.text
+
+
+# --- Easy Read -------------------------------------------------------------------------------
+
+
+def easy_read_lines(text: str) -> list[str]:
+    """The lines people read (not the heading's underline)."""
+    return [line for line in text.splitlines() if line.strip() and set(line) - {"=", "-"}]
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize(("name", "event", "payload"), SCENARIOS, ids=IDS)
+def test_easy_read_has_one_short_sentence_a_line(
+    name: str, event: str, payload: dict[str, Any], mode: str
+) -> None:
+    message = render(event, payload, mode, True)
+    assert message.format == "easy-read"
+    for line in easy_read_lines(message.text):
+        said = sentences(line)
+        assert len(said) == 1, f"one sentence a line: {line!r}"
+        for sentence in said:
+            count = len(sentence.split())
+            assert count <= MAX_WORDS, f"{count} words: {sentence!r}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize(("name", "event", "payload"), SCENARIOS, ids=IDS)
+def test_easy_read_html_puts_a_picture_with_alt_text_beside_each_point(
+    name: str, event: str, payload: dict[str, Any], language: str
+) -> None:
+    message = render(event, payload, language, True)
+    parsed = page(message.html)
+    alts = {entry["alt"][language] for entry in r.pictogram_index().values()}
+    for point in parsed.points:
+        assert len(point["images"]) == 1, point
+        image = point["images"][0]
+        assert image["alt"] in alts
+        assert image["src"].startswith("data:image/svg+xml;base64,")
+        svg = ET.fromstring(base64.b64decode(image["src"].split(",", 1)[1]))  # noqa: S314
+        assert svg.tag == f"{SVG}svg"
+        assert " ".join(point["text"].split())
+    # The points say what the plain text says, in the same order.
+    said_in_html = [s for p in parsed.points for s in sentences(" ".join(p["text"].split()))]
+    lines = easy_read_lines(message.text)
+    assert said_in_html == lines[2:]  # after the heading and the greeting
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_text_is_large_with_generous_line_spacing(fmt: str) -> None:
+    _name, event, payload = SCENARIOS[0]
+    parsed = page(render(event, payload, "both", fmt == "easy-read").html)
+    part_styles = [s for s in parsed.styles if "font-size" in s]
+    assert len(part_styles) == 2  # each language part
+    minimum = 16 if fmt == "easy-read" else 14
+    for style in part_styles:
+        size = re.search(r"font-size:\s*([\d.]+)pt", style)
+        spacing = re.search(r"line-height:\s*([\d.]+)", style)
+        assert size
+        assert float(size.group(1)) >= minimum
+        assert spacing
+        assert float(spacing.group(1)) >= 1.5
+
+
+# --- pictograms ------------------------------------------------------------------------------
+
+
+def test_every_pictogram_is_an_svg_with_a_title_and_alt_text_in_both_languages() -> None:
+    index = r.pictogram_index()
+    files = sorted(PICTOGRAMS.glob("*.svg"))
+    assert len(files) >= 11
+    assert {f.stem for f in files} == set(index)
+    for path in files:
+        root = ET.parse(path).getroot()  # noqa: S314 (the project's own files)
+        assert root.tag == f"{SVG}svg", path
+        assert root.get("viewBox"), path
+        title = root.find(f"{SVG}title")
+        assert title is not None, path
+        assert (title.text or "").strip(), path
+        for element in root.iter():
+            assert element.tag != f"{SVG}script", path
+            assert not any(k.endswith("href") for k in element.attrib), path  # nothing fetched
+        entry = index[path.stem]
+        assert entry["file"] == path.name
+        assert entry["alt"]["en"].strip()
+        assert entry["alt"]["cy"].strip()
+        assert entry["alt"]["en"] == title.text
+
+
+def test_every_picture_a_template_uses_exists() -> None:
+    index = r.pictogram_index()
+    used = set()
+    for path in TEMPLATES.rglob("*.j2"):
+        used |= set(re.findall(r'm\.point\("([a-z-]+)"\)', path.read_text("utf-8")))
+    assert used
+    assert used <= set(index), used - set(index)
+
+
+# --- Welsh -----------------------------------------------------------------------------------
+
+
+def test_welsh_is_marked_as_not_yet_reviewed() -> None:
+    assert r.WELSH_REVIEWED is False
+    welsh = sorted((TEMPLATES / "cy").rglob("*.j2"))
+    assert len(welsh) == 2 * (len(EVENTS) + 1)  # every event and a base, in both formats
+    for path in welsh:
+        assert "NOT YET REVIEWED" in path.read_text("utf-8"), path
+
+
+@pytest.mark.parametrize("n", range(21))
+def test_welsh_plural_categories_are_babels(n: int) -> None:
+    welsh, english = Locale.parse("cy"), Locale.parse("en_GB")
+    assert words.plural_category("cy", n) == welsh.plural_form(n)
+    assert words.plural_category("en", n) == english.plural_form(n)
+    for noun, forms in words.NOUNS.items():
+        assert set(forms["cy"]) == set(words.CATEGORIES), noun
+        assert words.noun("cy", n, noun) == forms["cy"][welsh.plural_form(n)]
+        assert words.count("cy", n, noun) == f"{n} {forms['cy'][welsh.plural_form(n)]}"
+
+
+def test_welsh_counted_nouns_mutate_after_two_three_and_six() -> None:
+    assert [words.count("cy", n, "question") for n in (1, 2, 3, 6, 7)] == [
+        "1 cwestiwn",
+        "2 gwestiwn",
+        "3 chwestiwn",
+        "6 chwestiwn",
+        "7 cwestiwn",
+    ]
+    assert words.count("cy", 2, "day") == "2 ddiwrnod"
+    assert words.count("cy", 6, "vote") == "6 phleidlais"
+    assert words.count("cy", 0, "question") == "0 cwestiynau"
+    assert [words.count("en", n, "day") for n in (0, 1, 2)] == ["0 days", "1 day", "2 days"]
+
+
+@pytest.mark.parametrize("n", range(1, 21))
+def test_welsh_messages_use_the_plural_form_for_the_count(n: int) -> None:
+    category = Locale.parse("cy").plural_form(n)
+    reminder = {
+        "action": "vote",
+        "venture": {"id": "v-0001", "title": "Caffi"},
+        "deadline": DEADLINE,
+        "days_left": n,
+    }
+    day = words.NOUNS["day"]["cy"][category]
+    assert f"(ymhen {n} {day})" in render("reminder", reminder, "cy", False).text
+    assert f"Mae hynny ymhen {n} {day}." in render("reminder", reminder, "cy", True).text
+    gaps = (gaps_of("coproduction-start", invalid=0) * 3)[:n]
+    returned = venture_event("returned", gaps=gaps)
+    question = words.NOUNS["question"]["cy"][category]
+    assert f"Mae {n} {question} heb ateb eto" in render("returned", returned, "cy", False).text
+    english = "question" if n == 1 else "questions"
+    assert f"{n} {english} that must be answered" in render("returned", returned, "en", False).text
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize(("name", "event", "payload"), SCENARIOS, ids=IDS)
+def test_welsh_is_written_whole_with_no_english_left_in(
+    name: str, event: str, payload: dict[str, Any], fmt: str
+) -> None:
+    easy_read = fmt == "easy-read"
+    welsh = render(event, payload, "cy", easy_read)
+    english = render(event, payload, "en", easy_read)
+    assert welsh.text != english.text
+    assert welsh.subject != english.subject
+    # What people wrote goes out as they wrote it: a Board member's condition.
+    for body in (welsh.subject, welsh.text, visible_text(welsh.html)):
+        left = set(word_list(body.replace(CONDITION, ""))) & ENGLISH_MARKERS
+        assert not left, f"English in the Welsh: {sorted(left)}"
+    assert set(word_list(english.text)) & ENGLISH_MARKERS  # the check does see English
+
+
+def test_english_reason_sentences_appear_only_in_the_english_standard_version() -> None:
+    _name, event, payload = next(s for s in SCENARIOS if s[0] == "decision-approved")
+    reason = payload["decision"]["reasons"][1]["text"]
+    assert reason in render(event, payload, "en", False).text
+    assert reason in render(event, payload, "en", False).html
+    for mode, easy_read in (("cy", False), ("cy", True), ("en", True)):
+        message = render(event, payload, mode, easy_read)
+        assert reason not in message.text
+        assert reason not in message.html
+
+
+# --- dates -----------------------------------------------------------------------------------
+
+
+def test_dates_are_written_for_people_in_uk_time() -> None:
+    _name, event, payload = next(s for s in SCENARIOS if s[0] == "board-papers")
+    assert "Thursday 10 December 2026 at 9am" in render(event, payload, "en", False).text
+    assert "Dydd Iau 10 Rhagfyr 2026 am 9 y bore" in render(event, payload, "cy", True).text
+    summer = payload | {"ballot": {"number": 1, "deadline": "2026-06-04T13:30:00+00:00"}}
+    assert "Thursday 4 June 2026 at 2:30pm" in render(event, summer, "en", True).text  # BST
+    assert "Dydd Iau 4 Mehefin 2026 am 2:30 y prynhawn" in render(event, summer, "cy", False).text
+    moment = dt.datetime(2026, 12, 10, 12, 0, tzinfo=dt.UTC)
+    noon = payload | {"ballot": {"number": 1, "deadline": moment}}
+    assert "at midday" in render(event, noon, "en", False).text
+    assert "am hanner dydd" in render(event, noon, "cy", False).text
+
+
+def test_a_reminder_after_the_deadline_says_it_has_passed() -> None:
+    _name, event, payload = next(s for s in SCENARIOS if s[0] == "reminder-overdue")
+    assert "The deadline was Thursday 10 December 2026 at 9am (4 days ago)." in (
+        render(event, payload, "en", False).text
+    )
+    assert "(4 diwrnod yn ôl)" in render(event, payload, "cy", False).text
+    assert "The last day was Thursday 10 December 2026 at 9am." in (
+        render(event, payload, "en", True).text
+    )
+    assert "Y diwrnod olaf oedd Dydd Iau 10 Rhagfyr 2026 am 9 y bore." in (
+        render(event, payload, "cy", True).text
+    )
+    for mode, easy_read in (("en", False), ("en", True)):
+        assert "today" not in render(event, payload, mode, easy_read).text
