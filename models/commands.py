@@ -353,13 +353,14 @@ def _mark_stale(session: Session, venture: t.Venture, now: dt.datetime) -> dict[
         r for r in queries.current_reviews(session, venture.id, venture.gate_id) if not r.stale
     ]
     ballot = queries.latest_ballot(session, venture.id, venture.gate_id)
+    # A decided ballot's votes are part of its decision's record: they stay as counted.
     votes = (
         [
             v
             for v in queries.current_votes(session, venture.id, venture.gate_id, ballot.number)
             if not v.stale
         ]
-        if ballot is not None
+        if ballot is not None and not _decided(session, ballot)
         else []
     )
     rows: list[t.Review | t.Vote] = [*reviews, *votes]

@@ -1,0 +1,554 @@
+"""Replay the audit log into an empty database, by the rules, and compare the two.
+
+`replay(source, target, library)` reads the source's log in `seq` order and does
+again, on an empty migrated `target`, what each entry records, with the clock
+fixed at the entry's `at`:
+
+- A person's action (`venture.started`, `answer.recorded`, `venture.submitted`,
+  `review.recorded`, `interest.declared`, `vote.recorded`, `vote.closed`,
+  `deadline.extended`, `venture.withdrawn`, `venture.resumed`) runs through the
+  same command, with the logged arguments, and without advancing
+  (`Cyd(advance_after=False)`).
+- `programme.imported`: the log carries only the file's sha256 (the file holds
+  secret channel URLs); its text is taken from the source's `ProgrammeVersion`.
+- `denied`: the refused action is tried again and must be refused again, with the
+  same code and reason. The log keeps who, what and why, not the arguments, so
+  the action is tried with arguments that reach the same check (see `_try_again`).
+- `venture.advanced` is not applied as logged: one round of advancing runs at the
+  logged time (the same unit of work `advance_venture` runs per round; other
+  entries may sit between two rounds of one call) and the effects the rules plan
+  must be exactly the effects logged. The log must be reproducible from the rules.
+
+Each entry replayed must add exactly one entry to the target's log, the same as
+the original (fields and payload), else it is listed in `ReplayResult.problems`;
+replay goes on, so that `compare` can show where the stored states part.
+
+`compare(source, target)` lists the differences in stored state: people,
+workstreams, ventures, gate runs, answers, reviews, interests, ballots, votes,
+decisions, deadlines, denials, outbox messages and the audit log.
+
+Ids generated at run time. Venture ids (v-0001, …) are counted, so they match.
+Row ids (answers, reviews, votes, programme versions, people) come from the
+database's counters, which differ between databases (PostgreSQL does not give back
+numbers used by a rolled-back transaction, nor reset them when rows are deleted).
+So rows are compared by what they are, people by email, never by row id; and the
+few row ids the log carries (a programme version's id, the reviews and votes an
+answer made stale) are read as what they name before comparing. On two fresh
+databases the ids match as well, and so does every hash of the audit chain.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from checklists.loader import Library
+from governance import advance as plan
+from models import audit
+from models import tables as t
+from models.advance import apply_effects, load_snapshot
+from models.commands import (
+    CommandError,
+    Cyd,
+    PermissionDenied,
+    answer,
+    close_vote,
+    declare_interest,
+    extend,
+    record_review,
+    resume,
+    start_venture,
+    submit,
+    vote,
+    withdraw,
+)
+from models.db import read_session, unit_of_work
+from models.people import workstream_people
+from models.programme_import import AUDIT_ACTION, import_programme, parse_programme
+
+SHOWN = 5  # differences shown per table and side
+
+
+class _Problem(Exception):
+    """The entry could not be reproduced; the message says how it differs."""
+
+
+@dataclass
+class ReplayResult:
+    entries: int = 0  # entries replayed
+    problems: list[str] = field(default_factory=list)  # entries not reproduced, in order
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+# --- replay ------------------------------------------------------------------------------
+
+
+def replay(source: Engine, target: Engine, library: Library) -> ReplayResult:
+    """Rebuild `target` (empty, migrated) from the audit log of `source`."""
+    result = ReplayResult()
+    with read_session(source) as session:
+        log = list(audit.entries(session))
+    for entry in log:
+        result.entries += 1
+        before = _last_seq(target)
+        try:
+            _replay_entry(source, target, library, entry)
+            _check_logged(source, target, entry, before)
+        except _Problem as problem:
+            result.problems.append(f"entry {entry.seq} ({entry.action}): {problem}")
+        except Exception as error:  # a command that failed where the original did not
+            result.problems.append(
+                f"entry {entry.seq} ({entry.action}): {type(error).__name__}: {error}"
+            )
+    return result
+
+
+def _replay_entry(source: Engine, target: Engine, library: Library, entry: t.AuditEntry) -> None:
+    at = entry.at
+    cyd = Cyd(target, library, clock=lambda: at, advance_after=False)
+    if entry.action == AUDIT_ACTION:
+        _import(source, target, library, entry)
+    elif entry.action == "venture.advanced":
+        _advance_round(target, library, entry)
+    elif entry.action == "denied":
+        _try_again(cyd, entry)
+    elif entry.action in _ACTIONS:
+        _ACTIONS[entry.action](cyd, entry)
+    else:
+        raise _Problem("no way to replay this action")
+
+
+def _import(source: Engine, target: Engine, library: Library, entry: t.AuditEntry) -> None:
+    digest = entry.payload["sha256"]
+    with read_session(source) as session:
+        version = session.exec(
+            select(t.ProgrammeVersion).where(t.ProgrammeVersion.sha256 == digest).limit(1)
+        ).first()
+    if version is None:
+        raise _Problem(f"no programme version with sha256 {digest} in the source")
+    programme = parse_programme(version.source, f"programme {digest[:12]}", library=library)
+    if not import_programme(target, programme, version.source, entry.actor, at=entry.at).changed:
+        raise _Problem("importing the programme again changed nothing")
+
+
+def _advance_round(target: Engine, library: Library, entry: t.AuditEntry) -> None:
+    """One round of `advance_venture` at the logged time; its effects must be the logged ones."""
+    logged = entry.payload.get("effects", [])
+    with unit_of_work(target) as session:
+        venture = session.get(t.Venture, entry.venture_id)
+        if venture is None:
+            raise _Problem(f"no venture '{entry.venture_id}' to advance")
+        snapshot = load_snapshot(session, venture, library, entry.at)
+        effects = plan.plan_advance(snapshot)
+        if not effects:
+            raise _Problem(f"the rules plan nothing now; the log says {_names(logged)}")
+        planned = apply_effects(session, venture, snapshot, effects, library, entry.at)
+    if planned.payload["effects"] != logged:
+        raise _Problem(
+            f"the rules plan {_names(planned.payload['effects'])}, the log says"
+            f" {_names(logged)}; first difference at"
+            f" {_first_difference(planned.payload['effects'], logged)}"
+        )
+
+
+def _names(effects: list[dict[str, Any]]) -> str:
+    return "[" + ", ".join(e.get("effect", "?") for e in effects) + "]"
+
+
+def _first_difference(planned: list[dict[str, Any]], logged: list[dict[str, Any]]) -> str:
+    where, mine, theirs = _where_differs(planned, logged, "effects")
+    return f"{where}: {_short(mine)} vs {_short(theirs)}"
+
+
+def _where_differs(mine: Any, theirs: Any, path: str) -> tuple[str, Any, Any]:
+    """The first place where two JSON values differ, as a path, and the values there."""
+    if isinstance(mine, dict) and isinstance(theirs, dict):
+        for key in sorted({*mine, *theirs}):
+            if mine.get(key) != theirs.get(key):
+                return _where_differs(mine.get(key), theirs.get(key), f"{path}.{key}")
+    if isinstance(mine, list) and isinstance(theirs, list) and len(mine) == len(theirs):
+        for n, (a, b) in enumerate(zip(mine, theirs, strict=True)):
+            if a != b:
+                return _where_differs(a, b, f"{path}[{n}]")
+    return path, mine, theirs
+
+
+def _short(value: Any, limit: int = 160) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _started(cyd: Cyd, entry: t.AuditEntry) -> None:
+    p = entry.payload
+    outcome = start_venture(
+        cyd, workstream=p["workstream"], title=p["title"], lead=p["lead"], gate=p["gate"]
+    )
+    if outcome.venture_id != entry.venture_id:
+        raise _Problem(f"the venture started is {outcome.venture_id}, not {entry.venture_id}")
+
+
+def _answered(cyd: Cyd, entry: t.AuditEntry) -> None:
+    p = entry.payload
+    # The value is the typed one: text is kept as written, choices, dates and links
+    # as stripped, so reading it again as text gives the same value.
+    answer(cyd, _venture(entry), f"{p['checklist']}/{p['item']}", p["value"], by=entry.actor)
+
+
+def _submitted(cyd: Cyd, entry: t.AuditEntry) -> None:
+    submit(cyd, _venture(entry), by=entry.actor)
+
+
+def _reviewed(cyd: Cyd, entry: t.AuditEntry) -> None:
+    p = entry.payload
+    record_review(cyd, _venture(entry), by=entry.actor, recommend=p["recommend"], note=p["note"])
+
+
+def _declared(cyd: Cyd, entry: t.AuditEntry) -> None:
+    declare_interest(cyd, _venture(entry), member=entry.actor, interest=entry.payload["interest"])
+
+
+def _voted(cyd: Cyd, entry: t.AuditEntry) -> None:
+    p = entry.payload
+    vote(
+        cyd,
+        _venture(entry),
+        member=entry.actor,
+        choice=p["choice"],
+        reason=p["reason"],
+        supported_by=p["supported_by"],
+    )
+
+
+def _closed(cyd: Cyd, entry: t.AuditEntry) -> None:
+    close_vote(cyd, _venture(entry), by=entry.actor)
+
+
+def _extended(cyd: Cyd, entry: t.AuditEntry) -> None:
+    p = entry.payload
+    until = dt.datetime.fromisoformat(p["until"]).date()  # the command gives the day's end
+    extend(cyd, _venture(entry), until=until, by=entry.actor, reason=p["reason"])
+
+
+def _withdrawn(cyd: Cyd, entry: t.AuditEntry) -> None:
+    withdraw(cyd, _venture(entry), by=entry.actor, reason=entry.payload["reason"])
+
+
+def _resumed(cyd: Cyd, entry: t.AuditEntry) -> None:
+    resume(cyd, _venture(entry), by=entry.actor)
+
+
+_ACTIONS: dict[str, Callable[[Cyd, t.AuditEntry], None]] = {
+    "venture.started": _started,
+    "answer.recorded": _answered,
+    "venture.submitted": _submitted,
+    "review.recorded": _reviewed,
+    "interest.declared": _declared,
+    "vote.recorded": _voted,
+    "vote.closed": _closed,
+    "deadline.extended": _extended,
+    "venture.withdrawn": _withdrawn,
+    "venture.resumed": _resumed,
+}
+
+
+def _venture(entry: t.AuditEntry) -> str:
+    if entry.venture_id is None:
+        raise _Problem("the entry names no venture")
+    return entry.venture_id
+
+
+def _try_again(cyd: Cyd, entry: t.AuditEntry) -> None:
+    """Try the refused action again: it must be refused with the same code and reason.
+
+    Every command checks who may act before it looks at its other arguments, so the
+    arguments below reach the same check as the ones refused; the one exception is
+    the workstream a venture was started in, which is any workstream the person is
+    not a member of, and the supporter of a vote, which is anyone but the member's
+    own supporter (the member themself).
+    """
+    p, who, venture = entry.payload, entry.actor, entry.venture_id or ""
+    attempts: dict[str, Callable[[], object]] = {
+        "venture.start": lambda: start_venture(
+            cyd, workstream=_not_their_workstream(cyd, who), title="(replayed)", lead=who
+        ),
+        "venture.answer": lambda: answer(cyd, venture, "(replayed)", "", by=who),
+        "venture.submit": lambda: submit(cyd, venture, by=who),
+        "venture.extend": lambda: extend(
+            cyd,
+            venture,
+            until=(entry.at + dt.timedelta(days=2)).date(),
+            by=who,
+            reason="(replayed)",
+        ),
+        "review.record": lambda: record_review(cyd, venture, by=who, recommend="go"),
+        "board.declare": lambda: declare_interest(cyd, venture, member=who, interest="(replayed)"),
+        "board.vote": lambda: vote(
+            cyd,
+            venture,
+            member=who,
+            choice="abstain",
+            supported_by=who if p["code"] == "not-their-supporter" else None,
+        ),
+        "board.close": lambda: close_vote(cyd, venture, by=who),
+        "venture.withdraw": lambda: withdraw(cyd, venture, by=who, reason="(replayed)"),
+        "board.resume": lambda: resume(cyd, venture, by=who),
+    }
+    attempt = attempts.get(p["action"])
+    if attempt is None:
+        raise _Problem(f"no way to try '{p['action']}' again")
+    try:
+        attempt()
+    except PermissionDenied as denied:
+        if (denied.code, str(denied)) != (p["code"], p["reason"]):
+            raise _Problem(
+                f"refused again as {denied.code!r} ({denied}), logged as {p['code']!r}"
+            ) from None
+        return
+    except CommandError as error:
+        raise _Problem(f"not refused by the rules this time: {error}") from None
+    raise _Problem("allowed this time; the log says it was refused")
+
+
+def _not_their_workstream(cyd: Cyd, email: str) -> str:
+    with read_session(cyd.engine) as session:
+        for stream in session.exec(select(t.Workstream).order_by(col(t.Workstream.id))):
+            if email not in {p.email for p in workstream_people(session, stream.id)}:
+                return stream.id
+    raise _Problem(f"{email} is a member of every workstream, so nothing refuses them")
+
+
+def _last_seq(engine: Engine) -> int:
+    with read_session(engine) as session:
+        last = audit.last_entry(session)
+        return last.seq if last is not None else 0
+
+
+def _check_logged(source: Engine, target: Engine, entry: t.AuditEntry, before: int) -> None:
+    """The replay logged one entry, the same as the original up to row ids (and up to
+    its place, should an earlier entry have gone wrong: `compare` reports that)."""
+    with read_session(target) as session:
+        last = audit.last_entry(session)
+        written = (last.seq if last is not None else 0) - before
+        if last is None or written != 1:
+            raise _Problem(f"the replay logged {written} entries for it, not 1")
+        mine = _document(session, last)
+    with read_session(source) as session:
+        theirs = _document(session, entry)
+    mine.pop("seq")
+    theirs.pop("seq")
+    if mine != theirs:
+        where, a, b = _where_differs(mine, theirs, "entry")
+        raise _Problem(f"the replay logged a different entry: {where}: {_short(a)} vs {_short(b)}")
+
+
+# --- compare -----------------------------------------------------------------------------
+
+
+def compare(source: Engine, target: Engine) -> list[str]:
+    """The differences between the stored states of two databases; [] if none."""
+    with read_session(source) as a, read_session(target) as b:
+        mine, theirs = _state(a), _state(b)
+        differences = [
+            line
+            for table in mine
+            for line in _differ(table, Counter(mine[table]), Counter(theirs[table]))
+        ]
+        for name, session in (("source", a), ("target", b)):
+            verified = audit.verify(session)
+            if not verified.ok:
+                differences.append(f"audit: the {name}'s chain is broken: {verified.message()}")
+    return differences
+
+
+def _differ(table: str, source: Counter[str], target: Counter[str]) -> list[str]:
+    lines = []
+    for side, rows in (("source", source - target), ("target", target - source)):
+        listed = sorted(rows.elements())
+        lines += [f"{table}: only in the {side}: {row}" for row in listed[:SHOWN]]
+        if len(listed) > SHOWN:
+            lines.append(f"{table}: and {len(listed) - SHOWN} more only in the {side}")
+    return lines
+
+
+def _state(session: Session) -> dict[str, list[str]]:
+    """Every stored row that a replay rebuilds, as canonical JSON, without row ids."""
+    email = {p.id: p.email for p in session.exec(select(t.Person))}
+
+    def who(person_id: int | None) -> str | None:
+        return email.get(person_id) if person_id is not None else None
+
+    def rows(model: Any, render: Callable[[Any], dict[str, Any]]) -> list[str]:
+        return [audit.canonical_json(_plain(render(r))) for r in session.exec(select(model))]
+
+    roles: dict[int, list[str]] = {}
+    for role in session.exec(select(t.PersonRole).order_by(col(t.PersonRole.role))):
+        roles.setdefault(role.person_id, []).append(role.role)
+    return {
+        "people": rows(
+            t.Person,
+            lambda p: (
+                _fields(p, "email name lived_experience language language_asked_on format active")
+                | {"roles": roles.get(p.id, []), "supports": who(p.supports_person_id)}
+            ),
+        ),
+        "workstreams": rows(t.Workstream, lambda w: _fields(w, "id name")),
+        "workstream members": rows(
+            t.WorkstreamMember,
+            lambda m: _fields(m, "workstream_id is_lead") | {"person": who(m.person_id)},
+        ),
+        "programme versions": rows(
+            t.ProgrammeVersion, lambda v: _fields(v, "sha256 loaded_at loaded_by")
+        ),
+        "ventures": rows(
+            t.Venture,
+            lambda v: (
+                _fields(
+                    v,
+                    "id workstream_id title state gate_id deadline created_at updated_at closed_at",
+                )
+                | {"lead": who(v.lead_id)}
+            ),
+        ),
+        "gate runs": rows(
+            t.GateRun,
+            lambda g: (
+                _fields(
+                    g,
+                    "venture_id gate_id gate_version decision_rule decision_rule_snapshot"
+                    " opened_at submitted_at closed_at",
+                )
+                | {"checklists": [(c["id"], c["version"]) for c in g.checklists]}
+            ),
+        ),
+        "answers": rows(
+            t.Answer,
+            lambda a: (
+                _fields(
+                    a,
+                    "venture_id gate_id checklist_id checklist_version item_id value at is_current",
+                )
+                | {"by": who(a.by_id)}
+            ),
+        ),
+        "reviewer assignments": rows(
+            t.ReviewerAssignment,
+            lambda r: _fields(r, "venture_id gate_id at") | {"reviewer": who(r.reviewer_id)},
+        ),
+        "reviews": rows(
+            t.Review,
+            lambda r: (
+                _fields(r, "venture_id gate_id recommend note at stale is_current")
+                | {"reviewer": who(r.reviewer_id)}
+            ),
+        ),
+        "interests": rows(
+            t.Interest, lambda i: _fields(i, "venture_id text at") | {"member": who(i.member_id)}
+        ),
+        "ballots": rows(
+            t.Ballot,
+            lambda b: (
+                _fields(b, "venture_id gate_id number opened_at deadline closed_by_chair")
+                | {
+                    "closed_at": b.closed_at,
+                    "closed_by": who(b.closed_by_id),
+                    "more_time_granted": sorted(str(who(i)) for i in b.more_time_granted),
+                }
+            ),
+        ),
+        "votes": rows(
+            t.Vote,
+            lambda v: (
+                _fields(v, "venture_id gate_id ballot choice reason at stale is_current")
+                | {"member": who(v.member_id), "supported_by": who(v.supported_by_id)}
+            ),
+        ),
+        "decisions": rows(
+            t.Decision,
+            lambda d: _fields(
+                d,
+                "venture_id gate_id ballot outcome rule reasons tally conditions closed_by"
+                " casting_vote_used at",
+            ),
+        ),
+        "deadlines": rows(
+            t.Deadline,
+            lambda d: (
+                _fields(d, "venture_id gate_id kind ballot until is_extension reason at")
+                | {"by": who(d.by_id)}
+            ),
+        ),
+        "denials": rows(
+            t.Denial, lambda d: _fields(d, "at actor action venture_id reason details")
+        ),
+        "outbox messages": rows(
+            t.OutboxMessage,
+            # created_at is when the row was written (wall time, not the command's clock)
+            lambda m: (
+                _fields(m, "event venture_id language format payload")
+                | {"person": who(m.person_id)}
+            ),
+        ),
+        "audit log": [audit.canonical_json(_document(session, e)) for e in audit.entries(session)],
+    }
+
+
+def _fields(row: Any, names: str) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in names.split()}
+
+
+def _plain(value: Any) -> Any:
+    """`value` as JSON: times in ISO 8601 UTC, dates as ISO dates, tuples as lists."""
+    if isinstance(value, dt.datetime):
+        return audit.iso(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _document(session: Session, entry: t.AuditEntry) -> dict[str, Any]:
+    """What an entry's hash covers, with the row ids in its payload read as what they name."""
+    payload = dict(entry.payload)
+    if entry.action == AUDIT_ACTION and "version" in payload:
+        version = session.get(t.ProgrammeVersion, payload["version"])
+        payload["version"] = version.sha256 if version is not None else None
+    elif entry.action == "answer.recorded" and payload.get("stale"):
+        stale = payload["stale"]
+        payload["stale"] = {
+            "stale_reviews": _named(session, t.Review, stale.get("stale_reviews", [])),
+            "stale_votes": _named(session, t.Vote, stale.get("stale_votes", [])),
+        }
+    return audit.entry_document(
+        seq=entry.seq,
+        at=entry.at,
+        actor=entry.actor,
+        action=entry.action,
+        venture_id=entry.venture_id,
+        payload=payload,
+    )
+
+
+def _named(session: Session, model: type[t.Review] | type[t.Vote], ids: Iterable[int]) -> list[str]:
+    """Reviews or votes by who gave them and when, instead of by row id."""
+    named = []
+    for row_id in ids:
+        row = session.get(model, row_id)
+        if not isinstance(row, t.Review | t.Vote):
+            named.append(f"missing {model.__tablename__} {row_id}")
+            continue
+        person_id = row.reviewer_id if isinstance(row, t.Review) else row.member_id
+        person = session.get(t.Person, person_id)
+        named.append(f"{person.email if person else person_id} at {audit.iso(row.at)}")
+    return sorted(named)

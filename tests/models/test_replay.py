@@ -1,0 +1,292 @@
+"""Replaying the audit log rebuilds the stored state, by the rules, on both databases;
+a tampered log is caught by `verify`, and a rewritten (rehashed) one by `compare`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import col, select
+
+from checklists.loader import Library, load_library
+from models import audit
+from models import tables as t
+from models.commands import (
+    Cyd,
+    PermissionDenied,
+    advance_open,
+    answer,
+    close_vote,
+    declare_interest,
+    extend,
+    record_review,
+    resume,
+    start_venture,
+    submit,
+    vote,
+    withdraw,
+)
+from models.db import make_engine, read_session, unit_of_work
+from models.migrate import upgrade
+from models.programme_import import import_programme, load_programme
+from models.replay import compare, replay
+from tests.models.conftest import Backend, PostgresServer
+from tests.models.test_commands import (
+    CHAIR,
+    CO_PRODUCER,
+    LEAD,
+    REVIEWERS,
+    SUPPORTER,
+    Clock,
+    fill_checklist,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+PROGRAMME = ROOT / "examples" / "programme.yaml"
+
+
+@pytest.fixture(scope="module")
+def library() -> Library:
+    return load_library()
+
+
+@pytest.fixture
+def target(backend: Backend, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Engine]:
+    """A second empty, migrated database on the same kind of server as `backend`."""
+    if backend.name == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'replayed.db'}")
+        upgrade(engine)
+        yield engine
+        engine.dispose()
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    url = server.create_database()
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+        yield engine
+    finally:
+        engine.dispose()
+        server.drop_database(url)
+
+
+def imported(engine: Engine, library: Library) -> Cyd:
+    programme = load_programme(PROGRAMME, library=library)
+    clock = Clock()
+    import_programme(
+        engine,
+        programme,
+        PROGRAMME.read_text(encoding="utf-8"),
+        "admin@example.org",
+        at=clock(),
+    )
+    return Cyd(engine, library, clock=clock)
+
+
+def refused(action: object) -> None:
+    assert callable(action)
+    with pytest.raises(PermissionDenied):
+        action()
+
+
+def whole_path(cyd: Cyd) -> str:
+    """The path of test_commands (returned, completed, reviewed, declared, more time, a
+    supporter, closed, the next gate), with refusals, a changed answer that makes reviews
+    and votes stale, an extension; a second venture decided at its deadline; a third put
+    on hold, taken off hold and withdrawn."""
+    venture = start_venture(
+        cyd, workstream="day-opportunities", title="Community café", lead=LEAD
+    ).venture_id
+    refused(lambda: start_venture(cyd, workstream="day-opportunities", title="x", lead=CHAIR))
+    answer(cyd, venture, "venture-summary", "A café run with the people who use it. " * 2, by=LEAD)
+    assert submit(cyd, venture, by=LEAD).advanced.state == "returned"  # type: ignore[union-attr]
+    refused(lambda: submit(cyd, venture, by=CO_PRODUCER))
+    fill_checklist(cyd, venture, CO_PRODUCER)
+    submit(cyd, venture, by=LEAD)
+    refused(lambda: record_review(cyd, venture, by=CHAIR, recommend="go"))
+    record_review(cyd, venture, by=REVIEWERS[0], recommend="go")
+    record_review(cyd, venture, by=REVIEWERS[1], recommend="recycle", note="Pay?")
+    vote(cyd, venture, member="aled.evans@example.org", choice="approve")
+    # A changed answer: the reviews and the vote are stale, and it goes back to review.
+    answer(
+        cyd,
+        venture,
+        "venture-summary",
+        "A new plan for the café, told plainly for everyone who uses it.",
+        by=LEAD,
+    )
+    for reviewer in REVIEWERS:
+        record_review(cyd, venture, by=reviewer, recommend="go")
+    declare_interest(cyd, venture, member="david.hughes@example.org", interest="Runs a café")
+    refused(lambda: vote(cyd, venture, member="david.hughes@example.org", choice="approve"))
+    refused(lambda: vote(cyd, venture, member=LEAD, choice="approve"))
+    refused(lambda: vote(cyd, venture, member=SUPPORTER, choice="approve"))
+    refused(
+        lambda: vote(
+            cyd, venture, member="aled.evans@example.org", choice="approve", supported_by=SUPPORTER
+        )
+    )
+    vote(cyd, venture, member=CHAIR, choice="approve", supported_by=SUPPORTER)
+    vote(cyd, venture, member="aled.evans@example.org", choice="approve")
+    vote(cyd, venture, member="sian.roberts@example.org", choice="more-time")
+    vote(
+        cyd,
+        venture,
+        member="priya.shah@example.org",
+        choice="approve-with-conditions",
+        reason="Pay people from the first day.",
+    )
+    refused(lambda: close_vote(cyd, venture, by="aled.evans@example.org"))
+    assert isinstance(cyd.clock, Clock)
+    extend(
+        cyd,
+        venture,
+        until=(cyd.clock.now + dt.timedelta(days=20)).date(),
+        by=LEAD,
+        reason="Easy Read papers came late.",
+    )
+    close_vote(cyd, venture, by=CHAIR)  # more time for Siân: the vote runs on
+    vote(cyd, venture, member="sian.roberts@example.org", choice="approve")
+    decided = close_vote(cyd, venture, by=CHAIR)
+    assert decided.advanced is not None
+    assert (decided.advanced.state, decided.advanced.gate_id) == ("draft", "delivery")
+
+    second = start_venture(
+        cyd, workstream="day-opportunities", title="Walking group", lead=CO_PRODUCER
+    ).venture_id
+    fill_checklist(cyd, second, "sam.bennett@example.org")
+    submit(cyd, second, by=CO_PRODUCER)
+    for reviewer in REVIEWERS:
+        record_review(cyd, second, by=reviewer, recommend="go")
+    vote(cyd, second, member=LEAD, choice="reject")  # the other venture's lead: a member here
+    vote(cyd, second, member="priya.shah@example.org", choice="reject")
+    vote(cyd, second, member=CHAIR, choice="reject")
+    vote(cyd, second, member="sian.roberts@example.org", choice="abstain")
+    cyd.clock.now += dt.timedelta(days=15)
+    [report] = [r for r in advance_open(cyd) if r.changed]
+    assert report.state == "rejected"
+    refused(lambda: submit(cyd, second, by=CO_PRODUCER))
+
+    third = start_venture(cyd, workstream="day-opportunities", title="Garden", lead=LEAD).venture_id
+    fill_checklist(cyd, third, CO_PRODUCER)
+    submit(cyd, third, by=LEAD)
+    for reviewer in REVIEWERS:
+        record_review(cyd, third, by=reviewer, recommend="go")
+    for member in (CHAIR, "aled.evans@example.org", "priya.shah@example.org"):
+        vote(cyd, third, member=member, choice="hold")
+    vote(cyd, third, member="sian.roberts@example.org", choice="approve")
+    assert close_vote(cyd, third, by=CHAIR).advanced.state == "on_hold"  # type: ignore[union-attr]
+    refused(lambda: resume(cyd, third, by="aled.evans@example.org"))
+    assert resume(cyd, third, by=CHAIR).advanced.state == "awaiting_board"  # type: ignore[union-attr]
+    refused(lambda: withdraw(cyd, third, by=CO_PRODUCER, reason="Not needed."))
+    withdraw(cyd, third, by=LEAD, reason="The garden is sold.")
+    return venture
+
+
+def test_replaying_the_whole_path_rebuilds_the_same_state(
+    backend: Backend, target: Engine, library: Library
+) -> None:
+    cyd = imported(backend.engine, library)
+    whole_path(cyd)
+    result = replay(backend.engine, target, library)
+    assert result.ok, "\n".join(result.problems)
+    with read_session(backend.engine) as session:
+        entries = session.exec(select(t.AuditEntry.action)).all()
+        source_head = audit.head(session)
+    assert result.entries == len(entries)
+    assert {
+        "denied",
+        "deadline.extended",
+        "interest.declared",
+        "vote.closed",
+        "venture.resumed",
+        "venture.withdrawn",
+    } <= set(entries)
+    assert compare(backend.engine, target) == []
+    with read_session(target) as session:
+        assert audit.verify(session).ok
+        assert session.exec(select(t.Decision)).all()
+        if backend.name == "sqlite":
+            # Two fresh databases give the same row ids, so the same hashes.
+            assert audit.head(session) == source_head
+
+
+def test_a_second_replay_of_the_same_log_is_refused_entry_by_entry(
+    backend: Backend, target: Engine, library: Library
+) -> None:
+    """Replay needs an empty target: replaying twice reproduces nothing."""
+    cyd = imported(backend.engine, library)
+    start_venture(cyd, workstream="day-opportunities", title="Café", lead=LEAD)
+    assert replay(backend.engine, target, library).ok
+    again = replay(backend.engine, target, library)
+    assert not again.ok
+    assert again.problems[0].startswith("entry 1 (programme.imported)")
+
+
+def test_an_edited_vote_breaks_the_chain_at_that_entry(backend: Backend, library: Library) -> None:
+    cyd = imported(backend.engine, library)
+    whole_path(cyd)
+    seq = _first_vote(backend.engine, "approve")
+    with unit_of_work(backend.engine) as session:
+        entry = session.get(t.AuditEntry, seq)
+        assert entry is not None
+        entry.payload = {**entry.payload, "choice": "reject"}  # the hashes are left as they are
+        session.add(entry)
+    with read_session(backend.engine) as session:
+        result = audit.verify(session)
+    assert not result.ok
+    assert result.first_bad_seq == seq
+
+
+def test_a_rewritten_and_rehashed_log_replays_to_a_different_state(
+    backend: Backend, target: Engine, library: Library
+) -> None:
+    """Whoever rewrites a vote and every hash after it passes `verify`, but not a replay:
+    the replay does what the log says, so its votes (and the decision the rules then
+    take) differ from what is stored."""
+    cyd = imported(backend.engine, library)
+    whole_path(cyd)
+    seq = _first_vote(backend.engine, "approve", member=CHAIR)
+    _rewrite(backend.engine, seq, choice="reject")
+    with read_session(backend.engine) as session:
+        assert audit.verify(session).ok  # the chain alone no longer tells
+    result = replay(backend.engine, target, library)
+    differences = compare(backend.engine, target)
+    assert any(d.startswith("votes: only in the source") and '"approve"' in d for d in differences)
+    assert any(d.startswith("votes: only in the target") and '"reject"' in d for d in differences)
+    # The rules, counting the rewritten vote, do not reach the logged decision.
+    assert any("venture.advanced" in p and "RecordDecision" in p for p in result.problems)
+
+
+def _first_vote(engine: Engine, choice: str, member: str | None = None) -> int:
+    with read_session(engine) as session:
+        for entry in session.exec(
+            select(t.AuditEntry)
+            .where(t.AuditEntry.action == "vote.recorded")
+            .order_by(col(t.AuditEntry.seq))
+        ):
+            if entry.payload["choice"] == choice and member in (None, entry.actor):
+                return entry.seq
+    raise AssertionError(f"no {choice} vote in the log")
+
+
+def _rewrite(engine: Engine, seq: int, **changes: object) -> None:
+    """Change an entry's payload and recompute the chain from it to the head."""
+    with unit_of_work(engine) as session:
+        rows = session.exec(
+            select(t.AuditEntry).where(t.AuditEntry.seq >= seq).order_by(col(t.AuditEntry.seq))
+        ).all()
+        rows[0].payload = {**rows[0].payload, **changes}
+        prev_hash = rows[0].prev_hash
+        # The hash column is unique: clear the old hashes before writing the new ones.
+        for row in rows:
+            row.hash = f"rewriting-{row.seq}"
+            session.add(row)
+        session.flush()
+        for row in rows:
+            row.prev_hash = prev_hash
+            row.hash = prev_hash = audit.entry_hash(row)
+            session.add(row)
