@@ -114,9 +114,8 @@ _WORDS = {
 
 
 def _walk(cyd: Cyd, out: Console) -> str:
-    from checklists.evaluate import evaluate
-    from checklists.examples import example_answer
     from models import commands as c
+    from models.examples import answer_missing
 
     out.rule("The main path")
     started = c.start_venture(
@@ -138,23 +137,8 @@ def _walk(cyd: Cyd, out: Console) -> str:
         first = gaps[0]
         out.print(f"    e.g. {first['item']}: {first['reason']['en']}")
         out.print(f"         {first['item']}: {first['reason']['cy']}")
-    checklist = cyd.library.checklist("coproduction-start")
     people = ["nia.morgan@example.org", "sam.bennett@example.org", "rhys.thomas@example.org"]
-    answered = 0
-    for _ in range(4):
-        answers = _answers(cyd, venture)
-        missing = evaluate(checklist, answers).missing_required
-        if not missing:
-            break
-        for item_id in missing:
-            c.answer(
-                cyd,
-                venture,
-                item_id,
-                example_answer(checklist.item(item_id)),
-                by=people[answered % len(people)],
-            )
-            answered += 1
+    answered = answer_missing(cyd, venture, people)
     _step(out, "Nia, Sam and Rhys", f"answer {answered} more items (each answer attributed)")
     cyd.clock.days(3)  # type: ignore[attr-defined]
     reviewed = c.submit(cyd, venture, by=LEAD)
@@ -203,17 +187,6 @@ def _walk(cyd: Cyd, out: Console) -> str:
     sweep = c.advance_open(cyd)
     _step(out, "Sweep", f"checks {len(sweep)} open venture(s): nothing was missed")
     return venture
-
-
-def _answers(cyd: Cyd, venture: str) -> dict[str, Any]:
-    from models import queries
-    from models import tables as t
-    from models.db import read_session
-
-    with read_session(cyd.engine) as session:
-        row = session.get(t.Venture, venture)
-        assert row is not None
-        return queries.current_answers(session, venture, row.gate_id).get("coproduction-start", {})
 
 
 def _summary(cyd: Cyd, venture: str, folder: Path, out: Console) -> None:

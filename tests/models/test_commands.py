@@ -10,12 +10,10 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
-from checklists.evaluate import evaluate
-from checklists.examples import example_answer
 from checklists.loader import Library, load_library
 from models import audit, outbox, queries
 from models import tables as t
-from models.advance import advance_venture, current_gate_run, pinned_checklists
+from models.advance import advance_venture
 from models.commands import (
     Cyd,
     InvalidAnswer,
@@ -33,6 +31,7 @@ from models.commands import (
     withdraw,
 )
 from models.db import read_session
+from models.examples import answer_missing
 from models.programme_import import import_programme, load_programme
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -72,21 +71,7 @@ def _session(cyd: Cyd) -> Any:
 
 def fill_checklist(cyd: Cyd, venture_id: str, by: str) -> None:
     """Answer every shown must-meet item validly (answers may show further items)."""
-    for _ in range(5):
-        with _session(cyd) as session:
-            venture = session.get(t.Venture, venture_id)
-            checklists = pinned_checklists(current_gate_run(session, venture))
-            answers = queries.current_answers(session, venture_id, venture.gate_id)
-        missing = [
-            (c, item_id)
-            for c in checklists
-            for item_id in evaluate(c, answers.get(c.id, {})).missing_required
-        ]
-        if not missing:
-            return
-        for checklist, item_id in missing:
-            answer(cyd, venture_id, item_id, example_answer(checklist.item(item_id)), by=by)
-    raise AssertionError("the checklist never became complete")
+    answer_missing(cyd, venture_id, [by])
 
 
 def count(session: Session, model: Any, *where: Any) -> int:

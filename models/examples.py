@@ -1,0 +1,53 @@
+"""Answering a venture's checklist with example answers: for the demo, tests and benchmarks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import Engine
+
+from checklists.evaluate import evaluate
+from checklists.examples import example_answer
+from checklists.spec import ChecklistDefinition
+from models import queries
+from models import tables as t
+from models.advance import current_gate_run, pinned_checklists
+from models.commands import Cyd, answer
+from models.db import read_session
+
+
+def missing_items(engine: Engine, venture_id: str) -> list[tuple[ChecklistDefinition, str]]:
+    """The must-meet items shown and not yet validly answered, in the current gate."""
+    with read_session(engine) as session:
+        venture = session.get(t.Venture, venture_id)
+        if venture is None:
+            raise KeyError(f"no venture '{venture_id}'")
+        checklists = pinned_checklists(current_gate_run(session, venture))
+        answers = queries.current_answers(session, venture_id, venture.gate_id)
+    return [
+        (checklist, item_id)
+        for checklist in checklists
+        for item_id in evaluate(checklist, answers.get(checklist.id, {})).missing_required
+    ]
+
+
+def answer_missing(cyd: Cyd, venture_id: str, people: Sequence[str], *, rounds: int = 5) -> int:
+    """Answer every missing must-meet item validly, taking turns among `people`.
+
+    Answers can show further items, so this goes round until nothing is missing.
+    Returns how many answers were given.
+    """
+    given = 0
+    for _ in range(rounds):
+        missing = missing_items(cyd.engine, venture_id)
+        if not missing:
+            return given
+        for checklist, item_id in missing:
+            value = example_answer(checklist.item(item_id))
+            answer(
+                cyd, venture_id, f"{checklist.id}/{item_id}", value, by=people[given % len(people)]
+            )
+            given += 1
+    if missing_items(cyd.engine, venture_id):
+        raise RuntimeError(f"venture {venture_id}: the checklist never became complete")
+    return given
