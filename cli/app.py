@@ -13,6 +13,7 @@ from cli import (
     checklist_cmd,
     demo_cmd,
     init_cmd,
+    notify_cmd,
     people_cmd,
     programme_cmd,
     venture_cmd,
@@ -34,3 +35,4 @@ app.add_typer(venture_cmd.review_app, name="review")
 app.add_typer(venture_cmd.board_app, name="board")
 app.add_typer(audit_cmd.app, name="audit")
 app.command("demo")(demo_cmd.demo)
+app.add_typer(notify_cmd.app, name="notify")

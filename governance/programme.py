@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, PlainValidator, WithJsonSchema
+from pydantic import Field, PlainValidator, WithJsonSchema, model_validator
 
 from checklists.semantics import Finding
 from checklists.spec import Identifier, NonEmpty, Strict, Text
@@ -47,6 +47,35 @@ Channel = Annotated[
 ]
 
 
+_CLOCK = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+
+
+def _clock(value: object) -> str:
+    if not isinstance(value, str) or not _CLOCK.match(value.strip()):
+        raise ValueError('must be a time of day on the 24-hour clock, like "21:00"')
+    return value.strip()
+
+
+ClockTime = Annotated[
+    str,
+    PlainValidator(_clock),
+    WithJsonSchema({"type": "string", "pattern": _CLOCK.pattern}),
+]
+
+
+class QuietHours(Strict):
+    """A daily time when no message is sent (local time); they wait until it ends."""
+
+    start: ClockTime = Field(alias="from", description="When quiet starts, e.g. 21:00.")
+    end: ClockTime = Field(alias="to", description="When it ends, e.g. 08:00 (the next day).")
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> QuietHours:
+        if self.start == self.end:
+            raise ValueError("quiet hours must start and end at different times")
+        return self
+
+
 class PersonSpec(Strict):
     email: Email
     name: NonEmpty
@@ -62,6 +91,12 @@ class PersonSpec(Strict):
     channels: list[Channel] = Field(default_factory=list, description="Apprise URLs (secret).")
     supports: Email | None = Field(
         default=None, description="The person this one supports; a supporter never votes."
+    )
+    quiet_hours: QuietHours | None = Field(
+        default=None, description="No messages between these times (UK time); they wait."
+    )
+    digest: Literal["daily"] | None = Field(
+        default=None, description="'daily': one message a day summing up the others."
     )
 
 

@@ -119,6 +119,8 @@ def enqueue(
 def due(session: Session, *, now: datetime | None = None, limit: int = 100) -> list[OutboxMessage]:
     """Pending messages whose next attempt is due, oldest first.
 
+    A message carried by a daily digest (`digest_id` set) is not due by itself: it
+    goes out inside its digest, and is marked when the digest is.
     On PostgreSQL the rows are locked (FOR UPDATE SKIP LOCKED) until the transaction
     ends, so several deliverers never take the same message.
     """
@@ -126,6 +128,7 @@ def due(session: Session, *, now: datetime | None = None, limit: int = 100) -> l
         select(OutboxMessage)
         .where(OutboxMessage.status == "pending")
         .where(OutboxMessage.next_attempt_at <= (now or utcnow()))
+        .where(col(OutboxMessage.digest_id).is_(None))
         .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
         .limit(limit)
     )

@@ -20,6 +20,10 @@ with language "en" and `language_asked_on` None, and "not asked" means their own
 messages go in both Welsh and English (`message_languages`). A `language` therefore
 needs the date it was asked, and a date needs a language.
 
+Quiet hours (`quiet_hours: {from: "21:00", to: "08:00"}`, local time) and a daily
+digest (`digest: daily`) are stored with the person (`quiet_hours_from/to`,
+`daily_digest`); the notifications relay applies them.
+
 Channels (apprise URLs) are secrets: they are stored in `channel.url` and in the
 programme's source text, and never appear in an error, the audit log or output.
 """
@@ -352,6 +356,9 @@ def _store_people(session: Session, programme: Programme) -> _People:
             "language": spec.language or "en",
             "language_asked_on": spec.language_asked_on if spec.language else None,
             "format": spec.format,
+            "quiet_hours_from": spec.quiet_hours.start if spec.quiet_hours else None,
+            "quiet_hours_to": spec.quiet_hours.end if spec.quiet_hours else None,
+            "daily_digest": spec.digest == "daily",
         }
         if person is None:
             person = Person(email=spec.email, **values)

@@ -164,6 +164,15 @@ class Person(SQLModel, table=True):
         default=None, foreign_key="person.id", description="Whom this person supports."
     )
     active: bool = True
+    quiet_hours_from: str | None = Field(
+        default=None, max_length=5, description="'HH:MM' local time: no messages from then"
+    )
+    quiet_hours_to: str | None = Field(
+        default=None, max_length=5, description="'HH:MM' local time: messages again from then"
+    )
+    daily_digest: bool = Field(
+        default=False, description="One message a day summing up the others, not each one."
+    )
 
 
 @event.listens_for(Person, "before_insert")
@@ -468,6 +477,12 @@ class OutboxMessage(SQLModel, table=True):
     last_error: str | None = Field(default=None, sa_type=Text)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    digest_id: int | None = Field(
+        default=None,
+        foreign_key="outbox_message.id",
+        index=True,
+        description="The daily digest message that carries this one (it is not sent alone).",
+    )
 
 
 class AuditEntry(SQLModel, table=True):

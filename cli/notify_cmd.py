@@ -1,0 +1,232 @@
+"""`cyd notify ...`: preview a message, send what is due, the outbox's state, a test.
+
+Channel URLs (apprise) are secrets: every command shows them masked
+(`mailto://***`), errors included.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from cli.output import console, fail, print_json
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+app = typer.Typer(
+    help="Notifications: preview, send what is due, status, a test message.",
+    no_args_is_help=True,
+)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+PersonOpt = Annotated[str, typer.Option("--person", help="The person's email.")]
+
+
+@app.command("preview")
+def preview(
+    event: Annotated[str, typer.Argument(help="The event, e.g. returned or venture.decision.")],
+    person: PersonOpt,
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", help="en or cy (default: the person's; both if never asked)."),
+    ] = None,
+    easy_read: Annotated[
+        bool | None,
+        typer.Option("--easy-read/--standard", help="The format (default: the person's)."),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Render a message as the person would get it, without sending it.
+
+    The payload is the person's latest message of that event, else a realistic sample.
+    """
+    from notifications.compose import ALERT_EVENT, template_name
+    from notifications.render import EVENTS, TemplateMissing
+
+    name = template_name(event.strip())
+    known = (*EVENTS, ALERT_EVENT)
+    if name not in known:
+        fail(f"unknown event '{event}': one of {', '.join(known)}")
+    if lang is not None and lang not in ("en", "cy"):
+        fail("--lang is en or cy")
+    engine = _engine()
+    try:
+        addressee, payload, source = _preview_input(engine, person, name)
+    finally:
+        engine.dispose()
+    try:
+        rendered = _render(addressee, name, payload, lang, easy_read)
+    except TemplateMissing as error:
+        fail(f"no template for '{name}': {error}")
+    except Exception as error:
+        fail(f"the template for '{name}' failed: {type(error).__name__}: {error}")
+    if as_json:
+        print_json(
+            {
+                "event": name,
+                "person": addressee.email,
+                "payload_from": source,
+                "subject": rendered.subject,
+                "languages": list(rendered.languages),
+                "format": rendered.format,
+                "text": rendered.text,
+                "html": rendered.html,
+            }
+        )
+        return
+    from rich.markup import escape
+
+    out = console()
+    out.print(f"[dim]To {escape(addressee.to)} · {source}[/dim]")
+    out.print(
+        f"[dim]{' + '.join(rendered.languages)} · "
+        f"{'Easy Read' if rendered.format == 'easy-read' else 'standard'}[/dim]"
+    )
+    out.print(f"[bold]{escape(rendered.subject)}[/bold]\n")
+    out.print(escape(rendered.text.rstrip()))
+    out.print(
+        f"\n[dim](and an HTML version, {len(rendered.html)} characters: --json shows it)[/dim]"
+    )
+
+
+def _render(
+    addressee: Any, name: str, payload: dict[str, Any], lang: str | None, easy_read: bool | None
+) -> Any:
+    from notifications.compose import ALERT_EVENT, render_alert, render_for
+
+    if name == ALERT_EVENT and lang is None and easy_read is None:
+        return render_alert(addressee, payload)
+    return render_for(addressee, name, payload, language=lang, easy_read=easy_read)
+
+
+def _preview_input(engine: Engine, email: str, name: str) -> tuple[Any, dict[str, Any], str]:
+    from sqlmodel import col, select
+
+    from models.db import read_session
+    from models.tables import OutboxMessage, Person, normalize_email
+    from notifications.compose import VENTURE_PREFIX, addressee
+    from notifications.samples import sample_payload
+
+    with read_session(engine) as session:
+        person = session.exec(select(Person).where(Person.email == normalize_email(email))).first()
+        if person is None:
+            fail(f"no person with email '{email}' (see 'cyd people list')")
+        latest = session.exec(
+            select(OutboxMessage)
+            .where(OutboxMessage.person_id == person.id)
+            .where(col(OutboxMessage.event).in_([name, f"{VENTURE_PREFIX}{name}"]))
+            .order_by(col(OutboxMessage.id).desc())
+            .limit(1)
+        ).first()
+        who = addressee(person)
+    if latest is not None:
+        return who, dict(latest.payload), f"the payload of outbox message {latest.id}"
+    return who, sample_payload(name), "a sample payload"
+
+
+def _engine() -> Engine:
+    from cli import context
+
+    return context.engine()
+
+
+@app.command("send-due")
+def send_due(
+    limit: Annotated[int, typer.Option(help="Send at most this many messages.", min=1)] = 100,
+    as_json: JsonOpt = False,
+) -> None:
+    """Send the messages that are due, one at a time, and say what happened."""
+    from notifications.relay import send_due as relay
+
+    engine = _engine()
+    try:
+        report = relay(engine, limit=limit)
+    finally:
+        engine.dispose()
+    if as_json:
+        print_json(report.as_json())
+        return
+    from rich.markup import escape
+
+    out = console()
+    out.print(
+        f"Sent {report.sent}, failed {report.failed} (will retry), gave up on {report.dead};"
+        f" {report.deferred} waiting (quiet hours or digest), {report.digests} digest(s) made,"
+        f" {report.alerts} alert(s) to admins queued."
+    )
+    for problem in report.problems:
+        what = "gave up" if problem.dead else "will retry"
+        out.print(
+            f"  • message {problem.message_id} ({escape(problem.event)}) to "
+            f"{escape(problem.person)} on {escape(problem.channel)}, {what}: "
+            f"{escape(problem.reason)}"
+        )
+
+
+@app.command("status")
+def status(as_json: JsonOpt = False) -> None:
+    """Count pending, sent and dead messages; name the failing channels (masked)."""
+    from notifications.relay import status as outbox_status
+
+    engine = _engine()
+    try:
+        state = outbox_status(engine)
+    finally:
+        engine.dispose()
+    if as_json:
+        print_json(state)
+        return
+    from rich.markup import escape
+
+    out = console()
+    held = f" ({state['held_in_digests']} in digests)" if state["held_in_digests"] else ""
+    out.print(
+        f"Outbox: {state['pending']} pending{held}, {state['sent']} sent, {state['dead']} dead."
+    )
+    failing = state["failing_channels"]
+    if not failing:
+        out.print("No channel is failing.")
+        return
+    out.print("Failing channels:")
+    for channel in failing:
+        gone = "" if channel["active"] else " (removed from the programme)"
+        out.print(
+            f"  • {escape(channel['channel'])}{escape(gone)} of {escape(channel['person'])}: "
+            f"{channel['dead']} dead, {channel['retrying']} retrying; last error: "
+            f"{escape(channel['last_error'] or '-')}"
+        )
+
+
+@app.command("test")
+def send_test_message(person: PersonOpt, as_json: JsonOpt = False) -> None:
+    """Send a test message now to each of the person's channels; report each (masked)."""
+    from notifications.relay import send_test
+
+    engine = _engine()
+    try:
+        results = send_test(engine, person)
+    except LookupError as error:
+        fail(str(error))
+    finally:
+        engine.dispose()
+    if not results:
+        fail(f"'{person}' has no notification channel in the programme file")
+    if as_json:
+        print_json([r.as_json() for r in results])
+    else:
+        from rich.markup import escape
+
+        out = console()
+        for result in results:
+            label = f" ({result.label})" if result.label else ""
+            if result.sent:
+                out.print(f"  ✓ {escape(result.channel)}{escape(label)}: sent")
+            else:
+                out.print(
+                    f"  ✗ {escape(result.channel)}{escape(label)}: not sent: "
+                    f"{escape(result.reason or 'unknown')}"
+                )
+    if not all(r.sent for r in results):
+        raise typer.Exit(1)

@@ -1,0 +1,273 @@
+"""Send one rendered message to one apprise URL, and read apprise's answer strictly.
+
+`deliver(url, message)` builds a fresh `apprise.Apprise()` holding only that URL
+(one target at a time: the answer is about this channel alone) and tells what
+happened:
+
+- delivered: apprise said success;
+- failed: apprise said failure (or timed out, or raised); worth trying again later;
+- a configuration error: no apprise service matches the URL, or the URL does not
+  parse (`Apprise.add` refuses it; apprise 1.x answers `None`, 2.x `NOMATCH`).
+  Trying again cannot help; `Delivery.permanent` is True.
+
+The reason for a failure is what apprise logged while sending, with every part of
+the URL scrubbed. It is captured per send (`captured_apprise_log`: like
+`apprise.LogCapture`, but a send collects only its own records, even when several
+run at once in threads), and apprise's records are kept from the application's log
+handlers while a send runs, as they may name a host or an address. Apprise URLs
+are secrets: they are shown only masked (`mailto://***`).
+
+Headers. Apprise's email and HTTP plugins (and Cyd's `mailbox://`) take extra headers
+as `+Name=value` URL parameters, so for those schemes the URL sent to gets
+`+X-Cyd-Idempotency-Key=<key>` (the receiver's means to drop a resend) and
+`+Content-Language=<languages>`. A service that can show HTML gets the HTML body
+(email: apprise adds a plain-text alternative; the mailbox uses Cyd's own text);
+any other gets the plain text Cyd rendered, never a conversion of the HTML.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, unquote
+
+import apprise
+
+from models.tables import mask_url, redact_urls
+from notifications import mailbox
+
+IDEMPOTENCY_HEADER = mailbox.IDEMPOTENCY_HEADER
+# Schemes whose plugins turn `+Name=value` URL parameters into message headers.
+HEADER_SCHEMES = frozenset(
+    {"mailto", "mailtos", "json", "jsons", "xml", "xmls", "form", "forms", mailbox.SCHEME}
+)
+SEND_TIMEOUT_S = 120.0  # the longest one send may take, all apprise retries included
+_REASON_MAX = 1500
+# Loggers that may name parts of a channel URL: kept from the application's handlers.
+_QUIET_LOGGERS = (apprise.LOGGER_NAME, "urllib3")
+# apprise 2 answers with an AppriseResult and takes a whole-call timeout; 1.x did not.
+_RESULT_STATUS: Any = getattr(apprise, "AppriseResultStatus", None)
+_TAKES_TIMEOUT = "timeout" in inspect.signature(apprise.Apprise.notify).parameters
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message for one person, as rendered."""
+
+    subject: str
+    text: str
+    html: str
+    languages: tuple[str, ...]
+    key: str  # the outbox idempotency key
+    to: str | None = None  # 'Name <address>', for channels that show one
+
+
+@dataclass(frozen=True)
+class Delivery:
+    ok: bool
+    reason: str | None = None  # why not (masked); None when delivered
+    permanent: bool = False  # a configuration error: retrying cannot help
+
+
+def scheme_of(url: str) -> str:
+    scheme, sep, _ = url.partition("://")
+    return scheme.lower() if sep else ""
+
+
+def with_headers(url: str, headers: dict[str, str]) -> str:
+    """`url` with `+Name=value` parameters added, for schemes that take them."""
+    if scheme_of(url) not in HEADER_SCHEMES or not headers:
+        return url
+    extra = "&".join(f"+{name}={quote(value, safe='')}" for name, value in headers.items())
+    base, _, fragment = url.partition("#")
+    joined = f"{base}{'&' if '?' in base else '?'}{extra}"
+    return f"{joined}#{fragment}" if fragment else joined
+
+
+def url_secrets(url: str) -> set[str]:
+    """Every part of an apprise URL that could be a secret (user, password, host,
+    path, parameter values), as written and decoded, for scrubbing them from text."""
+    _, sep, rest = url.partition("://")
+    rest = rest if sep else url
+    address, _, query = rest.partition("?")
+    pieces = [url, rest, address, *re.split(r"[/:@]", address)]
+    for pair in re.split(r"[&;]", query):
+        _, _, value = pair.partition("=")
+        pieces += [value, *re.split(r"[,\s]", value)]
+    found = set()
+    for piece in pieces:
+        for form in (piece, unquote(piece), unquote(piece).replace("+", " ")):
+            if len(form.strip()) >= 3:
+                found.add(form.strip())
+    return found
+
+
+def scrub(text: str, url: str) -> str:
+    """`text` with every URL masked and every part of `url` hidden."""
+    text = redact_urls(text)
+    for secret in sorted(url_secrets(url), key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
+
+
+# The records of the send running in this context (apprise copies the context into
+# the worker threads it sends from, so their records land here too).
+_CAPTURE: ContextVar[list[logging.LogRecord] | None] = ContextVar(
+    "cyd_apprise_capture", default=None
+)
+
+
+class _ContextHandler(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        sink = _CAPTURE.get()
+        if sink is not None:
+            sink.append(record)
+
+
+_HANDLER = _ContextHandler(level=logging.DEBUG)
+_lock = threading.Lock()
+_active = 0
+_saved: list[tuple[logging.Logger, bool, int]] = []
+
+
+def _enter() -> None:
+    global _active
+    with _lock:
+        if _active == 0:
+            for name in _QUIET_LOGGERS:
+                each = logging.getLogger(name)
+                _saved.append((each, each.propagate, each.level))
+                each.propagate = False
+            apprise_logger = logging.getLogger(apprise.LOGGER_NAME)
+            apprise_logger.setLevel(logging.DEBUG)
+            apprise_logger.addHandler(_HANDLER)
+        _active += 1
+
+
+def _leave() -> None:
+    global _active
+    with _lock:
+        _active -= 1
+        if _active == 0:
+            logging.getLogger(apprise.LOGGER_NAME).removeHandler(_HANDLER)
+            for each, propagate, level in _saved:
+                each.propagate = propagate
+                each.setLevel(level)
+            _saved.clear()
+
+
+@contextmanager
+def captured_apprise_log() -> Iterator[list[str]]:
+    """Collect what apprise logs for the send made in this block: the lines worth
+    keeping (warnings, errors, and the debug lines that carry an exception's text)
+    are in the list on exit.
+
+    While any send runs, apprise's and urllib3's records do not reach the
+    application's log handlers: they may name a host or an address from a URL.
+    """
+    lines: list[str] = []
+    records: list[logging.LogRecord] = []
+    token = _CAPTURE.set(records)
+    _enter()
+    try:
+        yield lines
+    finally:
+        _leave()
+        _CAPTURE.reset(token)
+        lines.extend(_worth_keeping(records))
+
+
+def _worth_keeping(records: list[logging.LogRecord]) -> list[str]:
+    kept = []
+    for record in records:
+        try:
+            message = record.getMessage()
+        except Exception:  # a record whose arguments do not fit its format
+            message = str(record.msg)
+        if record.levelno >= logging.WARNING or "Exception" in message:
+            kept.append(" ".join(message.split()))
+    return kept
+
+
+def _reason(lines: list[str], fallback: str, url: str) -> str:
+    unique = list(dict.fromkeys(line for line in lines if line))
+    text = "; ".join(unique) if unique else fallback
+    if unique and fallback not in text:
+        text = f"{fallback}: {text}"
+    return scrub(text, url)[:_REASON_MAX]
+
+
+def _asset() -> apprise.AppriseAsset:
+    """Apprise's settings for one send: nothing kept on disk between sends."""
+    try:
+        return apprise.AppriseAsset(storage_mode="memory")
+    except (TypeError, AttributeError):  # an apprise without persistent storage
+        return apprise.AppriseAsset()
+
+
+def _accepts_html(service: apprise.NotifyBase) -> bool:
+    """Whether the service shows HTML by nature (email, the mailbox) or by its URL's
+    `?format=html`. A service that merely passes any format through (json://) gets
+    the plain text."""
+    resolve = getattr(service, "resolve_format", None)
+    if resolve is not None:  # apprise 2
+        return bool(resolve(None) == apprise.NotifyFormat.HTML)
+    formats = service.notify_format
+    if isinstance(formats, tuple | list):
+        formats = formats[0] if formats else None
+    return bool(formats == apprise.NotifyFormat.HTML)
+
+
+def deliver(url: str, message: Outgoing, *, timeout: float = SEND_TIMEOUT_S) -> Delivery:
+    """Send `message` to the one channel `url` now; never raises."""
+    masked = mask_url(url)
+    target = with_headers(
+        url,
+        {IDEMPOTENCY_HEADER: message.key, "Content-Language": ", ".join(message.languages)},
+    )
+    lines: list[str] = []
+    added = False
+    result: object = None
+    try:
+        with captured_apprise_log() as lines:
+            sender = apprise.Apprise(asset=_asset())
+            added = bool(sender.add(target)) and len(sender) == 1
+            if added:
+                html = _accepts_html(sender[0])
+                options: dict[str, Any] = {"timeout": timeout} if _TAKES_TIMEOUT else {}
+                with mailbox.letter(text=message.text, to=message.to):
+                    result = sender.notify(
+                        body=message.html if html else message.text,
+                        title=message.subject,
+                        body_format=(
+                            apprise.NotifyFormat.HTML if html else apprise.NotifyFormat.TEXT
+                        ),
+                        **options,
+                    )
+    except Exception as error:  # a plugin that raises is a failed send, not a crash
+        detail = f"{type(error).__name__}: {error}"
+        return Delivery(False, _reason([*lines, detail], f"sending to {masked} raised", url))
+    status = getattr(result, "status", None)
+    if _RESULT_STATUS is not None and status is not None:
+        if status == _RESULT_STATUS.NOMATCH:
+            return _configuration_error(lines, masked, url)
+        if status == _RESULT_STATUS.SUCCESS:
+            return Delivery(True)
+    if not added or result is None:  # apprise 1.x: None is "no service matched"
+        return _configuration_error(lines, masked, url)
+    if result is True:
+        return Delivery(True)
+    name = status.name.lower() if status is not None else repr(result)
+    return Delivery(False, _reason(lines, f"{masked} did not take the message ({name})", url))
+
+
+def _configuration_error(lines: list[str], masked: str, url: str) -> Delivery:
+    fallback = f"configuration error: no notification service takes the channel URL {masked}"
+    return Delivery(False, _reason(lines, fallback, url), permanent=True)

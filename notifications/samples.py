@@ -1,0 +1,212 @@
+"""Realistic payloads for previewing a message (`cyd notify preview`) when the person
+has had none of that event yet.
+
+They have the shape `models.advance` gives the outbox (a test compares the two on
+the whole governance path), with words from the shipped definitions: the design
+gate, the delivery gate after it, and real questions of the co-production checklist
+left unanswered. The venture is the examples' "Community café".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from checklists.loader import Library, load_library
+from checklists.spec import GateDefinition
+from notifications.compose import ALERT_EVENT, TEST_EVENT, template_name
+
+VENTURE = {"id": "v-0001", "title": "Community café", "gate": "design"}
+FIRST_GATE = "design"
+CHECKLIST = "coproduction-start"
+MISSING_ITEMS = 2  # how many unanswered questions a "returned" sample lists
+_AUDIENCES = {
+    "returned": "workstream",
+    "review-requested": "reviewers",
+    "sent-to-board": "workstream",
+    "board-papers": "board",
+    "vote-requested": "board",
+    "vote-extended": "board",
+    "no-quorum": "board",
+    "decision": "everyone",
+    "next-gate-opened": "workstream",
+    "reminder": "lead",
+    "escalation": "lead",
+    "you-said-we-did": "workstream",
+}
+
+
+def gate_words(gate: GateDefinition) -> dict[str, Any]:
+    return {
+        "id": gate.id,
+        "title": {"en": gate.title.en, "cy": gate.title.cy},
+        "easy_read": {"en": gate.easy_read.en, "cy": gate.easy_read.cy},
+    }
+
+
+def sample_payload(
+    event: str, *, library: Library | None = None, now: dt.datetime | None = None
+) -> dict[str, Any]:
+    """A payload for `event` (bare or `venture.`-prefixed) as the outbox would hold it."""
+    name = template_name(event)
+    if name == TEST_EVENT:
+        return {"group": False, "channel": "mailbox://***"}
+    if name == ALERT_EVENT:
+        return {
+            "group": False,
+            "failed": {
+                "message_id": 42,
+                "event": "venture.decision",
+                "venture_id": VENTURE["id"],
+                "person": "megan.lloyd@example.org",
+                "channel": "mailto://***",
+                "attempts": 8,
+                "reason": "mailto://*** did not take the message (failure): Connection refused",
+            },
+        }
+    library = library or load_library()
+    at = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
+    gate = library.gate(FIRST_GATE)
+    deadline = (at + dt.timedelta(days=14)).isoformat()
+    ballot = {"number": 1, "deadline": deadline}
+    audience = _AUDIENCES.get(name, "workstream")
+    payload: dict[str, Any] = {
+        "event": name,
+        "venture": dict(VENTURE),
+        "state": "draft",
+        "audience": audience,
+        "group": audience != "lead",
+        "audit_seq": 5,
+        "gate": gate_words(gate),
+        "gaps": [],  # what is missing, when a checklist went back (see "returned")
+    }
+    board = (
+        "reviews-complete",
+        "Every assigned reviewer has recommended (1 go, 1 recycle); the recommendations "
+        "go to the Board.",
+    )
+    decided = ("outcome", "4 of 5 voted to approve: approved with conditions.")
+    reason_text = {
+        "returned": (
+            "checklist-incomplete",
+            "The checklist has must-meet items without an answer.",
+        ),
+        "review-requested": (
+            "checklist-complete",
+            "Every must-meet item is answered and every answer is valid.",
+        ),
+        "sent-to-board": board,
+        "board-papers": board,
+        "vote-requested": board,
+        "decision": decided,
+        "next-gate-opened": decided,
+        "no-quorum": ("no-quorum", "3 members took part; at least 4 must take part."),
+        "vote-extended": (
+            "more-time",
+            f"1 member asked for more time, so the vote is extended by 7 days, until {deadline}.",
+        ),
+    }
+    if name in reason_text:
+        code, text = reason_text[name]
+        payload["reasons"] = [{"code": code, "text": text}]
+    if name == "returned":
+        payload["state"] = "returned"
+        payload["gaps"] = _gaps(library)
+    elif name == "review-requested":
+        payload["state"] = "in_review"
+    elif name in ("sent-to-board", "board-papers", "vote-requested", "no-quorum"):
+        payload |= {"state": "awaiting_board", "ballot": ballot}
+    elif name == "vote-extended":
+        payload |= {
+            "state": "awaiting_board",
+            "ballot": ballot,
+            "more_time_granted": ["sian.roberts@example.org"],
+        }
+    elif name in ("decision", "next-gate-opened"):
+        payload |= {"state": "approved_with_conditions", "decision": _decision()}
+        if gate.next_gate:
+            payload["next_gate"] = gate_words(library.gate(gate.next_gate))
+            if name == "next-gate-opened":
+                payload["state"] = "draft"
+                payload["venture"]["gate"] = gate.next_gate
+    elif name in ("reminder", "escalation"):
+        payload |= {
+            "action": "answer",
+            "deadline": deadline,
+            "count": 2,
+            "days_left": 3,
+            "reminders": 3,
+            "about": {"name": "Nia Morgan"},
+        }
+    elif name == "you-said-we-did":
+        payload["items"] = [
+            {
+                "said": {
+                    "en": "Meetings in the evening are hard for us to get to.",
+                    "cy": "Mae'n anodd i ni fynd i gyfarfodydd gyda'r nos.",
+                },
+                "did": {
+                    "en": "We moved the meetings to the afternoon.",
+                    "cy": "Rydyn ni wedi symud y cyfarfodydd i'r prynhawn.",
+                },
+            }
+        ]
+    return payload
+
+
+def _gaps(library: Library) -> list[dict[str, Any]]:
+    checklist = library.checklist(CHECKLIST)
+    gaps = []
+    for item in [i for i in checklist.items() if i.required][:MISSING_ITEMS]:
+        gaps.append(
+            {
+                "checklist": checklist.id,
+                "item": item.id,
+                "problem": "missing",
+                "reason": {
+                    "en": "This item must be met and has no answer yet.",
+                    "cy": "Rhaid bodloni'r eitem hon, ac nid oes ateb iddi eto.",
+                },
+                "question": {"en": item.question.en, "cy": item.question.cy},
+                "easy_read": {"en": item.easy_read.en, "cy": item.easy_read.cy},
+            }
+        )
+    return gaps
+
+
+def _decision() -> dict[str, Any]:
+    return {
+        "effect": "RecordDecision",
+        "gate": FIRST_GATE,
+        "ballot": 1,
+        "outcome": "approved_with_conditions",
+        "tally": {
+            "rule": "board-lived-experience",
+            "members": 6,
+            "eligible": 5,
+            "recused": 1,
+            "quorum_needed": 4,
+            "voted": 5,
+            "approve": 3,
+            "approve_with_conditions": 1,
+            "recycle": 1,
+            "reject": 0,
+            "hold": 0,
+            "abstain": 0,
+            "more_time": 0,
+            "lived_experience_voted": 3,
+            "chair_voted": True,
+            "set_aside": 0,
+        },
+        "reasons": [
+            {
+                "code": "rule",
+                "text": "Decision rule 'board-lived-experience': at least 4 taking part, "
+                "threshold simple-majority.",
+            },
+            {"code": "outcome", "text": "4 of 5 voted to approve: approved with conditions."},
+        ],
+        "conditions": ["Pay people for their time from the first day."],
+        "closed_by": "deadline",
+        "casting_vote_used": False,
+    }

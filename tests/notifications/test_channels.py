@@ -1,0 +1,143 @@
+"""One message to one apprise URL: real SMTP and HTTP receivers on loopback, the answer
+read strictly, and the URL's secrets never in a reason or a log."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from notifications.channels import Outgoing, deliver, scrub, with_headers
+from tests.notifications.conftest import (
+    IDEMPOTENCY,
+    PASSWORD,
+    HttpReceiver,
+    SmtpServer,
+    free_port,
+)
+
+KEY = "ab" * 32
+
+
+def outgoing(key: str = KEY) -> Outgoing:
+    return Outgoing(
+        subject="Papurau'r Bwrdd yn barod / Board papers ready",
+        text="Mae papurau'r Bwrdd yn barod.\n\nThe Board papers are ready.",
+        html='<html lang="cy"><body><p>Mae papurau\'r Bwrdd yn barod.</p>'
+        "<p>The Board papers are ready.</p></body></html>",
+        languages=("cy", "en"),
+        key=key,
+        to="Siân Roberts <sian.roberts@example.org>",
+    )
+
+
+def test_mailto_reaches_the_smtp_server_with_its_headers(smtp: SmtpServer) -> None:
+    result = deliver(smtp.url("sian.roberts@example.org"), outgoing())
+    assert result.ok, result.reason
+    [got] = smtp.to("sian.roberts@example.org")
+    message = got.message
+    assert message["Subject"] == "Papurau'r Bwrdd yn barod / Board papers ready"
+    assert message["To"] == "sian.roberts@example.org"
+    assert message["Content-Language"] == "cy, en"
+    assert message[IDEMPOTENCY] == KEY
+    assert "Mae papurau'r Bwrdd yn barod." in got.body("html")
+    assert "The Board papers are ready." in got.body("plain")  # apprise's text alternative
+
+
+def test_json_reaches_the_http_receiver_with_the_key_as_a_header(
+    http_receiver: HttpReceiver,
+) -> None:
+    assert deliver(http_receiver.url(), outgoing()).ok
+    [request] = http_receiver.requests
+    assert request.path == "/hook"
+    assert request.headers[IDEMPOTENCY] == KEY
+    assert request.headers["Content-Language"] == "cy, en"
+    assert request.body["title"] == "Papurau'r Bwrdd yn barod / Board papers ready"
+    # json:// shows text: it gets Cyd's plain text, not a conversion of the HTML.
+    assert request.body["message"] == "Mae papurau'r Bwrdd yn barod.\n\nThe Board papers are ready."
+
+
+def test_an_http_error_is_a_failure_to_retry(http_receiver: HttpReceiver) -> None:
+    http_receiver.status = 503
+    result = deliver(http_receiver.url(), outgoing())
+    assert not result.ok
+    assert not result.permanent
+    assert result.reason is not None
+    assert "json://***" in result.reason
+    assert "503" in result.reason
+
+
+def test_a_server_that_is_down_is_a_failure_with_the_reason(
+    smtp: SmtpServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    smtp.stop()
+    caplog.set_level(logging.DEBUG)
+    result = deliver(smtp.url("sian.roberts@example.org"), outgoing())
+    assert not result.ok
+    assert not result.permanent
+    assert result.reason is not None
+    assert "Connection refused" in result.reason
+    assert "mailto://***" in result.reason
+    for text in (result.reason, caplog.text):
+        assert PASSWORD not in text
+        assert "127.0.0.1" not in result.reason  # every part of the URL is hidden
+
+
+@pytest.mark.parametrize(
+    "url", ["nosuch://x", f"nosuch://user:{PASSWORD}@host/path", "not a url at all"]
+)
+def test_no_service_for_the_url_is_a_configuration_error(
+    url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    result = deliver(url, outgoing())
+    assert not result.ok
+    assert result.permanent
+    assert result.reason is not None
+    assert result.reason.startswith("configuration error")
+    assert PASSWORD not in result.reason
+    assert PASSWORD not in caplog.text
+
+
+def test_an_exception_in_a_plugin_is_a_failure_not_a_crash(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import apprise
+
+    def explode(*_args: object, **_kwargs: object) -> object:
+        raise RuntimeError(f"boom while talking to mailto://cyd:{PASSWORD}@mail.example.org")
+
+    monkeypatch.setattr(apprise.Apprise, "notify", explode)
+    result = deliver("mailbox://someone", outgoing())
+    assert not result.ok
+    assert not result.permanent
+    assert "RuntimeError: boom" in (result.reason or "")
+    assert PASSWORD not in (result.reason or "")
+
+
+def test_headers_are_added_only_where_the_plugin_reads_them() -> None:
+    headers = {IDEMPOTENCY: KEY, "Content-Language": "cy, en"}
+    assert with_headers("mailto://a@b.org", headers) == (
+        f"mailto://a@b.org?+{IDEMPOTENCY}={KEY}&+Content-Language=cy%2C%20en"
+    )
+    assert with_headers("json://h/p?x=1", headers).startswith("json://h/p?x=1&+X-Cyd")
+    assert with_headers("tgram://token/chat", headers) == "tgram://token/chat"
+
+
+def test_scrub_hides_every_part_of_the_url() -> None:
+    url = f"mailtos://megan:{PASSWORD}@mail.example.org:2525/?to=megan.lloyd%40example.org"
+    text = (
+        f"login failed for megan at mail.example.org:2525 with {PASSWORD} "
+        f"(sending to megan.lloyd@example.org via {url})"
+    )
+    cleaned = scrub(text, url)
+    for secret in (PASSWORD, "mail.example.org", "megan.lloyd@example.org", "2525"):
+        assert secret not in cleaned
+    assert "mailtos://***" in cleaned
+
+
+def test_nothing_listening_on_a_port_fails_fast() -> None:
+    port = free_port()
+    result = deliver(f"json://127.0.0.1:{port}/", outgoing())
+    assert not result.ok
+    assert not result.permanent

@@ -1,0 +1,421 @@
+"""The relay on SQLite and PostgreSQL, sending to real receivers on loopback: languages
+and formats, outages, crashes, dead letters and the admins' alert, configuration and
+template errors, secrets, quiet hours and the daily digest."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import threading
+from typing import Any
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from models import outbox
+from models.db import utcnow
+from models.tables import OutboxMessage
+from notifications import mailbox
+from notifications.relay import LEASE, send_due, send_test, status
+from tests.notifications.conftest import (
+    PASSWORD,
+    HttpReceiver,
+    SmtpServer,
+    a_day_ahead,
+    free_port,
+    load_programme,
+    local,
+    messages,
+    person_of,
+    queue,
+)
+
+LEAD = "gareth.jones@example.org"  # English, standard
+NIA = "nia.morgan@example.org"  # Welsh, Easy Read
+ADMIN = "admin@example.org"  # mailbox://programme-office
+
+
+def later(seconds: float = 1) -> dt.datetime:
+    return utcnow() + dt.timedelta(seconds=seconds)
+
+
+# --- languages and formats ---------------------------------------------------------------------
+
+
+def test_each_person_gets_their_language_and_format_and_a_group_both(
+    engine: Engine, smtp: SmtpServer
+) -> None:
+    load_programme(engine, {LEAD: [smtp.url(LEAD)], NIA: [smtp.url(NIA)]})
+    for who in (LEAD, NIA):
+        queue(engine, who, "venture.reminder")  # their own message
+        queue(engine, who, "venture.board-papers")  # a group message
+    report = send_due(engine, now=later())
+    assert (report.sent, report.failed, report.dead) == (4, 0, 0)
+
+    def by_event(address: str) -> dict[str, Any]:
+        got = {}
+        for received in smtp.to(address):
+            subject = str(received.message["Subject"])
+            got["group" if " / " in subject else "own"] = received
+        return got
+
+    lead, nia = by_event(LEAD), by_event(NIA)
+    assert lead["own"].message["Content-Language"] == "en"
+    assert nia["own"].message["Content-Language"] == "cy"
+    assert 'class="easy-read"' in nia["own"].body("html")
+    assert 'class="easy-read"' not in lead["own"].body("html")
+    for got in (lead["group"], nia["group"]):  # Welsh and English together, Welsh first
+        assert got.message["Content-Language"] == "cy, en"
+        html = got.body("html")
+        assert 'lang="cy"' in html
+        assert 'lang="en"' in html
+        assert html.index('lang="cy"') < html.index('lang="en"')
+    # Nothing twice, and nothing more on a second run.
+    assert len(smtp.keys()) == len(set(smtp.keys())) == 4
+    assert send_due(engine, now=later(5)).sent == 0
+    assert len(smtp.received) == 4
+    assert all(m.status == "sent" and m.attempts == 1 for m in messages(engine))
+
+
+def test_a_person_never_asked_their_language_gets_both(engine: Engine, smtp: SmtpServer) -> None:
+    def unasked(data: dict[str, Any]) -> None:
+        for person in data["people"]:
+            if person["email"] == LEAD:
+                del person["language"], person["language_asked_on"]
+
+    load_programme(engine, {LEAD: [smtp.url(LEAD)]}, unasked)
+    queue(engine, LEAD, "venture.reminder")
+    assert send_due(engine, now=later()).sent == 1
+    [got] = smtp.to(LEAD)
+    assert got.message["Content-Language"] == "cy, en"
+
+
+# --- outages, crashes, dead letters ------------------------------------------------------------
+
+
+def test_a_channel_down_for_a_while_gets_every_message_exactly_once(
+    engine: Engine, smtp: SmtpServer
+) -> None:
+    load_programme(engine, {LEAD: [smtp.url(LEAD)], NIA: [smtp.url(NIA)]})
+    for n in range(3):
+        queue(engine, LEAD, tag=f"lead-{n}")
+        queue(engine, NIA, tag=f"nia-{n}")
+    smtp.stop()
+    start = later()
+    first = send_due(engine, now=start)
+    assert (first.sent, first.failed) == (0, 6)
+    assert all("Connection refused" in p.reason for p in first.problems)
+    # Not due again before the backoff; then failing again, and the clock moves on.
+    assert send_due(engine, now=start + dt.timedelta(seconds=30)).failed == 0
+    assert send_due(engine, now=start + dt.timedelta(minutes=1, seconds=1)).failed == 6
+    smtp.start()
+    assert send_due(engine, now=start + dt.timedelta(minutes=2)).sent == 0  # backoff: 2 min
+    recovered = send_due(engine, now=start + dt.timedelta(minutes=10))
+    assert (recovered.sent, recovered.failed) == (6, 0)
+    assert send_due(engine, now=start + dt.timedelta(hours=1)).sent == 0
+    rows = messages(engine)
+    assert sorted(smtp.keys()) == sorted(m.idempotency_key for m in rows)  # once each
+    assert all(m.status == "sent" and m.attempts == 3 and m.last_error is None for m in rows)
+
+
+def test_a_crash_between_sending_and_marking_resends_once_with_the_same_key(
+    engine: Engine, http_receiver: HttpReceiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_programme(engine, {LEAD: [http_receiver.url()]})
+    first_id = queue(engine, LEAD, tag="one")[0]
+    queue(engine, LEAD, tag="two")
+    real_mark_sent = outbox.mark_sent
+    crashed: list[int] = []
+
+    def crash_once(session: Any, message: OutboxMessage, **kwargs: Any) -> None:
+        if not crashed:
+            crashed.append(message.id or 0)
+            raise RuntimeError("the process died here")
+        real_mark_sent(session, message, **kwargs)
+
+    monkeypatch.setattr(outbox, "mark_sent", crash_once)
+    start = later()
+    with pytest.raises(RuntimeError, match="died"):
+        send_due(engine, now=start)
+    assert crashed == [first_id]
+    assert len(http_receiver.requests) == 1  # it went out, and was not marked
+    [first] = messages(engine, OutboxMessage.id == first_id)
+    assert (first.status, first.attempts) == ("pending", 0)
+
+    # The next run sends what was never claimed; the crashed one waits for its lease.
+    assert send_due(engine, now=start + dt.timedelta(seconds=1)).sent == 1
+    assert send_due(engine, now=start + LEASE + dt.timedelta(seconds=1)).sent == 1
+    assert send_due(engine, now=start + LEASE * 3).sent == 0
+    keys = http_receiver.keys()
+    assert len(keys) == 3  # one resend, no more
+    assert keys.count(first.idempotency_key) == 2  # ... with the same key
+    assert set(keys) == {m.idempotency_key for m in messages(engine)}  # de-duplicated: all
+    assert all(m.status == "sent" for m in messages(engine))
+
+
+def test_given_up_after_n_attempts_the_admins_are_alerted_once(
+    engine: Engine, mailbox_dir: Any
+) -> None:
+    closed = f"json://cyd:{PASSWORD}@127.0.0.1:{free_port()}/"
+    load_programme(engine, {LEAD: [closed]})
+    [message_id] = queue(engine, LEAD)
+    start = later()
+    reports = [
+        send_due(engine, now=start + dt.timedelta(minutes=minutes), max_attempts=3)
+        for minutes in (0, 2, 10)
+    ]
+    assert [r.failed for r in reports] == [1, 1, 0]
+    assert [r.dead for r in reports] == [0, 0, 1]
+    assert reports[-1].alerts == 1
+    assert reports[-1].sent == 1  # the alert went out in the same run
+    [dead] = messages(engine, OutboxMessage.id == message_id)
+    assert (dead.status, dead.attempts) == ("dead", 3)
+    [alert] = messages(engine, OutboxMessage.event == "delivery-failed")
+    assert alert.person_id == person_of(engine, ADMIN).id
+    assert alert.payload["failed"]["message_id"] == message_id
+    assert alert.payload["failed"]["channel"] == "json://***"
+    # The alert went to the admin's mailbox, once, however often the relay runs.
+    for minutes in (20, 60, 600):
+        again = send_due(engine, now=start + dt.timedelta(minutes=minutes))
+        assert (again.alerts, again.sent) == (0, 0)
+    [letter] = mailbox.messages("programme-office")
+    assert "Cyd could not deliver a message" in str(letter["Subject"])
+    body = letter.get_body(("plain",))
+    assert body is not None
+    assert "json://***" in body.get_content()  # type: ignore[attr-defined]
+    assert PASSWORD not in letter.as_string()
+    assert len(messages(engine, OutboxMessage.event == "delivery-failed")) == 1
+
+
+def test_an_alert_that_fails_alerts_nobody(engine: Engine) -> None:
+    load_programme(engine, {LEAD: ["nosuch://lead"], ADMIN: ["nosuch://office"]})
+    queue(engine, LEAD)
+    start = later()
+    first = send_due(engine, now=start)
+    # The message died, its alert was queued, tried at once, and died: no alert about it.
+    assert (first.dead, first.alerts) == (2, 1)
+    assert send_due(engine, now=start + dt.timedelta(days=1)).dead == 0
+    rows = messages(engine)
+    assert [m.event for m in rows] == ["venture.reminder", "delivery-failed"]
+    assert all(m.status == "dead" for m in rows)
+
+
+def test_no_service_for_a_url_is_a_configuration_error_not_retried(engine: Engine) -> None:
+    load_programme(engine, {LEAD: ["nosuch://x"]})
+    [message_id] = queue(engine, LEAD)
+    report = send_due(engine, now=later())
+    assert report.dead == 1
+    assert report.failed == 0
+    [row] = messages(engine, OutboxMessage.id == message_id)
+    assert (row.status, row.attempts) == ("dead", 1)
+    assert row.last_error is not None
+    assert row.last_error.startswith("configuration error")
+    assert "nosuch://***" in row.last_error
+
+
+def test_a_template_error_fails_that_message_never_the_relay(engine: Engine) -> None:
+    load_programme(engine, {LEAD: ["mailbox://gareth"]})
+    broken = queue(engine, LEAD, "venture.returned", payload={"group": False}, tag="broken")
+    unknown = queue(engine, LEAD, "venture.no-such-event", payload={"group": False}, tag="x")
+    good = queue(engine, LEAD, "venture.reminder", tag="good")
+    report = send_due(engine, now=later())
+    # The good one and an alert about each bad one (to the admin's mailbox) went out.
+    assert (report.sent, report.dead, report.alerts) == (3, 2, 2)
+    for ids, words in ((broken, "Undefined"), (unknown, "TemplateMissing")):
+        [row] = messages(engine, OutboxMessage.id == ids[0])
+        assert row.status == "dead"
+        assert row.last_error is not None
+        assert row.last_error.startswith("template error: 'venture.")
+        assert words in row.last_error
+    [ok] = messages(engine, OutboxMessage.id == good[0])
+    assert ok.status == "sent"
+
+
+def test_channel_urls_never_reach_a_log_an_error_or_a_report(
+    engine: Engine, smtp: SmtpServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    down = f"mailto://cyd:{PASSWORD}@127.0.0.1:{free_port()}?from=cyd@example.org&to={NIA}"
+    load_programme(
+        engine,
+        {
+            LEAD: [smtp.url(LEAD)],  # works, with a password in its URL
+            NIA: [down, f"json://cyd:{PASSWORD}@127.0.0.1:{free_port()}/hook"],
+            ADMIN: [f"nosuch://office:{PASSWORD}@example.org"],
+        },
+    )
+    queue(engine, LEAD)
+    queue(engine, NIA)
+    start = later()
+    reports = [send_due(engine, now=start + dt.timedelta(minutes=m)) for m in (0, 1, 5)]
+    assert reports[0].sent == 1
+    everything = [
+        caplog.text,
+        json.dumps([r.as_json() for r in reports]),
+        json.dumps(status(engine), default=str),
+        *(m.last_error or "" for m in messages(engine)),
+        *(json.dumps(m.payload) for m in messages(engine)),
+    ]
+    assert any("mailto://***" in text for text in everything)
+    for text in everything:
+        assert PASSWORD not in text
+        assert "127.0.0.1:" not in text
+
+
+# --- several relays at once ----------------------------------------------------------------------
+
+
+def test_relays_running_at_once_send_each_message_once(
+    engine: Engine, http_receiver: HttpReceiver
+) -> None:
+    load_programme(engine, {LEAD: [http_receiver.url()]})
+    for n in range(12):
+        queue(engine, LEAD, tag=f"m{n}")
+    at = later()
+    errors: list[BaseException] = []
+
+    def relay() -> None:
+        try:
+            send_due(engine, now=at)
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=relay) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    keys = http_receiver.keys()
+    assert len(keys) == len(set(keys)) == 12
+    assert all(m.status == "sent" for m in messages(engine))
+
+
+# --- quiet hours and the daily digest ----------------------------------------------------------
+
+
+def quiet(email: str, start: str, end: str) -> Any:
+    def change(data: dict[str, Any]) -> None:
+        for person in data["people"]:
+            if person["email"] == email:
+                person["quiet_hours"] = {"from": start, "to": end}
+
+    return change
+
+
+def test_quiet_hours_move_a_message_to_their_end_without_an_attempt(engine: Engine) -> None:
+    load_programme(engine, {LEAD: ["mailbox://gareth"]}, quiet(LEAD, "21:00", "08:00"))
+    [message_id] = queue(engine, LEAD)
+    day = a_day_ahead()
+    evening = send_due(engine, now=local(day, 22, 30))
+    assert (evening.sent, evening.deferred) == (0, 1)
+    [row] = messages(engine, OutboxMessage.id == message_id)
+    assert row.next_attempt_at == local(day + dt.timedelta(days=1), 8)
+    assert row.attempts == 0
+    assert send_due(engine, now=local(day + dt.timedelta(days=1), 7, 59)).sent == 0
+    assert send_due(engine, now=local(day + dt.timedelta(days=1), 8)).sent == 1
+    assert len(mailbox.messages("gareth")) == 1
+
+
+def test_quiet_hours_in_the_day_and_a_test_message_ignores_them(engine: Engine) -> None:
+    load_programme(engine, {LEAD: ["mailbox://gareth"]}, quiet(LEAD, "12:00", "14:00"))
+    queue(engine, LEAD)
+    day = a_day_ahead()
+    assert send_due(engine, now=local(day, 11, 59)).sent == 1  # not yet quiet
+    queue(engine, LEAD, tag="lunch")
+    assert send_due(engine, now=local(day, 13)).deferred == 1
+    [result] = send_test(engine, LEAD, now=local(day, 13, 5))
+    assert result.sent
+    assert result.channel == "mailbox://***"
+    assert send_due(engine, now=local(day, 14)).sent == 1
+    assert len(mailbox.messages("gareth")) == 3
+
+
+def digest(email: str) -> Any:
+    def change(data: dict[str, Any]) -> None:
+        for person in data["people"]:
+            if person["email"] == email:
+                person["digest"] = "daily"
+
+    return change
+
+
+def test_a_daily_digest_carries_the_days_messages_in_one(engine: Engine) -> None:
+    load_programme(engine, {NIA: ["mailbox://nia"]}, digest(NIA))
+    queued = [
+        queue(engine, NIA, event, tag=event)[0]
+        for event in ("venture.reminder", "venture.board-papers", "venture.decision")
+    ]
+    day = a_day_ahead()
+    morning = send_due(engine, now=local(day, 7))
+    assert (morning.sent, morning.deferred) == (0, 3)
+    assert mailbox.messages("nia") == []
+
+    at_nine = send_due(engine, now=local(day, 9))
+    assert (at_nine.digests, at_nine.sent) == (1, 4)  # the digest and what it carries
+    [letter] = mailbox.messages("nia")
+    assert letter["Subject"].startswith("Eich negeseuon Cyd ar gyfer")  # Nia reads Welsh
+    text = letter.get_body(("plain",))
+    assert text is not None
+    content = text.get_content()  # type: ignore[attr-defined]
+    rows = {m.id: m for m in messages(engine)}
+    [digest_row] = [m for m in rows.values() if m.event == "digest"]
+    for message_id in queued:
+        assert rows[message_id].status == "sent"
+        assert rows[message_id].digest_id == digest_row.id
+    assert all(f"[{n}/3]" in content for n in (1, 2, 3))  # three messages in it
+    assert "Community café" in content
+
+    # A message after the day's digest waits for the next day's.
+    late = queue(engine, NIA, tag="late")[0]
+    assert send_due(engine, now=local(day, 10)).deferred == 1
+    [row] = messages(engine, OutboxMessage.id == late)
+    assert row.next_attempt_at == local(day + dt.timedelta(days=1), 9)
+    next_day = send_due(engine, now=local(day + dt.timedelta(days=1), 9))
+    assert (next_day.digests, next_day.sent) == (1, 2)
+    assert len(mailbox.messages("nia")) == 2
+
+
+def test_a_digest_that_cannot_be_delivered_gives_up_what_it_carries(engine: Engine) -> None:
+    closed = f"json://127.0.0.1:{free_port()}/"
+    load_programme(engine, {NIA: [closed]}, digest(NIA))
+    queue(engine, NIA, tag="a")
+    queue(engine, NIA, tag="b")
+    day = a_day_ahead()
+    first = send_due(engine, now=local(day, 9), max_attempts=2)
+    assert (first.digests, first.failed) == (1, 1)
+    second = send_due(engine, now=local(day, 10), max_attempts=2)
+    assert second.dead == 3  # the digest and the two it carried
+    assert second.alerts == 1  # one alert: about the digest
+    assert {m.status for m in messages(engine) if m.event != "delivery-failed"} == {"dead"}
+
+
+def test_a_message_for_a_removed_channel_goes_to_the_current_ones(engine: Engine) -> None:
+    load_programme(engine, {LEAD: ["mailbox://gareth.old"]})
+    [old_id] = queue(engine, LEAD)
+    load_programme(engine, {LEAD: ["mailbox://gareth.new"]})  # the admin changed it
+    report = send_due(engine, now=later())
+    assert (report.rerouted, report.sent) == (1, 1)
+    [old] = messages(engine, OutboxMessage.id == old_id)
+    assert old.status == "dead"
+    assert "removed" in (old.last_error or "")
+    assert mailbox.messages("gareth.old") == []
+    assert len(mailbox.messages("gareth.new")) == 1
+
+
+def test_status_counts_and_names_the_failing_channels_masked(engine: Engine) -> None:
+    load_programme(
+        engine,
+        {LEAD: ["mailbox://gareth"], NIA: [f"json://cyd:{PASSWORD}@127.0.0.1:{free_port()}/"]},
+    )
+    queue(engine, LEAD)
+    queue(engine, NIA)
+    send_due(engine, now=later())
+    state = status(engine)
+    assert (state["pending"], state["sent"], state["dead"]) == (1, 1, 0)
+    [failing] = state["failing_channels"]
+    assert failing["channel"] == "json://***"
+    assert failing["person"] == NIA
+    assert failing["retrying"] == 1
+    assert PASSWORD not in json.dumps(state)
