@@ -68,6 +68,7 @@ def demo(
     folder = Path(tempfile.mkdtemp(prefix="cyd-demo-"))
     cyd = _fresh_programme(folder, library, out)
     venture_id = _walk(cyd, out)
+    _deliver(cyd, folder, out)
     _summary(cyd, venture_id, folder, out)
     if not keep:
         import shutil
@@ -187,6 +188,33 @@ def _walk(cyd: Cyd, out: Console) -> str:
     sweep = c.advance_open(cyd)
     _step(out, "Sweep", f"checks {len(sweep)} open venture(s): nothing was missed")
     return venture
+
+
+def _deliver(cyd: Cyd, folder: Path, out: Console) -> None:
+    """Send what the outbox holds through each person's channels: here local mailboxes."""
+    import os
+
+    from notifications import mailbox
+    from notifications.relay import send_due
+
+    os.environ["CYD_MAILBOX_DIR"] = str(folder / "mailbox")
+    out.rule("Messages")
+    report = send_due(cyd.engine, now=cyd.clock(), limit=10_000)
+    out.print(
+        f"The relay sent {report.sent} message(s) through apprise to local mailboxes "
+        f"(mailbox://), {report.dead} given up."
+    )
+    for name in sorted(p.name for p in mailbox.mailbox_dir().iterdir() if p.is_dir()):
+        letters = mailbox.messages(name)
+        kinds = Counter(str(m["Content-Language"] or "?").replace(", ", "+") for m in letters)
+        languages = [f"{lang} ×{n}" for lang, n in sorted(kinds.items())]
+        easy = sum(1 for m in letters if str(m["X-Cyd-Format"] or "") == "easy-read")
+        first = str(letters[0]["Subject"]) if letters else ""
+        out.print(
+            f"  {name}: {len(letters)} ({', '.join(languages)}"
+            + (f"; {easy} Easy Read" if easy else "")
+            + f") e.g. “{first}”"
+        )
 
 
 def _summary(cyd: Cyd, venture: str, folder: Path, out: Console) -> None:

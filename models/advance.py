@@ -484,7 +484,7 @@ def _notify(
         "venture": {"id": venture.id, "title": venture.title, "gate": venture.gate_id},
         "state": venture.state,
         "audience": effect.audience.value,
-        "group": effect.audience is not plan.Audience.LEAD,
+        "group": _is_group_message(effect),
         "audit_seq": entry.seq,
         **told,
     }
@@ -509,6 +509,18 @@ def _notify(
                 # One message per effect of one round: the round's audit entry keys it.
                 discriminator=f"audit:{entry.seq}",
             )
+
+
+# Asking one person to act (review this, here are your papers to vote on) is that
+# person's own message, in their language and format; news to a group (a decision,
+# a return to the workstream) goes out in Welsh and English together.
+_PERSONAL_EVENTS = frozenset({plan.Event.REVIEW_REQUESTED, plan.Event.BOARD_PAPERS})
+
+
+def _is_group_message(effect: plan.Notify) -> bool:
+    if effect.audience is plan.Audience.LEAD:
+        return False
+    return effect.event not in _PERSONAL_EVENTS
 
 
 def _gate_words(library: Library, gate_id: str) -> dict[str, Any]:

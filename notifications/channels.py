@@ -57,6 +57,9 @@ _RESULT_STATUS: Any = getattr(apprise, "AppriseResultStatus", None)
 _TAKES_TIMEOUT = "timeout" in inspect.signature(apprise.Apprise.notify).parameters
 
 
+FORMAT_HEADER = "X-Cyd-Format"
+
+
 @dataclass(frozen=True)
 class Outgoing:
     """One message for one person, as rendered."""
@@ -67,6 +70,7 @@ class Outgoing:
     languages: tuple[str, ...]
     key: str  # the outbox idempotency key
     to: str | None = None  # 'Name <address>', for channels that show one
+    format: str = "standard"  # or 'easy-read': told to the receiver in a header
 
 
 @dataclass(frozen=True)
@@ -230,7 +234,11 @@ def deliver(url: str, message: Outgoing, *, timeout: float = SEND_TIMEOUT_S) -> 
     masked = mask_url(url)
     target = with_headers(
         url,
-        {IDEMPOTENCY_HEADER: message.key, "Content-Language": ", ".join(message.languages)},
+        {
+            IDEMPOTENCY_HEADER: message.key,
+            "Content-Language": ", ".join(message.languages),
+            FORMAT_HEADER: message.format,
+        },
     )
     lines: list[str] = []
     added = False

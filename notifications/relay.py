@@ -199,6 +199,7 @@ def _process(
             languages=rendered.languages,
             key=job.key,
             to=job.person.to,
+            format=rendered.format,
         )
         delivery = deliver(job.url, outgoing)
     with unit_of_work(engine) as session:

@@ -37,6 +37,10 @@ def test_demo_walks_the_main_path_and_its_data_can_be_inspected(tmp_path: Path) 
     assert "tries to vote: refused and recorded" in out
     assert "chain intact" in out
     assert re.search(r"\d+ in cy/easy-read", out)  # Welsh Easy Read messages queued
+    sent = re.search(r"The relay sent (\d+) message\(s\).*?(\d+) given up", out, re.S)
+    assert sent is not None
+    assert int(sent.group(1)) > 0
+    assert sent.group(2) == "0"
     folder = Path(re.search(r"Data: (\S+)", out).group(1))  # type: ignore[union-attr]
     assert folder.parent == tmp_path
 
@@ -45,5 +49,14 @@ def test_demo_walks_the_main_path_and_its_data_can_be_inspected(tmp_path: Path) 
     data = json.loads(shown.stdout)
     assert (data["state"], data["gate"]) == ("draft", "delivery")
     assert [d["outcome"] for d in data["decisions"]] == ["approved_with_conditions"]
+    # Each person's messages are real .eml files in their local mailbox.
+    megan = sorted((folder / "mailbox" / "megan.lloyd").glob("*.eml"))
+    assert megan
+    from email import policy
+    from email.parser import BytesParser
+
+    letter = BytesParser(policy=policy.default).parsebytes(megan[0].read_bytes())
+    assert letter["X-Cyd-Format"] == "easy-read"
+    assert "cy" in letter["Content-Language"]
     verify = run(["audit", "verify"], {**env, "CYD_DATA_DIR": str(folder)})
     assert verify.returncode == 0, verify.stdout + verify.stderr
