@@ -1,0 +1,379 @@
+"""Issue 4's benchmarks: queueing and rendering a Board's messages; relaying them by SMTP.
+
+Each result comes with a baseline measured in the same run:
+- the 'board-papers' message for a Board of 12 over 500 ventures, queued in one unit of
+  work per venture (as `models.advance._notify` does) and rendered for each member in
+  their format, against the same queueing without rendering; and rendering alone;
+- `notifications.relay.send_due` sending N queued messages to an SMTP server on
+  loopback, against apprise sending the same bodies to the same server directly
+  (a fresh `apprise.Apprise()` and `notify()` per message), in alternating batches.
+
+CYD_BENCH_BOARD_VENTURES (default 500) and CYD_BENCH_MESSAGES (default 300) set the
+sizes.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import logging
+import math
+import os
+import socket
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import apprise
+import yaml
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
+from sqlalchemy import Engine
+from sqlmodel import col, select
+
+from benchmarks.common import ROOT
+from checklists.loader import Library, load_library
+from models import outbox
+from models import tables as t
+from models.db import make_engine, read_session, unit_of_work, utcnow
+from models.migrate import upgrade
+from models.people import board_people
+from models.programme_import import import_programme, load_programme_source
+from notifications.compose import Addressee, addressee, render_for
+from notifications.relay import send_due
+from notifications.render import Rendered
+from notifications.samples import sample_payload
+
+Row = tuple[str, str, str]
+
+PROGRAMME = ROOT / "examples" / "programme.yaml"
+EVENT = "venture.board-papers"
+WORKSTREAM = "day-opportunities"
+LEAD = "gareth.jones@example.org"
+VENTURES = int(os.environ.get("CYD_BENCH_BOARD_VENTURES", "500"))
+MESSAGES = int(os.environ.get("CYD_BENCH_MESSAGES", "300"))
+WARMUP = 10  # messages sent by each side before the timing starts
+BATCH = 25  # messages per turn when the relay and apprise alternate
+SMTP_USER = "cyd"
+PASSWORD = "Bench-Pa55word-not-real"  # noqa: S105 - made up, for a loopback server
+
+# Six members beside the example's six: a Board of 12 in both languages and formats,
+# one never asked their language (messages in Welsh and English).
+EXTRA_MEMBERS: tuple[tuple[str, str, str | None, str], ...] = (
+    ("ffion.rees@example.org", "Ffion Rees", "cy", "easy-read"),
+    ("john.ellis@example.org", "John Ellis", "en", "standard"),
+    ("carys.jenkins@example.org", "Carys Jenkins", "cy", "standard"),
+    ("mark.lewis@example.org", "Mark Lewis", "en", "easy-read"),
+    ("bethan.owen@example.org", "Bethan Owen", None, "easy-read"),
+    ("huw.parry@example.org", "Huw Parry", "cy", "standard"),
+)
+
+
+# --- the programme ---------------------------------------------------------------------
+
+
+def board_of_12(folder: Path, channel: Callable[[str], str]) -> Path:
+    """The example programme with six more Board members, each person's one channel
+    `channel(email)`, written as YAML into `folder`."""
+    data = yaml.safe_load(PROGRAMME.read_text(encoding="utf-8"))
+    for n, (email, name, language, fmt) in enumerate(EXTRA_MEMBERS):
+        person: dict[str, Any] = {
+            "email": email,
+            "name": name,
+            "roles": ["board-member"],
+            "lived_experience": n % 2 == 0,
+            "format": fmt,
+        }
+        if language is not None:
+            person |= {"language": language, "language_asked_on": dt.date(2026, 9, 8)}
+        data["people"].append(person)
+        data["board"]["members"].append(email)
+    for person in data["people"]:
+        person["channels"] = [channel(person["email"])]
+    path = folder / "programme.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def prepare(engine: Engine, programme: Path, library: Library, ventures: int) -> list[str]:
+    """Migrate, import the programme (checked: a Board of 12), add `ventures` ventures
+    at the Board; their ids."""
+    upgrade(engine)
+    parsed, text = load_programme_source(programme, library=library)
+    result = import_programme(engine, parsed, text, "admin@example.org")
+    assert result.board_members == 12, result
+    now = utcnow()
+    ids = [f"v-{n + 1:04d}" for n in range(ventures)]
+    with unit_of_work(engine) as session:
+        lead = session.exec(select(t.Person).where(t.Person.email == LEAD)).one()
+        assert lead.id is not None
+        for n, venture_id in enumerate(ids):
+            session.add(
+                t.Venture(
+                    id=venture_id,
+                    workstream_id=WORKSTREAM,
+                    title=f"Venture {n + 1}",
+                    lead_id=lead.id,
+                    state="awaiting_board",
+                    gate_id="design",
+                    deadline=now + dt.timedelta(days=14),
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+    return ids
+
+
+def payload_for(template: dict[str, Any], venture_id: str, n: int) -> dict[str, Any]:
+    """The sample 'board-papers' payload, about venture `venture_id`."""
+    payload = copy.deepcopy(template)
+    payload["venture"] = {"id": venture_id, "title": f"Venture {n + 1}", "gate": "design"}
+    payload["audit_seq"] = n + 1
+    return payload
+
+
+def queue_board_papers(
+    engine: Engine,
+    venture_id: str,
+    payload: dict[str, Any],
+    discriminator: str,
+    limit: int | None = None,
+) -> list[Addressee]:
+    """One unit of work: the message for each Board member on each of their channels,
+    as `models.advance._notify` queues it. The members it was queued for."""
+    told: list[Addressee] = []
+    with unit_of_work(engine) as session:
+        for person, _ in board_people(session):
+            if limit is not None and len(told) >= limit:
+                break
+            channels = session.exec(
+                select(t.Channel)
+                .where(t.Channel.person_id == person.id)
+                .where(col(t.Channel.active))
+            ).all()
+            for channel in channels:
+                assert person.id is not None
+                assert channel.id is not None
+                outbox.enqueue(
+                    session,
+                    event=EVENT,
+                    person_id=person.id,
+                    channel_id=channel.id,
+                    language=person.language,
+                    format=person.format,
+                    payload=payload,
+                    venture_id=venture_id,
+                    gate_id="design",
+                    ballot=1,
+                    discriminator=discriminator,
+                )
+            told.append(addressee(person))
+    return told
+
+
+# --- 1. queueing and rendering a Board's messages ----------------------------------------
+
+
+def board_rows(ventures: int) -> list[Row]:
+    """Per venture, interleaved (so drift and the outbox's growth hit all alike):
+    queue and render; queue only; render only."""
+    library = load_library()
+    template = sample_payload(EVENT, library=library)
+    with tempfile.TemporaryDirectory() as folder:
+        programme = board_of_12(Path(folder), lambda email: f"mailbox://{email.split('@')[0]}")
+        engine = make_engine(f"sqlite:///{Path(folder) / 'cyd.db'}")
+        try:
+            ids = prepare(engine, programme, library, ventures)
+            with read_session(engine) as session:
+                board = [addressee(person) for person, _ in board_people(session)]
+            # Warm up: the templates compile on first use, the statements are cached.
+            for member in board:
+                render_for(member, EVENT, template)
+            queue_board_papers(engine, ids[0], template, "warm-up")
+
+            def queue_and_render(n: int, venture_id: str) -> None:
+                payload = payload_for(template, venture_id, n)
+                told = queue_board_papers(engine, venture_id, payload, f"audit:{n}:rendered")
+                for member in told:
+                    render_for(member, EVENT, payload)
+
+            def queue_only(n: int, venture_id: str) -> None:
+                payload = payload_for(template, venture_id, n)
+                queue_board_papers(engine, venture_id, payload, f"audit:{n}:queued")
+
+            def render_only(n: int, venture_id: str) -> None:
+                payload = payload_for(template, venture_id, n)
+                for member in board:
+                    render_for(member, EVENT, payload)
+
+            cases: dict[str, Callable[[int, str], None]] = {
+                "both": queue_and_render,
+                "queue": queue_only,
+                "render": render_only,
+            }
+            seconds = dict.fromkeys(cases, 0.0)
+            for n, venture_id in enumerate(ids):
+                for name, case in cases.items():
+                    start = time.perf_counter()
+                    case(n, venture_id)
+                    seconds[name] += time.perf_counter() - start
+            with read_session(engine) as session:
+                queued = len(session.exec(select(t.OutboxMessage.id)).all())
+        finally:
+            engine.dispose()
+    messages = ventures * len(board)
+    assert queued == 2 * messages + len(board), queued
+    per_second = {name: messages / s for name, s in seconds.items()}
+    easy = sum(1 for a in board if a.format == "easy-read")
+    chose = {lang: sum(1 for a in board if a.languages == (lang,)) for lang in ("cy", "en")}
+    mix = (
+        f"{len(board) - easy} standard, {easy} Easy Read; {chose['cy']} chose Welsh, "
+        f"{chose['en']} English, {len(board) - chose['cy'] - chose['en']} never asked"
+    )
+    where = f"Board of {len(board)} ({mix}), {ventures} ventures, one unit of work each, SQLite"
+    return [
+        (
+            f"queue and render 'board-papers' for every Board member, {where}",
+            f"{seconds['both']:.1f} s for {messages:,} messages "
+            f"({per_second['both']:,.0f} messages/s)",
+            f"{seconds['both'] / seconds['queue']:.2f}× the same queueing without rendering "
+            f"({seconds['queue']:.1f} s, {per_second['queue']:,.0f} messages/s)",
+        ),
+        (
+            "render 'board-papers' alone (each member's format; a Board message is in "
+            "Welsh and English)",
+            f"{per_second['render']:,.0f} messages/s ({seconds['render']:.1f} s for {messages:,})",
+            f"{seconds['render'] / seconds['queue']:.2f}× the time of queueing them",
+        ),
+    ]
+
+
+# --- 2. the relay against apprise, to SMTP on loopback -------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class _Counter:
+    def __init__(self) -> None:
+        self.count = 0
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, _server: SMTP, _session: Session, _envelope: Envelope) -> str:
+        with self.lock:
+            self.count += 1
+        return "250 OK"
+
+
+def _authenticate(
+    _server: SMTP, _session: Session, _envelope: Envelope, _mechanism: str, data: Any
+) -> AuthResult:
+    ok = isinstance(data, LoginPassword) and (data.login, data.password) == (
+        SMTP_USER.encode(),
+        PASSWORD.encode(),
+    )
+    return AuthResult(success=ok)
+
+
+@contextmanager
+def smtp_server() -> Iterator[tuple[int, _Counter]]:
+    """An aiosmtpd server on 127.0.0.1 that wants a login (plain SMTP, as the tests')."""
+    counter = _Counter()
+    port = free_port()
+    # aiosmtpd warns, once, that it takes a login without TLS: it is loopback.
+    logging.getLogger("mail.log").setLevel(logging.ERROR)
+    controller = Controller(
+        counter,
+        hostname="127.0.0.1",
+        port=port,
+        authenticator=_authenticate,
+        auth_require_tls=False,
+    )
+    controller.start()
+    try:
+        yield port, counter
+    finally:
+        controller.stop()
+
+
+def mailto(port: int, email: str) -> str:
+    return (
+        f"mailto://{SMTP_USER}:{PASSWORD}@127.0.0.1:{port}?from=cyd@example.org&to={email}&name=Cyd"
+    )
+
+
+def send_directly(url: str, message: Rendered) -> None:
+    """What the relay's send comes down to: apprise, one URL, the HTML body."""
+    sender = apprise.Apprise()
+    sender.add(url)
+    result = sender.notify(
+        body=message.html, title=message.subject, body_format=apprise.NotifyFormat.HTML
+    )
+    assert result, "apprise did not deliver to the loopback server"
+
+
+def relay_rows(messages: int) -> list[Row]:
+    library = load_library()
+    template = sample_payload(EVENT, library=library)
+    total = messages + WARMUP
+    with tempfile.TemporaryDirectory() as folder, smtp_server() as (port, server):
+        programme = board_of_12(Path(folder), lambda email: mailto(port, email))
+        engine = make_engine(f"sqlite:///{Path(folder) / 'cyd.db'}")
+        try:
+            ids = prepare(engine, programme, library, math.ceil(total / 12))
+            # The same messages for apprise: each member's rendered message, and URL.
+            direct: list[tuple[str, Rendered]] = []
+            for n, venture_id in enumerate(ids):
+                payload = payload_for(template, venture_id, n)
+                for member in queue_board_papers(
+                    engine, venture_id, payload, f"audit:{n}", limit=total - len(direct)
+                ):
+                    rendered = render_for(member, EVENT, payload)
+                    direct.append((mailto(port, member.email), rendered))
+            assert len(direct) == total
+            # Warm up both (apprise loads its plugins on first use).
+            warm = send_due(engine, limit=WARMUP)
+            assert warm.sent == WARMUP, warm
+            for url, rendered in direct[:WARMUP]:
+                send_directly(url, rendered)
+            seconds = {"relay": 0.0, "apprise": 0.0}
+            for first in range(WARMUP, total, BATCH):
+                batch = direct[first : first + BATCH]
+                start = time.perf_counter()
+                report = send_due(engine, limit=len(batch))
+                seconds["relay"] += time.perf_counter() - start
+                assert report.sent == len(batch), report
+                start = time.perf_counter()
+                for url, rendered in batch:
+                    send_directly(url, rendered)
+                seconds["apprise"] += time.perf_counter() - start
+            with read_session(engine) as session:
+                statuses = session.exec(select(t.OutboxMessage.status)).all()
+        finally:
+            engine.dispose()
+        received = server.count
+    assert statuses.count("sent") == total, statuses
+    assert received == 2 * total, received
+    rate = {name: messages / s for name, s in seconds.items()}
+    return [
+        (
+            f"relay `send_due` to an SMTP server on loopback (aiosmtpd, login, plain SMTP), "
+            f"{messages} 'board-papers' messages, SQLite, batches of {BATCH} alternating with "
+            "apprise",
+            f"{rate['relay']:,.0f} messages/s ({seconds['relay']:.1f} s)",
+            f"{seconds['relay'] / seconds['apprise']:.2f}× the time of apprise sending the "
+            f"same bodies directly, a fresh `Apprise()` + `notify()` each "
+            f"({rate['apprise']:,.0f} messages/s, {seconds['apprise']:.1f} s)",
+        )
+    ]
+
+
+def run() -> list[Row]:
+    return [*board_rows(VENTURES), *relay_rows(MESSAGES)]
