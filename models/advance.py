@@ -488,16 +488,40 @@ def _notify(
         "audit_seq": entry.seq,
         **told,
     }
-    for person in audience_people(session, venture, snap, effect.audience):
+    queue_message(
+        session,
+        venture,
+        audience_people(session, venture, snap, effect.audience),
+        event=effect.event.value,
+        payload=payload,
+        entry=entry,
+        ballot=ballot,
+    )
+
+
+def queue_message(
+    session: Session,
+    venture: t.Venture,
+    people: Iterable[t.Person],
+    *,
+    event: str,
+    payload: dict[str, Any],
+    entry: t.AuditEntry,
+    ballot: int | None,
+) -> int:
+    """One outbox row per person and active channel, keyed by the audit entry of the
+    unit of work that causes it (so it is queued once, however often that is retried)."""
+    queued = 0
+    for person in people:
         channels = session.exec(
             select(t.Channel).where(t.Channel.person_id == person.id).where(col(t.Channel.active))
         ).all()
         for channel in channels:
             if person.id is None or channel.id is None:
                 continue
-            outbox.enqueue(
+            _, created = outbox.enqueue(
                 session,
-                event=f"venture.{effect.event.value}",
+                event=f"venture.{event}",
                 person_id=person.id,
                 channel_id=channel.id,
                 language=person.language,
@@ -506,9 +530,10 @@ def _notify(
                 venture_id=venture.id,
                 gate_id=venture.gate_id,
                 ballot=ballot,
-                # One message per effect of one round: the round's audit entry keys it.
                 discriminator=f"audit:{entry.seq}",
             )
+            queued += created
+    return queued
 
 
 # Asking one person to act (review this, here are your papers to vote on) is that

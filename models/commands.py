@@ -54,10 +54,17 @@ from models.advance import (
     current_gate_run,
     open_gate,
     pinned_checklists,
+    queue_message,
 )
 from models.db import read_session, unit_of_work, utcnow
 from models.history import supersede
-from models.people import actor_for, programme_rules, venture_facts, workstream_people
+from models.people import (
+    actor_for,
+    board_people,
+    programme_rules,
+    venture_facts,
+    workstream_people,
+)
 
 
 class CommandError(Exception):
@@ -437,7 +444,7 @@ def extend(cyd: Cyd, venture_id: str, *, until: dt.date, by: str, reason: str) -
                 at=now,
             )
         )
-        audit.append(
+        entry = audit.append(
             session,
             person.email,
             "deadline.extended",
@@ -445,8 +452,47 @@ def extend(cyd: Cyd, venture_id: str, *, until: dt.date, by: str, reason: str) -
             {"until": new_deadline.isoformat(), "reason": reason, "vote": open_ballot},
             at=now,
         )
+        if ballot is not None and open_ballot:
+            _tell_board_of_extension(session, venture, ballot, person, reason, entry)
     return Outcome(
         venture_id, f"deadline extended to {until.isoformat()}", _advance(cyd, venture_id)
+    )
+
+
+def _tell_board_of_extension(
+    session: Session,
+    venture: t.Venture,
+    ballot: t.Ballot,
+    by: t.Person,
+    reason: str,
+    entry: t.AuditEntry,
+) -> None:
+    """The vote runs on: the Board members who vote on it, and the lead, are told."""
+    lead = session.get(t.Person, venture.lead_id)
+    recused = {
+        i.member_id
+        for i in session.exec(select(t.Interest).where(t.Interest.venture_id == venture.id))
+    }
+    people = [
+        p for p, _ in board_people(session) if p.id not in recused and p.id != venture.lead_id
+    ]
+    queue_message(
+        session,
+        venture,
+        [*people, *([lead] if lead is not None else [])],
+        event="vote-extended",
+        payload={
+            "event": "vote-extended",
+            "venture": {"id": venture.id, "title": venture.title, "gate": venture.gate_id},
+            "state": venture.state,
+            "group": True,
+            "audit_seq": entry.seq,
+            "ballot": {"number": ballot.number, "deadline": ballot.deadline.isoformat()},
+            "extended_by": {"name": by.name},
+            "reasons": [{"code": "deadline-extended", "text": reason}],
+        },
+        entry=entry,
+        ballot=ballot.number,
     )
 
 

@@ -246,6 +246,22 @@ def test_extending_an_open_vote_moves_its_deadline(cyd: Cyd) -> None:
         ballot = queries.latest_ballot(session, venture_id, "design")
         assert ballot.deadline.date() == until
         assert count(session, t.Deadline, col(t.Deadline.is_extension)) == 1
+        told = session.exec(
+            select(t.Person.email)
+            .join(t.OutboxMessage, col(t.OutboxMessage.person_id) == col(t.Person.id))
+            .where(t.OutboxMessage.event == "venture.vote-extended")
+        ).all()
+    # Each Board member who votes on it, and the lead, once each (one channel each).
+    assert sorted(told) == sorted(
+        [
+            LEAD,
+            CHAIR,
+            "aled.evans@example.org",
+            "sian.roberts@example.org",
+            "david.hughes@example.org",
+            "priya.shah@example.org",
+        ]
+    )
 
 
 def test_a_crash_half_way_through_advancing_leaves_nothing_and_a_rerun_finishes(
