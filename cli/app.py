@@ -1,6 +1,6 @@
 """The Typer app of `cyd`, each command group in a module of its own.
 
-Heavy dependencies (rich, and later sqlmodel and prefect) are imported inside the
+Heavy dependencies (rich, sqlmodel, prefect) are imported inside the
 commands that need them.
 """
 
@@ -16,6 +16,8 @@ from cli import (
     notify_cmd,
     people_cmd,
     programme_cmd,
+    remind_cmd,
+    serve_cmd,
     venture_cmd,
 )
 
@@ -36,3 +38,5 @@ app.add_typer(venture_cmd.board_app, name="board")
 app.add_typer(audit_cmd.app, name="audit")
 app.command("demo")(demo_cmd.demo)
 app.add_typer(notify_cmd.app, name="notify")
+app.command("remind")(remind_cmd.remind)
+app.command("serve")(serve_cmd.serve)

@@ -11,9 +11,12 @@ if TYPE_CHECKING:
 
 
 def cyd_context() -> Cyd:
-    """The database (which must exist: `cyd init`) and the valid checklist definitions."""
+    """The database (which must exist: `cyd init`), the valid checklist definitions, and
+    how a recorded action advances its venture (`CYD_ORCHESTRATION`, see flows.trigger:
+    directly by default, by a Prefect event when a Prefect server is configured)."""
     from checklists.loader import DefinitionError, load_library
     from cli.context import engine
+    from flows.trigger import advancer
     from models.commands import Cyd
 
     try:
@@ -21,4 +24,8 @@ def cyd_context() -> Cyd:
     except DefinitionError as exc:
         first = exc.problems[0]
         fail(f"the checklist definitions have {len(exc.problems)} problem(s), first: {first}")
-    return Cyd(engine(), library)
+    try:
+        advance = advancer()
+    except ValueError as exc:
+        fail(str(exc))
+    return Cyd(engine(), library, advance=advance)

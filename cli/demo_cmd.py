@@ -5,9 +5,14 @@ It makes a fresh programme from the shipped example in a temporary data folder
 board`: start, answers by several co-producers, returned with reasons, completed
 and submitted, reviewed, declarations and votes (with a recusal, a supporter and
 "I need more time"), the decision, and the next gate opened. Simulated time
-moves on between steps, as it would over weeks. The Prefect flows join this path
-in a later issue; until then the commands advance ventures through the pure
-rules directly.
+moves on between steps, as it would over weeks.
+
+After each recorded action the real `advance-venture` Prefect flow takes the
+venture on (`CYD_ORCHESTRATION=flows`): on the configured Prefect server, or,
+with none, on Prefect's ephemeral local server, which needs no set-up. The `sweep`
+flow then checks that nothing was missed, and the `deliver-notifications` flow
+sends the outbox to local mailboxes. The runs stay in Prefect's database, to be
+looked at in its UI.
 """
 
 from __future__ import annotations
@@ -67,9 +72,11 @@ def demo(
     )
     folder = Path(tempfile.mkdtemp(prefix="cyd-demo-"))
     cyd = _fresh_programme(folder, library, out)
-    venture_id = _walk(cyd, out)
-    _deliver(cyd, folder, out)
+    runs = _use_flows(cyd, folder, out)
+    venture_id = _walk(cyd, out, runs)
+    _deliver(cyd, folder, out, runs)
     _summary(cyd, venture_id, folder, out)
+    _prefect_summary(venture_id, runs, out)
     if not keep:
         import shutil
 
@@ -93,6 +100,37 @@ def _fresh_programme(folder: Path, library: Any, out: Console) -> Cyd:
     return Cyd(engine, library, clock=_Clock())
 
 
+def _use_flows(cyd: Cyd, folder: Path, out: Console) -> Counter[str]:
+    """Advance through the real flows, in this process; count the runs by flow."""
+    import os
+
+    from flows import trigger
+
+    # The flows find the demo's database as a worker would, and share this engine.
+    os.environ["CYD_DATABASE_URL"] = f"sqlite:///{folder / 'cyd.db'}"
+    os.environ[trigger.MODE_ENV] = trigger.FLOWS
+    # Prefect's own progress lines would drown the demo's; its warnings still show.
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    runs: Counter[str] = Counter()
+
+    def advance(c: Cyd, venture_id: str) -> Any:
+        runs[f"advance-{venture_id}"] += 1
+        return trigger.run_flow(c, venture_id)
+
+    cyd.advance = advance
+    where = trigger.api_url()
+    out.print(
+        "Each action is recorded, then the advance-venture Prefect flow takes the venture on, "
+        + (
+            f"on the Prefect server at {where}."
+            if where
+            else "on Prefect's local server (started on the first run: 10-20 s)."
+        )
+    )
+    return runs
+
+
 def _step(out: Console, who: str, what: str, outcome: Outcome | None = None) -> None:
     from rich.markup import escape
 
@@ -114,7 +152,7 @@ _WORDS = {
 }
 
 
-def _walk(cyd: Cyd, out: Console) -> str:
+def _walk(cyd: Cyd, out: Console, runs: Counter[str]) -> str:
     from models import commands as c
     from models.examples import answer_missing
 
@@ -185,24 +223,32 @@ def _walk(cyd: Cyd, out: Console) -> str:
     _step(out, "Siân", "votes approve")
     decided = c.close_vote(cyd, venture, by=CHAIR)
     _step(out, "Megan", "closes the vote: the Board decides", decided)
-    sweep = c.advance_open(cyd)
-    _step(out, "Sweep", f"checks {len(sweep)} open venture(s): nothing was missed")
+    import asyncio
+
+    from flows.sweep import sweep
+
+    runs["sweep"] += 1
+    advanced = asyncio.run(sweep(now=cyd.clock()))
+    missed = f"{len(advanced)} advanced" if advanced else "nothing was missed"
+    _step(out, "Sweep (flow)", f"checks the waiting ventures: {missed}")
     return venture
 
 
-def _deliver(cyd: Cyd, folder: Path, out: Console) -> None:
+def _deliver(cyd: Cyd, folder: Path, out: Console, runs: Counter[str]) -> None:
     """Send what the outbox holds through each person's channels: here local mailboxes."""
+    import asyncio
     import os
 
+    from flows.outbox import deliver_notifications
     from notifications import mailbox
-    from notifications.relay import send_due
 
     os.environ["CYD_MAILBOX_DIR"] = str(folder / "mailbox")
     out.rule("Messages")
-    report = send_due(cyd.engine, now=cyd.clock(), limit=10_000)
+    runs["deliver-notifications"] += 1
+    report = asyncio.run(deliver_notifications(limit=10_000, now=cyd.clock()))
     out.print(
-        f"The relay sent {report.sent} message(s) through apprise to local mailboxes "
-        f"(mailbox://), {report.dead} given up."
+        f"The relay sent {report['sent']} message(s) through apprise to local mailboxes "
+        f"(mailbox://), {report['dead']} given up, in the deliver-notifications flow."
     )
     for name in sorted(p.name for p in mailbox.mailbox_dir().iterdir() if p.is_dir()):
         letters = mailbox.messages(name)
@@ -260,3 +306,27 @@ def _summary(cyd: Cyd, venture: str, folder: Path, out: Console) -> None:
     env = f"CYD_DATA_DIR={folder}"
     out.print(f"Data: {escape(str(folder))}")
     out.print(f"Look around: [bold]{escape(env)} cyd venture show {venture}[/bold]")
+
+
+def _prefect_summary(venture: str, runs: Counter[str], out: Console) -> None:
+    from rich.markup import escape
+
+    from flows import trigger
+    from flows.records import artifact_key, tally_key
+
+    named = ", ".join(f"{name} ×{n}" for name, n in sorted(runs.items()))
+    out.print(f"Prefect flow runs: {sum(runs.values())} ({escape(named)}).")
+    out.print(
+        f"Artifacts: {artifact_key(venture)} (state and decision record, English and Welsh), "
+        f"{tally_key(venture)} (the tally)."
+    )
+    where = trigger.api_url()
+    if where:
+        ui = where.removesuffix("/api")
+        out.print(f"See them in the Prefect UI at {escape(ui)}/runs (tag venture:{venture}).")
+    else:
+        out.print(
+            "See them in the Prefect UI: [bold]uv run prefect server start[/bold], open "
+            f"http://127.0.0.1:4200/runs and look for the runs named advance-{venture} "
+            f"(tag venture:{venture}) and the artifacts above."
+        )

@@ -1,7 +1,8 @@
 """`cyd venture|review|board ...`: a lead's, a reviewer's and a Board member's actions.
 
 Each command records the action through `models.commands` (which checks who may
-do it) and then advances the venture as far as the rules allow.
+do it) and then advances the venture as far as the rules allow: here and now by
+default, or through Prefect (`CYD_ORCHESTRATION`, see `flows.trigger`).
 """
 
 from __future__ import annotations
@@ -35,17 +36,24 @@ def _run(action: Callable[[Cyd], Outcome], as_json: bool) -> None:
         outcome = action(cyd)
     except CommandError as exc:
         fail(str(exc))
+    # Handed to Prefect by an event: a worker advances it (flows.trigger).
+    handed = outcome.advanced is None and cyd.advance is not None
     if as_json:
-        print_json(outcome.as_json())
+        data = outcome.as_json()
+        if handed:
+            data["advance"] = "prefect-event"
+        print_json(data)
         return
-    _say(outcome)
+    _say(outcome, handed)
 
 
-def _say(outcome: Outcome) -> None:
+def _say(outcome: Outcome, handed: bool = False) -> None:
     from rich.markup import escape
 
     out = console()
     out.print(f"[bold]{escape(outcome.venture_id)}[/bold]: {escape(outcome.message)}")
+    if handed:
+        out.print("  → handed to Prefect: the advance-venture flow takes it on")
     report = outcome.advanced
     if report is None or not report.changed:
         return

@@ -111,7 +111,97 @@ class BoardSpec(Strict):
     chair: Email
     members: list[Email] = Field(min_length=1)
     decision_rules: list[DecisionRule] = Field(min_length=1)
-    meetings: list[dt.date] = Field(default_factory=list)
+    meetings: list[dt.date] = Field(
+        default_factory=list,
+        description="The Board's meeting calendar; papers go out before each meeting.",
+    )
+
+
+def _days(value: object) -> list[int]:
+    """A list of whole days, each once, 0–365, given back largest first."""
+    if not isinstance(value, list) or not all(
+        isinstance(d, int) and not isinstance(d, bool) for d in value
+    ):
+        raise ValueError("must be a list of whole numbers of days, like [7, 1, 0]")
+    if any(d < 0 or d > 365 for d in value):
+        raise ValueError("each number of days must be between 0 and 365")
+    if len(set(value)) != len(value):
+        raise ValueError("a number of days is listed twice")
+    return sorted(value, reverse=True)
+
+
+Days = Annotated[
+    list[int],
+    PlainValidator(_days),
+    WithJsonSchema(
+        {
+            "type": "array",
+            "items": {"type": "integer", "minimum": 0, "maximum": 365},
+            "uniqueItems": True,
+        }
+    ),
+]
+
+
+class ReminderPolicy(Strict):
+    """When Cyd reminds people who have not acted yet, and when it tells someone else.
+
+    A person who has an answer, a review or a vote to give by a deadline is reminded
+    on each of `before_deadline_days` (0: on the day) and `after_deadline_days`
+    (overdue), counted in whole days of local time. A sweep that runs late sends only
+    the latest reminder due, never a backlog. When a new reminder falls due after
+    `escalate_after` reminders went unheeded, the venture's lead is told (for a
+    review) or the chair (for a vote); after `escalate_to_chair_after` reminders the
+    chair is told (for answers or a review). Each reminder and each escalation goes
+    once.
+    """
+
+    before_deadline_days: Days = Field(
+        default_factory=lambda: [7, 1, 0],
+        description="Remind this many days before the deadline (0: on the day).",
+    )
+    after_deadline_days: Days = Field(
+        default_factory=lambda: [1, 7],
+        description="Remind this many days after a deadline that has passed.",
+    )
+    escalate_after: int = Field(
+        default=2,
+        ge=1,
+        le=20,
+        description="Tell the lead (the chair, for a vote) after this many reminders.",
+    )
+    escalate_to_chair_after: int | None = Field(
+        default=None,
+        ge=1,
+        le=40,
+        description="Tell the chair after this many reminders (default: twice escalate_after).",
+    )
+    review_days: int = Field(
+        default=14,
+        ge=1,
+        le=365,
+        description="Days reviewers have after a submission, unless a deadline is set.",
+    )
+    board_pack_days_before: int = Field(
+        default=5,
+        ge=0,
+        le=60,
+        description="Send each Board member their papers this many days before a meeting.",
+    )
+
+    @model_validator(mode="after")
+    def _chair_after_lead(self) -> ReminderPolicy:
+        chair = self.escalate_to_chair_after
+        if chair is not None and chair < self.escalate_after:
+            raise ValueError("escalate_to_chair_after must not be less than escalate_after")
+        if 0 in self.after_deadline_days:
+            raise ValueError("after_deadline_days counts from 1 (0 is the day itself)")
+        return self
+
+    @property
+    def chair_after(self) -> int:
+        """How many reminders before the chair is told."""
+        return self.escalate_to_chair_after or 2 * self.escalate_after
 
 
 class Programme(Strict):
@@ -123,6 +213,10 @@ class Programme(Strict):
     people: list[PersonSpec] = Field(min_length=1)
     workstreams: list[WorkstreamSpec] = Field(default_factory=list)
     board: BoardSpec
+    reminders: ReminderPolicy = Field(
+        default_factory=ReminderPolicy,
+        description="Reminders, escalations and Board papers; defaults when left out.",
+    )
 
     def person(self, email: str) -> PersonSpec:
         key = email.strip().lower()

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from sqlalchemy import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from checklists.loader import Library
 from checklists.spec import ChecklistDefinition, GateDefinition
@@ -31,7 +31,7 @@ from governance.reviews import Recommendation, Review
 from governance.rules import DecisionRule
 from models import audit, outbox, queries
 from models import tables as t
-from models.db import unit_of_work, utcnow
+from models.db import read_session, unit_of_work, utcnow
 from models.people import (
     actor_for,
     board_people,
@@ -58,24 +58,87 @@ class AdvanceReport:
         return [e for round_ in self.rounds for e in round_ if e["effect"] == name]
 
 
+@dataclass(frozen=True)
+class Head:
+    """Where a venture stands: its state and gate, and the last audit entry about it.
+
+    A round of advancing starts from a head; a round that commits moves it (the
+    round's own audit entry), so a round that did not commit is the only one a
+    re-run can meet again. `key` names the round in the flows.
+    """
+
+    venture_id: str
+    state: str
+    gate_id: str
+    audit_seq: int  # 0: nothing audited about it yet
+
+    @property
+    def key(self) -> str:
+        return f"{self.venture_id}-{self.state}-{self.gate_id}-{self.audit_seq}"
+
+
+@dataclass(frozen=True)
+class Round:
+    """What one round did: its effects (none: the venture had settled) and where it is now."""
+
+    effects: list[dict[str, Any]]
+    state: str
+    gate_id: str
+
+
+def venture_head(engine: Engine, venture_id: str) -> Head:
+    with read_session(engine) as session:
+        venture = session.get(t.Venture, venture_id)
+        if venture is None:
+            raise KeyError(f"no venture '{venture_id}'")
+        seq = session.exec(
+            select(func.max(t.AuditEntry.seq)).where(t.AuditEntry.venture_id == venture_id)
+        ).one()
+        return Head(venture_id, venture.state, venture.gate_id, int(seq or 0))
+
+
+def advance_round(
+    engine: Engine, venture_id: str, library: Library, *, now: dt.datetime | None = None
+) -> Round:
+    """One round in one unit of work: plan from the stored state, apply, audit, enqueue.
+
+    A crash anywhere in it rolls the whole round back.
+    """
+    with unit_of_work(engine) as session:
+        venture = session.get(t.Venture, venture_id)
+        if venture is None:
+            raise KeyError(f"no venture '{venture_id}'")
+        at = now or utcnow()
+        snap = load_snapshot(session, venture, library, at)
+        effects = plan.plan_advance(snap)
+        if not effects:
+            return Round([], venture.state, venture.gate_id)
+        apply_effects(session, venture, snap, effects, library, at)
+        return Round([_describe(e) for e in effects], venture.state, venture.gate_id)
+
+
+def needs_advance(
+    engine: Engine, venture_id: str, library: Library, *, now: dt.datetime | None = None
+) -> bool:
+    """Whether advancing would change anything now (read only: nothing is written)."""
+    with read_session(engine) as session:
+        venture = session.get(t.Venture, venture_id)
+        if venture is None:
+            return False
+        snap = load_snapshot(session, venture, library, now or utcnow())
+        return bool(plan.plan_advance(snap))
+
+
 def advance_venture(
     engine: Engine, venture_id: str, library: Library, *, now: dt.datetime | None = None
 ) -> AdvanceReport:
     report = AdvanceReport(venture_id)
     for _ in range(MAX_ROUNDS):
-        with unit_of_work(engine) as session:
-            venture = session.get(t.Venture, venture_id)
-            if venture is None:
-                raise KeyError(f"no venture '{venture_id}'")
-            at = now or utcnow()
-            snap = load_snapshot(session, venture, library, at)
-            effects = plan.plan_advance(snap)
-            report.state, report.gate_id = venture.state, venture.gate_id
-            if not effects:
-                return report
-            apply_effects(session, venture, snap, effects, library, at)
-            report.rounds.append([_describe(e) for e in effects])
-            report.state, report.gate_id = venture.state, venture.gate_id
+        done = advance_round(engine, venture_id, library, now=now)
+        report.state, report.gate_id = done.state, done.gate_id
+        if not done.effects:
+            return report
+        report.rounds.append(done.effects)
     raise RuntimeError(f"venture {venture_id} did not settle after {MAX_ROUNDS} rounds")
 
 

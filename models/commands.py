@@ -7,9 +7,9 @@ refusal is recorded too (a `Denial` row and an audit entry, in a unit of work of
 its own) and raised as `PermissionDenied`.
 
 After a person's action is recorded, the venture is advanced as far as the rules
-allow (`models.advance`), in units of work of its own: should that stop half way,
-the next advance (another command, a flow, the sweep) picks it up, because
-advancing is idempotent.
+allow (`models.advance`, or through Prefect when `Cyd.advance` says so), in units of
+work of its own: should that stop half way, the next advance (another command, a
+flow, the sweep) picks it up, because advancing is idempotent.
 """
 
 from __future__ import annotations
@@ -87,6 +87,10 @@ class InvalidAnswer(CommandError):
         self.item_id, self.en, self.cy = item_id, en, cy
 
 
+# Advances a venture after a person's action was recorded (see `Cyd.advance`).
+Advancer = Callable[["Cyd", str], AdvanceReport | None]
+
+
 @dataclass
 class Cyd:
     """What every command needs: the database, the definitions, and the clock."""
@@ -96,6 +100,11 @@ class Cyd:
     clock: Callable[[], dt.datetime] = utcnow
     # Set False to record actions without advancing (tests of the sweep, the flows).
     advance_after: bool = True
+    # How a recorded action advances its venture. None: here and now, through
+    # `models.advance`. The CLI may hand it to Prefect instead (`flows.trigger`): run
+    # the `advance_venture` flow, or emit an event a deployment trigger answers; a
+    # hook that hands it on returns None (nothing is known of the outcome yet).
+    advance: Advancer | None = None
 
 
 @dataclass
@@ -182,6 +191,8 @@ def _record_denial(
 def _advance(cyd: Cyd, venture_id: str) -> AdvanceReport | None:
     if not cyd.advance_after:
         return None
+    if cyd.advance is not None:
+        return cyd.advance(cyd, venture_id)
     return advance_venture(cyd.engine, venture_id, cyd.library, now=cyd.clock())
 
 

@@ -12,7 +12,12 @@ the file marked inactive, never deleted: history refers to them), workstreams an
 their members upserted, the file's text kept as a `ProgrammeVersion`, and one
 `programme.imported` audit entry appended. Importing the same text again changes
 nothing. `current_programme(session)` gives the programme in force (the latest
-version), for the rules that need the Board's decision rules and the gates.
+version), for the rules that need the Board's decision rules and the gates, its
+reminder policy (`programme.reminders`: the cadence, escalation, reviewers' time and
+when Board papers go out; defaults when the file leaves it out) and the Board's
+meeting calendar (`programme.board.meetings`). Those two are read from the stored
+text, so they need no columns of their own: importing a changed policy or calendar
+is a new version like any other change.
 
 Language. The Welsh Language Standards ask us to ask and record each person's
 language. A person whose entry has no `language` has not been asked: they are stored

@@ -260,6 +260,33 @@ _ACTIONS: dict[str, Callable[[Cyd, t.AuditEntry], None]] = {
 }
 
 
+def _reminded(cyd: Cyd, entry: t.AuditEntry) -> None:
+    """A reminder sweep's unit of work for one venture: the rules, asked again at the
+    logged time, must find the same reminders due (the entries are compared)."""
+    from models.reminders import local_zone, remind_venture
+
+    remind_venture(cyd.engine, _venture(entry), entry.at, tz=local_zone())
+
+
+def _papers_sent(cyd: Cyd, entry: t.AuditEntry) -> None:
+    """Board papers queued for a meeting: the same members, files and agenda."""
+    from models.board_pack import FiledPack, load_agenda, record_sent
+
+    p = entry.payload
+    meeting = dt.date.fromisoformat(p["meeting"])
+    files = set(p["files"])
+    filed = []
+    for email in p["members"]:
+        html, pdf = (f for f in sorted(files) if f.rsplit("/", 1)[-1].startswith(f"{email}."))
+        filed.append(FiledPack(email, html, pdf, 0))
+    agenda = [a for a in load_agenda(cyd.engine, cyd.library) if a.venture_id in p["agenda"]]
+    record_sent(cyd.engine, meeting, agenda, filed, entry.at)
+
+
+_ACTIONS["reminders.sent"] = _reminded
+_ACTIONS["board-papers.sent"] = _papers_sent
+
+
 def _venture(entry: t.AuditEntry) -> str:
     if entry.venture_id is None:
         raise _Problem("the entry names no venture")

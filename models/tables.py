@@ -60,6 +60,8 @@ ROLES = ("lead", "co-producer", "reviewer", "board-member", "chair", "admin")
 RECOMMENDATIONS = ("go", "recycle")
 DEADLINE_KINDS = ("answers", "review", "vote")
 OUTBOX_STATUSES = ("pending", "sent", "dead")
+REMINDER_ACTIONS = ("answer", "review", "vote")
+REMINDER_KINDS = ("reminder", "escalation")
 SYSTEM_ACTOR = "cyd"  # the actor of automated actions (flows, sweeps)
 
 
@@ -446,6 +448,47 @@ class Denial(SQLModel, table=True):
     venture_id: str | None = Field(default=None, index=True, max_length=32)
     reason: str = Field(sa_type=Text)
     details: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+
+
+class ReminderSent(SQLModel, table=True):
+    """A reminder, or an escalation, that was sent: each one once (the unique key).
+
+    Keyed by (venture, gate, ballot, person, action, step) as the reminder rules
+    (`governance.reminders`) key it: `person` is the one who has not acted, `ballot`
+    is 0 when the action is not a vote, and `step` says which reminder it was
+    (`d-1@2026-12-10`: one day before the deadline of that day) or which escalation
+    (`escalate-lead`, `escalate-chair`). Written in the unit of work that queues its
+    messages and its audit entry.
+    """
+
+    __tablename__ = "reminder_sent"
+    __table_args__ = (
+        UniqueConstraint(
+            "venture_id",
+            "gate_id",
+            "ballot",
+            "person_id",
+            "action",
+            "step",
+            name="uq_reminder_sent_key",
+        ),
+        CheckConstraint(_in("action", REMINDER_ACTIONS), name="action"),
+        CheckConstraint(_in("kind", REMINDER_KINDS), name="kind"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    venture_id: str = Field(foreign_key="venture.id", max_length=32)
+    gate_id: str = Field(max_length=64)
+    ballot: int = Field(default=0, description="the ballot's number; 0 when not a vote")
+    person_id: int = Field(foreign_key="person.id", description="who has not acted")
+    action: str = Field(max_length=16, description="answer, review or vote")
+    step: str = Field(max_length=64, description="e.g. 'd-1@2026-12-10' or 'escalate-lead'")
+    kind: str = Field(max_length=16, description="reminder or escalation")
+    recipient_id: int = Field(foreign_key="person.id", description="who was told")
+    deadline: datetime = Field(sa_type=UTCDateTime, description="the deadline in force")
+    count: int = Field(description="the reminder's number; for an escalation, reminders so far")
+    audit_seq: int | None = Field(default=None, description="the audit entry that records it")
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 # --- outbox and audit log ----------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""`cyd demo` runs the main path for real and leaves a data folder to look at."""
+"""`cyd demo` runs the main path for real, through the Prefect flows on Prefect's
+local server, and leaves a data folder to look at."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CYD = Path(sys.executable).with_name("cyd")
@@ -26,11 +29,26 @@ def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str
     )
 
 
+@pytest.mark.slow
 def test_demo_walks_the_main_path_and_its_data_can_be_inspected(tmp_path: Path) -> None:
     env = {**os.environ, "TMPDIR": str(tmp_path), "COLUMNS": "300"}
+    # A Prefect of its own, as on a fresh machine: no server configured, a new home.
+    env["PREFECT_HOME"] = str(tmp_path / "prefect")
+    for name in ("PREFECT_API_URL", "PREFECT_PROFILE", "CYD_ORCHESTRATION"):
+        env.pop(name, None)
     result = run(["demo"], env)
     assert result.returncode == 0, result.stderr
     out = result.stdout
+    assert "on Prefect's local server" in out
+    runs = re.search(
+        r"Prefect flow runs: (\d+) \(advance-v-0001 ×(\d+), deliver-notifications ×1", out
+    )
+    assert runs is not None, out
+    assert int(runs.group(1)) >= 10  # one per action that can move the venture on
+    assert "Sweep (flow) checks the waiting ventures: nothing was missed" in out
+    assert "venture-v-0001-tally" in out
+    assert "prefect server start" in out
+    assert "Traceback" not in result.stderr
     assert "submits: returned" in out
     assert "Decision at gate design: approved_with_conditions" in out
     assert "Condition: Pay people for their time from the first day." in out

@@ -1,0 +1,66 @@
+"""`cyd remind`: one reminder sweep, for cron. Never imports Prefect.
+
+It reminds the people who have not acted yet, on the programme's cadence, and
+escalates after several reminders (see `governance.reminders`); each reminder
+goes once however often it runs. The messages wait in the outbox: `cyd notify
+send-due` (or the relay's flow) sends them, quiet hours and digests applied.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import typer
+
+from cli.output import console, fail, print_json
+
+
+def _moment(text: str) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        fail(f"--now {text!r} is not an ISO 8601 date and time, like 2026-12-01T09:00+00:00")
+    if moment.tzinfo is None:
+        fail(f"--now {text!r} has no time zone: add one, like +00:00 or Z")
+    return moment.astimezone(dt.UTC)
+
+
+def remind(
+    now: Annotated[
+        str | None,
+        typer.Option(
+            "--now", metavar="ISO", help="Sweep as if it were this moment (default: now)."
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Run one reminder sweep now: remind those who have not acted, escalate gently."""
+    from cli import context
+    from models.programme_import import NoProgrammeError
+    from models.reminders import sweep
+
+    at = _moment(now) if now is not None else None
+    engine = context.engine()
+    try:
+        report = sweep(engine, at)
+    except NoProgrammeError as error:
+        fail(str(error))
+    finally:
+        engine.dispose()
+    if as_json:
+        print_json(report.as_json())
+        return
+    from rich.markup import escape
+
+    out = console()
+    out.print(
+        f"Reminders: {report.reminders} sent, {report.escalations} escalation(s), about"
+        f" {report.ventures} venture(s); {report.messages} message(s) queued."
+    )
+    for item in report.details:
+        about = "" if item["kind"] == "reminder" else f" about {item['person']}"
+        out.print(
+            f"  • {escape(item['venture'])}: {item['kind']} to {escape(item['to'])}{escape(about)}"
+            f" ({item['action']}, {item['step']}, {item['days_left']} day(s) left)"
+        )

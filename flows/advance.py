@@ -1,0 +1,138 @@
+"""`advance-venture`: take one venture as far as the rules allow, then stop.
+
+Each round of `models.advance` is one task: it reads the stored state, plans the
+effects with the pure rules and applies them in one unit of work (state change,
+audit entry, outbox messages). A task is named by the round's key: the venture,
+its state and gate, and the last audit entry about it, where the round starts.
+A round that commits moves that head, so after a crash a re-run starts from the
+first round that did not commit: the database, not Prefect, knows what was done.
+The tasks therefore cache nothing (a cached "nothing to do" could hide a deadline
+that has passed since).
+
+The run is named after the venture and tagged `venture:<id>`; it publishes the
+venture's state and decision record (English and Welsh) as the markdown artifact
+`venture-<id>`, and the tally of a decision as the table artifact
+`venture-<id>-tally`.
+
+Database work is synchronous (SQLAlchemy): it runs in a worker thread
+(`asyncio.to_thread`) from async tasks, which measured quicker than sync tasks in
+an async flow, and lets two runs on one venture wait for each other at the
+database (the write transactions are serialized) without blocking the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from typing import Any
+
+from prefect import flow, tags, task
+from prefect.artifacts import Artifact, acreate_markdown_artifact, acreate_table_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.client.orchestration import get_client
+from prefect.runtime import flow_run
+
+from flows import config
+from flows.records import Record, artifact_key, tally_key, venture_record
+from models import advance as rounds
+from models.advance import AdvanceReport
+from models.db import utcnow
+
+FLOW_NAME = "advance-venture"
+
+
+def venture_tag(venture_id: str) -> str:
+    return f"venture:{venture_id}"
+
+
+def _round(venture_id: str, now: dt.datetime | None) -> rounds.Round:
+    return rounds.advance_round(config.engine(), venture_id, config.library(), now=now)
+
+
+@task(
+    name="advance-round",
+    task_run_name="{venture_id}-{state}-{gate_id}-{audit_seq}",
+    cache_policy=NO_CACHE,
+    persist_result=False,
+)
+async def advance_round(
+    venture_id: str, state: str, gate_id: str, audit_seq: int, now: dt.datetime | None = None
+) -> dict[str, Any]:
+    """One round, from the head named by (state, gate_id, audit_seq)."""
+    done = await asyncio.to_thread(_round, venture_id, now)
+    return {"effects": done.effects, "state": done.state, "gate": done.gate_id}
+
+
+@flow(
+    name=FLOW_NAME,
+    flow_run_name="advance-{venture_id}",
+    description="Take a venture as far as the rules allow, then stop.",
+    persist_result=False,
+)
+async def advance_venture(venture_id: str, now: dt.datetime | None = None) -> dict[str, Any]:
+    """Advance one venture; `now` (default: the clock) is for simulated time only."""
+    await _tag_this_run(venture_id)
+    rounds_done: list[list[dict[str, Any]]] = []
+    state = gate = ""
+    for _ in range(rounds.MAX_ROUNDS):
+        head = await asyncio.to_thread(rounds.venture_head, config.engine(), venture_id)
+        done = await advance_round(venture_id, head.state, head.gate_id, head.audit_seq, now)
+        state, gate = done["state"], done["gate"]
+        if not done["effects"]:
+            break
+        rounds_done.append(done["effects"])
+    else:
+        raise RuntimeError(f"venture {venture_id} did not settle after {rounds.MAX_ROUNDS} rounds")
+    decided = any(e["effect"] == "RecordDecision" for r in rounds_done for e in r)
+    await publish(venture_id, now, decided=decided)
+    return {"venture_id": venture_id, "state": state, "gate": gate, "rounds": rounds_done}
+
+
+async def _tag_this_run(venture_id: str) -> None:
+    """Tag the run `venture:<id>` (a deployment's run is created without it)."""
+    tag = venture_tag(venture_id)
+    have = list(flow_run.get_tags())
+    run_id = flow_run.get_id()
+    if tag in have or run_id is None:
+        return
+    async with get_client() as client:
+        await client.update_flow_run(run_id, tags=[*have, tag])  # type: ignore[arg-type]
+
+
+async def publish(venture_id: str, now: dt.datetime | None, *, decided: bool) -> Record:
+    """The venture's record as artifacts: the markdown always, the tally when new."""
+    record = await asyncio.to_thread(
+        venture_record, config.engine(), venture_id, config.library(), now or utcnow()
+    )
+    await acreate_markdown_artifact(
+        record.markdown,
+        key=artifact_key(venture_id),
+        description=f"{venture_id}: {record.state} at gate {record.gate_id}",
+    )
+    if record.decision is not None:
+        description = f"{venture_id}: the tally of decision {record.decision}"
+        if not decided:
+            # A re-run after a crash between the decision and its artifact publishes it.
+            latest = await Artifact.aget(tally_key(venture_id))
+            decided = latest is None or latest.description != description
+        if decided:
+            await acreate_table_artifact(
+                record.tally, key=tally_key(venture_id), description=description
+            )
+    return record
+
+
+def report_of(result: dict[str, Any]) -> AdvanceReport:
+    return AdvanceReport(
+        venture_id=result["venture_id"],
+        rounds=result["rounds"],
+        state=result["state"],
+        gate_id=result["gate"],
+    )
+
+
+def run_here(venture_id: str, *, now: dt.datetime | None = None) -> AdvanceReport:
+    """Run the flow in this process and wait for it (the embedded mode and the demo)."""
+    with tags(venture_tag(venture_id)):
+        result = asyncio.run(advance_venture(venture_id, now=now))
+    return report_of(result)

@@ -1,0 +1,62 @@
+"""`sweep`: the safety net. Advance every venture that rules could move on now.
+
+Ventures that are submitted, in review or waiting for the Board are checked with
+the pure rules, read only; each that would change gets an `advance-venture` run
+of its own (a subflow, named after it), so an event lost while the Prefect server
+was down, or a vote deadline that passed with nobody acting, is caught within the
+hour.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+from prefect import flow, tags, task
+from prefect.cache_policies import NO_CACHE
+from sqlmodel import col, select
+
+from flows import config
+from flows.advance import advance_venture, venture_tag
+from governance.lifecycle import VentureState
+from models import tables as t
+from models.advance import needs_advance
+from models.db import read_session, utcnow
+
+FLOW_NAME = "sweep"
+WAITING = (VentureState.SUBMITTED, VentureState.IN_REVIEW, VentureState.AWAITING_BOARD)
+
+
+def _due(now: dt.datetime, limit: int | None) -> list[str]:
+    engine, library = config.engine(), config.library()
+    with read_session(engine) as session:
+        ids = list(
+            session.exec(
+                select(t.Venture.id)
+                .where(col(t.Venture.state).in_([s.value for s in WAITING]))
+                .order_by(col(t.Venture.id))
+            ).all()
+        )
+    due = [i for i in ids if needs_advance(engine, i, library, now=now)]
+    return due[:limit] if limit is not None else due
+
+
+@task(name="find-due", cache_policy=NO_CACHE, persist_result=False)
+async def find_due(now: dt.datetime, limit: int | None = None) -> list[str]:
+    """The waiting ventures the rules would move on now."""
+    return await asyncio.to_thread(_due, now, limit)
+
+
+@flow(
+    name=FLOW_NAME,
+    description="Advance every waiting venture the rules could move on now.",
+    persist_result=False,
+)
+async def sweep(limit: int | None = None, now: dt.datetime | None = None) -> list[str]:
+    """Returns the ids of the ventures advanced. `now` is for simulated time only."""
+    due = await find_due(now or utcnow(), limit)
+    for venture_id in due:
+        # One at a time: on SQLite the writes queue anyway.
+        with tags(venture_tag(venture_id)):
+            await advance_venture(venture_id, now=now)
+    return due

@@ -1,0 +1,158 @@
+"""How a person's recorded action makes its venture advance, by `CYD_ORCHESTRATION`.
+
+- `direct`: the command advances the venture itself (`models.advance`), no Prefect.
+- `flows`: the command runs the `advance-venture` flow in its own process and waits
+  for it; with no Prefect server configured, prefect starts its ephemeral local one
+  (10-20 s the first time in a process). The demo runs this way.
+- `events`: the command posts the Prefect event `cyd.venture.changed` about the
+  resource `cyd.venture.<id>` to the configured server and returns at once; the
+  deployment trigger of `advance-venture/on-change` (prefect.yaml) runs the flow on a
+  worker. Should the server not take the event, the command advances the venture
+  itself and says so: nothing waits, nothing is lost (and the hourly sweep would
+  catch it anyway).
+- `auto` (the default): `events` when a Prefect server is configured
+  (`PREFECT_API_URL` in the environment or in the active Prefect profile), else
+  `direct`, so that a plain `cyd venture ...` stays quick.
+
+The event is posted with the standard library (one HTTP request to the server's
+`POST /api/events`), not through prefect, whose import alone costs 2-3 s.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import os
+import sys
+import tomllib
+import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from models.advance import AdvanceReport
+    from models.commands import Advancer, Cyd
+
+MODE_ENV = "CYD_ORCHESTRATION"
+AUTO, DIRECT, FLOWS, EVENTS = "auto", "direct", "flows", "events"
+MODES = (AUTO, DIRECT, FLOWS, EVENTS)
+
+EVENT = "cyd.venture.changed"
+RESOURCE_PREFIX = "cyd.venture."
+VENTURE_LABEL = "cyd.venture.id"
+TIMEOUT_S = 5.0
+
+
+class EventNotSent(Exception):
+    """The Prefect server did not take the event."""
+
+
+def prefect_setting(name: str) -> str | None:
+    """A Prefect setting from the environment, else from the active Prefect profile."""
+    value = os.environ.get(name)
+    if value:
+        return value
+    home = Path(os.environ.get("PREFECT_HOME") or "~/.prefect").expanduser()
+    path = Path(os.environ.get("PREFECT_PROFILES_PATH") or home / "profiles.toml").expanduser()
+    try:
+        profiles = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return None
+    active = os.environ.get("PREFECT_PROFILE") or profiles.get("active") or "ephemeral"
+    found = profiles.get("profiles", {}).get(active, {}).get(name)
+    return str(found) if found else None
+
+
+def api_url() -> str | None:
+    """The configured Prefect server's API URL, if any."""
+    url = prefect_setting("PREFECT_API_URL")
+    return url.rstrip("/") if url else None
+
+
+def mode() -> str:
+    """The orchestration mode in force (`auto` resolved)."""
+    chosen = (os.environ.get(MODE_ENV) or AUTO).strip().lower()
+    if chosen not in MODES:
+        raise ValueError(f"{MODE_ENV} must be one of {', '.join(MODES)}, not {chosen!r}")
+    if chosen == AUTO:
+        return EVENTS if api_url() else DIRECT
+    return chosen
+
+
+def advancer(chosen: str | None = None) -> Advancer | None:
+    """The `Cyd.advance` hook for a mode (None: advance directly)."""
+    chosen = chosen or mode()
+    if chosen == FLOWS:
+        return run_flow
+    if chosen == EVENTS:
+        return emit_or_advance
+    return None
+
+
+def run_flow(cyd: Cyd, venture_id: str) -> AdvanceReport:
+    """Run `advance-venture` in this process, on this command's database and clock."""
+    from flows import config
+    from flows.advance import run_here
+
+    config.provide(cyd.engine)
+    return run_here(venture_id, now=cyd.clock())
+
+
+def venture_event(venture_id: str, *, occurred: dt.datetime | None = None) -> dict[str, Any]:
+    """The event that says a venture changed and may advance."""
+    at = occurred or dt.datetime.now(dt.UTC)
+    return {
+        "id": str(uuid.uuid4()),
+        "occurred": at.isoformat(),
+        "event": EVENT,
+        "resource": {
+            "prefect.resource.id": RESOURCE_PREFIX + venture_id,
+            "prefect.resource.name": venture_id,
+            VENTURE_LABEL: venture_id,
+        },
+        "related": [],
+        "payload": {"venture_id": venture_id},
+    }
+
+
+def post_event(venture_id: str, url: str | None = None) -> dict[str, Any]:
+    """Post the event to the Prefect server (`POST <api>/events`); returns it."""
+    from urllib import request
+    from urllib.error import URLError
+
+    url = url or api_url()
+    if not url:
+        raise EventNotSent("no Prefect server is configured (PREFECT_API_URL)")
+    if not url.startswith(("http://", "https://")):
+        raise EventNotSent(f"PREFECT_API_URL is not an http(s) URL: {url!r}")
+    event = venture_event(venture_id)
+    headers = {"Content-Type": "application/json", "Accept": "application/json"}
+    auth = prefect_setting("PREFECT_API_AUTH_STRING")
+    key = prefect_setting("PREFECT_API_KEY")
+    if auth:
+        headers["Authorization"] = "Basic " + base64.b64encode(auth.encode()).decode()
+    elif key:
+        headers["Authorization"] = f"Bearer {key}"
+    body = json.dumps([event]).encode("utf-8")
+    sent = request.Request(f"{url}/events", data=body, headers=headers, method="POST")  # noqa: S310
+    try:
+        with request.urlopen(sent, timeout=TIMEOUT_S) as answer:  # noqa: S310 (http(s) only)
+            if answer.status >= 300:
+                raise EventNotSent(f"the Prefect server answered {answer.status}")
+    except (URLError, OSError) as error:
+        reason = getattr(error, "reason", None) or error
+        raise EventNotSent(f"the Prefect server at {url} did not answer: {reason}") from None
+    return event
+
+
+def emit_or_advance(cyd: Cyd, venture_id: str) -> AdvanceReport | None:
+    """Hand the venture to Prefect by an event; if that fails, advance it here."""
+    try:
+        post_event(venture_id)
+    except EventNotSent as problem:
+        from models.advance import advance_venture
+
+        sys.stderr.write(f"cyd: {problem}; advancing {venture_id} here instead\n")
+        return advance_venture(cyd.engine, venture_id, cyd.library, now=cyd.clock())
+    return None

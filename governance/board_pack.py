@@ -1,0 +1,260 @@
+"""What goes in a Board member's papers for a meeting. Pure: values in, values out.
+
+`meeting_due(meetings, today, days_before)` says which meeting's papers are due: the
+next meeting on the calendar that is at most `days_before` days away (today's
+included). `agenda_item(...)` sums up one venture awaiting the Board: its checklists
+(how many items are shown, answered and missing, and the key answers: those of each
+checklist's first section), the reviewers' recommendations, and the interests
+declared. `pack_for(member, meeting, agenda)` is one member's pack: the whole agenda,
+with the items they leave (an interest declared, or their own venture) marked, in
+their language(s) and format.
+
+Rendering (HTML and PDF) is in `notifications.board_pack`; reading and writing in
+`models.board_pack` and `flows.board_pack`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from checklists.evaluate import evaluate
+from checklists.spec import (
+    ChecklistDefinition,
+    DateAnswer,
+    Item,
+    MultipleChoiceAnswer,
+    Option,
+    PeopleAnswer,
+    SingleChoiceAnswer,
+    YesNoAnswer,
+)
+
+BOTH = ("cy", "en")  # Welsh first
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """A text in English and Welsh (the same text twice when it is a person's own words)."""
+
+    en: str
+    cy: str
+
+    def get(self, lang: str) -> str:
+        return self.cy if lang == "cy" else self.en
+
+    @staticmethod
+    def same(text: str) -> Words:
+        return Words(text, text)
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    id: str
+    question: Words
+    easy_read: Words
+
+
+@dataclass(frozen=True, slots=True)
+class KeyAnswer:
+    question: Question
+    answer: Words  # typed answers are the person's own words, the same in both
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistSummary:
+    id: str
+    version: int
+    title: Words
+    easy_read: Words
+    items: int  # all items of the checklist
+    shown: int  # items shown (the others do not apply to this venture)
+    answered: int  # shown items with a valid answer
+    missing_required: tuple[Question, ...]
+    missing_advisory: tuple[Question, ...]
+    key_answers: tuple[KeyAnswer, ...]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing_required
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewSummary:
+    reviewer: str  # name
+    recommend: str  # go or recycle
+    note: str
+    at: dt.datetime
+    stale: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class InterestSummary:
+    member: str  # name
+    email: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class AgendaItem:
+    """One venture awaiting the Board."""
+
+    venture_id: str
+    title: str
+    workstream: str
+    lead: str  # name
+    lead_email: str
+    gate: Words
+    gate_easy_read: Words
+    ballot: int
+    vote_by: dt.datetime
+    checklists: tuple[ChecklistSummary, ...] = ()
+    reviews: tuple[ReviewSummary, ...] = ()
+    interests: tuple[InterestSummary, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A Board member, as their papers are made for them."""
+
+    name: str
+    email: str
+    languages: tuple[str, ...]  # ("en",), ("cy",) or ("cy", "en") when never asked
+    easy_read: bool
+    is_chair: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class BoardPack:
+    meeting: dt.date
+    member: Member
+    agenda: tuple[AgendaItem, ...]
+    leaves: frozenset[str] = field(default_factory=frozenset)  # venture ids they leave
+
+    def leaves_item(self, item: AgendaItem) -> bool:
+        return item.venture_id in self.leaves
+
+
+# --- which meeting --------------------------------------------------------------------------
+
+
+def meeting_due(meetings: Iterable[dt.date], today: dt.date, days_before: int) -> dt.date | None:
+    """The next meeting from `today` (included) at most `days_before` days away, if any."""
+    ahead = sorted(m for m in set(meetings) if today <= m <= today + dt.timedelta(days_before))
+    return ahead[0] if ahead else None
+
+
+def papers_day(meeting: dt.date, days_before: int) -> dt.date:
+    """The day the papers for `meeting` go out."""
+    return meeting - dt.timedelta(days=days_before)
+
+
+# --- what each venture says -----------------------------------------------------------------
+
+
+def _option_words(option: Option) -> Words:
+    return Words(option.label.en, option.label.cy)
+
+
+def answer_words(item: Item, value: Any) -> Words:
+    """An answer as a person reads it: a choice by its label, yes/no in words."""
+    spec = item.answer
+    if isinstance(spec, YesNoAnswer) and isinstance(value, bool):
+        return Words("Yes", "Ie") if value else Words("No", "Na")
+    if isinstance(spec, SingleChoiceAnswer):
+        for option in spec.options:
+            if option.id == value:
+                return _option_words(option)
+    if isinstance(spec, MultipleChoiceAnswer) and isinstance(value, list):
+        labels = {o.id: _option_words(o) for o in spec.options}
+        chosen = [labels[v] for v in value if v in labels]
+        if chosen:
+            return Words("; ".join(w.en for w in chosen), "; ".join(w.cy for w in chosen))
+    if isinstance(spec, PeopleAnswer) and isinstance(value, list):
+        return Words.same(", ".join(str(v) for v in value))
+    if isinstance(spec, DateAnswer) and isinstance(value, dt.date | str):
+        return Words.same(value.isoformat() if isinstance(value, dt.date) else value)
+    return Words.same(str(value))
+
+
+def _question(item: Item) -> Question:
+    return Question(
+        item.id,
+        Words(item.question.en, item.question.cy),
+        Words(item.easy_read.en, item.easy_read.cy),
+    )
+
+
+def checklist_summary(
+    checklist: ChecklistDefinition, answers: Mapping[str, Any]
+) -> ChecklistSummary:
+    """Shown, answered and missing items, and the key answers (the first section's)."""
+    result = evaluate(checklist, answers)
+    items = {item.id: item for item in checklist.items()}
+    answered = set(result.answered)
+    key = tuple(
+        KeyAnswer(_question(item), answer_words(item, answers[item.id]))
+        for item in checklist.sections[0].items
+        if item.id in answered
+    )
+    return ChecklistSummary(
+        id=checklist.id,
+        version=checklist.version,
+        title=Words(checklist.title.en, checklist.title.cy),
+        easy_read=Words(checklist.easy_read.en, checklist.easy_read.cy),
+        items=len(items),
+        shown=len(result.shown),
+        answered=len(result.answered),
+        missing_required=tuple(_question(items[i]) for i in result.missing_required),
+        missing_advisory=tuple(_question(items[i]) for i in result.missing_advisory),
+        key_answers=key,
+    )
+
+
+def agenda_item(
+    *,
+    venture_id: str,
+    title: str,
+    workstream: str,
+    lead: str,
+    lead_email: str,
+    gate: Words,
+    gate_easy_read: Words,
+    ballot: int,
+    vote_by: dt.datetime,
+    checklists: Sequence[ChecklistDefinition],
+    answers: Mapping[str, Mapping[str, Any]],
+    reviews: Iterable[ReviewSummary] = (),
+    interests: Iterable[InterestSummary] = (),
+) -> AgendaItem:
+    return AgendaItem(
+        venture_id=venture_id,
+        title=title,
+        workstream=workstream,
+        lead=lead,
+        lead_email=lead_email,
+        gate=gate,
+        gate_easy_read=gate_easy_read,
+        ballot=ballot,
+        vote_by=vote_by,
+        checklists=tuple(checklist_summary(c, answers.get(c.id, {})) for c in checklists),
+        reviews=tuple(sorted(reviews, key=lambda r: (r.at, r.reviewer))),
+        interests=tuple(sorted(interests, key=lambda i: i.member)),
+    )
+
+
+def pack_for(member: Member, meeting: dt.date, agenda: Iterable[AgendaItem]) -> BoardPack:
+    """One member's papers: the whole agenda, soonest vote first, their own interests marked.
+
+    A member leaves the decision on a venture they declared an interest in, and on a
+    venture they lead (as `governance.advance` counts them); they still get its papers.
+    """
+    items = tuple(sorted(agenda, key=lambda a: (a.vote_by, a.venture_id)))
+    leaves = frozenset(
+        a.venture_id
+        for a in items
+        if a.lead_email == member.email or any(i.email == member.email for i in a.interests)
+    )
+    return BoardPack(meeting=meeting, member=member, agenda=items, leaves=leaves)

@@ -1,0 +1,348 @@
+"""Board papers: read the agenda, make each member's pack, file it, and send it once.
+
+`meeting_to_prepare(engine, today)` is the meeting whose papers are due (the next
+one on the programme's calendar at most `board_pack_days_before` days away).
+`load_agenda(engine, library)` reads the ventures awaiting the Board (an open ballot
+at their current gate) as `governance.board_pack.AgendaItem`s; `board_members`
+the members as their papers are made for them (language, Easy Read). Composing is
+pure (`governance.board_pack`), rendering too (`notifications.board_pack`).
+`write_pack(data_dir, pack)` files a member's pack as
+`<data>/board-packs/<meeting>/<email>.html` and `.pdf` (written whole or not at all),
+and `record_sent(engine, meeting, sent, now)` queues one `board-papers` message per
+member and channel, keyed by the meeting (so it goes once however often the flow
+runs), with one `board-papers.sent` audit entry, in one unit of work.
+
+`prepare_packs(engine, library, ...)` does all of it without Prefect; the
+`prepare_board_pack` flow runs the same steps in tasks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from checklists.loader import Library
+from governance.board_pack import (
+    AgendaItem,
+    BoardPack,
+    InterestSummary,
+    Member,
+    ReviewSummary,
+    Words,
+    agenda_item,
+    meeting_due,
+    pack_for,
+)
+from governance.lifecycle import VentureState
+from models import audit, outbox, queries
+from models import tables as t
+from models.advance import current_gate_run, pinned_checklists
+from models.db import data_dir, read_session, unit_of_work, utcnow
+from models.people import board_people
+from models.programme_import import current_programme, message_languages
+
+EVENT = "board-papers"
+AUDIT_ACTION = "board-papers.sent"
+FOLDER = "board-packs"
+
+
+@dataclass(frozen=True)
+class FiledPack:
+    """A member's pack, filed: paths relative to the data folder."""
+
+    email: str
+    html: str
+    pdf: str
+    pdf_bytes: int
+
+
+@dataclass
+class PackReport:
+    meeting: str | None
+    agenda: list[str] = field(default_factory=list)  # venture ids
+    members: int = 0  # packs made
+    messages: int = 0  # board-papers messages queued now
+    already_sent: list[str] = field(default_factory=list)  # members whose pack went before
+    files: list[str] = field(default_factory=list)
+    reason: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def meeting_to_prepare(engine: Engine, today: dt.date) -> dt.date | None:
+    """The meeting whose papers are due today, if any."""
+    with read_session(engine) as session:
+        programme = current_programme(session)
+    return meeting_due(programme.board.meetings, today, programme.reminders.board_pack_days_before)
+
+
+def board_members(engine: Engine) -> list[Member]:
+    with read_session(engine) as session:
+        return [
+            Member(
+                name=person.name,
+                email=person.email,
+                languages=message_languages(person),
+                easy_read=person.format == "easy-read",
+                is_chair=is_chair,
+            )
+            for person, is_chair in board_people(session)
+        ]
+
+
+def load_agenda(engine: Engine, library: Library) -> list[AgendaItem]:
+    """The ventures awaiting the Board with an open ballot, as the papers sum them up."""
+    with read_session(engine) as session:
+        ventures = session.exec(
+            select(t.Venture)
+            .where(t.Venture.state == VentureState.AWAITING_BOARD.value)
+            .order_by(col(t.Venture.id))
+        ).all()
+        return [item for item in (_agenda_item(session, v, library) for v in ventures) if item]
+
+
+def _agenda_item(session: Session, venture: t.Venture, library: Library) -> AgendaItem | None:
+    ballot = queries.latest_ballot(session, venture.id, venture.gate_id)
+    if ballot is None or _decided(session, ballot):
+        return None
+    people = {p.id: p for p in session.exec(select(t.Person))}
+    lead = people[venture.lead_id]
+    stream = session.get(t.Workstream, venture.workstream_id)
+    try:
+        gate = library.gate(venture.gate_id)
+        gate_words = Words(gate.title.en, gate.title.cy)
+        gate_easy = Words(gate.easy_read.en, gate.easy_read.cy)
+    except KeyError:
+        gate_words = gate_easy = Words.same(venture.gate_id)
+    reviews = [
+        ReviewSummary(
+            reviewer=people[r.reviewer_id].name,
+            recommend=r.recommend,
+            note=r.note or "",
+            at=r.at,
+            stale=r.stale,
+        )
+        for r in queries.current_reviews(session, venture.id, venture.gate_id)
+    ]
+    interests = [
+        InterestSummary(people[i.member_id].name, people[i.member_id].email, i.text)
+        for i in session.exec(select(t.Interest).where(t.Interest.venture_id == venture.id))
+    ]
+    return agenda_item(
+        venture_id=venture.id,
+        title=venture.title,
+        workstream=stream.name if stream else venture.workstream_id,
+        lead=lead.name,
+        lead_email=lead.email,
+        gate=gate_words,
+        gate_easy_read=gate_easy,
+        ballot=ballot.number,
+        vote_by=ballot.deadline,
+        checklists=pinned_checklists(current_gate_run(session, venture)),
+        answers=queries.current_answers(session, venture.id, venture.gate_id),
+        reviews=reviews,
+        interests=interests,
+    )
+
+
+def _decided(session: Session, ballot: t.Ballot) -> bool:
+    return (
+        session.exec(
+            select(t.Decision.id)
+            .where(t.Decision.venture_id == ballot.venture_id)
+            .where(t.Decision.gate_id == ballot.gate_id)
+            .where(t.Decision.ballot == ballot.number)
+        ).first()
+        is not None
+    )
+
+
+def already_sent(engine: Engine, meeting: dt.date) -> set[str]:
+    """The members whose papers for `meeting` are queued or sent already."""
+    with read_session(engine) as session:
+        rows = session.exec(
+            select(t.Person.email)
+            .join(t.OutboxMessage, col(t.OutboxMessage.person_id) == col(t.Person.id))
+            .where(t.OutboxMessage.event == EVENT)
+            .where(col(t.OutboxMessage.idempotency_key).in_(_keys_for(session, meeting)))
+        ).all()
+    return set(rows)
+
+
+def _keys_for(session: Session, meeting: dt.date) -> list[str]:
+    return [
+        _key(channel.person_id, channel.id, meeting)
+        for channel in session.exec(select(t.Channel))
+        if channel.id is not None
+    ]
+
+
+def _key(person_id: int, channel_id: int, meeting: dt.date) -> str:
+    return outbox.idempotency_key(
+        EVENT, person_id=person_id, channel_id=channel_id, discriminator=f"meeting:{meeting}"
+    )
+
+
+# --- filing --------------------------------------------------------------------------------
+
+
+def pack_folder(data: Path, meeting: dt.date) -> Path:
+    return data / FOLDER / meeting.isoformat()
+
+
+def _write_whole(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def write_pack(data: Path, pack: BoardPack) -> FiledPack:
+    """Render a member's pack and file it as HTML and PDF under the data folder."""
+    from notifications.board_pack import render_html, render_pdf
+
+    folder = pack_folder(data, pack.meeting)
+    html_path = folder / f"{pack.member.email}.html"
+    pdf_path = folder / f"{pack.member.email}.pdf"
+    pdf = render_pdf(pack)
+    _write_whole(html_path, render_html(pack).encode("utf-8"))
+    _write_whole(pdf_path, pdf)
+    return FiledPack(
+        email=pack.member.email,
+        html=html_path.relative_to(data).as_posix(),
+        pdf=pdf_path.relative_to(data).as_posix(),
+        pdf_bytes=len(pdf),
+    )
+
+
+# --- sending -------------------------------------------------------------------------------
+
+
+def record_sent(
+    engine: Engine,
+    meeting: dt.date,
+    agenda: Sequence[AgendaItem],
+    filed: Iterable[FiledPack],
+    now: dt.datetime,
+) -> int:
+    """Queue each member's `board-papers` message (once per meeting and channel) and one
+    audit entry for those queued now, in one unit of work. Returns the messages queued."""
+    with unit_of_work(engine) as session:
+        return record_in(session, meeting, agenda, filed, now)
+
+
+def record_in(
+    session: Session,
+    meeting: dt.date,
+    agenda: Sequence[AgendaItem],
+    filed: Iterable[FiledPack],
+    now: dt.datetime,
+) -> int:
+    people = {p.email: p for p in session.exec(select(t.Person))}
+    summary = [
+        {"id": a.venture_id, "title": a.title, "vote_by": a.vote_by.isoformat()} for a in agenda
+    ]
+    queued: list[tuple[t.Person, int, dict[str, Any]]] = []
+    for pack in filed:
+        person = people.get(pack.email)
+        if person is None or person.id is None or not person.active:
+            continue
+        channels = session.exec(
+            select(t.Channel)
+            .where(t.Channel.person_id == person.id)
+            .where(col(t.Channel.active))
+            .order_by(col(t.Channel.id))
+        ).all()
+        payload = {
+            "event": EVENT,
+            "meeting": meeting.isoformat(),
+            "agenda": summary,
+            "pack": {"html": pack.html, "pdf": pack.pdf},
+            "group": False,
+        }
+        for channel in channels:
+            assert channel.id is not None
+            key = _key(person.id, channel.id, meeting)
+            if outbox.get(session, key) is None:
+                queued.append((person, channel.id, payload))
+    if not queued:
+        return 0
+    entry = audit.append(
+        session,
+        t.SYSTEM_ACTOR,
+        AUDIT_ACTION,
+        None,
+        {
+            "meeting": meeting.isoformat(),
+            "agenda": [a.venture_id for a in agenda],
+            "members": sorted({p.email for p, _, _ in queued}),
+            "files": sorted({f for _, _, pl in queued for f in pl["pack"].values()}),
+        },
+        at=now,
+    )
+    for person, channel_id, payload in queued:
+        assert person.id is not None
+        outbox.enqueue(
+            session,
+            event=EVENT,
+            person_id=person.id,
+            channel_id=channel_id,
+            language=person.language,
+            format=person.format,
+            payload={**payload, "audit_seq": entry.seq},
+            key=_key(person.id, channel_id, meeting),
+        )
+    return len(queued)
+
+
+def prepare_packs(
+    engine: Engine,
+    library: Library,
+    meeting: dt.date | None = None,
+    *,
+    now: dt.datetime | None = None,
+    data: Path | None = None,
+) -> PackReport:
+    """Make, file and send the papers for `meeting` (default: the meeting due), once."""
+    at = now or utcnow()
+    folder = data or data_dir()
+    if meeting is None:
+        meeting = meeting_to_prepare(engine, at.date())
+        if meeting is None:
+            return PackReport(None, reason="no Board meeting is due for papers")
+    report = PackReport(meeting.isoformat())
+    agenda = load_agenda(engine, library)
+    report.agenda = [a.venture_id for a in agenda]
+    if not agenda:
+        report.reason = "nothing awaits the Board"
+        return report
+    done = already_sent(engine, meeting)
+    filed = []
+    for member in board_members(engine):
+        if member.email in done:
+            report.already_sent.append(member.email)
+            continue
+        pack = write_pack(folder, pack_for(member, meeting, agenda))
+        filed.append(pack)
+        report.files += [pack.html, pack.pdf]
+    report.members = len(filed)
+    report.messages = record_sent(engine, meeting, agenda, filed, at)
+    return report

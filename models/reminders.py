@@ -1,0 +1,405 @@
+"""The reminder sweep: load, apply the pure rules, record and queue, per venture.
+
+`plan(engine, now)` reads every open venture's `ReminderSnapshot` in a handful of
+queries (read-only: it never blocks a writer) and gives, per venture, what the rules
+in `governance.reminders` say is due now. `remind_venture(engine, venture_id, now)`
+then does it for one venture in one unit of work: it reads the venture again under
+the write lock, asks the rules again (so two sweeps at once, or a sweep after a
+crash, send nothing twice), and for each reminder or escalation due writes a
+`reminder_sent` row (unique key: venture, gate, ballot, person, action, step), an
+outbox message on each of the recipient's channels (`venture.reminder` or
+`venture.escalation`, keyed by the same), and one `reminders.sent` audit entry
+for the lot. `sweep(engine, now)` is both, for every venture: what `cyd remind`
+runs from cron without Prefect, and what the `send_reminders` flow runs in tasks.
+
+Messages are each person's own (their language and format); quiet hours and daily
+digests are applied by the relay when the messages are sent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine, and_
+from sqlmodel import Session, col, select
+
+from governance.ballots import Choice, Interest, Vote
+from governance.lifecycle import VentureState
+from governance.programme import ReminderPolicy
+from governance.reminders import (
+    NO_BALLOT,
+    DeadlineSet,
+    Due,
+    OpenBallot,
+    ReminderSnapshot,
+    SentKey,
+    due,
+    due_all,
+)
+from governance.reviews import Recommendation, Review
+from models import audit, outbox
+from models import tables as t
+from models.db import read_session, unit_of_work, utcnow
+from models.people import board_people
+
+AUDIT_ACTION = "reminders.sent"
+TIMEZONE_ENV = "CYD_TIMEZONE"  # as the relay: local time for days and quiet hours
+DEFAULT_TIMEZONE = "Europe/London"
+
+S = VentureState
+_ANSWER_STATES = (S.DRAFT.value, S.RETURNED.value, S.RECYCLED.value)
+_OTHER_STATES = (S.IN_REVIEW.value, S.AWAITING_BOARD.value)
+
+
+def local_zone() -> ZoneInfo:
+    """The programme's local time zone (`CYD_TIMEZONE`, default Europe/London)."""
+    return ZoneInfo(os.environ.get(TIMEZONE_ENV) or DEFAULT_TIMEZONE)
+
+
+def reminder_policy(session: Session) -> ReminderPolicy:
+    """The reminder policy of the programme in force (defaults when it says nothing)."""
+    from models.programme_import import current_programme
+
+    return current_programme(session).reminders
+
+
+@dataclass
+class SweepReport:
+    """What one sweep did."""
+
+    now: str
+    ventures: int = 0  # ventures with someone to remind now
+    reminders: int = 0
+    escalations: int = 0
+    messages: int = 0  # outbox messages queued (one per channel)
+    details: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, other: VentureResult) -> None:
+        if other.reminders or other.escalations:
+            self.ventures += 1
+        self.reminders += other.reminders
+        self.escalations += other.escalations
+        self.messages += other.messages
+        self.details.extend(other.details)
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class VentureResult:
+    venture_id: str
+    reminders: int = 0
+    escalations: int = 0
+    messages: int = 0
+    details: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def load_snapshots(
+    session: Session, venture_ids: Sequence[str] | None = None
+) -> list[ReminderSnapshot]:
+    """The snapshots of the ventures someone may be waited on for (all, or these)."""
+    statement = select(t.Venture).where(
+        (col(t.Venture.state).in_(_ANSWER_STATES) & col(t.Venture.deadline).is_not(None))
+        | col(t.Venture.state).in_(_OTHER_STATES)
+    )
+    if venture_ids is not None:
+        statement = statement.where(col(t.Venture.id).in_(list(venture_ids)))
+    ventures = list(session.exec(statement.order_by(col(t.Venture.id))))
+    if not ventures:
+        return []
+    ids = [v.id for v in ventures]
+    gate = {v.id: v.gate_id for v in ventures}
+    persons = list(session.exec(select(t.Person)))
+    emails = {p.id: p.email for p in persons if p.id is not None}
+    left = {p.email for p in persons if not p.active}  # no longer in the programme
+    board = board_people(session)
+    members = tuple(p.email for p, _ in board)
+    chair = next((p.email for p, is_chair in board if is_chair), None)
+
+    def current(model: Any) -> list[Any]:
+        rows = session.exec(select(model).where(col(model.venture_id).in_(ids))).all()
+        return [r for r in rows if r.gate_id == gate[r.venture_id]]
+
+    submitted = {g.venture_id: g.submitted_at for g in current(t.GateRun)}
+    deadlines: dict[str, list[DeadlineSet]] = defaultdict(list)
+    for d in current(t.Deadline):
+        deadlines[d.venture_id].append(DeadlineSet(d.kind, d.until, d.at, d.ballot))
+    assigned: dict[str, set[str]] = defaultdict(set)
+    for a in current(t.ReviewerAssignment):
+        if emails[a.reviewer_id] not in left:
+            assigned[a.venture_id].add(emails[a.reviewer_id])
+    reviews: dict[str, list[Review]] = defaultdict(list)
+    for r in current(t.Review):
+        if r.is_current:
+            reviews[r.venture_id].append(
+                Review(
+                    id=str(r.id),
+                    reviewer_id=emails[r.reviewer_id],
+                    recommendation=Recommendation(r.recommend),
+                    given_at=r.at,
+                    stale=r.stale,
+                )
+            )
+    interests: dict[str, list[Interest]] = defaultdict(list)
+    for i in session.exec(select(t.Interest).where(col(t.Interest.venture_id).in_(ids))):
+        interests[i.venture_id].append(Interest(emails[i.member_id], i.text))
+    ballots = _open_ballots(session, ids, gate, emails)
+    return [
+        ReminderSnapshot(
+            venture_id=v.id,
+            gate_id=v.gate_id,
+            state=VentureState(v.state),
+            lead=emails[v.lead_id],
+            chair=chair,
+            board=members,
+            venture_deadline=v.deadline,
+            deadlines=tuple(deadlines[v.id]),
+            submitted_at=submitted.get(v.id),
+            reviewers_assigned=frozenset(assigned[v.id]),
+            reviews=tuple(reviews[v.id]),
+            interests=tuple(interests[v.id]),
+            ballot=ballots.get(v.id),
+        )
+        for v in ventures
+    ]
+
+
+def _open_ballots(
+    session: Session, ids: list[str], gate: dict[str, str], emails: dict[int, str]
+) -> dict[str, OpenBallot]:
+    """Each venture's latest ballot at its current gate, if it is open (undecided)."""
+    latest: dict[str, t.Ballot] = {}
+    for b in session.exec(select(t.Ballot).where(col(t.Ballot.venture_id).in_(ids))):
+        if b.gate_id != gate[b.venture_id]:
+            continue
+        held = latest.get(b.venture_id)
+        if held is None or held.number < b.number:
+            latest[b.venture_id] = b
+    if not latest:
+        return {}
+    decided = {
+        (d.venture_id, d.gate_id, d.ballot)
+        for d in session.exec(
+            select(t.Decision).where(col(t.Decision.venture_id).in_(list(latest)))
+        )
+    }
+    open_ = {
+        v: b
+        for v, b in latest.items()
+        if (b.venture_id, b.gate_id, b.number) not in decided and not b.closed_by_chair
+    }
+    votes: dict[str, list[Vote]] = defaultdict(list)
+    if open_:
+        rows = session.exec(
+            select(t.Vote)
+            .where(col(t.Vote.venture_id).in_(list(open_)))
+            .where(col(t.Vote.is_current))
+        )
+        for v in rows:
+            b = open_[v.venture_id]
+            if v.gate_id == b.gate_id and v.ballot == b.number:
+                votes[v.venture_id].append(
+                    Vote(
+                        id=str(v.id),
+                        member_id=emails[v.member_id],
+                        choice=Choice(v.choice),
+                        cast_at=v.at,
+                        stale=v.stale,
+                    )
+                )
+    return {
+        venture_id: OpenBallot(
+            number=b.number,
+            deadline=b.deadline,
+            votes=tuple(votes[venture_id]),
+            more_time_granted=frozenset(emails[i] for i in b.more_time_granted if i in emails),
+        )
+        for venture_id, b in open_.items()
+    }
+
+
+def sent_keys(session: Session, venture_ids: Iterable[str]) -> list[SentKey]:
+    """The reminders and escalations already sent about these ventures."""
+    ids = list(venture_ids)
+    if not ids:
+        return []
+    emails = {p.id: p.email for p in session.exec(select(t.Person)) if p.id is not None}
+    rows = session.exec(
+        select(t.ReminderSent)
+        .join(
+            t.Venture,
+            and_(
+                col(t.Venture.id) == col(t.ReminderSent.venture_id),
+                col(t.Venture.gate_id) == col(t.ReminderSent.gate_id),
+            ),
+        )
+        .where(col(t.ReminderSent.venture_id).in_(ids))
+    )
+    return [
+        SentKey(r.venture_id, r.gate_id, r.ballot, emails[r.person_id], r.action, r.step)
+        for r in rows
+    ]
+
+
+# --- the sweep -----------------------------------------------------------------------------
+
+
+def plan(
+    engine: Engine, now: dt.datetime, *, tz: dt.tzinfo | None = None
+) -> dict[str, tuple[Due, ...]]:
+    """What is due now, per venture (ventures with nothing due left out). Reads only."""
+    with read_session(engine) as session:
+        policy = reminder_policy(session)
+        snapshots = load_snapshots(session)
+        sent = sent_keys(session, [s.venture_id for s in snapshots])
+    return due_all(snapshots, policy, now, sent, tz=tz or local_zone())
+
+
+def remind_venture(
+    engine: Engine, venture_id: str, now: dt.datetime, *, tz: dt.tzinfo | None = None
+) -> VentureResult:
+    """Send what is due now for one venture, in one unit of work (idempotent)."""
+    result = VentureResult(venture_id)
+    with unit_of_work(engine) as session:
+        policy = reminder_policy(session)
+        snapshots = load_snapshots(session, [venture_id])
+        if not snapshots:
+            return result
+        found = due(
+            snapshots[0], policy, now, sent_keys(session, [venture_id]), tz=tz or local_zone()
+        )
+        if found:
+            record(session, venture_id, found, now, result)
+    return result
+
+
+def record(
+    session: Session,
+    venture_id: str,
+    found: Sequence[Due],
+    now: dt.datetime,
+    result: VentureResult | None = None,
+) -> VentureResult:
+    """Write the reminders and escalations `found` for one venture: their `reminder_sent`
+    rows, one audit entry, and their messages. Call inside a unit of work."""
+    result = result or VentureResult(venture_id)
+    venture = session.get(t.Venture, venture_id)
+    if venture is None:
+        raise KeyError(f"no venture '{venture_id}'")
+    people = {p.email: p for p in session.exec(select(t.Person))}
+    described = [_describe(d) for d in found]
+    entry = audit.append(
+        session, t.SYSTEM_ACTOR, AUDIT_ACTION, venture_id, {"sent": described}, at=now
+    )
+    for item, words in zip(found, described, strict=True):
+        person, recipient = people[item.person], people[item.to]
+        assert person.id is not None
+        assert recipient.id is not None
+        session.add(
+            t.ReminderSent(
+                venture_id=venture_id,
+                gate_id=item.gate_id,
+                ballot=item.ballot,
+                person_id=person.id,
+                action=item.action.value,
+                step=item.step,
+                kind=item.kind,
+                recipient_id=recipient.id,
+                deadline=item.deadline,
+                count=item.count,
+                audit_seq=entry.seq,
+                at=now,
+            )
+        )
+        if item.kind == "reminder":
+            result.reminders += 1
+        else:
+            result.escalations += 1
+        result.details.append({"venture": venture_id, **words})
+        if not recipient.active:
+            continue
+        payload = _payload(venture, item, person)
+        channels = session.exec(
+            select(t.Channel)
+            .where(t.Channel.person_id == recipient.id)
+            .where(col(t.Channel.active))
+            .order_by(col(t.Channel.id))
+        ).all()
+        for channel in channels:
+            assert channel.id is not None
+            _, created = outbox.enqueue(
+                session,
+                event=f"venture.{item.kind}",
+                person_id=recipient.id,
+                channel_id=channel.id,
+                language=recipient.language,
+                format=recipient.format,
+                payload=payload,
+                venture_id=venture_id,
+                gate_id=item.gate_id,
+                ballot=item.ballot or None,
+                discriminator=f"{item.kind}:{item.person}:{item.action.value}:{item.step}",
+            )
+            result.messages += int(created)
+    session.flush()
+    return result
+
+
+def sweep(
+    engine: Engine, now: dt.datetime | None = None, *, tz: dt.tzinfo | None = None
+) -> SweepReport:
+    """One reminder sweep over every venture, without Prefect (for `cyd remind`)."""
+    at = now or utcnow()
+    zone = tz or local_zone()
+    report = SweepReport(now=at.isoformat())
+    for venture_id in plan(engine, at, tz=zone):
+        report.add(remind_venture(engine, venture_id, at, tz=zone))
+    return report
+
+
+def _describe(item: Due) -> dict[str, Any]:
+    return {
+        "kind": item.kind,
+        "to": item.to,
+        "person": item.person,
+        "action": item.action.value,
+        "gate": item.gate_id,
+        "ballot": item.ballot if item.ballot != NO_BALLOT else None,
+        "step": item.step,
+        "deadline": item.deadline.isoformat(),
+        "days_left": item.days_left,
+        "count": item.count,
+    }
+
+
+def _payload(venture: t.Venture, item: Due, person: t.Person) -> dict[str, Any]:
+    """What the `reminder` and `escalation` templates need (notifications/render.py)."""
+    payload: dict[str, Any] = {
+        "event": item.kind,
+        "action": item.action.value,
+        "venture": {"id": venture.id, "title": venture.title, "gate": item.gate_id},
+        "deadline": item.deadline.isoformat(),
+        "days_left": item.days_left,
+        "group": False,
+    }
+    if item.kind == "reminder":
+        payload["count"] = item.count
+    else:
+        payload["about"] = {"name": person.name, "email": person.email}
+        payload["reminders"] = item.count
+    if item.ballot != NO_BALLOT:
+        payload["ballot"] = {"number": item.ballot, "deadline": item.deadline.isoformat()}
+    return payload

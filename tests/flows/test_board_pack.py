@@ -1,0 +1,272 @@
+"""Board papers: each member's pack in their language and format, as accessible HTML
+(lang attributes, everything escaped) and a printable PDF, filed under the data folder,
+and one `board-papers` message per member per meeting, on SQLite and PostgreSQL. Then
+the Prefect flow."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import col, select
+
+from checklists.loader import Library, load_library
+from governance.board_pack import (
+    BoardPack,
+    InterestSummary,
+    Member,
+    ReviewSummary,
+    Words,
+    agenda_item,
+    pack_for,
+)
+from models import audit
+from models import tables as t
+from models.board_pack import prepare_packs
+from models.commands import declare_interest
+from models.db import read_session
+from notifications.board_pack import PdfFont, pdf_font, render_html, render_pdf
+from notifications.compose import addressee, render_for
+from tests.flows.scenario import BOARD, CHAIR, LEAD, MEETING, make_cyd, programme_text, to_board
+
+HOSTILE = 'Café <script>alert("x")</script> & “friends”'
+WELSH = "Gŵyl y Gwanwyn: ŷd, â, ê, î, ô, û, ŵ"
+
+
+@pytest.fixture(scope="module")
+def library() -> Library:
+    return load_library()
+
+
+def sample_pack(member: Member, library: Library) -> BoardPack:
+    checklist = library.checklist("coproduction-start")
+    first = checklist.sections[0].items[0]
+    item = agenda_item(
+        venture_id="v-0001",
+        title=HOSTILE,
+        workstream="Day opportunities",
+        lead="Gareth Jones",
+        lead_email="gareth.jones@example.org",
+        gate=Words("Design gate", "Porth dylunio"),
+        gate_easy_read=Words("Planning the work", "Cynllunio'r gwaith"),
+        ballot=1,
+        vote_by=dt.datetime(2026, 12, 10, 17, tzinfo=dt.UTC),
+        checklists=[checklist],
+        answers={checklist.id: {first.id: f"{WELSH} <b>bold</b> is written here by people."}},
+        reviews=[
+            ReviewSummary(
+                "Elin Davies", "go", "<i>Da iawn</i>", dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+            )
+        ],
+        interests=[InterestSummary("Siân Roberts", "sian.roberts@example.org", "My <brother>.")],
+    )
+    return pack_for(member, MEETING, [item])
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def tags(html: str) -> list[tuple[str, dict[str, str | None]]]:
+    parser = _Tags()
+    parser.feed(html)
+    return parser.tags
+
+
+def pdf_pages(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf))
+
+
+# --- rendering ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("languages", "easy_read", "html_lang", "parts"),
+    [
+        (("en",), False, "en", ["en"]),
+        (("cy",), False, "cy", ["cy"]),
+        (("cy",), True, "cy", ["cy"]),
+        (("cy", "en"), False, "cy", ["cy", "en"]),  # never asked: Welsh first, then English
+        (("cy", "en"), True, "cy", ["cy", "en"]),
+    ],
+)
+def test_the_html_has_lang_attributes_and_escapes_everything(
+    library: Library,
+    languages: tuple[str, ...],
+    easy_read: bool,
+    html_lang: str,
+    parts: list[str],
+) -> None:
+    member = Member("Ann <Admin>", "ann@example.org", languages, easy_read)
+    html = render_html(sample_pack(member, library))
+    found = tags(html)
+    assert found[0] == ("html", {"lang": html_lang})
+    assert [a["lang"] for tag, a in found if tag == "div" and "lang" in a] == parts
+    assert not any(tag in ("script", "b", "i", "brother") for tag, _ in found)
+    assert "&lt;script&gt;" in html
+    assert "&lt;b&gt;bold&lt;/b&gt;" in html
+    assert WELSH in html  # Welsh letters as they are
+    assert "<h1>" in html
+    assert html.count("<h1>") == len(parts)
+    images = [a for tag, a in found if tag == "img"]
+    if easy_read:
+        assert images
+        assert all(a.get("alt") for a in images)
+        assert 'class="easy-read"' in html
+    else:
+        assert not images
+        assert "Ann &lt;Admin&gt;" in html  # "For Ann <Admin>."
+        assert "Elin Davies" in html
+        assert "&lt;i&gt;Da iawn&lt;/i&gt;" in html
+        assert ("go on to the Board" in html) == ("en" in parts)
+        assert ("mynd ymlaen i'r Bwrdd" in html) == ("cy" in parts)
+
+
+def test_a_member_with_an_interest_is_told_they_leave_the_decision(library: Library) -> None:
+    sian = Member("Siân Roberts", "sian.roberts@example.org", ("en",), False)
+    html = render_html(sample_pack(sian, library))
+    assert "you leave this decision" in html
+    other = render_html(sample_pack(Member("David", "david@example.org", ("en",), False), library))
+    assert "you leave this decision" not in other
+
+
+@pytest.mark.parametrize("easy_read", [False, True])
+@pytest.mark.parametrize("languages", [("en",), ("cy",), ("cy", "en")])
+def test_the_pdf_is_a_printable_document_with_the_welsh_letters(
+    library: Library, languages: tuple[str, ...], easy_read: bool
+) -> None:
+    pack = sample_pack(Member("Megan Lloyd", "megan@example.org", languages, easy_read), library)
+    pdf = render_pdf(pack)
+    assert pdf.startswith(b"%PDF-1.")
+    assert pdf.rstrip().endswith(b"%%EOF")
+    assert pdf_pages(pdf) >= len(languages)  # each language starts on a page of its own
+    assert f"/Lang ({languages[0]})".encode() in pdf
+    font = pdf_font()
+    if font.regular is not None:
+        # a TrueType font with ŵ and ŷ is embedded (subset), not a core font
+        assert b"/FontFile2" in pdf
+        assert re.search(rb"/BaseFont\s*/[A-Z]{6}\+", pdf)
+
+
+def test_without_a_font_the_pdf_says_so_and_still_prints(library: Library) -> None:
+    pack = sample_pack(Member("Megan Lloyd", "megan@example.org", ("cy",), True), library)
+    pdf = render_pdf(pack, font=PdfFont(None, None, "Helvetica"))
+    assert pdf.startswith(b"%PDF-1.")
+    assert pdf_pages(pdf) >= 1
+    assert b"/FontFile2" not in pdf
+    assert b"/Helvetica" in pdf
+
+
+# --- filing and sending ----------------------------------------------------------------------
+
+
+def test_each_member_gets_their_papers_once_per_meeting(
+    engine: Engine, library: Library, tmp_path: Path
+) -> None:
+    text = programme_text(unasked="priya.shah@example.org")
+    cyd = make_cyd(engine, library, text)
+    cafe = to_board(cyd, "Community café")
+    garden = to_board(cyd, "Garden <project>")
+    declare_interest(cyd, garden, member="sian.roberts@example.org", interest="My brother.")
+    data = tmp_path / "data"
+    too_early = dt.datetime(2026, 12, 2, 9, tzinfo=dt.UTC)  # six days before the 8th
+    assert prepare_packs(engine, library, now=too_early, data=data).meeting is None
+
+    now = dt.datetime(2026, 12, 3, 9, tzinfo=dt.UTC)
+    report = prepare_packs(engine, library, now=now, data=data)
+    assert report.meeting == MEETING.isoformat()
+    assert report.agenda == [cafe, garden]
+    assert report.members == len(BOARD)
+    assert report.messages == len(BOARD)  # one channel each
+    folder = data / "board-packs" / MEETING.isoformat()
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        f"{email}.{ext}" for email in BOARD for ext in ("html", "pdf")
+    )
+    for email in BOARD:
+        assert (folder / f"{email}.pdf").read_bytes().startswith(b"%PDF-1.")
+    megan = (folder / f"{CHAIR}.html").read_text("utf-8")  # Welsh, Easy Read
+    assert tags(megan)[0] == ("html", {"lang": "cy"})
+    assert 'class="easy-read"' in megan
+    david = (folder / "david.hughes@example.org.html").read_text("utf-8")  # English, standard
+    assert tags(david)[0] == ("html", {"lang": "en"})
+    assert "Garden &lt;project&gt;" in david
+    priya = (folder / "priya.shah@example.org.html").read_text("utf-8")  # never asked: both
+    assert [a["lang"] for tag, a in tags(priya) if tag == "div"] == ["cy", "en"]
+    sian = (folder / "sian.roberts@example.org.html").read_text("utf-8")
+    assert "byddwch chi'n gadael y penderfyniad" in sian  # her interest in the garden
+    gareth = (folder / f"{LEAD}.html").read_text("utf-8")
+    assert gareth.count("you leave this decision") == 2  # he leads both
+
+    with read_session(engine) as session:
+        rows = session.exec(
+            select(t.OutboxMessage, t.Person)
+            .join(t.Person, col(t.Person.id) == col(t.OutboxMessage.person_id))
+            .where(t.OutboxMessage.event == "board-papers")
+        ).all()
+        assert sorted(p.email for _, p in rows) == sorted(BOARD)
+        for message, person in rows:
+            assert message.payload["meeting"] == MEETING.isoformat()
+            assert message.payload["pack"]["pdf"] == (
+                f"board-packs/{MEETING.isoformat()}/{person.email}.pdf"
+            )
+            rendered = render_for(addressee(person), message.event, message.payload)
+            assert "Garden <project>" in rendered.text
+            assert "&lt;project&gt;" in rendered.html
+        assert audit.verify(session).ok
+        logged = session.exec(
+            select(t.AuditEntry).where(t.AuditEntry.action == "board-papers.sent")
+        ).one()
+        assert logged.payload["members"] == sorted(BOARD)
+
+    # Later the same week: the papers went already; nothing is made or sent again.
+    again = prepare_packs(engine, library, now=now + dt.timedelta(days=2), data=data)
+    assert (again.members, again.messages) == (0, 0)
+    assert sorted(again.already_sent) == sorted(BOARD)
+    explicit = prepare_packs(engine, library, MEETING, now=now, data=data)
+    assert explicit.messages == 0
+
+
+def test_no_papers_when_nothing_awaits_the_board(
+    engine: Engine, library: Library, tmp_path: Path
+) -> None:
+    make_cyd(engine, library)
+    now = dt.datetime(2026, 12, 3, 9, tzinfo=dt.UTC)
+    report = prepare_packs(engine, library, now=now, data=tmp_path)
+    assert report.meeting == MEETING.isoformat()
+    assert (report.members, report.messages, report.reason) == (0, 0, "nothing awaits the Board")
+    assert not (tmp_path / "board-packs").exists()
+
+
+# --- the Prefect flow ---------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("prefect_harness")
+def test_the_prepare_board_pack_flow_sends_each_member_one_message(
+    flows_use: Engine, library: Library, tmp_path: Path
+) -> None:
+    from flows.board_pack import prepare_board_pack
+
+    cyd = make_cyd(flows_use, library)
+    to_board(cyd)
+    now = dt.datetime(2026, 12, 4, 9, tzinfo=dt.UTC)
+    first = asyncio.run(prepare_board_pack(now=now))
+    assert first["meeting"] == MEETING.isoformat()
+    assert (first["members"], first["messages"]) == (len(BOARD), len(BOARD))
+    for path in first["files"]:
+        assert (tmp_path / "data" / path).stat().st_size > 0
+    second = asyncio.run(prepare_board_pack(meeting=MEETING, now=now))
+    assert (second["members"], second["messages"]) == (0, 0)
+    assert sorted(second["already_sent"]) == sorted(BOARD)
+    none_due = asyncio.run(prepare_board_pack(now=now + dt.timedelta(days=30)))
+    assert none_due["meeting"] is None

@@ -1,0 +1,319 @@
+"""The reminder sweep on real records, on SQLite and PostgreSQL: only those who have
+not acted are reminded, at the programme's cadence; escalation to the lead and then
+the chair; an extended deadline is respected; a second sweep sends nothing new; the
+messages render; the log replays. Then `cyd remind` (no Prefect) and the Prefect flow.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import col, func, select
+
+from checklists.loader import Library, load_library
+from models import audit
+from models import tables as t
+from models.commands import Cyd, declare_interest, extend, record_review, start_venture, vote
+from models.db import make_engine, read_session
+from models.migrate import upgrade
+from models.reminders import sweep
+from models.replay import compare, replay
+from notifications.compose import addressee, render_for
+from tests.flows.scenario import (
+    BOARD,
+    CHAIR,
+    LEAD,
+    REVIEWERS,
+    ROOT,
+    make_cyd,
+    programme_text,
+    to_board,
+    to_review,
+)
+from tests.models.conftest import Backend
+
+ELIN, OWEN = REVIEWERS
+UTC = dt.UTC
+
+
+def on(day: int, month: int = 11, hour: int = 10) -> dt.datetime:
+    return dt.datetime(2026, month, day, hour, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def library() -> Library:
+    return load_library()
+
+
+def sent_to(report: Any) -> list[tuple[str, str, str, int]]:
+    return sorted((d["kind"], d["to"], d["step"].split("@")[0], d["count"]) for d in report.details)
+
+
+def messages(engine: Engine, event: str) -> list[tuple[t.OutboxMessage, t.Person]]:
+    with read_session(engine) as session:
+        rows = session.exec(
+            select(t.OutboxMessage, t.Person)
+            .join(t.Person, col(t.Person.id) == col(t.OutboxMessage.person_id))
+            .where(t.OutboxMessage.event == event)
+            .order_by(col(t.OutboxMessage.id))
+        ).all()
+        return [(m, p) for m, p in rows]
+
+
+def count_rows(engine: Engine, model: Any) -> int:
+    with read_session(engine) as session:
+        return int(session.exec(select(func.count()).select_from(model)).one())
+
+
+def test_reviewers_are_reminded_on_the_cadence_then_the_lead_and_the_chair_are_told(
+    engine: Engine, library: Library
+) -> None:
+    cyd = make_cyd(engine, library)
+    venture_id = to_review(cyd)  # submitted on 2 November: reviews due on the 16th
+    assert sweep(engine, on(8)).details == []  # 8 days before: nothing yet
+
+    first = sweep(engine, on(9))
+    assert sent_to(first) == [("reminder", ELIN, "d-7", 1), ("reminder", OWEN, "d-7", 1)]
+    assert (first.reminders, first.escalations, first.ventures, first.messages) == (2, 0, 1, 2)
+    again = sweep(engine, on(9, hour=15))
+    assert (again.reminders, again.escalations, again.messages) == (0, 0, 0)
+
+    cyd.clock.set(on(12))  # type: ignore[attr-defined]
+    record_review(cyd, venture_id, by=ELIN, recommend="go", note="Good.")
+    assert sent_to(sweep(engine, on(15))) == [("reminder", OWEN, "d-1", 2)]
+    assert sent_to(sweep(engine, on(16))) == [
+        ("escalation", LEAD, "escalate-lead", 2),
+        ("reminder", OWEN, "d0", 3),
+    ]
+    assert sent_to(sweep(engine, on(17))) == [("reminder", OWEN, "d+1", 4)]
+    assert sweep(engine, on(22)).details == []
+    assert sent_to(sweep(engine, on(23))) == [
+        ("escalation", CHAIR, "escalate-chair", 4),
+        ("reminder", OWEN, "d+7", 5),
+    ]
+    for day in (23, 24, 30):
+        assert sweep(engine, on(day, hour=18)).details == []
+
+    assert count_rows(engine, t.ReminderSent) == 8
+    reminders = messages(engine, "venture.reminder")
+    assert [(p.email, m.payload["count"]) for m, p in reminders] == [
+        (ELIN, 1),
+        (OWEN, 1),
+        (OWEN, 2),
+        (OWEN, 3),
+        (OWEN, 4),
+        (OWEN, 5),
+    ]
+    escalations = messages(engine, "venture.escalation")
+    assert [(p.email, m.payload["about"]["email"]) for m, p in escalations] == [
+        (LEAD, OWEN),
+        (CHAIR, OWEN),
+    ]
+    # Every message renders in its person's language and format.
+    for message, person in reminders + escalations:
+        rendered = render_for(addressee(person), message.event, message.payload)
+        assert "Community café" in rendered.text
+        assert rendered.languages == (person.language,)
+    welsh = render_for(
+        addressee(escalations[1][1]), "venture.escalation", escalations[1][0].payload
+    )
+    assert escalations[1][1].format == "easy-read"
+    assert welsh.languages == ("cy",)
+    with read_session(engine) as session:
+        assert audit.verify(session).ok
+        logged = session.exec(
+            select(t.AuditEntry).where(t.AuditEntry.action == "reminders.sent")
+        ).all()
+    assert len(logged) == 5  # one per sweep that sent something
+    assert all(e.venture_id == venture_id for e in logged)
+
+
+def test_only_board_members_who_have_not_voted_are_reminded_and_an_extension_is_respected(
+    engine: Engine, library: Library
+) -> None:
+    cyd = make_cyd(engine, library)
+    venture_id = to_board(cyd)
+    with read_session(engine) as session:
+        ballot = session.exec(select(t.Ballot)).one()
+    deadline = ballot.deadline  # 14 days after the papers went out
+    cyd.clock.set(deadline - dt.timedelta(days=10))  # type: ignore[attr-defined]
+    declare_interest(cyd, venture_id, member="sian.roberts@example.org", interest="My brother.")
+    vote(cyd, venture_id, member="aled.evans@example.org", choice="approve")
+    vote(cyd, venture_id, member="priya.shah@example.org", choice="more-time")
+
+    first = sweep(engine, deadline - dt.timedelta(days=7))
+    # not the lead (their own venture), not the recused, not those who voted or asked for time
+    assert sent_to(first) == [
+        ("reminder", "david.hughes@example.org", "d-7", 1),
+        ("reminder", CHAIR, "d-7", 1),
+    ]
+    assert set(BOARD) - {d["to"] for d in first.details} == {
+        LEAD,
+        "sian.roberts@example.org",
+        "aled.evans@example.org",
+        "priya.shah@example.org",
+    }
+
+    # The chair gives two more weeks: the old deadline's reminders never come.
+    cyd.clock.set(deadline - dt.timedelta(days=5))  # type: ignore[attr-defined]
+    later = (deadline + dt.timedelta(days=14)).date()
+    extend(cyd, venture_id, until=later, by=CHAIR, reason="The meeting moved.")
+    for days in (-1, 0, 1, 6):
+        assert sweep(engine, deadline + dt.timedelta(days=days)).details == [], days
+    new_deadline = dt.datetime.combine(later, dt.time(23, 59, 59), tzinfo=UTC)
+    again = sweep(engine, new_deadline - dt.timedelta(days=7))
+    assert sent_to(again) == [
+        ("reminder", "david.hughes@example.org", "d-7", 2),
+        ("reminder", CHAIR, "d-7", 2),
+    ]
+    assert all(d["step"].endswith(later.isoformat()) for d in again.details)
+
+
+def test_a_lead_with_an_answers_deadline_is_reminded_and_the_chair_told(
+    engine: Engine, library: Library
+) -> None:
+    cyd = make_cyd(engine, library)
+    venture_id = start_venture(
+        cyd, workstream="day-opportunities", title="Garden project", lead=LEAD
+    ).venture_id
+    assert sweep(engine, on(20)).details == []  # no deadline for the answers: no reminder
+    extend(cyd, venture_id, until=dt.date(2026, 11, 30), by=LEAD, reason="Time to meet people.")
+    steps = []
+    for day in range(21, 41):  # 21 November to 10 December
+        steps += sent_to(sweep(engine, on(21) + dt.timedelta(days=day - 21)))
+    assert steps == [
+        ("reminder", LEAD, "d-7", 1),
+        ("reminder", LEAD, "d-1", 2),
+        ("reminder", LEAD, "d0", 3),
+        ("reminder", LEAD, "d+1", 4),
+        ("escalation", CHAIR, "escalate-chair", 4),  # nobody above the lead but the chair
+        ("reminder", LEAD, "d+7", 5),
+    ]
+
+
+def test_a_programme_sets_the_cadence(engine: Engine, library: Library) -> None:
+    text = programme_text(
+        reminders="before_deadline_days: [3]\nafter_deadline_days: []\nescalate_after: 1"
+    )
+    cyd = make_cyd(engine, library, text)
+    to_review(cyd)  # reviews due 16 November
+    assert sweep(engine, on(12)).details == []
+    assert sent_to(sweep(engine, on(13))) == [
+        ("reminder", ELIN, "d-3", 1),
+        ("reminder", OWEN, "d-3", 1),
+    ]
+    assert sweep(engine, on(30)).details == []  # no step after the deadline
+
+
+def test_the_reminders_replay_from_the_audit_log(library: Library, tmp_path: Path) -> None:
+    source = make_engine(f"sqlite:///{tmp_path / 'source.db'}")
+    upgrade(source)
+    backend = Backend("sqlite", str(source.url), source)
+    cyd = make_cyd(backend.engine, library)
+    venture_id = to_review(cyd)
+    sweep(backend.engine, on(9))
+    cyd.clock.set(on(12))  # type: ignore[attr-defined]
+    record_review(cyd, venture_id, by=ELIN, recommend="go")
+    for day in (16, 23):
+        sweep(backend.engine, on(day))
+    target = make_engine(f"sqlite:///{tmp_path / 'replayed.db'}")
+    try:
+        upgrade(target)
+        result = replay(backend.engine, target, library)
+        assert result.ok, "\n".join(result.problems)
+        assert compare(backend.engine, target) == []
+        assert count_rows(target, t.ReminderSent) == count_rows(backend.engine, t.ReminderSent)
+        with read_session(target) as session, read_session(source) as original:
+            assert audit.head(session) == audit.head(original)
+    finally:
+        target.dispose()
+        source.dispose()
+
+
+# --- cyd remind --------------------------------------------------------------------------------
+
+_RUN = """
+import sys
+from cli.main import main
+code = 0
+try:
+    main(sys.argv[1:])
+except SystemExit as stop:
+    code = stop.code or 0
+sys.stderr.write("prefect imported" if "prefect" in sys.modules else "no prefect")
+raise SystemExit(code)
+"""
+
+
+def _cyd(url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "CYD_DATABASE_URL": url}
+    return subprocess.run(
+        [sys.executable, "-c", _RUN, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_cyd_remind_runs_one_sweep_without_prefect(backend: Backend, library: Library) -> None:
+    cyd = make_cyd(backend.engine, library)
+    to_review(cyd)
+    run = _cyd(backend.url, "remind", "--json", "--now", "2026-11-09T10:00:00+00:00")
+    assert run.returncode == 0, run.stderr
+    assert run.stderr.endswith("no prefect")
+    report = json.loads(run.stdout)
+    assert (report["reminders"], report["escalations"], report["messages"]) == (2, 0, 2)
+    again = _cyd(backend.url, "remind", "--now", "2026-11-09T11:00:00Z")
+    assert again.returncode == 0, again.stderr
+    assert "Reminders: 0 sent" in again.stdout
+    bad = _cyd(backend.url, "remind", "--now", "tomorrow")
+    assert bad.returncode != 0
+    assert "not an ISO 8601" in bad.stderr
+
+
+# --- the Prefect flow ---------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("prefect_harness")
+def test_the_send_reminders_flow_sends_each_reminder_once(
+    flows_use: Engine, library: Library
+) -> None:
+    from flows.reminders import send_reminders
+
+    cyd: Cyd = make_cyd(flows_use, library)
+    to_review(cyd)
+    first = asyncio.run(send_reminders(on(9)))
+    assert first == {"ventures": 1, "reminders": 2, "escalations": 0, "messages": 2}
+    second = asyncio.run(send_reminders(on(9, hour=11)))
+    assert second == {"ventures": 0, "reminders": 0, "escalations": 0, "messages": 0}
+    assert count_rows(flows_use, t.ReminderSent) == 2
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_backlog_is_sent_in_batches_each_venture_once(
+    flows_use: Engine, library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import flows.reminders as flow_module
+
+    monkeypatch.setattr(flow_module, "PER_VENTURE_TASKS", 1)
+    monkeypatch.setattr(flow_module, "BATCH", 2)
+    cyd: Cyd = make_cyd(flows_use, library)
+    for title in ("Café", "Garden", "Library"):
+        to_review(cyd, title)
+    first = asyncio.run(flow_module.send_reminders(on(9)))
+    assert first == {"ventures": 3, "reminders": 6, "escalations": 0, "messages": 6}
+    assert asyncio.run(flow_module.send_reminders(on(9)))["reminders"] == 0
