@@ -112,6 +112,7 @@ def _use_flows(cyd: Cyd, folder: Path, out: Console) -> Counter[str]:
     # Prefect's own progress lines would drown the demo's; its warnings still show.
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    trigger.use_local_prefect()
     runs: Counter[str] = Counter()
 
     def advance(c: Cyd, venture_id: str) -> Any:

@@ -16,6 +16,7 @@ import typer
 from cli.output import console, fail, print_json
 
 if TYPE_CHECKING:
+    from models.advance import AdvanceReport
     from models.commands import Cyd, Outcome
 
 venture_app = typer.Typer(help="Start, answer, submit and follow ventures.", no_args_is_help=True)
@@ -32,19 +33,44 @@ def _run(action: Callable[[Cyd], Outcome], as_json: bool) -> None:
     from models.commands import CommandError
 
     cyd = cyd_context()
+    handed = _note_events(cyd)
     try:
         outcome = action(cyd)
     except CommandError as exc:
         fail(str(exc))
-    # Handed to Prefect by an event: a worker advances it (flows.trigger).
-    handed = outcome.advanced is None and cyd.advance is not None
     if as_json:
         data = outcome.as_json()
         if handed:
             data["advance"] = "prefect-event"
         print_json(data)
         return
-    _say(outcome, handed)
+    _say(outcome, bool(handed))
+
+
+class _Handed:
+    """Whether the command handed its venture to Prefect by an event (flows.trigger)."""
+
+    def __init__(self) -> None:
+        self.sent = False
+
+    def __bool__(self) -> bool:
+        return self.sent
+
+
+def _note_events(cyd: Cyd) -> _Handed:
+    from flows import trigger
+
+    handed = _Handed()
+    if cyd.advance is not trigger.emit_or_advance:
+        return handed
+
+    def emit(c: Cyd, venture_id: str) -> AdvanceReport | None:
+        report = trigger.emit_or_advance(c, venture_id)
+        handed.sent = report is None
+        return report
+
+    cyd.advance = emit
+    return handed
 
 
 def _say(outcome: Outcome, handed: bool = False) -> None:

@@ -31,6 +31,7 @@ configured, else `direct`):
 
 Whichever it is, the hourly `sweep` advances anything left waiting.
 
-Every module here but `trigger` and `config` imports prefect: import them only
-where a flow runs. Commands that run no flow never import prefect.
+The flow modules import prefect: import them only where a flow runs. `trigger`,
+`config` and `records` do not (the CLI uses `trigger` on every venture command), and
+`serve` only when it serves. Commands that run no flow never import prefect.
 """

@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from typing import Any
+from uuid import UUID
 
 from prefect import flow, tags, task
 from prefect.artifacts import Artifact, acreate_markdown_artifact, acreate_table_artifact
@@ -60,7 +61,13 @@ async def advance_round(
 ) -> dict[str, Any]:
     """One round, from the head named by (state, gate_id, audit_seq)."""
     done = await asyncio.to_thread(_round, venture_id, now)
-    return {"effects": done.effects, "state": done.state, "gate": done.gate_id}
+    return {
+        "effects": done.effects,
+        "state": done.state,
+        "gate": done.gate_id,
+        "audit_seq": done.audit_seq,
+        "settled": done.settled,
+    }
 
 
 @flow(
@@ -73,14 +80,16 @@ async def advance_venture(venture_id: str, now: dt.datetime | None = None) -> di
     """Advance one venture; `now` (default: the clock) is for simulated time only."""
     await _tag_this_run(venture_id)
     rounds_done: list[list[dict[str, Any]]] = []
-    state = gate = ""
+    head = await asyncio.to_thread(rounds.venture_head, config.engine(), venture_id)
+    state, gate, seq = head.state, head.gate_id, head.audit_seq
     for _ in range(rounds.MAX_ROUNDS):
-        head = await asyncio.to_thread(rounds.venture_head, config.engine(), venture_id)
-        done = await advance_round(venture_id, head.state, head.gate_id, head.audit_seq, now)
+        done = await advance_round(venture_id, state, gate, seq, now)
         state, gate = done["state"], done["gate"]
-        if not done["effects"]:
+        if done["effects"]:
+            rounds_done.append(done["effects"])
+        if done["settled"]:
             break
-        rounds_done.append(done["effects"])
+        seq = done["audit_seq"]  # where the next round starts: this round's entry
     else:
         raise RuntimeError(f"venture {venture_id} did not settle after {rounds.MAX_ROUNDS} rounds")
     decided = any(e["effect"] == "RecordDecision" for r in rounds_done for e in r)
@@ -96,7 +105,7 @@ async def _tag_this_run(venture_id: str) -> None:
     if tag in have or run_id is None:
         return
     async with get_client() as client:
-        await client.update_flow_run(run_id, tags=[*have, tag])  # type: ignore[arg-type]
+        await client.update_flow_run(UUID(run_id), tags=[*have, tag])
 
 
 async def publish(venture_id: str, now: dt.datetime | None, *, decided: bool) -> Record:

@@ -90,8 +90,18 @@ def advancer(chosen: str | None = None) -> Advancer | None:
     return None
 
 
+def use_local_prefect() -> None:
+    """With no Prefect server configured, let prefect start its ephemeral one, and give
+    it time to come up on a busy machine (prefect's default is 20 s). Before prefect
+    is imported; settings already made in the environment win."""
+    if api_url() is None:
+        os.environ.setdefault("PREFECT_SERVER_ALLOW_EPHEMERAL_MODE", "true")
+        os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+
+
 def run_flow(cyd: Cyd, venture_id: str) -> AdvanceReport:
     """Run `advance-venture` in this process, on this command's database and clock."""
+    use_local_prefect()
     from flows import config
     from flows.advance import run_here
 

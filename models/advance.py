@@ -4,8 +4,9 @@ Each round is one unit of work: the snapshot is read, `governance.advance` plans
 the effects, and they are applied together with one audit entry and the outbox
 messages they cause. A crash anywhere rolls the round back whole; running again
 plans the same round again, so any number of runs, in any order, give one
-outcome. The CLI calls this after recording a person's action; the Prefect flow
-and the scheduled sweep call the same function.
+outcome. The CLI calls this after recording a person's action (in its `direct`
+mode); the `advance-venture` Prefect flow runs the same rounds (`advance_round`), one
+task each, and the sweep asks `needs_advance` which ventures to run it for.
 """
 
 from __future__ import annotations
@@ -84,6 +85,8 @@ class Round:
     effects: list[dict[str, Any]]
     state: str
     gate_id: str
+    audit_seq: int = 0  # the round's own audit entry (a round that changed nothing: 0)
+    settled: bool = True  # nothing more to do after it (no need of another round)
 
 
 def venture_head(engine: Engine, venture_id: str) -> Head:
@@ -113,8 +116,12 @@ def advance_round(
         effects = plan.plan_advance(snap)
         if not effects:
             return Round([], venture.state, venture.gate_id)
-        apply_effects(session, venture, snap, effects, library, at)
-        return Round([_describe(e) for e in effects], venture.state, venture.gate_id)
+        entry = apply_effects(session, venture, snap, effects, library, at)
+        # Plan again from what this round leaves (read in the same transaction): a
+        # venture that has settled needs no further round, nor its transaction.
+        settled = not plan.plan_advance(load_snapshot(session, venture, library, at))
+        described = [_describe(e) for e in effects]
+        return Round(described, venture.state, venture.gate_id, entry.seq, settled)
 
 
 def needs_advance(
@@ -136,9 +143,10 @@ def advance_venture(
     for _ in range(MAX_ROUNDS):
         done = advance_round(engine, venture_id, library, now=now)
         report.state, report.gate_id = done.state, done.gate_id
-        if not done.effects:
+        if done.effects:
+            report.rounds.append(done.effects)
+        if done.settled:
             return report
-        report.rounds.append(done.effects)
     raise RuntimeError(f"venture {venture_id} did not settle after {MAX_ROUNDS} rounds")
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import importlib
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
@@ -264,43 +265,48 @@ class PowerCut(Exception):
     pass
 
 
-def crash_on(monkeypatch: pytest.MonkeyPatch, target: Any, name: str, k: int) -> dict[str, int]:
-    """Make `target.name` raise on its k-th call (later calls go through)."""
+def crash_on(
+    monkeypatch: pytest.MonkeyPatch, target: Any, name: str, k: int, after: bool
+) -> dict[str, int]:
+    """Make `target.name` raise on its k-th call: before it does anything, or `after`
+    it did its work (for a round: after it committed)."""
+    if isinstance(target, str):
+        target = importlib.import_module(target)
     real = getattr(target, name)
     calls = {"n": 0}
 
     def crashing(*args: Any, **kwargs: Any) -> Any:
         calls["n"] += 1
-        if calls["n"] == k:
+        if calls["n"] == k and not after:
             raise PowerCut(f"{name} call {k}")
-        return real(*args, **kwargs)
+        result = real(*args, **kwargs)
+        if calls["n"] == k:
+            raise PowerCut(f"after {name} call {k}")
+        return result
 
     monkeypatch.setattr(target, name, crashing)
     return calls
 
 
 @pytest.mark.parametrize(
-    ("target", "name", "k"),
+    ("target", "name", "k", "after"),
     [
-        pytest.param(rounds, "venture_head", 1, id="before-the-round"),
-        pytest.param(rounds, "apply_effects", 1, id="applying-the-effects"),
-        pytest.param(outbox, "enqueue", 1, id="first-message"),
-        pytest.param(outbox, "enqueue", 8, id="eighth-message"),
-        pytest.param(outbox, "enqueue", 15, id="last-message"),
-        pytest.param(rounds, "venture_head", 2, id="after-the-round-committed"),
-        pytest.param("flows.advance", "venture_record", 1, id="publishing-the-record"),
+        pytest.param(rounds, "venture_head", 1, False, id="before-the-first-round"),
+        pytest.param(rounds, "apply_effects", 1, False, id="applying-the-effects"),
+        pytest.param(rounds, "apply_effects", 1, True, id="effects-applied-not-committed"),
+        pytest.param(outbox, "enqueue", 1, False, id="first-message"),
+        pytest.param(outbox, "enqueue", 8, False, id="eighth-message"),
+        pytest.param(outbox, "enqueue", 15, True, id="last-message"),
+        pytest.param("flows.advance", "_round", 1, True, id="after-the-round-committed"),
+        pytest.param("flows.advance", "venture_record", 1, False, id="publishing-the-record"),
     ],
 )
 def test_a_crash_at_any_step_then_a_rerun_gives_one_outcome(
-    cyd: Cyd, monkeypatch: pytest.MonkeyPatch, target: Any, name: str, k: int
+    cyd: Cyd, monkeypatch: pytest.MonkeyPatch, target: Any, name: str, k: int, after: bool
 ) -> None:
     venture_id = at_the_board(cyd)
     voted_and_closed(cyd, venture_id)
-    if isinstance(target, str):
-        import importlib
-
-        target = importlib.import_module(target)
-    calls = crash_on(monkeypatch, target, name, k)
+    calls = crash_on(monkeypatch, target, name, k, after)
     with pytest.raises(PowerCut):
         run(venture_id, cyd.clock())
     assert calls["n"] >= k
@@ -308,6 +314,7 @@ def test_a_crash_at_any_step_then_a_rerun_gives_one_outcome(
     config.provide(cyd.engine)  # undo() took the test's environment away too
     monkeypatch.setenv(DATABASE_URL_ENV, cyd.engine.url.render_as_string(hide_password=False))
     committed = count(cyd.engine, t.Decision) == 1
+    assert committed == (name in {"_round", "venture_record"})  # a crash mid-round undoes it
     # The decision is committed with its audit entry and messages, or not at all.
     with read_session(cyd.engine) as session:
         assert audit.verify(session).ok

@@ -128,7 +128,7 @@ def _signal_group(group: int, sig: signal.Signals) -> None:
 
 @dataclass
 class Cluster:
-    """The scale-out set-up of one test session (see the module's docstring)."""
+    """The scale-out set-up of the scale-out tests (see the module's docstring)."""
 
     base: Path
     admin_url: URL = field(
@@ -423,15 +423,12 @@ class Cluster:
         """Poll `check` until it gives something (not None, not False); else fail, saying
         `what` was awaited (a callable: asked at the end) with the services' logs."""
         deadline = time.monotonic() + timeout
-        last: Any = None
         while True:
+            problem: OSError | None = None
             try:
                 last = check()
-            except (OSError, urllib.error.URLError) as error:  # the server, briefly busy
-                last = None
-                problem = error
-            else:
-                problem = None
+            except OSError as error:  # the server, briefly busy (URLError is an OSError)
+                last, problem = None, error
             if last is not None and last is not False:
                 return last
             if time.monotonic() > deadline:

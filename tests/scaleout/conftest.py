@@ -1,4 +1,6 @@
-"""One scale-out set-up per test session (see `cluster.py`), started on first use.
+"""One scale-out set-up for the scale-out tests (see `cluster.py`): started on first
+use, stopped as soon as the module's tests are done (its workers run scheduled flows
+every minute, which the rest of the suite should not pay for).
 
 It needs the PostgreSQL server on 127.0.0.1:5432 (`CYD_TEST_POSTGRES_URL`); if that
 does not answer, the tests FAIL (they skip only with `CYD_SKIP_POSTGRES=1`).
@@ -34,7 +36,7 @@ def _postgres_answers(cluster: Cluster) -> None:
         engine.dispose()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     if os.environ.get("CYD_SKIP_POSTGRES") == "1":
         pytest.skip("CYD_SKIP_POSTGRES=1: PostgreSQL tests skipped on request")

@@ -17,6 +17,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -24,12 +25,12 @@ import pytest
 from sqlmodel import col, select
 
 from checklists.loader import load_library
-from flows.records import artifact_key
+from flows.records import artifact_key, tally_key
 from models import tables as t
 from models.commands import Cyd, record_review, submit, vote
 from models.db import read_session
 from models.examples import answer_missing
-from tests.scaleout.cluster import CYD, POOL, ROOT, WORKERS, Cluster
+from tests.scaleout.cluster import CYD, POOL, ROOT, WORKERS, Cluster, ClusterError
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
@@ -42,11 +43,16 @@ REVIEWERS = ("elin.davies@example.org", "owen.walker@example.org")
 VOTERS = (CHAIR, "aled.evans@example.org", "priya.shah@example.org", "sian.roberts@example.org")
 
 VENTURES = 4
-STAGE_TIMEOUT_S = 150.0  # per stage, for all the ventures together (2 cores, CI)
+# Bounds, not expectations: on 2 cores a stage takes 15-45 s and a command 1-60 s
+# (most of it waiting for CPU while the workers' flow runs start).
+STAGE_TIMEOUT_S = 300.0  # per stage, for all the ventures together
+COMMAND_TIMEOUT_S = 300.0
 OFFLINE_COMMAND_S = 60.0  # a command with the Prefect server down must still end
 
 ADVANCE = "flows/advance.py:advance_venture"
+FINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
 SWEEP = "flows/sweep.py:sweep"
+DELIVER = "flows/outbox.py:deliver_notifications"
 
 
 # --- helpers ---------------------------------------------------------------------------
@@ -63,12 +69,22 @@ def cyd(
         capture_output=True,
         text=True,
         encoding="utf-8",
-        timeout=120,
+        timeout=COMMAND_TIMEOUT_S,
         check=False,
     )
     assert "Traceback" not in result.stderr, f"cyd {' '.join(args)}:\n{result.stderr}"
     assert result.returncode == 0, f"cyd {' '.join(args)}:\n{result.stdout}\n{result.stderr}"
     return result
+
+
+def act_on(cluster: Cluster, *args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """A person's action through `cyd ... --json`: the venture, and whether the command
+    handed it to Prefect by an event (else it advanced the venture itself)."""
+    result = cyd(cluster, *args, "--json", env=env)
+    said: dict[str, Any] = json.loads(result.stdout)
+    said["handed"] = said.get("advance") == "prefect-event"
+    said["stderr"] = result.stderr
+    return said
 
 
 def in_parallel(calls: Iterable[Callable[[], Any]], what: str = "") -> list[Any]:
@@ -101,29 +117,32 @@ def wait_until(
 
     try:
         cluster.wait_for(reached, STAGE_TIMEOUT_S, lambda: f"{what}: {want} (last seen {seen})")
+    except ClusterError as error:
+        # Say what Prefect did about the ventures that did not get there.
+        late = [i for i in ids if seen.get(i) != want]
+        try:
+            runs = [
+                f"{r['name']}: {r['state_name']} ({r['labels'].get('prefect.worker.name')})"
+                for r in advance_runs(cluster)
+                if r["parameters"].get("venture_id") in late
+            ]
+        except OSError as problem:
+            runs = [f"(the Prefect API did not answer: {problem})"]
+        raise ClusterError(f"{error}\nadvance runs of {late}:\n" + "\n".join(runs)) from None
     finally:
         print(f"  {what}: {time.monotonic() - started:.1f} s")
     return seen
 
 
 def start_ventures(cluster: Cluster, count: int, title: str) -> list[str]:
-    made = in_parallel(
-        (
-            lambda n=n: cyd(
-                cluster,
-                "venture",
-                "start",
-                "--workstream",
-                "day-opportunities",
-                "--title",
-                f"{title} {n}",
-                "--lead",
-                LEAD,
-            ).stdout.strip()
-            for n in range(1, count + 1)
-        ),
-        "start",
-    )
+    def start(n: int) -> str:
+        return cyd(
+            cluster,
+            *("venture", "start", "--workstream", "day-opportunities"),
+            *("--title", f"{title} {n}", "--lead", LEAD),
+        ).stdout.strip()
+
+    made = in_parallel((partial(start, n) for n in range(1, count + 1)), "start")
     return sorted(made)
 
 
@@ -147,13 +166,6 @@ def runs_for(runs: list[dict[str, Any]], venture: str) -> list[dict[str, Any]]:
 # --- the tests -------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    reason=(
-        "issue 5, in progress: under CI load one of the ventures can still be waiting at"
-        " the Board when the bounded wait ends; the remaining work is recorded on issue 5"
-    ),
-    strict=False,
-)
 def test_ventures_submitted_through_the_cli_are_decided_by_the_workers(cluster: Cluster) -> None:
     began = time.monotonic()
     ids = start_ventures(cluster, VENTURES, "Scale-out venture")
@@ -161,14 +173,14 @@ def test_ventures_submitted_through_the_cli_are_decided_by_the_workers(cluster: 
     assert set(where(cluster, ids).values()) == {("draft", "design")}
 
     # The lead submits: the command records it and hands the venture to Prefect.
-    in_parallel(
-        (lambda v=v: cyd(cluster, "venture", "submit", v, "--by", LEAD) for v in ids), "submit"
+    actions = in_parallel(
+        (partial(act_on, cluster, "venture", "submit", v, "--by", LEAD) for v in ids), "submit"
     )
     wait_until(cluster, ids, ("in_review", "design"), "submitted → in review, by the workers")
 
-    in_parallel(
+    actions += in_parallel(
         (
-            lambda v=v, r=r: cyd(cluster, "review", "record", v, "--by", r, "--recommend", "go")
+            partial(act_on, cluster, "review", "record", v, "--by", r, "--recommend", "go")
             for v in ids
             for r in REVIEWERS
         ),
@@ -176,17 +188,18 @@ def test_ventures_submitted_through_the_cli_are_decided_by_the_workers(cluster: 
     )
     wait_until(cluster, ids, ("awaiting_board", "design"), "reviewed → on the Board's agenda")
 
-    in_parallel(
+    actions += in_parallel(
         (
-            lambda v=v, m=m: cyd(cluster, "board", "vote", v, "--member", m, "--choice", "approve")
+            partial(act_on, cluster, "board", "vote", v, "--member", m, "--choice", "approve")
             for v in ids
             for m in VOTERS
         ),
         "vote",
     )
-    in_parallel(
-        (lambda v=v: cyd(cluster, "board", "close", v, "--by", CHAIR) for v in ids), "close"
+    closes = in_parallel(
+        (partial(act_on, cluster, "board", "close", v, "--by", CHAIR) for v in ids), "close"
     )
+    actions += closes
     wait_until(cluster, ids, ("draft", "delivery"), "voted and closed → decided, next gate")
 
     with read_session(cluster.cyd_engine) as session:
@@ -197,18 +210,30 @@ def test_ventures_submitted_through_the_cli_are_decided_by_the_workers(cluster: 
         (v, "design", "approved") for v in ids
     ]
 
+    # Every close was handed to Prefect (had the server not taken its event, the
+    # command would have decided the venture itself, and said so).
+    assert all(c["handed"] for c in closes), [c["stderr"] for c in closes if not c["handed"]]
+    not_handed = [a for a in actions if not a["handed"]]
+    if not_handed:  # tolerated for the other actions (nothing is lost), but shown
+        print(f"  not handed to Prefect: {[(a['venture'], a['stderr']) for a in not_handed]}")
+
     # The Prefect server saw advance_venture runs for every venture, named for it,
-    # completed on the pool by its workers.
-    runs = advance_runs(cluster)
+    # completed on the pool by its workers: one run per event the server took (one
+    # per action: submit, two reviews, four votes, the close); none failed.
+    def settled() -> list[dict[str, Any]] | None:
+        mine = [r for r in advance_runs(cluster) if r["parameters"].get("venture_id") in ids]
+        return mine if all(r["state_type"] in FINAL for r in mine) else None
+
+    runs = cluster.wait_for(settled, STAGE_TIMEOUT_S, "the advance runs to finish")
     for venture in ids:
         mine = runs_for(runs, venture)
-        assert mine, f"no advance_venture run for {venture}"
+        handed = [a for a in actions if a["venture"] == venture and a["handed"]]
+        assert len(mine) == len(handed), [r["name"] for r in mine]
         assert all(venture in r["name"] for r in mine), [r["name"] for r in mine]
-        completed = [r for r in mine if r["state_type"] == "COMPLETED"]
-        # submit, two reviews, four votes and the close: eight events at least led to
-        # runs (a trigger may fold events that arrive together into one run).
-        assert completed, f"{venture}: {[(r['name'], r['state_type']) for r in mine]}"
-    finished = [r for r in runs if r["state_type"] == "COMPLETED"]
+        assert {r["state_type"] for r in mine} == {"COMPLETED"}, [
+            (r["name"], r["state_type"], r["state_name"]) for r in mine
+        ]
+    finished = runs
     assert {r["work_pool_name"] for r in finished} == {POOL}
     # Each run carries the name of the worker that ran it. Both workers usually share
     # the runs; which one takes a run is up to them, so only their names are checked.
@@ -216,18 +241,15 @@ def test_ventures_submitted_through_the_cli_are_decided_by_the_workers(cluster: 
     assert set(by_worker) <= set(WORKERS), by_worker
     assert by_worker.total() == len(finished)
 
-    # Each venture's record is in the Prefect UI: its latest artifact, written by one
-    # of those runs, shows it decided and at the next gate.
-    artifacts = cluster.api(
-        "POST",
-        "/artifacts/filter",
-        {"artifacts": {"key": {"any_": [artifact_key(v) for v in ids]}}, "sort": "CREATED_DESC"},
-    )
-    finished_ids = {r["id"] for r in finished}
+    # Each venture's record is in the Prefect UI, published by those runs: the record
+    # at the next gate, and the tally of the decision.
+    keys = [k for v in ids for k in (artifact_key(v), tally_key(v))]
+    artifacts = cluster.api("POST", "/artifacts/filter", {"artifacts": {"key": {"any_": keys}}})
     for venture in ids:
-        latest = next(a for a in artifacts if a["key"] == artifact_key(venture))
-        assert latest["flow_run_id"] in finished_ids
-        assert "delivery" in latest["description"], latest["description"]
+        records = [a for a in artifacts if a["key"] == artifact_key(venture)]
+        assert all(a["flow_run_id"] for a in records), records
+        assert any("delivery" in a["description"] for a in records), records
+        assert [a for a in artifacts if a["key"] == tally_key(venture)], venture
     print(
         f"\n  {len(finished)} advance_venture runs completed ({dict(by_worker)}),"
         f" {VENTURES} ventures decided in {time.monotonic() - began:.1f} s"
@@ -260,19 +282,19 @@ def prepare(cluster: Cluster, title: str) -> tuple[str, str]:
 
 def act(
     cluster: Cluster, ready: str, board: str, env: dict[str, str]
-) -> tuple[dict[str, float], dict[str, str]]:
+) -> tuple[dict[str, float], dict[str, dict[str, Any]]]:
     """The lead submits one venture; the last member votes and the chair closes the
     other's vote. Each command must end in time, and succeed. Returns how long each
-    took, and what each said on stderr."""
+    took, and what each said (`act_on`)."""
     timings: dict[str, float] = {}
-    said: dict[str, str] = {}
+    said: dict[str, dict[str, Any]] = {}
     for label, args in {
         "submit": ("venture", "submit", ready, "--by", LEAD),
         "last vote": ("board", "vote", board, "--member", VOTERS[-1], "--choice", "approve"),
         "close": ("board", "close", board, "--by", CHAIR),
     }.items():
         started = time.monotonic()
-        said[label] = cyd(cluster, *args, env=env).stderr
+        said[label] = act_on(cluster, *args, env=env)
         timings[label] = round(time.monotonic() - started, 1)
         assert timings[label] < OFFLINE_COMMAND_S, timings
     return timings, said
@@ -352,8 +374,9 @@ def test_the_prefect_server_down_while_people_act_loses_nothing(cluster: Cluster
     # database; the event cannot be posted, so the command advances the venture itself.
     timings, said = act(cluster, ready, board, cluster.cyd_env())
     print(f"\n  commands with the Prefect server down: {timings} s")
-    for label, stderr in said.items():
-        assert "Prefect" in stderr, f"{label}: the person is not told: {stderr!r}"
+    for label, answer in said.items():
+        assert not answer["handed"], label
+        assert "Prefect" in answer["stderr"], f"{label}: the person is not told: {answer}"
     recorded(cluster, ready, board)
     assert where(cluster, [ready, board]) == {
         ready: ("in_review", "design"),
@@ -364,9 +387,10 @@ def test_the_prefect_server_down_while_people_act_loses_nothing(cluster: Cluster
     # Events taken by a server that then went down before acting on them: the
     # commands succeed and hand the ventures on, and nothing advances them.
     with EventSink() as sink:
-        timings, _ = act(
+        timings, said = act(
             cluster, lost_ready, lost_board, {**cluster.cyd_env(), "PREFECT_API_URL": sink.api_url}
         )
+    assert all(answer["handed"] for answer in said.values()), said
     assert sorted(e["resource"]["cyd.venture.id"] for e in sink.taken) == sorted(
         [lost_ready, lost_board, lost_board]
     )
@@ -410,5 +434,24 @@ def test_the_prefect_server_down_while_people_act_loses_nothing(cluster: Cluster
         ready: ("in_review", "design"),
         board: ("draft", "delivery"),
     }
+
+    # What the rules said, while the server was down and after, reaches the people:
+    # the outbox relay (every minute; run now) sends every message about these ventures.
+    four = [ready, board, lost_ready, lost_board]
+    statuses: list[str] = []
+
+    def delivered() -> bool | None:
+        with read_session(cluster.cyd_engine) as session:
+            statuses[:] = session.exec(
+                select(t.OutboxMessage.status).where(col(t.OutboxMessage.venture_id).in_(four))
+            ).all()
+        return (bool(statuses) and set(statuses) == {"sent"}) or None
+
+    cluster.api("POST", f"/deployments/{cluster.deployment_id(DELIVER)}/create_flow_run", {})
+    cluster.wait_for(delivered, STAGE_TIMEOUT_S, lambda: f"the messages sent ({Counter(statuses)})")
+    letters = list((cluster.base / "mailbox").rglob("*.eml"))
+    assert len(letters) >= len(statuses)
+    print(f"  {len(statuses)} messages about them sent")
+
     verified = cyd(cluster, "audit", "verify")
     assert "intact" in verified.stdout
