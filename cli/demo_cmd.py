@@ -76,7 +76,7 @@ def demo(
     venture_id = _walk(cyd, out, runs)
     _deliver(cyd, folder, out, runs)
     _summary(cyd, venture_id, folder, out)
-    _prefect_summary(venture_id, runs, out)
+    _prefect_summary(cyd, venture_id, runs, out)
     if not keep:
         import shutil
 
@@ -309,17 +309,22 @@ def _summary(cyd: Cyd, venture: str, folder: Path, out: Console) -> None:
     out.print(f"Look around: [bold]{escape(env)} cyd venture show {venture}[/bold]")
 
 
-def _prefect_summary(venture: str, runs: Counter[str], out: Console) -> None:
+def _prefect_summary(cyd: Cyd, venture: str, runs: Counter[str], out: Console) -> None:
     from rich.markup import escape
 
     from flows import trigger
     from flows.records import artifact_key, tally_key
+    from models.db import read_session
+    from models.programme_import import current_programme
+
+    with read_session(cyd.engine) as session:
+        programme = current_programme(session).id
 
     named = ", ".join(f"{name} ×{n}" for name, n in sorted(runs.items()))
     out.print(f"Prefect flow runs: {sum(runs.values())} ({escape(named)}).")
     out.print(
-        f"Artifacts: {artifact_key(venture)} (state and decision record, English and Welsh), "
-        f"{tally_key(venture)} (the tally)."
+        f"Artifacts: {artifact_key(programme, venture)} (state and decision record, English "
+        f"and Welsh), {tally_key(programme, venture)} (the tally)."
     )
     where = trigger.api_url()
     if where:

@@ -11,8 +11,8 @@ that has passed since).
 
 The run is named after the venture and tagged `venture:<id>`; it publishes the
 venture's state and decision record (English and Welsh) as the markdown artifact
-`venture-<id>`, and the tally of a decision as the table artifact
-`venture-<id>-tally`.
+`<programme>-venture-<id>`, and the tally of a decision as the table artifact
+`<programme>-venture-<id>-tally`.
 
 Database work is synchronous (SQLAlchemy): it runs in a worker thread
 (`asyncio.to_thread`) from async tasks, which measured quicker than sync tasks in
@@ -34,7 +34,7 @@ from prefect.client.orchestration import get_client
 from prefect.runtime import flow_run
 
 from flows import config
-from flows.records import Record, artifact_key, tally_key, venture_record
+from flows.records import Record, venture_record
 from models import advance as rounds
 from models.advance import AdvanceReport
 from models.db import utcnow
@@ -115,18 +115,18 @@ async def publish(venture_id: str, now: dt.datetime | None, *, decided: bool) ->
     )
     await acreate_markdown_artifact(
         record.markdown,
-        key=artifact_key(venture_id),
+        key=record.key,
         description=f"{venture_id}: {record.state} at gate {record.gate_id}",
     )
     if record.decision is not None:
         description = f"{venture_id}: the tally of decision {record.decision}"
         if not decided:
             # A re-run after a crash between the decision and its artifact publishes it.
-            latest = await Artifact.aget(tally_key(venture_id))
+            latest = await Artifact.aget(record.tally_key)
             decided = latest is None or latest.description != description
         if decided:
             await acreate_table_artifact(
-                record.tally, key=tally_key(venture_id), description=description
+                record.tally, key=record.tally_key, description=description
             )
     return record
 

@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from checklists.loader import Library
 from models import tables as t
 from models.db import read_session
+from models.programme_import import current_programme
 from models.views import describe_venture
 from notifications.words import count
 
@@ -73,20 +74,35 @@ TALLY: tuple[tuple[str, str, str], ...] = (
 @dataclass
 class Record:
     venture_id: str
+    programme_id: str
     markdown: str
     state: str
     gate_id: str
     decision: str | None = None  # "<gate>-<ballot> of <when>": the latest decision
     tally: list[dict[str, Any]] = field(default_factory=list)  # its table rows
 
+    @property
+    def key(self) -> str:
+        return artifact_key(self.programme_id, self.venture_id)
 
-def artifact_key(venture_id: str) -> str:
-    """`venture-<id>`: artifact keys are lowercase letters, digits and dashes."""
-    return "venture-" + re.sub(r"[^a-z0-9-]+", "-", venture_id.lower()).strip("-")
+    @property
+    def tally_key(self) -> str:
+        return tally_key(self.programme_id, self.venture_id)
 
 
-def tally_key(venture_id: str) -> str:
-    return artifact_key(venture_id) + "-tally"
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-")
+
+
+def artifact_key(programme_id: str, venture_id: str) -> str:
+    """`<programme>-venture-<id>`: artifact keys are lowercase letters, digits and
+    dashes, and one Prefect server may serve several programmes (each its own Cyd
+    database), whose venture ids can be the same: the programme's id keeps them apart."""
+    return f"{_slug(programme_id)}-venture-{_slug(venture_id)}"
+
+
+def tally_key(programme_id: str, venture_id: str) -> str:
+    return artifact_key(programme_id, venture_id) + "-tally"
 
 
 def venture_record(engine: Engine, venture_id: str, library: Library, now: dt.datetime) -> Record:
@@ -95,9 +111,11 @@ def venture_record(engine: Engine, venture_id: str, library: Library, now: dt.da
         if venture is None:
             raise KeyError(f"no venture '{venture_id}'")
         data = describe_venture(session, venture, library, now)
+        programme_id = current_programme(session).id
     latest = data["decisions"][-1] if data["decisions"] else None
     return Record(
         venture_id=venture_id,
+        programme_id=programme_id,
         markdown=markdown(data, library),
         state=data["state"],
         gate_id=data["gate"],

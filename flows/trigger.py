@@ -4,12 +4,13 @@
 - `flows`: the command runs the `advance-venture` flow in its own process and waits
   for it; with no Prefect server configured, prefect starts its ephemeral local one
   (10-20 s the first time in a process). The demo runs this way.
-- `events`: the command posts the Prefect event `cyd.venture.changed` about the
-  resource `cyd.venture.<id>` to the configured server and returns at once; the
-  deployment trigger of `advance-venture/on-change` (prefect.yaml) runs the flow on a
-  worker. Should the server not take the event, the command advances the venture
-  itself and says so: nothing waits, nothing is lost (and the hourly sweep would
-  catch it anyway).
+- `events`: when the rules have something to do for the venture now (the command
+  checks, read only), the command posts the Prefect event `cyd.venture.changed`
+  about the resource `cyd.venture.<id>` to the configured server and returns at
+  once; the deployment trigger of `advance-venture/on-change` (prefect.yaml) runs
+  the flow on a worker. Should the server not take the event, the command advances
+  the venture itself and says so: nothing waits, nothing is lost (and the hourly
+  sweep would catch it anyway).
 - `auto` (the default): `events` when a Prefect server is configured
   (`PREFECT_API_URL` in the environment or in the active Prefect profile), else
   `direct`, so that a plain `cyd venture ...` stays quick.
@@ -157,12 +158,20 @@ def post_event(venture_id: str, url: str | None = None) -> dict[str, Any]:
 
 
 def emit_or_advance(cyd: Cyd, venture_id: str) -> AdvanceReport | None:
-    """Hand the venture to Prefect by an event; if that fails, advance it here."""
+    """Hand the venture to Prefect by an event; if that fails, advance it here.
+
+    When the rules have nothing to do for the venture now (an answer to a draft, a
+    vote that leaves the ballot open), no event is sent: every event starts a flow run
+    (a process on a worker), and one that changes nothing only loads the workers.
+    """
+    from models.advance import advance_venture, settled_report
+
+    quiet = settled_report(cyd.engine, venture_id, cyd.library, now=cyd.clock())
+    if quiet is not None:
+        return quiet
     try:
         post_event(venture_id)
     except EventNotSent as problem:
-        from models.advance import advance_venture
-
         sys.stderr.write(f"cyd: {problem}; advancing {venture_id} here instead\n")
         return advance_venture(cyd.engine, venture_id, cyd.library, now=cyd.clock())
     return None

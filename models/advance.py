@@ -136,6 +136,25 @@ def needs_advance(
         return bool(plan.plan_advance(snap))
 
 
+def settled_report(
+    engine: Engine, venture_id: str, library: Library, *, now: dt.datetime | None = None
+) -> AdvanceReport | None:
+    """What advancing would report if it had nothing to do now (read only), else None.
+
+    Lets a command skip handing a venture to Prefect when the rules have nothing to do
+    (most answers to a draft): no event, no flow run. A deadline that passes later is
+    found by the hourly sweep, as for any venture.
+    """
+    with read_session(engine) as session:
+        venture = session.get(t.Venture, venture_id)
+        if venture is None:
+            raise KeyError(f"no venture '{venture_id}'")
+        snap = load_snapshot(session, venture, library, now or utcnow())
+        if plan.plan_advance(snap):
+            return None
+        return AdvanceReport(venture_id, state=venture.state, gate_id=venture.gate_id)
+
+
 def advance_venture(
     engine: Engine, venture_id: str, library: Library, *, now: dt.datetime | None = None
 ) -> AdvanceReport:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import (
     ArtifactFilter,
@@ -48,6 +49,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "programme.yaml"
+PROGRAMME = str(yaml.safe_load(EXAMPLE.read_text("utf-8"))["id"])  # names the artifacts
 LEAD = "gareth.jones@example.org"
 REVIEWERS = ("elin.davies@example.org", "owen.walker@example.org")
 CHAIR = "megan.lloyd@example.org"
@@ -202,13 +204,13 @@ def test_the_flow_takes_a_submitted_venture_to_the_next_gate(cyd: Cyd) -> None:
     assert [e["effect"] for e in result["rounds"][0]][:2] == ["Transition", "AssignReviewers"]
     assert flow_run.name == f"advance-{venture_id}"
     assert f"venture:{venture_id}" in flow_run.tags
-    [record] = artifacts(flow_run, artifact_key(venture_id))
+    [record] = artifacts(flow_run, artifact_key(PROGRAMME, venture_id))
     assert record.type == "markdown"
     assert "## English" in record.data
     assert "## Cymraeg" in record.data
     assert "with the reviewers" in record.data
     assert "gyda'r adolygwyr" in record.data
-    assert artifacts(flow_run, tally_key(venture_id)) == []  # no decision yet
+    assert artifacts(flow_run, tally_key(PROGRAMME, venture_id)) == []  # no decision yet
 
     for reviewer in REVIEWERS:
         record_review(cyd, venture_id, by=reviewer, recommend="go")
@@ -223,11 +225,11 @@ def test_the_flow_takes_a_submitted_venture_to_the_next_gate(cyd: Cyd) -> None:
     assert decision["outcome"] == "approved"
     assert_one_outcome(cyd.engine, venture_id)
 
-    [record] = artifacts(flow_run, artifact_key(venture_id))
+    [record] = artifacts(flow_run, artifact_key(PROGRAMME, venture_id))
     assert "Decision record" in record.data
     assert "Cofnod penderfyniadau" in record.data
     assert "wedi'i chymeradwyo" in record.data
-    [tally] = artifacts(flow_run, tally_key(venture_id))
+    [tally] = artifacts(flow_run, tally_key(PROGRAMME, venture_id))
     assert tally.type == "table"
     assert "Cymeradwyo" in tally.data
     assert f"decision design-{decision['ballot']} " in (tally.description or "")
@@ -236,8 +238,8 @@ def test_the_flow_takes_a_submitted_venture_to_the_next_gate(cyd: Cyd) -> None:
     again, flow_run = run(venture_id, cyd.clock())
     assert again["rounds"] == []
     assert_one_outcome(cyd.engine, venture_id)
-    assert artifacts(flow_run, tally_key(venture_id)) == []
-    assert len(artifacts(flow_run, artifact_key(venture_id))) == 1
+    assert artifacts(flow_run, tally_key(PROGRAMME, venture_id)) == []
+    assert len(artifacts(flow_run, artifact_key(PROGRAMME, venture_id))) == 1
 
 
 def test_a_run_created_without_the_tag_tags_itself(cyd: Cyd) -> None:
@@ -326,7 +328,7 @@ def test_a_crash_at_any_step_then_a_rerun_gives_one_outcome(
     assert_one_outcome(cyd.engine, venture_id)
     if name == "venture_record":
         # The re-run publishes the tally the crashed run did not get to.
-        assert len(artifacts(flow_run, tally_key(venture_id))) == 1
+        assert len(artifacts(flow_run, tally_key(PROGRAMME, venture_id))) == 1
     _, flow_run = run(venture_id, cyd.clock())
     assert_one_outcome(cyd.engine, venture_id)
 

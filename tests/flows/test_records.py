@@ -39,9 +39,15 @@ def data(**changes: Any) -> dict[str, Any]:
 
 
 def test_keys_are_lowercase_letters_digits_and_dashes() -> None:
-    assert artifact_key("v-0001") == "venture-v-0001"
-    assert artifact_key("V_12.3") == "venture-v-12-3"
-    assert tally_key("v-0001") == "venture-v-0001-tally"
+    assert artifact_key("ld-autism", "v-0001") == "ld-autism-venture-v-0001"
+    assert artifact_key("LD_Autism", "V_12.3") == "ld-autism-venture-v-12-3"
+    assert tally_key("ld-autism", "v-0001") == "ld-autism-venture-v-0001-tally"
+
+
+def test_two_programmes_sharing_a_prefect_server_keep_their_records_apart() -> None:
+    # Venture ids are numbered per database, so two programmes both have v-0001.
+    assert artifact_key("north", "v-0001") != artifact_key("south", "v-0001")
+    assert tally_key("north", "v-0001") != tally_key("south", "v-0001")
 
 
 def test_the_record_is_in_english_and_welsh_and_escapes_peoples_words() -> None:

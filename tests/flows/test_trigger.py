@@ -26,6 +26,7 @@ from flows import trigger
 ROOT = Path(__file__).resolve().parents[2]
 CYD = Path(sys.executable).with_name("cyd")
 LEAD = "gareth.jones@example.org"
+SUMMARY = "A community café run together with the people who use day services"
 
 
 @dataclass
@@ -252,6 +253,24 @@ def test_with_a_server_configured_the_command_hands_the_venture_to_prefect(
     assert event["resource"]["cyd.venture.id"] == "v-0001"
     shown = json.loads(cyd(["venture", "show", "v-0001", "--json"], env).stdout)
     assert shown["state"] == "submitted"
+
+
+def test_an_action_the_rules_have_nothing_to_do_for_sends_no_event(
+    data: dict[str, str], receiver: Receiver
+) -> None:
+    # An answer to a draft changes nothing the rules act on: no event, no flow run.
+    env = {**data, "PREFECT_API_URL": receiver.api}
+    args = ["venture", "answer", "v-0001", "venture-summary", SUMMARY, "--by", LEAD]
+    done = cyd([*args, "--json"], env)
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    assert "advance" not in answer
+    assert answer["state"] == "draft"
+    assert receiver.requests == []
+    # Submitting it is something to do: that one is handed over.
+    submitted = cyd(["venture", "submit", "v-0001", "--by", LEAD, "--json"], env)
+    assert json.loads(submitted.stdout)["advance"] == "prefect-event", submitted.stderr
+    assert len(receiver.requests) == 1
 
 
 def test_when_prefect_does_not_answer_the_command_advances_the_venture_itself(

@@ -22,6 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+import yaml
 from sqlmodel import col, select
 
 from checklists.loader import load_library
@@ -31,6 +32,9 @@ from models.commands import Cyd, record_review, submit, vote
 from models.db import read_session
 from models.examples import answer_missing
 from tests.scaleout.cluster import CYD, POOL, ROOT, WORKERS, Cluster, ClusterError
+
+# The programme the cluster's database is made from (its id names the artifacts).
+PROGRAMME = str(yaml.safe_load((ROOT / "examples" / "programme.yaml").read_text("utf-8"))["id"])
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
@@ -243,13 +247,13 @@ def test_ventures_submitted_through_the_cli_are_decided_by_the_workers(cluster: 
 
     # Each venture's record is in the Prefect UI, published by those runs: the record
     # at the next gate, and the tally of the decision.
-    keys = [k for v in ids for k in (artifact_key(v), tally_key(v))]
+    keys = [k for v in ids for k in (artifact_key(PROGRAMME, v), tally_key(PROGRAMME, v))]
     artifacts = cluster.api("POST", "/artifacts/filter", {"artifacts": {"key": {"any_": keys}}})
     for venture in ids:
-        records = [a for a in artifacts if a["key"] == artifact_key(venture)]
+        records = [a for a in artifacts if a["key"] == artifact_key(PROGRAMME, venture)]
         assert all(a["flow_run_id"] for a in records), records
         assert any("delivery" in a["description"] for a in records), records
-        assert [a for a in artifacts if a["key"] == tally_key(venture)], venture
+        assert [a for a in artifacts if a["key"] == tally_key(PROGRAMME, venture)], venture
     print(
         f"\n  {len(finished)} advance_venture runs completed ({dict(by_worker)}),"
         f" {VENTURES} ventures decided in {time.monotonic() - began:.1f} s"
