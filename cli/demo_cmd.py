@@ -3,14 +3,16 @@
 It makes a fresh programme from the shipped example in a temporary data folder
 (SQLite), then walks the path through the same commands as `cyd venture|review|
 board`: start, answers by several co-producers, returned with reasons, completed
-and submitted, reviewed, declarations and votes (with a recusal, a supporter and
-"I need more time"), the decision, and the next gate opened. Simulated time
-moves on between steps, as it would over weeks.
+and submitted, reviewed, the Board pack, declarations and votes (with a recusal, a
+supporter and "I need more time"), a reminder sweep, the decision, the next gate
+opened, and a last reminder sweep. Simulated time moves on between steps, as it
+would over weeks.
 
 After each recorded action the real `advance-venture` Prefect flow takes the
 venture on (`CYD_ORCHESTRATION=flows`): on the configured Prefect server, or,
-with none, on Prefect's ephemeral local server, which needs no set-up. The `sweep`
-flow then checks that nothing was missed, and the `deliver-notifications` flow
+with none, on Prefect's ephemeral local server, which needs no set-up. The
+`prepare-board-pack` and `send-reminders` flows run where their schedules would;
+the `sweep` flow then checks that nothing was missed, and the `deliver-notifications` flow
 sends the outbox to local mailboxes. The runs stay in Prefect's database, to be
 looked at in its UI.
 """
@@ -108,6 +110,7 @@ def _use_flows(cyd: Cyd, folder: Path, out: Console) -> Counter[str]:
 
     # The flows find the demo's database as a worker would, and share this engine.
     os.environ["CYD_DATABASE_URL"] = f"sqlite:///{folder / 'cyd.db'}"
+    os.environ["CYD_DATA_DIR"] = str(folder)  # where the Board packs are filed
     os.environ[trigger.MODE_ENV] = trigger.FLOWS
     # Prefect's own progress lines would drown the demo's; its warnings still show.
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
@@ -116,6 +119,9 @@ def _use_flows(cyd: Cyd, folder: Path, out: Console) -> Counter[str]:
     runs: Counter[str] = Counter()
 
     def advance(c: Cyd, venture_id: str) -> Any:
+        idle = trigger.quiet(c, venture_id)
+        if idle is not None:
+            return idle  # nothing for the rules to do: no flow run, as in `cyd venture`
         runs[f"advance-{venture_id}"] += 1
         return trigger.run_flow(c, venture_id)
 
@@ -194,6 +200,7 @@ def _walk(cyd: Cyd, out: Console, runs: Counter[str]) -> str:
     _step(out, "Elin (reviewer)", "recommends go")
     board = c.record_review(cyd, venture, by="owen.walker@example.org", recommend="go")
     _step(out, "Owen (reviewer)", "recommends go: the venture goes to the Board", board)
+    _board_pack(cyd, out, runs)
     cyd.clock.days(2)  # type: ignore[attr-defined]
     c.declare_interest(
         cyd, venture, member="david.hughes@example.org", interest="Runs a café in the same street"
@@ -205,6 +212,8 @@ def _walk(cyd: Cyd, out: Console, runs: Counter[str]) -> str:
     _step(out, "Aled (Board)", "votes approve")
     c.vote(cyd, venture, member="sian.roberts@example.org", choice="more-time")
     _step(out, "Siân (Board)", 'says "I need more time"')
+    cyd.clock.days(5)  # type: ignore[attr-defined]  # a week before the vote's deadline
+    _remind(cyd, out, runs, "the members who have not voted yet")
     c.vote(
         cyd,
         venture,
@@ -232,7 +241,43 @@ def _walk(cyd: Cyd, out: Console, runs: Counter[str]) -> str:
     advanced = asyncio.run(sweep(now=cyd.clock()))
     missed = f"{len(advanced)} advanced" if advanced else "nothing was missed"
     _step(out, "Sweep (flow)", f"checks the waiting ventures: {missed}")
+    cyd.clock.days(1)  # type: ignore[attr-defined]
+    _remind(cyd, out, runs, "anyone still to act")
     return venture
+
+
+def _board_pack(cyd: Cyd, out: Console, runs: Counter[str]) -> None:
+    """The `prepare-board-pack` flow, for a meeting two days on."""
+    import asyncio
+
+    from flows.board_pack import prepare_board_pack
+
+    meeting = cyd.clock().date() + dt.timedelta(days=2)
+    runs["prepare-board-pack"] += 1
+    report = asyncio.run(prepare_board_pack(meeting=meeting, now=cyd.clock()))
+    _step(
+        out,
+        "Board pack (flow)",
+        f"papers for the meeting on {meeting.isoformat()}: {report['members']} members, "
+        f"each in their own language and format, as HTML and PDF; "
+        f"{report['messages']} message(s) queued",
+    )
+
+
+def _remind(cyd: Cyd, out: Console, runs: Counter[str], whom: str) -> None:
+    """The `send-reminders` flow, as the daily schedule would run it."""
+    import asyncio
+
+    from flows.reminders import send_reminders
+
+    runs["send-reminders"] += 1
+    counts = asyncio.run(send_reminders(now=cyd.clock()))
+    _step(
+        out,
+        "Reminders (flow)",
+        f"reminds {whom}: {counts['reminders']} reminder(s), "
+        f"{counts['escalations']} escalation(s), {counts['messages']} message(s) queued",
+    )
 
 
 def _deliver(cyd: Cyd, folder: Path, out: Console, runs: Counter[str]) -> None:

@@ -100,8 +100,21 @@ def use_local_prefect() -> None:
         os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 
+def quiet(cyd: Cyd, venture_id: str) -> AdvanceReport | None:
+    """The report of an advance with nothing to do, if the rules have nothing to do
+    for the venture now (read only), else None. No flow run, no event, for those:
+    each would start a flow run that changes nothing."""
+    from models.advance import settled_report
+
+    return settled_report(cyd.engine, venture_id, cyd.library, now=cyd.clock())
+
+
 def run_flow(cyd: Cyd, venture_id: str) -> AdvanceReport:
-    """Run `advance-venture` in this process, on this command's database and clock."""
+    """Run `advance-venture` in this process, on this command's database and clock
+    (unless the rules have nothing to do for the venture now)."""
+    idle = quiet(cyd, venture_id)
+    if idle is not None:
+        return idle
     use_local_prefect()
     from flows import config
     from flows.advance import run_here
@@ -164,14 +177,14 @@ def emit_or_advance(cyd: Cyd, venture_id: str) -> AdvanceReport | None:
     vote that leaves the ballot open), no event is sent: every event starts a flow run
     (a process on a worker), and one that changes nothing only loads the workers.
     """
-    from models.advance import advance_venture, settled_report
-
-    quiet = settled_report(cyd.engine, venture_id, cyd.library, now=cyd.clock())
-    if quiet is not None:
-        return quiet
+    idle = quiet(cyd, venture_id)
+    if idle is not None:
+        return idle
     try:
         post_event(venture_id)
     except EventNotSent as problem:
+        from models.advance import advance_venture
+
         sys.stderr.write(f"cyd: {problem}; advancing {venture_id} here instead\n")
         return advance_venture(cyd.engine, venture_id, cyd.library, now=cyd.clock())
     return None

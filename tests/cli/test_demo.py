@@ -44,7 +44,15 @@ def test_demo_walks_the_main_path_and_its_data_can_be_inspected(tmp_path: Path) 
         r"Prefect flow runs: (\d+) \(advance-v-0001 ×(\d+), deliver-notifications ×1", out
     )
     assert runs is not None, out
-    assert int(runs.group(1)) >= 10  # one per action that can move the venture on
+    # One per action the rules act on (two submissions, the second review, two closes);
+    # the others (answers, most votes) start no flow run.
+    assert int(runs.group(2)) == 5, out
+    assert "prepare-board-pack ×1" in out
+    assert "send-reminders ×2" in out
+    assert re.search(r"Board pack \(flow\) papers for the meeting on [\d-]+: 6 members", out)
+    # A week before the vote's deadline only Priya has neither voted nor asked for time.
+    assert "reminds the members who have not voted yet: 1 reminder(s)" in out
+    assert "venture.reminder ×1" in out
     assert "Sweep (flow) checks the waiting ventures: nothing was missed" in out
     assert "venture-v-0001-tally" in out
     assert "prefect server start" in out
