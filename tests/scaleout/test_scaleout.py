@@ -217,13 +217,14 @@ def test_ventures_submitted_through_the_cli_are_decided_by_the_workers(cluster: 
     # Every close was handed to Prefect (had the server not taken its event, the
     # command would have decided the venture itself, and said so).
     assert all(c["handed"] for c in closes), [c["stderr"] for c in closes if not c["handed"]]
-    not_handed = [a for a in actions if not a["handed"]]
-    if not_handed:  # tolerated for the other actions (nothing is lost), but shown
-        print(f"  not handed to Prefect: {[(a['venture'], a['stderr']) for a in not_handed]}")
+    fell_back = [a for a in actions if "here instead" in a["stderr"]]
+    if fell_back:  # tolerated for the other actions (nothing is lost), but shown
+        print(f"  advanced by the command: {[(a['venture'], a['stderr']) for a in fell_back]}")
 
     # The Prefect server saw advance_venture runs for every venture, named for it,
-    # completed on the pool by its workers: one run per event the server took (one
-    # per action: submit, two reviews, four votes, the close); none failed.
+    # completed on the pool by its workers: one run per event the server took (the
+    # submission, the review that completes the advice, the close: an action the
+    # rules have nothing to do for sends none); none failed.
     def settled() -> list[dict[str, Any]] | None:
         mine = [r for r in advance_runs(cluster) if r["parameters"].get("venture_id") in ids]
         return mine if all(r["state_type"] in FINAL for r in mine) else None
@@ -380,7 +381,12 @@ def test_the_prefect_server_down_while_people_act_loses_nothing(cluster: Cluster
     print(f"\n  commands with the Prefect server down: {timings} s")
     for label, answer in said.items():
         assert not answer["handed"], label
-        assert "Prefect" in answer["stderr"], f"{label}: the person is not told: {answer}"
+        if label == "last vote":
+            # The ballot stays open until the chair closes it: the rules have nothing
+            # to do, so the command tries no event at all.
+            assert "Prefect" not in answer["stderr"], answer
+        else:
+            assert "Prefect" in answer["stderr"], f"{label}: the person is not told: {answer}"
     recorded(cluster, ready, board)
     assert where(cluster, [ready, board]) == {
         ready: ("in_review", "design"),
@@ -394,9 +400,10 @@ def test_the_prefect_server_down_while_people_act_loses_nothing(cluster: Cluster
         timings, said = act(
             cluster, lost_ready, lost_board, {**cluster.cyd_env(), "PREFECT_API_URL": sink.api_url}
         )
-    assert all(answer["handed"] for answer in said.values()), said
+    handed = {label for label, answer in said.items() if answer["handed"]}
+    assert handed == {"submit", "close"}, said  # the last vote leaves the ballot open
     assert sorted(e["resource"]["cyd.venture.id"] for e in sink.taken) == sorted(
-        [lost_ready, lost_board, lost_board]
+        [lost_ready, lost_board]
     )
     assert {e["event"] for e in sink.taken} == {"cyd.venture.changed"}
     recorded(cluster, lost_ready, lost_board)
