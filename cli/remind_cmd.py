@@ -2,8 +2,9 @@
 
 It reminds the people who have not acted yet, on the programme's cadence, and
 escalates after several reminders (see `governance.reminders`); each reminder
-goes once however often it runs. The messages wait in the outbox: `cyd notify
-send-due` (or the relay's flow) sends them, quiet hours and digests applied.
+goes once however often it runs, with a copy to each of the person's supporters.
+The messages wait in the outbox: `cyd notify send-due` (or the relay's flow)
+sends them, quiet hours and digests applied.
 """
 
 from __future__ import annotations
@@ -56,11 +57,14 @@ def remind(
     out = console()
     out.print(
         f"Reminders: {report.reminders} sent, {report.escalations} escalation(s), about"
-        f" {report.ventures} venture(s); {report.messages} message(s) queued."
+        f" {report.ventures} venture(s); {report.copies} copy(ies) to supporters;"
+        f" {report.messages} message(s) queued."
     )
     for item in report.details:
         about = "" if item["kind"] == "reminder" else f" about {item['person']}"
+        copies = f"; a copy to {', '.join(item['copies'])}" if item.get("copies") else ""
         out.print(
             f"  • {escape(item['venture'])}: {item['kind']} to {escape(item['to'])}{escape(about)}"
-            f" ({item['action']}, {item['step']}, {item['days_left']} day(s) left)"
+            f" ({item['action']}, {item['step']}, {item['days_left']} day(s) left"
+            f"{escape(copies)})"
         )

@@ -7,7 +7,8 @@ under the write lock, so a repeated or concurrent run sends nothing twice. Each
 venture has a task of its own (`remind-<venture id>`), up to `PER_VENTURE_TASKS`
 ventures; beyond that (a backlog) they go `BATCH` at a time per task, still one
 unit of work each, since a Prefect task costs ~50 ms and a venture's reminders
-~15 ms. Quiet hours and digests are the relay's. `cyd remind` runs the same sweep
+~15 ms. A reminder's copies to the person's supporters are queued with it. Quiet
+hours and digests are the relay's. `cyd remind` runs the same sweep
 without Prefect (`models.reminders.sweep`).
 """
 
@@ -73,16 +74,18 @@ async def send_reminders(now: dt.datetime | None = None) -> dict[str, int]:
         for start in range(0, len(due), BATCH):
             chunk = due[start : start + BATCH]
             results += remind_batch(chunk, at, len(chunk) - 1)
-    counts = {"ventures": 0, "reminders": 0, "escalations": 0, "messages": 0}
+    counts = {"ventures": 0, "reminders": 0, "escalations": 0, "copies": 0, "messages": 0}
     for result in results:
         counts["ventures"] += int(bool(result["reminders"] or result["escalations"]))
-        for key in ("reminders", "escalations", "messages"):
+        for key in ("reminders", "escalations", "copies", "messages"):
             counts[key] += result[key]
     get_run_logger().info(
-        "%d reminder(s) and %d escalation(s) about %d venture(s); %d message(s) queued",
+        "%d reminder(s) and %d escalation(s) about %d venture(s); %d copy(ies) to"
+        " supporters; %d message(s) queued",
         counts["reminders"],
         counts["escalations"],
         counts["ventures"],
+        counts["copies"],
         counts["messages"],
     )
     return counts

@@ -27,11 +27,47 @@ to the step late) sends that one only, never a backlog of earlier ones. A remind
 step names the deadline it counts to (`d-1@2026-12-10`), so a person given more
 time is reminded afresh before the new deadline, and never about the old one.
 
+A deadline that moves a little. Keying steps to the deadline alone would remind a
+person "d-7" on 3 December about the 10th and "d-7" again on 4 December when the
+deadline moves to the 11th: the same reminder a day later, which people feel as
+nagging. So a step due for the deadline in force is held back when the same person
+already had a reminder for this action (same gate and ballot) at that step or a
+later one (closer to its deadline: they heard at least as urgent a word) less than
+the step's spacing before the step's own day (`occasion`: the deadline's day plus
+the step's offset). A step's spacing is the days to the next step of the cadence
+(d-7: 6, d-1: 1, d0: 1, d+1: 6); the last step's is the gap before it (d+7: 6); a
+cadence of one step has a week (`LONE_STEP_SPACING_DAYS`). In the example the new
+"d-7" falls on the 4th, one day after the last: held back; the next reminder is the
+new "d-1", on the 10th. Moved to the 17th instead, the new "d-7" falls on the 10th,
+a week after the last, and goes. Why this rule:
+- Two reminders to a person never come closer together than the cadence itself
+  puts them around that step, however often and however far the deadline moves.
+- It compares with the step's own day, not today, so a held-back step stays held
+  back for as long as it is the step due: never sent late, the day before the next.
+- More time is still reminded afresh: a step whose day comes at least its spacing
+  after the last move of the deadline is always sent on that day; and a move later
+  by at least every spacing of the cadence (a week, for the default one) brings
+  back the step last sent and every step after it, each on its day.
+- The price, chosen: a person reminded "d-1" yesterday and given another week is
+  not told "d-7" today, a day after the last reminder; the new "d-1" is their next.
+- A held-back step is not a reminder: it does not count and escalates nothing. The
+  next step of the cadence is judged afresh when its day comes.
+The time a reminder was sent comes with it in `sent` (`Sent`); a bare `SentKey`
+(no time known) is taken as sent on its step's own day, as a daily sweep sends it.
+
 Escalation. When a reminder falls due and the person has already had
 `escalate_after` reminders for this action, someone is told once: the venture's
 lead, about a reviewer; the chair, about a Board member. After
 `policy.chair_after` reminders the chair is told about a reviewer or about the
 lead's own answers. Nobody is told about themselves.
+
+Supporters. A person's supporters (`ReminderSnapshot.supporters`: a person in the
+programme with `supports: <them>`) get a copy of each reminder addressed to that
+person (`Due.copies`), each in their own language and format, saying whom it is
+about. A supporter is not reminded (they have nothing to do themselves), so a copy
+does not count as a reminder, and it goes with its reminder or not at all: never
+twice, since the reminder is due once. Escalations are not copied: they ask the
+lead or the chair to get in touch, and a supporter does not answer for the person.
 
 Each reminder and each escalation is keyed by (venture, gate, ballot, person,
 action, step) (`Due.key`, with ballot 0 when there is none): the caller stores the
@@ -41,9 +77,12 @@ keys it sent, under a unique constraint, and a key in `sent` is never due again.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import pairwise
 from typing import Literal, NamedTuple
 
 from governance.ballots import TAKING_PART, Choice, Interest, Vote
@@ -55,6 +94,7 @@ S = VentureState
 NO_BALLOT = 0  # the ballot in a key when the action is not a vote
 ESCALATE_LEAD = "escalate-lead"
 ESCALATE_CHAIR = "escalate-chair"
+LONE_STEP_SPACING_DAYS = 7  # the spacing of a cadence of a single step: a week
 
 
 class Action(StrEnum):
@@ -112,6 +152,8 @@ class ReminderSnapshot:
     reviews: tuple[Review, ...] = ()
     interests: tuple[Interest, ...] = ()
     ballot: OpenBallot | None = None  # None when no ballot is open
+    # (supporter, the person they support): who gets a copy of whose reminders
+    supporters: frozenset[tuple[str, str]] = frozenset()
 
 
 class SentKey(NamedTuple):
@@ -123,6 +165,15 @@ class SentKey(NamedTuple):
     person: str  # the person who has not acted
     action: str
     step: str
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """A reminder or escalation already sent, and when (for the spacing of moved
+    deadlines: see the module's docstring)."""
+
+    key: SentKey
+    at: dt.datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +201,7 @@ class Due:
     deadline: dt.datetime
     days_left: int  # whole local days to the deadline: 0 today, below 0 when passed
     count: int  # a reminder's number (1, 2, ...); for an escalation, the reminders so far
+    copies: tuple[str, ...] = ()  # a reminder's copies: the person's supporters
 
     @property
     def key(self) -> SentKey:
@@ -175,6 +227,39 @@ def steps(policy: ReminderPolicy) -> tuple[Step, ...]:
 def step_name(step: Step, deadline: dt.date) -> str:
     """The step as keyed: the step and the deadline it counts to, `d-1@2026-12-10`."""
     return f"{step.name}@{deadline.isoformat()}"
+
+
+_STEP_NAME = re.compile(r"d(?P<offset>0|[+-][0-9]+)@(?P<deadline>[0-9]{4}-[0-9]{2}-[0-9]{2})")
+
+
+def parse_step(name: str) -> tuple[int, dt.date] | None:
+    """(offset, deadline day) of a keyed reminder step; None for an escalation's step
+    (or anything else that is not a reminder of the cadence)."""
+    match = _STEP_NAME.fullmatch(name)
+    if match is None:
+        return None
+    try:
+        return int(match["offset"]), dt.date.fromisoformat(match["deadline"])
+    except ValueError:
+        return None
+
+
+def spacing(policy: ReminderPolicy) -> dict[int, int]:
+    """Step offset → its spacing in days: to the next step; for the last, from the one
+    before; a lone step's is `LONE_STEP_SPACING_DAYS`."""
+    offsets = [s.offset for s in steps(policy)]
+    if not offsets:
+        return {}
+    if len(offsets) == 1:
+        return {offsets[0]: LONE_STEP_SPACING_DAYS}
+    gaps = {a: b - a for a, b in pairwise(offsets)}
+    gaps[offsets[-1]] = offsets[-1] - offsets[-2]
+    return gaps
+
+
+def occasion(step: Step, deadline: dt.date) -> dt.date:
+    """The step's own day for a deadline: the day the cadence gives it."""
+    return deadline + dt.timedelta(days=step.offset)
 
 
 def local_day(moment: dt.datetime, tz: dt.tzinfo) -> dt.date:
@@ -282,13 +367,14 @@ def due(
     snapshot: ReminderSnapshot,
     policy: ReminderPolicy,
     now: dt.datetime,
-    sent: Iterable[SentKey] = (),
+    sent: Iterable[Sent | SentKey] = (),
     *,
     tz: dt.tzinfo = dt.UTC,
 ) -> tuple[Due, ...]:
-    """The reminders and escalations due now for one venture, none of them in `sent`.
+    """The reminders and escalations due now for one venture, none of them in `sent`,
+    and no reminder held back by the spacing of a moved deadline (module docstring).
 
-    `sent` may hold keys of other ventures too; only this venture's are looked at.
+    `sent` may hold records of other ventures too; only this venture's are looked at.
     """
     waiting = waiting_on(snapshot, policy)
     if waiting is None:
@@ -297,29 +383,62 @@ def due(
     if step is None:
         return ()
     s = snapshot
-    mine = [k for k in sent if k.venture_id == s.venture_id and k.gate_id == s.gate_id]
-    keys = set(mine)
-    name = step_name(step, local_day(waiting.deadline, tz))
+    mine = [
+        (k, day)
+        for k, day in (_sent_day(r, tz) for r in sent)
+        if k.venture_id == s.venture_id and k.gate_id == s.gate_id
+    ]
+    keys = {k for k, _ in mine}
+    deadline_day = local_day(waiting.deadline, tz)
+    name = step_name(step, deadline_day)
+    own_day = occasion(step, deadline_day)
+    space = spacing(policy).get(step.offset, LONE_STEP_SPACING_DAYS)
     left = days_left(waiting.deadline, now, tz)
+    # Each person's reminders so far for this action (and ballot): how many, and
+    # (step offset, day sent) of those of the cadence, for the spacing rule.
+    counts: dict[str, int] = defaultdict(int)
+    earlier: dict[str, list[tuple[int, dt.date]]] = defaultdict(list)
+    for k, day in mine:
+        if k.ballot != waiting.ballot or k.action != waiting.action.value:
+            continue
+        if k.step.startswith("escalate-"):
+            continue
+        counts[k.person] += 1
+        parsed = parse_step(k.step)
+        if parsed is not None and day is not None:
+            earlier[k.person].append((parsed[0], day))
     result: list[Due] = []
     for person in waiting.people:
         key = SentKey(s.venture_id, s.gate_id, waiting.ballot, person, waiting.action.value, name)
-        if key in keys:
+        if key in keys or _held_back(earlier[person], step.offset, own_day, space):
             continue
-        before = sum(
-            1
-            for k in mine
-            if k.ballot == waiting.ballot
-            and k.person == person
-            and k.action == waiting.action.value
-            and not k.step.startswith("escalate-")
-        )
-
-        result.append(_due(s, waiting, "reminder", person, person, name, left, before + 1))
+        before = counts[person]
+        copies = tuple(sorted(sup for sup, whom in s.supporters if whom == person != sup))
+        result.append(_due(s, waiting, "reminder", person, person, name, left, before + 1, copies))
         for to, step_id in _escalations(s, policy, waiting.action, person, before):
             if key._replace(step=step_id) not in keys:
                 result.append(_due(s, waiting, "escalation", person, to, step_id, left, before))
     return tuple(result)
+
+
+def _sent_day(record: Sent | SentKey, tz: dt.tzinfo) -> tuple[SentKey, dt.date | None]:
+    """A sent record's key and the local day it was sent; a bare key's day is its
+    step's own day (as a daily sweep sends it), None for an escalation's."""
+    if isinstance(record, Sent):
+        return record.key, local_day(record.at, tz)
+    parsed = parse_step(record.step)
+    if parsed is None:
+        return record, None
+    offset, deadline = parsed
+    return record, deadline + dt.timedelta(days=offset)
+
+
+def _held_back(
+    earlier: Iterable[tuple[int, dt.date]], offset: int, own_day: dt.date, space: int
+) -> bool:
+    """Whether a step (`offset`, on `own_day`) repeats too soon: the person had that
+    step or a later one less than `space` days before the step's own day."""
+    return any(o >= offset and (own_day - day).days < space for o, day in earlier)
 
 
 def _due(
@@ -331,6 +450,7 @@ def _due(
     step: str,
     left: int,
     count: int,
+    copies: tuple[str, ...] = (),
 ) -> Due:
     return Due(
         kind=kind,
@@ -344,6 +464,7 @@ def _due(
         deadline=waiting.deadline,
         days_left=left,
         count=count,
+        copies=copies,
     )
 
 
@@ -367,14 +488,15 @@ def due_all(
     snapshots: Iterable[ReminderSnapshot],
     policy: ReminderPolicy,
     now: dt.datetime,
-    sent: Iterable[SentKey] = (),
+    sent: Iterable[Sent | SentKey] = (),
     *,
     tz: dt.tzinfo = dt.UTC,
 ) -> dict[str, tuple[Due, ...]]:
     """`due` for many ventures: venture id → what is due (ventures with nothing left out)."""
-    by_venture: dict[str, list[SentKey]] = {}
-    for key in sent:
-        by_venture.setdefault(key.venture_id, []).append(key)
+    by_venture: dict[str, list[Sent | SentKey]] = {}
+    for record in sent:
+        key = record.key if isinstance(record, Sent) else record
+        by_venture.setdefault(key.venture_id, []).append(record)
     result: dict[str, tuple[Due, ...]] = {}
     for snapshot in snapshots:
         found = due(snapshot, policy, now, by_venture.get(snapshot.venture_id, ()), tz=tz)

@@ -9,8 +9,13 @@ crash, send nothing twice), and for each reminder or escalation due writes a
 `reminder_sent` row (unique key: venture, gate, ballot, person, action, step), an
 outbox message on each of the recipient's channels (`venture.reminder` or
 `venture.escalation`, keyed by the same), and one `reminders.sent` audit entry
-for the lot. `sweep(engine, now)` is both, for every venture: what `cyd remind`
-runs from cron without Prefect, and what the `send_reminders` flow runs in tasks.
+for the lot. A reminder's copies to the person's supporters are queued with it, on
+each supporter's channels (`venture.reminder` with `supporting`: whom it is about),
+keyed by the reminder and the supporter: they go with their reminder, once, and
+need no row of their own. The rules get the reminders already sent with the time
+each was sent (`Sent`), for the spacing of moved deadlines. `sweep(engine, now)`
+is both, for every venture: what `cyd remind` runs from cron without Prefect, and
+what the `send_reminders` flow runs in tasks.
 
 Messages are each person's own (their language and format); quiet hours and daily
 digests are applied by the relay when the messages are sent.
@@ -38,6 +43,7 @@ from governance.reminders import (
     Due,
     OpenBallot,
     ReminderSnapshot,
+    Sent,
     SentKey,
     due,
     due_all,
@@ -77,6 +83,7 @@ class SweepReport:
     ventures: int = 0  # ventures with someone to remind now
     reminders: int = 0
     escalations: int = 0
+    copies: int = 0  # copies of reminders to supporters (one per supporter)
     messages: int = 0  # outbox messages queued (one per channel)
     details: list[dict[str, Any]] = field(default_factory=list)
 
@@ -85,6 +92,7 @@ class SweepReport:
             self.ventures += 1
         self.reminders += other.reminders
         self.escalations += other.escalations
+        self.copies += other.copies
         self.messages += other.messages
         self.details.extend(other.details)
 
@@ -97,6 +105,7 @@ class VentureResult:
     venture_id: str
     reminders: int = 0
     escalations: int = 0
+    copies: int = 0
     messages: int = 0
     details: list[dict[str, Any]] = field(default_factory=list)
 
@@ -125,6 +134,11 @@ def load_snapshots(
     persons = list(session.exec(select(t.Person)))
     emails = {p.id: p.email for p in persons if p.id is not None}
     left = {p.email for p in persons if not p.active}  # no longer in the programme
+    supporters = frozenset(
+        (p.email, emails[p.supports_person_id])
+        for p in persons
+        if p.active and p.supports_person_id is not None and p.supports_person_id in emails
+    )
     board = board_people(session)
     members = tuple(p.email for p, _ in board)
     chair = next((p.email for p, is_chair in board if is_chair), None)
@@ -172,6 +186,7 @@ def load_snapshots(
             reviews=tuple(reviews[v.id]),
             interests=tuple(interests[v.id]),
             ballot=ballots.get(v.id),
+            supporters=supporters,
         )
         for v in ventures
     ]
@@ -231,8 +246,8 @@ def _open_ballots(
     }
 
 
-def sent_keys(session: Session, venture_ids: Iterable[str]) -> list[SentKey]:
-    """The reminders and escalations already sent about these ventures."""
+def sent_records(session: Session, venture_ids: Iterable[str]) -> list[Sent]:
+    """The reminders and escalations already sent about these ventures, with when."""
     ids = list(venture_ids)
     if not ids:
         return []
@@ -249,7 +264,10 @@ def sent_keys(session: Session, venture_ids: Iterable[str]) -> list[SentKey]:
         .where(col(t.ReminderSent.venture_id).in_(ids))
     )
     return [
-        SentKey(r.venture_id, r.gate_id, r.ballot, emails[r.person_id], r.action, r.step)
+        Sent(
+            SentKey(r.venture_id, r.gate_id, r.ballot, emails[r.person_id], r.action, r.step),
+            r.at,
+        )
         for r in rows
     ]
 
@@ -264,7 +282,7 @@ def plan(
     with read_session(engine) as session:
         policy = reminder_policy(session)
         snapshots = load_snapshots(session)
-        sent = sent_keys(session, [s.venture_id for s in snapshots])
+        sent = sent_records(session, [s.venture_id for s in snapshots])
     return due_all(snapshots, policy, now, sent, tz=tz or local_zone())
 
 
@@ -279,7 +297,7 @@ def remind_venture(
         if not snapshots:
             return result
         found = due(
-            snapshots[0], policy, now, sent_keys(session, [venture_id]), tz=tz or local_zone()
+            snapshots[0], policy, now, sent_records(session, [venture_id]), tz=tz or local_zone()
         )
         if found:
             record(session, venture_id, found, now, result)
@@ -329,33 +347,63 @@ def record(
         else:
             result.escalations += 1
         result.details.append({"venture": venture_id, **words})
-        if not recipient.active:
-            continue
         payload = _payload(venture, item, person)
-        channels = session.exec(
-            select(t.Channel)
-            .where(t.Channel.person_id == recipient.id)
-            .where(col(t.Channel.active))
-            .order_by(col(t.Channel.id))
-        ).all()
-        for channel in channels:
-            assert channel.id is not None
-            _, created = outbox.enqueue(
+        if recipient.active:
+            result.messages += _queue(
                 session,
-                event=f"venture.{item.kind}",
-                person_id=recipient.id,
-                channel_id=channel.id,
-                language=recipient.language,
-                format=recipient.format,
-                payload=payload,
-                venture_id=venture_id,
-                gate_id=item.gate_id,
-                ballot=item.ballot or None,
-                discriminator=f"{item.kind}:{item.person}:{item.action.value}:{item.step}",
+                recipient,
+                item,
+                payload,
+                f"{item.kind}:{item.person}:{item.action.value}:{item.step}",
             )
-            result.messages += int(created)
+        for email in item.copies:
+            supporter = people.get(email)
+            if supporter is None or not supporter.active:
+                continue
+            result.copies += 1
+            copy = {**payload, "supporting": {"name": person.name, "email": person.email}}
+            # Keyed by the reminder and (through the person) the supporter: one copy each.
+            result.messages += _queue(
+                session,
+                supporter,
+                item,
+                copy,
+                f"copy:{item.person}:{item.action.value}:{item.step}",
+            )
     session.flush()
     return result
+
+
+def _queue(
+    session: Session, recipient: t.Person, item: Due, payload: dict[str, Any], discriminator: str
+) -> int:
+    """Queue `payload` on each of the recipient's active channels, in their language and
+    format; how many messages were queued now (none when queued before)."""
+    assert recipient.id is not None
+    channels = session.exec(
+        select(t.Channel)
+        .where(t.Channel.person_id == recipient.id)
+        .where(col(t.Channel.active))
+        .order_by(col(t.Channel.id))
+    ).all()
+    queued = 0
+    for channel in channels:
+        assert channel.id is not None
+        _, created = outbox.enqueue(
+            session,
+            event=f"venture.{item.kind}",
+            person_id=recipient.id,
+            channel_id=channel.id,
+            language=recipient.language,
+            format=recipient.format,
+            payload=payload,
+            venture_id=item.venture_id,
+            gate_id=item.gate_id,
+            ballot=item.ballot or None,
+            discriminator=discriminator,
+        )
+        queued += int(created)
+    return queued
 
 
 def sweep(
@@ -371,7 +419,7 @@ def sweep(
 
 
 def _describe(item: Due) -> dict[str, Any]:
-    return {
+    described: dict[str, Any] = {
         "kind": item.kind,
         "to": item.to,
         "person": item.person,
@@ -383,6 +431,9 @@ def _describe(item: Due) -> dict[str, Any]:
         "days_left": item.days_left,
         "count": item.count,
     }
+    if item.copies:  # only when there are: logs written before copies replay unchanged
+        described["copies"] = list(item.copies)
+    return described
 
 
 def _payload(venture: t.Venture, item: Due, person: t.Person) -> dict[str, Any]:

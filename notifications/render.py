@@ -50,7 +50,9 @@ their own sentences):
     vote-requested    venture, ballot: {"number", "deadline"}, [gate]
     reminder          action: "answer"|"review"|"vote", venture, deadline,
                       [count] (this is reminder number N), [days_left] (whole days
-                      to the deadline: 0 today, below 0 when it has passed)
+                      to the deadline: 0 today, below 0 when it has passed),
+                      [supporting: {"name"}] (a copy to a supporter of the person
+                      reminded, saying whom it is about)
     escalation        about: {"name"}, action: "answer"|"review"|"vote", reminders: N,
                       venture, [deadline], [days_left]
     vote-extended     venture, ballot: {"number", "deadline"}, [more_time_granted]

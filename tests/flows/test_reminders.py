@@ -1,7 +1,9 @@
 """The reminder sweep on real records, on SQLite and PostgreSQL: only those who have
 not acted are reminded, at the programme's cadence; escalation to the lead and then
-the chair; an extended deadline is respected; a second sweep sends nothing new; the
-messages render; the log replays. Then `cyd remind` (no Prefect) and the Prefect flow.
+the chair; an extended deadline is respected, and one moved by a day does not repeat
+a step; a supporter gets a copy of each reminder (in their language, once, within
+their quiet hours); a second sweep sends nothing new; the messages render; the log
+replays. Then `cyd remind` (no Prefect) and the Prefect flow.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import json
 import os
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -20,14 +23,16 @@ from sqlalchemy import Engine
 from sqlmodel import col, func, select
 
 from checklists.loader import Library, load_library
-from models import audit
+from models import audit, outbox
 from models import tables as t
 from models.commands import Cyd, declare_interest, extend, record_review, start_venture, vote
-from models.db import make_engine, read_session
+from models.db import make_engine, read_session, unit_of_work
 from models.migrate import upgrade
 from models.reminders import sweep
 from models.replay import compare, replay
+from notifications import mailbox
 from notifications.compose import addressee, render_for
+from notifications.relay import send_due
 from tests.flows.scenario import (
     BOARD,
     CHAIR,
@@ -42,6 +47,7 @@ from tests.flows.scenario import (
 from tests.models.conftest import Backend
 
 ELIN, OWEN = REVIEWERS
+TOM = "tom.price@example.org"  # the chair's supporter (examples/programme.yaml)
 UTC = dt.UTC
 
 
@@ -72,6 +78,20 @@ def messages(engine: Engine, event: str) -> list[tuple[t.OutboxMessage, t.Person
 def count_rows(engine: Engine, model: Any) -> int:
     with read_session(engine) as session:
         return int(session.exec(select(func.count()).select_from(model)).one())
+
+
+def vote_deadline(engine: Engine) -> dt.datetime:
+    with read_session(engine) as session:
+        return session.exec(select(t.Ballot)).one().deadline
+
+
+def day_of(deadline: dt.datetime, days: int, hour: int = 10) -> dt.datetime:
+    """`hour` o'clock (UTC: London in winter) `days` days from the deadline's day."""
+    return dt.datetime.combine(deadline.date() + dt.timedelta(days=days), dt.time(hour), UTC)
+
+
+def reminders_of(report: Any) -> set[tuple[str, str, int]]:
+    return {(d["to"], d["step"], d["count"]) for d in report.details if d["kind"] == "reminder"}
 
 
 def test_reviewers_are_reminded_on_the_cadence_then_the_lead_and_the_chair_are_told(
@@ -178,6 +198,140 @@ def test_only_board_members_who_have_not_voted_are_reminded_and_an_extension_is_
     assert all(d["step"].endswith(later.isoformat()) for d in again.details)
 
 
+WAITING = (  # the Board members who vote on the venture: all but its lead
+    "aled.evans@example.org",
+    "david.hughes@example.org",
+    CHAIR,
+    "priya.shah@example.org",
+    "sian.roberts@example.org",
+)
+
+
+def test_a_vote_moved_by_a_day_is_not_reminded_again_the_next_day(
+    engine: Engine, library: Library
+) -> None:
+    cyd = make_cyd(engine, library)
+    venture_id = to_board(cyd)
+    deadline = vote_deadline(engine)
+    first = sweep(engine, day_of(deadline, -7))
+    old_step = f"d-7@{deadline.date().isoformat()}"
+    assert reminders_of(first) == {(who, old_step, 1) for who in WAITING}
+    # The next morning the vote is given one more day: "d-7" of the new deadline is a
+    # new key, due at once, but they had that step yesterday.
+    cyd.clock.set(day_of(deadline, -6, hour=8))  # type: ignore[attr-defined]
+    later = deadline.date() + dt.timedelta(days=1)
+    extend(cyd, venture_id, until=later, by=CHAIR, reason="The room is free a day later.")
+    for days in range(-6, 0):
+        assert sweep(engine, day_of(deadline, days)).details == [], days
+    found = sweep(engine, day_of(deadline, 0))  # the day before the new deadline
+    assert reminders_of(found) == {(who, f"d-1@{later.isoformat()}", 2) for who in WAITING}
+    assert count_rows(engine, t.ReminderSent) == 2 * len(WAITING)
+
+
+def test_the_time_each_reminder_was_sent_is_read_back(engine: Engine, library: Library) -> None:
+    # "d-7" went late, two days before the deadline (no sweep ran for days). The vote is
+    # then given six more days: the new "d-7" falls the next day, a day after the last
+    # reminder, so it waits. Only the recorded time says so: the step's own day (a week
+    # before the first deadline) is six days before.
+    cyd = make_cyd(engine, library)
+    venture_id = to_board(cyd)
+    deadline = vote_deadline(engine)
+    late = sweep(engine, day_of(deadline, -2))
+    assert reminders_of(late) == {(w, f"d-7@{deadline.date().isoformat()}", 1) for w in WAITING}
+    cyd.clock.set(day_of(deadline, -2, hour=15))  # type: ignore[attr-defined]
+    later = deadline.date() + dt.timedelta(days=6)
+    extend(cyd, venture_id, until=later, by=CHAIR, reason="The papers were late.")
+    for days in range(-1, 5):
+        assert sweep(engine, day_of(deadline, days)).details == [], days
+    found = sweep(engine, day_of(deadline, 5))
+    assert reminders_of(found) == {(who, f"d-1@{later.isoformat()}", 2) for who in WAITING}
+
+
+def test_a_supporter_gets_a_copy_of_each_reminder_once_in_their_own_language(
+    engine: Engine, library: Library
+) -> None:
+    cyd = make_cyd(engine, library)
+    venture_id = to_board(cyd)
+    deadline = vote_deadline(engine)
+    first = sweep(engine, day_of(deadline, -7))
+    assert (first.reminders, first.copies, first.messages) == (5, 1, 6)
+    assert {d["to"]: d.get("copies") for d in first.details} == {
+        who: [TOM] if who == CHAIR else None for who in WAITING
+    }
+    again = sweep(engine, day_of(deadline, -7, hour=16))
+    assert (again.reminders, again.copies, again.messages) == (0, 0, 0)
+    for days in (-1, 0):
+        sweep(engine, day_of(deadline, days))  # d-1, then d0 with escalations to the chair
+
+    to_tom = [(m, p) for m, p in messages(engine, "venture.reminder") if p.email == TOM]
+    assert [m.payload["count"] for m, _ in to_tom] == [1, 2, 3]  # one copy of each reminder
+    assert {m.payload["supporting"]["email"] for m, _ in to_tom} == {CHAIR}
+    assert {(m.language, m.format) for m, _ in to_tom} == {("cy", "standard")}  # Tom's own
+    assert [p.email for _, p in messages(engine, "venture.escalation")] == [CHAIR] * 4
+    with read_session(engine) as session:
+        tom = session.exec(select(t.Person).where(t.Person.email == TOM)).one()
+        megan = session.exec(select(t.Person).where(t.Person.email == CHAIR)).one()
+        # The copy is Tom's, about Megan; Megan's own reminder is hers (Easy Read).
+        copy = render_for(addressee(tom), "venture.reminder", to_tom[0][0].payload)
+        assert copy.subject.startswith("Copi o nodyn atgoffa ar gyfer Megan Lloyd")
+        assert "Rydych chi'n cael y copi yma achos eich bod chi'n cefnogi Megan Lloyd" in (
+            copy.text
+        )
+        [own] = [m for m, p in messages(engine, "venture.reminder") if p.email == CHAIR][:1]
+        assert "supporting" not in own.payload
+        mine = render_for(addressee(megan), "venture.reminder", own.payload)
+        assert mine.format == "easy-read"
+        assert "Copi" not in mine.text
+        logged = session.exec(
+            select(t.AuditEntry).where(t.AuditEntry.action == "reminders.sent")
+        ).all()
+    to_chair = Counter(
+        (d["kind"], tuple(d.get("copies", ())))
+        for e in logged
+        for d in e.payload["sent"]
+        if d["to"] == CHAIR
+    )
+    # Her reminders (d-7, d-1, d0) carry the copy; her escalations about the others none.
+    assert to_chair == {("reminder", (TOM,)): 3, ("escalation", ()): 4}
+    # A supporter who has left the programme gets no more copies; the person still does.
+    with unit_of_work(engine) as session:
+        tom = session.exec(select(t.Person).where(t.Person.email == TOM)).one()
+        tom.active = False
+        session.add(tom)
+    after = sweep(engine, day_of(deadline, 1))
+    assert (after.reminders, after.copies) == (5, 0)
+    assert len([p for _, p in messages(engine, "venture.reminder") if p.email == TOM]) == 3
+    assert venture_id
+
+
+def test_a_supporters_copy_waits_for_the_end_of_their_quiet_hours(
+    engine: Engine, library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CYD_MAILBOX_DIR", str(tmp_path / "mail"))
+    monkeypatch.setenv("CYD_TIMEZONE", "Europe/London")
+    supports = "    supports: megan.lloyd@example.org\n"
+    text = programme_text()
+    assert supports in text
+    text = text.replace(supports, supports + '    quiet_hours: {from: "21:00", to: "08:00"}\n')
+    cyd = make_cyd(engine, library, text)
+    to_board(cyd)
+    deadline = vote_deadline(engine)
+    night = day_of(deadline, -7, hour=22)  # London is on UTC in winter
+    # Messages are queued due at once: at the sweep's time, not the machine's.
+    monkeypatch.setattr(outbox, "utcnow", lambda: night)
+    assert sweep(engine, night).copies == 1
+    send_due(engine, now=night + dt.timedelta(minutes=30), limit=500)
+    assert mailbox.messages("megan.lloyd")  # hers went (she has no quiet hours)
+    assert mailbox.messages("tom.price") == []
+    [(row, _)] = [(m, p) for m, p in messages(engine, "venture.reminder") if p.email == TOM]
+    assert row.status == "pending"
+    assert row.attempts == 0
+    assert row.next_attempt_at == day_of(deadline, -6, hour=8)
+    send_due(engine, now=day_of(deadline, -6, hour=8), limit=500)
+    [sent] = mailbox.messages("tom.price")
+    assert "Megan Lloyd" in str(sent["Subject"])
+
+
 def test_a_lead_with_an_answers_deadline_is_reminded_and_the_chair_told(
     engine: Engine, library: Library
 ) -> None:
@@ -239,6 +393,32 @@ def test_the_reminders_replay_from_the_audit_log(library: Library, tmp_path: Pat
         source.dispose()
 
 
+def test_reminders_with_copies_and_a_moved_vote_replay_from_the_audit_log(
+    library: Library, tmp_path: Path
+) -> None:
+    source = make_engine(f"sqlite:///{tmp_path / 'source.db'}")
+    upgrade(source)
+    cyd = make_cyd(source, library)
+    venture_id = to_board(cyd)
+    deadline = vote_deadline(source)
+    assert sweep(source, day_of(deadline, -7)).copies == 1
+    cyd.clock.set(day_of(deadline, -6, hour=8))  # type: ignore[attr-defined]
+    extend(cyd, venture_id, until=deadline.date() + dt.timedelta(days=1), by=CHAIR, reason="Room.")
+    for days in (-6, 0, 1):
+        sweep(source, day_of(deadline, days))
+    target = make_engine(f"sqlite:///{tmp_path / 'replayed.db'}")
+    try:
+        upgrade(target)
+        result = replay(source, target, library)
+        assert result.ok, "\n".join(result.problems)
+        assert compare(source, target) == []  # the copies in the outbox too
+        copies = [m for m, p in messages(target, "venture.reminder") if p.email == TOM]
+        assert [m.payload["count"] for m in copies] == [1, 2, 3]
+    finally:
+        target.dispose()
+        source.dispose()
+
+
 # --- cyd remind --------------------------------------------------------------------------------
 
 _RUN = """
@@ -275,6 +455,7 @@ def test_cyd_remind_runs_one_sweep_without_prefect(backend: Backend, library: Li
     assert run.stderr.endswith("no prefect")
     report = json.loads(run.stdout)
     assert (report["reminders"], report["escalations"], report["messages"]) == (2, 0, 2)
+    assert report["copies"] == 0  # neither reviewer has a supporter
     again = _cyd(backend.url, "remind", "--now", "2026-11-09T11:00:00Z")
     assert again.returncode == 0, again.stderr
     assert "Reminders: 0 sent" in again.stdout
@@ -296,9 +477,21 @@ def test_the_send_reminders_flow_sends_each_reminder_once(
     cyd: Cyd = make_cyd(flows_use, library)
     to_review(cyd)
     first = asyncio.run(send_reminders(on(9)))
-    assert first == {"ventures": 1, "reminders": 2, "escalations": 0, "messages": 2}
+    assert first == {
+        "ventures": 1,
+        "reminders": 2,
+        "escalations": 0,
+        "copies": 0,
+        "messages": 2,
+    }
     second = asyncio.run(send_reminders(on(9, hour=11)))
-    assert second == {"ventures": 0, "reminders": 0, "escalations": 0, "messages": 0}
+    assert second == {
+        "ventures": 0,
+        "reminders": 0,
+        "escalations": 0,
+        "copies": 0,
+        "messages": 0,
+    }
     assert count_rows(flows_use, t.ReminderSent) == 2
 
 
@@ -315,5 +508,11 @@ def test_a_backlog_is_sent_in_batches_each_venture_once(
     for title in ("Café", "Garden", "Library"):
         to_review(cyd, title)
     first = asyncio.run(flow_module.send_reminders(on(9)))
-    assert first == {"ventures": 3, "reminders": 6, "escalations": 0, "messages": 6}
+    assert first == {
+        "ventures": 3,
+        "reminders": 6,
+        "escalations": 0,
+        "copies": 0,
+        "messages": 6,
+    }
     assert asyncio.run(flow_module.send_reminders(on(9)))["reminders"] == 0

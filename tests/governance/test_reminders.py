@@ -20,10 +20,13 @@ from governance.reminders import (
     Due,
     OpenBallot,
     ReminderSnapshot,
+    Sent,
     SentKey,
     deadline_for,
     due,
     due_all,
+    parse_step,
+    spacing,
     step_due,
     steps,
     waiting_on,
@@ -100,6 +103,11 @@ def at_board(ballot: OpenBallot | None = None, **kw: object) -> ReminderSnapshot
 
 def sent(items: Iterable[Due]) -> list[SentKey]:
     return [d.key for d in items]
+
+
+def timed(items: Iterable[Due], when: dt.datetime) -> list[Sent]:
+    """What a sweep at `when` records: each key with the time it was sent."""
+    return [Sent(d.key, when) for d in items]
 
 
 # --- the policy ------------------------------------------------------------------------------
@@ -323,6 +331,187 @@ def test_an_extended_deadline_is_respected() -> None:
     reminders = {(d.step, d.count, d.days_left) for d in found if d.kind == "reminder"}
     assert reminders == {("d-1@2026-12-24", 3, 1)}
     assert {d.to for d in found if d.kind == "escalation"} == {CHAIR}  # after 2 reminders
+
+
+# --- a deadline that moves a little ----------------------------------------------------------
+
+
+def test_the_spacing_of_each_step_is_the_days_to_the_next() -> None:
+    assert spacing(POLICY) == {-7: 6, -1: 1, 0: 1, 1: 6, 7: 6}  # the last: the gap before it
+    assert spacing(ReminderPolicy(before_deadline_days=[3], after_deadline_days=[])) == {-3: 7}
+    assert spacing(ReminderPolicy(before_deadline_days=[14, 2], after_deadline_days=[])) == {
+        -14: 12,
+        -2: 12,
+    }
+    assert parse_step("d-7@2026-12-10") == (-7, dt.date(2026, 12, 10))
+    assert parse_step("d0@2026-12-10") == (0, dt.date(2026, 12, 10))
+    assert parse_step("d+1@2026-12-10") == (1, dt.date(2026, 12, 10))
+    for other in ("escalate-lead", "escalate-chair", "old-1", "d-7@2026-13-40", "d7@2026-12-10"):
+        assert parse_step(other) is None
+
+
+def sweep_daily(
+    snapshot_on: dict[int, ReminderSnapshot], first: int, last: int
+) -> list[tuple[int, str, str, int]]:
+    """Daily sweeps at 9:00 from day `first` to `last` of December, each on the snapshot
+    in force that day (the latest key of `snapshot_on` not after it): (day, to, step,
+    count) of each reminder, each recorded with the time it was sent."""
+    history: list[Sent] = []
+    reminders = []
+    for day in range(first, last + 1):
+        snapshot = snapshot_on[max(k for k in snapshot_on if k <= day)]
+        found = due(snapshot, POLICY, at(day), history)
+        history += timed(found, at(day))
+        reminders += [(day, d.to, d.step, d.count) for d in found if d.kind == "reminder"]
+    return reminders
+
+
+def moved(deadline: dt.datetime) -> ReminderSnapshot:
+    """A Board member (the only one) waited on, the vote's deadline at `deadline`."""
+    return at_board(OpenBallot(1, deadline), board=(M1,), chair=None)
+
+
+def test_a_deadline_moved_by_a_day_does_not_repeat_the_step_a_day_later() -> None:
+    # Reminded "d-7" on 3 December about the 10th; on the 4th the deadline moves to the
+    # 11th. Keyed to the new deadline, "d-7@2026-12-11" is a new key, due that very day:
+    # it must not go, nor on any later day while it is the step due.
+    found = due(moved(DEADLINE), POLICY, at(3))
+    assert [d.step for d in found] == ["d-7@2026-12-10"]
+    history = timed(found, at(3))
+    later = moved(DEADLINE + dt.timedelta(days=1))
+    for day in range(4, 10):
+        assert due(later, POLICY, at(day), history) == (), day
+    # The new deadline's next step comes on its day, counting on.
+    found = due(later, POLICY, at(10), history)
+    assert [(d.step, d.count, d.days_left) for d in found] == [("d-1@2026-12-11", 2, 1)]
+
+
+@pytest.mark.parametrize(
+    ("days", "expected"),
+    [
+        # moved by a day or two, or five: the "d-7" is not said again
+        (1, [(3, "d-7@2026-12-10"), (10, "d-1@2026-12-11"), (11, "d0@2026-12-11")]),
+        (2, [(3, "d-7@2026-12-10"), (11, "d-1@2026-12-12"), (12, "d0@2026-12-12")]),
+        (5, [(3, "d-7@2026-12-10"), (14, "d-1@2026-12-15"), (15, "d0@2026-12-15")]),
+        # moved by the step's spacing (6 days to "d-1") or more: a new occasion for it
+        (6, [(3, "d-7@2026-12-10"), (9, "d-7@2026-12-16"), (15, "d-1@2026-12-16")]),
+        (7, [(3, "d-7@2026-12-10"), (10, "d-7@2026-12-17"), (16, "d-1@2026-12-17")]),
+        (14, [(3, "d-7@2026-12-10"), (17, "d-7@2026-12-24"), (23, "d-1@2026-12-24")]),
+    ],
+)
+def test_a_step_is_said_again_only_when_the_move_gives_it_a_new_occasion(
+    days: int, expected: list[tuple[int, str]]
+) -> None:
+    reminders = sweep_daily(
+        {1: moved(DEADLINE), 4: moved(DEADLINE + dt.timedelta(days=days))}, 1, 31
+    )
+    assert [(day, step) for day, _, step, _ in reminders][:3] == expected
+    assert [count for *_, count in reminders] == list(range(1, len(reminders) + 1))
+    # The rest of the new cadence runs: on the day, the day after, a week after.
+    until = (DEADLINE + dt.timedelta(days=days)).day
+    assert [(day, step.split("@")[0]) for day, _, step, _ in reminders][-3:] == [
+        (until, "d0"),
+        (until + 1, "d+1"),
+        (until + 7, "d+7"),
+    ]
+
+
+def test_a_closer_step_already_had_holds_back_an_earlier_one() -> None:
+    # "d-1" on the 9th; that evening the deadline moves from the 10th to the 12th. On the
+    # 10th the step due is "d-7" of the 12th: they heard a closer one yesterday.
+    reminders = sweep_daily({1: moved(DEADLINE), 10: moved(DEADLINE + dt.timedelta(2))}, 3, 12)
+    assert [(day, step) for day, _, step, _ in reminders] == [
+        (3, "d-7@2026-12-10"),
+        (9, "d-1@2026-12-10"),
+        (11, "d-1@2026-12-12"),  # the cadence's own spacing after "d-1" is a day
+        (12, "d0@2026-12-12"),
+    ]
+    # A week more, given the day after "d-1": the new "d-7" would be the next day, so
+    # the next reminder is the new deadline's "d-1".
+    reminders = sweep_daily({1: moved(DEADLINE), 10: moved(DEADLINE + dt.timedelta(7))}, 3, 17)
+    assert [(day, step) for day, _, step, _ in reminders] == [
+        (3, "d-7@2026-12-10"),
+        (9, "d-1@2026-12-10"),
+        (16, "d-1@2026-12-17"),
+        (17, "d0@2026-12-17"),
+    ]
+
+
+def test_the_time_a_reminder_was_sent_is_what_counts() -> None:
+    # "d-7" of the 10th went late, on the 8th (the first sweep in days). Moved on the 8th
+    # to the 16th: its "d-7" falls on the 9th, a day after the last reminder.
+    late = due(moved(DEADLINE), POLICY, at(8))
+    assert [d.step for d in late] == ["d-7@2026-12-10"]
+    later = moved(DEADLINE + dt.timedelta(days=6))
+    assert due(later, POLICY, at(9), timed(late, at(8))) == ()
+    # A bare key (no time known) counts as sent on its step's own day, the 3rd.
+    assert [d.step for d in due(later, POLICY, at(9), sent(late))] == ["d-7@2026-12-16"]
+    # The sent day is the local day: 23:00 UTC on the 8th is still the 8th in London.
+    assert due(later, POLICY, at(9), [Sent(late[0].key, at(8, 23))], tz=LONDON) == ()
+
+
+def test_a_held_back_step_is_not_a_reminder_and_escalates_nothing() -> None:
+    policy = ReminderPolicy(escalate_after=1)
+    snapshot = at_board(OpenBallot(1, DEADLINE), board=(CHAIR, M1))
+    first = due(snapshot, policy, at(3))
+    history = timed(first, at(3))
+    moved_a_day = at_board(OpenBallot(1, DEADLINE + dt.timedelta(days=1)), board=(CHAIR, M1))
+    assert due(moved_a_day, policy, at(4), history) == ()
+    found = due(moved_a_day, policy, at(10), history)
+    assert sorted((d.kind, d.to, d.count) for d in found) == [
+        ("escalation", CHAIR, 1),  # about M1, after the one reminder that was sent
+        ("reminder", CHAIR, 2),
+        ("reminder", M1, 2),
+    ]
+
+
+def test_a_new_ballot_is_not_held_back_by_the_last_ones_reminders() -> None:
+    first = due(at_board(), POLICY, at(3))
+    second = at_board(OpenBallot(2, DEADLINE + dt.timedelta(days=1)))
+    again = due(second, POLICY, at(4), timed(first, at(3)))
+    assert {(d.ballot, d.step, d.count) for d in again} == {(2, "d-7@2026-12-11", 1)}
+
+
+# --- supporters --------------------------------------------------------------------------------
+
+TOM, ANN = "tom@x.org", "ann@x.org"
+
+
+def test_a_reminder_is_copied_to_the_persons_supporters() -> None:
+    snapshot = at_board(
+        board=(CHAIR, M1, M2),
+        supporters=frozenset({(TOM, M1), (ANN, M1), (R1, CHAIR)}),
+    )
+    found = due(snapshot, POLICY, at(3))
+    assert {(d.to, d.copies) for d in found} == {
+        (CHAIR, (R1,)),
+        (M1, (ANN, TOM)),
+        (M2, ()),
+    }
+    # A supporter is not reminded themselves: only the people waited on are.
+    assert {d.to for d in found} == {CHAIR, M1, M2}
+    # With the reminders sent, nothing is due, copies included.
+    assert due(snapshot, POLICY, at(3), timed(found, at(3))) == ()
+
+
+def test_escalations_are_not_copied_and_a_held_back_reminder_has_no_copy() -> None:
+    snapshot = in_review(
+        reviews=(review(R1),),
+        deadlines=REVIEW_BY,
+        supporters=frozenset({(TOM, R2), (R1, R2), (R2, R2)}),  # R2 cannot support R2
+    )
+    earlier = [SentKey("v-1", "design", 0, R2, "review", f"old-{n}") for n in range(2)]
+    found = due(snapshot, POLICY, at(3), earlier)
+    assert sorted((d.kind, d.to, d.copies) for d in found) == [
+        ("escalation", LEAD, ()),
+        ("reminder", R2, (R1, TOM)),  # a supporter who is a reviewer too gets the copy
+    ]
+    moved_a_day = in_review(
+        reviews=(review(R1),),
+        deadlines=(DeadlineSet("review", DEADLINE + dt.timedelta(days=1), at(4)),),
+        supporters=frozenset({(TOM, R2)}),
+    )
+    assert due(moved_a_day, POLICY, at(4), [*earlier, *timed(found, at(3))]) == ()
 
 
 # --- escalation ----------------------------------------------------------------------------
