@@ -5,8 +5,9 @@ Given no meeting, it prepares the next meeting on the programme's calendar at mo
 that window and then finds the papers sent). For each member not sent the papers
 yet: their pack in their language and format (`governance.board_pack`, rendered by
 `notifications.board_pack`) is filed as HTML and PDF under the data folder, then one
-task queues every member's `board-papers` message with one audit entry, keyed by the
-meeting, so the papers go once (`models.board_pack`).
+task queues every member's `board-papers` message, with their PDF and HTML attached,
+and a copy for each of their supporters, with one audit entry, keyed by the meeting
+(and the member, for a supporter's copy), so the papers go once (`models.board_pack`).
 """
 
 from __future__ import annotations

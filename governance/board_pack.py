@@ -7,7 +7,9 @@ included). `agenda_item(...)` sums up one venture awaiting the Board: its checkl
 checklist's first section), the reviewers' recommendations, and the interests
 declared. `pack_for(member, meeting, agenda)` is one member's pack: the whole agenda,
 with the items they leave (an interest declared, or their own venture) marked, in
-their language(s) and format.
+their language(s) and format. `papers_copies(member, supporters)` says who is sent a
+member's papers: the member, and each of their supporters (the same pack, made for
+the member, so that the supporter can help them read it).
 
 Rendering (HTML and PDF) is in `notifications.board_pack`; reading and writing in
 `models.board_pack` and `flows.board_pack`.
@@ -124,6 +126,14 @@ class Member:
     languages: tuple[str, ...]  # ("en",), ("cy",) or ("cy", "en") when never asked
     easy_read: bool
     is_chair: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PapersCopy:
+    """One person sent a member's papers: the member, or a supporter of theirs."""
+
+    email: str
+    supporting: str | None = None  # the member's email, when this is a supporter's copy
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,3 +268,11 @@ def pack_for(member: Member, meeting: dt.date, agenda: Iterable[AgendaItem]) -> 
         if a.lead_email == member.email or any(i.email == member.email for i in a.interests)
     )
     return BoardPack(meeting=meeting, member=member, agenda=items, leaves=leaves)
+
+
+def papers_copies(member: str, supporters: Iterable[str]) -> tuple[PapersCopy, ...]:
+    """Who is sent `member`'s papers: the member first, then each supporter once
+    (sorted). A supporter's copy is the member's own pack, in the member's language
+    and format: the supporter helps the member read their papers, and never votes."""
+    helpers = sorted({s for s in supporters if s and s != member})
+    return (PapersCopy(member), *(PapersCopy(s, supporting=member) for s in helpers))

@@ -10,7 +10,11 @@ pure (`governance.board_pack`), rendering too (`notifications.board_pack`).
 `<data>/board-packs/<meeting>/<email>.html` and `.pdf` (written whole or not at all),
 and `record_sent(engine, meeting, sent, now)` queues one `board-papers` message per
 member and channel, keyed by the meeting (so it goes once however often the flow
-runs), with one `board-papers.sent` audit entry, in one unit of work.
+runs), with one `board-papers.sent` audit entry, in one unit of work. Each message
+carries the member's PDF and HTML as attachments (paths in the data folder, read by
+the relay when it sends). Each of the member's supporters (people whose `supports`
+names them) is sent a copy of the same pack on each of their channels, keyed by the
+meeting and the member, so it too goes once (`governance.board_pack.papers_copies`).
 
 `prepare_packs(engine, library, ...)` does all of it without Prefect; the
 `prepare_board_pack` flow runs the same steps in tasks.
@@ -40,13 +44,14 @@ from governance.board_pack import (
     agenda_item,
     meeting_due,
     pack_for,
+    papers_copies,
 )
 from governance.lifecycle import VentureState
 from models import audit, outbox, queries
 from models import tables as t
 from models.advance import current_gate_run, pinned_checklists
 from models.db import data_dir, read_session, unit_of_work, utcnow
-from models.people import board_people
+from models.people import board_people, supporters_of
 from models.programme_import import current_programme, message_languages
 
 EVENT = "board-papers"
@@ -69,7 +74,7 @@ class PackReport:
     meeting: str | None
     agenda: list[str] = field(default_factory=list)  # venture ids
     members: int = 0  # packs made
-    messages: int = 0  # board-papers messages queued now
+    messages: int = 0  # board-papers messages queued now (supporters' copies included)
     already_sent: list[str] = field(default_factory=list)  # members whose pack went before
     files: list[str] = field(default_factory=list)
     reason: str = ""
@@ -189,9 +194,14 @@ def _keys_for(session: Session, meeting: dt.date) -> list[str]:
     ]
 
 
-def _key(person_id: int, channel_id: int, meeting: dt.date) -> str:
+def _key(person_id: int, channel_id: int, meeting: dt.date, supporting: int | None = None) -> str:
+    """A member's papers for `meeting` on one channel; or, with `supporting` (the
+    member's id), a supporter's copy of that member's papers."""
+    discriminator = f"meeting:{meeting}"
+    if supporting is not None:
+        discriminator += f":supporting:{supporting}"
     return outbox.idempotency_key(
-        EVENT, person_id=person_id, channel_id=channel_id, discriminator=f"meeting:{meeting}"
+        EVENT, person_id=person_id, channel_id=channel_id, discriminator=discriminator
     )
 
 
@@ -243,8 +253,9 @@ def record_sent(
     filed: Iterable[FiledPack],
     now: dt.datetime,
 ) -> int:
-    """Queue each member's `board-papers` message (once per meeting and channel) and one
-    audit entry for those queued now, in one unit of work. Returns the messages queued."""
+    """Queue each member's `board-papers` message, and a copy for each of their
+    supporters (once per meeting, member and channel), and one audit entry for those
+    queued now, in one unit of work. Returns the messages queued."""
     with unit_of_work(engine) as session:
         return record_in(session, meeting, agenda, filed, now)
 
@@ -260,29 +271,33 @@ def record_in(
     summary = [
         {"id": a.venture_id, "title": a.title, "vote_by": a.vote_by.isoformat()} for a in agenda
     ]
-    queued: list[tuple[t.Person, int, dict[str, Any]]] = []
+    queued: list[_Queued] = []
     for pack in filed:
-        person = people.get(pack.email)
-        if person is None or person.id is None or not person.active:
+        member = people.get(pack.email)
+        if member is None or member.id is None or not member.active:
             continue
-        channels = session.exec(
-            select(t.Channel)
-            .where(t.Channel.person_id == person.id)
-            .where(col(t.Channel.active))
-            .order_by(col(t.Channel.id))
-        ).all()
-        payload = {
+        payload: dict[str, Any] = {
             "event": EVENT,
             "meeting": meeting.isoformat(),
             "agenda": summary,
             "pack": {"html": pack.html, "pdf": pack.pdf},
             "group": False,
         }
-        for channel in channels:
-            assert channel.id is not None
-            key = _key(person.id, channel.id, meeting)
-            if outbox.get(session, key) is None:
-                queued.append((person, channel.id, payload))
+        helpers = [s.email for s in supporters_of(session, member)]
+        for copy in papers_copies(member.email, helpers):
+            person = people[copy.email]
+            assert person.id is not None
+            extra: dict[str, Any] = {}
+            supporting = None
+            if copy.supporting is not None:
+                # The supporter's own message (in their language) about the member's
+                # papers, which go with it as made for the member.
+                extra = {"supporting": {"name": member.name, "email": member.email}}
+                supporting = member.id
+            for channel_id in _channels(session, person):
+                key = _key(person.id, channel_id, meeting, supporting)
+                if outbox.get(session, key) is None:
+                    queued.append(_Queued(person, channel_id, key, pack, payload | extra))
     if not queued:
         return 0
     entry = audit.append(
@@ -293,24 +308,51 @@ def record_in(
         {
             "meeting": meeting.isoformat(),
             "agenda": [a.venture_id for a in agenda],
-            "members": sorted({p.email for p, _, _ in queued}),
-            "files": sorted({f for _, _, pl in queued for f in pl["pack"].values()}),
+            # The members whose papers went now (to them, or to a supporter).
+            "members": sorted({q.pack.email for q in queued}),
+            "supporters": {
+                q.person.email: q.pack.email for q in queued if q.person.email != q.pack.email
+            },
+            "files": sorted({f for q in queued for f in (q.pack.html, q.pack.pdf)}),
         },
         at=now,
     )
-    for person, channel_id, payload in queued:
-        assert person.id is not None
+    for q in queued:
+        assert q.person.id is not None
         outbox.enqueue(
             session,
             event=EVENT,
-            person_id=person.id,
-            channel_id=channel_id,
-            language=person.language,
-            format=person.format,
-            payload={**payload, "audit_seq": entry.seq},
-            key=_key(person.id, channel_id, meeting),
+            person_id=q.person.id,
+            channel_id=q.channel_id,
+            language=q.person.language,
+            format=q.person.format,
+            payload={**q.payload, "audit_seq": entry.seq},
+            key=q.key,
+            # The printable PDF first: the one most people open or print.
+            attachments=(q.pack.pdf, q.pack.html),
         )
     return len(queued)
+
+
+@dataclass(frozen=True)
+class _Queued:
+    """A `board-papers` message to queue: to whom, where, and whose pack."""
+
+    person: t.Person
+    channel_id: int
+    key: str
+    pack: FiledPack
+    payload: dict[str, Any]
+
+
+def _channels(session: Session, person: t.Person) -> list[int]:
+    rows = session.exec(
+        select(t.Channel.id)
+        .where(t.Channel.person_id == person.id)
+        .where(col(t.Channel.active))
+        .order_by(col(t.Channel.id))
+    ).all()
+    return [channel_id for channel_id in rows if channel_id is not None]
 
 
 def prepare_packs(

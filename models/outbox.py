@@ -7,12 +7,20 @@ command or flow that runs again enqueues nothing new: the key is checked first,
 and the UNIQUE constraint with INSERT … ON CONFLICT DO NOTHING is the last line of
 defence. The deliverer (notifications/) takes `due` messages, sends them and marks
 them `sent`, or records the failure and retries later with backoff until `dead`.
+
+A message may carry files (`attachments`, e.g. a Board member's papers): paths
+relative to Cyd's data folder, never absolute and never leading out of it. They are
+checked when queued (`check_attachment`, pure) and again when sent
+(`attachment_path`, which also follows links), so a payload or a row changed by hand
+cannot make the deliverer send any other file on the machine.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
@@ -26,6 +34,40 @@ TABLE = "outbox_message"
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_RETRY = timedelta(hours=6)
+MAX_ATTACHMENTS = 8
+_ATTACHMENT_PATH_MAX = 512
+
+
+class AttachmentRefused(ValueError):
+    """An attachment path that may not be sent: not a plain path inside the data folder."""
+
+
+def check_attachment(path: str) -> str:
+    """`path` if it is a plain relative POSIX path (no '..', no drive, no control
+    characters), else AttachmentRefused. Pure: says nothing of the file itself."""
+    if not isinstance(path, str) or not path or len(path) > _ATTACHMENT_PATH_MAX:
+        raise AttachmentRefused("an attachment is a non-empty path of at most 512 characters")
+    if any(ord(c) < 32 or ord(c) == 127 or c in "\\:" for c in path):
+        # A backslash or a colon could mean a Windows path or a drive: refused everywhere.
+        raise AttachmentRefused(f"the attachment path {path!r} has a character not allowed")
+    pure = PurePosixPath(path)
+    if pure.is_absolute() or any(part in ("..", ".") for part in path.split("/")):
+        raise AttachmentRefused(f"the attachment {path!r} is not a path inside the data folder")
+    if "" in path.split("/"):
+        raise AttachmentRefused(f"the attachment path {path!r} has an empty part")
+    return path
+
+
+def attachment_path(data: Path, path: str) -> Path:
+    """The file `path` names inside the data folder `data`, links followed, or
+    AttachmentRefused if it leads out of the folder. Whether it exists is the
+    caller's question (a missing file is worth trying again; a refused one is not)."""
+    check_attachment(path)
+    root = data.resolve()
+    real = (root / path).resolve()
+    if not real.is_relative_to(root):
+        raise AttachmentRefused(f"the attachment {path!r} leads out of the data folder")
+    return real
 
 
 def idempotency_key(
@@ -66,13 +108,19 @@ def enqueue(
     discriminator: str = "",
     key: str | None = None,
     not_before: datetime | None = None,
+    attachments: Sequence[str] = (),
 ) -> tuple[OutboxMessage, bool]:
     """Queue a message unless one with the same idempotency key exists.
 
     The key is `key` if given, else `idempotency_key(event, person_id=…, channel_id=…,
     venture_id=…, gate_id=…, ballot=…, discriminator=…)`. Returns the message and
     whether it was created now (False: it was queued before, and is left as it is).
+    `attachments` are files sent with it, as paths relative to the data folder
+    (AttachmentRefused for any other path, before anything is written).
     """
+    files = [check_attachment(path) for path in attachments]
+    if len(files) > MAX_ATTACHMENTS:
+        raise AttachmentRefused(f"a message carries at most {MAX_ATTACHMENTS} attachments")
     if key is None:
         key = idempotency_key(
             event,
@@ -96,6 +144,7 @@ def enqueue(
         "language": language,
         "format": format,
         "payload": payload,
+        "attachments": files or None,
         "status": "pending",
         "attempts": 0,
         "next_attempt_at": not_before or now,

@@ -43,6 +43,20 @@ def board_people(session: Session) -> list[tuple[t.Person, bool]]:
     return list(board.values())
 
 
+def supporters_of(session: Session, person: t.Person) -> list[t.Person]:
+    """The active people who support `person` (their `supports` names them), by email."""
+    if person.id is None:
+        return []
+    return list(
+        session.exec(
+            select(t.Person)
+            .where(t.Person.supports_person_id == person.id)
+            .where(col(t.Person.active))
+            .order_by(col(t.Person.email))
+        ).all()
+    )
+
+
 def workstream_people(session: Session, workstream_id: str) -> list[t.Person]:
     return list(
         session.exec(

@@ -520,7 +520,7 @@ def _state(session: Session) -> dict[str, list[str]]:
             t.OutboxMessage,
             # created_at is when the row was written (wall time, not the command's clock)
             lambda m: (
-                _fields(m, "event venture_id language format payload")
+                _fields(m, "event venture_id language format payload attachments")
                 | {"person": who(m.person_id)}
             ),
         ),

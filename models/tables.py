@@ -526,6 +526,14 @@ class OutboxMessage(SQLModel, table=True):
         index=True,
         description="The daily digest message that carries this one (it is not sent alone).",
     )
+    attachments: list[str] | None = Field(
+        default=None,
+        sa_type=JSON,
+        description=(
+            "Files sent with the message: paths relative to the data folder (checked by"
+            " `models.outbox.attachment_path`), e.g. a Board member's papers."
+        ),
+    )
 
 
 class AuditEntry(SQLModel, table=True):

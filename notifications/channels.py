@@ -23,6 +23,13 @@ as `+Name=value` URL parameters, so for those schemes the URL sent to gets
 `+Content-Language=<languages>`. A service that can show HTML gets the HTML body
 (email: apprise adds a plain-text alternative; the mailbox uses Cyd's own text);
 any other gets the plain text Cyd rendered, never a conversion of the HTML.
+
+Attachments. `Outgoing.attachments` are files already read by the caller (the relay
+reads them from the data folder, after checking the paths), handed to apprise as
+in-memory attachments (`attach=` of `Apprise.notify`), so apprise opens no path
+itself. A service that cannot carry files (`attachment_support` false) would drop
+them without a word: `takes_attachments(url)` says so before the message is
+rendered, so that the message can say where the files are instead.
 """
 
 from __future__ import annotations
@@ -31,14 +38,15 @@ import inspect
 import logging
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote, unquote
 
 import apprise
+from apprise.attachment.memory import AttachMemory as _AttachMemory
 
 from models.tables import mask_url, redact_urls
 from notifications import mailbox
@@ -55,9 +63,20 @@ _QUIET_LOGGERS = (apprise.LOGGER_NAME, "urllib3")
 # apprise 2 answers with an AppriseResult and takes a whole-call timeout; 1.x did not.
 _RESULT_STATUS: Any = getattr(apprise, "AppriseResultStatus", None)
 _TAKES_TIMEOUT = "timeout" in inspect.signature(apprise.Apprise.notify).parameters
+# apprise's in-memory attachment carries no type annotations.
+_memory_file = cast(Callable[..., Any], _AttachMemory)
 
 
 FORMAT_HEADER = "X-Cyd-Format"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with a message: the name the receiver sees, and its bytes."""
+
+    name: str
+    content: bytes
+    mimetype: str = "application/octet-stream"
 
 
 @dataclass(frozen=True)
@@ -71,6 +90,7 @@ class Outgoing:
     key: str  # the outbox idempotency key
     to: str | None = None  # 'Name <address>', for channels that show one
     format: str = "standard"  # or 'easy-read': told to the receiver in a header
+    attachments: tuple[Attachment, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -229,6 +249,28 @@ def _accepts_html(service: apprise.NotifyBase) -> bool:
     return bool(formats == apprise.NotifyFormat.HTML)
 
 
+def takes_attachments(url: str) -> bool:
+    """Whether the service for `url` sends files with a message. False when no
+    service takes the URL (sending will say so); never raises."""
+    try:
+        with captured_apprise_log():
+            sender = apprise.Apprise(asset=_asset())
+            if not sender.add(url) or len(sender) != 1:
+                return False
+            return bool(getattr(sender[0], "attachment_support", False))
+    except Exception:  # a plugin that raises while parsing: sending will report it
+        return False
+
+
+def _attach(
+    files: tuple[Attachment, ...], asset: apprise.AppriseAsset
+) -> apprise.AppriseAttachment:
+    attach = apprise.AppriseAttachment(asset=asset)
+    for file in files:
+        attach.add(_memory_file(content=file.content, name=file.name, mimetype=file.mimetype))
+    return attach
+
+
 def deliver(url: str, message: Outgoing, *, timeout: float = SEND_TIMEOUT_S) -> Delivery:
     """Send `message` to the one channel `url` now; never raises."""
     masked = mask_url(url)
@@ -245,11 +287,14 @@ def deliver(url: str, message: Outgoing, *, timeout: float = SEND_TIMEOUT_S) -> 
     result: object = None
     try:
         with captured_apprise_log() as lines:
-            sender = apprise.Apprise(asset=_asset())
+            asset = _asset()
+            sender = apprise.Apprise(asset=asset)
             added = bool(sender.add(target)) and len(sender) == 1
             if added:
                 html = _accepts_html(sender[0])
                 options: dict[str, Any] = {"timeout": timeout} if _TAKES_TIMEOUT else {}
+                if message.attachments:
+                    options["attach"] = _attach(message.attachments, asset)
                 with mailbox.letter(text=message.text, to=message.to):
                     result = sender.notify(
                         body=message.html if html else message.text,

@@ -19,6 +19,11 @@ answer the same way. What it writes:
   (`letter(...)`, a context variable); without it the plain text is apprise's own
   conversion of the HTML.
 
+- the files sent with it (apprise's `attach=`, e.g. a Board member's papers) as
+  attachments: MIME parts of the message, so a mail program shows them as an email's
+  attachments. A file apprise cannot read fails the write: the message is never
+  written without its files.
+
 A message with an idempotency key is written to `<key>.eml` with Message-ID
 `<key@cyd.mailbox>`: a resend of the same message overwrites the file, so a mailbox
 never holds a message twice. Files are written whole (a temporary file, then an
@@ -30,7 +35,7 @@ from __future__ import annotations
 import os
 import re
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -77,6 +82,15 @@ _OWN_HEADERS = frozenset(
         "content-transfer-encoding",
     }
 )
+
+
+@dataclass(frozen=True)
+class File:
+    """A file written into a message as an attachment."""
+
+    name: str
+    content: bytes
+    mimetype: str = "application/octet-stream"
 
 
 @dataclass(frozen=True)
@@ -141,6 +155,7 @@ def build_message(
     qsd: dict[str, str],
     name: str,
     extra: Letter | None,
+    files: Iterable[File] = (),
 ) -> tuple[EmailMessage, str | None]:
     """The message to write, and its idempotency key (None if the URL gave none)."""
     headers = {
@@ -167,10 +182,47 @@ def build_message(
         message.add_alternative(body, subtype="html")
     else:
         message.set_content(body)
-    # After the body: setting it clears any Content-* header (e.g. Content-Language).
+    for file in files:
+        maintype, _, subtype = file.mimetype.partition("/")
+        if not maintype or not subtype:
+            maintype, subtype = "application", "octet-stream"
+        message.add_attachment(
+            file.content, maintype=maintype, subtype=subtype, filename=_file_name(file.name)
+        )
+    # After the body and the files: setting them moves or clears any Content-* header
+    # of the message (e.g. Content-Language).
     for header, value in headers.items():
         message[header] = value
     return message, key
+
+
+def _file_name(name: str) -> str:
+    """An attachment's name as one safe file name (a receiver may save it as it is)."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    cleaned = "".join(c for c in base if c.isprintable() and c not in '"<>|:*?')
+    return cleaned.strip(". ") or "attachment"
+
+
+def files_of(attach: Any) -> list[File]:
+    """The files apprise hands a plugin (`attach=`: its attachments), read; ValueError
+    if one cannot be read."""
+    files = []
+    for attachment in attach or ():
+        if not attachment:  # apprise could not get the content
+            raise ValueError("an attachment could not be read")
+        try:
+            with attachment.open() as handle:
+                content = handle.read()
+        except OSError as error:
+            raise ValueError(f"an attachment could not be read: {error.strerror}") from None
+        files.append(
+            File(
+                name=str(attachment.name or "attachment"),
+                content=content,
+                mimetype=str(attachment.mimetype or "application/octet-stream"),
+            )
+        )
+    return files
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -202,6 +254,7 @@ def _deliver(
             qsd=dict(meta.get("qsd") or {}),
             name=where.name,
             extra=_LETTER.get(),
+            files=files_of(kwargs.get("attach")),
         )
     except ValueError as error:
         logger.warning("Cyd mailbox: %s", error)

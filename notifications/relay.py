@@ -40,6 +40,17 @@ when it is sent they are marked sent with it, and if it is given up on, so are t
 A message arriving after the day's digest was made waits for the next day's. Tests
 and alerts to admins never wait for a digest.
 
+Attachments (`outbox_message.attachments`, e.g. a Board member's papers): paths in
+the data folder, read when the message is sent (`_read_attachments`) and handed to
+apprise with it. The message is rendered knowing whether its channel carries files
+(`attached` in the template's variables): one that cannot (an SMS or chat service)
+gets the message saying where the files are filed instead. A file that is missing
+or unreadable fails that attempt with the file named, and is tried again with
+backoff like any failure (it may come back: a data folder on a share, a pack being
+made again) until the message is given up on and the admins are alerted; it is never
+sent without its files. A path that is not inside the data folder is refused for
+good. A digest carries the files of the messages it carries.
+
 A message for a channel removed from the programme goes instead to the person's
 current channels (a copy each, keyed by the original); a message for a person no
 longer in the programme is given up on (no alert: the programme was changed).
@@ -51,6 +62,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import mimetypes
 import os
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -61,12 +73,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 from models import outbox
-from models.db import read_session, unit_of_work, utcnow
-from models.outbox import MAX_ATTEMPTS
+from models.db import data_dir, read_session, unit_of_work, utcnow
+from models.outbox import MAX_ATTEMPTS, AttachmentRefused
 from models.tables import Channel, OutboxMessage, Person, PersonRole, mask_url
 
 if TYPE_CHECKING:
-    from notifications.channels import Delivery
+    from notifications.channels import Attachment, Delivery
     from notifications.compose import Addressee
     from notifications.render import Rendered
 
@@ -83,6 +95,9 @@ DIGEST_AT = dt.time(9, 0)  # local time of the daily digest
 TIMEZONE_ENV = "CYD_TIMEZONE"
 DEFAULT_TIMEZONE = "Europe/London"
 _SCAN = 25  # due messages looked at per claim
+# The most one message may carry in files: more is refused for good, as a mail
+# server would refuse it, but here with the reason said.
+ATTACHMENTS_MAX_BYTES = 20 * 1024 * 1024
 # Events that never wait for a digest.
 _NOT_DIGESTED = frozenset({DIGEST_EVENT, TEST_EVENT, ALERT_EVENT})
 
@@ -135,7 +150,9 @@ class _Job:
     person: Addressee
     attempts: int
     digest_day: dt.date | None = None
-    items: tuple[tuple[int, str, dict[str, Any]], ...] = ()  # a digest's (id, event, payload)
+    # a digest's carried messages: (id, event, payload, attachments)
+    items: tuple[tuple[int, str, dict[str, Any], tuple[str, ...]], ...] = ()
+    attachments: tuple[str, ...] = ()  # paths in the data folder
 
     @property
     def masked(self) -> str:
@@ -186,24 +203,81 @@ def send_now(
 def _process(
     engine: Engine, job: _Job, at: dt.datetime, report: RelayReport, max_attempts: int
 ) -> None:
-    from notifications.channels import Delivery, Outgoing, deliver
+    from notifications.channels import Delivery, Outgoing, deliver, takes_attachments
 
-    rendered, carried, unrendered = _render(job)
+    wanted = job.attachments or any(files for *_, files in job.items)
+    carries = bool(wanted) and takes_attachments(job.url)
+    rendered, carried, unrendered = _render(job, carries)
     if rendered is None:
         delivery = Delivery(False, unrendered.get(job.message_id, "template error"), True)
     else:
-        outgoing = Outgoing(
-            subject=rendered.subject,
-            text=rendered.text,
-            html=rendered.html,
-            languages=rendered.languages,
-            key=job.key,
-            to=job.person.to,
-            format=rendered.format,
-        )
-        delivery = deliver(job.url, outgoing)
+        files: tuple[Attachment, ...] = ()
+        problem: Delivery | None = None
+        if carries:
+            files, problem = _read_attachments(_paths_sent(job, carried))
+        elif wanted:
+            log.info(
+                "outbox message %s (%s): %s carries no files; the message says where they are",
+                job.message_id,
+                job.event,
+                job.masked,
+            )
+        if problem is not None:
+            delivery = problem
+        else:
+            outgoing = Outgoing(
+                subject=rendered.subject,
+                text=rendered.text,
+                html=rendered.html,
+                languages=rendered.languages,
+                key=job.key,
+                to=job.person.to,
+                format=rendered.format,
+                attachments=files,
+            )
+            delivery = deliver(job.url, outgoing)
     with unit_of_work(engine) as session:
         _record(session, job, delivery, carried, unrendered, at, report, max_attempts)
+
+
+def _paths_sent(job: _Job, carried: tuple[int, ...]) -> list[str]:
+    """The files of the message, or of the digest's messages that are sent in it."""
+    if job.event != DIGEST_EVENT:
+        return list(job.attachments)
+    sent = set(carried)
+    paths = [p for message_id, _, _, files in job.items if message_id in sent for p in files]
+    return list(dict.fromkeys(paths))  # a file carried twice is sent once
+
+
+def _read_attachments(paths: list[str]) -> tuple[tuple[Attachment, ...], Delivery | None]:
+    """The files, read from the data folder; or the failure that stops the send.
+
+    A refused path (outside the data folder) or files too large to send fail for
+    good; a missing or unreadable file fails this attempt (see the module's text).
+    """
+    from notifications.channels import Attachment, Delivery
+
+    data = data_dir()
+    files: list[Attachment] = []
+    total = 0
+    for path in paths:
+        try:
+            real = outbox.attachment_path(data, path)
+            content = real.read_bytes()
+        except AttachmentRefused as error:
+            return (), Delivery(False, f"attachment refused: {error}", permanent=True)
+        except OSError as error:
+            why = error.strerror or type(error).__name__
+            return (), Delivery(False, f"attachment {path} could not be read ({why}): not sent")
+        total += len(content)
+        if total > ATTACHMENTS_MAX_BYTES:
+            limit = ATTACHMENTS_MAX_BYTES // (1024 * 1024)
+            reason = f"attachments too large to send (over {limit} MB): not sent"
+            return (), Delivery(False, reason, permanent=True)
+        name = path.rsplit("/", 1)[-1]
+        kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        files.append(Attachment(name=name, content=content, mimetype=kind))
+    return tuple(files), None
 
 
 # --- claiming --------------------------------------------------------------------------------
@@ -258,7 +332,7 @@ def _claim(session: Session, row: OutboxMessage, at: dt.datetime) -> _Job:
     assert row.id is not None
     row.next_attempt_at = at + LEASE
     session.add(row)
-    items: tuple[tuple[int, str, dict[str, Any]], ...] = ()
+    items: tuple[tuple[int, str, dict[str, Any], tuple[str, ...]], ...] = ()
     day = None
     if row.event == DIGEST_EVENT:
         carried = session.exec(
@@ -267,7 +341,11 @@ def _claim(session: Session, row: OutboxMessage, at: dt.datetime) -> _Job:
             .where(OutboxMessage.status == "pending")
             .order_by(col(OutboxMessage.created_at), col(OutboxMessage.id))
         ).all()
-        items = tuple((m.id, m.event, dict(m.payload)) for m in carried if m.id is not None)
+        items = tuple(
+            (m.id, m.event, dict(m.payload), tuple(m.attachments or ()))
+            for m in carried
+            if m.id is not None
+        )
         day = dt.date.fromisoformat(str(row.payload.get("day")))
     return _Job(
         message_id=row.id,
@@ -279,6 +357,7 @@ def _claim(session: Session, row: OutboxMessage, at: dt.datetime) -> _Job:
         attempts=row.attempts,
         digest_day=day,
         items=items,
+        attachments=tuple(row.attachments or ()),
     )
 
 
@@ -380,6 +459,7 @@ def _reroute(session: Session, row: OutboxMessage, person: Person, at: dt.dateti
             venture_id=row.venture_id,
             discriminator=f"reroute:{row.idempotency_key}",
             not_before=at,
+            attachments=row.attachments or (),
         )
         copies += created
     where = "its current channels" if channels else "no channel now (it has none)"
@@ -396,30 +476,44 @@ def _give_up(session: Session, row: OutboxMessage, reason: str, at: dt.datetime)
 # --- rendering -------------------------------------------------------------------------------
 
 
-def _render(job: _Job) -> tuple[Rendered | None, tuple[int, ...], dict[int, str]]:
+def _with_attached(
+    payload: dict[str, Any], files: tuple[str, ...], carries: bool
+) -> dict[str, Any]:
+    """The payload a message with files is rendered from: `attached` says whether
+    the files go with it (else the message says where they are filed)."""
+    return {**payload, "attached": carries} if files else payload
+
+
+def _render(
+    job: _Job, carries: bool = False
+) -> tuple[Rendered | None, tuple[int, ...], dict[int, str]]:
     """The message to send, the digest items it carries, and what failed to render
-    (message id → reason). A message that cannot be rendered gives None."""
+    (message id → reason). A message that cannot be rendered gives None.
+    `carries`: whether the channel sends files with a message."""
     from notifications.compose import render_alert, render_for
 
     if job.event == DIGEST_EVENT:
-        return _render_digest(job)
+        return _render_digest(job, carries)
     try:
         if job.event == ALERT_EVENT:
             return render_alert(job.person, job.payload), (), {}
-        return render_for(job.person, job.event, job.payload), (), {}
+        payload = _with_attached(job.payload, job.attachments, carries)
+        return render_for(job.person, job.event, payload), (), {}
     except Exception as error:  # a template bug fails this message, never the relay
         return None, (), {job.message_id: template_problem(job.event, job.person, error)}
 
 
-def _render_digest(job: _Job) -> tuple[Rendered | None, tuple[int, ...], dict[int, str]]:
+def _render_digest(
+    job: _Job, carries: bool
+) -> tuple[Rendered | None, tuple[int, ...], dict[int, str]]:
     from notifications.compose import compose_digest, render_for
 
     rendered: list[Rendered] = []
     carried: list[int] = []
     unrendered: dict[int, str] = {}
-    for message_id, event, payload in job.items:
+    for message_id, event, payload, files in job.items:
         try:
-            rendered.append(render_for(job.person, event, payload))
+            rendered.append(render_for(job.person, event, _with_attached(payload, files, carries)))
             carried.append(message_id)
         except Exception as error:
             unrendered[message_id] = template_problem(event, job.person, error)

@@ -27,12 +27,14 @@ from governance.board_pack import (
 )
 from models import audit
 from models import tables as t
-from models.board_pack import prepare_packs
+from models.board_pack import FiledPack, load_agenda, prepare_packs, record_sent
 from models.commands import declare_interest
 from models.db import read_session
 from notifications.board_pack import PdfFont, pdf_font, render_html, render_pdf
 from notifications.compose import addressee, render_for
 from tests.flows.scenario import BOARD, CHAIR, LEAD, MEETING, make_cyd, programme_text, to_board
+
+SUPPORTER = "tom.price@example.org"  # supports the chair (examples/programme.yaml)
 
 HOSTILE = 'Café <script>alert("x")</script> & “friends”'
 WELSH = "Gŵyl y Gwanwyn: ŷd, â, ê, î, ô, û, ŵ"
@@ -187,7 +189,7 @@ def test_each_member_gets_their_papers_once_per_meeting(
     assert report.meeting == MEETING.isoformat()
     assert report.agenda == [cafe, garden]
     assert report.members == len(BOARD)
-    assert report.messages == len(BOARD)  # one channel each
+    assert report.messages == len(BOARD) + 1  # one channel each, and the chair's supporter
     folder = data / "board-packs" / MEETING.isoformat()
     assert sorted(p.name for p in folder.iterdir()) == sorted(
         f"{email}.{ext}" for email in BOARD for ext in ("html", "pdf")
@@ -213,27 +215,48 @@ def test_each_member_gets_their_papers_once_per_meeting(
             .join(t.Person, col(t.Person.id) == col(t.OutboxMessage.person_id))
             .where(t.OutboxMessage.event == "board-papers")
         ).all()
-        assert sorted(p.email for _, p in rows) == sorted(BOARD)
+        assert sorted(p.email for _, p in rows) == sorted([*BOARD, SUPPORTER])
         for message, person in rows:
+            # The member's own pack; the supporter's copy is the chair's pack.
+            owner = CHAIR if person.email == SUPPORTER else person.email
             assert message.payload["meeting"] == MEETING.isoformat()
-            assert message.payload["pack"]["pdf"] == (
-                f"board-packs/{MEETING.isoformat()}/{person.email}.pdf"
-            )
+            pdf = f"board-packs/{MEETING.isoformat()}/{owner}.pdf"
+            html = f"board-packs/{MEETING.isoformat()}/{owner}.html"
+            assert message.payload["pack"] == {"pdf": pdf, "html": html}
+            assert message.attachments == [pdf, html]  # sent with the message
+            assert all((data / path).is_file() for path in message.attachments)
+            assert (message.language, message.format) == (person.language, person.format)
             rendered = render_for(addressee(person), message.event, message.payload)
             assert "Garden <project>" in rendered.text
             assert "&lt;project&gt;" in rendered.html
+        [(copy, tom)] = [(m, p) for m, p in rows if p.email == SUPPORTER]
+        assert copy.payload["supporting"] == {"name": "Megan Lloyd", "email": CHAIR}
+        assert (tom.language, tom.format) == ("cy", "standard")  # his own message: Welsh
+        told = render_for(addressee(tom), copy.event, copy.payload | {"attached": True})
+        assert "Megan Lloyd" in told.subject
+        assert "ynghlwm" in told.text  # "attached", in Welsh
+        members = [m for m, p in rows if p.email != SUPPORTER]
+        assert all("supporting" not in m.payload for m in members)
+        # Each copy has a key of its own: the chair's and her supporter's never clash.
+        assert len({m.idempotency_key for m, _ in rows}) == len(rows)
         assert audit.verify(session).ok
         logged = session.exec(
             select(t.AuditEntry).where(t.AuditEntry.action == "board-papers.sent")
         ).one()
         assert logged.payload["members"] == sorted(BOARD)
+        assert logged.payload["supporters"] == {SUPPORTER: CHAIR}
 
     # Later the same week: the papers went already; nothing is made or sent again.
     again = prepare_packs(engine, library, now=now + dt.timedelta(days=2), data=data)
-    assert (again.members, again.messages) == (0, 0)
+    assert (again.members, again.messages) == (0, 0)  # the supporter's copy neither
     assert sorted(again.already_sent) == sorted(BOARD)
     explicit = prepare_packs(engine, library, MEETING, now=now, data=data)
     assert explicit.messages == 0
+    # Queued again by hand (as a replay does): the member's and the supporter's keys hold.
+    base = f"board-packs/{MEETING.isoformat()}/{CHAIR}"
+    chair_pack = FiledPack(CHAIR, f"{base}.html", f"{base}.pdf", 0)
+    agenda = load_agenda(engine, library)
+    assert record_sent(engine, MEETING, agenda, [chair_pack], now) == 0
 
 
 def test_no_papers_when_nothing_awaits_the_board(
@@ -262,7 +285,7 @@ def test_the_prepare_board_pack_flow_sends_each_member_one_message(
     now = dt.datetime(2026, 12, 4, 9, tzinfo=dt.UTC)
     first = asyncio.run(prepare_board_pack(now=now))
     assert first["meeting"] == MEETING.isoformat()
-    assert (first["members"], first["messages"]) == (len(BOARD), len(BOARD))
+    assert (first["members"], first["messages"]) == (len(BOARD), len(BOARD) + 1)  # supporter
     for path in first["files"]:
         assert (tmp_path / "data" / path).stat().st_size > 0
     second = asyncio.run(prepare_board_pack(meeting=MEETING, now=now))

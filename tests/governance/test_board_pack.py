@@ -11,6 +11,7 @@ from checklists.loader import Library, load_library
 from governance.board_pack import (
     InterestSummary,
     Member,
+    PapersCopy,
     ReviewSummary,
     Words,
     agenda_item,
@@ -18,6 +19,7 @@ from governance.board_pack import (
     checklist_summary,
     meeting_due,
     pack_for,
+    papers_copies,
     papers_day,
 )
 
@@ -112,3 +114,15 @@ def test_each_member_gets_the_whole_agenda_with_what_they_leave_marked() -> None
     other = pack_for(megan, dt.date(2026, 12, 8), agenda)  # type: ignore[arg-type]
     assert other.leaves == frozenset()
     assert [a.venture_id for a in other.agenda] == ["v-1", "v-2"]
+
+
+def test_a_members_papers_go_to_them_then_to_each_supporter_once() -> None:
+    assert papers_copies("megan@x.org", []) == (PapersCopy("megan@x.org"),)
+    copies = papers_copies("megan@x.org", ["tom@x.org", "ann@x.org", "tom@x.org", ""])
+    assert copies == (
+        PapersCopy("megan@x.org"),  # the member first
+        PapersCopy("ann@x.org", supporting="megan@x.org"),
+        PapersCopy("tom@x.org", supporting="megan@x.org"),  # once, however often named
+    )
+    # A person is never a supporter of themselves (the programme check refuses it too).
+    assert papers_copies("megan@x.org", ["megan@x.org"]) == (PapersCopy("megan@x.org"),)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlmodel import Session, col, func, select
@@ -218,3 +219,69 @@ def test_the_outbox_is_counted_per_person(backend: Backend) -> None:
     with read_session(backend.engine) as session:
         count = session.exec(select(func.count(col(OutboxMessage.person_id).distinct()))).one()
         assert count == 3
+
+
+# --- attachments ---------------------------------------------------------------------------
+
+
+def test_attachments_are_stored_with_the_message(backend: Backend) -> None:
+    world = make_world(backend.engine, members=1)
+    files = ("board-packs/2026-12-08/megan.lloyd@example.org.pdf", "board-packs/x/y z.html")
+    with unit_of_work(backend.engine) as session:
+        enqueue(session, world, attachments=files)
+        enqueue(session, world, discriminator="no files")
+    with_files, without = stored(backend)
+    assert with_files.attachments == list(files)
+    assert without.attachments is None
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "",
+        "/etc/passwd",
+        "../secret.pdf",
+        "board-packs/../../secret.pdf",
+        "board-packs/./x.pdf",
+        "board-packs//x.pdf",
+        "board-packs/",
+        "C:/Windows/x.pdf",
+        "board-packs\\..\\x.pdf",
+        "board-packs/x\n.pdf",
+        "x" * 600,
+    ],
+)
+def test_a_path_out_of_the_data_folder_is_refused_before_anything_is_written(
+    backend: Backend, path: str
+) -> None:
+    world = make_world(backend.engine, members=1)
+    with pytest.raises(outbox.AttachmentRefused), unit_of_work(backend.engine) as session:
+        enqueue(session, world, attachments=("board-packs/fine.pdf", path))
+    assert stored(backend) == []
+
+
+def test_too_many_attachments_are_refused(backend: Backend) -> None:
+    world = make_world(backend.engine, members=1)
+    many = [f"f{n}.pdf" for n in range(outbox.MAX_ATTACHMENTS + 1)]
+    with pytest.raises(outbox.AttachmentRefused), unit_of_work(backend.engine) as session:
+        enqueue(session, world, attachments=many)
+    assert stored(backend) == []
+
+
+def test_an_attachment_path_is_followed_and_must_stay_in_the_data_folder(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    (data / "board-packs").mkdir(parents=True)
+    (data / "board-packs" / "pack.pdf").write_bytes(b"%PDF-1.4")
+    outside = tmp_path / "secret.txt"
+    outside.write_text("not for sending")
+    (data / "board-packs" / "link.pdf").symlink_to(outside)
+    (data / "board-packs" / "inner.pdf").symlink_to(data / "board-packs" / "pack.pdf")
+    found = outbox.attachment_path(data, "board-packs/pack.pdf")
+    assert found == (data / "board-packs" / "pack.pdf").resolve()
+    assert outbox.attachment_path(data, "board-packs/inner.pdf") == found  # a link inside
+    with pytest.raises(outbox.AttachmentRefused):
+        outbox.attachment_path(data, "board-packs/link.pdf")  # a link leading out
+    with pytest.raises(outbox.AttachmentRefused):
+        outbox.attachment_path(data, "../secret.txt")
+    # Missing is not refused: the caller reads it and says so (and may try again).
+    assert not outbox.attachment_path(data, "board-packs/gone.pdf").exists()

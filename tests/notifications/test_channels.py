@@ -4,10 +4,11 @@ read strictly, and the URL's secrets never in a reason or a log."""
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 import pytest
 
-from notifications.channels import Outgoing, deliver, scrub, with_headers
+from notifications.channels import Attachment, Outgoing, deliver, scrub, with_headers
 from tests.notifications.conftest import (
     IDEMPOTENCY,
     PASSWORD,
@@ -42,6 +43,27 @@ def test_mailto_reaches_the_smtp_server_with_its_headers(smtp: SmtpServer) -> No
     assert message[IDEMPOTENCY] == KEY
     assert "Mae papurau'r Bwrdd yn barod." in got.body("html")
     assert "The Board papers are ready." in got.body("plain")  # apprise's text alternative
+
+
+PDF = b"%PDF-1.4\n% a small made-up document\n%%EOF\n"
+
+
+def test_mailto_carries_the_files_as_attachments(smtp: SmtpServer) -> None:
+    files = (
+        Attachment("papurau.pdf", PDF, "application/pdf"),
+        Attachment("papurau.html", b"<html lang='cy'></html>", "text/html"),
+    )
+    result = deliver(smtp.url("sian.roberts@example.org"), replace(outgoing(), attachments=files))
+    assert result.ok, result.reason
+    [got] = smtp.to("sian.roberts@example.org")
+    parts = list(got.message.iter_attachments())
+    assert [(p.get_filename(), p.get_content_type()) for p in parts] == [
+        ("papurau.pdf", "application/pdf"),
+        ("papurau.html", "text/html"),
+    ]
+    assert parts[0].get_payload(decode=True) == PDF  # byte for byte, through real SMTP
+    assert "Mae papurau'r Bwrdd yn barod." in got.body("html")  # the message is still there
+    assert got.message["Content-Language"] == "cy, en"
 
 
 def test_json_reaches_the_http_receiver_with_the_key_as_a_header(

@@ -8,7 +8,7 @@ import apprise
 import pytest
 
 from notifications import mailbox
-from notifications.channels import Outgoing, deliver
+from notifications.channels import Attachment, Outgoing, deliver
 
 KEY = "0f" * 32
 HTML = '<!DOCTYPE html><html lang="cy"><body><p>Helo, Nia. Dyma neges.</p></body></html>'
@@ -46,6 +46,44 @@ def test_a_message_is_an_eml_file_with_its_headers_and_both_bodies(mailbox_dir: 
     # The plain text is Cyd's own, not a conversion of the HTML.
     assert text.get_content() == "Helo, Nia. Dyma neges.\n\nHello, Nia. This is a message.\n"  # type: ignore[attr-defined]
     assert "<p>Helo, Nia. Dyma neges.</p>" in html.get_content()  # type: ignore[attr-defined]
+
+
+def test_files_are_written_into_the_message_as_attachments(mailbox_dir: Path) -> None:
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    files = (
+        Attachment("megan.lloyd@example.org.pdf", pdf, "application/pdf"),
+        Attachment("megan.lloyd@example.org.html", b"<p>Helo</p>", "text/html"),
+    )
+    assert deliver("mailbox://nia.morgan", outgoing(attachments=files)).ok
+    [message] = mailbox.messages("nia.morgan")
+    parts = list(message.iter_attachments())
+    assert [p.get_filename() for p in parts] == [f.name for f in files]
+    assert [p.get_payload(decode=True) for p in parts] == [pdf, b"<p>Helo</p>"]
+    assert parts[0].get_content_type() == "application/pdf"
+    # The headers and both bodies are as without files.
+    assert message["Content-Language"] == "cy, en"
+    assert message["X-Cyd-Idempotency-Key"] == KEY
+    plain = message.get_body(("plain",))
+    assert plain is not None
+    assert "Hello, Nia." in str(plain.get_content())  # type: ignore[attr-defined]
+    assert message.get_body(("html",)) is not None
+
+
+def test_a_file_that_cannot_be_read_fails_the_write(mailbox_dir: Path) -> None:
+    class Unreadable:
+        name = "papers.pdf"
+        mimetype = "application/pdf"
+
+        def __bool__(self) -> bool:
+            return False  # apprise could not get the content
+
+    with pytest.raises(ValueError, match="could not be read"):
+        mailbox.files_of([Unreadable()])
+    sender = apprise.Apprise()
+    sender.add("mailbox://nia.morgan")
+    missing = str(mailbox_dir.parent / "no-such-file.pdf")
+    assert not sender.notify(body="<p>Helo</p>", title="Neges", attach=missing)
+    assert mailbox.messages("nia.morgan") == []  # never written without its files
 
 
 def test_a_resend_overwrites_instead_of_duplicating(mailbox_dir: Path) -> None:

@@ -47,6 +47,8 @@ ENGLISH_MARKERS = frozenset(
     {"the", "and", "you", "your", "please", "has", "have", "will", "with", "vote", "board"}
     | {"not", "we", "our", "this", "that", "what", "of", "to", "is", "are", "for"}
 )
+# Welsh phrases holding a word that is also an English marker ("we": web).
+WELSH_LOOKALIKES = ("tudalen we",)
 PERSON = Recipient("Siân Roberts", "sian.roberts@example.org", "cy")
 MODES = {"en": ("en", False), "cy": ("cy", False), "both": (None, True)}
 
@@ -148,6 +150,24 @@ def decision(outcome: str, conditions: list[str] | None = None) -> dict[str, Any
     }
 
 
+PACK = {
+    "pdf": "board-packs/2026-12-08/megan.lloyd@example.org.pdf",
+    "html": "board-packs/2026-12-08/megan.lloyd@example.org.html",
+}
+
+
+def meeting_papers(title: str) -> dict[str, Any]:
+    """The payload `models.board_pack.record_in` writes for a member's papers."""
+    return {
+        "event": "board-papers",
+        "meeting": "2026-12-08",
+        "agenda": [{"id": "v-0001", "title": title, "vote_by": DEADLINE}],
+        "pack": PACK,
+        "group": False,
+        "audit_seq": 9,
+    }
+
+
 def scenarios(title: str = "Community café") -> Iterator[tuple[str, str, dict[str, Any]]]:
     """(id, event, payload) for every event, in each of its situations."""
     ballot = {"number": 1, "deadline": DEADLINE}
@@ -185,6 +205,18 @@ def scenarios(title: str = "Community café") -> Iterator[tuple[str, str, dict[s
         "board-papers-second-vote",
         "board-papers",
         venture_event("board-papers", title, ballot={"number": 2, "deadline": LATER}),
+    )
+    # A meeting's papers (models.board_pack): filed, attached by the relay or not (a
+    # channel that carries no files), and a supporter's copy of a member's papers.
+    papers = meeting_papers(title)
+    yield "board-papers-meeting", "board-papers", papers
+    yield "board-papers-meeting-attached", "board-papers", papers | {"attached": True}
+    supporting = {"supporting": {"name": "Megan Lloyd", "email": "megan.lloyd@example.org"}}
+    yield "board-papers-supporter", "board-papers", papers | supporting
+    yield (
+        "board-papers-supporter-attached",
+        "board-papers",
+        papers | supporting | {"attached": True},
     )
     yield "vote-requested", "vote-requested", venture_event("vote-requested", title, ballot=ballot)
     for action in ("answer", "review", "vote"):
@@ -230,6 +262,16 @@ def scenarios(title: str = "Community café") -> Iterator[tuple[str, str, dict[s
         {"action": "vote", "venture": {"id": "v-0001", "title": title}, "deadline": DEADLINE}
         | {"days_left": 0},
     )
+    # A supporter's copy of a reminder: whom it is about, in each situation.
+    about = {"supporting": {"name": "Megan Lloyd", "email": "megan.lloyd@example.org"}}
+    for action, left in (("answer", 3), ("review", 0), ("vote", -4), ("vote", 6)):
+        yield (
+            f"reminder-copy-{action}-{left}",
+            "reminder",
+            {"action": action, "venture": {"id": "v-0001", "title": title}, "deadline": DEADLINE}
+            | {"count": 2, "days_left": left}
+            | about,
+        )
     more_time = [{"code": "more-time", "text": "2 members asked for more time."}]
     extended = {"number": 1, "deadline": LATER}
     for granted in ([], ["a@example.org"], ["a@example.org", "b@example.org"]):
@@ -766,8 +808,11 @@ def test_welsh_is_written_whole_with_no_english_left_in(
     assert welsh.text != english.text
     assert welsh.subject != english.subject
     # What people wrote goes out as they wrote it: a Board member's condition.
+    # So do the names of files (a Board pack's path in the data folder).
     for body in (welsh.subject, welsh.text, visible_text(welsh.html)):
-        left = set(word_list(body.replace(CONDITION, ""))) & ENGLISH_MARKERS
+        for written in (CONDITION, *PACK.values(), *WELSH_LOOKALIKES):
+            body = body.replace(written, "")
+        left = set(word_list(body)) & ENGLISH_MARKERS
         assert not left, f"English in the Welsh: {sorted(left)}"
     assert set(word_list(english.text)) & ENGLISH_MARKERS  # the check does see English
 
