@@ -46,7 +46,10 @@ their own sentences):
                       [reasons], [audit_seq]
     review-requested  venture, [gate], [reasons] (code "reviews-stale": review again)
     sent-to-board     venture, [gate], [ballot: {"number", "deadline"}], [reasons]
-    board-papers      venture, ballot: {"number", "deadline"}, [gate]
+    board-papers      venture, ballot: {"number", "deadline"}, [gate]; or, for a
+                      meeting's papers: meeting, agenda, pack: {"html", "pdf"},
+                      [attached] (the files go with the message), [supporting:
+                      {"name", "email"}] (a supporter's copy of a member's pack)
     vote-requested    venture, ballot: {"number", "deadline"}, [gate]
     reminder          action: "answer"|"review"|"vote", venture, deadline,
                       [count] (this is reminder number N), [days_left] (whole days
