@@ -42,6 +42,7 @@ MODES = (AUTO, DIRECT, FLOWS, EVENTS)
 EVENT = "cyd.venture.changed"
 RESOURCE_PREFIX = "cyd.venture."
 VENTURE_LABEL = "cyd.venture.id"
+PROGRAMME_LABEL = "cyd.programme.id"
 TIMEOUT_S = 5.0
 
 
@@ -123,24 +124,36 @@ def run_flow(cyd: Cyd, venture_id: str) -> AdvanceReport:
     return run_here(venture_id, now=cyd.clock())
 
 
-def venture_event(venture_id: str, *, occurred: dt.datetime | None = None) -> dict[str, Any]:
-    """The event that says a venture changed and may advance."""
+def venture_event(
+    venture_id: str, *, programme_id: str | None = None, occurred: dt.datetime | None = None
+) -> dict[str, Any]:
+    """The event that says a venture changed and may advance.
+
+    The programme's id is a label of its own: several programmes (each its own Cyd
+    database, its own deployments) may share one Prefect server, and each one's
+    deployment trigger can match its own programme (see the README's scale-out part).
+    """
     at = occurred or dt.datetime.now(dt.UTC)
+    resource = {
+        "prefect.resource.id": RESOURCE_PREFIX + venture_id,
+        "prefect.resource.name": venture_id,
+        VENTURE_LABEL: venture_id,
+    }
+    if programme_id:
+        resource[PROGRAMME_LABEL] = programme_id
     return {
         "id": str(uuid.uuid4()),
         "occurred": at.isoformat(),
         "event": EVENT,
-        "resource": {
-            "prefect.resource.id": RESOURCE_PREFIX + venture_id,
-            "prefect.resource.name": venture_id,
-            VENTURE_LABEL: venture_id,
-        },
+        "resource": resource,
         "related": [],
         "payload": {"venture_id": venture_id},
     }
 
 
-def post_event(venture_id: str, url: str | None = None) -> dict[str, Any]:
+def post_event(
+    venture_id: str, url: str | None = None, *, programme_id: str | None = None
+) -> dict[str, Any]:
     """Post the event to the Prefect server (`POST <api>/events`); returns it."""
     from urllib import request
     from urllib.error import URLError
@@ -150,7 +163,7 @@ def post_event(venture_id: str, url: str | None = None) -> dict[str, Any]:
         raise EventNotSent("no Prefect server is configured (PREFECT_API_URL)")
     if not url.startswith(("http://", "https://")):
         raise EventNotSent(f"PREFECT_API_URL is not an http(s) URL: {url!r}")
-    event = venture_event(venture_id)
+    event = venture_event(venture_id, programme_id=programme_id)
     headers = {"Content-Type": "application/json", "Accept": "application/json"}
     auth = prefect_setting("PREFECT_API_AUTH_STRING")
     key = prefect_setting("PREFECT_API_KEY")
@@ -181,10 +194,21 @@ def emit_or_advance(cyd: Cyd, venture_id: str) -> AdvanceReport | None:
     if idle is not None:
         return idle
     try:
-        post_event(venture_id)
+        post_event(venture_id, programme_id=_programme_id(cyd))
     except EventNotSent as problem:
         from models.advance import advance_venture
 
         sys.stderr.write(f"cyd: {problem}; advancing {venture_id} here instead\n")
         return advance_venture(cyd.engine, venture_id, cyd.library, now=cyd.clock())
     return None
+
+
+def _programme_id(cyd: Cyd) -> str | None:
+    from models.db import read_session
+    from models.programme_import import NoProgrammeError, current_programme
+
+    with read_session(cyd.engine) as session:
+        try:
+            return current_programme(session).id
+        except NoProgrammeError:
+            return None

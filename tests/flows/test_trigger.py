@@ -251,6 +251,10 @@ def test_with_a_server_configured_the_command_hands_the_venture_to_prefect(
     assert "state" not in answer  # a worker advances it, not this command
     [(_, _, [event])] = receiver.requests
     assert event["resource"]["cyd.venture.id"] == "v-0001"
+    # The programme's own label: deployments of several programmes on one server can
+    # each match their own.
+    example = yaml.safe_load((ROOT / "examples" / "programme.yaml").read_text("utf-8"))
+    assert event["resource"]["cyd.programme.id"] == example["id"]
     shown = json.loads(cyd(["venture", "show", "v-0001", "--json"], env).stdout)
     assert shown["state"] == "submitted"
 
