@@ -1,17 +1,27 @@
-"""Run every benchmark and print a Markdown table for the README."""
+"""Run the benchmarks and print a Markdown table for the README.
+
+`python -m benchmarks` runs them all; `python -m benchmarks flows governance` runs
+only those named (the modules `benchmarks/bench_<name>.py`). Each module is imported
+only when it runs: the flows' benchmarks import prefect, which takes seconds.
+"""
 
 from __future__ import annotations
 
+import importlib
 import platform
 import sys
 
-from benchmarks import bench_checklists, bench_governance, bench_notifications
+NAMES = ("checklists", "governance", "notifications", "flows")
 
 
-def main() -> None:
-    rows = bench_checklists.run()
-    rows += bench_governance.run()
-    rows += bench_notifications.run()
+def main(argv: list[str] | None = None) -> None:
+    chosen = list(argv if argv is not None else sys.argv[1:]) or list(NAMES)
+    unknown = [name for name in chosen if name not in NAMES]
+    if unknown:
+        sys.exit(f"unknown benchmark(s) {', '.join(unknown)}; choose from {', '.join(NAMES)}")
+    rows: list[tuple[str, str, str]] = []
+    for name in chosen:
+        rows += importlib.import_module(f"benchmarks.bench_{name}").run()
     print(f"Python {platform.python_version()} on {platform.machine()}, {sys.platform}\n")
     print("| benchmark | result | ratio against the same-run baseline |")
     print("|---|---|---|")

@@ -12,7 +12,8 @@ that has passed since).
 The run is named after the venture and tagged `venture:<id>`; it publishes the
 venture's state and decision record (English and Welsh) as the markdown artifact
 `<programme>-venture-<id>`, and the tally of a decision as the table artifact
-`<programme>-venture-<id>-tally`.
+`<programme>-venture-<id>-tally`. Its task runs do not carry the venture's tag (see
+`_without_tag`).
 
 Database work is synchronous (SQLAlchemy): it runs in a worker thread
 (`asyncio.to_thread`) from async tasks, which measured quicker than sync tasks in
@@ -24,6 +25,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
@@ -31,6 +34,7 @@ from prefect import flow, tags, task
 from prefect.artifacts import Artifact, acreate_markdown_artifact, acreate_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.orchestration import get_client
+from prefect.context import TagsContext
 from prefect.runtime import flow_run
 
 from flows import config
@@ -79,6 +83,11 @@ async def advance_round(
 async def advance_venture(venture_id: str, now: dt.datetime | None = None) -> dict[str, Any]:
     """Advance one venture; `now` (default: the clock) is for simulated time only."""
     await _tag_this_run(venture_id)
+    with _without_tag(venture_tag(venture_id)):
+        return await _advance(venture_id, now)
+
+
+async def _advance(venture_id: str, now: dt.datetime | None) -> dict[str, Any]:
     rounds_done: list[list[dict[str, Any]]] = []
     head = await asyncio.to_thread(rounds.venture_head, config.engine(), venture_id)
     state, gate, seq = head.state, head.gate_id, head.audit_seq
@@ -95,6 +104,27 @@ async def advance_venture(venture_id: str, now: dt.datetime | None = None) -> di
     decided = any(e["effect"] == "RecordDecision" for r in rounds_done for e in r)
     await publish(venture_id, now, decided=decided)
     return {"venture_id": venture_id, "state": state, "gate": gate, "rounds": rounds_done}
+
+
+@contextmanager
+def _without_tag(tag: str) -> Iterator[None]:
+    """Task runs started in here do not carry `tag` (the run itself keeps it).
+
+    A task run takes the tags of the `tags()` context it starts in (`run_here` and
+    the sweep create the run in one, so that it is tagged from the start), and
+    Prefect asks its server for the concurrency limits of each new set of task-run
+    tags (remembered for 5 s): one more request for each venture's run, which a
+    Prefect server on SQLite now and then answers 503 (database locked), and the
+    client tries again 2 s later (measured: runs of 0.13 s took 2 s about half the
+    time); and a thread and a client are kept for each set until the process ends.
+    Cyd sets no such limits: the database serializes a venture's rounds.
+    """
+    current = TagsContext.get().current_tags
+    if tag not in current:
+        yield
+        return
+    with TagsContext(current_tags=current - {tag}):
+        yield
 
 
 async def _tag_this_run(venture_id: str) -> None:

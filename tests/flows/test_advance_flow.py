@@ -249,6 +249,29 @@ def test_a_run_created_without_the_tag_tags_itself(cyd: Cyd) -> None:
     assert f"venture:{venture_id}" in flow_run.tags
 
 
+def test_a_run_created_with_the_tag_keeps_it_off_its_task_runs(cyd: Cyd) -> None:
+    """As `run_here` and the sweep create it: the run is tagged, its task runs are not
+    (each new set of task-run tags costs a request to the Prefect server)."""
+    from prefect import tags
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    venture_id = submitted(cyd)
+    tag = f"venture:{venture_id}"
+    with tags(tag, "cyd-test"):
+        _, flow_run = run(venture_id, cyd.clock())
+    assert tag in flow_run.tags
+
+    async def task_runs() -> list[Any]:
+        async with get_client() as client:
+            return await client.read_task_runs(
+                flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run.id]))
+            )
+
+    found = asyncio.run(task_runs())
+    assert found
+    assert all(tag not in r.tags and "cyd-test" in r.tags for r in found)
+
+
 def test_the_embedded_hook_runs_the_flow_in_this_process(cyd: Cyd) -> None:
     from flows.trigger import run_flow
 
