@@ -9,7 +9,13 @@ verdicts are stored; problems are always recomputed, so their positions are
 fresh. Anything unexpected (unreadable files, a cache that cannot be written)
 simply means no cache.
 
-This module must stay light: no pydantic, no YAML.
+The definitions themselves are kept the same way for the commands that need them
+(`load_library`): under the same kind of fingerprint, the last valid set is stored
+as the data its models were validated from, so that reading it back is one
+pydantic validation, without YAML parsing or the loader's checks.
+
+This module must stay light: no pydantic, no YAML (except in `load_library`, which
+returns pydantic models).
 """
 
 from __future__ import annotations
@@ -18,13 +24,24 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from checklists import files
 
-_CODE = ("spec.py", "loader.py", "semantics.py", "yamlsource.py", "files.py", "validcache.py")
+if TYPE_CHECKING:
+    from checklists.library import Library
+
+_CODE = (
+    "spec.py",
+    "library.py",
+    "loader.py",
+    "semantics.py",
+    "yamlsource.py",
+    "files.py",
+    "validcache.py",
+)
 _HERE = Path(__file__).resolve().parent
 _KEEP = 64  # fingerprints remembered
 
@@ -36,15 +53,27 @@ def cache_path() -> Path:
     return root / sub / "validated.json"
 
 
+def library_cache_path() -> Path:
+    """Where the last valid definition set is kept (one set: a programme runs on one)."""
+    return cache_path().with_name("definitions.json")
+
+
 def fingerprint(paths: Sequence[Path]) -> str | None:
-    found = files.expand(paths)
+    return _fingerprint(files.expand(paths))
+
+
+def _fingerprint(found: files.Expanded, *, labels: bool = False) -> str | None:
+    """The key of a verdict on `found`; with `labels`, of the definitions loaded from it,
+    which also depend on how the files are named in their `Library.sources`."""
     if not found.clean or not found.files:
         return None
+    given = {p.resolve() for p in found.files}
+    beside = files.context(found.files)
     digest = hashlib.sha256(sys.version.encode())
     try:
         for name in _CODE:
             digest.update((_HERE / name).read_bytes())
-        for path in sorted({p.resolve() for p in found.files} | files.context(found.files)):
+        for path in sorted(given | beside):
             digest.update(b"\0" + str(path).encode() + b"\0")
             if path.stat().st_size > 1_000_000:
                 return None
@@ -52,32 +81,26 @@ def fingerprint(paths: Sequence[Path]) -> str | None:
     except OSError:
         return None
     digest.update(b"\0given\0" + "\0".join(str(p.resolve()) for p in found.files).encode())
+    if labels:
+        # A given file is named as given; any other file, relative to the working folder.
+        named = [str(p) for p in found.files]
+        if beside - given:
+            named.append(os.getcwd())
+        digest.update(b"\0labels\0" + b"\0".join(os.fsencode(n) for n in named))
     return digest.hexdigest()
 
 
-def _read() -> dict[str, list[int]]:
+def _read(path: Path) -> Any:
     try:
-        data = json.loads(cache_path().read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+        return None
 
 
-def lookup(key: str) -> tuple[int, int] | None:
-    """(checklists, gates) counted when this exact set was last found valid."""
-    entry = _read().get(key)
-    if isinstance(entry, list) and len(entry) == 2 and all(isinstance(n, int) for n in entry):
-        return entry[0], entry[1]
-    return None
+def _write(target: Path, data: Any) -> None:
+    """Replace `target` whole (a reader sees the old or the new file), or do nothing."""
+    import tempfile
 
-
-def remember(key: str, checklists: int, gates: int) -> None:
-    data = _read()
-    data.pop(key, None)
-    data[key] = [checklists, gates]
-    while len(data) > _KEEP:
-        data.pop(next(iter(data)))
-    target = cache_path()
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(
@@ -87,3 +110,79 @@ def remember(key: str, checklists: int, gates: int) -> None:
         os.replace(tmp.name, target)
     except OSError:
         return
+
+
+def _verdicts() -> dict[str, list[int]]:
+    data = _read(cache_path())
+    return data if isinstance(data, dict) else {}
+
+
+def lookup(key: str) -> tuple[int, int] | None:
+    """(checklists, gates) counted when this exact set was last found valid."""
+    entry = _verdicts().get(key)
+    if isinstance(entry, list) and len(entry) == 2 and all(isinstance(n, int) for n in entry):
+        return entry[0], entry[1]
+    return None
+
+
+def remember(key: str, checklists: int, gates: int) -> None:
+    data = _verdicts()
+    data.pop(key, None)
+    data[key] = [checklists, gates]
+    while len(data) > _KEEP:
+        data.pop(next(iter(data)))
+    _write(cache_path(), data)
+
+
+# --- the definitions -------------------------------------------------------------------
+
+
+def load_library(paths: Sequence[Path] | None = None) -> Library:
+    """What `checklists.loader.load_library` returns (or raises) for these paths, read
+    back from the cache when neither the files nor the code changed since."""
+    targets = list(paths) if paths else [files.DEFAULT_DIR]
+    key = _fingerprint(files.expand(targets), labels=True)
+    library = _stored_library(key) if key else None
+    if library is None:
+        from checklists.loader import load_library as load
+
+        library = load(targets)  # DefinitionError if any is invalid: never stored
+        if key:
+            _store_library(key, library)
+    return library
+
+
+def _store_library(key: str, library: Library) -> None:
+    definitions: list[list[Any]] = []
+    for (kind, def_id, version), label in library.sources.items():
+        table = library.checklists if kind == "checklist" else library.gates
+        # Only the keys the files set: read back, the models are the same, down to
+        # which fields were given.
+        data = table[(def_id, version)].model_dump(mode="json", by_alias=True, exclude_unset=True)
+        definitions.append([kind, label, data])
+    _write(library_cache_path(), {"key": key, "definitions": definitions})
+
+
+def _stored_library(key: str) -> Library | None:
+    stored = _read(library_cache_path())
+    if not isinstance(stored, dict) or stored.get("key") != key:
+        return None
+    from checklists.library import Library
+    from checklists.spec import ChecklistDefinition, GateDefinition
+
+    library = Library()
+    try:
+        for kind, label, data in stored["definitions"]:
+            if not isinstance(label, str):
+                return None
+            if kind == "checklist":
+                checklist = ChecklistDefinition.model_validate(data)
+                library.checklists[checklist.key] = checklist
+                library.sources[(kind, *checklist.key)] = label
+            else:
+                gate = GateDefinition.model_validate(data)
+                library.gates[gate.key] = gate
+                library.sources[(kind, *gate.key)] = label
+    except (KeyError, TypeError, ValueError):  # pydantic's ValidationError is a ValueError
+        return None
+    return library

@@ -11,10 +11,12 @@ if TYPE_CHECKING:
 
 
 def cyd_context() -> Cyd:
-    """The database (which must exist: `cyd init`), the valid checklist definitions, and
-    how a recorded action advances its venture (`CYD_ORCHESTRATION`, see flows.trigger:
-    directly by default, by a Prefect event when a Prefect server is configured)."""
-    from checklists.loader import DefinitionError, load_library
+    """The database (which must exist: `cyd init`), the valid checklist definitions (from
+    the cache while they are unchanged), and how a recorded action advances its venture
+    (`CYD_ORCHESTRATION`, see flows.trigger: directly by default, by a Prefect event
+    when a Prefect server is configured)."""
+    from checklists.library import DefinitionError
+    from checklists.validcache import load_library
     from cli.context import engine
     from flows.trigger import advancer
     from models.commands import Cyd

@@ -2,7 +2,9 @@
 
 `cyd checklist validate [PATH...]` (no options) runs without importing Typer,
 and, when the files were already found valid, without pydantic: admins and
-pre-commit hooks run it often. Everything else goes through the Typer app.
+pre-commit hooks run it often. `cyd venture show VENTURE [--json]` runs without
+Typer too: people and scripts look ventures up often. Everything else, and any
+other form of those (help, a mistake), goes through the Typer app.
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ from __future__ import annotations
 import gc
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -26,9 +30,49 @@ def main(argv: list[str] | None = None) -> None:
         from cli.validate_run import run
 
         raise SystemExit(run([Path(a) for a in args[2:]]))
+    shown = _venture_show(args)
+    if shown is not None:
+        from cli.venture_show import show
+
+        venture, as_json = shown
+        _without_typer(lambda: show(venture, as_json))
     from cli.app import app
 
     app(args=args, prog_name="cyd")
+
+
+def _venture_show(args: list[str]) -> tuple[str, bool] | None:
+    """(venture, as_json) if `args` are `venture show VENTURE [--json]`, in either order."""
+    if args[:2] != ["venture", "show"] or "_CYD_COMPLETE" in os.environ:
+        return None  # (that variable asks the Typer app for shell completion)
+    rest = args[2:]
+    options = [a for a in rest if a.startswith("-")]
+    ventures = [a for a in rest if not a.startswith("-")]
+    if len(ventures) != 1 or options not in ([], ["--json"]):
+        return None
+    return ventures[0], bool(options)
+
+
+def _without_typer(command: Callable[[], None]) -> NoReturn:
+    """Run a command and exit as the Typer app would have: 0 when it returns, its code
+    when it fails (cli.output.fail), 130 on Ctrl-C, and 1, quietly, when stdout is a
+    pipe closed early (`cyd venture show v-0001 | head -1`)."""
+    try:
+        command()
+    except KeyboardInterrupt:
+        raise SystemExit(130) from None
+    except BrokenPipeError:
+        # Nothing more can be written there; without this, the flush at exit would fail
+        # again, with a message.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise SystemExit(1) from None
+    finally:
+        # At exit the interpreter runs its garbage collector over every object still
+        # alive, the hundreds of imported modules' included: tens of ms, for nothing,
+        # as the process is ending. It skips frozen objects. (The command has closed
+        # its database connections itself: nothing that matters waits for it.)
+        gc.freeze()
+    raise SystemExit(0)
 
 
 if __name__ == "__main__":

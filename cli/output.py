@@ -6,16 +6,18 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any, NoReturn
 
-import typer
-
 if TYPE_CHECKING:
     from rich.console import Console
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    """A user's mistake: one line on stderr, a non-zero exit, no traceback."""
+    """A user's mistake: one line on stderr, a non-zero exit, no traceback.
+
+    SystemExit, not typer.Exit: the Typer app lets it through to the same exit, and
+    the commands that run without Typer (see cli.main) do not import it for this.
+    """
     sys.stderr.write(f"cyd: {message}\n")
-    raise typer.Exit(code)
+    raise SystemExit(code)
 
 
 def print_json(data: Any) -> None:

@@ -8,9 +8,10 @@ venture has a task of its own (`remind-<venture id>`), up to `PER_VENTURE_TASKS`
 ventures; beyond that (a backlog) they go `BATCH` at a time per task, still one
 unit of work each: a task run of its own per venture would double the Prefect
 records and the UI's list for little, while the sweep of 10,000 ventures in
-batches measured within 7% of the same sweep without Prefect (benchmarks). A reminder's copies to the person's supporters are queued with it. Quiet
-hours and digests are the relay's. `cyd remind` runs the same sweep
-without Prefect (`models.reminders.sweep`).
+batches measured within 7% of the same sweep without Prefect (benchmarks). A
+reminder's copies to the person's supporters are queued with it. Quiet hours and
+digests are the relay's. `cyd remind` runs the same sweep without Prefect
+(`models.reminders.sweep`).
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from typing import Any, cast
 from sqlalchemy import Engine
 from sqlmodel import Session, col, func, select
 
-from checklists.loader import Library
+from checklists.library import Library
 from checklists.spec import ChecklistDefinition, GateDefinition
 from governance import advance as plan
 from governance.ballots import Choice, Interest, Member, Vote

@@ -25,7 +25,7 @@ from sqlmodel import Session, col, select
 
 from checklists.answers import AnswerTextError, parse_answer_text
 from checklists.evaluate import check_answer
-from checklists.loader import Library
+from checklists.library import Library
 from checklists.spec import ChecklistDefinition, Item
 from governance.ballots import Choice, Interest
 from governance.lifecycle import Action, Refused, VentureState, transition

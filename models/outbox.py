@@ -21,14 +21,16 @@ import hashlib
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col, select
 
 from models.audit import canonical_json
 from models.db import is_postgresql, utcnow
 from models.tables import OutboxMessage, redact_urls
+
+if TYPE_CHECKING:
+    from sqlalchemy.dialects import postgresql, sqlite
 
 TABLE = "outbox_message"
 MAX_ATTEMPTS = 8
@@ -151,7 +153,17 @@ def enqueue(
         "created_at": now,
     }
     table = SQLModel.metadata.tables[TABLE]
-    insert = postgresql.insert(table) if is_postgresql(session) else sqlite.insert(table)
+    # The dialect's own insert is imported here, for the database in use only: most
+    # commands import this module and never queue a message.
+    insert: postgresql.Insert | sqlite.Insert
+    if is_postgresql(session):
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        insert = postgresql_insert(table)
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        insert = sqlite_insert(table)
     session.flush()  # pending rows first (the person or channel may be new)
     inserted = session.connection().execute(
         insert.values(**values)

@@ -35,6 +35,8 @@ from sqlalchemy import (
     Dialect,
     ForeignKeyConstraint,
     Index,
+    MetaData,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
@@ -95,15 +97,18 @@ def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
+# The WHERE of each partial index, by index name. SQLAlchemy checks dialect options
+# (`sqlite_where`, `postgresql_where`) by importing the dialect's package, PostgreSQL's
+# with every driver module, which would slow every command's start on either
+# database; only DDL reads them. So they are attached when DDL is made from these
+# tables (`ddl_metadata`: Alembic, `create_all`), not when the tables are declared.
+_PARTIAL_WHERE: dict[str, str] = {}
+
+
 def _current_only(*columns: str, name: str) -> Index:
     """A unique index over the current row only: one current row per key."""
-    return Index(
-        name,
-        *columns,
-        unique=True,
-        sqlite_where=text("is_current"),
-        postgresql_where=text("is_current"),
-    )
+    _PARTIAL_WHERE[name] = "is_current"
+    return Index(name, *columns, unique=True)
 
 
 def _gate_run_fk() -> ForeignKeyConstraint:
@@ -143,10 +148,18 @@ def redact_urls(message: str) -> str:
     return _URL.sub(lambda match: f"{match.group(1)}://***", message)
 
 
+class _Table(SQLModel):
+    """The base of the tables. Their pydantic validators and serializers are built on
+    first use, if ever, not at import: Cyd reads and writes rows through SQLAlchemy,
+    which does not use them."""
+
+    model_config = SQLModel.model_config | {"defer_build": True}
+
+
 # --- people and workstreams ------------------------------------------------------------
 
 
-class Person(SQLModel, table=True):
+class Person(_Table, table=True):
     __tablename__ = "person"
     __table_args__ = (
         CheckConstraint(_in("language", LANGUAGES), name="language"),
@@ -183,14 +196,14 @@ def _normalize_email(_mapper: Any, _connection: Any, person: Person) -> None:
     person.email = normalize_email(person.email)
 
 
-class PersonRole(SQLModel, table=True):
+class PersonRole(_Table, table=True):
     __tablename__ = "person_role"
 
     person_id: int = Field(foreign_key="person.id", primary_key=True)
     role: str = Field(primary_key=True, max_length=32, description="one of ROLES")
 
 
-class Channel(SQLModel, table=True):
+class Channel(_Table, table=True):
     """Where a person's messages go: an apprise URL (a secret)."""
 
     __tablename__ = "channel"
@@ -206,14 +219,14 @@ class Channel(SQLModel, table=True):
         return mask_url(self.url)
 
 
-class Workstream(SQLModel, table=True):
+class Workstream(_Table, table=True):
     __tablename__ = "workstream"
 
     id: str = Field(primary_key=True, max_length=64, description="slug, e.g. 'day-services'")
     name: str = Field(max_length=200)
 
 
-class WorkstreamMember(SQLModel, table=True):
+class WorkstreamMember(_Table, table=True):
     __tablename__ = "workstream_member"
 
     workstream_id: str = Field(foreign_key="workstream.id", primary_key=True, max_length=64)
@@ -221,7 +234,7 @@ class WorkstreamMember(SQLModel, table=True):
     is_lead: bool = False
 
 
-class ProgrammeVersion(SQLModel, table=True):
+class ProgrammeVersion(_Table, table=True):
     """A programme file as loaded by `cyd init` (the latest row is in force)."""
 
     __tablename__ = "programme_version"
@@ -236,7 +249,7 @@ class ProgrammeVersion(SQLModel, table=True):
 # --- ventures and gates ----------------------------------------------------------------
 
 
-class Venture(SQLModel, table=True):
+class Venture(_Table, table=True):
     """A venture and where it is now: its current gate run is (id, gate_id)."""
 
     __tablename__ = "venture"
@@ -258,7 +271,7 @@ class Venture(SQLModel, table=True):
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
-class GateRun(SQLModel, table=True):
+class GateRun(_Table, table=True):
     """A venture's pass through one gate, with the definitions it is pinned to."""
 
     __tablename__ = "gate_run"
@@ -278,7 +291,7 @@ class GateRun(SQLModel, table=True):
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
-class Answer(SQLModel, table=True):
+class Answer(_Table, table=True):
     """An answer to a checklist item, attributed. A changed answer is a new row."""
 
     __tablename__ = "answer"
@@ -301,7 +314,7 @@ class Answer(SQLModel, table=True):
     superseded_by_id: int | None = Field(default=None, foreign_key="answer.id")
 
 
-class ReviewerAssignment(SQLModel, table=True):
+class ReviewerAssignment(_Table, table=True):
     """A reviewer assigned to a venture's gate run."""
 
     __tablename__ = "reviewer_assignment"
@@ -313,7 +326,7 @@ class ReviewerAssignment(SQLModel, table=True):
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
-class Review(SQLModel, table=True):
+class Review(_Table, table=True):
     """A reviewer's recommendation (go or recycle) on a gate run."""
 
     __tablename__ = "review"
@@ -336,7 +349,7 @@ class Review(SQLModel, table=True):
     superseded_by_id: int | None = Field(default=None, foreign_key="review.id")
 
 
-class Interest(SQLModel, table=True):
+class Interest(_Table, table=True):
     """A Board member's declaration of interest in a venture: they are recused."""
 
     __tablename__ = "interest"
@@ -348,7 +361,7 @@ class Interest(SQLModel, table=True):
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
-class Ballot(SQLModel, table=True):
+class Ballot(_Table, table=True):
     """One round of voting by the Board on a venture's gate: number 1, 2, ... per gate."""
 
     __tablename__ = "ballot"
@@ -367,7 +380,7 @@ class Ballot(SQLModel, table=True):
     )
 
 
-class Vote(SQLModel, table=True):
+class Vote(_Table, table=True):
     __tablename__ = "vote"
     __table_args__ = (
         _ballot_fk(),
@@ -391,7 +404,7 @@ class Vote(SQLModel, table=True):
     superseded_by_id: int | None = Field(default=None, foreign_key="vote.id")
 
 
-class Decision(SQLModel, table=True):
+class Decision(_Table, table=True):
     """The Board's decision on one ballot: recorded once (unique per ballot)."""
 
     __tablename__ = "decision"
@@ -414,7 +427,7 @@ class Decision(SQLModel, table=True):
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
-class Deadline(SQLModel, table=True):
+class Deadline(_Table, table=True):
     """A deadline set or extended for a gate run; the latest row of a kind is in force."""
 
     __tablename__ = "deadline"
@@ -436,7 +449,7 @@ class Deadline(SQLModel, table=True):
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
-class Denial(SQLModel, table=True):
+class Denial(_Table, table=True):
     """An attempt that the rules refused, and why."""
 
     __tablename__ = "denial"
@@ -450,7 +463,7 @@ class Denial(SQLModel, table=True):
     details: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
 
 
-class ReminderSent(SQLModel, table=True):
+class ReminderSent(_Table, table=True):
     """A reminder, or an escalation, that was sent: each one once (the unique key).
 
     Keyed by (venture, gate, ballot, person, action, step) as the reminder rules
@@ -494,7 +507,7 @@ class ReminderSent(SQLModel, table=True):
 # --- outbox and audit log ----------------------------------------------------------------
 
 
-class OutboxMessage(SQLModel, table=True):
+class OutboxMessage(_Table, table=True):
     """A message to one person on one channel, sent (at most once) by the deliverer."""
 
     __tablename__ = "outbox_message"
@@ -536,7 +549,7 @@ class OutboxMessage(SQLModel, table=True):
     )
 
 
-class AuditEntry(SQLModel, table=True):
+class AuditEntry(_Table, table=True):
     """One entry of the hash-chained audit log (see `models.audit`). Append-only."""
 
     __tablename__ = "audit_entry"
@@ -558,3 +571,28 @@ class AuditEntry(SQLModel, table=True):
     payload: dict[str, Any] = Field(sa_type=JSON)
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64, unique=True)
+
+
+# --- DDL -------------------------------------------------------------------------------------
+
+
+def ddl_metadata() -> MetaData:
+    """The tables' metadata with everything DDL needs: the partial indexes' WHERE, on
+    SQLite and PostgreSQL. For Alembic (models/migrations/env.py); `create_all` and
+    `Table.create` attach them by themselves."""
+    for table in SQLModel.metadata.tables.values():
+        _with_partial_where(table)
+    return SQLModel.metadata
+
+
+def _with_partial_where(table: Table, *_: Any, **__: Any) -> None:
+    for index in table.indexes:
+        where = _PARTIAL_WHERE.get(str(index.name))
+        if where is not None and index.dialect_kwargs.get("sqlite_where") is None:
+            index.dialect_kwargs["sqlite_where"] = text(where)
+            index.dialect_kwargs["postgresql_where"] = text(where)
+
+
+for _table in SQLModel.metadata.tables.values():
+    if any(index.name in _PARTIAL_WHERE for index in _table.indexes):
+        event.listen(_table, "before_create", _with_partial_where)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from checklists.evaluate import evaluate
-from checklists.loader import Library
+from checklists.library import Library
 from governance import advance as plan
 from governance.decisions import Pending, decide
 from governance.lifecycle import VentureState

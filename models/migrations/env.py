@@ -10,13 +10,13 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
-from sqlmodel import SQLModel
 
-import models.tables  # noqa: F401  (registers every table on SQLModel.metadata)
 from models.db import WRITE_LOCK_KEY, make_engine
+from models.tables import ddl_metadata
 
 config = context.config
-target_metadata = SQLModel.metadata
+# Every table, with the options only DDL needs (so that autogenerate renders them).
+target_metadata = ddl_metadata()
 
 
 def _configure(connection: Connection) -> None:

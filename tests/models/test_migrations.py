@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -26,6 +27,7 @@ from models.migrate import (
     is_current,
     upgrade,
 )
+from models.tables import ddl_metadata
 from tests.models.conftest import PostgresServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -102,6 +104,69 @@ def test_a_difference_would_be_noticed(empty_database: tuple[str, Engine]) -> No
     differences = schema_differences(engine)
     assert len(differences) == 1
     assert "ix_venture_state_deadline" in str(differences[0])
+
+
+CURRENT_ROW_INDEXES = ("uq_answer_current", "uq_review_current", "uq_vote_current")
+
+
+def test_the_current_row_indexes_are_partial_as_declared(
+    empty_database: tuple[str, Engine],
+) -> None:
+    """Alembic does not compare an index's WHERE: checked here, for the indexes that
+    allow one current row per key."""
+    _, engine = empty_database
+    upgrade(engine)
+    option = f"{engine.dialect.name}_where"
+    declared = {
+        str(index.name): str(index.dialect_kwargs[option])
+        for table in ddl_metadata().tables.values()
+        for index in table.indexes
+        if index.dialect_kwargs.get(option) is not None
+    }
+    assert declared == dict.fromkeys(CURRENT_ROW_INDEXES, "is_current")
+    inspector = inspect(engine)
+    migrated = {
+        str(index["name"]): str(index["dialect_options"][option])
+        for table in SQLModel.metadata.tables
+        for index in inspector.get_indexes(table)
+        if option in index.get("dialect_options", {})
+    }
+    assert migrated == declared
+
+
+_TABLES_PROBE = """
+import json, sys
+import models.tables
+loaded = sorted(m for m in sys.modules if m.startswith("sqlalchemy.dialects."))
+from sqlalchemy import create_engine
+from sqlmodel import SQLModel
+engine = create_engine("sqlite://")
+SQLModel.metadata.create_all(engine)
+with engine.connect() as connection:
+    made = connection.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE name LIKE 'uq_%_current'"
+    ).all()
+print(json.dumps({"loaded": loaded, "made": dict(made)}))
+"""
+
+
+def test_the_tables_load_no_dialect_and_create_all_still_makes_partial_indexes() -> None:
+    # Each command imports the tables; the dialect options of the partial indexes are
+    # attached only when DDL is made from them.
+    run = subprocess.run(
+        [sys.executable, "-c", _TABLES_PROBE],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    report = json.loads(run.stdout)
+    assert report["loaded"] == []
+    assert sorted(report["made"]) == sorted(CURRENT_ROW_INDEXES)
+    for sql in report["made"].values():
+        assert sql.endswith(" WHERE is_current"), sql
 
 
 def test_head_revision_constant_matches_the_scripts() -> None:

@@ -1,0 +1,106 @@
+"""The definitions read back from the cache (`validcache.load_library`) are the ones the
+loader gives, and a change to any file is loaded afresh."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+
+from checklists import loader, validcache
+from checklists.library import DefinitionError, Library
+
+HERE = Path(__file__).resolve().parent
+SHIPPED = loader.DEFAULT_DIR
+
+
+def _no_loading(*_: Any) -> Library:
+    raise AssertionError("the definitions were loaded, not read back from the cache")
+
+
+def _fields_set(model: Any) -> Any:
+    """Which fields each model, nested ones included, was given."""
+    if isinstance(model, BaseModel):
+        return (
+            sorted(model.model_fields_set),
+            {name: _fields_set(getattr(model, name)) for name in type(model).model_fields},
+        )
+    if isinstance(model, list | tuple):
+        return [_fields_set(m) for m in model]
+    return None
+
+
+def _assert_same(cached: Library, loaded: Library) -> None:
+    assert list(cached.sources.items()) == list(loaded.sources.items())
+    assert list(cached.checklists) == list(loaded.checklists)
+    assert list(cached.gates) == list(loaded.gates)
+    for key, checklist in loaded.checklists.items():
+        assert cached.checklists[key] == checklist
+        assert _fields_set(cached.checklists[key]) == _fields_set(checklist)
+    for key, gate in loaded.gates.items():
+        assert cached.gates[key] == gate
+        assert _fields_set(cached.gates[key]) == _fields_set(gate)
+
+
+@pytest.mark.parametrize(
+    "paths",
+    [None, [SHIPPED], [HERE / "valid"], [HERE / "valid" / "sample.yaml"]],
+    ids=["default", "shipped", "sample-folder", "sample-file"],
+)
+def test_the_cached_library_is_the_loaded_one(
+    paths: Sequence[Path] | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loaded = loader.load_library(paths)
+    first = validcache.load_library(paths)  # loads, and keeps them
+    _assert_same(first, loaded)
+    assert validcache.library_cache_path().is_file()
+    monkeypatch.setattr(loader, "load_library", _no_loading)
+    _assert_same(validcache.load_library(paths), loaded)
+
+
+def test_a_changed_file_is_loaded_again(tmp_path: Path) -> None:
+    folder = tmp_path / "defs"
+    shutil.copytree(SHIPPED, folder)
+    before = validcache.load_library([folder])
+    target = folder / "gate-design.yaml"
+    text = target.read_text(encoding="utf-8")
+    old_title = before.gate("design").title.en
+    target.write_text(text.replace(old_title, "Design, retitled"), encoding="utf-8")
+    assert validcache.load_library([folder]).gate("design").title.en == "Design, retitled"
+    # Broken: the loader's error, every time, never an older set from the cache.
+    target.write_text(text + "colour: red\n", encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(DefinitionError, match="unknown key 'colour'"):
+            validcache.load_library([folder])
+    target.write_text(text, encoding="utf-8")
+    _assert_same(validcache.load_library([folder]), before)
+
+
+def test_a_damaged_cache_means_loading(monkeypatch: pytest.MonkeyPatch) -> None:
+    loaded = validcache.load_library()
+    path = validcache.library_cache_path()
+    path.write_text(path.read_text(encoding="utf-8")[:-100], encoding="utf-8")
+    _assert_same(validcache.load_library(), loaded)  # loaded again, and kept again
+    monkeypatch.setattr(loader, "load_library", _no_loading)
+    _assert_same(validcache.load_library(), loaded)
+
+
+def test_labels_relative_to_the_working_folder_are_part_of_the_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A gate checked on its own: the checklists beside it are named relative to the
+    # working folder, so the same files loaded from elsewhere are named otherwise.
+    folder = tmp_path / "defs"
+    shutil.copytree(SHIPPED, folder)
+    gate = folder / "gate-design.yaml"
+    monkeypatch.chdir(tmp_path)
+    here = validcache.load_library([gate])
+    assert here.sources == loader.load_library([gate]).sources
+    monkeypatch.chdir(folder)
+    there = validcache.load_library([gate])
+    assert there.sources == loader.load_library([gate]).sources
+    assert there.sources != here.sources
