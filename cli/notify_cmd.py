@@ -40,13 +40,14 @@ def preview(
 ) -> None:
     """Render a message as the person would get it, without sending it.
 
-    The payload is the person's latest message of that event, else a realistic sample.
+    The payload is the person's latest message of that event, else a realistic sample
+    (a digest carries the messages it carried, else a sample reminder and decision).
     """
-    from notifications.compose import ALERT_EVENT, template_name
+    from notifications.compose import template_name
     from notifications.render import EVENTS, TemplateMissing
 
     name = template_name(event.strip())
-    known = (*EVENTS, ALERT_EVENT)
+    known = EVENTS  # the digest and the admins' alert (delivery-failed) among them
     if name not in known:
         fail(f"unknown event '{event}': one of {', '.join(known)}")
     if lang is not None and lang not in ("en", "cy"):
@@ -91,13 +92,27 @@ def preview(
     )
 
 
+# What a preview of the daily digest carries when the person has had no digest yet.
+_DIGEST_SAMPLES = ("venture.reminder", "venture.decision")
+
+
 def _render(
     addressee: Any, name: str, payload: dict[str, Any], lang: str | None, easy_read: bool | None
 ) -> Any:
-    from notifications.compose import ALERT_EVENT, render_alert, render_for
+    from notifications.compose import DIGEST_EVENT, compose_digest, render_for
 
-    if name == ALERT_EVENT and lang is None and easy_read is None:
-        return render_alert(addressee, payload)
+    if name == DIGEST_EVENT:
+        import datetime as dt
+
+        from notifications.samples import sample_payload
+
+        carried = payload.get("carried") or [(e, sample_payload(e)) for e in _DIGEST_SAMPLES]
+        items = [
+            render_for(addressee, event, each, language=lang, easy_read=easy_read)
+            for event, each in carried
+        ]
+        day = dt.date.fromisoformat(str(payload.get("day") or dt.date.today().isoformat()))
+        return compose_digest(addressee, day, items, language=lang, easy_read=easy_read)
     return render_for(addressee, name, payload, language=lang, easy_read=easy_read)
 
 
@@ -106,7 +121,7 @@ def _preview_input(engine: Engine, email: str, name: str) -> tuple[Any, dict[str
 
     from models.db import read_session
     from models.tables import OutboxMessage, Person, normalize_email
-    from notifications.compose import VENTURE_PREFIX, addressee
+    from notifications.compose import DIGEST_EVENT, VENTURE_PREFIX, addressee
     from notifications.samples import sample_payload
 
     with read_session(engine) as session:
@@ -121,8 +136,20 @@ def _preview_input(engine: Engine, email: str, name: str) -> tuple[Any, dict[str
             .limit(1)
         ).first()
         who = addressee(person)
+        carried = (
+            session.exec(
+                select(OutboxMessage)
+                .where(OutboxMessage.digest_id == latest.id)
+                .order_by(col(OutboxMessage.created_at), col(OutboxMessage.id))
+            ).all()
+            if latest is not None and name == DIGEST_EVENT
+            else []
+        )
     if latest is not None:
-        return who, dict(latest.payload), f"the payload of outbox message {latest.id}"
+        payload = dict(latest.payload)
+        if carried:  # a digest: the messages it carried
+            payload["carried"] = [(m.event, dict(m.payload)) for m in carried]
+        return who, payload, f"the payload of outbox message {latest.id}"
     return who, sample_payload(name), "a sample payload"
 
 

@@ -140,7 +140,9 @@ def mask_url(url: str) -> str:
     return f"{scheme}://***"
 
 
-_URL = re.compile(r"\b([a-zA-Z][a-zA-Z0-9+.-]*)://\S+")
+# No word boundary before the scheme: a URL run on from a word or a digit
+# ("x_json://…", "1mailto://…") is masked as well.
+_URL = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*)://\S+")
 
 
 def redact_urls(message: str) -> str:

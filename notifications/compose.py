@@ -6,24 +6,24 @@ messages Cyd composes itself (the daily digest and the admins' delivery alert).
 - A message to a group (`payload["group"]`) goes in Welsh and English together; a
   person's own message goes in the language they chose, or in both when they were
   never asked (`language_asked_on` is None). The format is the person's.
-- The daily digest carries a person's held messages, each rendered as it would
-  have been sent alone, under one heading in the person's language(s).
-- The alert to admins, when a message is given up on, uses the `delivery-failed`
-  template when there is one, else the short text below (English and Welsh).
+- The daily digest (`compose_digest`) carries a person's held messages, each rendered
+  as it would have been sent alone, after a cover written by the `digest` templates
+  in the person's language(s) and format, rendered like any other message.
+- The alert to admins when a message is given up on (`render_alert`) is the
+  `delivery-failed` template, in the admin's language(s) and format. Its payload is
+  cleaned before rendering, whatever it holds: the channel masked, every text in it
+  with its URLs redacted (`models.tables.mask_url`, `redact_urls`), and the kind of
+  failure (`failure_kind`) worked out from the reason when it is not given.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from babel.dates import format_date
-
-from notifications.render import EVENTS, Recipient, Rendered, render_message
+from notifications.render import Recipient, Rendered, render_message
 
 DIGEST_EVENT = "digest"
 ALERT_EVENT = "delivery-failed"
@@ -83,9 +83,14 @@ def render_for(
     *,
     language: str | None = None,
     easy_read: bool | None = None,
+    enclosed: Sequence[Rendered] = (),
 ) -> Rendered:
     """Render `event` as `person` gets it. `language`/`easy_read` override their
-    choice (for previews); a group message is bilingual unless a language is given."""
+    choice (for previews); a group message is bilingual unless a language is given.
+    `enclosed`: the messages a digest carries. An alert's payload is cleaned first
+    (`alert_payload`)."""
+    if template_name(event) == ALERT_EVENT:
+        payload = alert_payload(payload)
     if language is None:
         bilingual = bool(payload.get("group")) or not person.asked
         chosen = person.language if person.asked else None
@@ -98,113 +103,77 @@ def render_for(
         language=chosen,
         easy_read=person.format == "easy-read" if easy_read is None else easy_read,
         bilingual=bilingual,
+        enclosed=enclosed,
     )
 
 
 # --- the daily digest ----------------------------------------------------------------------
 
-_DIGEST_SUBJECT = {
-    "en": "Your Cyd messages for {date}",
-    "cy": "Eich negeseuon Cyd ar gyfer {date}",
-}
-_DIGEST_INTRO = {
-    "en": "Here are your Cyd messages for {date}.",
-    "cy": "Dyma eich negeseuon Cyd ar gyfer {date}.",
-}
-_LOCALES = {"en": "en_GB", "cy": "cy"}
-_BODY = re.compile(r"<body[^>]*>(.*)</body>", re.IGNORECASE | re.DOTALL)
 
-
-def _date(day: dt.date, language: str) -> str:
-    return format_date(day, format="long", locale=_LOCALES[language])
-
-
-def compose_digest(person: Addressee, day: dt.date, items: Sequence[Rendered]) -> Rendered:
-    """One message carrying `items` (each already rendered for the person)."""
-    languages = person.languages
-    subject = " / ".join(_DIGEST_SUBJECT[lang].format(date=_date(day, lang)) for lang in languages)
-    intro = [_DIGEST_INTRO[lang].format(date=_date(day, lang)) for lang in languages]
-    rule = "-" * 40
-    text_parts = ["\n".join(intro)]
-    html_parts = [f"<h1>{html.escape(subject)}</h1>"]
-    html_parts += [
-        f'<p lang="{lang}">{html.escape(line)}</p>'
-        for lang, line in zip(languages, intro, strict=True)
-    ]
-    for number, item in enumerate(items, start=1):
-        heading = f"[{number}/{len(items)}] {item.subject}"
-        text_parts.append(f"{rule}\n{heading}\n\n{item.text.strip()}")
-        match = _BODY.search(item.html)
-        inner = match.group(1) if match else item.html
-        item_lang = item.languages[0] if len(item.languages) == 1 else languages[0]
-        html_parts.append(
-            f'<section lang="{item_lang}"><h2>{html.escape(heading)}</h2>{inner}</section>'
-        )
-    all_languages = tuple(
-        lang for lang in BOTH if lang in languages or any(lang in i.languages for i in items)
-    )
-    lang_attr = languages[0]
-    document = (
-        f'<!DOCTYPE html>\n<html lang="{lang_attr}">\n<head><meta charset="utf-8">'
-        f"<title>{html.escape(subject)}</title></head>\n<body>\n"
-        + "\n<hr>\n".join(html_parts)
-        + "\n</body>\n</html>\n"
-    )
-    return Rendered(
-        subject=subject,
-        text="\n\n".join(text_parts) + "\n",
-        html=document,
-        languages=all_languages,
-        format=person.format,
+def compose_digest(
+    person: Addressee,
+    day: dt.date,
+    items: Sequence[Rendered],
+    *,
+    attached: bool | None = None,
+    language: str | None = None,
+    easy_read: bool | None = None,
+) -> Rendered:
+    """One message carrying `items` (each already rendered for the person), after
+    the `digest` cover. `attached`: None when none of them has files; True when
+    their files go with the digest; False when the channel carries none (each item
+    then says where its files are). `language`/`easy_read`: as for `render_for`."""
+    payload: dict[str, Any] = {"group": False, "day": day.isoformat(), "count": len(items)}
+    if attached is not None:
+        payload["attached"] = attached
+    return render_for(
+        person, DIGEST_EVENT, payload, language=language, easy_read=easy_read, enclosed=items
     )
 
 
 # --- the admins' alert -----------------------------------------------------------------------
 
-_ALERT_SUBJECT = {
-    "en": "Cyd could not deliver a message",
-    "cy": "Methodd Cyd ag anfon neges",
-}
-_ALERT_BODY = {
-    "en": (
-        "A message could not be delivered after {attempts} attempt(s). Cyd has stopped "
-        "trying.\n\nMessage: {event} (outbox message {message_id})\nFor: {person}\n"
-        "Channel: {channel}\nReason: {reason}\n\nCheck the channel in the programme file, "
-        "then run 'cyd notify status'."
-    ),
-    "cy": (
-        "Nid oedd modd anfon neges ar ôl {attempts} cynnig. Mae Cyd wedi rhoi'r gorau "
-        "iddi.\n\nNeges: {event} (neges outbox {message_id})\nAr gyfer: {person}\n"
-        "Sianel: {channel}\nRheswm: {reason}\n\nGwiriwch y sianel yn ffeil y rhaglen, "
-        "yna rhedwch 'cyd notify status'."
-    ),
-}
+FAILURE_KINDS = ("delivery", "configuration", "template", "attachment")
 
 
-def render_alert(person: Addressee, payload: Mapping[str, Any]) -> Rendered:
-    """The `delivery-failed` message for an admin: the template if there is one."""
-    if ALERT_EVENT in EVENTS:
-        return render_for(person, ALERT_EVENT, payload)
-    failed = payload.get("failed") or {}
-    values = {
-        key: failed.get(key, "?")
-        for key in ("attempts", "event", "message_id", "person", "channel", "reason")
-    }
-    languages = person.languages
-    subject = " / ".join(_ALERT_SUBJECT[lang] for lang in languages)
-    texts = [_ALERT_BODY[lang].format(**values) for lang in languages]
-    sections = "\n<hr>\n".join(
-        f'<section lang="{lang}"><p>{html.escape(text).replace(chr(10), "<br>")}</p></section>'
-        for lang, text in zip(languages, texts, strict=True)
-    )
-    document = (
-        f'<!DOCTYPE html>\n<html lang="{languages[0]}">\n<head><meta charset="utf-8">'
-        f"<title>{html.escape(subject)}</title></head>\n<body>\n{sections}\n</body>\n</html>\n"
-    )
-    return Rendered(
-        subject=subject,
-        text=("\n\n" + "-" * 40 + "\n\n").join(texts) + "\n",
-        html=document,
-        languages=languages,
-        format="standard",
-    )
+def failure_kind(reason: str) -> str:
+    """What kind of failure a dead message's reason tells of (the relay's and
+    notifications.channels' wording): the alert says each in its own words."""
+    if reason.startswith("configuration error"):
+        return "configuration"
+    if reason.startswith(("template error", "the digest has no message")):
+        return "template"
+    if reason.startswith("attachment"):
+        return "attachment"
+    return "delivery"
+
+
+def alert_payload(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """The `delivery-failed` payload as it is rendered: the channel masked, URLs
+    redacted from every text, and the kind of failure filled in."""
+    from models.tables import mask_url, redact_urls
+
+    cleaned = dict(payload)
+    failed = payload.get("failed")
+    if isinstance(failed, Mapping):
+        shown = {
+            key: redact_urls(value) if isinstance(value, str) else value
+            for key, value in failed.items()
+        }
+        if "channel" in shown:
+            shown["channel"] = mask_url(str(shown["channel"]))
+        if "kind" not in shown:
+            shown["kind"] = failure_kind(str(shown.get("reason") or ""))
+        cleaned["failed"] = shown
+    return cleaned
+
+
+def render_alert(
+    person: Addressee,
+    payload: Mapping[str, Any],
+    *,
+    language: str | None = None,
+    easy_read: bool | None = None,
+) -> Rendered:
+    """The `delivery-failed` message for an admin, in their language and format."""
+    return render_for(person, ALERT_EVENT, payload, language=language, easy_read=easy_read)

@@ -38,7 +38,9 @@ waiting on that channel (`digest_id`): they are no longer due alone. The digest 
 sent like any message, carrying each of them rendered as it would have been sent;
 when it is sent they are marked sent with it, and if it is given up on, so are they.
 A message arriving after the day's digest was made waits for the next day's. Tests
-and alerts to admins never wait for a digest.
+and alerts to admins never wait for a digest. The digest's cover (the `digest`
+templates) is in the person's language(s) and format, and says whether the files of
+what it carries go with it.
 
 Attachments (`outbox_message.attachments`, e.g. a Board member's papers): paths in
 the data folder, read when the message is sent (`_read_attachments`) and handed to
@@ -75,7 +77,7 @@ from sqlmodel import Session, col, func, select
 from models import outbox
 from models.db import data_dir, read_session, unit_of_work, utcnow
 from models.outbox import MAX_ATTEMPTS, AttachmentRefused
-from models.tables import Channel, OutboxMessage, Person, PersonRole, mask_url
+from models.tables import Channel, OutboxMessage, Person, PersonRole, mask_url, redact_urls
 
 if TYPE_CHECKING:
     from notifications.channels import Attachment, Delivery
@@ -511,17 +513,27 @@ def _render_digest(
     rendered: list[Rendered] = []
     carried: list[int] = []
     unrendered: dict[int, str] = {}
+    with_files = False
     for message_id, event, payload, files in job.items:
         try:
             rendered.append(render_for(job.person, event, _with_attached(payload, files, carries)))
             carried.append(message_id)
+            with_files = with_files or bool(files)
         except Exception as error:
             unrendered[message_id] = template_problem(event, job.person, error)
     if not rendered:
         unrendered[job.message_id] = "the digest has no message that could be rendered"
         return None, (), unrendered
     assert job.digest_day is not None
-    return compose_digest(job.person, job.digest_day, rendered), tuple(carried), unrendered
+    try:
+        # The cover says whether the files of what it carries go with it.
+        digest = compose_digest(
+            job.person, job.digest_day, rendered, attached=carries if with_files else None
+        )
+    except Exception as error:  # the cover's template: the digest fails, not the relay
+        unrendered[job.message_id] = template_problem(job.event, job.person, error)
+        return None, (), unrendered
+    return digest, tuple(carried), unrendered
 
 
 def template_problem(event: str, person: Addressee, error: Exception) -> str:
@@ -644,9 +656,9 @@ def alert_admins(
             "event": dead.event,
             "venture_id": dead.venture_id,
             "person": person,
-            "channel": channel,  # masked
+            "channel": mask_url(channel),  # masked already: never a URL, whatever came
             "attempts": dead.attempts,
-            "reason": dead.last_error or "",
+            "reason": redact_urls(dead.last_error or ""),  # (redacted when recorded, too)
         },
     }
     admins = session.exec(

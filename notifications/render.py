@@ -70,6 +70,26 @@ their own sentences):
     next-gate-opened  venture, next_gate, [gate] (the gate just passed)
     you-said-we-did   venture, items: [{"said": {en,cy}, "did": {en,cy}}]
     test              [channel] (a masked description of the channel)
+    digest            day (ISO date), count (the messages it carries), [attached]
+                      (some carry files: True, they go with it; False, the channel
+                      carries none). The template is the digest's cover; the messages
+                      themselves are `enclosed` (below)
+    delivery-failed   failed: {"message_id", "event", "venture_id" (or None),
+                      "person", "channel" (masked), "attempts", "reason" (English,
+                      redacted), "kind": "delivery" | "configuration" | "template" |
+                      "attachment"} (to an admin; notifications.compose fills in
+                      "kind" and masks the rest again before rendering)
+
+A daily digest is one message carrying others: `render_message("digest", ...,
+enclosed=[Rendered, ...])` renders the cover (the `digest` template, in the person's
+language(s) and format) and puts each enclosed message after it, as it would have
+been sent alone, under a heading "[n/N] its subject": in the text after a rule, in
+the HTML as a `<section lang=...>` (its `id`s made unique). The Rendered's
+`languages` are then those of the cover and of every message it carries.
+
+Secrets: the `delivery-failed` templates show the channel through `|mask` and the
+reason through `|redact` (models.tables.mask_url / redact_urls), so an apprise URL
+never reaches an admin, whatever the payload holds. HTML is autoescaped throughout.
 """
 
 from __future__ import annotations
@@ -78,7 +98,7 @@ import base64
 import datetime as dt
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -121,6 +141,8 @@ EVENTS: tuple[str, ...] = (
     "next-gate-opened",
     "you-said-we-did",
     "test",
+    "digest",
+    "delivery-failed",
 )
 LANGUAGES: tuple[str, ...] = ("cy", "en")  # Welsh first, always
 FORMATS: tuple[str, ...] = ("standard", "easy-read")
@@ -181,8 +203,12 @@ def render_message(
     language: str | None,
     easy_read: bool,
     bilingual: bool,
+    enclosed: Sequence[Rendered] = (),
 ) -> Rendered:
     """Render `event` for `person`: see the module's docstring for the payload keys.
+
+    `enclosed`: messages already rendered that this one carries (a daily digest),
+    put after it in the text and the HTML.
 
     Raises TemplateMissing for an unknown event or language, and jinja2's
     UndefinedError when the payload lacks something the template needs.
@@ -222,10 +248,41 @@ def render_message(
         )
     else:
         text = texts[0]
+    carried = [_enclosed(n, len(enclosed), item) for n, item in enumerate(enclosed, start=1)]
+    if carried:
+        text = "\n\n".join([text, *(f"{_RULE}\n{c['heading']}\n\n{c['text']}" for c in carried)])
+        shown = {lang for part in (languages, *(i.languages for i in enclosed)) for lang in part}
+        languages = tuple(lang for lang in LANGUAGES if lang in shown)
     html = _template(env, "_document.html").render(
-        title=subject, parts=parts, html_lang=languages[0], easy_read=easy_read
+        title=subject,
+        parts=parts,
+        html_lang=parts[0]["lang"],  # the message's own (first) language
+        easy_read=easy_read,
+        enclosed=carried,
     )
     return Rendered(subject, text + "\n", html, languages, fmt)
+
+
+_RULE = "-" * 40
+_BODY = re.compile(r"<body[^>]*>(.*)</body>", re.IGNORECASE | re.DOTALL)
+# The anchors _document.html writes (autoescaping leaves no bare `"` in any text, so
+# these are only ever Cyd's own attributes).
+_ANCHOR = re.compile(r'\b(id="|href="#)(cy|en)"')
+
+
+def _enclosed(number: int, total: int, item: Rendered) -> dict[str, Any]:
+    """One message a digest carries: its heading, its text, and its HTML body with
+    its anchors made unique within the digest."""
+    match = _BODY.search(item.html)
+    inner = (match.group(1) if match else item.html).strip()
+    inner = _ANCHOR.sub(lambda m: f'{m.group(1)}m{number}-{m.group(2)}"', inner)
+    return {
+        "id": f"m{number}",
+        "lang": item.languages[0],
+        "heading": f"[{number}/{total}] {item.subject}",
+        "text": item.text.strip(),
+        "html": Markup(inner),  # noqa: S704 (rendered, and autoescaped, by this module)
+    }
 
 
 _PART = re.compile(
@@ -364,6 +421,20 @@ def _tr(context: jinja2.runtime.Context, texts: Mapping[str, Any]) -> str:
     return str(texts[context["lang"]])
 
 
+def _mask(value: Any) -> str:
+    """A channel shown as its scheme only ('mailto://***'), whatever was given."""
+    from models.tables import mask_url  # only the admins' alert needs it
+
+    return mask_url(str(value))
+
+
+def _redact(value: Any) -> str:
+    """Text (an error) with every URL in it masked."""
+    from models.tables import redact_urls
+
+    return redact_urls(str(value))
+
+
 def _unknown(what: str, value: Any) -> str:
     """Fail loudly on a value no template sentence is written for."""
     raise jinja2.UndefinedError(f"no words for the {what} {value!r}")
@@ -428,6 +499,8 @@ def environment() -> jinja2.Environment:
         tr=_tr,
         sentences=sentences,
         squash=_squash,
+        mask=_mask,
+        redact=_redact,
     )
     env.globals.update(
         counted=_count, noun=_noun, plural=_plural, picture=_picture, unknown=_unknown

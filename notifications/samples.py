@@ -14,7 +14,7 @@ from typing import Any
 
 from checklists.loader import Library, load_library
 from checklists.spec import GateDefinition
-from notifications.compose import ALERT_EVENT, TEST_EVENT, template_name
+from notifications.compose import ALERT_EVENT, DIGEST_EVENT, TEST_EVENT, template_name
 
 VENTURE = {"id": "v-0001", "title": "Community café", "gate": "design"}
 FIRST_GATE = "design"
@@ -64,8 +64,10 @@ def sample_payload(
                 "reason": "mailto://*** did not take the message (failure): Connection refused",
             },
         }
-    library = library or load_library()
     at = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
+    if name == DIGEST_EVENT:  # the cover; the relay gives the count of what it carries
+        return {"group": False, "day": at.date().isoformat(), "count": 2}
+    library = library or load_library()
     gate = library.gate(FIRST_GATE)
     deadline = (at + dt.timedelta(days=14)).isoformat()
     ballot = {"number": 1, "deadline": deadline}

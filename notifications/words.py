@@ -77,6 +77,16 @@ NOUNS: dict[str, dict[str, dict[str, str]]] = {
         "en": _en("condition", "conditions"),
         "cy": _cy("amodau", "amod", "amod", "amod", "amod", "amod"),
     },
+    # neges (feminine): un neges, dwy neges, tair neges, chwe neges (n does not mutate)
+    "message": {
+        "en": _en("message", "messages"),
+        "cy": _cy("negeseuon", "neges", "neges", "neges", "neges", "neges"),
+    },
+    # cynnig (masculine): dau gynnig, tri chynnig, chwe chynnig
+    "attempt": {
+        "en": _en("attempt", "attempts"),
+        "cy": _cy("cynigion", "cynnig", "gynnig", "chynnig", "chynnig", "cynnig"),
+    },
 }
 
 _LOCALES = {"en": "en_GB", "cy": "cy"}

@@ -57,6 +57,52 @@ PASSWORD = "Fake-Pa55word-4-tests"  # noqa: S105 - a made-up one, looked for in 
 LONDON = ZoneInfo("Europe/London")
 IDEMPOTENCY = "X-Cyd-Idempotency-Key"
 
+# What the daily digest's cover and the admins' alert say, in each language and
+# format: (the start of the subject, a sentence of the body). "{person}" is the
+# email of the person whose message was given up.
+FORMS: tuple[tuple[str, str], ...] = (
+    ("en", "standard"),
+    ("en", "easy-read"),
+    ("cy", "standard"),
+    ("cy", "easy-read"),
+)
+DIGEST_SAYS: dict[tuple[str, str], tuple[str, str]] = {
+    ("en", "standard"): (
+        "Your Cyd messages for ",
+        "You get your Cyd messages together, once a day.",
+    ),
+    ("en", "easy-read"): (
+        "Your messages from Cyd for ",
+        "You get your messages together, once a day.",
+    ),
+    ("cy", "standard"): (
+        "Eich negeseuon Cyd ar gyfer ",
+        "Rydych chi'n cael eich negeseuon Cyd gyda'i gilydd, unwaith y dydd.",
+    ),
+    ("cy", "easy-read"): (
+        "Eich negeseuon Cyd ar gyfer ",
+        "Rydych chi'n cael eich negeseuon gyda'i gilydd, unwaith y dydd.",
+    ),
+}
+ALERT_SAYS: dict[tuple[str, str], tuple[str, str]] = {
+    ("en", "standard"): (
+        "Cyd could not deliver a message to {person}",
+        "Cyd has stopped trying to send a message to {person}.",
+    ),
+    ("en", "easy-read"): (
+        "A message from Cyd could not be sent",
+        "The message was for {person}.",
+    ),
+    ("cy", "standard"): (
+        "Methodd Cyd ag anfon neges at {person}",
+        "Mae Cyd wedi rhoi'r gorau i geisio anfon neges at {person}.",
+    ),
+    ("cy", "easy-read"): (
+        "Doedd dim modd anfon neges Cyd",
+        "Roedd y neges ar gyfer {person}.",
+    ),
+}
+
 
 def free_port() -> int:
     with socket.socket() as probe:

@@ -256,6 +256,27 @@ def test_a_daily_digest_carries_the_files_of_the_papers_it_carries(
     [digest] = mailbox.messages("david.hughes")  # one message: the day's digest
     assert files_of(digest) == pack_files(data, DAVID)
     assert str(digest["Subject"]).startswith("Your Cyd messages")
+    # Its cover says the files are with it, and so do the papers it carries.
+    text = str(digest.get_body(("plain",)).get_content())  # type: ignore[union-attr]
+    assert "such as Board papers, are attached to this message." in text
+    assert "are attached to this message, as a\nprintable PDF" not in text  # (one line)
+    assert "attached to this message, as a printable PDF" in text
+    assert "board-packs/" not in text
+
+
+def test_a_daily_digest_on_a_channel_without_files_says_where_they_are(
+    engine: Engine, library: Library, data: Path, http_receiver: HttpReceiver
+) -> None:
+    url = f"gotify://127.0.0.1:{http_receiver.port}/{PASSWORD}"  # carries no files
+    ids = papers_out(engine, library, data, programme({DAVID: [url]}, digest=(DAVID,)))
+    report = send_due(engine, now=local(a_day_ahead(), 9, 30))
+    assert report.digests >= 1
+    assert row(engine, ids[DAVID]).status == "sent"
+    [request] = [r for r in http_receiver.requests if "Cyd messages" in str(r.body.get("title"))]
+    said = " ".join(str(request.body["message"]).split())
+    assert "which this channel cannot carry" in said
+    assert f"board-packs/{MEETING.isoformat()}/{DAVID}.pdf" in said  # where they are
+    assert not any(key.startswith("attach") for key in request.body)
 
 
 def test_papers_for_a_removed_channel_go_to_the_new_one_with_their_files(

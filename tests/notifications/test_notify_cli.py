@@ -83,6 +83,22 @@ def test_preview_renders_as_the_person_would_get_it(cyd: Runner) -> None:
     shown = cyd("notify", "preview", "vote-requested", "--person", "megan.lloyd@example.org")
     assert "Pleidleisiwch" in shown.stdout
     assert "a sample payload" in shown.stdout
+    # The daily digest (a sample reminder and decision in it) and the admins' alert.
+    digest = cyd.json("notify", "preview", "digest", "--person", NIA)
+    assert (digest["languages"], digest["format"]) == (["cy", "en"], "easy-read")
+    assert digest["subject"].startswith("Eich negeseuon Cyd ar gyfer ")
+    assert "Rydych chi'n cael eich negeseuon gyda'i gilydd, unwaith y dydd." in digest["text"]
+    assert "[1/2]" in digest["text"]
+    assert "[2/2]" in digest["text"]
+    alert = cyd.json("notify", "preview", "delivery-failed", "--person", "admin@example.org")
+    assert (alert["languages"], alert["format"]) == (["en"], "standard")
+    assert "Channel: mailto://***" in alert["text"]
+    easy = cyd.json(
+        "notify", "preview", "delivery-failed", "--person", "admin@example.org", "--lang", "cy",
+        "--easy-read",
+    )  # fmt: skip
+    assert (easy["languages"], easy["format"]) == (["cy"], "easy-read")
+    assert easy["subject"] == "Doedd dim modd anfon neges Cyd"
 
 
 def test_preview_refuses_what_it_cannot_show_in_one_line(cyd: Runner) -> None:

@@ -109,6 +109,8 @@ def test_the_relays_event_names_are_composes() -> None:
         compose.DIGEST_EVENT,
         compose.TEST_EVENT,
     )
+    # Each has its templates, in both languages and formats, like any other event.
+    assert {compose.ALERT_EVENT, compose.DIGEST_EVENT, compose.TEST_EVENT} <= set(EVENTS)
 
 
 # --- sample payloads -----------------------------------------------------------------------------
@@ -164,7 +166,7 @@ def test_samples_have_the_shape_of_the_real_payloads(tmp_path: Path) -> None:
             assert set(gap) == set(sample_gap), event
 
 
-@pytest.mark.parametrize("event", [*EVENTS, compose.ALERT_EVENT])
+@pytest.mark.parametrize("event", EVENTS)  # the digest and the admins' alert among them
 def test_every_event_previews_for_every_kind_of_person(event: str) -> None:
     payload = sample_payload(event)
     for language, asked, form in (

@@ -1,6 +1,8 @@
 """The relay on SQLite and PostgreSQL, sending to real receivers on loopback: languages
-and formats, outages, crashes, dead letters and the admins' alert, configuration and
-template errors, secrets, quiet hours and the daily digest."""
+and formats, outages, crashes, dead letters and the admins' alert (in the admin's
+language and format, with no secret in it), configuration and template errors,
+secrets, quiet hours and the daily digest (its cover in the person's language and
+format)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import datetime as dt
 import json
 import logging
 import threading
+from email.message import EmailMessage
 from typing import Any
 
 import pytest
@@ -16,9 +19,12 @@ from sqlalchemy.engine import Engine
 from models import outbox
 from models.db import utcnow
 from models.tables import OutboxMessage
-from notifications import mailbox
+from notifications import channels, mailbox
 from notifications.relay import LEASE, send_due, send_test, status
 from tests.notifications.conftest import (
+    ALERT_SAYS,
+    DIGEST_SAYS,
+    FORMS,
     PASSWORD,
     HttpReceiver,
     SmtpServer,
@@ -38,6 +44,45 @@ ADMIN = "admin@example.org"  # mailbox://programme-office
 
 def later(seconds: float = 1) -> dt.datetime:
     return utcnow() + dt.timedelta(seconds=seconds)
+
+
+def reading(email: str, language: str | None, fmt: str, *, digest: bool = False) -> Any:
+    """A change to the programme: the person reads `language` (None: never asked) in
+    `fmt`, and (digest) has a daily digest."""
+
+    def change(data: dict[str, Any]) -> None:
+        for person in data["people"]:
+            if person["email"] == email:
+                if language is None:
+                    person.pop("language", None)
+                    person.pop("language_asked_on", None)
+                else:
+                    person["language"] = language
+                    person.setdefault("language_asked_on", dt.date(2026, 9, 1))
+                person["format"] = fmt
+                if digest:
+                    person["digest"] = "daily"
+
+    return change
+
+
+# Each language and format, and a person never asked their language (both, Welsh first).
+READERS = [*FORMS, (None, "easy-read")]
+READER_IDS = [f"{language or 'never-asked'}-{fmt}" for language, fmt in READERS]
+
+
+def forms_of(language: str | None, fmt: str) -> list[tuple[str, str]]:
+    return [(language, fmt)] if language else [("cy", fmt), ("en", fmt)]
+
+
+def bodies(letter: EmailMessage) -> tuple[str, str]:
+    """The plain text and the HTML of a letter in the mailbox."""
+    found = []
+    for kind in ("plain", "html"):
+        part = letter.get_body((kind,))
+        assert part is not None, kind
+        found.append(str(part.get_content()))  # type: ignore[attr-defined]
+    return found[0], found[1]
 
 
 # --- languages and formats ---------------------------------------------------------------------
@@ -199,6 +244,85 @@ def test_an_alert_that_fails_alerts_nobody(engine: Engine) -> None:
     rows = messages(engine)
     assert [m.event for m in rows] == ["venture.reminder", "delivery-failed"]
     assert all(m.status == "dead" for m in rows)
+
+
+@pytest.mark.parametrize(("language", "fmt"), READERS, ids=READER_IDS)
+def test_the_admins_alert_comes_in_their_language_and_format(
+    engine: Engine, language: str | None, fmt: str
+) -> None:
+    load_programme(engine, {LEAD: ["nosuch://lead"]}, reading(ADMIN, language, fmt))
+    queue(engine, LEAD)
+    report = send_due(engine, now=later())
+    assert (report.dead, report.alerts, report.sent) == (1, 1, 1)
+    [letter] = mailbox.messages("programme-office")
+    text, html = bodies(letter)
+    forms = forms_of(language, fmt)
+    subjects = str(letter["Subject"]).split(" / ")
+    assert len(subjects) == len(forms)
+    for form, subject in zip(forms, subjects, strict=True):
+        start, said = (words.format(person=LEAD) for words in ALERT_SAYS[form])
+        assert subject.startswith(start)
+        assert said in text
+        assert said in html
+    assert letter["Content-Language"] == ", ".join(lang for lang, _ in forms)
+    assert f'<html lang="{forms[0][0]}">' in html
+    assert ('class="easy-read"' in html) == (fmt == "easy-read")
+    assert letter["X-Cyd-Format"] == fmt
+    if fmt == "standard":  # the details, masked: it was a configuration error
+        assert "nosuch://***" in text
+        assert "cyd notify status" in text
+    else:  # Easy Read says the kind of problem in plain words
+        assert "nosuch" not in text
+        assert "cyd notify status" in text
+
+
+def test_a_secret_in_a_failed_deliverys_error_never_reaches_the_alert(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    hook = f"json://cyd:{PASSWORD}@127.0.0.1:{free_port()}/hook"
+    # A service that answers with an error quoting URLs with the secret in them, in
+    # forms a careless redaction misses (run on from a word or a digit).
+    said = (
+        f"refused by mailto://cyd:{PASSWORD}@smtp.example.org:587?to={LEAD}; "
+        f"retry x_json://cyd:{PASSWORD}@127.0.0.1:9/ or 2json://{PASSWORD}@h/ later"
+    )
+    real = channels.deliver
+
+    def answer(url: str, message: Any, **options: Any) -> channels.Delivery:
+        if url.startswith("mailbox://"):
+            return real(url, message, **options)
+        return channels.Delivery(False, said, permanent=True)
+
+    monkeypatch.setattr(channels, "deliver", answer)
+    load_programme(engine, {LEAD: [hook]}, reading(ADMIN, "cy", "standard"))
+    queue(engine, LEAD)
+    # And an alert queued with the secrets in its payload (by hand, or by an older
+    # Cyd): it is rendered masked all the same.
+    raw = {"group": False, "failed": {"message_id": 1, "event": "venture.reminder"}}
+    raw["failed"] |= {"venture_id": None, "person": LEAD, "channel": hook, "attempts": 8}
+    raw["failed"] |= {"reason": f"{hook} did not answer"}
+    [by_hand] = queue(engine, ADMIN, "delivery-failed", payload=raw, tag="by-hand")
+    report = send_due(engine, now=later())
+    assert (report.dead, report.alerts, report.sent) == (1, 1, 2)
+    letters = mailbox.messages("programme-office")
+    assert len(letters) == 2
+    for letter in letters:
+        written = letter.as_string()
+        assert PASSWORD not in written
+        assert "127.0.0.1" not in written
+        assert "smtp.example.org" not in written
+        text, _html = bodies(letter)
+        assert "Sianel: json://***" in text  # the admin reads Welsh
+    texts = "\n".join(bodies(letter)[0] for letter in letters)
+    for masked in ("mailto://***", "x_json://***", "2json://***", "json://*** did not answer"):
+        assert masked in texts
+    # Nothing Cyd wrote holds the secret (the payload queued by hand above aside).
+    rows = [m for m in messages(engine) if m.id != by_hand]
+    stored = [m.last_error or "" for m in messages(engine)]
+    stored += [json.dumps(m.payload) for m in rows]
+    for text in [caplog.text, *stored]:
+        assert PASSWORD not in text
 
 
 def test_no_service_for_a_url_is_a_configuration_error_not_retried(engine: Engine) -> None:
@@ -375,6 +499,36 @@ def test_a_daily_digest_carries_the_days_messages_in_one(engine: Engine) -> None
     next_day = send_due(engine, now=local(day + dt.timedelta(days=1), 9))
     assert (next_day.digests, next_day.sent) == (1, 2)
     assert len(mailbox.messages("nia")) == 2
+
+
+@pytest.mark.parametrize(("language", "fmt"), READERS, ids=READER_IDS)
+def test_the_digest_comes_in_the_persons_language_and_format(
+    engine: Engine, language: str | None, fmt: str
+) -> None:
+    load_programme(engine, {NIA: ["mailbox://nia"]}, reading(NIA, language, fmt, digest=True))
+    queue(engine, NIA, "venture.reminder", tag="own")  # in the person's language
+    queue(engine, NIA, "venture.decision", tag="group")  # to a group: in both
+    day = a_day_ahead()
+    report = send_due(engine, now=local(day, 9))
+    assert (report.digests, report.sent) == (1, 3)
+    [letter] = mailbox.messages("nia")
+    text, html = bodies(letter)
+    forms = forms_of(language, fmt)
+    subjects = str(letter["Subject"]).split(" / ")
+    assert len(subjects) == len(forms)
+    for form, subject in zip(forms, subjects, strict=True):
+        start, said = DIGEST_SAYS[form]
+        assert subject.startswith(start)
+        assert str(day.year) in subject
+        assert said in text
+        assert said in html
+    # The cover in the person's language(s) first, then the two messages as they are.
+    assert f'<html lang="{forms[0][0]}">' in html
+    assert ('class="easy-read"' in html) == (fmt == "easy-read")
+    assert letter["X-Cyd-Format"] == fmt
+    assert letter["Content-Language"] == "cy, en"  # the group message is in both
+    assert text.index(DIGEST_SAYS[forms[0]][1]) < text.index("[1/2]") < text.index("[2/2]")
+    assert html.count("<section") == 2
 
 
 def test_a_digest_that_cannot_be_delivered_gives_up_what_it_carries(engine: Engine) -> None:

@@ -3,6 +3,9 @@
 The payloads are built here in the shape `models.advance` writes to the outbox, with
 the words of the shipped definitions (every must-meet question of every checklist,
 the real gates), so the Easy Read checks cover the questions people will really get.
+The daily digest's cover and the admins' alert (`delivery-failed`) are in the same
+matrix, with the payloads the relay gives them; the digest's carried messages and
+the alert's secrets have tests of their own.
 """
 
 from __future__ import annotations
@@ -22,8 +25,8 @@ import pytest
 from babel import Locale
 
 from checklists.loader import Library, load_library
+from notifications import compose, words
 from notifications import render as r
-from notifications import words
 from notifications.render import (
     EVENTS,
     FORMATS,
@@ -36,6 +39,7 @@ from notifications.render import (
     render_message,
     sentences,
 )
+from tests.notifications.conftest import ALERT_SAYS, DIGEST_SAYS, FORMS
 
 SVG = "{http://www.w3.org/2000/svg}"
 DEADLINE = "2026-12-10T09:00:00+00:00"  # a Thursday, in winter (GMT)
@@ -51,6 +55,24 @@ ENGLISH_MARKERS = frozenset(
 WELSH_LOOKALIKES = ("tudalen we",)
 PERSON = Recipient("Siân Roberts", "sian.roberts@example.org", "cy")
 MODES = {"en": ("en", False), "cy": ("cy", False), "both": (None, True)}
+DAY = "2026-12-10"  # a digest's day (a Thursday)
+# A dead message's reason for each kind of failure, as the relay and the channels
+# word it (English: the Welsh alert quotes it as it is, marked as English).
+ALERT_REASONS = {
+    "delivery": "mailto://*** did not take the message (failure): Connection refused",
+    "configuration": (
+        "configuration error: no notification service takes the channel URL nosuch://***"
+    ),
+    "template": (
+        "template error: 'venture.returned' in cy+en, standard: UndefinedError: "
+        "'dict object' has no attribute 'gaps'"
+    ),
+    "attachment": (
+        "attachment board-packs/2026-12-08/megan.lloyd@example.org.pdf could not be read "
+        "(No such file or directory): not sent"
+    ),
+}
+SECRET = "Sekr1t-T0ken"  # noqa: S105 - a made-up password, looked for in every alert
 
 
 # --- realistic payloads ----------------------------------------------------------------------
@@ -329,6 +351,42 @@ def scenarios(title: str = "Community café") -> Iterator[tuple[str, str, dict[s
     )
     yield "test", "test", {"channel": "mailto://***@example.org"}
     yield "test-no-channel", "test", {}
+    # The daily digest's cover, as notifications.compose gives it: how many messages it
+    # carries, and whether their files go with it (True), or stay in Cyd (False).
+    cover = {"group": False, "day": DAY}
+    yield "digest", "digest", cover | {"count": 3}
+    yield "digest-one", "digest", cover | {"count": 1}
+    yield "digest-attached", "digest", cover | {"count": 2, "attached": True}
+    yield "digest-one-attached", "digest", cover | {"count": 1, "attached": True}
+    yield "digest-files-kept", "digest", cover | {"count": 2, "attached": False}
+    yield "digest-one-file-kept", "digest", cover | {"count": 1, "attached": False}
+    # The admins' alert, for each kind of failure (`kind` as compose works it out).
+    for kind, reason in ALERT_REASONS.items():
+        yield f"delivery-failed-{kind}", "delivery-failed", alert(kind, reason)
+    yield (
+        "delivery-failed-digest-once",
+        "delivery-failed",
+        alert("delivery", ALERT_REASONS["delivery"], attempts=1, event="digest", venture_id=None),
+    )
+    yield "delivery-failed-no-reason", "delivery-failed", alert("delivery", "")
+
+
+def alert(kind: str, reason: str, **failed: Any) -> dict[str, Any]:
+    """The payload `notifications.relay.alert_admins` queues, with its kind."""
+    return {
+        "group": False,
+        "failed": {
+            "message_id": 42,
+            "event": "venture.decision",
+            "venture_id": "v-0001",
+            "person": "megan.lloyd@example.org",
+            "channel": "mailto://***",
+            "attempts": 8,
+            "reason": reason,
+            "kind": kind,
+        }
+        | failed,
+    }
 
 
 SCENARIOS = list(scenarios())
@@ -428,6 +486,8 @@ def test_the_event_list_is_complete() -> None:
         "next-gate-opened",
         "you-said-we-did",
         "test",
+        "digest",
+        "delivery-failed",
     }
     assert set(EVENTS) == events
     assert {s[1] for s in SCENARIOS} == events
@@ -485,7 +545,10 @@ def test_html_carries_the_right_language_attributes(
 ) -> None:
     easy_read = fmt == "easy-read"
     for language in LANGUAGES:
-        parts = [lang for tag, lang in page(render(event, payload, language, easy_read).html).langs]
+        langs = page(render(event, payload, language, easy_read).html).langs
+        # Text quoted as a machine wrote it (an alert's reason, in English) says so.
+        assert all(lang == "en" for tag, lang in langs if tag == "code")
+        parts = [lang for tag, lang in langs if tag != "code"]
         assert parts[0] == language  # <html lang=…>
         assert parts[1] == language  # the part's <div lang=…>
         assert set(parts) == {language}
@@ -603,6 +666,17 @@ def incomplete_payloads() -> Iterator[tuple[str, str, dict[str, Any], str]]:
     event, payload = by_name["you-said-we-did"]
     items = [{"said": {"en": "Too early."}, "did": {"en": "Later.", "cy": "Yn hwyrach."}}]
     yield "you-said-we-did-without-welsh", event, payload | {"items": items}, "standard"
+    event, payload = by_name["digest"]
+    yield "digest-without-count", event, {"group": False, "day": DAY}, "standard"
+    yield "digest-without-day", event, {"group": False, "count": 2}, "easy-read"
+    event, payload = by_name["delivery-failed-delivery"]
+    unknown = alert("lost in the post", "?")
+    yield "delivery-failed-unknown-kind", event, unknown, "standard"
+    yield "delivery-failed-unknown-kind-easy", event, unknown, "easy-read"
+    kindless = {"failed": {k: v for k, v in payload["failed"].items() if k != "kind"}}
+    yield "delivery-failed-without-kind", event, kindless, "easy-read"
+    nameless = {"failed": {k: v for k, v in payload["failed"].items() if k != "person"}}
+    yield "delivery-failed-without-person", event, nameless, "standard"
 
 
 @pytest.mark.parametrize(
@@ -644,6 +718,197 @@ def test_html_is_escaped_and_text_is_not(
     assert "<b>Ann</b>" in message.text
     assert "&lt;" not in message.text
     assert "&amp;" not in message.text
+
+
+# --- the daily digest and the admins' alert --------------------------------------------------
+
+
+def addressee(mode: str, fmt: str, name: str = "Siân Roberts") -> compose.Addressee:
+    """A person as compose sees them: asked their language (en, cy), or never (both)."""
+    language = "en" if mode == "both" else mode
+    return compose.Addressee(name, PERSON.email, language, mode != "both", fmt)
+
+
+def carried(person: compose.Addressee, title: str = "Community café") -> list[Rendered]:
+    """Two messages as the relay renders them for a digest: the person's own reminder
+    and a decision sent to a group (so in both languages)."""
+    by_name = {name: payload for name, _event, payload in scenarios(title)}
+    return [
+        compose.render_for(person, "venture.reminder", by_name["reminder-answer"]),
+        compose.render_for(person, "venture.decision", by_name["decision-approved"]),
+    ]
+
+
+@pytest.mark.parametrize(("language", "fmt"), FORMS)
+def test_the_digest_cover_and_the_alert_say_their_own_words_in_each_form(
+    language: str, fmt: str
+) -> None:
+    easy_read = fmt == "easy-read"
+    by_name = {name: payload for name, _event, payload in SCENARIOS}
+    for event, payload, (subject, said) in (
+        ("digest", by_name["digest"], DIGEST_SAYS[language, fmt]),
+        ("delivery-failed", by_name["delivery-failed-delivery"], ALERT_SAYS[language, fmt]),
+    ):
+        person = "megan.lloyd@example.org"
+        subject, said = subject.format(person=person), said.format(person=person)
+        message = render(event, payload, language, easy_read)
+        assert message.subject.startswith(subject)
+        assert said in message.text
+        assert said in visible_text(message.html)
+        both = render(event, payload, "both", easy_read)  # never asked: both, Welsh first
+        assert said in both.text
+        assert (subject in both.subject.split(" / ")[0]) == (language == "cy")
+    digest = render("digest", by_name["digest"], language, easy_read)
+    day = "Thursday 10 December 2026" if language == "en" else "Dydd Iau 10 Rhagfyr 2026"
+    assert digest.subject.endswith(day)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("mode", MODES)
+def test_a_digest_carries_its_messages_after_its_cover(mode: str, fmt: str) -> None:
+    person = addressee(mode, fmt)
+    items = carried(person)
+    day = dt.date(2026, 12, 10)
+    digest = compose.compose_digest(person, day, items, attached=True)
+    cover = compose.render_for(
+        person, "digest", {"group": False, "day": DAY, "count": 2, "attached": True}
+    )
+    assert digest.subject == cover.subject
+    assert digest.format == cover.format == fmt
+    assert digest.languages == ("cy", "en")  # the cover's and the group message's
+    # The text: the cover, then each message under "[n/N] its subject", in order.
+    text = digest.text
+    assert text.startswith(cover.text.strip())
+    at = len(cover.text.strip())
+    for n, item in enumerate(items, start=1):
+        heading = f"[{n}/{len(items)}] {item.subject}"
+        at = text.index(f"{'-' * 40}\n{heading}\n\n{item.text.strip()}", at)
+    # The HTML: the cover in the person's language(s), then each message in a section
+    # in its own language, saying what it says alone; every id once, every link kept.
+    html = digest.html
+    first = "en" if mode == "en" else "cy"
+    assert html.startswith(f'<!DOCTYPE html>\n<html lang="{first}">')
+    parsed = page(html)
+    sections = [lang for tag, lang in parsed.langs if tag == "section"]
+    assert sections == [item.languages[0] for item in items]
+    shown = visible_text(html)
+    for item in [cover, *items]:
+        assert visible_text(item.html) in shown
+    ids = re.findall(r'\bid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), ids
+    assert set(re.findall(r'href="#([^"]+)"', html)) <= set(ids)
+    if fmt == "easy-read":
+        each = sum(len(page(x.html).points) for x in [cover, *items])
+        assert len(parsed.points) == each  # every point keeps its picture
+
+
+def test_the_digest_says_whether_the_files_of_its_messages_go_with_it() -> None:
+    person = addressee("en", "standard")
+    items = carried(person)
+    day = dt.date(2026, 12, 10)
+
+    def said(attached: bool | None) -> str:
+        return compose.compose_digest(person, day, items, attached=attached).text
+
+    assert "are attached to this message" in said(True)
+    assert "cannot carry" in said(False)
+    assert "Cyd's data folder" in said(False)
+    for words_ in ("attached", "cannot carry"):
+        assert words_ not in said(None)
+    one = compose.compose_digest(person, day, items[:1], attached=True).text
+    assert "1 message, below, as it would have been sent on its own." in one
+    assert "The files that go with it, such as Board papers" in one
+    welsh = compose.compose_digest(addressee("cy", "easy-read"), day, items, attached=False)
+    assert "Mae pob un yn dweud ble maen nhw." in welsh.text
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("mode", MODES)
+def test_the_digest_and_the_alert_escape_html_and_not_text(mode: str, fmt: str) -> None:
+    person = addressee(mode, fmt, name="<b>Ann</b>")
+    digest = compose.compose_digest(person, dt.date(2026, 12, 10), carried(person, NASTY))
+    nasty = alert("delivery", NASTY, person=NASTY, event=NASTY)
+    for message in (digest, compose.render_alert(person, nasty)):
+        assert "<script>" not in message.html
+        assert "<b>Ann</b>" not in message.html
+        assert "&lt;script&gt;" in message.html
+        assert NASTY in message.text
+        assert "<b>Ann</b>" in message.text
+        assert "&lt;" not in message.text
+        assert "&amp;" not in message.text
+    assert f"[1/2] {carried(person, NASTY)[0].subject}" in digest.text
+
+
+def secret_alert(**kind: str) -> dict[str, Any]:
+    """An alert whose reason and channel hold a channel's secrets, in several forms."""
+    reason = (
+        f"mailto://cyd:{SECRET}@smtp.example.org:587?to=a@example.org failed; "
+        f"json://u:{SECRET}@127.0.0.1:8080/hook did not answer; x_json://u:{SECRET}@h/ "
+        f"(tgram://{SECRET}/42) and <https://hooks.example.org/{SECRET}>"
+    )
+    payload = alert("delivery", reason, channel=f"json://cyd:{SECRET}@127.0.0.1:8080/hook")
+    if not kind:
+        del payload["failed"]["kind"]  # compose works it out
+    return payload
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("mode", MODES)
+def test_no_secret_in_a_failed_deliverys_error_reaches_the_alert(mode: str, fmt: str) -> None:
+    # The payload is cleaned by compose, and the templates mask and redact again:
+    # either alone keeps the secrets out.
+    person = addressee(mode, fmt)
+    language, bilingual = MODES[mode]
+    easy_read = fmt == "easy-read"
+    messages = [
+        compose.render_alert(person, secret_alert()),
+        render_message(
+            "delivery-failed", person=PERSON, payload=secret_alert(kind="delivery"),
+            language=language, easy_read=easy_read, bilingual=bilingual,
+        ),
+    ]  # fmt: skip
+    for message in messages:
+        for shown in (message.subject, message.text, message.html):
+            assert SECRET not in shown
+            assert "127.0.0.1" not in shown
+            assert "smtp.example.org" not in shown
+        if not easy_read:  # the standard form shows the channel and the reason, masked
+            channel = "Sianel: json://***" if mode == "cy" else "Channel: json://***"
+            assert channel in message.text
+            for masked in ("mailto://*** failed", "json://*** did not", "x_json://***"):
+                assert masked in message.text
+            assert "(tgram://***" in message.text
+            assert "&lt;https://***" in message.html  # (the URL's end is unknown: all goes)
+
+
+def test_the_welsh_alert_quotes_the_reason_as_english_text() -> None:
+    payload = alert("delivery", ALERT_REASONS["delivery"])
+    welsh = render("delivery-failed", payload, "cy", False)
+    english = render("delivery-failed", payload, "en", False)
+    reason = ALERT_REASONS["delivery"]
+    assert f'<code lang="en">{reason}</code>' in welsh.html
+    assert f"<code>{reason}</code>" in english.html
+    assert f"Rheswm (yn Saesneg, fel y cafodd ei gofnodi): {reason}" in welsh.text
+    assert reason not in render("delivery-failed", payload, "cy", True).text  # Easy Read: words
+
+
+@pytest.mark.parametrize("kind", sorted(ALERT_REASONS))
+def test_the_kind_of_failure_comes_from_the_reason(kind: str) -> None:
+    assert compose.failure_kind(ALERT_REASONS[kind]) == kind
+    assert kind in compose.FAILURE_KINDS
+    payload = alert(kind, ALERT_REASONS[kind])
+    del payload["failed"]["kind"]
+    assert compose.alert_payload(payload)["failed"]["kind"] == kind
+    assert compose.failure_kind("the digest has no message that could be rendered") == "template"
+    assert compose.failure_kind("") == "delivery"
+    # Each kind says something of its own, in every form.
+    for language in LANGUAGES:
+        for easy_read in (False, True):
+            others = [
+                render("delivery-failed", alert(k, ALERT_REASONS[kind]), language, easy_read).text
+                for k in sorted(ALERT_REASONS)
+            ]
+            assert len(set(others)) == len(others)
 
 
 # --- Easy Read -------------------------------------------------------------------------------
@@ -810,7 +1075,8 @@ def test_welsh_is_written_whole_with_no_english_left_in(
     # What people wrote goes out as they wrote it: a Board member's condition.
     # So do the names of files (a Board pack's path in the data folder).
     for body in (welsh.subject, welsh.text, visible_text(welsh.html)):
-        for written in (CONDITION, *PACK.values(), *WELSH_LOOKALIKES):
+        # And an alert quotes the reason a message failed as it was recorded (English).
+        for written in (CONDITION, *ALERT_REASONS.values(), *PACK.values(), *WELSH_LOOKALIKES):
             body = body.replace(written, "")
         left = set(word_list(body)) & ENGLISH_MARKERS
         assert not left, f"English in the Welsh: {sorted(left)}"
