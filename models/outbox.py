@@ -18,7 +18,8 @@ cannot make the deliverer send any other file on the machine.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -31,6 +32,7 @@ from models.tables import OutboxMessage, redact_urls
 
 if TYPE_CHECKING:
     from sqlalchemy.dialects import postgresql, sqlite
+    from sqlalchemy.sql.dml import ReturningInsert
 
 TABLE = "outbox_message"
 MAX_ATTEMPTS = 8
@@ -152,6 +154,105 @@ def enqueue(
         "next_attempt_at": not_before or now,
         "created_at": now,
     }
+    session.flush()  # pending rows first (the person or channel may be new)
+    inserted = session.connection().execute(_insert_new(session).values(**values))
+    created = inserted.first() is not None  # no row back: the key was there already
+    message = get(session, key)
+    if message is None:  # pragma: no cover - the row was inserted or already there
+        raise RuntimeError(f"outbox message {key} vanished")
+    return message, created
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message for `enqueue_many`: what `enqueue` takes, its key made the same way."""
+
+    event: str
+    person_id: int
+    channel_id: int
+    language: str
+    format: str
+    payload: dict[str, Any]
+    venture_id: str | None = None
+    gate_id: str | None = None
+    ballot: int | None = None
+    discriminator: str = ""
+
+    @property
+    def key(self) -> str:
+        return idempotency_key(
+            self.event,
+            person_id=self.person_id,
+            channel_id=self.channel_id,
+            venture_id=self.venture_id,
+            gate_id=self.gate_id,
+            ballot=self.ballot,
+            discriminator=self.discriminator,
+        )
+
+
+# Keys asked about in one query: well under any database's limit of bound parameters.
+_KEYS_PER_QUERY = 500
+
+
+def enqueue_many(session: Session, messages: Iterable[Outgoing]) -> int:
+    """Queue each message unless one with its idempotency key exists, as `enqueue` one
+    after another would (a key repeated here is queued once, the first time), and say
+    how many were created now.
+
+    One query for the keys already there and one insert for the rest, where `enqueue`
+    takes three queries a message: a unit of work that tells everyone about a venture
+    queues a dozen or more. The insert keeps ON CONFLICT DO NOTHING, and counts only
+    the rows it wrote.
+    """
+    wanted: dict[str, Outgoing] = {}
+    for message in messages:
+        wanted.setdefault(message.key, message)
+    if not wanted:
+        return 0
+    keys = list(wanted)
+    existing: set[str] = set()
+    for start in range(0, len(keys), _KEYS_PER_QUERY):
+        chunk = keys[start : start + _KEYS_PER_QUERY]
+        existing.update(
+            session.exec(
+                select(OutboxMessage.idempotency_key).where(
+                    col(OutboxMessage.idempotency_key).in_(chunk)
+                )
+            )
+        )
+    now = utcnow()
+    rows = [
+        {
+            "idempotency_key": key,
+            "event": message.event,
+            "venture_id": message.venture_id,
+            "person_id": message.person_id,
+            "channel_id": message.channel_id,
+            "language": message.language,
+            "format": message.format,
+            "payload": message.payload,
+            "attachments": None,
+            "status": "pending",
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        for key, message in wanted.items()
+        if key not in existing
+    ]
+    if not rows:
+        return 0
+    session.flush()  # pending rows first (the person or channel may be new)
+    # Many parameter sets with RETURNING: SQLAlchemy sends them as multi-row INSERTs,
+    # the rows in the order given (as `enqueue` one by one would write them).
+    inserted = session.connection().execute(_insert_new(session), rows)
+    return len(inserted.all())
+
+
+def _insert_new(session: Session) -> ReturningInsert[tuple[int]]:
+    """INSERT INTO outbox_message … ON CONFLICT (idempotency_key) DO NOTHING RETURNING id:
+    a row comes back only if it was written."""
     table = SQLModel.metadata.tables[TABLE]
     # The dialect's own insert is imported here, for the database in use only: most
     # commands import this module and never queue a message.
@@ -164,17 +265,7 @@ def enqueue(
         from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
         insert = sqlite_insert(table)
-    session.flush()  # pending rows first (the person or channel may be new)
-    inserted = session.connection().execute(
-        insert.values(**values)
-        .on_conflict_do_nothing(index_elements=["idempotency_key"])
-        .returning(table.c.id)
-    )
-    created = inserted.first() is not None  # no row back: the key was there already
-    message = get(session, key)
-    if message is None:  # pragma: no cover - the row was inserted or already there
-        raise RuntimeError(f"outbox message {key} vanished")
-    return message, created
+    return insert.on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(table.c.id)
 
 
 def due(session: Session, *, now: datetime | None = None, limit: int = 100) -> list[OutboxMessage]:

@@ -15,7 +15,7 @@ from governance.decisions import Pending, decide
 from governance.lifecycle import VentureState
 from models import queries
 from models import tables as t
-from models.advance import current_gate_run, load_snapshot, pinned_checklists
+from models.advance import People, current_gate_run, load_snapshot, pinned_checklists
 
 
 def _iso(value: dt.datetime | None) -> str | None:
@@ -25,9 +25,23 @@ def _iso(value: dt.datetime | None) -> str | None:
 def describe_venture(
     session: Session, venture: t.Venture, library: Library, now: dt.datetime
 ) -> dict[str, Any]:
-    emails = {p.id: p.email for p in session.exec(select(t.Person))}
+    # Everyone read once: for the emails here, the lead, and the snapshot of a venture
+    # at the Board (`_ballot`).
+    people = People(session)
+    emails: dict[int | None, str] = dict(people.emails.items())
     gate_run = current_gate_run(session, venture)
-    answers = queries.current_answers(session, venture.id, venture.gate_id)
+    answer_rows = session.exec(
+        select(t.Answer)
+        .where(t.Answer.venture_id == venture.id)
+        .where(t.Answer.gate_id == venture.gate_id)
+        .where(col(t.Answer.is_current))
+        .order_by(col(t.Answer.at), col(t.Answer.id))
+    ).all()
+    # The same rows as `queries.current_answers` (one current answer per item, a unique
+    # index says so), read once for both the evaluation and the list.
+    answers: dict[str, dict[str, Any]] = {}
+    for row in answer_rows:
+        answers.setdefault(row.checklist_id, {})[row.item_id] = row.value
     checklists = []
     for checklist in pinned_checklists(gate_run):
         result = evaluate(checklist, answers.get(checklist.id, {}))
@@ -44,13 +58,6 @@ def describe_venture(
                 "complete": result.complete,
             }
         )
-    answer_rows = session.exec(
-        select(t.Answer)
-        .where(t.Answer.venture_id == venture.id)
-        .where(t.Answer.gate_id == venture.gate_id)
-        .where(col(t.Answer.is_current))
-        .order_by(col(t.Answer.at), col(t.Answer.id))
-    ).all()
     assigned = session.exec(
         select(t.ReviewerAssignment.reviewer_id)
         .where(t.ReviewerAssignment.venture_id == venture.id)
@@ -63,7 +70,7 @@ def describe_venture(
         .where(t.Decision.venture_id == venture.id)
         .order_by(col(t.Decision.at), col(t.Decision.id))
     ).all()
-    lead = session.get(t.Person, venture.lead_id)
+    lead = people.by_id.get(venture.lead_id)
     return {
         "id": venture.id,
         "title": venture.title,
@@ -99,7 +106,7 @@ def describe_venture(
             for r in reviews
         ],
         "interests": [{"member": emails.get(i.member_id), "interest": i.text} for i in interests],
-        "ballot": _ballot(session, venture, library, now, emails),
+        "ballot": _ballot(session, venture, library, now, emails, people),
         "decisions": [
             {
                 "gate": d.gate_id,
@@ -124,6 +131,7 @@ def _ballot(
     library: Library,
     now: dt.datetime,
     emails: dict[int | None, str],
+    people: People,
 ) -> dict[str, Any] | None:
     row = queries.latest_ballot(session, venture.id, venture.gate_id)
     if row is None:
@@ -146,7 +154,7 @@ def _ballot(
         ],
     }
     if VentureState(venture.state) is VentureState.AWAITING_BOARD:
-        snap = load_snapshot(session, venture, library, now)
+        snap = load_snapshot(session, venture, library, now, people=people)
         if snap.ballot is not None and snap.ballot.decision is None:
             # The count so far, as the rule sees it (nothing is decided until it closes).
             result = decide(

@@ -319,9 +319,11 @@ def crash_on(
         pytest.param(rounds, "venture_head", 1, False, id="before-the-first-round"),
         pytest.param(rounds, "apply_effects", 1, False, id="applying-the-effects"),
         pytest.param(rounds, "apply_effects", 1, True, id="effects-applied-not-committed"),
-        pytest.param(outbox, "enqueue", 1, False, id="first-message"),
-        pytest.param(outbox, "enqueue", 8, False, id="eighth-message"),
-        pytest.param(outbox, "enqueue", 15, True, id="last-message"),
+        # The round queues each effect's messages together: the decision's, then the
+        # next gate's.
+        pytest.param(outbox, "enqueue_many", 1, False, id="first-message"),
+        pytest.param(outbox, "enqueue_many", 1, True, id="some-messages-queued"),
+        pytest.param(outbox, "enqueue_many", 2, True, id="last-message"),
         pytest.param("flows.advance", "_round", 1, True, id="after-the-round-committed"),
         pytest.param("flows.advance", "venture_record", 1, False, id="publishing-the-record"),
     ],

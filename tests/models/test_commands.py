@@ -277,23 +277,24 @@ def test_a_crash_half_way_through_advancing_leaves_nothing_and_a_rerun_finishes(
         vote(cyd, venture_id, member=member, choice="approve")
     cyd.advance_after = False
     close_vote(cyd, venture_id, by=CHAIR)
-    real_enqueue = outbox.enqueue
+    real_enqueue = outbox.enqueue_many
     calls = {"n": 0}
 
-    def crash_on_third(*args: Any, **kwargs: Any) -> Any:
+    def crash_on_second(*args: Any, **kwargs: Any) -> Any:
+        # The decision's messages are queued (in the transaction), the next gate's not.
         calls["n"] += 1
-        if calls["n"] == 3:
+        if calls["n"] == 2:
             raise RuntimeError("power cut")
         return real_enqueue(*args, **kwargs)
 
-    monkeypatch.setattr(outbox, "enqueue", crash_on_third)
+    monkeypatch.setattr(outbox, "enqueue_many", crash_on_second)
     with pytest.raises(RuntimeError, match="power cut"):
         advance_venture(cyd.engine, venture_id, cyd.library, now=cyd.clock())
     with _session(cyd) as session:
         assert count(session, t.Decision) == 0
         assert session.get(t.Venture, venture_id).state == "awaiting_board"
         assert audit.verify(session).ok
-    monkeypatch.setattr(outbox, "enqueue", real_enqueue)
+    monkeypatch.setattr(outbox, "enqueue_many", real_enqueue)
     first = advance_venture(cyd.engine, venture_id, cyd.library, now=cyd.clock())
     second = advance_venture(cyd.engine, venture_id, cyd.library, now=cyd.clock())
     assert first.changed

@@ -221,6 +221,63 @@ def test_the_outbox_is_counted_per_person(backend: Backend) -> None:
         assert count == 3
 
 
+def outgoing(world: World, member_index: int, **overrides: object) -> outbox.Outgoing:
+    member = world.members[member_index]
+    assert member.id is not None
+    arguments: dict[str, object] = {
+        "event": "board.papers",
+        "person_id": member.id,
+        "channel_id": world.channels[member.id],
+        "language": member.language,
+        "format": member.format,
+        "payload": {"venture": world.venture_id},
+        "venture_id": world.venture_id,
+        "gate_id": "design",
+        "ballot": 1,
+    }
+    arguments.update(overrides)
+    return outbox.Outgoing(**arguments)  # type: ignore[arg-type]
+
+
+def test_many_messages_at_once_are_queued_as_one_by_one(backend: Backend) -> None:
+    """`enqueue_many` stores what `enqueue` would, message after message: the same keys
+    and rows in the same order, a key already there or repeated left as it is."""
+    world = make_world(backend.engine, members=3)
+    with unit_of_work(backend.engine) as session:
+        _, created = enqueue(session, world)  # members[0]'s, queued before
+        assert created
+        batch = [
+            outgoing(world, 1),
+            outgoing(world, 0, payload={"changed": True}),  # the same key as before
+            outgoing(world, 2),
+            outgoing(world, 1, payload={"again": True}),  # repeated here: the first stays
+        ]
+        assert outbox.enqueue_many(session, batch) == 2
+    with unit_of_work(backend.engine) as session:  # run again: nothing new
+        assert outbox.enqueue_many(session, batch) == 0
+        assert outbox.enqueue_many(session, []) == 0
+    rows = stored(backend)
+    assert [(m.person_id, m.payload) for m in rows] == [
+        (world.members[0].id, {"venture": world.venture_id}),
+        (world.members[1].id, {"venture": world.venture_id}),
+        (world.members[2].id, {"venture": world.venture_id}),
+    ]
+    assert [m.idempotency_key for m in rows[1:]] == [batch[0].key, batch[2].key]
+    assert (
+        rows[0].idempotency_key
+        == batch[1].key
+        == outbox.idempotency_key(
+            "board.papers",
+            person_id=world.members[0].id or 0,
+            channel_id=world.channels[world.members[0].id or 0],
+            venture_id=world.venture_id,
+            gate_id="design",
+            ballot=1,
+        )
+    )
+    assert all(m.status == "pending" and m.attempts == 0 for m in rows)
+
+
 # --- attachments ---------------------------------------------------------------------------
 
 
