@@ -25,7 +25,8 @@ def list_people(
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
-    """List people: roles, lived experience, language, format, whom they support."""
+    """List people: roles, lived experience, language, format, whom they support, and
+    when their messages come (quiet hours, a daily digest)."""
     from cli import context
     from models.db import read_session
 
@@ -78,12 +79,18 @@ def _people(session: Any, everyone: bool) -> list[dict[str, Any]]:
             "format": p.format,
             "supports": emails.get(p.supports_person_id) if p.supports_person_id else None,
             "channels": int(channels.get(p.id, 0)),
+            "quiet_hours": (
+                {"from": p.quiet_hours_from, "to": p.quiet_hours_to}
+                if p.quiet_hours_from and p.quiet_hours_to
+                else None
+            ),
+            "digest": "daily" if p.daily_digest else None,
         }
         for p in persons
     ]
 
 
-WIDE_ENOUGH = 140  # columns a terminal needs for one column per field
+WIDE_ENOUGH = 170  # columns a terminal needs for one column per field
 
 
 def _table(people: list[dict[str, Any]], everyone: bool) -> None:
@@ -93,6 +100,7 @@ def _table(people: list[dict[str, Any]], everyone: bool) -> None:
     out = console()
     table = Table(title=f"People ({len(people)})", title_justify="left")
     fields = ["roles", "lived experience", "language", "format", "supports", "channels"]
+    fields += ["quiet hours", "digest"]
     fields += ["active"] if everyone else []
     wide = out.width >= WIDE_ENOUGH
     # Fold rather than cut: an email with its end cut off is a wrong email.
@@ -112,6 +120,8 @@ def _table(people: list[dict[str, Any]], everyone: bool) -> None:
             "Easy Read" if p["format"] == "easy-read" else "standard",
             p["supports"] or "-",
             str(p["channels"]),
+            f"{p['quiet_hours']['from']}–{p['quiet_hours']['to']}" if p["quiet_hours"] else "-",
+            p["digest"] or "-",
         ]
         values += ["yes" if p["active"] else "no"] if everyone else []
         who = f"{escape(p['name'])}\n[dim]{escape(p['email'])}[/dim]"

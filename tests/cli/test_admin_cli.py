@@ -168,6 +168,9 @@ def test_people_list_shows_who_is_who_but_never_a_channel(cyd: Cyd, tmp_path: Pa
         for person in data["people"]:
             if person["email"] == "sam.bennett@example.org":
                 del person["language"], person["language_asked_on"]
+            if person["email"] == "aled.evans@example.org":
+                person["quiet_hours"] = {"from": "21:00", "to": "08:00"}
+                person["digest"] = "daily"
 
     assert cyd("init", "--programme", str(programme_file(tmp_path, unasked))).returncode == 0
     people = {p["email"]: p for p in cyd.json("people", "list")}
@@ -185,7 +188,12 @@ def test_people_list_shows_who_is_who_but_never_a_channel(cyd: Cyd, tmp_path: Pa
         "format": "easy-read",
         "supports": None,
         "channels": 2,
+        "quiet_hours": None,
+        "digest": None,
     }
+    aled = people["aled.evans@example.org"]
+    assert aled["quiet_hours"] == {"from": "21:00", "to": "08:00"}
+    assert aled["digest"] == "daily"
     assert people["tom.price@example.org"]["supports"] == "megan.lloyd@example.org"
     assert people["sam.bennett@example.org"]["language"] is None
     assert people["sam.bennett@example.org"]["message_languages"] == ["cy", "en"]
@@ -197,6 +205,7 @@ def test_people_list_shows_who_is_who_but_never_a_channel(cyd: Cyd, tmp_path: Pa
         assert "megan.lloyd@example.org" in table.stdout
         assert "Siân Roberts" in table.stdout
         assert "cy + en" in table.stdout  # Sam, never asked
+        assert "21:00–08:00" in table.stdout  # Aled's quiet hours
 
 
 def test_commands_before_init_say_so_in_one_line(cyd: Cyd) -> None:
