@@ -3,9 +3,9 @@
 - `advance_venture`, per venture, against an empty async flow with as many task runs
   as that venture's run had (read back from the server), on the same local Prefect
   server (`prefect_test_harness`), runs interleaved; and Cyd's own work for the same
-  step without Prefect (`models.advance` and the record the artifacts are made from).
+  step without Prefect (`services.advance` and the record the artifacts are made from).
 - The `send_reminders` flow over many open ventures with reminders due, in one flow
-  run, against the same sweep without Prefect (`models.reminders.sweep`, what
+  run, against the same sweep without Prefect (`services.reminders.sweep`, what
   `cyd remind` runs) on an identical copy of the database; each sweep in a process
   of its own (a worker's flow run is one), so each has its own peak RSS; then a
   re-sweep with nothing new due. And an empty flow with as many task runs.
@@ -44,11 +44,11 @@ from sqlalchemy import Engine, insert
 from benchmarks.common import PYTHON, ROOT
 from checklists.loader import Library, load_library
 from models import tables as t
-from models.commands import Cyd, close_vote, extend, record_review, start_venture, submit, vote
 from models.db import DATABASE_URL_ENV, make_engine
-from models.examples import answer_missing
 from models.migrate import upgrade
-from models.programme_import import import_programme, load_programme
+from services.commands import Cyd, close_vote, extend, record_review, start_venture, submit, vote
+from services.examples import answer_missing
+from services.programme_import import import_programme, load_programme
 
 Row = tuple[str, str, str]
 T = TypeVar("T")
@@ -210,7 +210,7 @@ def advance_without_prefect(
 ) -> None:
     """Cyd's own work of a run: the rounds, and the record the artifacts show."""
     from flows.records import venture_record
-    from models.advance import advance_venture
+    from services.advance import advance_venture
 
     advance_venture(engine, venture_id, library, now=now)
     venture_record(engine, venture_id, library, now)
@@ -381,7 +381,7 @@ def sweep_child(mode: str, url: str, now_iso: str) -> None:
     """In a process of its own: one sweep then a re-sweep an hour later, timed; prints
     JSON (seconds, counts, resident memory before the sweeps and the process's peak)."""
     from flows.reminders import send_reminders  # imported by both: the same memory before
-    from models.reminders import sweep
+    from services.reminders import sweep
 
     now = dt.datetime.fromisoformat(now_iso)
     before, _ = memory_kib()
@@ -493,7 +493,7 @@ def reminder_rows(count: int, api_url: str, repeats: int = 1) -> list[Row]:
             f"({first / due * 1000:.1f} ms per venture; {sent['messages']:,} messages "
             f"queued; {tasks} task runs); peak RSS {rss(flow)}",
             f"{first / plain_first:.2f}× the same sweep without Prefect, "
-            f"`models.reminders.sweep` ({plain_first:.1f} s; peak RSS {rss(plain)}); "
+            f"`services.reminders.sweep` ({plain_first:.1f} s; peak RSS {rss(plain)}); "
             f"an empty flow of {tasks} task runs takes {empty:.1f} s",
         ),
         (

@@ -1,7 +1,7 @@
 """Issue 3's benchmarks: recording a vote, `cyd venture show`, the overdue-actions query.
 
 Each result comes with a baseline measured in the same run:
-- a vote through `models.commands.vote` (checks, then advancing) against a bare unit
+- a vote through `services.commands.vote` (checks, then advancing) against a bare unit
   of work that inserts one Vote row and one audit entry, on SQLite and PostgreSQL;
 - `cyd venture show` as a process against `python -c "import sqlmodel"`;
 - `models.queries.ventures_due` over 100,000 open ventures against the same query
@@ -31,11 +31,11 @@ from benchmarks.common import PYTHON, ROOT, bytecode_cache_env, interleaved
 from checklists.loader import Library, load_library
 from models import audit, queries
 from models import tables as t
-from models.commands import Cyd, record_review, start_venture, submit, vote
 from models.db import make_engine, read_session, unit_of_work
-from models.examples import answer_missing
 from models.migrate import upgrade
-from models.programme_import import import_programme, load_programme
+from services.commands import Cyd, record_review, start_venture, submit, vote
+from services.examples import answer_missing
+from services.programme_import import import_programme, load_programme
 
 Row = tuple[str, str, str]
 

@@ -2,7 +2,7 @@
 
 Each result comes with a baseline measured in the same run:
 - the 'board-papers' message for a Board of 12 over 500 ventures, queued in one unit of
-  work per venture (as `models.advance._notify` does) and rendered for each member in
+  work per venture (as `services.advance._notify` does) and rendered for each member in
   their format, against the same queueing without rendering; and rendering alone;
 - `notifications.relay.send_due` sending N queued messages to an SMTP server on
   loopback, against apprise sending the same bodies to the same server directly
@@ -41,12 +41,12 @@ from models import outbox
 from models import tables as t
 from models.db import make_engine, read_session, unit_of_work, utcnow
 from models.migrate import upgrade
-from models.people import board_people
-from models.programme_import import import_programme, load_programme_source
 from notifications.compose import Addressee, addressee, render_for
 from notifications.relay import send_due
 from notifications.render import Rendered
 from notifications.samples import sample_payload
+from services.people import board_people
+from services.programme_import import import_programme, load_programme_source
 
 Row = tuple[str, str, str]
 
@@ -144,7 +144,7 @@ def queue_board_papers(
     limit: int | None = None,
 ) -> list[Addressee]:
     """One unit of work: the message for each Board member on each of their channels,
-    as `models.advance._notify` queues it. The members it was queued for."""
+    as `services.advance._notify` queues it. The members it was queued for."""
     told: list[Addressee] = []
     with unit_of_work(engine) as session:
         for person, _ in board_people(session):

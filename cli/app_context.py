@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from cli.output import fail
 
 if TYPE_CHECKING:
-    from models.commands import Cyd
+    from services.commands import Cyd
 
 
 def cyd_context() -> Cyd:
@@ -19,7 +19,7 @@ def cyd_context() -> Cyd:
     from checklists.validcache import load_library
     from cli.context import engine
     from flows.trigger import advancer
-    from models.commands import Cyd
+    from services.commands import Cyd
 
     try:
         library = load_library()

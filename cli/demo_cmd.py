@@ -33,7 +33,7 @@ from cli.output import console
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from models.commands import Cyd, Outcome
+    from services.commands import Cyd, Outcome
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "programme.yaml"
 LEAD = "gareth.jones@example.org"
@@ -86,10 +86,10 @@ def demo(
 
 
 def _fresh_programme(folder: Path, library: Any, out: Console) -> Cyd:
-    from models.commands import Cyd
     from models.db import make_engine
     from models.migrate import upgrade
-    from models.programme_import import import_programme, load_programme
+    from services.commands import Cyd
+    from services.programme_import import import_programme, load_programme
 
     engine = make_engine(f"sqlite:///{folder / 'cyd.db'}")
     upgrade(engine)
@@ -160,8 +160,8 @@ _WORDS = {
 
 
 def _walk(cyd: Cyd, out: Console, runs: Counter[str]) -> str:
-    from models import commands as c
-    from models.examples import answer_missing
+    from services import commands as c
+    from services.examples import answer_missing
 
     out.rule("The main path")
     started = c.start_venture(
@@ -316,7 +316,7 @@ def _summary(cyd: Cyd, venture: str, folder: Path, out: Console) -> None:
     from models import audit
     from models import tables as t
     from models.db import read_session
-    from models.views import describe_venture
+    from services.views import describe_venture
 
     out.rule("Summary")
     with read_session(cyd.engine) as session:
@@ -360,7 +360,7 @@ def _prefect_summary(cyd: Cyd, venture: str, runs: Counter[str], out: Console) -
     from flows import trigger
     from flows.records import artifact_key, tally_key
     from models.db import read_session
-    from models.programme_import import current_programme
+    from services.programme_import import current_programme
 
     with read_session(cyd.engine) as session:
         programme = current_programme(session).id

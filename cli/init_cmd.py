@@ -47,8 +47,8 @@ def init(
     from cli import context
     from models.db import DATABASE_URL_ENV, data_dir, make_engine
     from models.migrate import upgrade
-    from models.programme_import import ProgrammeError, import_programme, load_programme_source
     from models.tables import SYSTEM_ACTOR, normalize_email
+    from services.programme_import import ProgrammeError, import_programme, load_programme_source
 
     path = programme or DEFAULT_PROGRAMME
     label = str(programme) if programme is not None else _shown(DEFAULT_PROGRAMME)

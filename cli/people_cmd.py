@@ -45,8 +45,8 @@ def list_people(
 def _people(session: Any, everyone: bool) -> list[dict[str, Any]]:
     from sqlmodel import col, func, select
 
-    from models.programme_import import message_languages
     from models.tables import Channel, Person, PersonRole
+    from services.programme_import import message_languages
 
     statement = select(Person).order_by(col(Person.email))
     if not everyone:

@@ -22,7 +22,7 @@ def validate(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """Check a programme file without loading it; every problem as file:line:col."""
-    from models.programme_import import ProgrammeError, load_programme
+    from services.programme_import import ProgrammeError, load_programme
 
     try:
         programme = load_programme(path)

@@ -38,8 +38,8 @@ def remind(
 ) -> None:
     """Run one reminder sweep now: remind those who have not acted, escalate gently."""
     from cli import context
-    from models.programme_import import NoProgrammeError
-    from models.reminders import sweep
+    from services.programme_import import NoProgrammeError
+    from services.reminders import sweep
 
     at = _moment(now) if now is not None else None
     engine = context.engine()

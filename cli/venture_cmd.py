@@ -1,6 +1,6 @@
 """`cyd venture|review|board ...`: a lead's, a reviewer's and a Board member's actions.
 
-Each command records the action through `models.commands` (which checks who may
+Each command records the action through `services.commands` (which checks who may
 do it) and then advances the venture as far as the rules allow: here and now by
 default, or through Prefect (`CYD_ORCHESTRATION`, see `flows.trigger`).
 """
@@ -16,8 +16,8 @@ import typer
 from cli.output import console, fail, print_json
 
 if TYPE_CHECKING:
-    from models.advance import AdvanceReport
-    from models.commands import Cyd, Outcome
+    from services.advance import AdvanceReport
+    from services.commands import Cyd, Outcome
 
 venture_app = typer.Typer(help="Start, answer, submit and follow ventures.", no_args_is_help=True)
 review_app = typer.Typer(help="Reviewers' recommendations.", no_args_is_help=True)
@@ -30,7 +30,7 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output."
 
 def _run(action: Callable[[Cyd], Outcome], as_json: bool) -> None:
     from cli.app_context import cyd_context
-    from models.commands import CommandError
+    from services.commands import CommandError
 
     cyd = cyd_context()
     handed = _note_events(cyd)
@@ -114,7 +114,7 @@ def start(
     import sys
 
     from cli.app_context import cyd_context
-    from models.commands import CommandError, start_venture
+    from services.commands import CommandError, start_venture
 
     try:
         outcome = start_venture(
@@ -138,7 +138,7 @@ def answer_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Answer one checklist item; every answer is attributed and kept."""
-    from models.commands import answer
+    from services.commands import answer
 
     _run(lambda c: answer(c, venture, item, value, by=by), as_json)
 
@@ -150,7 +150,7 @@ def submit_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Submit the checklist: it is returned with reasons, or goes to review."""
-    from models.commands import submit
+    from services.commands import submit
 
     _run(lambda c: submit(c, venture, by=by), as_json)
 
@@ -164,7 +164,7 @@ def extend_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Give more time: the open vote's deadline, or the venture's."""
-    from models.commands import extend
+    from services.commands import extend
 
     _run(lambda c: extend(c, venture, until=until.date(), by=by, reason=reason), as_json)
 
@@ -177,7 +177,7 @@ def withdraw_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Withdraw a venture (final)."""
-    from models.commands import withdraw
+    from services.commands import withdraw
 
     _run(lambda c: withdraw(c, venture, by=by, reason=reason), as_json)
 
@@ -189,8 +189,8 @@ def advance_cmd(
 ) -> None:
     """Advance ventures as far as the rules allow (e.g. after a vote's deadline)."""
     from cli.app_context import cyd_context
-    from models.advance import advance_venture
-    from models.commands import advance_open
+    from services.advance import advance_venture
+    from services.commands import advance_open
 
     cyd = cyd_context()
     try:
@@ -237,7 +237,7 @@ def list_cmd(
 
     from cli.app_context import cyd_context
     from models.db import read_session
-    from models.views import list_ventures
+    from services.views import list_ventures
 
     cyd = cyd_context()
     with read_session(cyd.engine) as session:
@@ -268,7 +268,7 @@ def review_record(
     as_json: JsonOpt = False,
 ) -> None:
     """Recommend go or recycle."""
-    from models.commands import record_review
+    from services.commands import record_review
 
     _run(lambda c: record_review(c, venture, by=by, recommend=recommend, note=note), as_json)
 
@@ -281,7 +281,7 @@ def board_declare(
     as_json: JsonOpt = False,
 ) -> None:
     """Declare an interest: the member leaves this decision."""
-    from models.commands import declare_interest
+    from services.commands import declare_interest
 
     _run(lambda c: declare_interest(c, venture, member=member, interest=interest), as_json)
 
@@ -303,7 +303,7 @@ def board_vote(
     as_json: JsonOpt = False,
 ) -> None:
     """Vote, or say "I need more time" (more-time)."""
-    from models.commands import vote
+    from services.commands import vote
 
     _run(
         lambda c: vote(
@@ -320,7 +320,7 @@ def board_close(
     as_json: JsonOpt = False,
 ) -> None:
     """Close the vote early (the chair only); the decision is taken now."""
-    from models.commands import close_vote
+    from services.commands import close_vote
 
     _run(lambda c: close_vote(c, venture, by=by), as_json)
 
@@ -332,6 +332,6 @@ def board_resume(
     as_json: JsonOpt = False,
 ) -> None:
     """Take a venture off hold: the Board votes on it again."""
-    from models.commands import resume
+    from services.commands import resume
 
     _run(lambda c: resume(c, venture, by=by), as_json)

@@ -15,7 +15,7 @@ def show(venture: str, as_json: bool) -> None:
     from cli.app_context import cyd_context
     from models import tables as t
     from models.db import read_session
-    from models.views import describe_venture
+    from services.views import describe_venture
 
     cyd = cyd_context()
     try:

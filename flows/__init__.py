@@ -26,7 +26,7 @@ configured, else `direct`):
   `advance-venture/on-change` runs the flow with `venture_id` from that label.
 - `flows`: the command runs the flow in its own process (the demo does this; with
   no server configured, Prefect starts its ephemeral local one).
-- `direct`: the command advances the venture itself through `models.advance`, with
+- `direct`: the command advances the venture itself through `services.advance`, with
   no Prefect at all (quick commands stay quick).
 
 Whichever it is, the hourly `sweep` advances anything left waiting.

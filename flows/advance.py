@@ -1,6 +1,6 @@
 """`advance-venture`: take one venture as far as the rules allow, then stop.
 
-Each round of `models.advance` is one task: it reads the stored state, plans the
+Each round of `services.advance` is one task: it reads the stored state, plans the
 effects with the pure rules and applies them in one unit of work (state change,
 audit entry, outbox messages). A task is named by the round's key: the venture,
 its state and gate, and the last audit entry about it, where the round starts.
@@ -39,9 +39,9 @@ from prefect.runtime import flow_run
 
 from flows import config
 from flows.records import Record, venture_record
-from models import advance as rounds
-from models.advance import AdvanceReport
 from models.db import utcnow
+from services import advance as rounds
+from services.advance import AdvanceReport
 
 FLOW_NAME = "advance-venture"
 

@@ -7,7 +7,7 @@ yet: their pack in their language and format (`governance.board_pack`, rendered 
 `notifications.board_pack`) is filed as HTML and PDF under the data folder, then one
 task queues every member's `board-papers` message, with their PDF and HTML attached,
 and a copy for each of their supporters, with one audit entry, keyed by the meeting
-(and the member, for a supporter's copy), so the papers go once (`models.board_pack`).
+(and the member, for a supporter's copy), so the papers go once (`services.board_pack`).
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.config import engine, library
 from governance.board_pack import AgendaItem, Member, pack_for
-from models import board_pack as packs
 from models.db import data_dir, utcnow
+from services import board_pack as packs
 
 
 @task(name="board-pack-agenda", cache_policy=NO_CACHE, persist_result=False)

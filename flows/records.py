@@ -19,9 +19,9 @@ from sqlalchemy import Engine
 from checklists.loader import Library
 from models import tables as t
 from models.db import read_session
-from models.programme_import import current_programme
-from models.views import describe_venture
 from notifications.words import count
+from services.programme_import import current_programme
+from services.views import describe_venture
 
 STATES: dict[str, tuple[str, str]] = {
     "draft": ("draft: the checklist is being filled in", "drafft: mae'r rhestr wirio ar y gweill"),

@@ -2,7 +2,7 @@
 
 One task reads every open venture and asks the pure rules (`governance.reminders`)
 what is due now; then each venture with something due is recorded and queued in one
-unit of work of its own (`models.reminders.remind_venture`), asking the rules again
+unit of work of its own (`services.reminders.remind_venture`), asking the rules again
 under the write lock, so a repeated or concurrent run sends nothing twice. Each
 venture has a task of its own (`remind-<venture id>`), up to `PER_VENTURE_TASKS`
 ventures; beyond that (a backlog) they go `BATCH` at a time per task, still one
@@ -11,7 +11,7 @@ records and the UI's list for little, while the sweep of 10,000 ventures in
 batches measured within 7% of the same sweep without Prefect (benchmarks). A
 reminder's copies to the person's supporters are queued with it. Quiet hours and
 digests are the relay's. `cyd remind` runs the same sweep without Prefect
-(`models.reminders.sweep`).
+(`services.reminders.sweep`).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.config import engine
 from models.db import utcnow
-from models.reminders import local_zone, plan, remind_venture
+from services.reminders import local_zone, plan, remind_venture
 
 
 @task(name="plan-reminders", cache_policy=NO_CACHE, persist_result=False)

@@ -20,8 +20,8 @@ from flows import config
 from flows.advance import advance_venture, venture_tag
 from governance.lifecycle import VentureState
 from models import tables as t
-from models.advance import needs_advance
 from models.db import read_session, utcnow
+from services.advance import needs_advance
 
 FLOW_NAME = "sweep"
 WAITING = (VentureState.SUBMITTED, VentureState.IN_REVIEW, VentureState.AWAITING_BOARD)

@@ -1,6 +1,6 @@
 """How a person's recorded action makes its venture advance, by `CYD_ORCHESTRATION`.
 
-- `direct`: the command advances the venture itself (`models.advance`), no Prefect.
+- `direct`: the command advances the venture itself (`services.advance`), no Prefect.
 - `flows`: the command runs the `advance-venture` flow in its own process and waits
   for it; with no Prefect server configured, prefect starts its ephemeral local one
   (10-20 s the first time in a process). The demo runs this way.
@@ -32,8 +32,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from models.advance import AdvanceReport
-    from models.commands import Advancer, Cyd
+    from services.advance import AdvanceReport
+    from services.commands import Advancer, Cyd
 
 MODE_ENV = "CYD_ORCHESTRATION"
 AUTO, DIRECT, FLOWS, EVENTS = "auto", "direct", "flows", "events"
@@ -105,7 +105,7 @@ def quiet(cyd: Cyd, venture_id: str) -> AdvanceReport | None:
     """The report of an advance with nothing to do, if the rules have nothing to do
     for the venture now (read only), else None. No flow run, no event, for those:
     each would start a flow run that changes nothing."""
-    from models.advance import settled_report
+    from services.advance import settled_report
 
     return settled_report(cyd.engine, venture_id, cyd.library, now=cyd.clock())
 
@@ -196,7 +196,7 @@ def emit_or_advance(cyd: Cyd, venture_id: str) -> AdvanceReport | None:
     try:
         post_event(venture_id, programme_id=_programme_id(cyd))
     except EventNotSent as problem:
-        from models.advance import advance_venture
+        from services.advance import advance_venture
 
         sys.stderr.write(f"cyd: {problem}; advancing {venture_id} here instead\n")
         return advance_venture(cyd.engine, venture_id, cyd.library, now=cyd.clock())
@@ -205,7 +205,7 @@ def emit_or_advance(cyd: Cyd, venture_id: str) -> AdvanceReport | None:
 
 def _programme_id(cyd: Cyd) -> str | None:
     from models.db import read_session
-    from models.programme_import import NoProgrammeError, current_programme
+    from services.programme_import import NoProgrammeError, current_programme
 
     with read_session(cyd.engine) as session:
         try:

@@ -12,7 +12,7 @@ member's papers: the member, and each of their supporters (the same pack, made f
 the member, so that the supporter can help them read it).
 
 Rendering (HTML and PDF) is in `notifications.board_pack`; reading and writing in
-`models.board_pack` and `flows.board_pack`.
+`services.board_pack` and `flows.board_pack`.
 """
 
 from __future__ import annotations

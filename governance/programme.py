@@ -2,7 +2,7 @@
 
 Pure: pydantic models and cross-reference checks on the raw data (reported with
 the same `file:line:col: [entry] message` positions as checklists). Reading the
-file and storing it are done at the edges (`models.programme_import`).
+file and storing it are done at the edges (`services.programme_import`).
 """
 
 from __future__ import annotations

@@ -1,1 +1,1 @@
-"""Templates in English, Welsh and Easy Read, rendering and delivery (later issue)."""
+"""Templates in English, Welsh and Easy Read, rendering, and delivery through the outbox."""

@@ -1,7 +1,7 @@
 """Realistic payloads for previewing a message (`cyd notify preview`) when the person
 has had none of that event yet.
 
-They have the shape `models.advance` gives the outbox (a test compares the two on
+They have the shape `services.advance` gives the outbox (a test compares the two on
 the whole governance path), with words from the shipped definitions: the design
 gate, the delivery gate after it, and real questions of the co-production checklist
 left unanswered. The venture is the examples' "Community café".

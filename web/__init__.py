@@ -1,1 +1,1 @@
-"""Accessible, bilingual pages for leads, reviewers and the Board (later issue)."""
+"""Accessible, bilingual pages (FastAPI + Jinja2) calling the services."""

@@ -136,7 +136,7 @@ def test_init_with_a_programme_file_and_a_new_version(cyd: Cyd, tmp_path: Path) 
 
 
 def test_init_refuses_a_bad_programme_and_creates_nothing(cyd: Cyd) -> None:
-    bad = "tests/models/bad_programmes/chair-not-on-board.yaml"
+    bad = "tests/services/bad_programmes/chair-not-on-board.yaml"
     result = cyd("init", "--programme", bad)
     assert result.returncode == 1
     *problems, summary = result.stderr.splitlines()

@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 
 from checklists.loader import load_library
-from models.commands import Cyd, record_review, start_venture, submit, vote
 from models.db import make_engine
-from models.examples import answer_missing
 from models.migrate import upgrade
-from models.programme_import import import_programme, load_programme
+from services.commands import Cyd, record_review, start_venture, submit, vote
+from services.examples import answer_missing
+from services.programme_import import import_programme, load_programme
 
 ROOT = Path(__file__).resolve().parents[2]
 PROGRAMME = ROOT / "examples" / "programme.yaml"

@@ -9,9 +9,9 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from checklists.loader import Library
-from models.commands import Cyd, record_review, start_venture, submit
-from models.examples import answer_missing
-from models.programme_import import import_programme, parse_programme
+from services.commands import Cyd, record_review, start_venture, submit
+from services.examples import answer_missing
+from services.programme_import import import_programme, parse_programme
 
 ROOT = Path(__file__).resolve().parents[2]
 LEAD = "gareth.jones@example.org"

@@ -37,13 +37,13 @@ from flows.advance import advance_venture, run_here
 from flows.outbox import deliver_notifications
 from flows.records import artifact_key, tally_key
 from flows.sweep import sweep
-from models import advance as rounds
 from models import audit, outbox
 from models import tables as t
-from models.commands import Cyd, close_vote, declare_interest, record_review, submit, vote
 from models.db import DATABASE_URL_ENV, make_engine, read_session, utcnow
 from models.migrate import upgrade
-from models.programme_import import import_programme, load_programme
+from services import advance as rounds
+from services.commands import Cyd, close_vote, declare_interest, record_review, submit, vote
+from services.programme_import import import_programme, load_programme
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
 
@@ -166,8 +166,8 @@ def assert_one_outcome(engine: Engine, venture_id: str) -> None:
 
 def submitted(cyd: Cyd) -> str:
     """A venture with a complete checklist, submitted (not yet advanced)."""
-    from models.commands import start_venture
-    from models.examples import answer_missing
+    from services.commands import start_venture
+    from services.examples import answer_missing
 
     venture_id = start_venture(
         cyd, workstream="day-opportunities", title="Community café", lead=LEAD

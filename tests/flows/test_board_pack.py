@@ -27,11 +27,11 @@ from governance.board_pack import (
 )
 from models import audit
 from models import tables as t
-from models.board_pack import FiledPack, load_agenda, prepare_packs, record_sent
-from models.commands import declare_interest
 from models.db import read_session
 from notifications.board_pack import PdfFont, pdf_font, render_html, render_pdf
 from notifications.compose import addressee, render_for
+from services.board_pack import FiledPack, load_agenda, prepare_packs, record_sent
+from services.commands import declare_interest
 from tests.flows.scenario import BOARD, CHAIR, LEAD, MEETING, make_cyd, programme_text, to_board
 
 SUPPORTER = "tom.price@example.org"  # supports the chair (examples/programme.yaml)

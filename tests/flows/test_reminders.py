@@ -25,14 +25,14 @@ from sqlmodel import col, func, select
 from checklists.loader import Library, load_library
 from models import audit, outbox
 from models import tables as t
-from models.commands import Cyd, declare_interest, extend, record_review, start_venture, vote
 from models.db import make_engine, read_session, unit_of_work
 from models.migrate import upgrade
-from models.reminders import sweep
-from models.replay import compare, replay
 from notifications import mailbox
 from notifications.compose import addressee, render_for
 from notifications.relay import send_due
+from services.commands import Cyd, declare_interest, extend, record_review, start_venture, vote
+from services.reminders import sweep
+from services.replay import compare, replay
 from tests.flows.scenario import (
     BOARD,
     CHAIR,

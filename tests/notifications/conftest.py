@@ -40,9 +40,9 @@ from sqlmodel import col, select
 from checklists.yamlsource import parse
 from models import outbox
 from models.db import read_session, unit_of_work, utcnow
-from models.programme_import import import_programme, parse_programme
 from models.tables import Channel, OutboxMessage, Person
 from notifications.samples import sample_payload
+from services.programme_import import import_programme, parse_programme
 from tests.models.conftest import (  # noqa: F401  (the database fixtures, shared)
     backend,
     engine,

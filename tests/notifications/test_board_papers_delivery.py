@@ -18,12 +18,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
 from checklists.loader import Library, load_library
-from models.board_pack import prepare_packs
 from models.db import unit_of_work, utcnow
-from models.programme_import import import_programme, parse_programme
 from models.tables import OutboxMessage, Person
 from notifications import mailbox
 from notifications.relay import send_due
+from services.board_pack import prepare_packs
+from services.programme_import import import_programme, parse_programme
 from tests.flows.scenario import BOARD, CHAIR, LEAD, MEETING, make_cyd, programme_text, to_board
 from tests.notifications.conftest import (
     PASSWORD,

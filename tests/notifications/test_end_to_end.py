@@ -3,7 +3,7 @@ each receive the right messages from the governance path, through a real SMTP se
 on loopback, none lost or repeated across an outage of the mail server.
 
 The governance path is the one the `cyd venture|review|board` commands take
-(`models.commands`), on SQLite and PostgreSQL; the relay runs between the steps, as
+(`services.commands`), on SQLite and PostgreSQL; the relay runs between the steps, as
 the scheduled `cyd notify send-due` would, with the relay's clock moved forward
 instead of waiting.
 """
@@ -16,7 +16,12 @@ from collections import Counter
 from sqlalchemy.engine import Engine
 
 from checklists.loader import load_library
-from models.commands import (
+from models.db import utcnow
+from models.tables import Channel, OutboxMessage
+from notifications import mailbox
+from notifications.compose import render_for
+from notifications.relay import RelayReport, addressee, send_due
+from services.commands import (
     Cyd,
     answer,
     close_vote,
@@ -25,13 +30,8 @@ from models.commands import (
     submit,
     vote,
 )
-from models.db import utcnow
-from models.tables import Channel, OutboxMessage
-from notifications import mailbox
-from notifications.compose import render_for
-from notifications.relay import RelayReport, addressee, send_due
-from tests.models.test_commands import CO_PRODUCER, REVIEWERS, fill_checklist
 from tests.notifications.conftest import SmtpServer, load_programme, messages, person_of
+from tests.services.test_commands import CO_PRODUCER, REVIEWERS, fill_checklist
 
 LEAD = "gareth.jones@example.org"  # an email address; English, standard
 NIA = "nia.morgan@example.org"  # Welsh, Easy Read; a co-producer in the workstream

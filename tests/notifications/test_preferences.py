@@ -13,17 +13,17 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from checklists.loader import load_library
-from models.commands import Cyd, answer, close_vote, record_review, start_venture, submit, vote
 from models.db import make_engine, read_session
 from models.migrate import upgrade
-from models.programme_import import ProgrammeError, parse_programme
 from models.tables import OutboxMessage
 from notifications import compose, relay
 from notifications.compose import Addressee, render_for
 from notifications.render import EVENTS
 from notifications.samples import sample_payload
-from tests.models.test_commands import CO_PRODUCER, LEAD, REVIEWERS, Clock, fill_checklist
+from services.commands import Cyd, answer, close_vote, record_review, start_venture, submit, vote
+from services.programme_import import ProgrammeError, parse_programme
 from tests.notifications.conftest import example_data, load_programme, person_of
+from tests.services.test_commands import CO_PRODUCER, LEAD, REVIEWERS, Clock, fill_checklist
 
 NIA = "nia.morgan@example.org"
 

@@ -1,6 +1,6 @@
 """The message templates: every event in English, Welsh and both, standard and Easy Read.
 
-The payloads are built here in the shape `models.advance` writes to the outbox, with
+The payloads are built here in the shape `services.advance` writes to the outbox, with
 the words of the shipped definitions (every must-meet question of every checklist,
 the real gates), so the Easy Read checks cover the questions people will really get.
 The daily digest's cover and the admins' alert (`delivery-failed`) are in the same
@@ -120,7 +120,7 @@ def gaps_of(checklist_id: str, invalid: int = 1) -> list[dict[str, Any]]:
 
 
 def venture_event(event: str, title: str = "Community café", **told: Any) -> dict[str, Any]:
-    """The payload `models.advance._notify` writes: the venture, the round's facts."""
+    """The payload `services.advance._notify` writes: the venture, the round's facts."""
     return {
         "event": event,
         "venture": {"id": "v-0001", "title": title, "gate": "design"},
@@ -179,7 +179,7 @@ PACK = {
 
 
 def meeting_papers(title: str) -> dict[str, Any]:
-    """The payload `models.board_pack.record_in` writes for a member's papers."""
+    """The payload `services.board_pack.record_in` writes for a member's papers."""
     return {
         "event": "board-papers",
         "meeting": "2026-12-08",
@@ -228,7 +228,7 @@ def scenarios(title: str = "Community café") -> Iterator[tuple[str, str, dict[s
         "board-papers",
         venture_event("board-papers", title, ballot={"number": 2, "deadline": LATER}),
     )
-    # A meeting's papers (models.board_pack): filed, attached by the relay or not (a
+    # A meeting's papers (services.board_pack): filed, attached by the relay or not (a
     # channel that carries no files), and a supporter's copy of a member's papers.
     papers = meeting_papers(title)
     yield "board-papers-meeting", "board-papers", papers

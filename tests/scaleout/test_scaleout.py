@@ -28,9 +28,9 @@ from sqlmodel import col, select
 from checklists.loader import load_library
 from flows.records import artifact_key, tally_key
 from models import tables as t
-from models.commands import Cyd, record_review, submit, vote
 from models.db import read_session
-from models.examples import answer_missing
+from services.commands import Cyd, record_review, submit, vote
+from services.examples import answer_missing
 from tests.scaleout.cluster import CYD, POOL, ROOT, WORKERS, Cluster, ClusterError
 
 # The programme the cluster's database is made from (its id names the artifacts).

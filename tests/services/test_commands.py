@@ -13,8 +13,9 @@ from sqlmodel import Session, col, select
 from checklists.loader import Library, load_library
 from models import audit, outbox, queries
 from models import tables as t
-from models.advance import advance_venture
-from models.commands import (
+from models.db import read_session
+from services.advance import advance_venture
+from services.commands import (
     Cyd,
     InvalidAnswer,
     PermissionDenied,
@@ -30,9 +31,8 @@ from models.commands import (
     vote,
     withdraw,
 )
-from models.db import read_session
-from models.examples import answer_missing
-from models.programme_import import import_programme, load_programme
+from services.examples import answer_missing
+from services.programme_import import import_programme, load_programme
 
 ROOT = Path(__file__).resolve().parents[2]
 LEAD = "gareth.jones@example.org"

@@ -20,7 +20,7 @@ After every step:
 - at most one Decision per (venture, gate, ballot);
 - the audit chain verifies.
 At the end of each example the audit log is replayed into a second empty database,
-which must come out the same (`models.replay.compare` finds nothing).
+which must come out the same (`services.replay.compare` finds nothing).
 
 SQLite: a fresh database file per example (copied from one migrated template).
 PostgreSQL: fewer examples (each step costs a few round trips more), on the
@@ -64,8 +64,10 @@ from governance.lifecycle import TRANSITIONS, Action, VentureState
 from governance.rules import DecisionRule
 from models import audit, queries
 from models import tables as t
-from models.advance import current_gate_run, pinned_checklists
-from models.commands import (
+from models.db import make_engine, read_session
+from models.migrate import upgrade
+from services.advance import current_gate_run, pinned_checklists
+from services.commands import (
     CommandError,
     Cyd,
     advance_open,
@@ -80,13 +82,11 @@ from models.commands import (
     vote,
     withdraw,
 )
-from models.db import make_engine, read_session
-from models.migrate import upgrade
-from models.people import board_people
-from models.programme_import import import_programme, load_programme
-from models.replay import compare, replay
+from services.people import board_people
+from services.programme_import import import_programme, load_programme
+from services.replay import compare, replay
 from tests.models.conftest import Backend, PostgresServer, _empty
-from tests.models.test_commands import to_board
+from tests.services.test_commands import to_board
 
 ROOT = Path(__file__).resolve().parents[2]
 PROGRAMME = ROOT / "examples" / "programme.yaml"

@@ -52,8 +52,9 @@ from checklists.loader import Library
 from governance import advance as plan
 from models import audit
 from models import tables as t
-from models.advance import apply_effects, load_snapshot
-from models.commands import (
+from models.db import read_session, unit_of_work
+from services.advance import apply_effects, load_snapshot
+from services.commands import (
     CommandError,
     Cyd,
     PermissionDenied,
@@ -68,9 +69,8 @@ from models.commands import (
     vote,
     withdraw,
 )
-from models.db import read_session, unit_of_work
-from models.people import workstream_people
-from models.programme_import import AUDIT_ACTION, import_programme, parse_programme
+from services.people import workstream_people
+from services.programme_import import AUDIT_ACTION, import_programme, parse_programme
 
 SHOWN = 5  # differences shown per table and side
 
@@ -263,14 +263,14 @@ _ACTIONS: dict[str, Callable[[Cyd, t.AuditEntry], None]] = {
 def _reminded(cyd: Cyd, entry: t.AuditEntry) -> None:
     """A reminder sweep's unit of work for one venture: the rules, asked again at the
     logged time, must find the same reminders due (the entries are compared)."""
-    from models.reminders import local_zone, remind_venture
+    from services.reminders import local_zone, remind_venture
 
     remind_venture(cyd.engine, _venture(entry), entry.at, tz=local_zone())
 
 
 def _papers_sent(cyd: Cyd, entry: t.AuditEntry) -> None:
     """Board papers queued for a meeting: the same members, files and agenda."""
-    from models.board_pack import FiledPack, load_agenda, record_sent
+    from services.board_pack import FiledPack, load_agenda, record_sent
 
     p = entry.payload
     meeting = dt.date.fromisoformat(p["meeting"])

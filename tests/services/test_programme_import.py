@@ -18,7 +18,16 @@ from checklists.yamlsource import parse
 from governance.programme import Programme
 from models import audit
 from models.db import read_session
-from models.programme_import import (
+from models.tables import (
+    AuditEntry,
+    Channel,
+    Person,
+    PersonRole,
+    ProgrammeVersion,
+    Workstream,
+    WorkstreamMember,
+)
+from services.programme_import import (
     AUDIT_ACTION,
     NoProgrammeError,
     ProgrammeError,
@@ -29,15 +38,6 @@ from models.programme_import import (
     message_languages,
     parse_programme,
     source_sha256,
-)
-from models.tables import (
-    AuditEntry,
-    Channel,
-    Person,
-    PersonRole,
-    ProgrammeVersion,
-    Workstream,
-    WorkstreamMember,
 )
 from tests.checklists.test_loader import _report, expectations, unmatched
 from tests.models.conftest import Backend

@@ -11,9 +11,9 @@ from checklists.examples import example_answer
 from checklists.spec import ChecklistDefinition
 from models import queries
 from models import tables as t
-from models.advance import current_gate_run, pinned_checklists
-from models.commands import Cyd, answer
 from models.db import read_session
+from services.advance import current_gate_run, pinned_checklists
+from services.commands import Cyd, answer
 
 
 def missing_items(engine: Engine, venture_id: str) -> list[tuple[ChecklistDefinition, str]]:

@@ -14,7 +14,9 @@ from sqlmodel import col, select
 from checklists.loader import Library, load_library
 from models import audit
 from models import tables as t
-from models.commands import (
+from models.db import make_engine, read_session, unit_of_work
+from models.migrate import upgrade
+from services.commands import (
     Cyd,
     PermissionDenied,
     advance_open,
@@ -29,12 +31,10 @@ from models.commands import (
     vote,
     withdraw,
 )
-from models.db import make_engine, read_session, unit_of_work
-from models.migrate import upgrade
-from models.programme_import import import_programme, load_programme
-from models.replay import compare, replay
+from services.programme_import import import_programme, load_programme
+from services.replay import compare, replay
 from tests.models.conftest import Backend, PostgresServer
-from tests.models.test_commands import (
+from tests.services.test_commands import (
     CHAIR,
     CO_PRODUCER,
     LEAD,

@@ -84,6 +84,6 @@ def venture_facts(
 
 def programme_rules(session: Session) -> dict[str, DecisionRule]:
     """The decision rules of the programme in force, by name."""
-    from models.programme_import import current_programme
+    from services.programme_import import current_programme
 
     return {rule.name: rule for rule in current_programme(session).board.decision_rules}

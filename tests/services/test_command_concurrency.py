@@ -23,11 +23,11 @@ from sqlmodel import col, select
 from checklists.loader import load_library
 from models import audit
 from models import tables as t
-from models.commands import Cyd, record_review, start_venture, submit, vote
 from models.db import read_session
-from models.programme_import import import_programme, load_programme
+from services.commands import Cyd, record_review, start_venture, submit, vote
+from services.programme_import import import_programme, load_programme
 from tests.models.conftest import Backend
-from tests.models.test_commands import CO_PRODUCER, LEAD, REVIEWERS, SUPPORTER, fill_checklist
+from tests.services.test_commands import CO_PRODUCER, LEAD, REVIEWERS, SUPPORTER, fill_checklist
 
 ROOT = Path(__file__).resolve().parents[2]
 PROGRAMME = ROOT / "examples" / "programme.yaml"

@@ -52,7 +52,7 @@ from governance.reviews import Recommendation, Review
 from models import audit, outbox
 from models import tables as t
 from models.db import read_session, unit_of_work, utcnow
-from models.people import board_people
+from services.people import board_people
 
 AUDIT_ACTION = "reminders.sent"
 TIMEZONE_ENV = "CYD_TIMEZONE"  # as the relay: local time for days and quiet hours
@@ -70,7 +70,7 @@ def local_zone() -> ZoneInfo:
 
 def reminder_policy(session: Session) -> ReminderPolicy:
     """The reminder policy of the programme in force (defaults when it says nothing)."""
-    from models.programme_import import current_programme
+    from services.programme_import import current_programme
 
     return current_programme(session).reminders
 

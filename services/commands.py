@@ -7,7 +7,7 @@ refusal is recorded too (a `Denial` row and an audit entry, in a unit of work of
 its own) and raised as `PermissionDenied`.
 
 After a person's action is recorded, the venture is advanced as far as the rules
-allow (`models.advance`, or through Prefect when `Cyd.advance` says so), in units of
+allow (`services.advance`, or through Prefect when `Cyd.advance` says so), in units of
 work of its own: should that stop half way, the next advance (another command, a
 flow, the sweep) picks it up, because advancing is idempotent.
 """
@@ -48,7 +48,9 @@ from governance.permissions import (
 from governance.reviews import Recommendation
 from models import audit, queries
 from models import tables as t
-from models.advance import (
+from models.db import read_session, unit_of_work, utcnow
+from models.history import supersede
+from services.advance import (
     AdvanceReport,
     advance_venture,
     current_gate_run,
@@ -56,9 +58,7 @@ from models.advance import (
     pinned_checklists,
     queue_message,
 )
-from models.db import read_session, unit_of_work, utcnow
-from models.history import supersede
-from models.people import (
+from services.people import (
     actor_for,
     board_people,
     programme_rules,
@@ -101,7 +101,7 @@ class Cyd:
     # Set False to record actions without advancing (tests of the sweep, the flows).
     advance_after: bool = True
     # How a recorded action advances its venture. None: here and now, through
-    # `models.advance`. The CLI may hand it to Prefect instead (`flows.trigger`): run
+    # `services.advance`. The CLI may hand it to Prefect instead (`flows.trigger`): run
     # the `advance_venture` flow, or emit an event a deployment trigger answers; a
     # hook that hands it on returns None (nothing is known of the outcome yet).
     advance: Advancer | None = None
@@ -270,7 +270,7 @@ def start_venture(
 
 
 def _first_gate(session: Session, library: Library) -> str:
-    from models.programme_import import current_programme
+    from services.programme_import import current_programme
 
     gates = current_programme(session).gates
     return gates[0] if gates else library.gate_chain()[0].id

@@ -33,7 +33,7 @@ from governance.rules import DecisionRule
 from models import audit, outbox, queries
 from models import tables as t
 from models.db import read_session, unit_of_work, utcnow
-from models.people import (
+from services.people import (
     actor_for,
     board_people,
     programme_rules,

@@ -15,7 +15,7 @@ from governance.decisions import Pending, decide
 from governance.lifecycle import VentureState
 from models import queries
 from models import tables as t
-from models.advance import People, current_gate_run, load_snapshot, pinned_checklists
+from services.advance import People, current_gate_run, load_snapshot, pinned_checklists
 
 
 def _iso(value: dt.datetime | None) -> str | None:

@@ -49,10 +49,10 @@ from governance.board_pack import (
 from governance.lifecycle import VentureState
 from models import audit, outbox, queries
 from models import tables as t
-from models.advance import current_gate_run, pinned_checklists
 from models.db import data_dir, read_session, unit_of_work, utcnow
-from models.people import board_people, supporters_of
-from models.programme_import import current_programme, message_languages
+from services.advance import current_gate_run, pinned_checklists
+from services.people import board_people, supporters_of
+from services.programme_import import current_programme, message_languages
 
 EVENT = "board-papers"
 AUDIT_ACTION = "board-papers.sent"
