@@ -30,4 +30,4 @@ def cyd_context() -> Cyd:
         advance = advancer()
     except ValueError as exc:
         fail(str(exc))
-    return Cyd(engine(), library, advance=advance)
+    return Cyd(engine(), library, advancer=advance)

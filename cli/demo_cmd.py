@@ -32,7 +32,9 @@ from cli.output import console
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from sqlalchemy import Engine
 
+    from checklists.library import Library
     from services.commands import Cyd, Outcome
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "programme.yaml"
@@ -118,14 +120,14 @@ def _use_flows(cyd: Cyd, folder: Path, out: Console) -> Counter[str]:
     trigger.use_local_prefect()
     runs: Counter[str] = Counter()
 
-    def advance(c: Cyd, venture_id: str) -> Any:
-        idle = trigger.quiet(c, venture_id)
+    def advance(engine: Engine, library: Library, venture_id: str, now: dt.datetime) -> Any:
+        idle = trigger.quiet(engine, library, venture_id, now)
         if idle is not None:
             return idle  # nothing for the rules to do: no flow run, as in `cyd venture`
         runs[f"advance-{venture_id}"] += 1
-        return trigger.run_flow(c, venture_id)
+        return trigger.run_flow(engine, library, venture_id, now)
 
-    cyd.advance = advance
+    cyd.advancer = advance
     where = trigger.api_url()
     out.print(
         "Each action is recorded, then the advance-venture Prefect flow takes the venture on, "

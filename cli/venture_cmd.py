@@ -16,7 +16,7 @@ import typer
 from cli.output import console, fail, print_json
 
 if TYPE_CHECKING:
-    from services.advance import AdvanceReport
+    from services.advancing import Advanced
     from services.commands import Cyd, Outcome
 
 venture_app = typer.Typer(help="Start, answer, submit and follow ventures.", no_args_is_help=True)
@@ -33,52 +33,32 @@ def _run(action: Callable[[Cyd], Outcome], as_json: bool) -> None:
     from services.commands import CommandError
 
     cyd = cyd_context()
-    handed = _note_events(cyd)
     try:
         outcome = action(cyd)
     except CommandError as exc:
         fail(str(exc))
+    _note(outcome.advance)
     if as_json:
-        data = outcome.as_json()
-        if handed:
-            data["advance"] = "prefect-event"
-        print_json(data)
+        print_json(outcome.as_json())
         return
-    _say(outcome, bool(handed))
+    _say(outcome)
 
 
-class _Handed:
-    """Whether the command handed its venture to Prefect by an event (flows.trigger)."""
+def _note(advanced: Advanced | None) -> None:
+    """Say on stderr when an event could not be sent and the command advanced the
+    venture itself (nothing is lost; whoever runs the command should know)."""
+    import sys
 
-    def __init__(self) -> None:
-        self.sent = False
-
-    def __bool__(self) -> bool:
-        return self.sent
-
-
-def _note_events(cyd: Cyd) -> _Handed:
-    from flows import trigger
-
-    handed = _Handed()
-    if cyd.advance is not trigger.emit_or_advance:
-        return handed
-
-    def emit(c: Cyd, venture_id: str) -> AdvanceReport | None:
-        report = trigger.emit_or_advance(c, venture_id)
-        handed.sent = report is None
-        return report
-
-    cyd.advance = emit
-    return handed
+    if advanced is not None and advanced.detail:
+        sys.stderr.write(f"cyd: {advanced.detail}\n")
 
 
-def _say(outcome: Outcome, handed: bool = False) -> None:
+def _say(outcome: Outcome) -> None:
     from rich.markup import escape
 
     out = console()
     out.print(f"[bold]{escape(outcome.venture_id)}[/bold]: {escape(outcome.message)}")
-    if handed:
+    if outcome.handed:
         out.print("  → handed to Prefect: the advance-venture flow takes it on")
     report = outcome.advanced
     if report is None or not report.changed:
@@ -187,33 +167,34 @@ def advance_cmd(
     venture: Annotated[str | None, typer.Argument(help="Venture id (default: all).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Advance ventures as far as the rules allow (e.g. after a vote's deadline)."""
+    """Advance ventures as far as the rules allow (e.g. after a vote's deadline), the
+    way CYD_ORCHESTRATION says: here, or handed to Prefect."""
     from cli.app_context import cyd_context
-    from services.advance import advance_venture
     from services.commands import advance_open
 
     cyd = cyd_context()
     try:
-        reports = (
-            [advance_venture(cyd.engine, venture, cyd.library, now=cyd.clock())]
-            if venture
-            else advance_open(cyd)
-        )
+        done = [cyd.advance(venture)] if venture else advance_open(cyd)
     except KeyError as exc:
         fail(str(exc.args[0]))
+    for advanced in done:
+        _note(advanced)
     if as_json:
-        print_json(
-            [
-                {"venture": r.venture_id, "state": r.state, "gate": r.gate_id, "advanced": r.rounds}
-                for r in reports
-            ]
-        )
+        print_json([a.as_json() for a in done])
         return
     out = console()
-    moved = [r for r in reports if r.changed]
-    out.print(f"{len(reports)} venture(s) checked, {len(moved)} advanced")
-    for report in moved:
-        out.print(f"  {report.venture_id}: now {report.state} at gate {report.gate_id}")
+    moved = [a for a in done if a.changed]
+    handed = [a for a in done if a.handed]
+    out.print(
+        f"{len(done)} venture(s) checked, {len(moved)} advanced"
+        + (f", {len(handed)} handed to Prefect" if handed else "")
+    )
+    for advanced in moved:
+        report = advanced.report
+        assert report is not None
+        out.print(f"  {advanced.venture_id}: now {report.state} at gate {report.gate_id}")
+    for advanced in handed:
+        out.print(f"  {advanced.venture_id}: handed to Prefect")
 
 
 @venture_app.command("show")

@@ -14,31 +14,17 @@ import datetime as dt
 
 from prefect import flow, tags, task
 from prefect.cache_policies import NO_CACHE
-from sqlmodel import col, select
 
 from flows import config
 from flows.advance import advance_venture, venture_tag
-from governance.lifecycle import VentureState
-from models import tables as t
-from models.db import read_session, utcnow
-from services.advance import needs_advance
+from models.db import utcnow
+from services.advancing import waiting_ventures
 
 FLOW_NAME = "sweep"
-WAITING = (VentureState.SUBMITTED, VentureState.IN_REVIEW, VentureState.AWAITING_BOARD)
 
 
 def _due(now: dt.datetime, limit: int | None) -> list[str]:
-    engine, library = config.engine(), config.library()
-    with read_session(engine) as session:
-        ids = list(
-            session.exec(
-                select(t.Venture.id)
-                .where(col(t.Venture.state).in_([s.value for s in WAITING]))
-                .order_by(col(t.Venture.id))
-            ).all()
-        )
-    due = [i for i in ids if needs_advance(engine, i, library, now=now)]
-    return due[:limit] if limit is not None else due
+    return waiting_ventures(config.engine(), config.library(), now, limit=limit)
 
 
 @task(name="find-due", cache_policy=NO_CACHE, persist_result=False)

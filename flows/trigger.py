@@ -25,15 +25,16 @@ import base64
 import datetime as dt
 import json
 import os
-import sys
 import tomllib
 import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from services.advance import AdvanceReport
-    from services.commands import Advancer, Cyd
+    from sqlalchemy import Engine
+
+    from checklists.library import Library
+    from services.advancing import Advanced, Advancer
 
 MODE_ENV = "CYD_ORCHESTRATION"
 AUTO, DIRECT, FLOWS, EVENTS = "auto", "direct", "flows", "events"
@@ -82,14 +83,16 @@ def mode() -> str:
     return chosen
 
 
-def advancer(chosen: str | None = None) -> Advancer | None:
-    """The `Cyd.advance` hook for a mode (None: advance directly)."""
+def advancer(chosen: str | None = None) -> Advancer:
+    """The `Cyd.advancer` for a mode (by default the one `CYD_ORCHESTRATION` says)."""
     chosen = chosen or mode()
     if chosen == FLOWS:
         return run_flow
     if chosen == EVENTS:
         return emit_or_advance
-    return None
+    from services.advancing import advance_directly
+
+    return advance_directly
 
 
 def use_local_prefect() -> None:
@@ -101,27 +104,30 @@ def use_local_prefect() -> None:
         os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 
-def quiet(cyd: Cyd, venture_id: str) -> AdvanceReport | None:
-    """The report of an advance with nothing to do, if the rules have nothing to do
-    for the venture now (read only), else None. No flow run, no event, for those:
-    each would start a flow run that changes nothing."""
+def quiet(engine: Engine, library: Library, venture_id: str, now: dt.datetime) -> Advanced | None:
+    """ "Nothing to do", if the rules have nothing to do for the venture now (read only),
+    else None. No flow run, no event, for those: each would start a flow run that
+    changes nothing."""
     from services.advance import settled_report
+    from services.advancing import Advanced, How, Why
 
-    return settled_report(cyd.engine, venture_id, cyd.library, now=cyd.clock())
+    report = settled_report(engine, venture_id, library, now=now)
+    return None if report is None else Advanced(venture_id, How.NOTHING, Why.SETTLED, report)
 
 
-def run_flow(cyd: Cyd, venture_id: str) -> AdvanceReport:
-    """Run `advance-venture` in this process, on this command's database and clock
-    (unless the rules have nothing to do for the venture now)."""
-    idle = quiet(cyd, venture_id)
+def run_flow(engine: Engine, library: Library, venture_id: str, now: dt.datetime) -> Advanced:
+    """Run `advance-venture` in this process, on this engine and clock (unless the
+    rules have nothing to do for the venture now)."""
+    idle = quiet(engine, library, venture_id, now)
     if idle is not None:
         return idle
     use_local_prefect()
     from flows import config
     from flows.advance import run_here
+    from services.advancing import Why, from_report
 
-    config.provide(cyd.engine)
-    return run_here(venture_id, now=cyd.clock())
+    config.provide(engine)
+    return from_report(run_here(venture_id, now=now), Why.FLOW_RUN)
 
 
 def venture_event(
@@ -183,31 +189,39 @@ def post_event(
     return event
 
 
-def emit_or_advance(cyd: Cyd, venture_id: str) -> AdvanceReport | None:
+def emit_or_advance(
+    engine: Engine, library: Library, venture_id: str, now: dt.datetime
+) -> Advanced:
     """Hand the venture to Prefect by an event; if that fails, advance it here.
 
     When the rules have nothing to do for the venture now (an answer to a draft, a
     vote that leaves the ballot open), no event is sent: every event starts a flow run
     (a process on a worker), and one that changes nothing only loads the workers.
     """
-    idle = quiet(cyd, venture_id)
+    from services.advancing import Advanced, How, Why, advance_directly
+
+    idle = quiet(engine, library, venture_id, now)
     if idle is not None:
         return idle
     try:
-        post_event(venture_id, programme_id=_programme_id(cyd))
+        post_event(venture_id, programme_id=_programme_id(engine))
     except EventNotSent as problem:
-        from services.advance import advance_venture
+        here = advance_directly(engine, library, venture_id, now)
+        return Advanced(
+            venture_id,
+            here.how,
+            Why.EVENT_NOT_SENT,
+            here.report,
+            detail=f"{problem}; advancing {venture_id} here instead",
+        )
+    return Advanced(venture_id, How.HANDED, Why.EVENT_SENT)
 
-        sys.stderr.write(f"cyd: {problem}; advancing {venture_id} here instead\n")
-        return advance_venture(cyd.engine, venture_id, cyd.library, now=cyd.clock())
-    return None
 
-
-def _programme_id(cyd: Cyd) -> str | None:
+def _programme_id(engine: Engine) -> str | None:
     from models.db import read_session
     from services.programme_import import NoProgrammeError, current_programme
 
-    with read_session(cyd.engine) as session:
+    with read_session(engine) as session:
         try:
             return current_programme(session).id
         except NoProgrammeError:

@@ -7,8 +7,8 @@ refusal is recorded too (a `Denial` row and an audit entry, in a unit of work of
 its own) and raised as `PermissionDenied`.
 
 After a person's action is recorded, the venture is advanced as far as the rules
-allow (`services.advance`, or through Prefect when `Cyd.advance` says so), in units of
-work of its own: should that stop half way, the next advance (another command, a
+allow through the context's advancer (`services.advancing`: here, or handed to Prefect),
+in units of work of its own; the command's `Outcome.advance` says which and why: should that stop half way, the next advance (another command, a
 flow, the sweep) picks it up, because advancing is idempotent.
 """
 
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 from sqlalchemy import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from checklists.answers import AnswerTextError, parse_answer_text
 from checklists.evaluate import check_answer
@@ -48,16 +48,16 @@ from governance.permissions import (
 from governance.reviews import Recommendation
 from models import audit, queries
 from models import tables as t
-from models.db import read_session, unit_of_work, utcnow
+from models.db import unit_of_work, utcnow
 from models.history import supersede
 from services.advance import (
     AdvanceReport,
-    advance_venture,
     current_gate_run,
     open_gate,
     pinned_checklists,
     queue_message,
 )
+from services.advancing import Advanced, Advancer, advance_directly, advance_waiting
 from services.people import (
     actor_for,
     board_people,
@@ -87,10 +87,6 @@ class InvalidAnswer(CommandError):
         self.item_id, self.en, self.cy = item_id, en, cy
 
 
-# Advances a venture after a person's action was recorded (see `Cyd.advance`).
-Advancer = Callable[["Cyd", str], AdvanceReport | None]
-
-
 @dataclass
 class Cyd:
     """What every command needs: the database, the definitions, and the clock."""
@@ -98,21 +94,32 @@ class Cyd:
     engine: Engine
     library: Library
     clock: Callable[[], dt.datetime] = utcnow
-    # Set False to record actions without advancing (tests of the sweep, the flows).
+    # Set False to record actions without advancing (replay, tests of the sweep).
     advance_after: bool = True
-    # How a recorded action advances its venture. None: here and now, through
-    # `services.advance`. The CLI may hand it to Prefect instead (`flows.trigger`): run
-    # the `advance_venture` flow, or emit an event a deployment trigger answers; a
-    # hook that hands it on returns None (nothing is known of the outcome yet).
-    advance: Advancer | None = None
+    # How a recorded action advances its venture (`services.advancing`): here and now
+    # by default; the outer layers choose by CYD_ORCHESTRATION (`flows.trigger`).
+    advancer: Advancer = advance_directly
+
+    def advance(self, venture_id: str) -> Advanced:
+        """Take the venture as far as the rules allow, the way this context says."""
+        return self.advancer(self.engine, self.library, venture_id, self.clock())
 
 
 @dataclass
 class Outcome:
     venture_id: str
     message: str
-    advanced: AdvanceReport | None = None
+    advance: Advanced | None = None  # None: recorded without advancing, or refused early
     details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def advanced(self) -> AdvanceReport | None:
+        """Where the venture stands after advancing, when this process knows it."""
+        return self.advance.report if self.advance is not None else None
+
+    @property
+    def handed(self) -> bool:
+        return self.advance is not None and self.advance.handed
 
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"venture": self.venture_id, "message": self.message}
@@ -121,6 +128,8 @@ class Outcome:
             data["state"] = self.advanced.state
             data["gate"] = self.advanced.gate_id
             data["advanced"] = self.advanced.rounds
+        if self.handed:
+            data["advance"] = "prefect-event"
         return data
 
 
@@ -188,12 +197,10 @@ def _record_denial(
     raise PermissionDenied(denied.code, denied.reason)
 
 
-def _advance(cyd: Cyd, venture_id: str) -> AdvanceReport | None:
+def _advance(cyd: Cyd, venture_id: str) -> Advanced | None:
     if not cyd.advance_after:
         return None
-    if cyd.advance is not None:
-        return cyd.advance(cyd, venture_id)
-    return advance_venture(cyd.engine, venture_id, cyd.library, now=cyd.clock())
+    return cyd.advance(venture_id)
 
 
 def _move(venture: t.Venture, action: Action) -> VentureState:
@@ -708,16 +715,9 @@ def resume(cyd: Cyd, venture_id: str, *, by: str) -> Outcome:
     return Outcome(venture_id, "taken off hold: a new vote opens", _advance(cyd, venture_id))
 
 
-def advance_open(cyd: Cyd, *, limit: int | None = None) -> list[AdvanceReport]:
-    """The sweep: advance every venture that is not waiting only for a person."""
-    waiting = (VentureState.SUBMITTED, VentureState.IN_REVIEW, VentureState.AWAITING_BOARD)
-    with read_session(cyd.engine) as session:
-        ids = list(
-            session.exec(
-                select(t.Venture.id)
-                .where(col(t.Venture.state).in_([s.value for s in waiting]))
-                .order_by(col(t.Venture.id))
-                .limit(limit)
-            ).all()
-        )
-    return [advance_venture(cyd.engine, i, cyd.library, now=cyd.clock()) for i in ids]
+def advance_open(cyd: Cyd, *, limit: int | None = None) -> list[Advanced]:
+    """Every venture waiting for the rules (not only for a person), through the
+    context's advancer: what `cyd venture advance` does with no venture named."""
+    return advance_waiting(
+        cyd.engine, cyd.library, cyd.clock(), cyd.advancer, limit=limit, only_due=False
+    )

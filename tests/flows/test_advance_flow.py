@@ -276,7 +276,7 @@ def test_the_embedded_hook_runs_the_flow_in_this_process(cyd: Cyd) -> None:
     from flows.trigger import run_flow
 
     cyd.advance_after = True
-    cyd.advance = run_flow
+    cyd.advancer = run_flow
     venture_id = submitted(cyd)  # submitting runs the flow, which sends it to review
     assert state_of(cyd.engine, venture_id) == ("in_review", "design")
     report = run_here(venture_id, now=cyd.clock())

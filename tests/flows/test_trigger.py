@@ -22,6 +22,7 @@ import pytest
 import yaml
 
 from flows import trigger
+from services.advancing import advance_directly
 
 ROOT = Path(__file__).resolve().parents[2]
 CYD = Path(sys.executable).with_name("cyd")
@@ -88,13 +89,13 @@ def test_by_default_a_command_advances_directly_unless_a_server_is_configured(
     no_prefect: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert trigger.mode() == trigger.DIRECT
-    assert trigger.advancer() is None
+    assert trigger.advancer() is advance_directly
     monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:4200/api/")
     assert trigger.api_url() == "http://127.0.0.1:4200/api"
     assert trigger.mode() == trigger.EVENTS
     assert trigger.advancer() is trigger.emit_or_advance
     monkeypatch.setenv(trigger.MODE_ENV, "direct")
-    assert trigger.advancer() is None
+    assert trigger.advancer() is advance_directly
     monkeypatch.setenv(trigger.MODE_ENV, "Flows")
     assert trigger.advancer() is trigger.run_flow
     monkeypatch.setenv(trigger.MODE_ENV, "sometimes")
@@ -286,6 +287,30 @@ def test_when_prefect_does_not_answer_the_command_advances_the_venture_itself(
     assert done.returncode == 0, done.stderr
     assert "advancing v-0001 here instead" in done.stderr
     assert "returned" in done.stdout  # nothing waits: the rules ran here
+
+
+def test_venture_advance_goes_through_the_same_door_as_every_command(
+    data: dict[str, str], receiver: Receiver
+) -> None:
+    env = {**data, "PREFECT_API_URL": receiver.api}
+    submitted = cyd(["venture", "submit", "v-0001", "--by", LEAD, "--json"], env)
+    assert json.loads(submitted.stdout)["advance"] == "prefect-event", submitted.stderr
+    # No worker took it: `cyd venture advance` hands it over again, the same way.
+    handed = cyd(["venture", "advance", "v-0001", "--json"], env)
+    assert handed.returncode == 0, handed.stderr
+    [said] = json.loads(handed.stdout)
+    assert (said["how"], said["why"]) == ("handed", "event-sent")
+    assert "state" not in said  # a worker advances it, not this command
+    assert len(receiver.requests) == 2
+    everything = cyd(["venture", "advance"], env)
+    assert "1 venture(s) checked, 0 advanced, 1 handed to Prefect" in everything.stdout
+    # With no server, the same command advances it here (returned: nothing answered)...
+    here = json.loads(cyd(["venture", "advance", "v-0001", "--json"], data).stdout)
+    assert [(a["how"], a["why"], a["state"]) for a in here] == [("here", "direct", "returned")]
+    # ... and after that the rules have nothing to do: no event either.
+    idle = json.loads(cyd(["venture", "advance", "v-0001", "--json"], env).stdout)
+    assert [(a["how"], a["why"]) for a in idle] == [("nothing", "settled")]
+    assert len(receiver.requests) == 3
 
 
 PROBE = """

@@ -41,6 +41,7 @@ REVIEWERS = ("elin.davies@example.org", "owen.walker@example.org")
 CHAIR = "megan.lloyd@example.org"
 SUPPORTER = "tom.price@example.org"
 START = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
+SUMMARY = "A community café run together with the people who use day services"
 
 
 class Clock:
