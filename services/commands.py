@@ -8,8 +8,9 @@ its own) and raised as `PermissionDenied`.
 
 After a person's action is recorded, the venture is advanced as far as the rules
 allow through the context's advancer (`services.advancing`: here, or handed to Prefect),
-in units of work of its own; the command's `Outcome.advance` says which and why: should that stop half way, the next advance (another command, a
-flow, the sweep) picks it up, because advancing is idempotent.
+in units of work of its own; the command's `Outcome.advance` says which and why.
+Should that stop half way, the next advance (another command, a flow, the sweep)
+picks it up, because advancing is idempotent.
 """
 
 from __future__ import annotations
