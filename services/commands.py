@@ -16,7 +16,7 @@ picks it up, because advancing is idempotent.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
@@ -31,8 +31,10 @@ from checklists.spec import ChecklistDefinition, Item
 from governance.ballots import Choice, Interest
 from governance.lifecycle import Action, Refused, VentureState, transition
 from governance.permissions import (
+    Actor,
     Denied,
     Permission,
+    VentureFacts,
     may_answer,
     may_close_vote,
     may_declare,
@@ -86,6 +88,14 @@ class InvalidAnswer(CommandError):
     def __init__(self, item_id: str, en: str, cy: str) -> None:
         super().__init__(f"[{item_id}] {en} / {cy}")
         self.item_id, self.en, self.cy = item_id, en, cy
+
+
+class InvalidAnswers(CommandError):
+    """Several answers given together, some invalid: each one's reason; nothing stored."""
+
+    def __init__(self, problems: list[InvalidAnswer]) -> None:
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = problems
 
 
 @dataclass
@@ -304,7 +314,30 @@ def find_item(checklists: tuple[ChecklistDefinition, ...], ref: str) -> tuple[st
 
 def answer(cyd: Cyd, venture_id: str, item_ref: str, value: Any, *, by: str) -> Outcome:
     """Record an answer (text as typed, or an already-typed value); history is kept."""
+    try:
+        outcome = answer_many(cyd, venture_id, {item_ref: value}, by=by)
+    except InvalidAnswers as refused:
+        [problem] = refused.problems  # one answer given: one reason
+        raise problem from None
+    [(item_id, recorded)] = outcome.details.pop("items").items()
+    outcome.message = f"{item_id}: {recorded}"
+    outcome.details["item"] = item_id
+    return outcome
+
+
+def answer_many(cyd: Cyd, venture_id: str, answers: Mapping[str, Any], *, by: str) -> Outcome:
+    """Record several answers at once (a page of a checklist): all or nothing.
+
+    One unit of work, one audit entry per changed answer (so the log reads, and
+    replays, as the same answers given one by one), one advance after it. Every
+    invalid answer is reported together (`InvalidAnswers`, each with its reason in
+    English and Welsh) and then nothing is stored; unchanged answers are left alone.
+    """
+    if not answers:
+        raise CommandError("give at least one answer")
     now = cyd.clock()
+    recorded: dict[str, str] = {}
+    stale: dict[str, list[int]] = {}
     with _command(cyd, "venture.answer", by, venture_id) as session:
         venture = _venture(session, venture_id)
         person = _person(session, by)
@@ -312,62 +345,103 @@ def answer(cyd: Cyd, venture_id: str, item_ref: str, value: Any, *, by: str) -> 
         facts = venture_facts(session, venture)
         _check(may_answer(actor, facts))
         gate_run = current_gate_run(session, venture)
-        checklist_id, item = find_item(pinned_checklists(gate_run), item_ref)
-        if isinstance(value, str):
+        pinned = pinned_checklists(gate_run)
+        checked: list[tuple[str, Item, Any]] = []
+        problems: list[InvalidAnswer] = []
+        for ref, value in answers.items():
+            checklist_id, item = find_item(pinned, ref)
+            if any(c == checklist_id and i.id == item.id for c, i, _ in checked):
+                raise CommandError(f"item '{item.id}' is answered twice")
             try:
-                value = parse_answer_text(item, value)
-            except AnswerTextError as exc:
-                raise InvalidAnswer(item.id, exc.reason.en, exc.reason.cy) from None
-        reason = check_answer(item, value)
-        if reason is not None:
-            raise InvalidAnswer(item.id, reason.en, reason.cy)
-        current = queries.current_answer(
-            session, venture.id, venture.gate_id, checklist_id, item.id
-        )
-        if current is not None and current.value == value:
-            return Outcome(venture.id, f"{item.id}: unchanged", details={"item": item.id})
-        state = VentureState(venture.state)
-        if state in (VentureState.RETURNED, VentureState.RECYCLED):
-            _check(may_reopen(actor, facts))
-            _move(venture, Action.REOPEN)  # editing a returned venture reopens it
-        stale = _mark_stale(session, venture, now) if state in _REVIEWED else {}
-        assert person.id is not None
-        version = next(p["version"] for p in gate_run.checklists if p["id"] == checklist_id)
-        supersede(
-            session,
-            current,
-            t.Answer(
-                venture_id=venture.id,
-                gate_id=venture.gate_id,
-                checklist_id=checklist_id,
-                checklist_version=version,
-                item_id=item.id,
-                value=value,
-                by_id=person.id,
-                at=now,
-            ),
-        )
-        venture.updated_at = now
-        session.add(venture)
-        audit.append(
-            session,
-            person.email,
-            "answer.recorded",
-            venture.id,
-            {
-                "gate": venture.gate_id,
-                "checklist": checklist_id,
-                "item": item.id,
-                "value": value,
-                "previous": current.value if current is not None else None,
-                "reopened": state is not VentureState(venture.state),
-                "stale": stale,
-            },
+                checked.append((checklist_id, item, _valid(item, value)))
+            except InvalidAnswer as problem:
+                problems.append(problem)
+        if problems:
+            raise InvalidAnswers(problems)
+        for checklist_id, item, value in checked:
+            made_stale = _record_answer(
+                session, venture, person, actor, facts, gate_run, checklist_id, item, value, now
+            )
+            recorded[item.id] = "unchanged" if made_stale is None else "recorded"
+            for key, ids in (made_stale or {}).items():
+                stale.setdefault(key, []).extend(ids)
+    changed = [i for i, what in recorded.items() if what == "recorded"]
+    message = f"{len(changed)} of {len(recorded)} answer(s) recorded"
+    details: dict[str, Any] = {"items": recorded, **stale}
+    # Nothing changed, nothing to advance: as before, an unchanged answer moves nothing.
+    return Outcome(venture_id, message, _advance(cyd, venture_id) if changed else None, details)
+
+
+def _valid(item: Item, value: Any) -> Any:
+    """The answer as stored (text as typed is parsed), or InvalidAnswer."""
+    if isinstance(value, str):
+        try:
+            value = parse_answer_text(item, value)
+        except AnswerTextError as exc:
+            raise InvalidAnswer(item.id, exc.reason.en, exc.reason.cy) from None
+    reason = check_answer(item, value)
+    if reason is not None:
+        raise InvalidAnswer(item.id, reason.en, reason.cy)
+    return value
+
+
+def _record_answer(
+    session: Session,
+    venture: t.Venture,
+    person: t.Person,
+    actor: Actor,
+    facts: VentureFacts,
+    gate_run: t.GateRun,
+    checklist_id: str,
+    item: Item,
+    value: Any,
+    now: dt.datetime,
+) -> dict[str, list[int]] | None:
+    """One answer, as if given alone: the stale reviews and votes it made (None: the
+    answer was already so)."""
+    current = queries.current_answer(session, venture.id, venture.gate_id, checklist_id, item.id)
+    if current is not None and current.value == value:
+        return None
+    state = VentureState(venture.state)
+    if state in (VentureState.RETURNED, VentureState.RECYCLED):
+        _check(may_reopen(actor, facts))
+        _move(venture, Action.REOPEN)  # editing a returned venture reopens it
+    stale = _mark_stale(session, venture, now) if state in _REVIEWED else {}
+    assert person.id is not None
+    version = next(p["version"] for p in gate_run.checklists if p["id"] == checklist_id)
+    supersede(
+        session,
+        current,
+        t.Answer(
+            venture_id=venture.id,
+            gate_id=venture.gate_id,
+            checklist_id=checklist_id,
+            checklist_version=version,
+            item_id=item.id,
+            value=value,
+            by_id=person.id,
             at=now,
-        )
-    return Outcome(
-        venture_id, f"{item.id}: recorded", _advance(cyd, venture_id), {"item": item.id, **stale}
+        ),
     )
+    venture.updated_at = now
+    session.add(venture)
+    audit.append(
+        session,
+        person.email,
+        "answer.recorded",
+        venture.id,
+        {
+            "gate": venture.gate_id,
+            "checklist": checklist_id,
+            "item": item.id,
+            "value": value,
+            "previous": current.value if current is not None else None,
+            "reopened": state is not VentureState(venture.state),
+            "stale": stale,
+        },
+        at=now,
+    )
+    return stale
 
 
 _REVIEWED = (VentureState.IN_REVIEW, VentureState.AWAITING_BOARD)

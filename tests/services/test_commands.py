@@ -231,7 +231,7 @@ def test_the_vote_closes_at_its_deadline_through_the_sweep(cyd: Cyd) -> None:
     assert not [r for r in advance_open(cyd) if r.changed]  # not yet: the vote is open
     assert isinstance(cyd.clock, Clock)
     cyd.clock.now += dt.timedelta(days=15)
-    [report] = [r for r in advance_open(cyd) if r.changed]
+    [report] = [r.report for r in advance_open(cyd) if r.changed and r.report]
     assert report.state == "rejected"
     with _session(cyd) as session:
         assert session.get(t.Venture, venture_id).closed_at is not None

@@ -166,7 +166,7 @@ def whole_path(cyd: Cyd) -> str:
     vote(cyd, second, member=CHAIR, choice="reject")
     vote(cyd, second, member="sian.roberts@example.org", choice="abstain")
     cyd.clock.now += dt.timedelta(days=15)
-    [report] = [r for r in advance_open(cyd) if r.changed]
+    [report] = [r.report for r in advance_open(cyd) if r.changed and r.report]
     assert report.state == "rejected"
     refused(lambda: submit(cyd, second, by=CO_PRODUCER))
 
