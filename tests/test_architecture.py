@@ -1,9 +1,17 @@
-"""The pure core stays pure: checklists/ and governance/ import nothing with I/O.
+"""Every layer imports only what lies inside it (see DESIGN.md and the README).
 
-Dependencies point inwards (see DESIGN.md): flows, web and cli may use models,
-notifications, governance and checklists; governance may use checklists; neither
-of those two imports an I/O library or an outer layer, and checklists does not
-import governance.
+    checklists/  governance/          pure: no I/O, no other layer (governance may
+                                      use checklists)
+    models/                           storage: the core, never the use cases above it
+    notifications/                    rendering and delivery: storage and the core
+    services/                         the use cases: storage, notifications, the core;
+                                      never Prefect, Typer or FastAPI
+    flows/  web/  cli/                the outer layers, the only callers of services;
+                                      nothing inside imports them
+
+`LAYERS` says, for each top-level package, which of Cyd's packages it may import and
+which third-party packages it must not; the scan reads every import (top level,
+inside functions, under TYPE_CHECKING, relative, and `import_module` with a literal).
 """
 
 from __future__ import annotations
@@ -38,10 +46,47 @@ IO_PACKAGES = frozenset(
         "subprocess",
     }
 )
-OUTER_LAYERS = frozenset({"models", "flows", "web", "cli", "notifications"})
+OUTER_LAYERS = frozenset({"models", "services", "flows", "web", "cli", "notifications"})
+CYD_PACKAGES = frozenset(
+    {"checklists", "governance", "settings", "models", "notifications", "services"}
+    | {"flows", "web", "cli"}
+)
+# The frameworks of the outer layers: a use case that imported one could be called
+# by one kind of caller only.
+FRAMEWORKS = frozenset({"prefect", "typer", "fastapi", "starlette", "uvicorn"})
+
+# For each layer: the Cyd packages it may import (besides itself), and the
+# third-party packages it must not.
+LAYERS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "checklists": (frozenset(), IO_PACKAGES),
+    "governance": (frozenset({"checklists"}), IO_PACKAGES),
+    "settings": (frozenset(), FRAMEWORKS),
+    "models": (frozenset({"checklists", "governance", "settings"}), FRAMEWORKS),
+    "notifications": (
+        frozenset({"checklists", "governance", "settings", "models"}),
+        FRAMEWORKS,
+    ),
+    "services": (
+        frozenset({"checklists", "governance", "settings", "models", "notifications"}),
+        FRAMEWORKS,
+    ),
+    # The outer layers: flows run the services; the pages may hand a venture to
+    # Prefect the way the CLI does (flows.trigger); the CLI starts the flows and pages.
+    "flows": (
+        frozenset({"checklists", "governance", "settings", "models", "notifications"})
+        | {"services"},
+        frozenset({"typer", "fastapi", "starlette"}),
+    ),
+    "web": (
+        frozenset({"checklists", "governance", "settings", "models", "notifications"})
+        | {"services", "flows"},
+        frozenset({"typer"}),
+    ),
+    "cli": (CYD_PACKAGES, frozenset({"fastapi", "starlette"})),
+}
 FORBIDDEN: dict[str, frozenset[str]] = {
-    "checklists": IO_PACKAGES | OUTER_LAYERS | {"governance"},
-    "governance": IO_PACKAGES | OUTER_LAYERS,
+    layer: (CYD_PACKAGES - allowed - {layer}) | banned
+    for layer, (allowed, banned) in LAYERS.items()
 }
 DYNAMIC_IMPORTERS = frozenset({"import_module", "__import__"})
 
@@ -98,7 +143,8 @@ def violations(path: Path, source: str | None = None) -> list[str]:
     for line, target in imports(text, module_name(path), path.name == "__init__.py"):
         if target.split(".")[0] in forbidden:
             where = path.relative_to(ROOT).as_posix()
-            found.append(f"{where}:{line}: imports '{target}' ({top} must stay pure)")
+            why = "must stay pure" if top in CORE else "imports only what lies inside it"
+            found.append(f"{where}:{line}: imports '{target}' ({top} {why})")
     return found
 
 
@@ -111,6 +157,72 @@ def core_files() -> list[Path]:
 def test_core_files_import_nothing_with_io() -> None:
     problems = [v for path in core_files() for v in violations(path)]
     assert not problems, "forbidden imports in the pure core:\n" + "\n".join(problems)
+
+
+def layer_files() -> list[Path]:
+    return [p for layer in LAYERS for p in sorted((ROOT / layer).rglob("*.py"))]
+
+
+def test_every_layer_imports_only_what_lies_inside_it() -> None:
+    files = layer_files()
+    assert {p.relative_to(ROOT).parts[0] for p in files} >= {
+        "models",
+        "services",
+        "notifications",
+        "flows",
+        "cli",
+    }
+    problems = [v for path in files for v in violations(path)]
+    assert not problems, "imports against the layers:\n" + "\n".join(problems)
+
+
+def test_every_top_level_package_has_its_place_in_the_layers() -> None:
+    # A new package must be placed in LAYERS (and in the README) before it lands.
+    packages = {
+        p.parent.name
+        for p in ROOT.glob("*/__init__.py")
+        if p.parent.name not in {"tests", "benchmarks", "scripts"}
+    }
+    assert packages <= set(LAYERS), sorted(packages - set(LAYERS))
+
+
+@pytest.mark.parametrize(
+    ("file", "source", "named"),
+    [
+        ("models/audit.py", "from services.commands import Cyd\n", "services.commands"),
+        ("models/tables.py", "from ..notifications import render\n", "notifications"),
+        ("models/db.py", "def f():\n    import flows.trigger\n", "flows.trigger"),
+        ("models/outbox.py", "import cli.output\n", "cli.output"),
+        ("models/queries.py", "from web import app\n", "web"),
+        ("notifications/render.py", "from services import advance\n", "services"),
+        ("services/commands.py", "import prefect\n", "prefect"),
+        ("services/advance.py", "from typer import Typer\n", "typer"),
+        ("services/views.py", "from fastapi import Request\n", "fastapi"),
+        ("services/views.py", "from flows.trigger import advancer\n", "flows.trigger"),
+        ("services/views.py", "from cli.output import fail\n", "cli.output"),
+        ("flows/sweep.py", "from cli import context\n", "cli"),
+        ("flows/sweep.py", "import web\n", "web"),
+    ],
+)
+def test_the_layer_scan_names_file_and_import(file: str, source: str, named: str) -> None:
+    found = violations(ROOT / file, source)
+    assert len(found) == 1, found
+    assert found[0].startswith(f"{file}:")
+    assert f"'{named}'" in found[0]
+
+
+@pytest.mark.parametrize(
+    ("file", "source"),
+    [
+        ("services/commands.py", "from models import audit\nfrom governance import rules\n"),
+        ("services/board_pack.py", "from notifications.board_pack import render_html\n"),
+        ("notifications/relay.py", "from models.outbox import due\n"),
+        ("flows/sweep.py", "from services.advancing import waiting_ventures\n"),
+        ("cli/serve_cmd.py", "from flows import trigger\n"),
+    ],
+)
+def test_the_layer_scan_allows_inward_imports(file: str, source: str) -> None:
+    assert violations(ROOT / file, source) == []
 
 
 @pytest.mark.parametrize(
