@@ -102,3 +102,76 @@ def head(
         print_json({"head": last, "entries": count})
         return
     sys.stdout.write(last + "\n")
+
+
+@app.command()
+def replay(
+    into: Annotated[
+        str | None,
+        typer.Option(
+            "--into",
+            metavar="URL",
+            help="An empty database to rebuild into (default: a temporary SQLite file).",
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Rebuild a database from the audit log, by the rules, and compare it with this one.
+
+    Exit 0 only if every entry is reproduced and every stored row (ventures, answers,
+    reviews, votes, decisions, messages, ...) is what the log says: a row changed in
+    the tables behind the log's back is found here, where `verify` (the chain alone)
+    cannot see it.
+    """
+    import tempfile
+    from pathlib import Path
+
+    from checklists.library import DefinitionError
+    from checklists.validcache import load_library
+    from cli import context
+    from models import audit
+    from models.db import make_engine, read_session
+    from models.migrate import upgrade
+    from services.replay import compare
+    from services.replay import replay as rebuild
+
+    try:
+        library = load_library()
+    except DefinitionError as exc:
+        fail(f"the checklist definitions have {len(exc.problems)} problem(s): {exc.problems[0]}")
+    source = context.engine()
+    with tempfile.TemporaryDirectory(prefix="cyd-replay-") as folder:
+        target = make_engine(into or f"sqlite:///{Path(folder) / 'replayed.db'}")
+        try:
+            upgrade(target)
+            with read_session(target) as session:
+                if audit.head(session) != audit.GENESIS_HASH:
+                    fail("the database given with --into is not empty: give an empty one")
+            result = rebuild(source, target, library)
+            differences = compare(source, target)
+        finally:
+            target.dispose()
+            source.dispose()
+    ok = result.ok and not differences
+    if as_json:
+        print_json(
+            {
+                "ok": ok,
+                "entries": result.entries,
+                "problems": result.problems,
+                "differences": differences,
+            }
+        )
+    if not ok:
+        lines = [*result.problems, *differences]
+        shown = "\n".join(f"  {line}" for line in lines[:40])
+        more = f"\n  and {len(lines) - 40} more" if len(lines) > 40 else ""
+        fail(
+            f"the stored state is not what the audit log says "
+            f"({len(result.problems)} entries not reproduced, "
+            f"{len(differences)} differences):\n{shown}{more}"
+        )
+    if not as_json:
+        sys.stdout.write(
+            f"replayed {result.entries} entries: the stored state is what the audit log says\n"
+        )

@@ -300,3 +300,35 @@ def test_the_same_commands_on_postgresql(tmp_path: Path) -> None:
     finally:
         server.drop_database(url)
         server.engine.dispose()
+
+
+def test_audit_replay_finds_a_row_changed_behind_the_logs_back(cyd: Cyd, tmp_path: Path) -> None:
+    assert cyd("init", "--programme", str(programme_file(tmp_path))).returncode == 0
+    lead = "gareth.jones@example.org"
+    started = cyd("venture", "start", "--workstream", "day-opportunities", "--title", "Café")
+    assert started.returncode != 0  # no lead given: refused before anything is stored
+    args = ["--workstream", "day-opportunities", "--title", "Café", "--lead", lead]
+    venture = cyd("venture", "start", *args).stdout.strip()
+    count = ["venture", "answer", venture, "lived-experience-count", "4", "--by", lead]
+    assert cyd(*count).returncode == 0
+    assert cyd("venture", "submit", venture, "--by", lead).returncode == 0  # returned
+    replayed = cyd("audit", "replay")
+    assert replayed.returncode == 0, replayed.stderr
+    assert re.fullmatch(
+        r"replayed \d+ entries: the stored state is what the audit log says\n", replayed.stdout
+    )
+    # Someone with the database file changes an answer, and the venture's state:
+    # the chain still holds (it proves itself), the replay does not.
+    _tamper(cyd.database, "UPDATE answer SET value = '0' WHERE item_id = 'lived-experience-count'")
+    assert venture == "v-0001"
+    _tamper(cyd.database, "UPDATE venture SET state = 'in_review' WHERE id = 'v-0001'")
+    assert cyd("audit", "verify").returncode == 0
+    found = cyd("audit", "replay")
+    assert found.returncode == 1
+    assert "cyd: the stored state is not what the audit log says" in found.stderr
+    assert "answers: only in the source" in found.stderr
+    assert "ventures: only in the source" in found.stderr
+    said = json.loads(cyd("audit", "replay", "--json").stdout)
+    assert said["ok"] is False
+    assert said["problems"] == []  # every entry was reproduced; the tables differ
+    assert any(d.startswith("answers: only in the target") for d in said["differences"])
