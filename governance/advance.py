@@ -1,9 +1,9 @@
 """Advance a venture as far as the rules allow: a pure planner.
 
 `plan_advance(snapshot)` reads what is recorded about a venture's current gate and
-returns the effects that the rules call for now, in order. The caller (the CLI
-today, a Prefect flow later) applies one plan's effects together, in one unit of
-work, with their audit entries and outbox messages.
+returns the effects that the rules call for now, in order. The caller
+(`services.advance`, run directly or by the `advance-venture` flow) applies one plan's
+effects together, in one unit of work, with their audit entries and outbox messages.
 
 Planning is idempotent: once a plan's effects are applied, planning again returns
 no effects until a person acts or the clock passes a deadline. Every plan ends in
@@ -111,10 +111,14 @@ class Transition:
 
 @dataclass(frozen=True, slots=True)
 class AssignReviewers:
-    """Assign `count` people with one of `roles` who may review it (`may_review`)."""
+    """Assign every person with one of `roles` who may review it (`may_review`).
+
+    Everyone in the gate's reviewing roles is asked (a co-production workstream reviews
+    together); how many must have recommended before the venture moves on is the
+    snapshot's `reviews_required`, not a number of people to pick.
+    """
 
     roles: tuple[str, ...]
-    count: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,7 +224,7 @@ def _submitted(s: VentureSnapshot) -> tuple[Effect, ...]:
                 "checklist-complete", "Every must-meet item is answered and every answer is valid."
             ),
         ),
-        AssignReviewers(tuple(s.gate.reviewers), s.reviews_required),
+        AssignReviewers(tuple(s.gate.reviewers)),
         Notify(Event.REVIEW_REQUESTED, Audience.REVIEWERS),
     )
 

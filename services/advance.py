@@ -741,7 +741,7 @@ def _describe(effect: plan.Effect) -> dict[str, Any]:
             ],
         }
     elif isinstance(effect, plan.AssignReviewers):
-        described |= {"roles": list(effect.roles), "count": effect.count}
+        described |= {"roles": list(effect.roles)}
     elif isinstance(effect, plan.Notify):
         described |= {"event": effect.event.value, "audience": effect.audience.value}
     elif isinstance(effect, plan.OpenBallot):

@@ -38,7 +38,7 @@ def apply_effects(
             assert TRANSITIONS[(s.state, effect.action)] is effect.to
             s = dataclasses.replace(s, state=effect.to)
         elif isinstance(effect, AssignReviewers):
-            assigned = frozenset(sorted(reviewers)[: effect.count])
+            assigned = frozenset(reviewers)  # everyone in the reviewing roles
             s = dataclasses.replace(s, reviewers_assigned=assigned)
         elif isinstance(effect, Notify):
             if outbox is not None:

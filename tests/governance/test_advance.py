@@ -117,7 +117,7 @@ def test_a_complete_checklist_goes_to_review() -> None:
     effects = plan_advance(snapshot(S.SUBMITTED))
     assert effects == (
         Transition(Action.ACCEPT_FOR_REVIEW, S.IN_REVIEW, reasons_of(effects[0])),
-        AssignReviewers(("reviewer",), 2),
+        AssignReviewers(("reviewer",)),
         Notify(Event.REVIEW_REQUESTED, Audience.REVIEWERS),
     )
 
