@@ -8,7 +8,7 @@ needs no second check.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -192,6 +192,84 @@ def may_resume(actor: Actor, venture: VentureFacts) -> Permission:
     if not (actor.is_chair or Role.ADMIN in actor.roles):
         return Denied("may-not-resume", "Only the chair or an admin may take a venture off hold.")
     return _in(venture, {VentureState.ON_HOLD}, "resumed")
+
+
+# --- who may see what ---------------------------------------------------------------------
+#
+# A venture, its history and the Board's papers are seen by the people concerned
+# with them. A supporter sees what the person they support sees (to help them read
+# it); the caller passes that person as `supported`, and it counts only when the
+# supporter's own `supports` names them.
+
+NOT_CONCERNED_VENTURE = Denied(
+    "not-concerned",
+    "Only the venture's workstream, its reviewers, the Board and admins may see it.",
+)
+NOT_CONCERNED_AUDIT = Denied(
+    "not-concerned",
+    "Only the venture's workstream, its reviewers, the Board and admins may see its history.",
+)
+NOT_ON_BOARD_PACK = Denied(
+    "not-on-board",
+    "Only members of the Board, their supporters and admins may see the Board's papers.",
+)
+
+
+def may_view_venture(
+    actor: Actor,
+    venture: VentureFacts,
+    *,
+    reviewers: Iterable[str] = (),
+    supported: Actor | None = None,
+) -> Permission:
+    """The venture's workstream (its lead and members), the reviewers assigned to it,
+    the Board (members and chair) and admins; a supporter as the person they support."""
+    named = frozenset(reviewers)
+    if _as_seen_by(actor, supported, lambda a: _concerned(a, venture, named)):
+        return ALLOWED
+    return NOT_CONCERNED_VENTURE
+
+
+def may_view_audit(
+    actor: Actor,
+    venture: VentureFacts,
+    *,
+    reviewers: Iterable[str] = (),
+    supported: Actor | None = None,
+) -> Permission:
+    """A venture's history (its audit trail) is seen by whoever may see the venture."""
+    named = frozenset(reviewers)
+    if _as_seen_by(actor, supported, lambda a: _concerned(a, venture, named)):
+        return ALLOWED
+    return NOT_CONCERNED_AUDIT
+
+
+def may_view_pack(actor: Actor, *, supported: Actor | None = None) -> Permission:
+    """The Board's papers: its members (the chair among them) and admins; a member's
+    supporter, who is sent the member's papers to help them read them."""
+    if _as_seen_by(actor, supported, lambda a: a.on_board or Role.ADMIN in a.roles):
+        return ALLOWED
+    return NOT_ON_BOARD_PACK
+
+
+def _as_seen_by(actor: Actor, supported: Actor | None, sees: Callable[[Actor], bool]) -> bool:
+    if sees(actor):
+        return True
+    return (
+        supported is not None
+        and actor.supports is not None
+        and actor.supports == supported.person_id
+        and sees(supported)
+    )
+
+
+def _concerned(actor: Actor, venture: VentureFacts, reviewers: frozenset[str]) -> bool:
+    return (
+        _is_party(actor, venture)
+        or actor.person_id in reviewers
+        or actor.on_board
+        or Role.ADMIN in actor.roles
+    )
 
 
 def _is_party(actor: Actor, venture: VentureFacts) -> bool:

@@ -61,6 +61,7 @@ DEFAULT_TIMEZONE = "Europe/London"
 S = VentureState
 _ANSWER_STATES = (S.DRAFT.value, S.RETURNED.value, S.RECYCLED.value)
 _OTHER_STATES = (S.IN_REVIEW.value, S.AWAITING_BOARD.value)
+_OPEN_STATES = (*_ANSWER_STATES, *_OTHER_STATES, S.ON_HOLD.value)
 
 
 def local_zone() -> ZoneInfo:
@@ -117,13 +118,19 @@ class VentureResult:
 
 
 def load_snapshots(
-    session: Session, venture_ids: Sequence[str] | None = None
+    session: Session, venture_ids: Sequence[str] | None = None, *, all_open: bool = False
 ) -> list[ReminderSnapshot]:
-    """The snapshots of the ventures someone may be waited on for (all, or these)."""
-    statement = select(t.Venture).where(
-        (col(t.Venture.state).in_(_ANSWER_STATES) & col(t.Venture.deadline).is_not(None))
-        | col(t.Venture.state).in_(_OTHER_STATES)
-    )
+    """The snapshots of the ventures someone may be waited on for (all, or these).
+
+    `all_open` loads every open venture: answers without a deadline, and ventures on
+    hold, are nobody's reminder, but someone's next action (`services.next_actions`)."""
+    if all_open:
+        statement = select(t.Venture).where(col(t.Venture.state).in_(_OPEN_STATES))
+    else:
+        statement = select(t.Venture).where(
+            (col(t.Venture.state).in_(_ANSWER_STATES) & col(t.Venture.deadline).is_not(None))
+            | col(t.Venture.state).in_(_OTHER_STATES)
+        )
     if venture_ids is not None:
         statement = statement.where(col(t.Venture.id).in_(list(venture_ids)))
     ventures = list(session.exec(statement.order_by(col(t.Venture.id))))

@@ -26,6 +26,9 @@ from governance.permissions import (
     may_start_venture,
     may_submit,
     may_support,
+    may_view_audit,
+    may_view_pack,
+    may_view_venture,
     may_vote,
     may_withdraw,
 )
@@ -177,3 +180,95 @@ def test_the_board_is_everyone_with_a_board_role() -> None:
     assert [m.id for m in board] == ["lead", "chair", "bm", "le"]
     assert [m.is_chair for m in board] == [False, True, False, False]
     assert board[-1].lived_experience
+
+
+# --- who may see what -------------------------------------------------------------------
+
+ASSIGNED = actor("rev", R.REVIEWER)  # assigned to the venture (REVIEWERS below)
+UNASSIGNED = actor("rev2", R.REVIEWER)
+SUPPORTER_OF_CP = actor("sup-cp", supports="cp")
+SUPPORTER_OF_OUTSIDER = actor("sup-out", supports="outsider")
+REVIEWERS = frozenset({"rev"})
+# The person each supporter supports, as the caller passes them.
+SUPPORTED = {"bm": MEMBER, "cp": COPRODUCER, "outsider": OUTSIDER}
+
+ViewRule = Callable[[Actor, VentureFacts], Permission]
+
+
+def _supported(a: Actor) -> Actor | None:
+    return SUPPORTED.get(a.supports) if a.supports else None
+
+
+def view_venture(a: Actor, v: VentureFacts) -> Permission:
+    return may_view_venture(a, v, reviewers=REVIEWERS, supported=_supported(a))
+
+
+def view_audit(a: Actor, v: VentureFacts) -> Permission:
+    return may_view_audit(a, v, reviewers=REVIEWERS, supported=_supported(a))
+
+
+def view_pack(a: Actor, _v: VentureFacts) -> Permission:
+    return may_view_pack(a, supported=_supported(a))
+
+
+SEEING: list[tuple[str, ViewRule, Actor, str | None]] = [
+    # (case, rule, actor, denial code or None if allowed)
+    ("lead sees the venture", view_venture, LEAD, None),
+    ("co-producer of its workstream sees it", view_venture, COPRODUCER, None),
+    ("assigned reviewer sees it", view_venture, ASSIGNED, None),
+    ("reviewer not assigned does not", view_venture, UNASSIGNED, "not-concerned"),
+    ("board member sees it", view_venture, MEMBER, None),
+    ("chair sees it", view_venture, CHAIR, None),
+    ("admin sees it", view_venture, ADMIN, None),
+    ("outsider does not", view_venture, OUTSIDER, "not-concerned"),
+    ("supporter of a member sees it", view_venture, SUPPORTER, None),
+    ("supporter of a co-producer sees it", view_venture, SUPPORTER_OF_CP, None),
+    ("supporter of an outsider does not", view_venture, SUPPORTER_OF_OUTSIDER, "not-concerned"),
+    ("lead sees the history", view_audit, LEAD, None),
+    ("co-producer sees the history", view_audit, COPRODUCER, None),
+    ("assigned reviewer sees the history", view_audit, ASSIGNED, None),
+    ("reviewer not assigned does not see the history", view_audit, UNASSIGNED, "not-concerned"),
+    ("board member sees the history", view_audit, MEMBER, None),
+    ("chair sees the history", view_audit, CHAIR, None),
+    ("admin sees the history", view_audit, ADMIN, None),
+    ("outsider does not see the history", view_audit, OUTSIDER, "not-concerned"),
+    ("supporter of a member sees the history", view_audit, SUPPORTER, None),
+    ("supporter of an outsider, no history", view_audit, SUPPORTER_OF_OUTSIDER, "not-concerned"),
+    ("board member sees the papers", view_pack, MEMBER, None),
+    ("chair sees the papers", view_pack, CHAIR, None),
+    ("admin sees the papers", view_pack, ADMIN, None),
+    ("supporter of a member sees the papers", view_pack, SUPPORTER, None),
+    ("co-producer does not see the papers", view_pack, COPRODUCER, "not-on-board"),
+    ("reviewer does not see the papers", view_pack, ASSIGNED, "not-on-board"),
+    ("supporter of a co-producer, no papers", view_pack, SUPPORTER_OF_CP, "not-on-board"),
+]
+
+
+@pytest.mark.parametrize(
+    ("rule", "who", "denied"),
+    [case[1:] for case in SEEING],
+    ids=[case[0] for case in SEEING],
+)
+@pytest.mark.parametrize("state", [S.DRAFT, S.AWAITING_BOARD, S.APPROVED])
+def test_who_may_see(rule: ViewRule, who: Actor, denied: str | None, state: S) -> None:
+    # Seeing does not depend on the state: a closed venture's record stays readable.
+    answer = rule(who, venture(state))
+    if denied is None:
+        assert answer == ALLOWED
+        return
+    assert isinstance(answer, Denied)
+    assert answer.code == denied
+    assert answer.reason.endswith(".")
+
+
+def test_a_supporter_sees_only_through_the_person_they_support() -> None:
+    # Passing someone else as `supported` lends the supporter nothing.
+    assert may_view_venture(SUPPORTER_OF_OUTSIDER, venture(S.DRAFT), supported=COPRODUCER) == (
+        Denied(
+            "not-concerned",
+            "Only the venture's workstream, its reviewers, the Board and admins may see it.",
+        )
+    )
+    assert isinstance(may_view_pack(OUTSIDER, supported=MEMBER), Denied)
+    # Without the supported person, a supporter sees only what they see themselves.
+    assert isinstance(may_view_venture(SUPPORTER, venture(S.DRAFT)), Denied)

@@ -1,0 +1,294 @@
+"""Who must act on a venture now or soon, by when and why. Pure.
+
+`owed(facts, policy, now)` reads one venture's current gate (`ActionFacts`: what the
+reminder rules read, plus its workstream and its checklists' answers) and gives
+each thing a person should do about it, with the deadline in force and a reason (a
+stable code and its parameters, which the pages word in English, Welsh and Easy
+Read). `with_supporters(owed, supporters)` adds, for each supporter, what the
+person they support must do, marked as on that person's behalf.
+
+Who must act, by the venture's state:
+- draft: the lead submits when no must-meet item is missing, and answers first
+  when some are; the workstream's other members may answer the items still open
+  (must-meet and should-meet), while there are any. A draft without a deadline
+  still needs doing: it is listed, without a deadline.
+- returned or recycled: the lead fixes it (answering reopens it); the members may
+  answer the items still open.
+- in review: each assigned reviewer who has not recommended since the latest
+  submission (`reminders.waiting_on`); again, when their advice is stale or was
+  given before the venture came back.
+- awaiting the Board: each member who has not voted and is not recused
+  (`reminders.waiting_on`) votes, and before a first vote says whether they have an
+  interest to declare; a stale vote is given again; a member given more time votes by the new
+  deadline. The chair closes the vote when its deadline has passed (the sweep
+  would decide it at its next run) or when every member has acted, unless the
+  chair leads the venture (`permissions.may_close_vote`).
+- on hold: the chair takes it off hold when the Board is ready.
+The deadline is the one the reminder rules hold in force (`reminders.deadline_for`):
+the answers' deadline for the workstream, the review's for reviewers, the
+ballot's for the Board. Nobody is listed for a submitted venture (the rules take
+it on at once) or a closed one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from checklists.evaluate import evaluate
+from checklists.spec import ChecklistDefinition
+from governance.ballots import Choice
+from governance.lifecycle import VentureState
+from governance.permissions import Actor, Role, VentureFacts, may_close_vote
+from governance.programme import ReminderPolicy
+from governance.reminders import Action, ReminderSnapshot, deadline_for, waiting_on
+
+S = VentureState
+
+
+class Kind(StrEnum):
+    """What a person is asked to do (the pages' words key on it)."""
+
+    ANSWER = "answer"
+    SUBMIT = "submit"
+    FIX = "fix"
+    REVIEW = "review"
+    DECLARE = "declare"
+    VOTE = "vote"
+    CLOSE_VOTE = "close-vote"
+    RESUME = "resume"
+
+
+# The order actions of one venture are listed in: the one to do first, first.
+KIND_ORDER: dict[Kind, int] = {kind: n for n, kind in enumerate(Kind)}
+
+# Why, as stable codes (with the parameters each carries).
+ITEMS_TO_ANSWER = "items-to-answer"  # missing, open, items
+READY_TO_SUBMIT = "ready-to-submit"  # open
+RETURNED_FOR_CHANGES = "returned-for-changes"  # missing, open, items
+RECYCLED_BY_BOARD = "recycled-by-board"  # missing, open, items
+REVIEW_REQUESTED = "review-requested"
+REVIEW_AGAIN = "review-again"  # an answer changed after the review
+VOTE_DUE = "vote-due"  # ballot
+VOTE_AGAIN = "vote-again"  # ballot: an answer changed after the vote
+MORE_TIME_GIVEN = "more-time-given"  # ballot: the member asked for, and has, more time
+DECLARE_BEFORE_VOTING = "declare-before-voting"  # ballot
+VOTE_DEADLINE_PASSED = "vote-deadline-passed"  # ballot
+EVERYONE_HAS_VOTED = "everyone-has-voted"  # ballot
+ON_HOLD = "venture-on-hold"
+
+_REASON_FOR_STATE = {
+    S.DRAFT: ITEMS_TO_ANSWER,
+    S.RETURNED: RETURNED_FOR_CHANGES,
+    S.RECYCLED: RECYCLED_BY_BOARD,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ActionFacts:
+    """What the rules need to know about one venture to say who must act."""
+
+    reminders: ReminderSnapshot  # as the reminder rules read it (the open ballot only)
+    workstream: frozenset[str] = frozenset()  # the lead and members of its workstream
+    checklists: tuple[ChecklistDefinition, ...] = ()  # the gate's pinned checklists
+    answers: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # current
+
+
+@dataclass(frozen=True, slots=True)
+class Owed:
+    """Something `person` should do about a venture, by `deadline` (None: no date set)."""
+
+    person: str
+    kind: Kind
+    venture_id: str
+    deadline: dt.datetime | None
+    reason: str  # a stable code
+    params: Mapping[str, Any] = field(default_factory=dict)
+    on_behalf_of: str | None = None  # for a supporter: whom it is for
+
+    def sort_key(self) -> tuple[bool, dt.datetime, str, int, str]:
+        """Soonest deadline first (none last), then by venture and the order to act."""
+        never = dt.datetime.max.replace(tzinfo=dt.UTC)
+        return (
+            self.deadline is None,
+            self.deadline or never,
+            self.venture_id,
+            KIND_ORDER[self.kind],
+            self.on_behalf_of or "",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class OpenItems:
+    """The shown items without a valid answer, as 'checklist/item': must-meet, then
+    should-meet, each in document order."""
+
+    required: tuple[str, ...]  # must-meet
+    advisory: tuple[str, ...]  # should-meet
+
+    @property
+    def all(self) -> tuple[str, ...]:
+        return self.required + self.advisory
+
+
+def open_items(
+    checklists: Sequence[ChecklistDefinition], answers: Mapping[str, Mapping[str, Any]]
+) -> OpenItems:
+    required: list[str] = []
+    advisory: list[str] = []
+    for checklist in checklists:
+        result = evaluate(checklist, answers.get(checklist.id, {}))
+        required += [f"{checklist.id}/{i}" for i in result.missing_required]
+        advisory += [f"{checklist.id}/{i}" for i in result.missing_advisory]
+    return OpenItems(tuple(required), tuple(advisory))
+
+
+def owed(facts: ActionFacts, policy: ReminderPolicy, now: dt.datetime) -> tuple[Owed, ...]:
+    """Everything people should do about one venture now or soon (see the module)."""
+    s = facts.reminders
+    if s.state in _REASON_FOR_STATE:
+        return _answering(facts, policy)
+    if s.state is S.IN_REVIEW:
+        return _reviewing(s, policy)
+    if s.state is S.AWAITING_BOARD:
+        return _voting(s, policy, now)
+    if s.state is S.ON_HOLD and s.chair is not None:
+        return (Owed(s.chair, Kind.RESUME, s.venture_id, None, ON_HOLD),)
+    return ()
+
+
+def _answering(facts: ActionFacts, policy: ReminderPolicy) -> tuple[Owed, ...]:
+    s = facts.reminders
+    deadline = deadline_for(s, Action.ANSWER, policy)
+    items = open_items(facts.checklists, facts.answers)
+    reason = _REASON_FOR_STATE[s.state]
+    params = {
+        "missing": len(items.required),
+        "open": len(items.all),
+        "items": list(items.all),
+    }
+    result: list[Owed] = []
+    if s.state is not S.DRAFT:
+        result.append(Owed(s.lead, Kind.FIX, s.venture_id, deadline, reason, params))
+    elif items.required:
+        result.append(Owed(s.lead, Kind.ANSWER, s.venture_id, deadline, reason, params))
+    else:
+        ready = {"open": len(items.all)}
+        result.append(Owed(s.lead, Kind.SUBMIT, s.venture_id, deadline, READY_TO_SUBMIT, ready))
+    if items.all:
+        result += [
+            Owed(member, Kind.ANSWER, s.venture_id, deadline, reason, params)
+            for member in sorted(facts.workstream - {s.lead})
+        ]
+    return tuple(result)
+
+
+def _reviewing(s: ReminderSnapshot, policy: ReminderPolicy) -> tuple[Owed, ...]:
+    waiting = waiting_on(s, policy)
+    if waiting is None:
+        return ()
+    # Whoever recommended before, on answers that have changed since, reviews again.
+    given = {r.reviewer_id for r in s.reviews}
+    return tuple(
+        Owed(
+            person,
+            Kind.REVIEW,
+            s.venture_id,
+            waiting.deadline,
+            REVIEW_AGAIN if person in given else REVIEW_REQUESTED,
+        )
+        for person in waiting.people
+    )
+
+
+def _voting(s: ReminderSnapshot, policy: ReminderPolicy, now: dt.datetime) -> tuple[Owed, ...]:
+    ballot = s.ballot
+    if ballot is None:  # the rules open one at once
+        return ()
+    waiting = waiting_on(s, policy)
+    number = {"ballot": ballot.number}
+    result: list[Owed] = []
+    if waiting is not None:
+        latest = {v.member_id: v for v in sorted(ballot.votes, key=lambda v: v.cast_at)}
+        for person in waiting.people:
+            vote = latest.get(person)
+            if vote is not None and vote.stale:
+                why = VOTE_AGAIN
+            elif vote is not None and vote.choice is Choice.MORE_TIME:
+                why = MORE_TIME_GIVEN
+            else:
+                why = VOTE_DUE
+            if vote is None:  # before a first vote: anything to declare?
+                result.append(
+                    Owed(
+                        person,
+                        Kind.DECLARE,
+                        s.venture_id,
+                        waiting.deadline,
+                        DECLARE_BEFORE_VOTING,
+                        number,
+                    )
+                )
+            result.append(Owed(person, Kind.VOTE, s.venture_id, waiting.deadline, why, number))
+    if s.chair is not None and _chair_may_close(s):
+        if now >= ballot.deadline:
+            result.append(
+                Owed(
+                    s.chair,
+                    Kind.CLOSE_VOTE,
+                    s.venture_id,
+                    ballot.deadline,
+                    VOTE_DEADLINE_PASSED,
+                    number,
+                )
+            )
+        elif waiting is None:
+            result.append(
+                Owed(
+                    s.chair,
+                    Kind.CLOSE_VOTE,
+                    s.venture_id,
+                    ballot.deadline,
+                    EVERYONE_HAS_VOTED,
+                    number,
+                )
+            )
+    return tuple(result)
+
+
+def _chair_may_close(s: ReminderSnapshot) -> bool:
+    # The chair's own rule: never on a venture they lead (its vote closes at its deadline).
+    assert s.chair is not None
+    chair = Actor(s.chair, frozenset({Role.CHAIR}))
+    return bool(may_close_vote(chair, VentureFacts(s.venture_id, s.lead, frozenset(), s.state)))
+
+
+def with_supporters(
+    found: Iterable[Owed], supporters: Iterable[tuple[str, str]]
+) -> tuple[Owed, ...]:
+    """`found`, and for each (supporter, person) pair a copy of each of the person's
+    actions for the supporter, on the person's behalf: a supporter helps the person do
+    it (and never does it for them: a vote stays the member's own)."""
+    found = tuple(found)
+    helpers: dict[str, list[str]] = {}
+    for supporter, person in supporters:
+        if supporter != person:
+            helpers.setdefault(person, []).append(supporter)
+    copies = [
+        Owed(
+            supporter,
+            o.kind,
+            o.venture_id,
+            o.deadline,
+            o.reason,
+            o.params,
+            on_behalf_of=o.person,
+        )
+        for o in found
+        if o.on_behalf_of is None
+        for supporter in sorted(helpers.get(o.person, ()))
+    ]
+    return (*found, *copies)

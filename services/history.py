@@ -1,0 +1,353 @@
+"""A venture's history, for the pages: each answer an item was given, and the venture's
+audit trail as events.
+
+`answer_history(engine, venture_id, item_ref)` lists every answer an item was given
+in the venture's current gate (or the gate named), oldest first: who, when, the
+value, and whether it is the current one or superseded (and by which).
+
+`audit_trail(engine, venture_id)` turns the venture's audit entries into events, in
+the log's order. Each event has a stable `code` and its `params` (plain JSON, people
+by email), which the pages word in English, Welsh and Easy Read through the
+catalogue; `summary` carries the English sentence the rules wrote, where the entry
+holds one (a refusal's reason, a decision's reasons). One entry can make several
+events: a round of advancing (`venture.advanced`) makes one per effect, a reminder
+sweep one per reminder. The Board's papers for a meeting (an entry about no single
+venture) appear in the trail of each venture on its agenda.
+
+Neither ever shows a secret. The audit log holds no channel URL (the commands and
+the programme import keep them out); as a second line, any string that quotes a
+channel URL is masked as the relay masks URLs (`mailto://***`), and a password
+from one (six characters or more) as `***`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from governance.lifecycle import Action
+from models import tables as t
+from models.db import read_session
+from services.advance import current_gate_run, pinned_checklists
+from services.commands import NotFound, find_item
+
+# --- secrets ---------------------------------------------------------------------------------
+
+_SHORTEST_SECRET = 6  # a shorter password would mask parts of ordinary words
+
+
+class Secrets:
+    """The programme's channel URLs and their parts that are secret, to mask wherever
+    they are quoted."""
+
+    def __init__(self, urls: Iterable[str]) -> None:
+        found: dict[str, str] = {}
+        for url in urls:
+            # The whole URL, and its password, if it has one. Not the rest after the
+            # scheme: for many channels (mailbox://gareth.jones) that is a name.
+            found[url] = t.mask_url(url)
+            with contextlib.suppress(ValueError):  # not a URL urlsplit can read
+                password = urlsplit(url).password or ""
+                if len(password) >= _SHORTEST_SECRET:
+                    found.setdefault(password, "***")
+        # Longest first: a URL is masked whole before its password is looked for.
+        self._found = sorted(found.items(), key=lambda kv: -len(kv[0]))
+
+    @classmethod
+    def of_programme(cls, session: Session) -> Secrets:
+        return cls(session.exec(select(t.Channel.url)).all())
+
+    def scrub(self, value: Any) -> Any:
+        """`value` (plain JSON) with every secret in its strings masked."""
+        if isinstance(value, str):
+            for secret, mask in self._found:
+                if secret in value:
+                    value = value.replace(secret, mask)
+            return value
+        if isinstance(value, list):
+            return [self.scrub(v) for v in value]
+        if isinstance(value, dict):
+            return {k: self.scrub(v) for k, v in value.items()}
+        return value
+
+
+# --- answers ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnswerRecord:
+    """One answer given to an item."""
+
+    id: int
+    gate_id: str
+    checklist_id: str
+    checklist_version: int
+    item_id: str
+    value: Any
+    by: str  # email
+    by_name: str
+    at: dt.datetime
+    current: bool
+    superseded_by: int | None  # the answer that replaced it
+
+
+def answer_history(
+    engine: Engine, venture_id: str, item_ref: str, *, gate: str | None = None
+) -> list[AnswerRecord]:
+    """Every answer to `item_ref` ('item' or 'checklist/item') in the venture's current
+    gate, or in `gate`, oldest first. NotFound for an unknown venture, gate or item."""
+    with read_session(engine) as session:
+        venture = session.get(t.Venture, venture_id)
+        if venture is None:
+            raise NotFound(f"no venture '{venture_id}'")
+        gate_id = gate or venture.gate_id
+        gate_run = (
+            current_gate_run(session, venture)
+            if gate_id == venture.gate_id
+            else session.get(t.GateRun, (venture.id, gate_id))
+        )
+        if gate_run is None:
+            raise NotFound(f"venture {venture_id} has not been at gate '{gate_id}'")
+        checklist_id, item = find_item(pinned_checklists(gate_run), item_ref)
+        rows = session.exec(
+            select(t.Answer, t.Person.email, t.Person.name)
+            .join(t.Person, col(t.Person.id) == col(t.Answer.by_id))
+            .where(t.Answer.venture_id == venture.id)
+            .where(t.Answer.gate_id == gate_id)
+            .where(t.Answer.checklist_id == checklist_id)
+            .where(t.Answer.item_id == item.id)
+            .order_by(col(t.Answer.at), col(t.Answer.id))
+        ).all()
+        secrets = Secrets.of_programme(session)
+    return [
+        AnswerRecord(
+            id=a.id or 0,
+            gate_id=a.gate_id,
+            checklist_id=a.checklist_id,
+            checklist_version=a.checklist_version,
+            item_id=a.item_id,
+            value=secrets.scrub(a.value),
+            by=email,
+            by_name=name,
+            at=a.at,
+            current=a.is_current,
+            superseded_by=a.superseded_by_id,
+        )
+        for a, email, name in rows
+    ]
+
+
+# --- the audit trail ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    """One event of a venture's history, to be worded by its code."""
+
+    seq: int  # the audit entry it comes from (several events may share one)
+    at: dt.datetime
+    actor: str  # email, or "cyd" for what the rules and the schedules did
+    actor_name: str | None  # None for "cyd" and for anyone not in the programme
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+    summary: str | None = None  # the English sentence the entry holds, if any
+
+
+# The codes of the people's own actions, by audit action.
+_ACTIONS: dict[str, str] = {
+    "venture.started": "venture-started",
+    "answer.recorded": "answer-recorded",
+    "venture.submitted": "venture-submitted",
+    "deadline.extended": "deadline-extended",
+    "review.recorded": "review-recorded",
+    "interest.declared": "interest-declared",
+    "vote.recorded": "vote-recorded",
+    "vote.closed": "vote-closed-by-chair",
+    "venture.withdrawn": "venture-withdrawn",
+    "venture.resumed": "venture-resumed",
+    "denied": "action-refused",
+}
+# The codes of the rules' moves of a venture, by lifecycle action.
+_MOVES: dict[str, str] = {
+    Action.RETURN_FOR_CHANGES.value: "returned-for-changes",
+    Action.ACCEPT_FOR_REVIEW.value: "accepted-for-review",
+    Action.SEND_TO_BOARD.value: "sent-to-board",
+    Action.REVIEW_AGAIN.value: "sent-back-for-review",
+    Action.APPROVE.value: "approved",
+    Action.APPROVE_WITH_CONDITIONS.value: "approved-with-conditions",
+    Action.RECYCLE.value: "recycled",
+    Action.REJECT.value: "rejected",
+    Action.HOLD.value: "put-on-hold",
+}
+BOARD_PAPERS = "board-papers.sent"  # services.board_pack.AUDIT_ACTION
+REMINDERS = "reminders.sent"  # services.reminders.AUDIT_ACTION
+ADVANCED = "venture.advanced"
+
+# Every code an event may have, for the catalogue to word (tests check it is whole).
+CODES: frozenset[str] = frozenset(
+    {
+        *_ACTIONS.values(),
+        *_MOVES.values(),
+        "state-changed",
+        "reviewers-assigned",
+        "people-told",
+        "vote-opened",
+        "vote-extended",
+        "decision-recorded",
+        "next-gate-opened",
+        "reminder-sent",
+        "escalation-sent",
+        "board-papers-sent",
+        "other",
+    }
+)
+
+
+def audit_trail(engine: Engine, venture_id: str) -> list[AuditEvent]:
+    """The venture's audit entries as events, in the log's order (see the module)."""
+    with read_session(engine) as session:
+        if session.get(t.Venture, venture_id) is None:
+            raise NotFound(f"no venture '{venture_id}'")
+        own = session.exec(
+            select(t.AuditEntry)
+            .where(t.AuditEntry.venture_id == venture_id)
+            .order_by(col(t.AuditEntry.seq))
+        ).all()
+        papers = [
+            e
+            for e in session.exec(
+                select(t.AuditEntry)
+                .where(col(t.AuditEntry.venture_id).is_(None))
+                .where(t.AuditEntry.action == BOARD_PAPERS)
+            )
+            if venture_id in e.payload.get("agenda", ())
+        ]
+        names = dict(session.exec(select(t.Person.email, t.Person.name)).all())
+        secrets = Secrets.of_programme(session)
+    entries = sorted([*own, *papers], key=lambda e: e.seq)
+    return [
+        AuditEvent(
+            seq=e.seq,
+            at=e.at,
+            actor=secrets.scrub(e.actor),
+            actor_name=names.get(e.actor),
+            code=code,
+            params=secrets.scrub(params),
+            summary=secrets.scrub(summary),
+        )
+        for e in entries
+        for code, params, summary in _events(e)
+    ]
+
+
+Event = tuple[str, dict[str, Any], str | None]
+
+
+def _events(entry: t.AuditEntry) -> list[Event]:
+    p = entry.payload
+    action = entry.action
+    if action == ADVANCED:
+        return [_effect(e) for e in p.get("effects", [])]
+    if action == REMINDERS:
+        return [_reminder(r) for r in p.get("sent", [])]
+    if action == BOARD_PAPERS:
+        return [("board-papers-sent", {"meeting": p.get("meeting")}, None)]
+    code = _ACTIONS.get(action)
+    if code is None:
+        # Kept out of the words: an entry of a kind the trail does not know yet.
+        return [("other", {"action": action}, None)]
+    if action == "denied":
+        return [(code, {"action": p.get("action"), "code": p.get("code")}, p.get("reason"))]
+    if action == "answer.recorded":
+        stale = p.get("stale") or {}
+        params = {
+            k: p.get(k) for k in ("gate", "checklist", "item", "value", "previous", "reopened")
+        }
+        params["stale_reviews"] = len(stale.get("stale_reviews", []))
+        params["stale_votes"] = len(stale.get("stale_votes", []))
+        return [(code, params, None)]
+    if action == "venture.started":
+        keep = ("workstream", "title", "lead", "gate", "gate_version")
+        return [(code, {k: p.get(k) for k in keep}, None)]
+    return [(code, dict(p), None)]
+
+
+def _effect(effect: dict[str, Any]) -> Event:
+    name = effect.get("effect")
+    summary = _sentences(effect.get("reasons", []))
+    if name == "Transition":
+        params = {
+            "to": effect.get("to"),
+            "reasons": [r.get("code") for r in effect.get("reasons", [])],
+            "gaps": [
+                {
+                    "checklist": g.get("checklist"),
+                    "item": g.get("item"),
+                    "problem": g.get("problem"),
+                }
+                for g in effect.get("gaps", [])
+            ],
+        }
+        return (_MOVES.get(str(effect.get("action")), "state-changed"), params, summary)
+    if name == "AssignReviewers":
+        return (
+            "reviewers-assigned",
+            {"roles": effect.get("roles"), "count": effect.get("count")},
+            None,
+        )
+    if name == "Notify":
+        return (
+            "people-told",
+            {"event": effect.get("event"), "audience": effect.get("audience")},
+            None,
+        )
+    if name == "OpenBallot":
+        return (
+            "vote-opened",
+            {"ballot": effect.get("number"), "deadline": effect.get("deadline")},
+            None,
+        )
+    if name == "ExtendBallot":
+        params = {
+            "ballot": effect.get("number"),
+            "deadline": effect.get("deadline"),
+            "more_time_granted": effect.get("more_time_granted", []),
+            "reasons": [r.get("code") for r in effect.get("reasons", [])],
+        }
+        return ("vote-extended", params, summary)
+    if name == "RecordDecision":
+        keep = (
+            "gate",
+            "ballot",
+            "outcome",
+            "tally",
+            "conditions",
+            "closed_by",
+            "casting_vote_used",
+        )
+        params = {k: effect.get(k) for k in keep}
+        params["reasons"] = [r.get("code") for r in effect.get("reasons", [])]
+        return ("decision-recorded", params, summary)
+    if name == "OpenNextGate":
+        return ("next-gate-opened", {"gate": effect.get("gate")}, None)
+    return ("other", {"action": f"{ADVANCED}:{name}"}, None)
+
+
+def _reminder(sent: dict[str, Any]) -> Event:
+    keep = ("to", "person", "action", "ballot", "deadline", "days_left", "count")
+    params = {k: sent.get(k) for k in keep}
+    params["copies"] = list(sent.get("copies", []))
+    code = "escalation-sent" if sent.get("kind") == "escalation" else "reminder-sent"
+    return (code, params, None)
+
+
+def _sentences(reasons: list[dict[str, Any]]) -> str | None:
+    texts = [str(r["text"]) for r in reasons if r.get("text")]
+    return " ".join(texts) or None

@@ -1,0 +1,165 @@
+"""A person's next actions: everything they should do now or soon, by when and why.
+
+`next_actions(engine, library, person_email, now)` reads the open ventures that
+concern the person (or the person they support) in a fixed handful of queries,
+however many ventures there are, and asks the rules (`governance.next_actions`,
+which reuse the reminder rules' deadlines and who has not acted) who must act.
+A supporter is given what the person they support must do, marked `on_behalf_of`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine, false, or_
+from sqlmodel import Session, col, select
+
+from checklists.library import Library
+from checklists.spec import ChecklistDefinition
+from governance.lifecycle import VentureState
+from governance.next_actions import ActionFacts, Owed, owed, with_supporters
+from governance.permissions import BOARD_ROLES, Role
+from governance.reminders import ReminderSnapshot
+from models import queries
+from models import tables as t
+from models.db import read_session
+from services.advance import pinned_checklists
+from services.commands import NotFound
+from services.reminders import load_snapshots, reminder_policy
+
+S = VentureState
+_ANSWERING = frozenset({S.DRAFT.value, S.RETURNED.value, S.RECYCLED.value})
+_OPEN = (*_ANSWERING, S.IN_REVIEW.value, S.AWAITING_BOARD.value, S.ON_HOLD.value)
+
+
+@dataclass(frozen=True)
+class NextAction:
+    """One thing to do: its kind, the venture, by when, and why (a code and its params)."""
+
+    kind: str  # governance.next_actions.Kind
+    venture_id: str
+    venture_title: str
+    gate_id: str
+    state: str
+    deadline: dt.datetime | None  # None: no date set (a draft without a deadline)
+    overdue: bool
+    reason: str  # a stable code (governance.next_actions)
+    params: dict[str, Any] = field(default_factory=dict)
+    on_behalf_of: str | None = None  # a supporter's: the email of the person it is for
+
+
+def next_actions(
+    engine: Engine, library: Library, person_email: str, now: dt.datetime
+) -> list[NextAction]:
+    """What `person_email` should do now or soon, soonest deadline first (undated
+    last). NotFound for someone not (or no longer) in the programme.
+
+    The checklists come pinned with each venture's gate, so `library` is not read
+    today; it is taken, as by every read a page makes, so that a rule that comes to
+    need the definitions changes no caller."""
+    del library
+    with read_session(engine) as session:
+        person = queries.person_by_email(session, person_email)
+        if person is None or not person.active or person.id is None:
+            raise NotFound(f"no person with email '{person_email}' in the programme")
+        people = [person.id]
+        if person.supports_person_id is not None:
+            people.append(person.supports_person_id)
+        ventures = _concerning(session, people)
+        if not ventures:
+            return []
+        policy = reminder_policy(session)
+        snapshots = load_snapshots(session, list(ventures), all_open=True)
+        facts = _facts(session, ventures, snapshots)
+    # Every snapshot holds the programme's supporters: the first one's will do.
+    supporters = snapshots[0].supporters if snapshots else frozenset()
+    found = with_supporters((o for f in facts for o in owed(f, policy, now)), supporters)
+    mine = sorted((o for o in found if o.person == person.email), key=Owed.sort_key)
+    return [_action(o, ventures[o.venture_id], now) for o in mine]
+
+
+def _concerning(session: Session, people: list[int]) -> dict[str, t.Venture]:
+    """The open ventures these people may have something to do about, by id."""
+    roles = set(
+        session.exec(select(t.PersonRole.role).where(col(t.PersonRole.person_id).in_(people)))
+    )
+    on_board = bool(roles & {r.value for r in BOARD_ROLES})
+    chair = Role.CHAIR.value in roles
+    state = col(t.Venture.state)
+    reviewing = select(t.ReviewerAssignment.venture_id).where(
+        col(t.ReviewerAssignment.reviewer_id).in_(people)
+    )
+    member_of = select(t.WorkstreamMember.workstream_id).where(
+        col(t.WorkstreamMember.person_id).in_(people)
+    )
+    statement = (
+        select(t.Venture)
+        .where(state.in_(_OPEN))
+        .where(
+            or_(
+                col(t.Venture.lead_id).in_(people),
+                col(t.Venture.workstream_id).in_(member_of) & state.in_(_ANSWERING),
+                col(t.Venture.id).in_(reviewing) & (state == S.IN_REVIEW.value),
+                (state == S.AWAITING_BOARD.value) if on_board else false(),
+                (state == S.ON_HOLD.value) if chair else false(),
+            )
+        )
+        .order_by(col(t.Venture.id))
+    )
+    return {v.id: v for v in session.exec(statement)}
+
+
+def _facts(
+    session: Session, ventures: dict[str, t.Venture], snapshots: list[ReminderSnapshot]
+) -> list[ActionFacts]:
+    answering = [v for v in ventures.values() if v.state in _ANSWERING]
+    members: dict[str, set[str]] = defaultdict(set)
+    checklists: dict[str, tuple[ChecklistDefinition, ...]] = {}
+    answers: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    if answering:
+        ids = [v.id for v in answering]
+        streams = sorted({v.workstream_id for v in answering})
+        for stream, email in session.exec(
+            select(t.WorkstreamMember.workstream_id, t.Person.email)
+            .join(t.Person, col(t.Person.id) == col(t.WorkstreamMember.person_id))
+            .where(col(t.WorkstreamMember.workstream_id).in_(streams))
+            .where(col(t.Person.active))
+        ):
+            members[stream].add(email)
+        for run in session.exec(select(t.GateRun).where(col(t.GateRun.venture_id).in_(ids))):
+            if run.gate_id == ventures[run.venture_id].gate_id:
+                checklists[run.venture_id] = pinned_checklists(run)
+        for a in session.exec(
+            select(t.Answer)
+            .where(col(t.Answer.venture_id).in_(ids))
+            .where(col(t.Answer.is_current))
+        ):
+            if a.gate_id == ventures[a.venture_id].gate_id:
+                answers[a.venture_id].setdefault(a.checklist_id, {})[a.item_id] = a.value
+    return [
+        ActionFacts(
+            reminders=s,
+            workstream=frozenset(members[ventures[s.venture_id].workstream_id]),
+            checklists=checklists.get(s.venture_id, ()),
+            answers=answers[s.venture_id],
+        )
+        for s in snapshots
+    ]
+
+
+def _action(o: Owed, venture: t.Venture, now: dt.datetime) -> NextAction:
+    return NextAction(
+        kind=o.kind.value,
+        venture_id=o.venture_id,
+        venture_title=venture.title,
+        gate_id=venture.gate_id,
+        state=venture.state,
+        deadline=o.deadline,
+        overdue=o.deadline is not None and o.deadline < now,
+        reason=o.reason,
+        params=dict(o.params),
+        on_behalf_of=o.on_behalf_of,
+    )

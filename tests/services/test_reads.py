@@ -1,0 +1,363 @@
+"""The pages' reads: answer history, the audit trail (never a secret), workstreams,
+interests, and what a person may do, on both databases."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+
+from checklists.loader import Library, load_library
+from services import commands as c
+from services.commands import Cyd, NotFound
+from services.history import CODES, answer_history, audit_trail
+from services.involvement import interests, workstreams_of
+from services.permitted import ACTIONS, Permitted, what_may_i_do
+from services.programme_import import import_programme, parse_programme
+from tests.services.test_next_actions import (
+    CHAIR,
+    CO_PRODUCERS,
+    LEAD,
+    STEPS,
+    Clock,
+    clock,
+    email,
+    to_board,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+PROGRAMME = ROOT / "examples" / "programme.yaml"
+# Nia's messages go by email through a server that wants her password.
+PASSWORD = "Gr33n-Tea-Pot-91"  # noqa: S105  (made up, to look for)
+SECRET_URL = f"mailtos://nia.morgan:{PASSWORD}@mail.example.org?to=nia.morgan@example.org"
+
+
+@pytest.fixture(scope="module")
+def library() -> Library:
+    return load_library()
+
+
+@pytest.fixture
+def cyd(engine: Engine, library: Library) -> Cyd:
+    source = PROGRAMME.read_text(encoding="utf-8")
+    source = source.replace('"mailbox://nia.morgan"', f'"{SECRET_URL}"')
+    assert SECRET_URL in source
+    programme = parse_programme(source, library=library)
+    import_programme(engine, programme, source, "admin@example.org")
+    return Cyd(engine, library, clock=Clock())
+
+
+def plain(value: Any) -> str:
+    return json.dumps(
+        [dataclasses.asdict(v) for v in value] if isinstance(value, list) else value,
+        default=str,
+        ensure_ascii=False,
+    )
+
+
+# --- answer history ------------------------------------------------------------------------
+
+
+def test_every_answer_with_who_when_and_which_is_current(cyd: Cyd) -> None:
+    venture = c.start_venture(
+        cyd, workstream="day-opportunities", title="Café", lead=LEAD
+    ).venture_id
+    c.answer(cyd, venture, "lived-experience-count", 3, by=CO_PRODUCERS[0])
+    c.answer(cyd, venture, "lived-experience-count", 5, by=CO_PRODUCERS[1])
+    c.answer(cyd, venture, "lived-experience-count", 6, by=LEAD)
+    c.answer(
+        cyd, venture, "venture-summary", "Something else entirely, said plainly. " * 2, by=LEAD
+    )
+    history = answer_history(cyd.engine, venture, "coproduction-start/lived-experience-count")
+    assert [(a.value, a.by, a.current) for a in history] == [
+        (3, CO_PRODUCERS[0], False),
+        (5, CO_PRODUCERS[1], False),
+        (6, LEAD, True),
+    ]
+    assert [a.by_name for a in history] == ["Nia Morgan", "Sam Bennett", "Gareth Jones"]
+    assert history[0].superseded_by == history[1].id
+    assert history[1].superseded_by == history[2].id
+    assert history[2].superseded_by is None
+    assert history[0].at < history[1].at < history[2].at
+    assert answer_history(cyd.engine, venture, "lived-experience-count") == history
+    assert answer_history(cyd.engine, venture, "formats-offered") == []
+    with pytest.raises(NotFound):
+        answer_history(cyd.engine, venture, "no-such-item")
+    with pytest.raises(NotFound):
+        answer_history(cyd.engine, "v-9999", "lived-experience-count")
+
+
+# --- the audit trail --------------------------------------------------------------------------
+
+
+def test_the_trail_of_the_main_path_as_coded_events(cyd: Cyd) -> None:
+    for _step, act, _expected in STEPS:
+        act(cyd)
+    other = c.start_venture(cyd, workstream="day-opportunities", title="Other", lead=LEAD)
+    trail = audit_trail(cyd.engine, "v-0001")
+    codes = [e.code for e in trail]
+    assert set(codes) <= CODES
+    assert "other" not in codes
+    assert [e.seq for e in trail] == sorted(e.seq for e in trail)
+    assert codes[0] == "venture-started"
+    assert trail[0].params["title"] == "Community café"
+    assert (trail[0].actor, trail[0].actor_name) == (LEAD, "Gareth Jones")
+    # The path, in order (each code's first appearance).
+    firsts = list(dict.fromkeys(codes))
+    path = [
+        "venture-started",
+        "answer-recorded",
+        "venture-submitted",
+        "returned-for-changes",
+        "accepted-for-review",
+        "reviewers-assigned",
+        "review-recorded",
+        "sent-to-board",
+        "vote-opened",
+        "interest-declared",
+        "vote-recorded",
+        "reminder-sent",
+        "action-refused",
+        "vote-closed-by-chair",
+        "vote-extended",
+        "decision-recorded",
+        "approved-with-conditions",
+        "next-gate-opened",
+    ]
+    assert [code for code in firsts if code in path] == path
+    returned = next(e for e in trail if e.code == "returned-for-changes")
+    assert (returned.actor, returned.actor_name) == ("cyd", None)
+    assert returned.params["gaps"]
+    assert returned.params["reasons"] == ["checklist-incomplete"]
+    assert (returned.summary or "").startswith("The checklist has")
+    refused = next(e for e in trail if e.code == "action-refused")
+    assert refused.params == {"action": "board.vote", "code": "own-venture"}
+    assert refused.summary == "A lead never votes on their own venture."
+    helped = next(e for e in trail if e.code == "vote-recorded" and e.actor == CHAIR)
+    assert helped.params["supported_by"] == email("tom.price")
+    decision = next(e for e in trail if e.code == "decision-recorded")
+    assert decision.params["outcome"] == "approved_with_conditions"
+    assert decision.params["conditions"] == ["Pay."]
+    assert decision.summary
+    assert all(e.code != "venture-started" or e.params["title"] != "Other" for e in trail)
+    assert audit_trail(cyd.engine, other.venture_id)[0].params["title"] == "Other"
+    with pytest.raises(NotFound):
+        audit_trail(cyd.engine, "v-9999")
+
+
+def test_the_trail_never_shows_a_channel_url_or_password(cyd: Cyd) -> None:
+    for _step, act, _expected in STEPS:
+        act(cyd)  # Nia answers, and is sent messages on her channel throughout
+    venture = "v-0002"
+    c.start_venture(cyd, workstream="day-opportunities", title="Café two", lead=LEAD)
+    # She pastes her channel's address into an answer by mistake.
+    pasted = f"Write to me at {SECRET_URL} about the café and the people who run it with us."
+    c.answer(cyd, venture, "venture-summary", pasted, by=CO_PRODUCERS[0])
+    c.submit(cyd, venture, by=LEAD)
+    for trail in (audit_trail(cyd.engine, "v-0001"), audit_trail(cyd.engine, venture)):
+        text = plain(trail)
+        assert email("nia.morgan") in text  # she is in it, by her email
+        assert PASSWORD not in text
+        assert SECRET_URL not in text
+        assert "mail.example.org" not in text
+    text = plain(audit_trail(cyd.engine, venture))
+    assert "Write to me at mailtos://*** about the café" in text
+    history = answer_history(cyd.engine, venture, "venture-summary")
+    assert PASSWORD not in plain(history)
+    assert history[0].value.startswith("Write to me at mailtos://*** about")
+
+
+# --- workstreams and interests -------------------------------------------------------------
+
+
+def test_workstreams_of_a_person(cyd: Cyd) -> None:
+    [lead] = workstreams_of(cyd.engine, LEAD)
+    assert (lead.id, lead.name, lead.is_lead) == ("day-opportunities", "Day opportunities", True)
+    [member] = workstreams_of(cyd.engine, CO_PRODUCERS[0])
+    assert (member.id, member.is_lead) == ("day-opportunities", False)
+    assert workstreams_of(cyd.engine, CHAIR) == []
+    with pytest.raises(NotFound):
+        workstreams_of(cyd.engine, "nobody@example.org")
+
+
+def test_declared_interests_with_member_and_text(cyd: Cyd) -> None:
+    venture = to_board(cyd)
+    assert interests(cyd.engine, venture) == []
+    c.declare_interest(cyd, venture, member=email("david.hughes"), interest="Runs a café nearby")
+    c.declare_interest(cyd, venture, member=email("priya.shah"), interest="My sister works there")
+    found = interests(cyd.engine, venture)
+    assert [(i.member, i.member_name, i.text) for i in found] == [
+        (email("david.hughes"), "David Hughes", "Runs a café nearby"),
+        (email("priya.shah"), "Priya Shah", "My sister works there"),
+    ]
+    with pytest.raises(NotFound):
+        interests(cyd.engine, "v-9999")
+
+
+# --- what a person may do ---------------------------------------------------------------------
+
+
+def allowed(found: list[Permitted]) -> dict[str, str | None]:
+    """action → None if allowed, else the denial's code."""
+    assert [p.action for p in found] == list(ACTIONS)
+    for p in found:
+        assert p.allowed == (p.code is None) == (p.reason is None)
+    return {p.action: p.code for p in found}
+
+
+ALLOWED = None
+# At the Board, after David declared an interest: each person's answer for each action.
+AT_THE_BOARD: dict[str, dict[str, str | None]] = {
+    "gareth.jones": {  # the lead, also on the Board
+        "view": ALLOWED,
+        "answer": ALLOWED,
+        "submit": "wrong-state",
+        "extend": ALLOWED,
+        "review": "not-reviewer",
+        "declare": ALLOWED,
+        "vote": "own-venture",
+        "close": "not-chair",
+        "withdraw": ALLOWED,
+        "resume": "may-not-resume",
+        "view-pack": ALLOWED,
+        "view-audit": ALLOWED,
+    },
+    "megan.lloyd": {  # the chair
+        "view": ALLOWED,
+        "answer": "not-in-workstream",
+        "submit": "not-lead",
+        "extend": ALLOWED,
+        "review": "not-reviewer",
+        "declare": ALLOWED,
+        "vote": ALLOWED,
+        "close": ALLOWED,
+        "withdraw": "may-not-withdraw",
+        "resume": "wrong-state",
+        "view-pack": ALLOWED,
+        "view-audit": ALLOWED,
+    },
+    "tom.price": {  # Megan's supporter: sees what she sees, does nothing himself
+        "view": ALLOWED,
+        "answer": "not-in-workstream",
+        "submit": "not-lead",
+        "extend": "may-not-extend",
+        "review": "not-reviewer",
+        "declare": "not-on-board",
+        "vote": "supporter",
+        "close": "not-chair",
+        "withdraw": "may-not-withdraw",
+        "resume": "may-not-resume",
+        "view-pack": ALLOWED,
+        "view-audit": ALLOWED,
+    },
+    "david.hughes": {  # declared an interest
+        "view": ALLOWED,
+        "answer": "not-in-workstream",
+        "submit": "not-lead",
+        "extend": "may-not-extend",
+        "review": "not-reviewer",
+        "declare": ALLOWED,
+        "vote": "declared-interest",
+        "close": "not-chair",
+        "withdraw": "may-not-withdraw",
+        "resume": "may-not-resume",
+        "view-pack": ALLOWED,
+        "view-audit": ALLOWED,
+    },
+    "nia.morgan": {  # a co-producer
+        "view": ALLOWED,
+        "answer": ALLOWED,
+        "submit": "not-lead",
+        "extend": "may-not-extend",
+        "review": "not-reviewer",
+        "declare": "not-on-board",
+        "vote": "not-on-board",
+        "close": "not-chair",
+        "withdraw": "may-not-withdraw",
+        "resume": "may-not-resume",
+        "view-pack": "not-on-board",
+        "view-audit": ALLOWED,
+    },
+    "elin.davies": {  # an assigned reviewer, whose review is done
+        "view": ALLOWED,
+        "answer": "not-in-workstream",
+        "submit": "not-lead",
+        "extend": "may-not-extend",
+        "review": "wrong-state",
+        "declare": "not-on-board",
+        "vote": "not-on-board",
+        "close": "not-chair",
+        "withdraw": "may-not-withdraw",
+        "resume": "may-not-resume",
+        "view-pack": "not-on-board",
+        "view-audit": ALLOWED,
+    },
+    "admin": {
+        "view": ALLOWED,
+        "answer": "not-in-workstream",
+        "submit": "not-lead",
+        "extend": ALLOWED,
+        "review": "not-reviewer",
+        "declare": "not-on-board",
+        "vote": "not-on-board",
+        "close": "not-chair",
+        "withdraw": ALLOWED,
+        "resume": "wrong-state",
+        "view-pack": ALLOWED,
+        "view-audit": ALLOWED,
+    },
+}
+
+
+def test_what_each_person_may_do_at_the_board(cyd: Cyd, library: Library) -> None:
+    venture = to_board(cyd)
+    c.declare_interest(cyd, venture, member=email("david.hughes"), interest="Runs a café")
+    now = clock(cyd).now
+    got = {
+        who: allowed(what_may_i_do(cyd.engine, library, email(who), venture, now))
+        for who in AT_THE_BOARD
+    }
+    assert got == AT_THE_BOARD
+    reasons = what_may_i_do(cyd.engine, library, email("tom.price"), venture, now)
+    vote = next(p for p in reasons if p.action == "vote")
+    assert (vote.reason or "").startswith("A supporter never votes.")
+
+
+def test_an_outsider_sees_nothing(cyd: Cyd, library: Library) -> None:
+    # A second workstream's co-producer: not in this venture's workstream.
+    venture = c.start_venture(
+        cyd, workstream="day-opportunities", title="Café", lead=LEAD
+    ).venture_id
+    owen = allowed(
+        what_may_i_do(cyd.engine, library, email("owen.walker"), venture, clock(cyd).now)
+    )
+    assert owen["view"] == owen["view-audit"] == "not-concerned"  # not assigned (yet)
+    assert owen["view-pack"] == "not-on-board"
+    with pytest.raises(NotFound):
+        what_may_i_do(cyd.engine, library, email("owen.walker"), "v-9999", clock(cyd).now)
+
+
+def test_the_vote_command_agrees_with_what_may_i_do(cyd: Cyd, library: Library) -> None:
+    venture = to_board(cyd)
+    c.declare_interest(cyd, venture, member=email("david.hughes"), interest="Runs a café")
+    people = [
+        "tom.price",
+        "nia.morgan",
+        "elin.davies",
+        "gareth.jones",
+        "david.hughes",
+        "aled.evans",
+        "megan.lloyd",
+    ]
+    for who in people:
+        said = allowed(what_may_i_do(cyd.engine, library, email(who), venture, clock(cyd).now))
+        if said["vote"] is ALLOWED:
+            c.vote(cyd, venture, member=email(who), choice="approve")
+            continue
+        with pytest.raises(c.PermissionDenied) as refused:
+            c.vote(cyd, venture, member=email(who), choice="approve")
+        assert refused.value.code == said["vote"], who
