@@ -39,9 +39,14 @@ IO_PACKAGES = frozenset(
     }
 )
 OUTER_LAYERS = frozenset({"models", "flows", "web", "cli", "notifications"})
+# The core is given the settings it needs (e.g. the cache folder), never reads them.
+SETTINGS = "settings"
+CYD_LAYERS = OUTER_LAYERS | {"checklists", "governance", "services", SETTINGS}
 FORBIDDEN: dict[str, frozenset[str]] = {
-    "checklists": IO_PACKAGES | OUTER_LAYERS | {"governance"},
-    "governance": IO_PACKAGES | OUTER_LAYERS,
+    "checklists": IO_PACKAGES | OUTER_LAYERS | {"governance", SETTINGS},
+    "governance": IO_PACKAGES | OUTER_LAYERS | {SETTINGS},
+    # The settings are read by every layer, so they import none of them.
+    "settings": CYD_LAYERS - {SETTINGS},
 }
 DYNAMIC_IMPORTERS = frozenset({"import_module", "__import__"})
 
@@ -113,6 +118,13 @@ def test_core_files_import_nothing_with_io() -> None:
     assert not problems, "forbidden imports in the pure core:\n" + "\n".join(problems)
 
 
+def test_the_settings_import_no_other_layer() -> None:
+    files = sorted((ROOT / SETTINGS).rglob("*.py"))
+    assert files, "found no Python files under settings/"
+    problems = [v for path in files for v in violations(path)]
+    assert not problems, "\n".join(problems)
+
+
 @pytest.mark.parametrize(
     ("file", "source", "named"),
     [
@@ -141,6 +153,10 @@ def test_core_files_import_nothing_with_io() -> None:
         ("governance/__init__.py", "import web\n", "web"),
         ("governance/__init__.py", "import sqlite3\n", "sqlite3"),
         ("governance/__init__.py", "from smtplib import SMTP\n", "smtplib"),
+        ("checklists/validcache.py", "import settings\n", "settings"),
+        ("governance/__init__.py", "from settings import current\n", "settings"),
+        ("settings/__init__.py", "from models.db import data_dir\n", "models.db"),
+        ("settings/environment.py", "import checklists.files\n", "checklists.files"),
     ],
 )
 def test_the_scan_names_file_and_import(file: str, source: str, named: str) -> None:
