@@ -14,6 +14,9 @@ The definitions themselves are kept the same way for the commands that need them
 as the data its models were validated from, so that reading it back is one
 pydantic validation, without YAML parsing or the loader's checks.
 
+Both live in a cache folder the caller gives (`cache_dir`: Cyd's settings say which,
+`CYD_CACHE_DIR` else `~/.cache/cyd`); this module reads no environment.
+
 This module must stay light: no pydantic, no YAML (except in `load_library`, which
 returns pydantic models).
 """
@@ -46,16 +49,14 @@ _HERE = Path(__file__).resolve().parent
 _KEEP = 64  # fingerprints remembered
 
 
-def cache_path() -> Path:
-    base = os.environ.get("CYD_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
-    root = Path(base) if base else Path.home() / ".cache"
-    sub = "" if os.environ.get("CYD_CACHE_DIR") else "cyd"
-    return root / sub / "validated.json"
+def cache_path(cache_dir: Path) -> Path:
+    """Where the verdicts are kept in the cache folder."""
+    return cache_dir / "validated.json"
 
 
-def library_cache_path() -> Path:
+def library_cache_path(cache_dir: Path) -> Path:
     """Where the last valid definition set is kept (one set: a programme runs on one)."""
-    return cache_path().with_name("definitions.json")
+    return cache_dir / "definitions.json"
 
 
 def fingerprint(paths: Sequence[Path]) -> str | None:
@@ -112,47 +113,47 @@ def _write(target: Path, data: Any) -> None:
         return
 
 
-def _verdicts() -> dict[str, list[int]]:
-    data = _read(cache_path())
+def _verdicts(cache_dir: Path) -> dict[str, list[int]]:
+    data = _read(cache_path(cache_dir))
     return data if isinstance(data, dict) else {}
 
 
-def lookup(key: str) -> tuple[int, int] | None:
+def lookup(key: str, *, cache_dir: Path) -> tuple[int, int] | None:
     """(checklists, gates) counted when this exact set was last found valid."""
-    entry = _verdicts().get(key)
+    entry = _verdicts(cache_dir).get(key)
     if isinstance(entry, list) and len(entry) == 2 and all(isinstance(n, int) for n in entry):
         return entry[0], entry[1]
     return None
 
 
-def remember(key: str, checklists: int, gates: int) -> None:
-    data = _verdicts()
+def remember(key: str, checklists: int, gates: int, *, cache_dir: Path) -> None:
+    data = _verdicts(cache_dir)
     data.pop(key, None)
     data[key] = [checklists, gates]
     while len(data) > _KEEP:
         data.pop(next(iter(data)))
-    _write(cache_path(), data)
+    _write(cache_path(cache_dir), data)
 
 
 # --- the definitions -------------------------------------------------------------------
 
 
-def load_library(paths: Sequence[Path] | None = None) -> Library:
+def load_library(paths: Sequence[Path] | None = None, *, cache_dir: Path) -> Library:
     """What `checklists.loader.load_library` returns (or raises) for these paths, read
-    back from the cache when neither the files nor the code changed since."""
+    back from the cache in `cache_dir` when neither the files nor the code changed since."""
     targets = list(paths) if paths else [files.DEFAULT_DIR]
     key = _fingerprint(files.expand(targets), labels=True)
-    library = _stored_library(key) if key else None
+    library = _stored_library(key, cache_dir) if key else None
     if library is None:
         from checklists.loader import load_library as load
 
         library = load(targets)  # DefinitionError if any is invalid: never stored
         if key:
-            _store_library(key, library)
+            _store_library(key, library, cache_dir)
     return library
 
 
-def _store_library(key: str, library: Library) -> None:
+def _store_library(key: str, library: Library, cache_dir: Path) -> None:
     definitions: list[list[Any]] = []
     for (kind, def_id, version), label in library.sources.items():
         table = library.checklists if kind == "checklist" else library.gates
@@ -160,11 +161,11 @@ def _store_library(key: str, library: Library) -> None:
         # which fields were given.
         data = table[(def_id, version)].model_dump(mode="json", by_alias=True, exclude_unset=True)
         definitions.append([kind, label, data])
-    _write(library_cache_path(), {"key": key, "definitions": definitions})
+    _write(library_cache_path(cache_dir), {"key": key, "definitions": definitions})
 
 
-def _stored_library(key: str) -> Library | None:
-    stored = _read(library_cache_path())
+def _stored_library(key: str, cache_dir: Path) -> Library | None:
+    stored = _read(library_cache_path(cache_dir))
     if not isinstance(stored, dict) or stored.get("key") != key:
         return None
     from checklists.library import Library

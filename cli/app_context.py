@@ -15,6 +15,7 @@ def cyd_context() -> Cyd:
     the cache while they are unchanged), and how a recorded action advances its venture
     (`CYD_ORCHESTRATION`, see flows.trigger: directly by default, by a Prefect event
     when a Prefect server is configured)."""
+    import settings
     from checklists.library import DefinitionError
     from checklists.validcache import load_library
     from cli.context import engine
@@ -22,7 +23,7 @@ def cyd_context() -> Cyd:
     from services.commands import Cyd
 
     try:
-        library = load_library()
+        library = load_library(cache_dir=settings.current().cache_dir)
     except DefinitionError as exc:
         first = exc.problems[0]
         fail(f"the checklist definitions have {len(exc.problems)} problem(s), first: {first}")

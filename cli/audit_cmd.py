@@ -126,6 +126,7 @@ def replay(
     import tempfile
     from pathlib import Path
 
+    import settings
     from checklists.library import DefinitionError
     from checklists.validcache import load_library
     from cli import context
@@ -136,7 +137,7 @@ def replay(
     from services.replay import replay as rebuild
 
     try:
-        library = load_library()
+        library = load_library(cache_dir=settings.current().cache_dir)
     except DefinitionError as exc:
         fail(f"the checklist definitions have {len(exc.problems)} problem(s): {exc.problems[0]}")
     source = context.engine()

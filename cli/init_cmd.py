@@ -7,7 +7,6 @@ anything is created, so a file with problems leaves no database behind.
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -43,9 +42,10 @@ def init(
     from alembic.util import CommandError
     from sqlalchemy.exc import SQLAlchemyError
 
+    import settings
     from checklists.loader import DefinitionError
     from cli import context
-    from models.db import DATABASE_URL_ENV, data_dir, make_engine
+    from models.db import data_dir, make_engine
     from models.migrate import upgrade
     from models.tables import SYSTEM_ACTOR, normalize_email
     from services.programme_import import ProgrammeError, import_programme, load_programme_source
@@ -69,7 +69,7 @@ def init(
 
     url = context.database_url()
     folder: Path | None = None
-    if not os.environ.get(DATABASE_URL_ENV):
+    if settings.current().database_url is None:
         folder = data_dir()
         try:
             folder.mkdir(parents=True, exist_ok=True)

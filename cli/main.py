@@ -5,6 +5,9 @@ and, when the files were already found valid, without pydantic: admins and
 pre-commit hooks run it often. `cyd venture show VENTURE [--json]` runs without
 Typer too: people and scripts look ventures up often. Everything else, and any
 other form of those (help, a mistake), goes through the Typer app.
+
+Every command first checks Cyd's settings (the `CYD_*` variables, see settings/): a
+value Cyd cannot use stops it at once with one line naming the variable.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ def main(argv: list[str] | None = None) -> None:
     # Scanning installed packages for pydantic plugins costs start-up time on every
     # command, when the first model class is built; Cyd uses none.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    if "_CYD_COMPLETE" not in os.environ:  # (shell completion prints nothing else)
+        _check_settings()
     if args[:2] == ["checklist", "validate"] and not any(a.startswith("-") for a in args[2:]):
         from cli.validate_run import run
 
@@ -39,6 +44,18 @@ def main(argv: list[str] | None = None) -> None:
     from cli.app import app
 
     app(args=args, prog_name="cyd")
+
+
+def _check_settings() -> None:
+    """The settings, read and checked now: a wrong value is one line and exit code 1."""
+    import settings
+
+    try:
+        settings.current()
+    except settings.SettingsError as error:
+        from cli.output import fail
+
+        fail(str(error))
 
 
 def _venture_show(args: list[str]) -> tuple[str, bool] | None:

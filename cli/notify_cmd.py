@@ -111,7 +111,10 @@ def _render(
             render_for(addressee, event, each, language=lang, easy_read=easy_read)
             for event, each in carried
         ]
-        day = dt.date.fromisoformat(str(payload.get("day") or dt.date.today().isoformat()))
+        import settings
+
+        today = dt.datetime.now(settings.current().timezone).date()  # the programme's day
+        day = dt.date.fromisoformat(str(payload.get("day") or today.isoformat()))
         return compose_digest(addressee, day, items, language=lang, easy_read=easy_read)
     return render_for(addressee, name, payload, language=lang, easy_read=easy_read)
 

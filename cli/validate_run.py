@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import settings
 from checklists import validcache
 from checklists.files import DEFAULT_DIR
 
@@ -12,8 +13,9 @@ from checklists.files import DEFAULT_DIR
 def run(paths: list[Path], *, use_cache: bool = True) -> int:
     """Validate; print problems on stderr. Returns the exit code (0 valid, 1 not)."""
     targets = paths or [DEFAULT_DIR]
+    cache_dir = settings.current().cache_dir
     key = validcache.fingerprint(targets) if use_cache else None
-    counts = validcache.lookup(key) if key else None
+    counts = validcache.lookup(key, cache_dir=cache_dir) if key else None
     if counts is None:
         from checklists.loader import load_paths
 
@@ -26,6 +28,6 @@ def run(paths: list[Path], *, use_cache: bool = True) -> int:
             return 1
         counts = (len(library.checklists), len(library.gates))
         if key:
-            validcache.remember(key, *counts)
+            validcache.remember(key, *counts, cache_dir=cache_dir)
     sys.stdout.write(f"valid: {counts[0]} checklist(s), {counts[1]} gate(s)\n")
     return 0

@@ -65,7 +65,7 @@ async def prepare_board_pack(
 ) -> dict[str, Any]:
     """Prepare and send each Board member's papers for `meeting` (default: the one due)."""
     at = now or utcnow()
-    found = load(meeting, at.date())
+    found = load(meeting, packs.local_day(at))
     chosen: dt.date | None = found["meeting"]
     report = packs.PackReport(chosen.isoformat() if chosen else None)
     report.already_sent = found["done"]

@@ -30,15 +30,17 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import settings
+
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from checklists.library import Library
     from services.advancing import Advanced, Advancer
 
-MODE_ENV = "CYD_ORCHESTRATION"
-AUTO, DIRECT, FLOWS, EVENTS = "auto", "direct", "flows", "events"
-MODES = (AUTO, DIRECT, FLOWS, EVENTS)
+MODE_ENV = settings.ORCHESTRATION_ENV
+AUTO, DIRECT, FLOWS, EVENTS = settings.ORCHESTRATION_MODES
+MODES = settings.ORCHESTRATION_MODES
 
 EVENT = "cyd.venture.changed"
 RESOURCE_PREFIX = "cyd.venture."
@@ -74,10 +76,9 @@ def api_url() -> str | None:
 
 
 def mode() -> str:
-    """The orchestration mode in force (`auto` resolved)."""
-    chosen = (os.environ.get(MODE_ENV) or AUTO).strip().lower()
-    if chosen not in MODES:
-        raise ValueError(f"{MODE_ENV} must be one of {', '.join(MODES)}, not {chosen!r}")
+    """The orchestration mode in force (`auto` resolved); settings.SettingsError (a
+    ValueError) if `CYD_ORCHESTRATION` is not one of MODES."""
+    chosen: str = settings.current().orchestration
     if chosen == AUTO:
         return EVENTS if api_url() else DIRECT
     return chosen

@@ -93,7 +93,8 @@ class PersonSpec(Strict):
         default=None, description="The person this one supports; a supporter never votes."
     )
     quiet_hours: QuietHours | None = Field(
-        default=None, description="No messages between these times (UK time); they wait."
+        default=None,
+        description="No messages between these times (local time, CYD_TIMEZONE); they wait.",
     )
     digest: Literal["daily"] | None = Field(
         default=None, description="'daily': one message a day summing up the others."

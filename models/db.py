@@ -17,8 +17,6 @@ messages are committed together, or not at all.
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -31,8 +29,10 @@ from sqlalchemy.engine import URL, Connection, Engine, create_engine, make_url
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 from sqlmodel import Session
 
-DATABASE_URL_ENV = "CYD_DATABASE_URL"
-DATA_DIR_ENV = "CYD_DATA_DIR"
+import settings
+from settings import DATA_DIR_ENV as DATA_DIR_ENV  # (the names, kept here for their users)
+from settings import DATABASE_URL_ENV as DATABASE_URL_ENV
+
 DATABASE_FILE = "cyd.db"
 
 # How long a writer waits for the writer before it before giving up, in seconds.
@@ -61,25 +61,15 @@ def data_dir() -> Path:
     macOS: `~/Library/Application Support/cyd`; Windows: `%LOCALAPPDATA%\\cyd`.
     The folder is not created here; `make_engine` creates it for a SQLite file.
     """
-    explicit = os.environ.get(DATA_DIR_ENV)
-    if explicit:
-        return Path(explicit).expanduser()
-    home = Path.home()
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA") or str(home / "AppData" / "Local")
-        return Path(base) / "cyd"
-    if sys.platform == "darwin":
-        return home / "Library" / "Application Support" / "cyd"
-    xdg = os.environ.get("XDG_DATA_HOME")
-    return (Path(xdg) if xdg else home / ".local" / "share") / "cyd"
+    return settings.current().data_dir
 
 
 def database_url() -> str:
     """`CYD_DATABASE_URL` if set, else the SQLite file `cyd.db` in `data_dir()`."""
-    explicit = os.environ.get(DATABASE_URL_ENV)
-    if explicit:
-        return explicit
-    return f"sqlite:///{data_dir() / DATABASE_FILE}"
+    configured = settings.current()
+    if configured.database_url:
+        return configured.database_url
+    return f"sqlite:///{configured.data_dir / DATABASE_FILE}"
 
 
 def normalize_url(url: str | URL) -> URL:

@@ -26,7 +26,6 @@ import datetime as dt
 import html
 import importlib.util
 import io
-import os
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -37,14 +36,15 @@ from typing import TYPE_CHECKING, Literal
 
 from babel.dates import format_date
 
+import settings
 from governance.board_pack import AgendaItem, BoardPack, ChecklistSummary, Words
 from notifications import words
-from notifications.render import PICTOGRAMS, TIMEZONE, pictogram_index
+from notifications.render import PICTOGRAMS, local_zone, pictogram_index
 
 if TYPE_CHECKING:
     from fpdf import FPDF
 
-FONT_ENV = "CYD_PDF_FONT"
+FONT_ENV = settings.PDF_FONT_ENV
 _LOCALES = {"en": "en_GB", "cy": "cy"}
 _SYSTEM_FONTS = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
@@ -69,7 +69,7 @@ class Block:
 
 
 def _local(moment: dt.datetime) -> dt.datetime:
-    return moment.astimezone(TIMEZONE)
+    return moment.astimezone(local_zone())
 
 
 def day(value: dt.date | dt.datetime, lang: str) -> str:
@@ -564,12 +564,15 @@ def _geist() -> Path | None:
     return None
 
 
-@cache
 def pdf_font() -> PdfFont:
     """The TrueType font for the PDFs (see the module's docstring)."""
-    explicit = os.environ.get(FONT_ENV)
-    if explicit and Path(explicit).is_file():
-        return PdfFont(Path(explicit), Path(explicit), Path(explicit).stem)
+    return _font(settings.current().pdf_font)
+
+
+@cache
+def _font(explicit: Path | None) -> PdfFont:
+    if explicit is not None:  # settings checked it is a file
+        return PdfFont(explicit, explicit, explicit.stem)
     for candidate in _SYSTEM_FONTS:
         regular = Path(candidate)
         if regular.is_file():

@@ -50,7 +50,9 @@ from apprise import NotifyFormat, logger
 from apprise.conversion.format import convert_between
 from apprise.decorators import notify
 
-from models.db import data_dir, utcnow
+import settings
+from models.db import utcnow
+from settings import MAILBOX_DIR_ENV as MAILBOX_DIR_ENV
 
 # apprise's decorator and converter carry no type annotations.
 _Plugin = Callable[..., bool]
@@ -58,7 +60,6 @@ _register = cast(Callable[..., Callable[[_Plugin], _Plugin]], notify)
 _convert = cast(Callable[[str, str, str], str], convert_between)
 
 SCHEME = "mailbox"
-MAILBOX_DIR_ENV = "CYD_MAILBOX_DIR"
 IDEMPOTENCY_HEADER = "X-Cyd-Idempotency-Key"
 SENDER = "Cyd <cyd@mailbox.invalid>"
 MESSAGE_ID_DOMAIN = "cyd.mailbox"
@@ -116,8 +117,7 @@ def letter(*, text: str | None = None, to: str | None = None) -> Iterator[None]:
 
 def mailbox_dir() -> Path:
     """Where mailboxes live: `CYD_MAILBOX_DIR`, else `<data folder>/mailbox`."""
-    explicit = os.environ.get(MAILBOX_DIR_ENV)
-    return Path(explicit).expanduser() if explicit else data_dir() / "mailbox"
+    return settings.current().mailbox_dir
 
 
 def folder(name: str) -> Path:

@@ -65,7 +65,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import mimetypes
-import os
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -74,6 +73,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
+import settings
 from models import outbox
 from models.db import data_dir, read_session, unit_of_work, utcnow
 from models.outbox import MAX_ATTEMPTS, AttachmentRefused
@@ -94,8 +94,6 @@ TEST_EVENT = "test"
 
 LEASE = dt.timedelta(minutes=10)  # how long a claimed message is left to its relay
 DIGEST_AT = dt.time(9, 0)  # local time of the daily digest
-TIMEZONE_ENV = "CYD_TIMEZONE"
-DEFAULT_TIMEZONE = "Europe/London"
 _SCAN = 25  # due messages looked at per claim
 # The most one message may carry in files: more is refused for good, as a mail
 # server would refuse it, but here with the reason said.
@@ -105,7 +103,8 @@ _NOT_DIGESTED = frozenset({DIGEST_EVENT, TEST_EVENT, ALERT_EVENT})
 
 
 def local_zone() -> ZoneInfo:
-    return ZoneInfo(os.environ.get(TIMEZONE_ENV) or DEFAULT_TIMEZONE)
+    """The programme's local time zone (`CYD_TIMEZONE`, see settings)."""
+    return settings.current().timezone
 
 
 @dataclass

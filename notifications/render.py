@@ -37,9 +37,9 @@ What each event needs (keys in [brackets] are optional; `venture` is {"id",
 "title"}; `gate` and `next_gate` are {"id", "title": {"en","cy"}, "easy_read":
 {"en","cy"}}, and a gate with only an "id" is shown by its id; deadlines are ISO 8601
 date-times, shown as "Thursday 10 December 2026 at 9am" / "Dydd Iau 10 Rhagfyr 2026
-am 9 y bore" in UK time; `reasons` are [{"code", "text"}] with English text, shown
-only in the English standard version; Welsh and Easy Read say each situation in
-their own sentences):
+am 9 y bore" in the programme's local time (`CYD_TIMEZONE`, see `local_zone()`);
+`reasons` are [{"code", "text"}] with English text, shown only in the English
+standard version; Welsh and Easy Read say each situation in their own sentences):
 
     returned          venture, gaps: [{"problem": "missing"|"invalid", "question":
                       {en,cy}, "reason": {en,cy}, "easy_read": {en,cy}}], [gate],
@@ -102,14 +102,17 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from babel.dates import format_date
 from markupsafe import Markup, escape
 
+import settings
 from notifications import words
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
 
 __all__ = [
     "EVENTS",
@@ -122,6 +125,7 @@ __all__ = [
     "Rendered",
     "TemplateMissing",
     "environment",
+    "local_zone",
     "pictogram_index",
     "render_message",
     "sentences",
@@ -156,7 +160,6 @@ WELSH_REVIEWED = False
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 PICTOGRAMS = HERE / "pictograms"
-TIMEZONE = ZoneInfo("Europe/London")
 _LOCALES = {"en": "en_GB", "cy": "cy"}
 # Set by Cyd, never taken from a payload (nor the template globals' names).
 _RESERVED = frozenset(
@@ -346,11 +349,17 @@ def _tidy(text: str) -> str:
 # --- what the templates can use --------------------------------------------------
 
 
+def local_zone() -> ZoneInfo:
+    """The zone every time a person reads is shown in: the programme's (`CYD_TIMEZONE`),
+    as for reminder days, quiet hours and digests. Read at each use, not at import."""
+    return settings.current().timezone
+
+
 def _moment(value: Any) -> dt.datetime:
     moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(TIMEZONE)
+    return moment.astimezone(local_zone())
 
 
 @jinja2.pass_context

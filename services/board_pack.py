@@ -1,7 +1,8 @@
 """Board papers: read the agenda, make each member's pack, file it, and send it once.
 
 `meeting_to_prepare(engine, today)` is the meeting whose papers are due (the next
-one on the programme's calendar at most `board_pack_days_before` days away).
+one on the programme's calendar at most `board_pack_days_before` days away); `today`
+is the programme's local day (`local_day(now)`, in `CYD_TIMEZONE`), as the calendar's.
 `load_agenda(engine, library)` reads the ventures awaiting the Board (an open ballot
 at their current gate) as `governance.board_pack.AgendaItem`s; `board_members`
 the members as their papers are made for them (language, Easy Read). Composing is
@@ -33,6 +34,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+import settings
 from checklists.loader import Library
 from governance.board_pack import (
     AgendaItem,
@@ -84,6 +86,13 @@ class PackReport:
 
 
 # --- reading -------------------------------------------------------------------------------
+
+
+def local_day(at: dt.datetime) -> dt.date:
+    """The programme's local day at `at` (`CYD_TIMEZONE`): a meeting's day is a local one.
+    A time without a zone is taken as UTC, as every stored time is."""
+    moment = at if at.tzinfo is not None else at.replace(tzinfo=dt.UTC)
+    return moment.astimezone(settings.current().timezone).date()
 
 
 def meeting_to_prepare(engine: Engine, today: dt.date) -> dt.date | None:
@@ -367,7 +376,7 @@ def prepare_packs(
     at = now or utcnow()
     folder = data or data_dir()
     if meeting is None:
-        meeting = meeting_to_prepare(engine, at.date())
+        meeting = meeting_to_prepare(engine, local_day(at))
         if meeting is None:
             return PackReport(None, reason="no Board meeting is due for papers")
     report = PackReport(meeting.isoformat())

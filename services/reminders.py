@@ -24,7 +24,6 @@ digests are applied by the relay when the messages are sent.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -34,6 +33,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine, and_
 from sqlmodel import Session, col, select
 
+import settings
 from governance.ballots import Choice, Interest, Vote
 from governance.lifecycle import VentureState
 from governance.programme import ReminderPolicy
@@ -55,8 +55,6 @@ from models.db import read_session, unit_of_work, utcnow
 from services.people import board_people
 
 AUDIT_ACTION = "reminders.sent"
-TIMEZONE_ENV = "CYD_TIMEZONE"  # as the relay: local time for days and quiet hours
-DEFAULT_TIMEZONE = "Europe/London"
 
 S = VentureState
 _ANSWER_STATES = (S.DRAFT.value, S.RETURNED.value, S.RECYCLED.value)
@@ -65,8 +63,9 @@ _OPEN_STATES = (*_ANSWER_STATES, *_OTHER_STATES, S.ON_HOLD.value)
 
 
 def local_zone() -> ZoneInfo:
-    """The programme's local time zone (`CYD_TIMEZONE`, default Europe/London)."""
-    return ZoneInfo(os.environ.get(TIMEZONE_ENV) or DEFAULT_TIMEZONE)
+    """The programme's local time zone (`CYD_TIMEZONE`, default Europe/London): that of
+    reminder days, as of quiet hours, digests and every time a message shows."""
+    return settings.current().timezone
 
 
 def reminder_policy(session: Session) -> ReminderPolicy:

@@ -253,6 +253,10 @@ def test_the_layer_scan_allows_inward_imports(file: str, source: str) -> None:
         ("governance/__init__.py", "import web\n", "web"),
         ("governance/__init__.py", "import sqlite3\n", "sqlite3"),
         ("governance/__init__.py", "from smtplib import SMTP\n", "smtplib"),
+        ("checklists/validcache.py", "import settings\n", "settings"),
+        ("governance/__init__.py", "from settings import current\n", "settings"),
+        ("settings/__init__.py", "from models.db import data_dir\n", "models.db"),
+        ("settings/environment.py", "import checklists.files\n", "checklists.files"),
     ],
 )
 def test_the_scan_names_file_and_import(file: str, source: str, named: str) -> None:

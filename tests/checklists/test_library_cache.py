@@ -18,6 +18,11 @@ HERE = Path(__file__).resolve().parent
 SHIPPED = loader.DEFAULT_DIR
 
 
+@pytest.fixture
+def cache_dir(tmp_path: Path) -> Path:
+    return tmp_path / "cache"
+
+
 def _no_loading(*_: Any) -> Library:
     raise AssertionError("the definitions were loaded, not read back from the cache")
 
@@ -52,45 +57,47 @@ def _assert_same(cached: Library, loaded: Library) -> None:
     ids=["default", "shipped", "sample-folder", "sample-file"],
 )
 def test_the_cached_library_is_the_loaded_one(
-    paths: Sequence[Path] | None, monkeypatch: pytest.MonkeyPatch
+    paths: Sequence[Path] | None, monkeypatch: pytest.MonkeyPatch, cache_dir: Path
 ) -> None:
     loaded = loader.load_library(paths)
-    first = validcache.load_library(paths)  # loads, and keeps them
+    first = validcache.load_library(paths, cache_dir=cache_dir)  # loads, and keeps them
     _assert_same(first, loaded)
-    assert validcache.library_cache_path().is_file()
+    assert validcache.library_cache_path(cache_dir).is_file()
     monkeypatch.setattr(loader, "load_library", _no_loading)
-    _assert_same(validcache.load_library(paths), loaded)
+    _assert_same(validcache.load_library(paths, cache_dir=cache_dir), loaded)
 
 
-def test_a_changed_file_is_loaded_again(tmp_path: Path) -> None:
+def test_a_changed_file_is_loaded_again(tmp_path: Path, cache_dir: Path) -> None:
     folder = tmp_path / "defs"
     shutil.copytree(SHIPPED, folder)
-    before = validcache.load_library([folder])
+    before = validcache.load_library([folder], cache_dir=cache_dir)
     target = folder / "gate-design.yaml"
     text = target.read_text(encoding="utf-8")
     old_title = before.gate("design").title.en
     target.write_text(text.replace(old_title, "Design, retitled"), encoding="utf-8")
-    assert validcache.load_library([folder]).gate("design").title.en == "Design, retitled"
+    again = validcache.load_library([folder], cache_dir=cache_dir)
+    assert again.gate("design").title.en == "Design, retitled"
     # Broken: the loader's error, every time, never an older set from the cache.
     target.write_text(text + "colour: red\n", encoding="utf-8")
     for _ in range(2):
         with pytest.raises(DefinitionError, match="unknown key 'colour'"):
-            validcache.load_library([folder])
+            validcache.load_library([folder], cache_dir=cache_dir)
     target.write_text(text, encoding="utf-8")
-    _assert_same(validcache.load_library([folder]), before)
+    _assert_same(validcache.load_library([folder], cache_dir=cache_dir), before)
 
 
-def test_a_damaged_cache_means_loading(monkeypatch: pytest.MonkeyPatch) -> None:
-    loaded = validcache.load_library()
-    path = validcache.library_cache_path()
+def test_a_damaged_cache_means_loading(monkeypatch: pytest.MonkeyPatch, cache_dir: Path) -> None:
+    loaded = validcache.load_library(cache_dir=cache_dir)
+    path = validcache.library_cache_path(cache_dir)
     path.write_text(path.read_text(encoding="utf-8")[:-100], encoding="utf-8")
-    _assert_same(validcache.load_library(), loaded)  # loaded again, and kept again
+    # loaded again, and kept again
+    _assert_same(validcache.load_library(cache_dir=cache_dir), loaded)
     monkeypatch.setattr(loader, "load_library", _no_loading)
-    _assert_same(validcache.load_library(), loaded)
+    _assert_same(validcache.load_library(cache_dir=cache_dir), loaded)
 
 
 def test_labels_relative_to_the_working_folder_are_part_of_the_key(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache_dir: Path
 ) -> None:
     # A gate checked on its own: the checklists beside it are named relative to the
     # working folder, so the same files loaded from elsewhere are named otherwise.
@@ -98,9 +105,9 @@ def test_labels_relative_to_the_working_folder_are_part_of_the_key(
     shutil.copytree(SHIPPED, folder)
     gate = folder / "gate-design.yaml"
     monkeypatch.chdir(tmp_path)
-    here = validcache.load_library([gate])
+    here = validcache.load_library([gate], cache_dir=cache_dir)
     assert here.sources == loader.load_library([gate]).sources
     monkeypatch.chdir(folder)
-    there = validcache.load_library([gate])
+    there = validcache.load_library([gate], cache_dir=cache_dir)
     assert there.sources == loader.load_library([gate]).sources
     assert there.sources != here.sources

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import re
+import zlib
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -169,6 +170,47 @@ def test_without_a_font_the_pdf_says_so_and_still_prints(library: Library) -> No
     assert b"/Helvetica" in pdf
 
 
+def pdf_text(pdf: bytes) -> str:
+    """The text a PDF prints with a core font (its compressed content streams, read)."""
+    shown = []
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.DOTALL):
+        try:
+            shown.append(zlib.decompress(stream).decode("latin-1"))
+        except zlib.error:
+            continue  # an image or a font
+    return "\n".join(shown)
+
+
+@pytest.mark.parametrize(
+    ("zone", "vote_by", "not_shown"),
+    [
+        # 17:00 UTC on Thursday 10 December 2026 is 6am on the Friday in New Zealand...
+        ("Pacific/Auckland", "Friday 11 December 2026 at 6am", "5pm"),
+        # ... and midday in New York; never London's 5pm.
+        ("America/New_York", "Thursday 10 December 2026 at midday", "5pm"),
+        ("Europe/London", "Thursday 10 December 2026 at 5pm", "midday"),
+    ],
+)
+def test_the_pack_shows_times_in_the_programmes_time_zone(
+    library: Library, monkeypatch: pytest.MonkeyPatch, zone: str, vote_by: str, not_shown: str
+) -> None:
+    monkeypatch.setenv("CYD_TIMEZONE", zone)
+    pack = sample_pack(Member("David", "david@example.org", ("en",), False), library)
+    html = render_html(pack)
+    assert f"vote by {vote_by}" in html
+    pdf = pdf_text(render_pdf(pack, font=PdfFont(None, None, "Helvetica")))
+    assert f"vote by {vote_by}" in pdf
+    assert f"at {not_shown}" not in html + pdf
+
+
+def test_the_welsh_pack_shows_times_in_the_programmes_time_zone(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CYD_TIMEZONE", "Pacific/Auckland")
+    pack = sample_pack(Member("Siân", "sian@example.org", ("cy",), False), library)
+    assert "Dydd Gwener 11 Rhagfyr 2026 am 6 y bore" in render_html(pack)
+
+
 # --- filing and sending ----------------------------------------------------------------------
 
 
@@ -257,6 +299,19 @@ def test_each_member_gets_their_papers_once_per_meeting(
     chair_pack = FiledPack(CHAIR, f"{base}.html", f"{base}.pdf", 0)
     agenda = load_agenda(engine, library)
     assert record_sent(engine, MEETING, agenda, [chair_pack], now) == 0
+
+
+def test_the_papers_are_due_on_the_programmes_local_day(
+    engine: Engine, library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_cyd(engine, library)
+    # Still 2 December in London (six days before the meeting: too early), already
+    # 3 December in New Zealand (five days before: the papers are due).
+    midday = dt.datetime(2026, 12, 2, 12, tzinfo=dt.UTC)
+    monkeypatch.setenv("CYD_TIMEZONE", "Europe/London")
+    assert prepare_packs(engine, library, now=midday, data=tmp_path).meeting is None
+    monkeypatch.setenv("CYD_TIMEZONE", "Pacific/Auckland")
+    assert prepare_packs(engine, library, now=midday, data=tmp_path).meeting == MEETING.isoformat()
 
 
 def test_no_papers_when_nothing_awaits_the_board(

@@ -103,6 +103,31 @@ def test_quiet_until_handles_midnight_and_summer_time(monkeypatch: pytest.Monkey
     assert relay.quiet_until(winter, None, None) is None
 
 
+def test_quiet_hours_and_the_digest_follow_the_programmes_time_zone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CYD_TIMEZONE", "Pacific/Auckland")  # NZDT, 13 hours ahead in December
+    at = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC)  # 22:30 in Auckland, 09:30 in London
+    assert relay.quiet_until(at, "21:00", "08:00") == dt.datetime(
+        2026,
+        12,
+        1,
+        19,
+        0,
+        tzinfo=dt.UTC,  # 08:00 on 2 December in Auckland
+    )
+    assert relay.digest_time(dt.date(2026, 12, 2)) == dt.datetime(
+        2026,
+        12,
+        1,
+        20,
+        0,
+        tzinfo=dt.UTC,  # 09:00 on 2 December in Auckland
+    )
+    monkeypatch.setenv("CYD_TIMEZONE", "Europe/London")
+    assert relay.quiet_until(at, "21:00", "08:00") is None
+
+
 def test_the_relays_event_names_are_composes() -> None:
     assert (relay.ALERT_EVENT, relay.DIGEST_EVENT, relay.TEST_EVENT) == (
         compose.ALERT_EVENT,

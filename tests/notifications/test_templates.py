@@ -1110,6 +1110,38 @@ def test_dates_are_written_for_people_in_uk_time() -> None:
     assert "am hanner dydd" in render(event, noon, "cy", False).text
 
 
+@pytest.mark.parametrize(
+    ("zone", "english", "welsh"),
+    [
+        # 13:30 UTC on Thursday 4 June 2026: already Friday in New Zealand (NZST, +12)...
+        (
+            "Pacific/Auckland",
+            "Friday 5 June 2026 at 1:30am",
+            "Dydd Gwener 5 Mehefin 2026 am 1:30 y bore",
+        ),
+        # ... and the morning in New York (EDT, -4).
+        (
+            "America/New_York",
+            "Thursday 4 June 2026 at 9:30am",
+            "Dydd Iau 4 Mehefin 2026 am 9:30 y bore",
+        ),
+    ],
+)
+def test_dates_are_written_in_the_programmes_time_zone(
+    monkeypatch: pytest.MonkeyPatch, zone: str, english: str, welsh: str
+) -> None:
+    monkeypatch.setenv("CYD_TIMEZONE", zone)
+    _name, event, payload = next(s for s in SCENARIOS if s[0] == "board-papers")
+    summer = payload | {"ballot": {"number": 1, "deadline": "2026-06-04T13:30:00+00:00"}}
+    for easy_read in (False, True):
+        shown = render(event, summer, "both", easy_read)
+        assert english in shown.text
+        assert welsh in shown.text
+        assert english in shown.html
+        assert "2:30pm" not in shown.text  # London's time (BST) is nowhere
+        assert "2:30 y prynhawn" not in shown.text
+
+
 def test_a_reminder_after_the_deadline_says_it_has_passed() -> None:
     _name, event, payload = next(s for s in SCENARIOS if s[0] == "reminder-overdue")
     assert "The deadline was Thursday 10 December 2026 at 9am (4 days ago)." in (
