@@ -25,6 +25,7 @@ import pytest
 from babel import Locale
 
 from checklists.loader import Library, load_library
+from governance import catalogue
 from governance.reasons import reason as governance_reason
 from notifications import compose, words
 from notifications import render as r
@@ -1108,6 +1109,76 @@ def test_english_reason_sentences_appear_only_in_the_english_standard_version() 
         message = render(event, payload, mode, easy_read)
         assert reason not in message.text
         assert reason not in message.html
+
+
+# --- reasons, in every language --------------------------------------------------------------
+
+# The events whose messages give the rules' reasons.
+REASON_EVENTS = (
+    "decision",
+    "vote-extended",
+    "no-quorum",
+    "returned",
+    "review-requested",
+    "sent-to-board",
+)
+
+
+def every_reason() -> list[dict[str, Any]]:
+    """Every reason code the rules give, with its catalogue example, as the outbox holds it."""
+    entries = catalogue.catalogue().entries
+    return [
+        governance_reason(code, **entries[code].example).as_json()
+        for code in catalogue.codes("reason")
+    ]
+
+
+def with_reasons(event: str, reasons: list[dict[str, Any]]) -> dict[str, Any]:
+    _name, _event, payload = next(s for s in SCENARIOS if s[1] == event)
+    payload = payload | {"reasons": reasons}
+    if event == "decision":
+        payload["decision"] = payload["decision"] | {"reasons": reasons}
+    return payload
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("event", REASON_EVENTS)
+def test_every_reason_in_the_payload_is_said_in_the_messages_language(
+    event: str, language: str, fmt: str
+) -> None:
+    """Welsh and Easy Read messages carry the reasons, as the English ones do: each in
+    its catalogue text for that language and format (English standard: as recorded)."""
+    easy_read = fmt == "easy-read"
+    reasons = every_reason()
+    message = render(event, with_reasons(event, reasons), language, easy_read)
+    said = " ".join(message.text.split())
+    shown = visible_text(message.html)
+    for reason in reasons:
+        if language == "en" and not easy_read:
+            expected = reason["text"]
+        else:
+            expected = catalogue.say(reason["code"], language, easy_read, **reason["params"])
+        expected = " ".join(expected.split())
+        assert expected in said, (reason["code"], expected)
+        assert expected in shown, (reason["code"], expected)
+    if language == "cy":
+        english = {r["text"] for r in reasons}
+        assert not any(text in said for text in english)
+
+
+def test_a_reason_recorded_without_its_params_is_quoted_as_recorded_or_left_out() -> None:
+    """A reason queued before reasons kept their params: the Welsh standard message
+    quotes the recorded English (marked as English); Easy Read leaves it out."""
+    old = {"code": "more-time", "text": "1 member asked for more time."}
+    payload = with_reasons("vote-extended", [old, governance_reason("closed-by-chair").as_json()])
+    welsh = render("vote-extended", payload, "cy", False)
+    assert f'<code lang="en">{old["text"]}</code>' in welsh.html
+    assert "Caeodd y cadeirydd y bleidlais." in welsh.text
+    for language in LANGUAGES:
+        easy = render("vote-extended", payload, language, True)
+        assert old["text"] not in easy.text
+        assert catalogue.say("closed-by-chair", language, True) in easy.text
 
 
 # --- dates -----------------------------------------------------------------------------------
