@@ -91,10 +91,13 @@ class NotFound(CommandError):
 
 
 class PermissionDenied(CommandError):
-    """The rules refused: `code` is the `Denied` code (governance.permissions)."""
+    """The rules refused: `code` is the `Denied` code (governance.permissions), and
+    the English sentence is the one the denial gave (and the audit log recorded)."""
 
     def __init__(self, denied: Denied) -> None:
-        super().__init__(denied.code, **denied.params)
+        Exception.__init__(self, denied.reason)
+        self.code = denied.code
+        self.params = dict(denied.params)
 
 
 class InvalidAnswer(CommandError):
