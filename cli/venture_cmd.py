@@ -17,7 +17,7 @@ from cli.output import console, fail, print_json
 
 if TYPE_CHECKING:
     from services.advancing import Advanced
-    from services.commands import Cyd, Outcome
+    from services.commands import CommandError, Cyd, Outcome
 
 venture_app = typer.Typer(help="Start, answer, submit and follow ventures.", no_args_is_help=True)
 review_app = typer.Typer(help="Reviewers' recommendations.", no_args_is_help=True)
@@ -26,6 +26,28 @@ board_app = typer.Typer(
 )
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+
+# What to type to put a mistake right, by the error's code (governance/catalogue.yaml):
+# the domain's sentences never name an option, the command line knows its own.
+HINTS: dict[str, str] = {
+    "extend-reason-missing": "use --reason",
+    "withdraw-reason-missing": "use --reason",
+    "conditions-missing": "use --reason",
+    "interest-missing": "use --interest",
+}
+
+
+def error_line(error: CommandError) -> str:
+    """The one line a person sees for a refused command: the English sentence, the
+    option that puts it right, and an invalid answer's reason in Welsh as well (the
+    checklist wrote it in both)."""
+    from services.commands import InvalidAnswer
+
+    line = str(error)
+    if isinstance(error, InvalidAnswer):
+        line += f" / {error.cy}"
+    hint = HINTS.get(error.code)
+    return f"{line} ({hint})" if hint else line
 
 
 def _run(action: Callable[[Cyd], Outcome], as_json: bool) -> None:
@@ -36,7 +58,7 @@ def _run(action: Callable[[Cyd], Outcome], as_json: bool) -> None:
     try:
         outcome = action(cyd)
     except CommandError as exc:
-        fail(str(exc))
+        fail(error_line(exc))
     _note(outcome.advance)
     if as_json:
         print_json(outcome.as_json())
@@ -101,7 +123,7 @@ def start(
             cyd_context(), workstream=workstream, title=title, lead=lead, gate=gate
         )
     except CommandError as exc:
-        fail(str(exc))
+        fail(error_line(exc))
     if as_json:
         print_json(outcome.as_json())
         return

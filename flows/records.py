@@ -56,7 +56,11 @@ RECOMMEND: dict[str, tuple[str, str]] = {
 # The tally's counts, as the decision message names them.
 TALLY: tuple[tuple[str, str, str], ...] = (
     ("members", "Board members", "Aelodau'r Bwrdd"),
-    ("recused", "Left the decision (an interest)", "Wedi gadael y penderfyniad (buddiant)"),
+    (
+        "recused",
+        "Left the decision (an interest, or leading the venture)",
+        "Wedi gadael y penderfyniad (buddiant, neu'n arwain y fenter)",
+    ),
     ("eligible", "Could vote", "Yn gallu pleidleisio"),
     ("quorum_needed", "Needed to take part (quorum)", "Angen cymryd rhan (cworwm)"),
     ("voted", "Took part", "Wedi cymryd rhan"),

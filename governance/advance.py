@@ -20,8 +20,9 @@ Choices made here:
   was changed or removed) is returned for changes at once.
 - Awaiting the Board with stale recommendations (an answer changed after review)
   goes back to review: the Board must not decide on advice about other answers.
-- The venture's lead leaves the Board's decision on their own venture as if they
-  had declared an interest, whatever their roles: their vote never counts.
+- The venture's lead leaves the Board's decision on their own venture, whatever
+  their roles: their vote never counts (`decide(..., lead=...)`, which gives it a
+  reason of its own rather than counting it as a declared interest).
 - Each time a venture goes (or comes back) to the Board a new ballot opens, so a
   decision is recorded at most once per ballot: a ballot with a decision is never
   decided again.
@@ -40,7 +41,7 @@ from governance.ballots import Interest, Member, Vote
 from governance.completeness import ChecklistGap, checklist_gaps
 from governance.decisions import Decision, Deferred, NoQuorum, Pending, decide
 from governance.lifecycle import APPROVED_STATES, Action, VentureState, transition
-from governance.reasons import Reason, plural
+from governance.reasons import Reason, reason
 from governance.reviews import Recommendation, Review
 from governance.rules import DecisionRule
 
@@ -220,9 +221,7 @@ def _submitted(s: VentureSnapshot) -> tuple[Effect, ...]:
         _move(
             s,
             Action.ACCEPT_FOR_REVIEW,
-            Reason(
-                "checklist-complete", "Every must-meet item is answered and every answer is valid."
-            ),
+            reason("checklist-complete"),
         ),
         AssignReviewers(tuple(s.gate.reviewers)),
         Notify(Event.REVIEW_REQUESTED, Audience.REVIEWERS),
@@ -242,11 +241,7 @@ def _in_review(s: VentureSnapshot) -> tuple[Effect, ...]:
         _move(
             s,
             Action.SEND_TO_BOARD,
-            Reason(
-                "reviews-complete",
-                f"Every assigned reviewer has recommended ({go} go,"
-                f" {len(given) - go} recycle); the recommendations go to the Board.",
-            ),
+            reason("reviews-complete", go=go, recycle=len(given) - go),
         ),
         OpenBallot(number, s.now + dt.timedelta(days=s.rule.voting_days)),
         Notify(Event.BOARD_PAPERS, Audience.BOARD),
@@ -263,10 +258,7 @@ def _awaiting_board(s: VentureSnapshot) -> tuple[Effect, ...]:
             _move(
                 s,
                 Action.REVIEW_AGAIN,
-                Reason(
-                    "reviews-stale",
-                    "An answer changed after review, so the recommendations must be given again.",
-                ),
+                reason("reviews-stale"),
             ),
             Notify(Event.REVIEW_REQUESTED, Audience.REVIEWERS),
         )
@@ -285,11 +277,12 @@ def _count_ballot(s: VentureSnapshot, ballot: Ballot) -> tuple[Effect, ...]:
         s.rule,
         s.members,
         ballot.votes,
-        interests_with_lead(s),
+        s.interests,
         closed_by_chair=ballot.closed_by_chair,
         now=s.now,
         deadline=ballot.deadline,
         more_time_granted=ballot.more_time_granted,
+        lead=s.lead_id,
     )
     if isinstance(result, Pending):
         return ()
@@ -319,31 +312,27 @@ def _record(s: VentureSnapshot, ballot: Ballot, decision: Decision) -> tuple[Eff
 
 
 def _return_for_changes(s: VentureSnapshot, gaps: tuple[ChecklistGap, ...]) -> tuple[Effect, ...]:
-    missing = [g for g in gaps if g.problem == "missing"]
-    invalid = [g for g in gaps if g.problem == "invalid"]
-    parts = []
-    if missing:
-        parts.append(
-            f"{plural(len(missing), 'must-meet item')} without an answer"
-            f" ({', '.join(g.item_id for g in missing)})"
-        )
-    if invalid:
-        parts.append(
-            f"{plural(len(invalid), 'answer')} that {'is' if len(invalid) == 1 else 'are'}"
-            f" not valid ({', '.join(g.item_id for g in invalid)})"
-        )
-    reason = Reason("checklist-incomplete", f"The checklist has {' and '.join(parts)}.")
+    missing = [g.item_id for g in gaps if g.problem == "missing"]
+    invalid = [g.item_id for g in gaps if g.problem == "invalid"]
+    why = reason(
+        "checklist-incomplete",
+        which="both" if missing and invalid else "missing" if missing else "invalid",
+        missing=len(missing),
+        missing_items=", ".join(missing),
+        invalid=len(invalid),
+        invalid_items=", ".join(invalid),
+    )
     return (
-        _move(s, Action.RETURN_FOR_CHANGES, reason, gaps),
+        _move(s, Action.RETURN_FOR_CHANGES, why, gaps),
         Notify(Event.RETURNED, Audience.WORKSTREAM),
     )
 
 
 def _move(
-    s: VentureSnapshot, action: Action, reason: Reason, gaps: tuple[ChecklistGap, ...] = ()
+    s: VentureSnapshot, action: Action, why: Reason, gaps: tuple[ChecklistGap, ...] = ()
 ) -> Transition:
     target = transition(s.state, action)
     if not isinstance(target, VentureState):
         # The planner only takes actions the table allows from the state it handles.
         raise AssertionError(target.reason)
-    return Transition(action, target, (reason,), gaps)
+    return Transition(action, target, (why,), gaps)

@@ -6,7 +6,9 @@ sentence per reason, so that a decision record can say exactly why.
 
 Choices made here (each one has a test):
 - Recused members (declared an interest) count towards neither quorum nor tally;
-  a vote they cast before declaring is set aside.
+  a vote they cast before declaring is set aside. The venture's lead, when on the
+  Board, leaves the decision too (`lead`), with a reason of its own: leading is not
+  a declaration, so the reasons count the two apart.
 - A member's current vote is their latest vote that is not stale and was cast by
   the deadline. Stale votes (an answer changed after them) and late votes are set
   aside, as are votes of people who are not on the Board.
@@ -49,7 +51,7 @@ from typing import Literal
 
 from governance.ballots import AGAINST, SUPPORT, TAKING_PART, Choice, Interest, Member, Vote
 from governance.lifecycle import Action, VentureState
-from governance.reasons import Reason, plural
+from governance.reasons import Reason, reason
 from governance.rules import DecisionRule, Threshold
 
 
@@ -95,7 +97,7 @@ class Tally:
     rule: str
     members: int
     eligible: int  # members not recused
-    recused: int
+    recused: int  # members who leave the decision: those who declared, and the lead
     quorum_needed: int
     voted: int  # eligible members who took part (including abstentions)
     approve: int
@@ -108,6 +110,14 @@ class Tally:
     lived_experience_voted: int
     chair_voted: bool
     set_aside: int  # votes not counted: stale, late, recused, not on the Board, spent more time
+    # The lead is on the Board and so among the recused (a default, for tallies
+    # recorded before it was kept apart).
+    lead_recused: bool = False
+
+    @property
+    def declared(self) -> int:
+        """Members who declared an interest (the lead, who leaves anyway, not counted)."""
+        return self.recused - int(self.lead_recused)
 
     @property
     def support(self) -> int:
@@ -167,13 +177,15 @@ class _Count:
     """Who is eligible and which vote of each counts."""
 
     board: dict[str, Member]
-    recused: frozenset[str]
+    recused: frozenset[str]  # declared an interest, and the lead
+    lead: str | None  # the venture's lead, if on the Board
     current: dict[str, Vote]  # member id → current vote, eligible members only
     taking_part: dict[str, Vote]
     more_time: tuple[str, ...]  # members whose current "more time" is not yet granted
     spent_more_time: tuple[str, ...]
     set_aside: int
-    set_aside_recused: int
+    set_aside_recused: int  # votes of members who declared an interest
+    set_aside_lead: int  # the lead's own votes
 
 
 def decide(
@@ -186,47 +198,39 @@ def decide(
     now: dt.datetime,
     deadline: dt.datetime,
     more_time_granted: frozenset[str] = frozenset(),
+    lead: str | None = None,
 ) -> Result:
     """The result of one ballot, as of `now`.
 
     `more_time_granted` names the members who already had their extension on this
-    ballot (from earlier `Deferred` results).
+    ballot (from earlier `Deferred` results). `lead` is the venture's lead: on the
+    Board, they leave the decision (an interest declared by the lead too counts
+    once, as the lead's).
     """
-    count = _count(members, votes, interests, deadline, more_time_granted)
+    count = _count(members, votes, interests, deadline, more_time_granted, lead)
     tally = _tally(rule, count)
     reasons = [*_who_counts(rule, tally, count)]
     closed = closed_by_chair or now >= deadline
     if not closed:
-        reasons.append(
-            Reason(
-                "vote-open",
-                f"The vote is open until {deadline.isoformat()}; nothing is decided yet.",
-            )
-        )
+        reasons.append(reason("vote-open", until=deadline.isoformat()))
         return Pending(tally, tuple(reasons), deadline)
     closed_by: ClosedBy = "chair" if closed_by_chair else "deadline"
     reasons.append(_closing_reason(closed_by))
     new_deadline = max(deadline, now) + dt.timedelta(days=rule.more_time_days)
     if count.more_time:
         reasons.append(
-            Reason(
+            reason(
                 "more-time",
-                f"{plural(len(count.more_time), 'member')} asked for more time, so the vote"
-                f" is extended by {plural(rule.more_time_days, 'day')},"
-                f" until {new_deadline.isoformat()}.",
+                count=len(count.more_time),
+                days=rule.more_time_days,
+                until=new_deadline.isoformat(),
             )
         )
         return Deferred(tally, tuple(reasons), new_deadline, count.more_time)
     quorum_reasons, quorate = _quorum(rule, tally, count)
     reasons.extend(quorum_reasons)
     if not quorate:
-        reasons.append(
-            Reason(
-                "no-quorum-rerun",
-                "Without quorum there is no decision; the vote runs again"
-                f" until {new_deadline.isoformat()}.",
-            )
-        )
+        reasons.append(reason("no-quorum-rerun", until=new_deadline.isoformat()))
         return NoQuorum(tally, tuple(reasons), new_deadline, closed_by)
     outcome, casting, outcome_reasons = _outcome(rule, tally, count)
     reasons.extend(outcome_reasons)
@@ -245,18 +249,24 @@ def _count(
     interests: Iterable[Interest],
     deadline: dt.datetime,
     more_time_granted: frozenset[str],
+    lead: str | None,
 ) -> _Count:
     board = {m.id: m for m in members}
-    recused = frozenset(i.member_id for i in interests if i.member_id in board)
+    lead_recused = lead is not None and lead in board
+    declared = frozenset(i.member_id for i in interests if i.member_id in board) - {lead}
+    recused = declared | ({lead} if lead is not None and lead_recused else set())
     current: dict[str, Vote] = {}
-    set_aside = set_aside_recused = 0
+    set_aside = set_aside_recused = set_aside_lead = 0
     for vote in votes:
         if vote.member_id not in board or vote.stale or vote.cast_at > deadline:
             set_aside += 1
             continue
         if vote.member_id in recused:
             set_aside += 1
-            set_aside_recused += 1
+            if vote.member_id == lead:
+                set_aside_lead += 1
+            else:
+                set_aside_recused += 1
             continue
         previous = current.get(vote.member_id)
         if previous is not None:
@@ -278,7 +288,16 @@ def _count(
     )
     taking_part = {m: v for m, v in current.items() if v.choice in TAKING_PART}
     return _Count(
-        board, recused, current, taking_part, more_time, spent, set_aside, set_aside_recused
+        board,
+        recused,
+        lead if lead_recused else None,
+        current,
+        taking_part,
+        more_time,
+        spent,
+        set_aside,
+        set_aside_recused,
+        set_aside_lead,
     )
 
 
@@ -303,91 +322,83 @@ def _tally(rule: DecisionRule, count: _Count) -> Tally:
         lived_experience_voted=sum(1 for m in count.taking_part if count.board[m].lived_experience),
         chair_voted=bool(chair_ids & count.taking_part.keys()),
         set_aside=count.set_aside + len(count.spent_more_time),
+        lead_recused=count.lead is not None,
     )
 
 
 def _who_counts(rule: DecisionRule, tally: Tally, count: _Count) -> list[Reason]:
+    quorum = rule.quorum
     reasons = [
-        Reason(
+        reason(
             "rule",
-            f"Decision rule '{rule.name}': {rule.describe_quorum()}, threshold {rule.threshold}.",
+            name=rule.name,
+            quorum_kind="count" if isinstance(quorum, int) else "fraction",
+            quorum=quorum if isinstance(quorum, int) else f"{quorum:g}",
+            threshold=rule.threshold.value,
+            needed=tally.quorum_needed,
         ),
-        Reason(
-            "eligible",
-            f"{plural(tally.eligible, 'member')} of {tally.members} may vote;"
-            f" {plural(tally.recused, 'member')} declared an interest and"
-            f" {'counts' if tally.recused == 1 else 'count'} towards neither quorum nor tally.",
-        ),
-        Reason(
-            "counts",
-            f"{plural(tally.voted, 'member')} took part: {tally.approve} approve,"
-            f" {tally.approve_with_conditions} approve with conditions, {tally.recycle} recycle,"
-            f" {tally.reject} reject, {tally.hold} hold, {tally.abstain} abstain;"
-            f" {tally.more_time} asked for more time.",
-        ),
+        reason("eligible", eligible=tally.eligible, members=tally.members, declared=tally.declared),
     ]
+    if tally.lead_recused:
+        reasons.append(reason("lead-does-not-vote"))
+    reasons.append(
+        reason(
+            "counts",
+            voted=tally.voted,
+            approve=tally.approve,
+            approve_with_conditions=tally.approve_with_conditions,
+            recycle=tally.recycle,
+            reject=tally.reject,
+            hold=tally.hold,
+            abstain=tally.abstain,
+            more_time=tally.more_time,
+        )
+    )
     if count.set_aside_recused:
-        reasons.append(
-            Reason(
-                "recused-vote-set-aside",
-                f"{plural(count.set_aside_recused, 'vote')} by members who declared an interest"
-                " did not count.",
-            )
-        )
+        reasons.append(reason("recused-vote-set-aside", count=count.set_aside_recused))
+    if count.set_aside_lead:
+        reasons.append(reason("lead-vote-set-aside"))
     if count.spent_more_time:
-        reasons.append(
-            Reason(
-                "more-time-spent",
-                f"{plural(len(count.spent_more_time), 'member')} already had more time on this"
-                " vote; asking again counts as not having voted.",
-            )
-        )
+        reasons.append(reason("more-time-spent", count=len(count.spent_more_time)))
     return reasons
 
 
 def _closing_reason(closed_by: ClosedBy) -> Reason:
     if closed_by == "chair":
-        return Reason("closed-by-chair", "The chair closed the vote.")
-    return Reason("closed-at-deadline", "The vote closed at its deadline.")
+        return reason("closed-by-chair")
+    return reason("closed-at-deadline")
 
 
 def _quorum(rule: DecisionRule, tally: Tally, count: _Count) -> tuple[list[Reason], bool]:
     reasons: list[Reason] = []
     met = tally.voted >= tally.quorum_needed
     reasons.append(
-        Reason(
+        reason(
             "quorum-met" if met else "quorum-not-met",
-            f"{plural(tally.voted, 'member')} took part and quorum is {tally.quorum_needed}:"
-            f" quorum is {'met' if met else 'not met'}.",
+            voted=tally.voted,
+            needed=tally.quorum_needed,
         )
     )
     quorate = met
     if rule.lived_experience_quorum:
         lived_met = tally.lived_experience_voted >= rule.lived_experience_quorum
         reasons.append(
-            Reason(
+            reason(
                 "lived-experience-quorum-met" if lived_met else "lived-experience-quorum-not-met",
-                f"{plural(tally.lived_experience_voted, 'member')} with lived experience took"
-                f" part; the rule needs at least {rule.lived_experience_quorum}.",
+                count=tally.lived_experience_voted,
+                needed=rule.lived_experience_quorum,
             )
         )
         quorate = quorate and lived_met
     if rule.chair_must_vote:
-        chair_recused = any(m.is_chair and m.id in count.recused for m in count.board.values())
-        if chair_recused:
-            reasons.append(
-                Reason(
-                    "chair-recused",
-                    "The chair declared an interest, so the rule that the chair takes part"
-                    " does not apply to this decision.",
-                )
-            )
+        recused_chairs = [m for m in count.board.values() if m.is_chair and m.id in count.recused]
+        if recused_chairs:
+            leads = all(m.id == count.lead for m in recused_chairs)
+            reasons.append(reason("chair-recused", why="lead" if leads else "declared"))
         elif tally.chair_voted:
-            reasons.append(Reason("chair-voted", "The chair took part, as the rule requires."))
+            reasons.append(reason("chair-voted"))
         else:
-            reasons.append(
-                Reason("chair-did-not-vote", "The rule needs the chair to take part; they did not.")
-            )
+            reasons.append(reason("chair-did-not-vote"))
             quorate = False
     return reasons, quorate
 
@@ -399,19 +410,12 @@ def _outcome(rule: DecisionRule, tally: Tally, count: _Count) -> tuple[Outcome, 
     casting = False
     if rule.threshold is Threshold.SIMPLE_MAJORITY:
         carried = support > against
-        need = "more votes for than against"
     elif rule.threshold is Threshold.TWO_THIRDS:
         carried = support > 0 and 3 * support >= 2 * cast
-        need = "at least two thirds of the votes for or against"
     else:
         carried = support > 0 and against == 0
-        need = "every vote for or against to be for"
     reasons.append(
-        Reason(
-            "support",
-            f"{support} for and {against} against (abstentions left out);"
-            f" {rule.threshold} needs {need}.",
-        )
+        reason("support", support=support, against=against, threshold=rule.threshold.value)
     )
     if rule.threshold is Threshold.SIMPLE_MAJORITY and support == against and support > 0:
         carried, casting, tie_reason = _tie(rule, count)
@@ -419,54 +423,26 @@ def _outcome(rule: DecisionRule, tally: Tally, count: _Count) -> tuple[Outcome, 
     if carried:
         with_conditions = tally.approve_with_conditions > 0
         if with_conditions:
-            reasons.append(
-                Reason(
-                    "carried-with-conditions",
-                    "Carried. At least one vote for set conditions, so it is approved with"
-                    " conditions.",
-                )
-            )
+            reasons.append(reason("carried-with-conditions"))
             return Outcome.APPROVED_WITH_CONDITIONS, casting, reasons
-        reasons.append(Reason("carried", "Carried: approved."))
+        reasons.append(reason("carried"))
         return Outcome.APPROVED, casting, reasons
     counts = {choice: getattr(tally, choice.value) for choice, _ in GENTLEST_FIRST}
     most = max(counts.values())
     choice, outcome = next((c, o) for c, o in GENTLEST_FIRST if counts[c] == most)
     tied = [c.value for c, _ in GENTLEST_FIRST if counts[c] == most]
-    if most == 0:
-        text = "Not carried, and nobody voted recycle, reject or hold: it is recycled."
-    elif len(tied) > 1:
-        text = (
-            f"Not carried. {' and '.join(tied)} have {plural(most, 'vote')} each; the gentlest,"
-            f" {choice.value}, is taken, so the venture can come back."
-        )
-    else:
-        text = f"Not carried. {choice.value.capitalize()} has the most votes against ({most})."
-    reasons.append(Reason("not-carried", text))
+    how = "none" if most == 0 else "tie" if len(tied) > 1 else "most"
+    reasons.append(
+        reason("not-carried", how=how, choice=choice.value, tied="-".join(tied), most=most)
+    )
     return outcome, casting, reasons
 
 
 def _tie(rule: DecisionRule, count: _Count) -> tuple[bool, bool, Reason]:
     chair_vote = next((v for m, v in count.taking_part.items() if count.board[m].is_chair), None)
     if not rule.chair_casting_vote:
-        return False, False, Reason("tie", "A tie is not carried; this rule has no casting vote.")
+        return False, False, reason("tie")
     if chair_vote is None or chair_vote.choice not in SUPPORT | AGAINST:
-        return (
-            False,
-            False,
-            Reason(
-                "tie-chair-did-not-vote",
-                "A tie, and the chair did not vote for or against, so there is no casting"
-                " vote: not carried.",
-            ),
-        )
+        return False, False, reason("tie-chair-did-not-vote")
     carried = chair_vote.choice in SUPPORT
-    return (
-        carried,
-        True,
-        Reason(
-            "tie-casting-vote",
-            f"A tie: the chair's vote ({chair_vote.choice.value}) is the casting vote, so it is"
-            f" {'carried' if carried else 'not carried'}.",
-        ),
-    )
+    return carried, True, reason("tie-casting-vote", choice=chair_vote.choice.value)

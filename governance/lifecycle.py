@@ -9,10 +9,12 @@ where the venture starts again in draft.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from checklists.spec import GateDefinition
+from governance.catalogue import Param, text
 
 
 class VentureState(StrEnum):
@@ -91,6 +93,8 @@ APPROVED_STATES: frozenset[VentureState] = frozenset({S.APPROVED, S.APPROVED_WIT
 HUMAN_ACTIONS: frozenset[Action] = frozenset({A.SUBMIT, A.REOPEN, A.WITHDRAW, A.RESUME})
 PLANNER_ACTIONS: frozenset[Action] = frozenset(Action) - HUMAN_ACTIONS
 
+# The English words for states and actions; the catalogue's word tables hold the
+# same words (a test keeps them alike) and the Welsh and Easy Read ones.
 STATE_WORDS: dict[VentureState, str] = {
     S.DRAFT: "draft",
     S.SUBMITTED: "submitted",
@@ -123,11 +127,17 @@ ACTION_WORDS: dict[Action, str] = {
 
 @dataclass(frozen=True, slots=True)
 class Refused:
-    """An action the table does not allow from a state, with a sentence saying so."""
+    """An action the table does not allow from a state, with a sentence saying so.
+
+    `code` ("transition-final" or "transition-refused") and `params` write the
+    sentence in any language from the catalogue; `reason` is the English one.
+    """
 
     state: VentureState
     action: Action
     reason: str
+    code: str = "transition-refused"
+    params: Mapping[str, Param] = field(default_factory=dict, compare=False, hash=False)
 
     def __bool__(self) -> bool:
         return False
@@ -141,13 +151,13 @@ def transition(state: VentureState, action: Action) -> VentureState | Refused:
     target = TRANSITIONS.get((state, action))
     if target is not None:
         return target
-    where = f"A venture that is {STATE_WORDS[state]} cannot be {ACTION_WORDS[action]}"
+    params: dict[str, Param] = {"state": state.value, "action": action.value}
     if state in FINAL_STATES:
-        reason = f"{where}: {STATE_WORDS[state]} is final for this gate."
+        code = "transition-final"
     else:
-        options = ", ".join(ACTION_WORDS[a] for a in allowed_actions(state))
-        reason = f"{where}; it can only be {options}."
-    return Refused(state, action, reason)
+        code = "transition-refused"
+        params["allowed"] = [a.value for a in allowed_actions(state)]
+    return Refused(state, action, text(code, "en", params), code, params)
 
 
 def is_final(state: VentureState) -> bool:

@@ -1,23 +1,22 @@
 """Who may do what: each rule answers `Allowed` or `Denied` with a reason.
 
 Denials are values, not exceptions, so that the persistence layer can record
-them in the audit log like any other attempt. Every rule also checks the state
+them in the audit log like any other attempt. Each carries a stable code and the
+parameters its texts need; its English sentence, and the Welsh and Easy Read ones,
+are in the catalogue (governance/catalogue.yaml). Every rule also checks the state
 of the venture where the action only makes sense in some states, so a caller
 needs no second check.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from governance.ballots import Interest, Member
-from governance.lifecycle import (
-    FINAL_STATES,
-    STATE_WORDS,
-    VentureState,
-)
+from governance.catalogue import Param, text
+from governance.lifecycle import FINAL_STATES, VentureState
 
 
 class Role(StrEnum):
@@ -68,11 +67,19 @@ class Allowed:
 
 @dataclass(frozen=True, slots=True)
 class Denied:
-    code: str  # stable, for templates and tests
-    reason: str  # one English sentence
+    code: str  # stable, for templates, the audit log and tests
+    reason: str  # one English sentence, from the catalogue
+    # What the catalogue's texts are written with (which action was refused, the
+    # venture's state). Left out of equality: the sentence already says it.
+    params: Mapping[str, Param] = field(default_factory=dict, compare=False, hash=False)
 
     def __bool__(self) -> bool:
         return False
+
+
+def deny(code: str, **params: Param) -> Denied:
+    """The refusal `code`, its English sentence written from the catalogue."""
+    return Denied(code, text(code, "en", params), params)
 
 
 Permission = Allowed | Denied
@@ -90,108 +97,87 @@ def board_of(actors: Iterable[Actor]) -> tuple[Member, ...]:
 
 def may_start_venture(actor: Actor, workstream_members: Iterable[str]) -> Permission:
     if actor.person_id not in set(workstream_members):
-        return Denied(
-            "not-in-workstream", "Only members of a workstream may start a venture in it."
-        )
+        return deny("not-in-workstream", action="start")
     return ALLOWED
 
 
 def may_answer(actor: Actor, venture: VentureFacts) -> Permission:
     if not _is_party(actor, venture):
-        return Denied(
-            "not-in-workstream",
-            "Only the lead and the members of the venture's workstream may answer its checklist.",
-        )
-    return _open(venture, "answered")
+        return deny("not-in-workstream", action="answer")
+    return _open(venture, "answer")
 
 
 def may_reopen(actor: Actor, venture: VentureFacts) -> Permission:
     """Reopening a returned or recycled venture is what editing it again does."""
     if not _is_party(actor, venture):
-        return Denied(
-            "not-in-workstream",
-            "Only the lead and the members of the venture's workstream may reopen it.",
-        )
-    return _in(venture, {VentureState.RETURNED, VentureState.RECYCLED}, "reopened")
+        return deny("not-in-workstream", action="reopen")
+    return _in(venture, "reopen")
 
 
 def may_submit(actor: Actor, venture: VentureFacts) -> Permission:
     if actor.person_id != venture.lead_id:
-        return Denied("not-lead", "Only the venture's lead may submit it.")
-    return _in(venture, {VentureState.DRAFT}, "submitted")
+        return deny("not-lead")
+    return _in(venture, "submit")
 
 
 def may_review(actor: Actor, venture: VentureFacts) -> Permission:
     if Role.REVIEWER not in actor.roles:
-        return Denied("not-reviewer", "Only people with the reviewer role may review a venture.")
+        return deny("not-reviewer")
     if actor.person_id == venture.lead_id:
-        return Denied("own-venture", "A lead never reviews their own venture.")
-    return _in(venture, {VentureState.IN_REVIEW}, "reviewed")
+        return deny("own-venture", action="review")
+    return _in(venture, "review")
 
 
 def may_declare(actor: Actor) -> Permission:
     if not actor.on_board:
-        return Denied("not-on-board", "Only members of the Board declare interests.")
+        return deny("not-on-board", action="declare")
     return ALLOWED
 
 
 def may_vote(actor: Actor, venture: VentureFacts, interests: Iterable[Interest]) -> Permission:
     """A Board member's own vote. A supporter helps (see `may_support`) but never votes."""
     if actor.supports is not None:
-        return Denied(
-            "supporter",
-            "A supporter never votes. Record the vote of the member you support, with you as"
-            " their supporter.",
-        )
+        return deny("supporter")
     if not actor.on_board:
-        return Denied("not-on-board", "Only members of the Board vote.")
+        return deny("not-on-board", action="vote")
     if actor.person_id == venture.lead_id:
-        return Denied("own-venture", "A lead never votes on their own venture.")
+        return deny("own-venture", action="vote")
     if any(i.member_id == actor.person_id for i in interests):
-        return Denied(
-            "declared-interest", "You declared an interest in this venture, so you do not vote."
-        )
-    return _in(venture, {VentureState.AWAITING_BOARD}, "voted on")
+        return deny("declared-interest")
+    return _in(venture, "vote")
 
 
 def may_support(supporter: Actor, member: Actor) -> Permission:
     """Whether `supporter` may be recorded as helping `member` cast their vote."""
     if supporter.supports != member.person_id:
-        return Denied(
-            "not-their-supporter", "Only the person's own supporter may be recorded as helping."
-        )
+        return deny("not-their-supporter")
     return ALLOWED
 
 
 def may_close_vote(actor: Actor, venture: VentureFacts) -> Permission:
     if not actor.is_chair:
-        return Denied("not-chair", "Only the chair may close a vote early.")
+        return deny("not-chair")
     if actor.person_id == venture.lead_id:
-        return Denied(
-            "own-venture", "The chair leads this venture, so the vote closes at its deadline."
-        )
-    return _in(venture, {VentureState.AWAITING_BOARD}, "voted on")
+        return deny("own-venture", action="close")
+    return _in(venture, "vote")
 
 
 def may_extend(actor: Actor, venture: VentureFacts) -> Permission:
     if not (actor.person_id == venture.lead_id or actor.is_chair or Role.ADMIN in actor.roles):
-        return Denied(
-            "may-not-extend",
-            "Only the venture's lead, the chair or an admin may extend a deadline.",
-        )
-    return _open(venture, "given more time")
+        return deny("may-not-extend")
+    return _open(venture, "extend")
 
 
 def may_withdraw(actor: Actor, venture: VentureFacts) -> Permission:
     if not (actor.person_id == venture.lead_id or Role.ADMIN in actor.roles):
-        return Denied("may-not-withdraw", "Only the venture's lead or an admin may withdraw it.")
-    return _open(venture, "withdrawn")
+        return deny("may-not-withdraw")
+    return _open(venture, "withdraw")
 
 
 def may_resume(actor: Actor, venture: VentureFacts) -> Permission:
     if not (actor.is_chair or Role.ADMIN in actor.roles):
-        return Denied("may-not-resume", "Only the chair or an admin may take a venture off hold.")
-    return _in(venture, {VentureState.ON_HOLD}, "resumed")
+        return deny("may-not-resume")
+    return _in(venture, "resume")
 
 
 # --- who may see what ---------------------------------------------------------------------
@@ -201,18 +187,9 @@ def may_resume(actor: Actor, venture: VentureFacts) -> Permission:
 # it); the caller passes that person as `supported`, and it counts only when the
 # supporter's own `supports` names them.
 
-NOT_CONCERNED_VENTURE = Denied(
-    "not-concerned",
-    "Only the venture's workstream, its reviewers, the Board and admins may see it.",
-)
-NOT_CONCERNED_AUDIT = Denied(
-    "not-concerned",
-    "Only the venture's workstream, its reviewers, the Board and admins may see its history.",
-)
-NOT_ON_BOARD_PACK = Denied(
-    "not-on-board",
-    "Only members of the Board, their supporters and admins may see the Board's papers.",
-)
+NOT_CONCERNED_VENTURE = deny("not-concerned", what="venture")
+NOT_CONCERNED_AUDIT = deny("not-concerned", what="history")
+NOT_ON_BOARD_PACK = deny("not-on-board", action="view-pack")
 
 
 def may_view_venture(
@@ -276,21 +253,25 @@ def _is_party(actor: Actor, venture: VentureFacts) -> bool:
     return actor.person_id == venture.lead_id or actor.person_id in venture.workstream_members
 
 
-def _open(venture: VentureFacts, done: str) -> Permission:
+def _open(venture: VentureFacts, action: str) -> Permission:
+    """`action` may be taken while the venture is not final (its texts: `venture-closed`)."""
     if venture.state in FINAL_STATES:
-        return Denied(
-            "venture-closed",
-            f"The venture is {STATE_WORDS[venture.state]}, which is final for this gate;"
-            f" it cannot be {done}.",
-        )
+        return deny("venture-closed", action=action, state=venture.state.value)
     return ALLOWED
 
 
-def _in(venture: VentureFacts, states: set[VentureState], done: str) -> Permission:
-    if venture.state not in states:
-        wanted = " or ".join(sorted(STATE_WORDS[s] for s in states))
-        return Denied(
-            "wrong-state",
-            f"The venture is {STATE_WORDS[venture.state]}; it can be {done} only when {wanted}.",
-        )
+# The states in which an action may be taken, where that is not simply "while open".
+# The catalogue's `wrong-state` texts name them, one whole text per action.
+ONLY_WHEN: dict[str, frozenset[VentureState]] = {
+    "reopen": frozenset({VentureState.RETURNED, VentureState.RECYCLED}),
+    "submit": frozenset({VentureState.DRAFT}),
+    "review": frozenset({VentureState.IN_REVIEW}),
+    "vote": frozenset({VentureState.AWAITING_BOARD}),
+    "resume": frozenset({VentureState.ON_HOLD}),
+}
+
+
+def _in(venture: VentureFacts, action: str) -> Permission:
+    if venture.state not in ONLY_WHEN[action]:
+        return deny("wrong-state", action=action, state=venture.state.value)
     return ALLOWED

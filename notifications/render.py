@@ -38,8 +38,12 @@ What each event needs (keys in [brackets] are optional; `venture` is {"id",
 {"en","cy"}}, and a gate with only an "id" is shown by its id; deadlines are ISO 8601
 date-times, shown as "Thursday 10 December 2026 at 9am" / "Dydd Iau 10 Rhagfyr 2026
 am 9 y bore" in the programme's local time (`CYD_TIMEZONE`, see `local_zone()`);
-`reasons` are [{"code", "text"}] with English text, shown only in the English
-standard version; Welsh and Easy Read say each situation in their own sentences):
+`reasons` are [{"code", "text", "params"}]: the English standard version shows the
+recorded English `text`, Welsh and Easy Read write each reason from its code and
+params through the catalogue (governance/catalogue.yaml, `reason_text()` and the
+`reason_list`/`reason_points` macros of `_m.j2`); a reason recorded without params
+that its text needs is quoted as recorded (English) in the standard Welsh version
+and left out of Easy Read):
 
     returned          venture, gaps: [{"problem": "missing"|"invalid", "question":
                       {en,cy}, "reason": {en,cy}, "easy_read": {en,cy}}], [gate],
@@ -109,6 +113,8 @@ from babel.dates import format_date
 from markupsafe import Markup, escape
 
 import settings
+from governance.catalogue import CatalogueError
+from governance.catalogue import text as catalogue_text
 from notifications import words
 
 if TYPE_CHECKING:
@@ -174,6 +180,7 @@ _RESERVED = frozenset(
         "plural",
         "picture",
         "unknown",
+        "reason_text",
     }
 )
 
@@ -444,6 +451,30 @@ def _redact(value: Any) -> str:
     return redact_urls(str(value))
 
 
+@jinja2.pass_context
+def _reason_text(context: jinja2.runtime.Context, reason: Mapping[str, Any]) -> str | None:
+    """A reason ({"code", "text", "params"}) in this message's language and format.
+
+    The English standard version says what was recorded (`text`); the others are
+    written from the catalogue. None when the catalogue cannot write it: an unknown
+    code, or a reason recorded before reasons kept the params its text needs.
+    """
+    lang, easy_read = context["lang"], context["easy_read"]
+    if lang == "en" and not easy_read and reason.get("text"):
+        return str(reason["text"])
+    params = reason.get("params")
+    try:
+        return catalogue_text(
+            str(reason.get("code")),
+            lang,
+            params if isinstance(params, Mapping) else {},
+            easy_read,
+            local_zone(),
+        )
+    except (CatalogueError, KeyError, TypeError, ValueError):
+        return None
+
+
 def _unknown(what: str, value: Any) -> str:
     """Fail loudly on a value no template sentence is written for."""
     raise jinja2.UndefinedError(f"no words for the {what} {value!r}")
@@ -512,6 +543,11 @@ def environment() -> jinja2.Environment:
         redact=_redact,
     )
     env.globals.update(
-        counted=_count, noun=_noun, plural=_plural, picture=_picture, unknown=_unknown
+        counted=_count,
+        noun=_noun,
+        plural=_plural,
+        picture=_picture,
+        unknown=_unknown,
+        reason_text=_reason_text,
     )
     return env

@@ -14,6 +14,7 @@ from typing import Any
 
 from checklists.loader import Library, load_library
 from checklists.spec import GateDefinition
+from governance.reasons import Reason, reason
 from notifications.compose import ALERT_EVENT, DIGEST_EVENT, TEST_EVENT, template_name
 
 VENTURE = {"id": "v-0001", "title": "Community café", "gate": "design"}
@@ -82,35 +83,29 @@ def sample_payload(
         "gate": gate_words(gate),
         "gaps": [],  # what is missing, when a checklist went back (see "returned")
     }
-    board = (
-        "reviews-complete",
-        "Every assigned reviewer has recommended (1 go, 1 recycle); the recommendations "
-        "go to the Board.",
-    )
-    decided = ("outcome", "4 of 5 voted to approve: approved with conditions.")
-    reason_text = {
-        "returned": (
-            "checklist-incomplete",
-            "The checklist has must-meet items without an answer.",
-        ),
-        "review-requested": (
-            "checklist-complete",
-            "Every must-meet item is answered and every answer is valid.",
-        ),
+    # The reasons the rules give in each situation (governance.advance, .decisions).
+    board = [reason("reviews-complete", go=1, recycle=1)]
+    decided = _decision_reasons()
+    reasons = {
+        "returned": [_incomplete(_gaps(library))] if name == "returned" else [],
+        "review-requested": [reason("checklist-complete")],
         "sent-to-board": board,
         "board-papers": board,
         "vote-requested": board,
         "decision": decided,
         "next-gate-opened": decided,
-        "no-quorum": ("no-quorum", "3 members took part; at least 4 must take part."),
-        "vote-extended": (
-            "more-time",
-            f"1 member asked for more time, so the vote is extended by 7 days, until {deadline}.",
-        ),
+        "no-quorum": [
+            reason("closed-at-deadline"),
+            reason("quorum-not-met", voted=3, needed=4),
+            reason("no-quorum-rerun", until=deadline),
+        ],
+        "vote-extended": [
+            reason("closed-at-deadline"),
+            reason("more-time", count=1, days=7, until=deadline),
+        ],
     }
-    if name in reason_text:
-        code, text = reason_text[name]
-        payload["reasons"] = [{"code": code, "text": text}]
+    if name in reasons:
+        payload["reasons"] = [r.as_json() for r in reasons[name]]
     if name == "returned":
         payload["state"] = "returned"
         payload["gaps"] = _gaps(library)
@@ -200,15 +195,50 @@ def _decision() -> dict[str, Any]:
             "chair_voted": True,
             "set_aside": 0,
         },
-        "reasons": [
-            {
-                "code": "rule",
-                "text": "Decision rule 'board-lived-experience': at least 4 taking part, "
-                "threshold simple-majority.",
-            },
-            {"code": "outcome", "text": "4 of 5 voted to approve: approved with conditions."},
-        ],
+        "reasons": [r.as_json() for r in _decision_reasons()],
         "conditions": ["Pay people for their time from the first day."],
         "closed_by": "deadline",
         "casting_vote_used": False,
     }
+
+
+def _incomplete(gaps: list[dict[str, Any]]) -> Reason:
+    missing = [g["item"] for g in gaps if g["problem"] == "missing"]
+    return reason(
+        "checklist-incomplete",
+        which="missing",
+        missing=len(missing),
+        missing_items=", ".join(missing),
+        invalid=0,
+        invalid_items="",
+    )
+
+
+def _decision_reasons() -> list[Reason]:
+    """The reasons of the sample decision (5 of 6 members eligible, 5 took part)."""
+    return [
+        reason(
+            "rule",
+            name="board-lived-experience",
+            quorum_kind="count",
+            quorum=4,
+            threshold="simple-majority",
+            needed=4,
+        ),
+        reason("eligible", eligible=5, members=6, declared=1),
+        reason(
+            "counts",
+            voted=5,
+            approve=3,
+            approve_with_conditions=1,
+            recycle=1,
+            reject=0,
+            hold=0,
+            abstain=0,
+            more_time=0,
+        ),
+        reason("closed-at-deadline"),
+        reason("quorum-met", voted=5, needed=4),
+        reason("support", support=4, against=1, threshold="simple-majority"),
+        reason("carried-with-conditions"),
+    ]

@@ -327,7 +327,7 @@ def _decision(row: t.Decision) -> Decision:
     return Decision(
         outcome=Outcome(row.outcome),
         tally=Tally(**row.tally),
-        reasons=tuple(Reason(r["code"], r["text"]) for r in row.reasons),
+        reasons=tuple(Reason.from_json(r) for r in row.reasons),
         counted_votes=(),
         conditions=tuple(row.conditions),
         decided_at=row.at,
@@ -370,7 +370,7 @@ def apply_effects(
             venture.state = effect.to.value
             if effect.to in (VentureState.REJECTED, VentureState.WITHDRAWN):
                 venture.closed_at = now
-            told["reasons"] = [{"code": r.code, "text": r.text} for r in effect.reasons]
+            told["reasons"] = [r.as_json() for r in effect.reasons]
             told["gaps"] = [_gap_words(snap, g) for g in effect.gaps]
         elif isinstance(effect, plan.AssignReviewers):
             _assign_reviewers(session, venture, snap, effect, now)
@@ -391,7 +391,7 @@ def apply_effects(
         elif isinstance(effect, plan.ExtendBallot):
             _extend_ballot(session, venture, effect, now)
             told["ballot"] = {"number": effect.number, "deadline": effect.deadline.isoformat()}
-            told["reasons"] = [{"code": r.code, "text": r.text} for r in effect.reasons]
+            told["reasons"] = [r.as_json() for r in effect.reasons]
             told["more_time_granted"] = list(effect.more_time_granted)
         elif isinstance(effect, plan.RecordDecision):
             _record_decision(session, venture, effect, now)
@@ -544,7 +544,7 @@ def _record_decision(
             ballot=effect.ballot,
             outcome=decision.outcome.value,
             rule=decision.tally.rule,
-            reasons=[{"code": r.code, "text": r.text} for r in decision.reasons],
+            reasons=[r.as_json() for r in decision.reasons],
             tally=dataclasses.asdict(decision.tally),
             conditions=list(decision.conditions),
             closed_by=decision.closed_by,
@@ -729,7 +729,7 @@ def _describe(effect: plan.Effect) -> dict[str, Any]:
         described |= {
             "action": effect.action.value,
             "to": effect.to.value,
-            "reasons": [{"code": r.code, "text": r.text} for r in effect.reasons],
+            "reasons": [r.as_json() for r in effect.reasons],
             "gaps": [
                 {
                     "checklist": g.checklist_id,
@@ -751,7 +751,7 @@ def _describe(effect: plan.Effect) -> dict[str, Any]:
             "number": effect.number,
             "deadline": effect.deadline.isoformat(),
             "more_time_granted": list(effect.more_time_granted),
-            "reasons": [{"code": r.code, "text": r.text} for r in effect.reasons],
+            "reasons": [r.as_json() for r in effect.reasons],
         }
     elif isinstance(effect, plan.RecordDecision):
         d = effect.decision
@@ -760,7 +760,7 @@ def _describe(effect: plan.Effect) -> dict[str, Any]:
             "ballot": effect.ballot,
             "outcome": d.outcome.value,
             "tally": dataclasses.asdict(d.tally),
-            "reasons": [{"code": r.code, "text": r.text} for r in d.reasons],
+            "reasons": [r.as_json() for r in d.reasons],
             "conditions": list(d.conditions),
             "closed_by": d.closed_by,
             "casting_vote_used": d.casting_vote_used,

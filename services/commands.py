@@ -29,6 +29,7 @@ from checklists.evaluate import check_answer
 from checklists.library import Library
 from checklists.spec import ChecklistDefinition, Item
 from governance.ballots import Choice, Interest
+from governance.catalogue import Language, Param, text
 from governance.lifecycle import Action, Refused, VentureState, transition
 from governance.permissions import (
     Actor,
@@ -48,6 +49,7 @@ from governance.permissions import (
     may_vote,
     may_withdraw,
 )
+from governance.reasons import reason as governance_reason
 from governance.reviews import Recommendation
 from models import audit, queries
 from models import tables as t
@@ -71,7 +73,20 @@ from services.people import (
 
 
 class CommandError(Exception):
-    """A person's mistake or a refusal: one clear sentence, nothing stored."""
+    """A person's mistake or a refusal: one clear sentence, nothing stored.
+
+    `code` is stable (governance/catalogue.yaml) and `params` fill its texts:
+    `str(error)` is the English one, `error.say("cy", easy_read=True)` any other.
+    The texts never name a command-line option: the CLI adds its own hint by code.
+    """
+
+    def __init__(self, code: str, /, **params: Param) -> None:
+        super().__init__(text(code, "en", params))
+        self.code = code
+        self.params: dict[str, Param] = params
+
+    def say(self, language: Language, easy_read: bool = False) -> str:
+        return text(self.code, language, self.params, easy_read)
 
 
 class NotFound(CommandError):
@@ -79,14 +94,20 @@ class NotFound(CommandError):
 
 
 class PermissionDenied(CommandError):
-    def __init__(self, code: str, reason: str) -> None:
-        super().__init__(reason)
-        self.code = code
+    """The rules refused: `code` is the `Denied` code (governance.permissions), and
+    the English sentence is the one the denial gave (and the audit log recorded)."""
+
+    def __init__(self, denied: Denied) -> None:
+        Exception.__init__(self, denied.reason)
+        self.code = denied.code
+        self.params = dict(denied.params)
 
 
 class InvalidAnswer(CommandError):
+    """An answer the item does not accept, with the checklist's own reason (en and cy)."""
+
     def __init__(self, item_id: str, en: str, cy: str) -> None:
-        super().__init__(f"[{item_id}] {en} / {cy}")
+        super().__init__("invalid-answer", item=item_id, reason={"en": en, "cy": cy})
         self.item_id, self.en, self.cy = item_id, en, cy
 
 
@@ -94,7 +115,9 @@ class InvalidAnswers(CommandError):
     """Several answers given together, some invalid: each one's reason; nothing stored."""
 
     def __init__(self, problems: list[InvalidAnswer]) -> None:
-        super().__init__("; ".join(str(p) for p in problems))
+        super().__init__(
+            "answers-invalid", count=len(problems), items=", ".join(p.item_id for p in problems)
+        )
         self.problems = problems
 
 
@@ -155,14 +178,14 @@ class _Refusal(Exception):
 def _person(session: Session, email: str) -> t.Person:
     person = queries.person_by_email(session, email)
     if person is None or not person.active:
-        raise NotFound(f"no person with email '{email}' in the programme")
+        raise NotFound("person-not-found", email=email)
     return person
 
 
 def _venture(session: Session, venture_id: str) -> t.Venture:
     venture = session.get(t.Venture, venture_id)
     if venture is None:
-        raise NotFound(f"no venture '{venture_id}'")
+        raise NotFound("venture-not-found", venture=venture_id)
     return venture
 
 
@@ -194,7 +217,7 @@ def _record_denial(
                 action=action,
                 venture_id=known,
                 reason=denied.reason,
-                details={"code": denied.code},
+                details={"code": denied.code, "params": dict(denied.params)},
             )
         )
         audit.append(
@@ -205,7 +228,7 @@ def _record_denial(
             {"action": action, "code": denied.code, "reason": denied.reason},
             at=now,
         )
-    raise PermissionDenied(denied.code, denied.reason)
+    raise PermissionDenied(denied)
 
 
 def _advance(cyd: Cyd, venture_id: str) -> Advanced | None:
@@ -217,7 +240,7 @@ def _advance(cyd: Cyd, venture_id: str) -> Advanced | None:
 def _move(venture: t.Venture, action: Action) -> VentureState:
     target = transition(VentureState(venture.state), action)
     if isinstance(target, Refused):
-        raise CommandError(target.reason)
+        raise CommandError(target.code, **target.params)
     venture.state = target.value
     return target
 
@@ -230,22 +253,25 @@ def start_venture(
 ) -> Outcome:
     title = " ".join(title.split())
     if not title:
-        raise CommandError("a venture needs a title")
+        raise CommandError("title-missing")
     now = cyd.clock()
     with _command(cyd, "venture.start", lead, None) as session:
         person = _person(session, lead)
         stream = session.get(t.Workstream, workstream)
         if stream is None:
-            raise NotFound(f"no workstream '{workstream}'")
+            raise NotFound("workstream-not-found", workstream=workstream)
         actor = actor_for(session, person)
         members = [p.email for p in workstream_people(session, workstream)]
         _check(may_start_venture(actor, members))
         rules = programme_rules(session)
         gate_id = gate or _first_gate(session, cyd.library)
         try:
-            cyd.library.gate(gate_id)
-        except KeyError as exc:
-            raise NotFound(str(exc.args[0])) from None
+            decision_rule = cyd.library.gate(gate_id).decision_rule
+        except KeyError:
+            known = ", ".join(sorted({g.id for g in cyd.library.latest_gates()})) or "none"
+            raise NotFound("gate-not-found", gate=gate_id, known=known) from None
+        if decision_rule not in rules:
+            raise CommandError("rule-not-in-programme", rule=decision_rule)
         assert person.id is not None
         venture = t.Venture(
             id=queries.next_venture_id(session),
@@ -259,10 +285,7 @@ def start_venture(
         )
         session.add(venture)
         session.flush()
-        try:
-            gate_run = open_gate(session, venture, cyd.library, gate_id, rules, now)
-        except KeyError as exc:
-            raise CommandError(str(exc.args[0])) from None
+        gate_run = open_gate(session, venture, cyd.library, gate_id, rules, now)
         audit.append(
             session,
             person.email,
@@ -306,9 +329,9 @@ def find_item(checklists: tuple[ChecklistDefinition, ...], ref: str) -> tuple[st
     ]
     if not found:
         names = ", ".join(c.id for c in checklists)
-        raise NotFound(f"no item '{ref}' in this gate's checklist ({names})")
+        raise NotFound("item-not-found", item=ref, checklists=names)
     if len(found) > 1:
-        raise CommandError(f"item '{ref}' is in several checklists: write CHECKLIST/{item_id}")
+        raise CommandError("item-ambiguous", item=ref, item_id=item_id)
     return found[0]
 
 
@@ -334,7 +357,7 @@ def answer_many(cyd: Cyd, venture_id: str, answers: Mapping[str, Any], *, by: st
     English and Welsh) and then nothing is stored; unchanged answers are left alone.
     """
     if not answers:
-        raise CommandError("give at least one answer")
+        raise CommandError("answers-missing")
     now = cyd.clock()
     recorded: dict[str, str] = {}
     stale: dict[str, list[int]] = {}
@@ -351,7 +374,7 @@ def answer_many(cyd: Cyd, venture_id: str, answers: Mapping[str, Any], *, by: st
         for ref, value in answers.items():
             checklist_id, item = find_item(pinned, ref)
             if any(c == checklist_id and i.id == item.id for c, i, _ in checked):
-                raise CommandError(f"item '{item.id}' is answered twice")
+                raise CommandError("item-answered-twice", item=item.id)
             try:
                 checked.append((checklist_id, item, _valid(item, value)))
             except InvalidAnswer as problem:
@@ -501,12 +524,12 @@ def extend(cyd: Cyd, venture_id: str, *, until: dt.date, by: str, reason: str) -
     """More time: the open vote's deadline if there is one, else the venture's."""
     reason = " ".join(reason.split())
     if not reason:
-        raise CommandError("say why more time is given (--reason)")
+        raise CommandError("extend-reason-missing")
     now = cyd.clock()
     # The end of that day in UTC: people give a date, not a moment.
     new_deadline = dt.datetime.combine(until, dt.time(23, 59, 59), tzinfo=dt.UTC)
     if new_deadline <= now:
-        raise CommandError(f"{until.isoformat()} is not in the future")
+        raise CommandError("date-not-future", date=until.isoformat())
     with _command(cyd, "venture.extend", by, venture_id) as session:
         venture = _venture(session, venture_id)
         person = _person(session, by)
@@ -515,9 +538,7 @@ def extend(cyd: Cyd, venture_id: str, *, until: dt.date, by: str, reason: str) -
         open_ballot = ballot is not None and ballot.closed_at is None
         current = ballot.deadline if ballot is not None and open_ballot else venture.deadline
         if current is not None and new_deadline <= current:
-            raise CommandError(
-                f"the deadline is already {current.date().isoformat()}; give a later date"
-            )
+            raise CommandError("deadline-not-later", date=current.date().isoformat())
         if ballot is not None and open_ballot:
             ballot.deadline = new_deadline
             session.add(ballot)
@@ -582,7 +603,7 @@ def _tell_board_of_extension(
             "audit_seq": entry.seq,
             "ballot": {"number": ballot.number, "deadline": ballot.deadline.isoformat()},
             "extended_by": {"name": by.name},
-            "reasons": [{"code": "deadline-extended", "text": reason}],
+            "reasons": [governance_reason("deadline-extended", reason=reason).as_json()],
         },
         entry=entry,
         ballot=ballot.number,
@@ -595,7 +616,7 @@ def record_review(
     try:
         recommendation = Recommendation(recommend)
     except ValueError:
-        raise CommandError("recommend 'go' or 'recycle'") from None
+        raise CommandError("recommendation-unknown") from None
     now = cyd.clock()
     with _command(cyd, "review.record", by, venture_id) as session:
         venture = _venture(session, venture_id)
@@ -629,7 +650,7 @@ def record_review(
 def declare_interest(cyd: Cyd, venture_id: str, *, member: str, interest: str) -> Outcome:
     interest = " ".join(interest.split())
     if not interest:
-        raise CommandError("describe the interest (--interest)")
+        raise CommandError("interest-missing")
     now = cyd.clock()
     with _command(cyd, "board.declare", member, venture_id) as session:
         venture = _venture(session, venture_id)
@@ -658,9 +679,9 @@ def vote(
         chosen = Choice(choice)
     except ValueError:
         options = ", ".join(c.value for c in Choice)
-        raise CommandError(f"choose one of: {options}") from None
+        raise CommandError("choice-unknown", options=options) from None
     if chosen is Choice.APPROVE_WITH_CONDITIONS and not (reason and reason.strip()):
-        raise CommandError("approve-with-conditions needs the conditions (--reason)")
+        raise CommandError("conditions-missing")
     now = cyd.clock()
     with _command(cyd, "board.vote", member, venture_id) as session:
         venture = _venture(session, venture_id)
@@ -678,7 +699,7 @@ def vote(
             supporter_id = supporter.id
         ballot = queries.latest_ballot(session, venture.id, venture.gate_id)
         if ballot is None or _decided(session, ballot):
-            raise CommandError("there is no open vote on this venture")
+            raise CommandError("no-open-vote")
         assert person.id is not None
         current = queries.current_vote(
             session, venture.id, venture.gate_id, ballot.number, person.id
@@ -739,7 +760,7 @@ def close_vote(cyd: Cyd, venture_id: str, *, by: str) -> Outcome:
         _check(may_close_vote(actor_for(session, person), venture_facts(session, venture)))
         ballot = queries.latest_ballot(session, venture.id, venture.gate_id)
         if ballot is None or _decided(session, ballot):
-            raise CommandError("there is no open vote on this venture")
+            raise CommandError("no-open-vote")
         ballot.closed_by_chair = True
         ballot.closed_by_id = person.id
         ballot.closed_at = now
@@ -759,7 +780,7 @@ def withdraw(cyd: Cyd, venture_id: str, *, by: str, reason: str) -> Outcome:
     """The lead (or an admin) stops the venture; final."""
     reason = " ".join(reason.split())
     if not reason:
-        raise CommandError("say why the venture is withdrawn (--reason)")
+        raise CommandError("withdraw-reason-missing")
     now = cyd.clock()
     with _command(cyd, "venture.withdraw", by, venture_id) as session:
         venture = _venture(session, venture_id)

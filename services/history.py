@@ -344,8 +344,8 @@ def _reminder(sent: dict[str, Any]) -> Event:
     keep = ("to", "person", "action", "ballot", "deadline", "days_left", "count")
     params = {k: sent.get(k) for k in keep}
     params["copies"] = list(sent.get("copies", []))
-    code = "escalation-sent" if sent.get("kind") == "escalation" else "reminder-sent"
-    return (code, params, None)
+    event = "escalation-sent" if sent.get("kind") == "escalation" else "reminder-sent"
+    return (event, params, None)
 
 
 def _sentences(reasons: list[dict[str, Any]]) -> str | None:

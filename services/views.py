@@ -166,6 +166,7 @@ def _ballot(
                 now=now,
                 deadline=snap.ballot.deadline,
                 more_time_granted=snap.ballot.more_time_granted,
+                lead=snap.lead_id,
             )
             if isinstance(result, Pending):
                 data["count_so_far"] = dataclasses.asdict(result.tally)

@@ -174,6 +174,19 @@ def test_a_lead_and_the_board_walk_the_whole_path(cyd_env: dict[str, str]) -> No
         "--choice",
         "more-time",
     )
+    # The domain says what is missing; the command line says which option gives it.
+    unsaid = cyd(
+        env,
+        "board",
+        "vote",
+        venture,
+        "--member",
+        "priya.shah@example.org",
+        "--choice",
+        "approve-with-conditions",
+        ok=False,
+    )
+    assert unsaid.stderr == "cyd: approve-with-conditions needs the conditions (use --reason)\n"
     cyd(
         env,
         "board",

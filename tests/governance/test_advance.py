@@ -394,3 +394,20 @@ def test_each_step_of_the_main_path_is_idempotent(case: str) -> None:
     if case != "open vote":
         assert effects
     assert plan_advance(apply_effects(s, effects, gates=GATES)) == ()
+
+
+def test_the_lead_on_the_board_is_not_counted_as_declaring_an_interest() -> None:
+    """The lead (on the Board) and one member who declared: one declaration, not two."""
+    s = with_votes(
+        {"chair": Choice.APPROVE, "m1": Choice.APPROVE, "m2": Choice.APPROVE},
+        interests=(Interest("m3", "runs a café nearby"),),
+    )
+    record = plan_advance(s)[0]
+    assert isinstance(record, RecordDecision)
+    tally = record.decision.tally
+    assert (tally.members, tally.eligible, tally.recused, tally.declared) == (6, 4, 2, 1)
+    reasons = {r.code: r for r in record.decision.reasons}
+    assert reasons["eligible"].text.startswith(
+        "4 members of 6 may vote; 1 member declared an interest and counts"
+    )
+    assert "lead-does-not-vote" in reasons

@@ -464,3 +464,133 @@ def test_more_time_while_the_vote_is_open_is_just_counted() -> None:
     result = run({"m3": MT}, now=BEFORE)
     assert isinstance(result, Pending)
     assert result.tally.more_time == 1
+
+
+# --- who leaves the decision: declared interests, and the lead -----------------------------
+
+# (case, lead, declared, votes cast, eligible, recused, declared count, reason codes expected
+# among the "who counts" reasons, and the eligible reason's English words)
+LEAVING = [
+    (
+        "one declared, the lead on the Board",
+        "m4",
+        ("m3",),
+        {},
+        3,
+        2,
+        1,
+        ["eligible", "lead-does-not-vote"],
+        "3 members of 5 may vote; 1 member declared an interest and counts",
+    ),
+    (
+        "none declared, the lead on the Board",
+        "m4",
+        (),
+        {},
+        4,
+        1,
+        0,
+        ["eligible", "lead-does-not-vote"],
+        "4 members of 5 may vote; 0 members declared an interest and count",
+    ),
+    (
+        "two declared, the lead not on the Board",
+        "outsider",
+        ("m3", "m4"),
+        {},
+        3,
+        2,
+        2,
+        ["eligible"],
+        "3 members of 5 may vote; 2 members declared an interest and count",
+    ),
+    (
+        "the lead declared as well: counted once, as the lead",
+        "m4",
+        ("m4", "m3"),
+        {},
+        3,
+        2,
+        1,
+        ["eligible", "lead-does-not-vote"],
+        "3 members of 5 may vote; 1 member declared an interest and counts",
+    ),
+    (
+        "no lead given: declarations only",
+        None,
+        ("m3",),
+        {},
+        4,
+        1,
+        1,
+        ["eligible"],
+        "4 members of 5 may vote; 1 member declared an interest and counts",
+    ),
+    (
+        "the lead's vote and a declared member's vote are set aside apart",
+        "m4",
+        ("m3",),
+        {"m3": AP, "m4": AP},
+        3,
+        2,
+        1,
+        ["eligible", "lead-does-not-vote", "recused-vote-set-aside", "lead-vote-set-aside"],
+        "3 members of 5 may vote; 1 member declared an interest and counts",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("lead", "declared", "cast", "eligible", "recused", "declarations", "expected", "words"),
+    [case[1:] for case in LEAVING],
+    ids=[case[0] for case in LEAVING],
+)
+def test_the_lead_leaves_the_decision_with_a_reason_of_their_own(
+    lead: str | None,
+    declared: tuple[str, ...],
+    cast: dict[str, Choice],
+    eligible: int,
+    recused: int,
+    declarations: int,
+    expected: list[str],
+    words: str,
+) -> None:
+    result = decide(
+        rule(),
+        BOARD,
+        votes({"chair": AP, "m1": AP, "m2": RJ, **cast}),
+        [Interest(m, "works for a partner") for m in declared],
+        closed_by_chair=False,
+        now=DEADLINE,
+        deadline=DEADLINE,
+        lead=lead,
+    )
+    tally = decision(result).tally
+    assert (tally.eligible, tally.recused, tally.declared) == (eligible, recused, declarations)
+    assert tally.lead_recused is (lead in {m.id for m in BOARD})
+    who = [r.code for r in result.reasons[1:] if r.code not in {"counts"}]
+    assert who[: len(expected)] == expected
+    [said] = [r for r in result.reasons if r.code == "eligible"]
+    assert said.text.startswith(words), said.text
+    assert said.params["declared"] == declarations
+    # Whatever the reasons say, the lead's vote never counts.
+    assert all(v.member_id != lead for v in decision(result).counted_votes)
+
+
+def test_a_chair_who_leads_the_venture_is_not_said_to_have_declared_an_interest() -> None:
+    result = decide(
+        rule(chair_must_vote=True),
+        BOARD,
+        votes({"m1": AP, "m2": AP, "m3": AP}),
+        [],
+        closed_by_chair=False,
+        now=DEADLINE,
+        deadline=DEADLINE,
+        lead="chair",
+    )
+    [chair] = [r for r in result.reasons if r.code == "chair-recused"]
+    assert chair.params == {"why": "lead"}
+    assert chair.text.startswith("The chair leads this venture")
+    declared = run({"m1": AP, "m2": AP, "m3": AP}, chair_must_vote=True, recused=("chair",))
+    [chair] = [r for r in declared.reasons if r.code == "chair-recused"]
+    assert chair.text.startswith("The chair declared an interest")

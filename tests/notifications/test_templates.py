@@ -25,6 +25,8 @@ import pytest
 from babel import Locale
 
 from checklists.loader import Library, load_library
+from governance import catalogue
+from governance.reasons import reason as governance_reason
 from notifications import compose, words
 from notifications import render as r
 from notifications.render import (
@@ -119,6 +121,21 @@ def gaps_of(checklist_id: str, invalid: int = 1) -> list[dict[str, Any]]:
     return gaps
 
 
+def incomplete(gaps: list[dict[str, Any]]) -> dict[str, Any]:
+    """The reason `governance.advance` gives for returning these gaps."""
+    missing = [g["item"] for g in gaps if g["problem"] == "missing"]
+    invalid = [g["item"] for g in gaps if g["problem"] == "invalid"]
+    which = "both" if missing and invalid else "missing" if missing else "invalid"
+    return governance_reason(
+        "checklist-incomplete",
+        which=which,
+        missing=len(missing),
+        missing_items=", ".join(missing),
+        invalid=len(invalid),
+        invalid_items=", ".join(invalid),
+    ).as_json()
+
+
 def venture_event(event: str, title: str = "Community café", **told: Any) -> dict[str, Any]:
     """The payload `services.advance._notify` writes: the venture, the round's facts."""
     return {
@@ -163,8 +180,8 @@ def decision(outcome: str, conditions: list[str] | None = None) -> dict[str, Any
         "outcome": outcome,
         "tally": tally(),
         "reasons": [
-            {"code": "closed-at-deadline", "text": "The vote closed at its deadline."},
-            {"code": "carried", "text": "Carried: approved."},
+            governance_reason("closed-at-deadline").as_json(),
+            governance_reason("carried").as_json(),
         ],
         "conditions": conditions or [],
         "closed_by": "deadline",
@@ -194,29 +211,20 @@ def scenarios(title: str = "Community café") -> Iterator[tuple[str, str, dict[s
     """(id, event, payload) for every event, in each of its situations."""
     ballot = {"number": 1, "deadline": DEADLINE}
     for checklist in sorted({k[0] for k in library().checklists}):
+        gaps = gaps_of(checklist)
         yield (
             f"returned-{checklist}",
             "returned",
-            venture_event(
-                "returned",
-                title,
-                reasons=[
-                    {
-                        "code": "checklist-incomplete",
-                        "text": "The checklist has must-meet items without an answer.",
-                    }
-                ],
-                gaps=gaps_of(checklist),
-            ),
+            venture_event("returned", title, reasons=[incomplete(gaps)], gaps=gaps),
         )
-    stale = [{"code": "reviews-stale", "text": "An answer changed after review."}]
+    stale = [governance_reason("reviews-stale").as_json()]
     yield "review-requested", "review-requested", venture_event("review-requested", title)
     yield (
         "review-requested-again",
         "review-requested",
         venture_event("review-requested", title, reasons=stale),
     )
-    complete = [{"code": "reviews-complete", "text": "Every reviewer has recommended."}]
+    complete = [governance_reason("reviews-complete", go=1, recycle=1).as_json()]
     yield (
         "sent-to-board",
         "sent-to-board",
@@ -294,7 +302,7 @@ def scenarios(title: str = "Community café") -> Iterator[tuple[str, str, dict[s
             | {"count": 2, "days_left": left}
             | about,
         )
-    more_time = [{"code": "more-time", "text": "2 members asked for more time."}]
+    more_time = [governance_reason("more-time", count=2, days=7, until=LATER).as_json()]
     extended = {"number": 1, "deadline": LATER}
     for granted in ([], ["a@example.org"], ["a@example.org", "b@example.org"]):
         yield (
@@ -313,7 +321,7 @@ def scenarios(title: str = "Community café") -> Iterator[tuple[str, str, dict[s
         "vote-extended",
         venture_event("vote-extended", title, ballot=extended, extended_by={"name": "Huw Lewis"}),
     )
-    rerun = [{"code": "no-quorum-rerun", "text": "Without quorum there is no decision."}]
+    rerun = [governance_reason("no-quorum-rerun", until=LATER).as_json()]
     yield (
         "no-quorum",
         "no-quorum",
@@ -1076,7 +1084,16 @@ def test_welsh_is_written_whole_with_no_english_left_in(
     # So do the names of files (a Board pack's path in the data folder).
     for body in (welsh.subject, welsh.text, visible_text(welsh.html)):
         # And an alert quotes the reason a message failed as it was recorded (English).
-        for written in (CONDITION, *ALERT_REASONS.values(), *PACK.values(), *WELSH_LOOKALIKES):
+        # Item ids (in a returned checklist's reason) are identifiers, the same in
+        # every language: they are what a person types to answer an item.
+        ids = [g["item"] for g in payload.get("gaps", ())]
+        for written in (
+            CONDITION,
+            *ALERT_REASONS.values(),
+            *PACK.values(),
+            *WELSH_LOOKALIKES,
+            *sorted(ids, key=len, reverse=True),
+        ):
             body = body.replace(written, "")
         left = set(word_list(body)) & ENGLISH_MARKERS
         assert not left, f"English in the Welsh: {sorted(left)}"
@@ -1092,6 +1109,76 @@ def test_english_reason_sentences_appear_only_in_the_english_standard_version() 
         message = render(event, payload, mode, easy_read)
         assert reason not in message.text
         assert reason not in message.html
+
+
+# --- reasons, in every language --------------------------------------------------------------
+
+# The events whose messages give the rules' reasons.
+REASON_EVENTS = (
+    "decision",
+    "vote-extended",
+    "no-quorum",
+    "returned",
+    "review-requested",
+    "sent-to-board",
+)
+
+
+def every_reason() -> list[dict[str, Any]]:
+    """Every reason code the rules give, with its catalogue example, as the outbox holds it."""
+    entries = catalogue.catalogue().entries
+    return [
+        governance_reason(code, **entries[code].example).as_json()
+        for code in catalogue.codes("reason")
+    ]
+
+
+def with_reasons(event: str, reasons: list[dict[str, Any]]) -> dict[str, Any]:
+    _name, _event, payload = next(s for s in SCENARIOS if s[1] == event)
+    payload = payload | {"reasons": reasons}
+    if event == "decision":
+        payload["decision"] = payload["decision"] | {"reasons": reasons}
+    return payload
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("event", REASON_EVENTS)
+def test_every_reason_in_the_payload_is_said_in_the_messages_language(
+    event: str, language: str, fmt: str
+) -> None:
+    """Welsh and Easy Read messages carry the reasons, as the English ones do: each in
+    its catalogue text for that language and format (English standard: as recorded)."""
+    easy_read = fmt == "easy-read"
+    reasons = every_reason()
+    message = render(event, with_reasons(event, reasons), language, easy_read)
+    said = " ".join(message.text.split())
+    shown = visible_text(message.html)
+    for reason in reasons:
+        if language == "en" and not easy_read:
+            expected = reason["text"]
+        else:
+            expected = catalogue.say(reason["code"], language, easy_read, **reason["params"])
+        expected = " ".join(expected.split())
+        assert expected in said, (reason["code"], expected)
+        assert expected in shown, (reason["code"], expected)
+    if language == "cy":
+        english = {r["text"] for r in reasons}
+        assert not any(text in said for text in english)
+
+
+def test_a_reason_recorded_without_its_params_is_quoted_as_recorded_or_left_out() -> None:
+    """A reason queued before reasons kept their params: the Welsh standard message
+    quotes the recorded English (marked as English); Easy Read leaves it out."""
+    old = {"code": "more-time", "text": "1 member asked for more time."}
+    payload = with_reasons("vote-extended", [old, governance_reason("closed-by-chair").as_json()])
+    welsh = render("vote-extended", payload, "cy", False)
+    assert f'<code lang="en">{old["text"]}</code>' in welsh.html
+    assert "Caeodd y cadeirydd y bleidlais." in welsh.text
+    for language in LANGUAGES:
+        easy = render("vote-extended", payload, language, True)
+        assert old["text"] not in easy.text
+        assert catalogue.say("closed-by-chair", language, True) in easy.text
 
 
 # --- dates -----------------------------------------------------------------------------------

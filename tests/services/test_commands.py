@@ -150,6 +150,11 @@ def test_the_whole_path_from_start_to_the_next_gate(cyd: Cyd) -> None:
     assert decision["outcome"] == "approved_with_conditions"
     assert decision["conditions"] == ["Pay people from the first day."]
     assert decision["tally"]["recused"] == 2  # the declared member and the lead
+    # ... who leave it for different reasons: one declaration, and the lead.
+    why = {r["code"]: r for r in decision["reasons"]}
+    assert "; 1 member declared an interest and counts" in why["eligible"]["text"]
+    assert why["eligible"]["params"]["declared"] == 1
+    assert "lead-does-not-vote" in why
     assert decision["tally"]["approve"] == 3
 
     with _session(cyd) as session:
