@@ -208,11 +208,6 @@ def reviews_complete(snapshot: VentureSnapshot) -> bool:
     return snapshot.reviewers_assigned <= done and len(done) >= snapshot.reviews_required
 
 
-def interests_with_lead(snapshot: VentureSnapshot) -> tuple[Interest, ...]:
-    """Declared interests, and the lead's own: a lead never decides on their venture."""
-    return (*snapshot.interests, Interest(snapshot.lead_id, "leads this venture"))
-
-
 def _submitted(s: VentureSnapshot) -> tuple[Effect, ...]:
     gaps = checklist_gaps(s.checklists, s.answers)
     if gaps:

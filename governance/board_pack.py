@@ -33,6 +33,8 @@ from checklists.spec import (
     SingleChoiceAnswer,
     YesNoAnswer,
 )
+from governance.ballots import Interest
+from governance.standing import recused
 
 BOTH = ("cy", "en")  # Welsh first
 
@@ -265,7 +267,7 @@ def pack_for(member: Member, meeting: dt.date, agenda: Iterable[AgendaItem]) -> 
     leaves = frozenset(
         a.venture_id
         for a in items
-        if a.lead_email == member.email or any(i.email == member.email for i in a.interests)
+        if member.email in recused((Interest(i.email, i.text) for i in a.interests), a.lead_email)
     )
     return BoardPack(meeting=meeting, member=member, agenda=items, leaves=leaves)
 

@@ -49,6 +49,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
 
+from governance import standing
 from governance.ballots import AGAINST, SUPPORT, TAKING_PART, Choice, Interest, Member, Vote
 from governance.lifecycle import Action, VentureState
 from governance.reasons import Reason, reason
@@ -253,8 +254,8 @@ def _count(
 ) -> _Count:
     board = {m.id: m for m in members}
     lead_recused = lead is not None and lead in board
-    declared = frozenset(i.member_id for i in interests if i.member_id in board) - {lead}
-    recused = declared | ({lead} if lead is not None and lead_recused else set())
+    # An interest the lead declared counts once, as the lead's (see `Tally.declared`).
+    recused = frozenset(standing.recused(interests, lead if lead_recused else None) & board.keys())
     current: dict[str, Vote] = {}
     set_aside = set_aside_recused = set_aside_lead = 0
     for vote in votes:

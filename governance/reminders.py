@@ -89,6 +89,7 @@ from governance.ballots import TAKING_PART, Choice, Interest, Vote
 from governance.lifecycle import VentureState
 from governance.programme import ReminderPolicy
 from governance.reviews import Review
+from governance.standing import standing_votes
 
 S = VentureState
 NO_BALLOT = 0  # the ballot in a key when the action is not a vote
@@ -343,14 +344,10 @@ def waiting_on(snapshot: ReminderSnapshot, policy: ReminderPolicy) -> Waiting | 
         people = tuple(sorted(r for r in s.reviewers_assigned - done if r != s.lead))
         ballot = NO_BALLOT
     elif s.state is S.AWAITING_BOARD and s.ballot is not None:
-        recused = {i.member_id for i in s.interests} | {s.lead}
         votes = _current_votes(s.ballot)
         action = Action.VOTE
-        people = tuple(
-            sorted(
-                m for m in s.board if m not in recused and not _has_voted(votes.get(m), s.ballot)
-            )
-        )
+        standing = standing_votes(s.board, s.interests, s.lead)
+        people = tuple(sorted(m for m in standing if not _has_voted(votes.get(m), s.ballot)))
         ballot = s.ballot.number
     else:
         return None

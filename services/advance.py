@@ -23,13 +23,13 @@ from sqlmodel import Session, col, func, select
 from checklists.library import Library
 from checklists.spec import ChecklistDefinition, GateDefinition
 from governance import advance as plan
-from governance.ballots import Choice, Interest, Member, Vote
+from governance.ballots import Member
 from governance.decisions import ClosedBy, Decision, Outcome, Tally
 from governance.lifecycle import VentureState
 from governance.permissions import Role, may_review
 from governance.reasons import Reason
-from governance.reviews import Recommendation, Review
 from governance.rules import DecisionRule
+from governance.standing import recused
 from models import audit, outbox, queries
 from models import tables as t
 from models.db import read_session, unit_of_work, utcnow
@@ -40,6 +40,7 @@ from services.people import (
     venture_facts,
     workstream_people,
 )
+from services.rule_values import review_value, venture_interests, vote_value
 
 MAX_ROUNDS = 12  # a plan never needs more than a few; a loop would be a bug
 
@@ -254,20 +255,10 @@ def load_snapshot(
         .where(t.ReviewerAssignment.gate_id == venture.gate_id)
     ).all()
     reviews = tuple(
-        Review(
-            id=str(r.id),
-            reviewer_id=emails[r.reviewer_id],
-            recommendation=Recommendation(r.recommend),
-            given_at=r.at,
-            note=r.note or "",
-            stale=r.stale,
-        )
+        review_value(r, emails)
         for r in queries.current_reviews(session, venture.id, venture.gate_id)
     )
-    interests = tuple(
-        Interest(emails[i.member_id], i.text)
-        for i in session.exec(select(t.Interest).where(t.Interest.venture_id == venture.id))
-    )
+    interests = venture_interests(session, venture.id, emails)
     members = tuple(
         Member(p.email, lived_experience=p.lived_experience, is_chair=chair)
         for p, chair in people.board()
@@ -296,15 +287,7 @@ def _ballot(session: Session, venture: t.Venture, emails: dict[int, str]) -> pla
     if row is None:
         return None
     votes = tuple(
-        Vote(
-            id=str(v.id),
-            member_id=emails[v.member_id],
-            choice=Choice(v.choice),
-            cast_at=v.at,
-            reason=v.reason or "",
-            supported_by=emails.get(v.supported_by_id) if v.supported_by_id else None,
-            stale=v.stale,
-        )
+        vote_value(v, emails)
         for v in queries.current_votes(session, venture.id, venture.gate_id, row.number)
     )
     decision_row = session.exec(
@@ -590,9 +573,9 @@ def audience_people(
             if reviewer is not None and reviewer.id is not None:
                 people[reviewer.id] = reviewer
     if audience is plan.Audience.BOARD or wanted:
-        recused = {i.member_id for i in plan.interests_with_lead(snap)}
+        leaving = recused(snap.interests, snap.lead_id)
         for person, _ in known.board():
-            if person.email not in recused and person.id is not None:
+            if person.email not in leaving and person.id is not None:
                 people[person.id] = person
     return [p for p in people.values() if p.active]
 

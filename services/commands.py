@@ -28,7 +28,7 @@ from checklists.answers import AnswerTextError, parse_answer_text
 from checklists.evaluate import check_answer
 from checklists.library import Library
 from checklists.spec import ChecklistDefinition, Item
-from governance.ballots import Choice, Interest
+from governance.ballots import Choice
 from governance.catalogue import Language, Param, text
 from governance.lifecycle import Action, Refused, VentureState, transition
 from governance.permissions import (
@@ -70,6 +70,7 @@ from services.people import (
     venture_facts,
     workstream_people,
 )
+from services.rule_values import venture_interests
 
 
 class CommandError(Exception):
@@ -687,10 +688,7 @@ def vote(
         venture = _venture(session, venture_id)
         person = _person(session, member)
         actor = actor_for(session, person)
-        interests = [
-            Interest(_email(session, i.member_id), i.text)
-            for i in session.exec(select(t.Interest).where(t.Interest.venture_id == venture.id))
-        ]
+        interests = venture_interests(session, venture.id)
         _check(may_vote(actor, venture_facts(session, venture), interests))
         supporter_id = None
         if supported_by:

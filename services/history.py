@@ -106,7 +106,7 @@ def answer_history(
     with read_session(engine) as session:
         venture = session.get(t.Venture, venture_id)
         if venture is None:
-            raise NotFound(f"no venture '{venture_id}'")
+            raise NotFound("venture-not-found", venture=venture_id)
         gate_id = gate or venture.gate_id
         gate_run = (
             current_gate_run(session, venture)
@@ -114,7 +114,7 @@ def answer_history(
             else session.get(t.GateRun, (venture.id, gate_id))
         )
         if gate_run is None:
-            raise NotFound(f"venture {venture_id} has not been at gate '{gate_id}'")
+            raise NotFound("gate-not-visited", venture=venture_id, gate=gate_id)
         checklist_id, item = find_item(pinned_checklists(gate_run), item_ref)
         rows = session.exec(
             select(t.Answer, t.Person.email, t.Person.name)
@@ -214,7 +214,7 @@ def audit_trail(engine: Engine, venture_id: str) -> list[AuditEvent]:
     """The venture's audit entries as events, in the log's order (see the module)."""
     with read_session(engine) as session:
         if session.get(t.Venture, venture_id) is None:
-            raise NotFound(f"no venture '{venture_id}'")
+            raise NotFound("venture-not-found", venture=venture_id)
         own = session.exec(
             select(t.AuditEntry)
             .where(t.AuditEntry.venture_id == venture_id)

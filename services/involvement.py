@@ -38,7 +38,7 @@ def workstreams_of(engine: Engine, person_email: str) -> list[WorkstreamPlace]:
     with read_session(engine) as session:
         person = queries.person_by_email(session, person_email)
         if person is None or not person.active:
-            raise NotFound(f"no person with email '{person_email}' in the programme")
+            raise NotFound("person-not-found", email=person_email)
         rows = session.exec(
             select(t.Workstream, t.WorkstreamMember.is_lead)
             .join(t.WorkstreamMember, col(t.WorkstreamMember.workstream_id) == col(t.Workstream.id))
@@ -53,7 +53,7 @@ def interests(engine: Engine, venture_id: str) -> list[DeclaredInterest]:
     member leaves its decisions)."""
     with read_session(engine) as session:
         if session.get(t.Venture, venture_id) is None:
-            raise NotFound(f"no venture '{venture_id}'")
+            raise NotFound("venture-not-found", venture=venture_id)
         rows = session.exec(
             select(t.Interest, t.Person.email, t.Person.name)
             .join(t.Person, col(t.Person.id) == col(t.Interest.member_id))

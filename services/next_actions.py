@@ -64,7 +64,7 @@ def next_actions(
     with read_session(engine) as session:
         person = queries.person_by_email(session, person_email)
         if person is None or not person.active or person.id is None:
-            raise NotFound(f"no person with email '{person_email}' in the programme")
+            raise NotFound("person-not-found", email=person_email)
         people = [person.id]
         if person.supports_person_id is not None:
             people.append(person.supports_person_id)

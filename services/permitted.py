@@ -17,10 +17,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
-from sqlmodel import col, select
+from sqlmodel import select
 
 from checklists.library import Library
-from governance.ballots import Interest
 from governance.permissions import (
     Denied,
     Permission,
@@ -42,6 +41,7 @@ from models import tables as t
 from models.db import read_session
 from services.commands import NotFound
 from services.people import actor_for, venture_facts
+from services.rule_values import venture_interests
 
 # Every action a page may offer, in the order a page lists them.
 ACTIONS: tuple[str, ...] = (
@@ -84,10 +84,10 @@ def what_may_i_do(
     with read_session(engine) as session:
         person = queries.person_by_email(session, person_email)
         if person is None or not person.active:
-            raise NotFound(f"no person with email '{person_email}' in the programme")
+            raise NotFound("person-not-found", email=person_email)
         venture = session.get(t.Venture, venture_id)
         if venture is None:
-            raise NotFound(f"no venture '{venture_id}'")
+            raise NotFound("venture-not-found", venture=venture_id)
         actor = actor_for(session, person)
         facts = venture_facts(session, venture)
         helped = (
@@ -96,7 +96,9 @@ def what_may_i_do(
             else None
         )
         supported = actor_for(session, helped) if helped is not None else None
-        emails = dict(session.exec(select(t.Person.id, t.Person.email)).all())
+        emails = {
+            i: e for i, e in session.exec(select(t.Person.id, t.Person.email)) if i is not None
+        }
         # Reviewers assigned at any gate of the venture: they saw it, and may again.
         reviewers = {
             emails[r]
@@ -107,14 +109,7 @@ def what_may_i_do(
             )
         }
         # As the vote command reads them.
-        interests = [
-            Interest(emails[i.member_id], i.text)
-            for i in session.exec(
-                select(t.Interest)
-                .where(t.Interest.venture_id == venture.id)
-                .order_by(col(t.Interest.id))
-            )
-        ]
+        interests = venture_interests(session, venture.id, emails)
     rules: dict[str, Permission] = {
         "view": may_view_venture(actor, facts, reviewers=reviewers, supported=supported),
         # Answering a returned venture reopens it; `may_reopen` allows whoever

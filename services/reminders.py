@@ -34,7 +34,7 @@ from sqlalchemy import Engine, and_
 from sqlmodel import Session, col, select
 
 import settings
-from governance.ballots import Choice, Interest, Vote
+from governance.ballots import Interest, Vote
 from governance.lifecycle import VentureState
 from governance.programme import ReminderPolicy
 from governance.reminders import (
@@ -48,11 +48,12 @@ from governance.reminders import (
     due,
     due_all,
 )
-from governance.reviews import Recommendation, Review
+from governance.reviews import Review
 from models import audit, outbox
 from models import tables as t
 from models.db import read_session, unit_of_work, utcnow
 from services.people import board_people
+from services.rule_values import interest_value, review_value, vote_value
 
 AUDIT_ACTION = "reminders.sent"
 
@@ -171,18 +172,10 @@ def load_snapshots(
     reviews: dict[str, list[Review]] = defaultdict(list)
     for r in current(t.Review):
         if r.is_current:
-            reviews[r.venture_id].append(
-                Review(
-                    id=str(r.id),
-                    reviewer_id=emails[r.reviewer_id],
-                    recommendation=Recommendation(r.recommend),
-                    given_at=r.at,
-                    stale=r.stale,
-                )
-            )
+            reviews[r.venture_id].append(review_value(r, emails))
     interests: dict[str, list[Interest]] = defaultdict(list)
     for i in session.exec(select(t.Interest).where(col(t.Interest.venture_id).in_(ids))):
-        interests[i.venture_id].append(Interest(emails[i.member_id], i.text))
+        interests[i.venture_id].append(interest_value(i, emails))
     ballots = _open_ballots(session, ids, gate, emails)
     return [
         ReminderSnapshot(
@@ -239,15 +232,7 @@ def _open_ballots(
         for v in rows:
             b = open_[v.venture_id]
             if v.gate_id == b.gate_id and v.ballot == b.number:
-                votes[v.venture_id].append(
-                    Vote(
-                        id=str(v.id),
-                        member_id=emails[v.member_id],
-                        choice=Choice(v.choice),
-                        cast_at=v.at,
-                        stale=v.stale,
-                    )
-                )
+                votes[v.venture_id].append(vote_value(v, emails))
     return {
         venture_id: OpenBallot(
             number=b.number,

@@ -10,7 +10,6 @@ from sqlmodel import Session, col, select
 
 from checklists.evaluate import evaluate
 from checklists.library import Library
-from governance import advance as plan
 from governance.decisions import Pending, decide
 from governance.lifecycle import VentureState
 from models import queries
@@ -161,7 +160,7 @@ def _ballot(
                 snap.rule,
                 snap.members,
                 snap.ballot.votes,
-                plan.interests_with_lead(snap),
+                snap.interests,
                 closed_by_chair=False,
                 now=now,
                 deadline=snap.ballot.deadline,
