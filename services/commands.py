@@ -50,13 +50,13 @@ from models import audit, queries
 from models import tables as t
 from models.db import read_session, unit_of_work, utcnow
 from models.history import supersede
+from notifications.tell import tell
 from services.advance import (
     AdvanceReport,
     advance_venture,
     current_gate_run,
     open_gate,
     pinned_checklists,
-    queue_message,
 )
 from services.people import (
     actor_for,
@@ -487,12 +487,11 @@ def _tell_board_of_extension(
     people = [
         p for p, _ in board_people(session) if p.id not in recused and p.id != venture.lead_id
     ]
-    queue_message(
+    tell(
         session,
-        venture,
         [*people, *([lead] if lead is not None else [])],
-        event="vote-extended",
-        payload={
+        "venture.vote-extended",
+        {
             "event": "vote-extended",
             "venture": {"id": venture.id, "title": venture.title, "gate": venture.gate_id},
             "state": venture.state,
@@ -502,7 +501,9 @@ def _tell_board_of_extension(
             "extended_by": {"name": by.name},
             "reasons": [{"code": "deadline-extended", "text": reason}],
         },
-        entry=entry,
+        key=f"audit:{entry.seq}",
+        venture_id=venture.id,
+        gate_id=venture.gate_id,
         ballot=ballot.number,
     )
 
