@@ -78,6 +78,7 @@ from models import outbox
 from models.db import data_dir, read_session, unit_of_work, utcnow
 from models.outbox import MAX_ATTEMPTS, AttachmentRefused
 from models.tables import Channel, OutboxMessage, Person, PersonRole, mask_url, redact_urls
+from notifications.tell import tell
 
 if TYPE_CHECKING:
     from notifications.channels import Attachment, Delivery
@@ -443,32 +444,21 @@ def _hold_for_digest(
 
 def _reroute(session: Session, row: OutboxMessage, person: Person, at: dt.datetime) -> int:
     """Copy a message for a removed channel to the person's current channels."""
-    channels = session.exec(
-        select(Channel).where(Channel.person_id == person.id).where(col(Channel.active))
-    ).all()
-    copies = 0
-    for channel in channels:
-        assert channel.id is not None
-        assert person.id is not None
-        _, created = outbox.enqueue(
-            session,
-            event=row.event,
-            person_id=person.id,
-            channel_id=channel.id,
-            language=row.language,
-            format=row.format,
-            payload=dict(row.payload),
-            venture_id=row.venture_id,
-            discriminator=f"reroute:{row.idempotency_key}",
-            not_before=at,
-            attachments=row.attachments or (),
-        )
-        copies += created
-    where = "its current channels" if channels else "no channel now (it has none)"
+    told = tell(
+        session,
+        [person],
+        row.event,
+        dict(row.payload),
+        key=f"reroute:{row.idempotency_key}",
+        venture_id=row.venture_id,
+        attachments=row.attachments or (),
+        not_before=at,
+    )
+    where = "its current channels" if told.messages else "no channel now (it has none)"
     _give_up(
         session, row, f"not sent: the channel was removed from the programme; sent to {where}", at
     )
-    return copies
+    return told.queued
 
 
 def _give_up(session: Session, row: OutboxMessage, reason: str, at: dt.datetime) -> None:
@@ -667,27 +657,10 @@ def alert_admins(
         .where(PersonRole.role == "admin")
         .where(col(Person.active))
     ).all()
-    queued = 0
-    for admin in admins:
-        channels = session.exec(
-            select(Channel).where(Channel.person_id == admin.id).where(col(Channel.active))
-        ).all()
-        for admin_channel in channels:
-            assert admin.id is not None
-            assert admin_channel.id is not None
-            _, created = outbox.enqueue(
-                session,
-                event=ALERT_EVENT,
-                person_id=admin.id,
-                channel_id=admin_channel.id,
-                language=admin.language,
-                format=admin.format,
-                payload=payload,
-                discriminator=f"dead:{dead.idempotency_key}",
-                not_before=at,
-            )
-            queued += created
-    return queued
+    told = tell(
+        session, admins, ALERT_EVENT, payload, key=f"dead:{dead.idempotency_key}", not_before=at
+    )
+    return told.queued
 
 
 # --- status ----------------------------------------------------------------------------------
@@ -768,29 +741,22 @@ def send_test(engine: Engine, email: str, *, now: dt.datetime | None = None) -> 
         person = session.exec(select(Person).where(Person.email == email.strip().lower())).first()
         if person is None:
             raise LookupError(f"no person with email '{email}'")
-        assert person.id is not None
-        channels = session.exec(
-            select(Channel)
-            .where(Channel.person_id == person.id)
-            .where(col(Channel.active))
-            .order_by(col(Channel.id))
-        ).all()
+        told = tell(
+            session,
+            [person],
+            TEST_EVENT,
+            {"group": False, "requested_at": at.isoformat()},
+            key=f"test:{at.isoformat()}",
+            not_before=at,
+        )
         queued: list[tuple[int, Channel]] = []
-        for channel in channels:
-            assert channel.id is not None
-            message, _ = outbox.enqueue(
-                session,
-                event=TEST_EVENT,
-                person_id=person.id,
-                channel_id=channel.id,
-                language=person.language,
-                format=person.format,
-                payload={"group": False, "requested_at": at.isoformat()},
-                discriminator=f"test:{at.isoformat()}",
-                not_before=at,
-            )
-            assert message.id is not None
-            queued.append((message.id, channel))
+        for message in told.messages:
+            row = outbox.get(session, message.key)
+            channel = session.get(Channel, message.channel_id)
+            assert row is not None
+            assert row.id is not None
+            assert channel is not None
+            queued.append((row.id, channel))
     # A test is tried once: it says whether the channel works now.
     send_now(engine, [message_id for message_id, _ in queued], now=at, max_attempts=1)
     results = []
