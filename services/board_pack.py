@@ -9,8 +9,9 @@ pure (`governance.board_pack`), rendering too (`notifications.board_pack`).
 `write_pack(data_dir, pack)` files a member's pack as
 `<data>/board-packs/<meeting>/<email>.html` and `.pdf` (written whole or not at all),
 and `record_sent(engine, meeting, sent, now)` queues one `board-papers` message per
-member and channel, keyed by the meeting (so it goes once however often the flow
-runs), with one `board-papers.sent` audit entry, in one unit of work. Each message
+member and channel (addressed by `notifications.tell`), keyed by the meeting (so it
+goes once however often the flow runs), with one `board-papers.sent` audit entry, in
+one unit of work. Each message
 carries the member's PDF and HTML as attachments (paths in the data folder, read by
 the relay when it sends). Each of the member's supporters (people whose `supports`
 names them) is sent a copy of the same pack on each of their channels, keyed by the

@@ -12,10 +12,11 @@ outbox message on each of the recipient's channels (`venture.reminder` or
 for the lot. A reminder's copies to the person's supporters are queued with it, on
 each supporter's channels (`venture.reminder` with `supporting`: whom it is about),
 keyed by the reminder and the supporter: they go with their reminder, once, and
-need no row of their own. The rules get the reminders already sent with the time
-each was sent (`Sent`), for the spacing of moved deadlines. `sweep(engine, now)`
-is both, for every venture: what `cyd remind` runs from cron without Prefect, and
-what the `send_reminders` flow runs in tasks.
+need no row of their own; both are queued by `notifications.tell`. The rules get
+the reminders already sent with the time each was sent (`Sent`), for the spacing
+of moved deadlines. `sweep(engine, now)` is both, for every venture: what `cyd
+remind` runs from cron without Prefect, and what the `send_reminders` flow runs in
+tasks.
 
 Messages are each person's own (their language and format); quiet hours and daily
 digests are applied by the relay when the messages are sent.
