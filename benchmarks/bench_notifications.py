@@ -33,11 +33,10 @@ import yaml
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 from sqlalchemy import Engine
-from sqlmodel import col, select
+from sqlmodel import select
 
 from benchmarks.common import ROOT
 from checklists.loader import Library, load_library
-from models import outbox
 from models import tables as t
 from models.db import make_engine, read_session, unit_of_work, utcnow
 from models.migrate import upgrade
@@ -45,6 +44,7 @@ from notifications.compose import Addressee, addressee, render_for
 from notifications.relay import send_due
 from notifications.render import Rendered
 from notifications.samples import sample_payload
+from notifications.tell import tell
 from services.people import board_people
 from services.programme_import import import_programme, load_programme_source
 
@@ -144,35 +144,21 @@ def queue_board_papers(
     limit: int | None = None,
 ) -> list[Addressee]:
     """One unit of work: the message for each Board member on each of their channels,
-    as `services.advance._notify` queues it. The members it was queued for."""
-    told: list[Addressee] = []
+    as `services.advance._notify` queues it (`notifications.tell`). The members it was
+    queued for."""
     with unit_of_work(engine) as session:
-        for person, _ in board_people(session):
-            if limit is not None and len(told) >= limit:
-                break
-            channels = session.exec(
-                select(t.Channel)
-                .where(t.Channel.person_id == person.id)
-                .where(col(t.Channel.active))
-            ).all()
-            for channel in channels:
-                assert person.id is not None
-                assert channel.id is not None
-                outbox.enqueue(
-                    session,
-                    event=EVENT,
-                    person_id=person.id,
-                    channel_id=channel.id,
-                    language=person.language,
-                    format=person.format,
-                    payload=payload,
-                    venture_id=venture_id,
-                    gate_id="design",
-                    ballot=1,
-                    discriminator=discriminator,
-                )
-            told.append(addressee(person))
-    return told
+        members = [person for person, _ in board_people(session)][:limit]
+        tell(
+            session,
+            members,
+            EVENT,
+            payload,
+            key=discriminator,
+            venture_id=venture_id,
+            gate_id="design",
+            ballot=1,
+        )
+        return [addressee(person) for person in members]
 
 
 # --- 1. queueing and rendering a Board's messages ----------------------------------------

@@ -122,9 +122,7 @@ def enqueue(
     `attachments` are files sent with it, as paths relative to the data folder
     (AttachmentRefused for any other path, before anything is written).
     """
-    files = [check_attachment(path) for path in attachments]
-    if len(files) > MAX_ATTACHMENTS:
-        raise AttachmentRefused(f"a message carries at most {MAX_ATTACHMENTS} attachments")
+    files = _check_attachments(attachments)
     if key is None:
         key = idempotency_key(
             event,
@@ -177,6 +175,8 @@ class Outgoing:
     gate_id: str | None = None
     ballot: int | None = None
     discriminator: str = ""
+    attachments: tuple[str, ...] = ()  # as `enqueue`'s: paths in the data folder
+    not_before: datetime | None = None
 
     @property
     def key(self) -> str:
@@ -207,20 +207,11 @@ def enqueue_many(session: Session, messages: Iterable[Outgoing]) -> int:
     """
     wanted: dict[str, Outgoing] = {}
     for message in messages:
+        _check_attachments(message.attachments)
         wanted.setdefault(message.key, message)
     if not wanted:
         return 0
-    keys = list(wanted)
-    existing: set[str] = set()
-    for start in range(0, len(keys), _KEYS_PER_QUERY):
-        chunk = keys[start : start + _KEYS_PER_QUERY]
-        existing.update(
-            session.exec(
-                select(OutboxMessage.idempotency_key).where(
-                    col(OutboxMessage.idempotency_key).in_(chunk)
-                )
-            )
-        )
+    existing = queued_keys(session, wanted)
     now = utcnow()
     rows = [
         {
@@ -232,10 +223,10 @@ def enqueue_many(session: Session, messages: Iterable[Outgoing]) -> int:
             "language": message.language,
             "format": message.format,
             "payload": message.payload,
-            "attachments": None,
+            "attachments": list(message.attachments) or None,
             "status": "pending",
             "attempts": 0,
-            "next_attempt_at": now,
+            "next_attempt_at": message.not_before or now,
             "created_at": now,
         }
         for key, message in wanted.items()
@@ -248,6 +239,29 @@ def enqueue_many(session: Session, messages: Iterable[Outgoing]) -> int:
     # the rows in the order given (as `enqueue` one by one would write them).
     inserted = session.connection().execute(_insert_new(session), rows)
     return len(inserted.all())
+
+
+def queued_keys(session: Session, keys: Iterable[str]) -> set[str]:
+    """Those of `keys` that a message in the outbox has (queued before, in any state)."""
+    wanted = list(dict.fromkeys(keys))
+    existing: set[str] = set()
+    for start in range(0, len(wanted), _KEYS_PER_QUERY):
+        chunk = wanted[start : start + _KEYS_PER_QUERY]
+        existing.update(
+            session.exec(
+                select(OutboxMessage.idempotency_key).where(
+                    col(OutboxMessage.idempotency_key).in_(chunk)
+                )
+            )
+        )
+    return existing
+
+
+def _check_attachments(paths: Sequence[str]) -> list[str]:
+    files = [check_attachment(path) for path in paths]
+    if len(files) > MAX_ATTACHMENTS:
+        raise AttachmentRefused(f"a message carries at most {MAX_ATTACHMENTS} attachments")
+    return files
 
 
 def _insert_new(session: Session) -> ReturningInsert[tuple[int]]:

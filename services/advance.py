@@ -30,9 +30,10 @@ from governance.permissions import Role, may_review
 from governance.reasons import Reason
 from governance.rules import DecisionRule
 from governance.standing import recused
-from models import audit, outbox, queries
+from models import audit, queries
 from models import tables as t
 from models.db import read_session, unit_of_work, utcnow
+from notifications.tell import tell
 from services.people import (
     actor_for,
     board_people,
@@ -605,63 +606,17 @@ def _notify(
         "audit_seq": entry.seq,
         **told,
     }
-    queue_message(
+    tell(
         session,
-        venture,
         audience_people(session, venture, snap, effect.audience, people),
-        event=effect.event.value,
-        payload=payload,
-        entry=entry,
+        f"venture.{effect.event.value}",
+        payload,
+        # Keyed by the audit entry of the unit of work that causes it: queued once,
+        # however often that is retried.
+        key=f"audit:{entry.seq}",
+        venture_id=venture.id,
+        gate_id=venture.gate_id,
         ballot=ballot,
-    )
-
-
-def queue_message(
-    session: Session,
-    venture: t.Venture,
-    people: Iterable[t.Person],
-    *,
-    event: str,
-    payload: dict[str, Any],
-    entry: t.AuditEntry,
-    ballot: int | None,
-) -> int:
-    """One outbox row per person and active channel, keyed by the audit entry of the
-    unit of work that causes it (so it is queued once, however often that is retried)."""
-    people = list(people)
-    ids = sorted({person.id for person in people if person.id is not None})
-    # Everyone's active channels in one query (each person's in id order), and the
-    # messages queued together: a query a person and three a message were about half
-    # of a decision's unit of work (15 messages to 11 people).
-    channels: dict[int, list[t.Channel]] = {}
-    if ids:
-        for channel in session.exec(
-            select(t.Channel)
-            .where(col(t.Channel.person_id).in_(ids))
-            .where(col(t.Channel.active))
-            .order_by(col(t.Channel.id))
-        ):
-            channels.setdefault(channel.person_id, []).append(channel)
-    return outbox.enqueue_many(
-        session,
-        (
-            outbox.Outgoing(
-                event=f"venture.{event}",
-                person_id=person.id,
-                channel_id=channel.id,
-                language=person.language,
-                format=person.format,
-                payload=payload,
-                venture_id=venture.id,
-                gate_id=venture.gate_id,
-                ballot=ballot,
-                discriminator=f"audit:{entry.seq}",
-            )
-            for person in people
-            if person.id is not None
-            for channel in channels.get(person.id, ())
-            if channel.id is not None
-        ),
     )
 
 

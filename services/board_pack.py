@@ -10,8 +10,9 @@ pure (`governance.board_pack`), rendering too (`notifications.board_pack`).
 `write_pack(data_dir, pack)` files a member's pack as
 `<data>/board-packs/<meeting>/<email>.html` and `.pdf` (written whole or not at all),
 and `record_sent(engine, meeting, sent, now)` queues one `board-papers` message per
-member and channel, keyed by the meeting (so it goes once however often the flow
-runs), with one `board-papers.sent` audit entry, in one unit of work. Each message
+member and channel (addressed by `notifications.tell`), keyed by the meeting (so it
+goes once however often the flow runs), with one `board-papers.sent` audit entry, in
+one unit of work. Each message
 carries the member's PDF and HTML as attachments (paths in the data folder, read by
 the relay when it sends). Each of the member's supporters (people whose `supports`
 names them) is sent a copy of the same pack on each of their channels, keyed by the
@@ -27,7 +28,7 @@ import datetime as dt
 import os
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,7 @@ from governance.lifecycle import VentureState
 from models import audit, outbox, queries
 from models import tables as t
 from models.db import data_dir, read_session, unit_of_work, utcnow
+from notifications.tell import Copy, messages_for
 from services.advance import current_gate_run, pinned_checklists
 from services.people import board_people, supporters_of
 from services.programme_import import current_programme, message_languages
@@ -203,15 +205,16 @@ def _keys_for(session: Session, meeting: dt.date) -> list[str]:
     ]
 
 
-def _key(person_id: int, channel_id: int, meeting: dt.date, supporting: int | None = None) -> str:
-    """A member's papers for `meeting` on one channel; or, with `supporting` (the
-    member's id), a supporter's copy of that member's papers."""
-    discriminator = f"meeting:{meeting}"
-    if supporting is not None:
-        discriminator += f":supporting:{supporting}"
+def _key(person_id: int, channel_id: int, meeting: dt.date) -> str:
+    """A member's papers for `meeting` on one channel, keyed as `record_in` queues them
+    (a supporter's copy is keyed by the member too: `notifications.tell`)."""
     return outbox.idempotency_key(
-        EVENT, person_id=person_id, channel_id=channel_id, discriminator=discriminator
+        EVENT, person_id=person_id, channel_id=channel_id, discriminator=_meeting_key(meeting)
     )
+
+
+def _meeting_key(meeting: dt.date) -> str:
+    return f"meeting:{meeting}"
 
 
 # --- filing --------------------------------------------------------------------------------
@@ -277,10 +280,14 @@ def record_in(
     now: dt.datetime,
 ) -> int:
     people = {p.email: p for p in session.exec(select(t.Person))}
+    by_id = {p.id: p for p in people.values()}
     summary = [
         {"id": a.venture_id, "title": a.title, "vote_by": a.vote_by.isoformat()} for a in agenda
     ]
-    queued: list[_Queued] = []
+    # What each member's papers would queue (to them, and a copy to each supporter),
+    # and which of it is new: the audit entry, which the messages name, is written
+    # only when something is.
+    addressed: list[tuple[FiledPack, outbox.Outgoing]] = []
     for pack in filed:
         member = people.get(pack.email)
         if member is None or member.id is None or not member.active:
@@ -293,21 +300,23 @@ def record_in(
             "group": False,
         }
         helpers = [s.email for s in supporters_of(session, member)]
-        for copy in papers_copies(member.email, helpers):
-            person = people[copy.email]
-            assert person.id is not None
-            extra: dict[str, Any] = {}
-            supporting = None
-            if copy.supporting is not None:
-                # The supporter's own message (in their language) about the member's
-                # papers, which go with it as made for the member.
-                extra = {"supporting": {"name": member.name, "email": member.email}}
-                supporting = member.id
-            for channel_id in _channels(session, person):
-                key = _key(person.id, channel_id, meeting, supporting)
-                if outbox.get(session, key) is None:
-                    queued.append(_Queued(person, channel_id, key, pack, payload | extra))
-    if not queued:
+        _, *others = papers_copies(member.email, helpers)  # the member first
+        messages = messages_for(
+            session,
+            [member],
+            EVENT,
+            payload,
+            key=_meeting_key(meeting),
+            # A supporter's own message (in their language) about the member's papers,
+            # which go with it as made for the member.
+            copies=[Copy(people[c.email], member) for c in others],
+            # The printable PDF first: the one most people open or print.
+            attachments=(pack.pdf, pack.html),
+        )
+        addressed += [(pack, message) for message in messages]
+    there = outbox.queued_keys(session, [message.key for _, message in addressed])
+    new = [(pack, message) for pack, message in addressed if message.key not in there]
+    if not new:
         return 0
     entry = audit.append(
         session,
@@ -318,50 +327,20 @@ def record_in(
             "meeting": meeting.isoformat(),
             "agenda": [a.venture_id for a in agenda],
             # The members whose papers went now (to them, or to a supporter).
-            "members": sorted({q.pack.email for q in queued}),
+            "members": sorted({pack.email for pack, _ in new}),
             "supporters": {
-                q.person.email: q.pack.email for q in queued if q.person.email != q.pack.email
+                by_id[m.person_id].email: pack.email
+                for pack, m in new
+                if by_id[m.person_id].email != pack.email
             },
-            "files": sorted({f for q in queued for f in (q.pack.html, q.pack.pdf)}),
+            "files": sorted({f for pack, _ in new for f in (pack.html, pack.pdf)}),
         },
         at=now,
     )
-    for q in queued:
-        assert q.person.id is not None
-        outbox.enqueue(
-            session,
-            event=EVENT,
-            person_id=q.person.id,
-            channel_id=q.channel_id,
-            language=q.person.language,
-            format=q.person.format,
-            payload={**q.payload, "audit_seq": entry.seq},
-            key=q.key,
-            # The printable PDF first: the one most people open or print.
-            attachments=(q.pack.pdf, q.pack.html),
-        )
-    return len(queued)
-
-
-@dataclass(frozen=True)
-class _Queued:
-    """A `board-papers` message to queue: to whom, where, and whose pack."""
-
-    person: t.Person
-    channel_id: int
-    key: str
-    pack: FiledPack
-    payload: dict[str, Any]
-
-
-def _channels(session: Session, person: t.Person) -> list[int]:
-    rows = session.exec(
-        select(t.Channel.id)
-        .where(t.Channel.person_id == person.id)
-        .where(col(t.Channel.active))
-        .order_by(col(t.Channel.id))
-    ).all()
-    return [channel_id for channel_id in rows if channel_id is not None]
+    return outbox.enqueue_many(
+        session,
+        [replace(m, payload={**m.payload, "audit_seq": entry.seq}) for _, m in new],
+    )
 
 
 def prepare_packs(

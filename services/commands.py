@@ -51,16 +51,17 @@ from governance.permissions import (
 )
 from governance.reasons import reason as governance_reason
 from governance.reviews import Recommendation
+from governance.standing import standing_votes
 from models import audit, queries
 from models import tables as t
 from models.db import unit_of_work, utcnow
 from models.history import supersede
+from notifications.tell import tell
 from services.advance import (
     AdvanceReport,
     current_gate_run,
     open_gate,
     pinned_checklists,
-    queue_message,
 )
 from services.advancing import Advanced, Advancer, advance_directly, advance_waiting
 from services.people import (
@@ -584,19 +585,16 @@ def _tell_board_of_extension(
 ) -> None:
     """The vote runs on: the Board members who vote on it, and the lead, are told."""
     lead = session.get(t.Person, venture.lead_id)
-    recused = {
-        i.member_id
-        for i in session.exec(select(t.Interest).where(t.Interest.venture_id == venture.id))
-    }
-    people = [
-        p for p, _ in board_people(session) if p.id not in recused and p.id != venture.lead_id
-    ]
-    queue_message(
+    board = {p.email: p for p, _ in board_people(session)}
+    standing = standing_votes(
+        board, venture_interests(session, venture.id), lead.email if lead else None
+    )
+    people = [p for email, p in board.items() if email in standing]
+    tell(
         session,
-        venture,
         [*people, *([lead] if lead is not None else [])],
-        event="vote-extended",
-        payload={
+        "venture.vote-extended",
+        {
             "event": "vote-extended",
             "venture": {"id": venture.id, "title": venture.title, "gate": venture.gate_id},
             "state": venture.state,
@@ -606,7 +604,9 @@ def _tell_board_of_extension(
             "extended_by": {"name": by.name},
             "reasons": [governance_reason("deadline-extended", reason=reason).as_json()],
         },
-        entry=entry,
+        key=f"audit:{entry.seq}",
+        venture_id=venture.id,
+        gate_id=venture.gate_id,
         ballot=ballot.number,
     )
 

@@ -12,10 +12,11 @@ outbox message on each of the recipient's channels (`venture.reminder` or
 for the lot. A reminder's copies to the person's supporters are queued with it, on
 each supporter's channels (`venture.reminder` with `supporting`: whom it is about),
 keyed by the reminder and the supporter: they go with their reminder, once, and
-need no row of their own. The rules get the reminders already sent with the time
-each was sent (`Sent`), for the spacing of moved deadlines. `sweep(engine, now)`
-is both, for every venture: what `cyd remind` runs from cron without Prefect, and
-what the `send_reminders` flow runs in tasks.
+need no row of their own; both are queued by `notifications.tell`. The rules get
+the reminders already sent with the time each was sent (`Sent`), for the spacing
+of moved deadlines. `sweep(engine, now)` is both, for every venture: what `cyd
+remind` runs from cron without Prefect, and what the `send_reminders` flow runs in
+tasks.
 
 Messages are each person's own (their language and format); quiet hours and daily
 digests are applied by the relay when the messages are sent.
@@ -49,9 +50,10 @@ from governance.reminders import (
     due_all,
 )
 from governance.reviews import Review
-from models import audit, outbox
+from models import audit
 from models import tables as t
 from models.db import read_session, unit_of_work, utcnow
+from notifications.tell import Copy, tell
 from services.people import board_people
 from services.rule_values import interest_value, review_value, vote_value
 
@@ -346,62 +348,29 @@ def record(
             result.escalations += 1
         result.details.append({"venture": venture_id, **words})
         payload = _payload(venture, item, person)
-        if recipient.active:
-            result.messages += _queue(
-                session,
-                recipient,
-                item,
-                payload,
-                f"{item.kind}:{item.person}:{item.action.value}:{item.step}",
-            )
-        for email in item.copies:
-            supporter = people.get(email)
-            if supporter is None or not supporter.active:
-                continue
-            result.copies += 1
-            copy = {**payload, "supporting": {"name": person.name, "email": person.email}}
-            # Keyed by the reminder and (through the person) the supporter: one copy each.
-            result.messages += _queue(
-                session,
-                supporter,
-                item,
-                copy,
-                f"copy:{item.person}:{item.action.value}:{item.step}",
-            )
-    session.flush()
-    return result
-
-
-def _queue(
-    session: Session, recipient: t.Person, item: Due, payload: dict[str, Any], discriminator: str
-) -> int:
-    """Queue `payload` on each of the recipient's active channels, in their language and
-    format; how many messages were queued now (none when queued before)."""
-    assert recipient.id is not None
-    channels = session.exec(
-        select(t.Channel)
-        .where(t.Channel.person_id == recipient.id)
-        .where(col(t.Channel.active))
-        .order_by(col(t.Channel.id))
-    ).all()
-    queued = 0
-    for channel in channels:
-        assert channel.id is not None
-        _, created = outbox.enqueue(
+        copies = [
+            Copy(supporter, person)
+            for supporter in (people.get(email) for email in item.copies)
+            if supporter is not None and supporter.active
+        ]
+        result.copies += len(copies)
+        step = f"{item.person}:{item.action.value}:{item.step}"
+        told = tell(
             session,
-            event=f"venture.{item.kind}",
-            person_id=recipient.id,
-            channel_id=channel.id,
-            language=recipient.language,
-            format=recipient.format,
-            payload=payload,
+            [recipient] if recipient.active else [],
+            f"venture.{item.kind}",
+            payload,
+            key=f"{item.kind}:{step}",
             venture_id=item.venture_id,
             gate_id=item.gate_id,
             ballot=item.ballot or None,
-            discriminator=discriminator,
+            # Keyed by the reminder and (through the person) the supporter: one copy each.
+            copies=copies,
+            copy_key=f"copy:{step}",
         )
-        queued += int(created)
-    return queued
+        result.messages += told.queued
+    session.flush()
+    return result
 
 
 def sweep(

@@ -317,6 +317,33 @@ def test_a_path_out_of_the_data_folder_is_refused_before_anything_is_written(
     assert stored(backend) == []
 
 
+def test_many_messages_carry_their_files_and_wait_as_one_by_one(backend: Backend) -> None:
+    world = make_world(backend.engine, members=2)
+    files = ("board-packs/2026-12-08/a.pdf", "board-packs/2026-12-08/a.html")
+    later = NOW + timedelta(hours=3)
+    with unit_of_work(backend.engine) as session:
+        batch = [outgoing(world, 0, attachments=files, not_before=later), outgoing(world, 1)]
+        assert outbox.enqueue_many(session, batch) == 2
+    with_files, without = stored(backend)
+    assert (with_files.attachments, with_files.next_attempt_at) == (list(files), later)
+    assert without.attachments is None
+    assert without.next_attempt_at == without.created_at  # due at once
+    with unit_of_work(backend.engine) as session:
+        assert outbox.queued_keys(session, [m.key for m in batch] + ["x" * 64]) == {
+            m.key for m in batch
+        }
+
+
+def test_many_messages_with_a_path_out_of_the_data_folder_write_nothing(
+    backend: Backend,
+) -> None:
+    world = make_world(backend.engine, members=2)
+    batch = [outgoing(world, 0), outgoing(world, 1, attachments=("../secret.pdf",))]
+    with pytest.raises(outbox.AttachmentRefused), unit_of_work(backend.engine) as session:
+        outbox.enqueue_many(session, batch)
+    assert stored(backend) == []
+
+
 def test_too_many_attachments_are_refused(backend: Backend) -> None:
     world = make_world(backend.engine, members=1)
     many = [f"f{n}.pdf" for n in range(outbox.MAX_ATTACHMENTS + 1)]

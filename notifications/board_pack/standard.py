@@ -1,0 +1,201 @@
+"""The standard papers in one language: the agenda, then each venture with its
+checklist, the reviewers' advice and the interests declared.
+
+The Welsh is written whole and, like the message templates, not yet reviewed by a
+Welsh speaker.
+"""
+
+from __future__ import annotations
+
+from governance.board_pack import AgendaItem, BoardPack, ChecklistSummary
+from notifications import words
+from notifications.board_pack.blocks import Block
+from notifications.board_pack.wording import advice, day, title, when
+
+
+def standard_blocks(pack: BoardPack, lang: str) -> list[Block]:
+    cy = lang == "cy"
+    name = pack.member.name
+    blocks = [
+        Block("h1", title(pack, lang)),
+        Block(
+            "p",
+            f"Ar gyfer {name}. Dyma'r mentrau sy'n aros am benderfyniad y Bwrdd."
+            if cy
+            else f"For {name}. These are the ventures awaiting the Board's decision.",
+        ),
+        Block("h2", "Agenda"),  # the same word in Welsh
+    ]
+    if not pack.agenda:
+        blocks.append(
+            Block(
+                "p",
+                "Does dim menter yn aros am benderfyniad y Bwrdd."
+                if cy
+                else "No venture is awaiting the Board's decision.",
+            )
+        )
+    else:
+        blocks.append(
+            Block(
+                "ul",
+                items=tuple(
+                    (
+                        f"{n}. {a.title} ({a.gate.get(lang)}): pleidleisiwch erbyn "
+                        f"{when(a.vote_by, lang)}"
+                        if cy
+                        else f"{n}. {a.title} ({a.gate.get(lang)}): vote by {when(a.vote_by, lang)}"
+                    )
+                    for n, a in enumerate(pack.agenda, start=1)
+                ),
+            )
+        )
+    blocks.append(
+        Block(
+            "p",
+            "Mae datgan buddiant yn eitem sefydlog. Os oes gennych chi fuddiant mewn menter, "
+            "dywedwch wrth y cadeirydd: byddwch chi'n gadael y penderfyniad hwnnw."
+            if cy
+            else "Declarations of interest are a standing item. If you have an interest in a "
+            "venture, tell the chair: you leave that decision.",
+        )
+    )
+    for n, item in enumerate(pack.agenda, start=1):
+        blocks += _standard_item(pack, item, n, lang)
+    blocks.append(
+        Block(
+            "p",
+            "Os oes angen mwy o amser arnoch chi, dywedwch “Mae angen mwy o amser arna i”, "
+            "a bydd y bleidlais yn cael ei hestyn. Caiff cefnogwr eich helpu chi, ond dim ond "
+            "chi all bleidleisio."
+            if cy
+            else "If you need more time, say “I need more time”, and the vote is extended. "
+            "A supporter may help you, but only you can vote.",
+        )
+    )
+    return blocks
+
+
+def _standard_item(pack: BoardPack, item: AgendaItem, n: int, lang: str) -> list[Block]:
+    cy = lang == "cy"
+    blocks = [
+        Block("h2", f"{n}. {item.title}"),
+        Block(
+            "p",
+            f"Menter {item.venture_id}, ffrwd waith {item.workstream}, yn cael ei harwain gan "
+            f"{item.lead}. Porth: {item.gate.get(lang)}. Pleidlais rhif {item.ballot}: "
+            f"pleidleisiwch erbyn {when(item.vote_by, lang)}."
+            if cy
+            else f"Venture {item.venture_id}, workstream {item.workstream}, led by {item.lead}. "
+            f"Gate: {item.gate.get(lang)}. Vote number {item.ballot}: please vote by "
+            f"{when(item.vote_by, lang)}.",
+        ),
+    ]
+    if pack.leaves_item(item):
+        blocks.append(
+            Block(
+                "p",
+                "Rydych chi wedi datgan buddiant yn y fenter yma (neu chi sy'n ei harwain): "
+                "byddwch chi'n gadael y penderfyniad. Mae'r papurau yma er gwybodaeth."
+                if cy
+                else "You have declared an interest in this venture (or you lead it): you leave "
+                "this decision. These papers are for your information.",
+            )
+        )
+    blocks.append(Block("h3", "Y rhestr wirio" if cy else "The checklist"))
+    for summary in item.checklists:
+        blocks += _standard_checklist(summary, lang)
+    blocks.append(Block("h3", "Argymhellion yr adolygwyr" if cy else "The reviewers' advice"))
+    if item.reviews:
+        blocks.append(
+            Block(
+                "ul",
+                items=tuple(
+                    (
+                        f"{r.reviewer} ({day(r.at, lang)}): {advice(r.recommend, lang)}."
+                        + (f" Nodyn: {r.note}" if cy else f" Note: {r.note}") * bool(r.note)
+                        + (
+                            (
+                                " (Newidiodd ateb ar ôl yr adolygiad yma.)"
+                                if cy
+                                else " (An answer changed after this review.)"
+                            )
+                            if r.stale
+                            else ""
+                        )
+                    )
+                    for r in item.reviews
+                ),
+            )
+        )
+    else:
+        blocks.append(Block("p", "Dim adolygiad eto." if cy else "No review yet."))
+    blocks.append(Block("h3", "Buddiannau a ddatganwyd" if cy else "Interests declared"))
+    if item.interests:
+        blocks.append(Block("ul", items=tuple(f"{i.member}: {i.text}" for i in item.interests)))
+    else:
+        blocks.append(
+            Block(
+                "p",
+                "Does neb wedi datgan buddiant eto."
+                if cy
+                else "Nobody has declared an interest yet.",
+            )
+        )
+    return blocks
+
+
+def _standard_checklist(summary: ChecklistSummary, lang: str) -> list[Block]:
+    cy = lang == "cy"
+    missing = len(summary.missing_required)
+    if cy:
+        counts = (
+            f"{summary.title.get(lang)} (fersiwn {summary.version}): mae "
+            f"{summary.shown} o'r {summary.items} eitem yn berthnasol, ac mae "
+            f"{summary.answered} wedi'u hateb. "
+            + (
+                "Mae pob eitem hanfodol wedi'i hateb."
+                if not missing
+                else f"Eitemau hanfodol heb ateb: {missing}."
+            )
+        )
+    else:
+        counts = (
+            f"{summary.title.get(lang)} (version {summary.version}): {summary.shown} of "
+            f"{summary.items} items apply, and {summary.answered} are answered. "
+            + (
+                "Every must-meet item is answered."
+                if not missing
+                else f"{words.count('en', missing, 'question')} that must be met "
+                f"{'has' if missing == 1 else 'have'} no answer."
+            )
+        )
+    blocks = [Block("p", counts)]
+    if summary.missing_required:
+        blocks.append(
+            Block("ul", items=tuple(q.question.get(lang) for q in summary.missing_required))
+        )
+    if summary.missing_advisory:
+        blocks.append(
+            Block(
+                "p",
+                "Eitemau i'w hystyried sydd heb ateb:"
+                if cy
+                else "Items to consider that have no answer:",
+            )
+        )
+        blocks.append(
+            Block("ul", items=tuple(q.question.get(lang) for q in summary.missing_advisory))
+        )
+    if summary.key_answers:
+        blocks.append(Block("p", "Yr atebion allweddol:" if cy else "The key answers:"))
+        blocks.append(
+            Block(
+                "ul",
+                items=tuple(
+                    f"{k.question.question.get(lang)} — {k.answer.get(lang)}"
+                    for k in summary.key_answers
+                ),
+            )
+        )
+    return blocks

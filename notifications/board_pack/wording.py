@@ -1,0 +1,73 @@
+"""Words the papers share in both formats and both layouts: dates and times in
+Welsh and English, the papers' title, and the languages a member reads them in.
+
+The Welsh is written whole and, like the message templates, not yet reviewed by a
+Welsh speaker.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from babel.dates import format_date
+
+from governance.board_pack import BoardPack, Words
+from notifications.render import local_zone
+
+_LOCALES = {"en": "en_GB", "cy": "cy"}
+
+
+def _local(moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone(local_zone())
+
+
+def day(value: dt.date | dt.datetime, lang: str) -> str:
+    """'Thursday 10 December 2026' / 'Dydd Iau 10 Rhagfyr 2026'."""
+    date = _local(value).date() if isinstance(value, dt.datetime) else value
+    return format_date(date, "EEEE d MMMM y", locale=_LOCALES[lang])
+
+
+def clock(value: dt.datetime, lang: str) -> str:
+    moment = _local(value)
+    hour, minute = moment.hour, moment.minute
+    if (hour, minute) == (12, 0):
+        return "hanner dydd" if lang == "cy" else "midday"
+    if (hour, minute) == (0, 0):
+        return "hanner nos" if lang == "cy" else "midnight"
+    twelve = hour % 12 or 12
+    shown = f"{twelve}" if minute == 0 else f"{twelve}:{minute:02d}"
+    if lang == "cy":
+        return f"{shown} {'y bore' if hour < 12 else 'y prynhawn' if hour < 18 else 'yr hwyr'}"
+    return f"{shown}{'am' if hour < 12 else 'pm'}"
+
+
+def when(value: dt.datetime, lang: str) -> str:
+    return f"{day(value, lang)} {'am' if lang == 'cy' else 'at'} {clock(value, lang)}"
+
+
+def advice(recommend: str, lang: str) -> str:
+    words_ = {
+        "go": Words("go on to the Board", "mynd ymlaen i'r Bwrdd"),
+        "recycle": Words("more work first", "rhagor o waith yn gyntaf"),
+    }
+    return words_.get(recommend, Words.same(recommend)).get(lang)
+
+
+def title(pack: BoardPack, lang: str) -> str:
+    if pack.member.easy_read:
+        return Words(
+            f"Papers for the Board meeting on {day(pack.meeting, 'en')}",
+            f"Papurau ar gyfer cyfarfod y Bwrdd ({day(pack.meeting, 'cy')})",
+        ).get(lang)
+    return Words(
+        f"Board papers: meeting on {day(pack.meeting, 'en')}",
+        f"Papurau'r Bwrdd: y cyfarfod ({day(pack.meeting, 'cy')})",
+    ).get(lang)
+
+
+def languages(pack: BoardPack) -> tuple[str, ...]:
+    return pack.member.languages
+
+
+def pack_title(pack: BoardPack) -> str:
+    return " / ".join(title(pack, lang) for lang in languages(pack))

@@ -1,0 +1,171 @@
+"""Claiming: the next due message that may go now, leased to this relay; the ones that
+must wait are moved (quiet hours, the daily digest), and those that cannot go as
+they are are rerouted or given up (a removed channel, someone who has left)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from models import outbox
+from models.db import unit_of_work
+from models.tables import Channel, OutboxMessage, Person
+from notifications.relay.jobs import (
+    ALERT_EVENT,
+    DIGEST_EVENT,
+    TEST_EVENT,
+    Job,
+    RelayReport,
+    addressee,
+)
+from notifications.relay.recording import give_up
+from notifications.relay.timing import digest_time, local_zone, quiet_until
+from notifications.tell import tell
+
+LEASE = dt.timedelta(minutes=10)  # how long a claimed message is left to its relay
+_SCAN = 25  # due messages looked at per claim
+# Events that never wait for a digest.
+_NOT_DIGESTED = frozenset({DIGEST_EVENT, TEST_EVENT, ALERT_EVENT})
+
+
+def claim_next(engine: Engine, at: dt.datetime, report: RelayReport) -> Job | None:
+    """Lease the next due message that may go now; move the ones that must wait."""
+    while True:
+        with unit_of_work(engine) as session:
+            rows = outbox.due(session, now=at, limit=_SCAN)
+            if not rows:
+                return None
+            for row in rows:
+                job = route(session, row, at, report)
+                if job is not None:
+                    return job
+            # Every row looked at was moved, folded or given up on: look again.
+
+
+def route(session: Session, row: OutboxMessage, at: dt.datetime, report: RelayReport) -> Job | None:
+    person = session.get(Person, row.person_id)
+    channel = session.get(Channel, row.channel_id)
+    assert person is not None
+    assert channel is not None
+    assert row.id is not None
+    if not person.active:
+        give_up(session, row, "not sent: the person is no longer in the programme", at)
+        report.dead += 1
+        return None
+    if not channel.active:
+        report.rerouted += reroute(session, row, person, at)
+        report.dead += 1
+        return None
+    if row.event != TEST_EVENT:
+        until = quiet_until(at, person.quiet_hours_from, person.quiet_hours_to)
+        if until is not None:
+            defer(session, row, until, report)
+            return None
+    if person.daily_digest and row.event not in _NOT_DIGESTED:
+        hold_for_digest(session, row, person, at, report)
+        return None
+    return claim(session, row, at)
+
+
+def claim(session: Session, row: OutboxMessage, at: dt.datetime) -> Job:
+    person = session.get(Person, row.person_id)
+    channel = session.get(Channel, row.channel_id)
+    assert person is not None
+    assert channel is not None
+    assert row.id is not None
+    row.next_attempt_at = at + LEASE
+    session.add(row)
+    items: tuple[tuple[int, str, dict[str, Any], tuple[str, ...]], ...] = ()
+    day = None
+    if row.event == DIGEST_EVENT:
+        carried = session.exec(
+            select(OutboxMessage)
+            .where(OutboxMessage.digest_id == row.id)
+            .where(OutboxMessage.status == "pending")
+            .order_by(col(OutboxMessage.created_at), col(OutboxMessage.id))
+        ).all()
+        items = tuple(
+            (m.id, m.event, dict(m.payload), tuple(m.attachments or ()))
+            for m in carried
+            if m.id is not None
+        )
+        day = dt.date.fromisoformat(str(row.payload.get("day")))
+    return Job(
+        message_id=row.id,
+        key=row.idempotency_key,
+        event=row.event,
+        payload=dict(row.payload),
+        url=channel.url,
+        person=addressee(person),
+        attempts=row.attempts,
+        digest_day=day,
+        items=items,
+        attachments=tuple(row.attachments or ()),
+    )
+
+
+def defer(session: Session, row: OutboxMessage, until: dt.datetime, report: RelayReport) -> None:
+    row.next_attempt_at = until
+    session.add(row)
+    report.deferred += 1
+
+
+def hold_for_digest(
+    session: Session, row: OutboxMessage, person: Person, at: dt.datetime, report: RelayReport
+) -> None:
+    """Wait for today's digest time; then make today's digest and attach what waits."""
+    today = at.astimezone(local_zone()).date()
+    moment = digest_time(today)
+    if at < moment:
+        defer(session, row, moment, report)
+        return
+    assert person.id is not None
+    digest, created = outbox.enqueue(
+        session,
+        event=DIGEST_EVENT,
+        person_id=person.id,
+        channel_id=row.channel_id,
+        language=person.language,
+        format=person.format,
+        payload={"group": False, "day": today.isoformat()},
+        discriminator=f"digest:{today.isoformat()}",
+        not_before=at,
+    )
+    if not created:  # today's digest is made (and maybe sent): tomorrow's, then
+        defer(session, row, digest_time(today + dt.timedelta(days=1)), report)
+        return
+    waiting = session.exec(
+        select(OutboxMessage)
+        .where(OutboxMessage.person_id == person.id)
+        .where(OutboxMessage.channel_id == row.channel_id)
+        .where(OutboxMessage.status == "pending")
+        .where(col(OutboxMessage.digest_id).is_(None))
+        .where(col(OutboxMessage.event).not_in(sorted(_NOT_DIGESTED)))
+    ).all()
+    for message in waiting:
+        message.digest_id = digest.id
+        session.add(message)
+    report.digests += 1
+    session.flush()
+
+
+def reroute(session: Session, row: OutboxMessage, person: Person, at: dt.datetime) -> int:
+    """Copy a message for a removed channel to the person's current channels."""
+    told = tell(
+        session,
+        [person],
+        row.event,
+        dict(row.payload),
+        key=f"reroute:{row.idempotency_key}",
+        venture_id=row.venture_id,
+        attachments=row.attachments or (),
+        not_before=at,
+    )
+    where = "its current channels" if told.messages else "no channel now (it has none)"
+    give_up(
+        session, row, f"not sent: the channel was removed from the programme; sent to {where}", at
+    )
+    return told.queued

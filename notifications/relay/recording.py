@@ -1,0 +1,120 @@
+"""Recording what came of a send: sent (with what a digest carried), failed (retried
+with backoff) or given up on (and the admins alerted)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from sqlmodel import Session, select
+
+from models import outbox
+from models.tables import OutboxMessage
+from notifications.relay.alerts import alert_admins
+from notifications.relay.jobs import (
+    ALERT_EVENT,
+    DIGEST_EVENT,
+    TEST_EVENT,
+    Job,
+    Problem,
+    RelayReport,
+    log,
+)
+
+if TYPE_CHECKING:
+    from notifications.channels import Delivery
+
+
+def give_up(session: Session, row: OutboxMessage, reason: str, at: dt.datetime) -> None:
+    outbox.mark_failed(session, row, reason, at=at, max_attempts=row.attempts + 1)
+
+
+def record(
+    session: Session,
+    job: Job,
+    delivery: Delivery,
+    carried: tuple[int, ...],
+    unrendered: dict[int, str],
+    at: dt.datetime,
+    report: RelayReport,
+    max_attempts: int,
+) -> None:
+    row = session.get(OutboxMessage, job.message_id)
+    assert row is not None
+    for message_id, reason in unrendered.items():
+        if message_id == job.message_id:
+            continue
+        item = session.get(OutboxMessage, message_id)
+        if item is not None and item.status == "pending":
+            give_up(session, item, reason, at)
+            after_failure(session, item, job, reason, report, at)
+    if delivery.ok:
+        outbox.mark_sent(session, row, at=at)
+        report.sent += 1
+        for message_id in carried:
+            item = session.get(OutboxMessage, message_id)
+            if item is not None and item.status == "pending":
+                outbox.mark_sent(session, item, at=at)
+                report.sent += 1
+        log.info("sent outbox message %s (%s) to %s", row.id, row.event, job.masked)
+        return
+    reason = delivery.reason or "not delivered"
+    if delivery.permanent:
+        give_up(session, row, reason, at)
+    else:
+        outbox.mark_failed(session, row, reason, at=at, max_attempts=max_attempts)
+    after_failure(session, row, job, reason, report, at)
+    if row.status == "dead" and row.event == DIGEST_EVENT:
+        for item in session.exec(
+            select(OutboxMessage)
+            .where(OutboxMessage.digest_id == row.id)
+            .where(OutboxMessage.status == "pending")
+        ).all():
+            item.status = "dead"
+            item.last_error = f"its daily digest (outbox message {row.id}) was given up on"
+            session.add(item)
+            report.dead += 1
+
+
+def after_failure(
+    session: Session,
+    row: OutboxMessage,
+    job: Job,
+    reason: str,
+    report: RelayReport,
+    at: dt.datetime,
+) -> None:
+    dead = row.status == "dead"
+    assert row.id is not None
+    report.problems.append(
+        Problem(row.id, row.event, job.person.email, job.masked, row.last_error or reason, dead)
+    )
+    if not dead:
+        report.failed += 1
+        log.warning(
+            "outbox message %s (%s) to %s failed (attempt %s), will retry: %s",
+            row.id,
+            row.event,
+            job.masked,
+            row.attempts,
+            row.last_error,
+        )
+        return
+    report.dead += 1
+    if row.event == TEST_EVENT:
+        return  # whoever asked for the test is told at once
+    if row.event == ALERT_EVENT:
+        # No alert about an alert: that could go round for ever.
+        log.error(
+            "an alert to an admin could not be delivered to %s: %s", job.masked, row.last_error
+        )
+        return
+    log.error(
+        "outbox message %s (%s) to %s given up after %s attempt(s): %s",
+        row.id,
+        row.event,
+        job.masked,
+        row.attempts,
+        row.last_error,
+    )
+    report.alerts += alert_admins(session, row, job.person.email, job.masked, at=at)

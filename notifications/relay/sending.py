@@ -1,0 +1,100 @@
+"""The relay's run: claim a due message, render it, send it, record what came of it
+(see `notifications.relay`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from sqlalchemy.engine import Engine
+
+from models.db import unit_of_work, utcnow
+from models.outbox import MAX_ATTEMPTS
+from models.tables import OutboxMessage
+from notifications.relay.attachments import paths_sent, read_attachments
+from notifications.relay.claiming import claim, claim_next
+from notifications.relay.jobs import Job, RelayReport, log
+from notifications.relay.recording import record
+from notifications.relay.rendering import render
+
+if TYPE_CHECKING:
+    from notifications.channels import Attachment, Delivery
+
+
+def send_due(
+    engine: Engine,
+    *,
+    now: dt.datetime | None = None,
+    limit: int = 100,
+    max_attempts: int = MAX_ATTEMPTS,
+) -> RelayReport:
+    """Send up to `limit` due messages, one at a time; see `notifications.relay`."""
+    report = RelayReport()
+    for _ in range(limit):
+        at = now or utcnow()
+        job = claim_next(engine, at, report)
+        if job is None:
+            break
+        _process(engine, job, at, report, max_attempts)
+    return report
+
+
+def send_now(
+    engine: Engine,
+    message_ids: Iterable[int],
+    *,
+    now: dt.datetime | None = None,
+    max_attempts: int = MAX_ATTEMPTS,
+) -> RelayReport:
+    """Send these pending messages now, whatever quiet hours or digests say
+    (`cyd notify test`)."""
+    report = RelayReport()
+    for message_id in message_ids:
+        at = now or utcnow()
+        with unit_of_work(engine) as session:
+            row = session.get(OutboxMessage, message_id)
+            job = claim(session, row, at) if row is not None and row.status == "pending" else None
+        if job is not None:
+            _process(engine, job, at, report, max_attempts)
+    return report
+
+
+def _process(
+    engine: Engine, job: Job, at: dt.datetime, report: RelayReport, max_attempts: int
+) -> None:
+    from notifications.channels import Delivery, Outgoing, deliver, takes_attachments
+
+    wanted = job.attachments or any(files for *_, files in job.items)
+    carries = bool(wanted) and takes_attachments(job.url)
+    rendered, carried, unrendered = render(job, carries)
+    if rendered is None:
+        delivery = Delivery(False, unrendered.get(job.message_id, "template error"), True)
+    else:
+        files: tuple[Attachment, ...] = ()
+        problem: Delivery | None = None
+        if carries:
+            files, problem = read_attachments(paths_sent(job, carried))
+        elif wanted:
+            log.info(
+                "outbox message %s (%s): %s carries no files; the message says where they are",
+                job.message_id,
+                job.event,
+                job.masked,
+            )
+        if problem is not None:
+            delivery = problem
+        else:
+            outgoing = Outgoing(
+                subject=rendered.subject,
+                text=rendered.text,
+                html=rendered.html,
+                languages=rendered.languages,
+                key=job.key,
+                to=job.person.to,
+                format=rendered.format,
+                attachments=files,
+            )
+            delivery = deliver(job.url, outgoing)
+    with unit_of_work(engine) as session:
+        record(session, job, delivery, carried, unrendered, at, report, max_attempts)
