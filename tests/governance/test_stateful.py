@@ -21,11 +21,11 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
+from governance import standing
 from governance.advance import (
     RecordDecision,
     Transition,
     VentureSnapshot,
-    interests_with_lead,
     plan_advance,
 )
 from governance.ballots import Choice, Interest, Vote
@@ -380,7 +380,7 @@ class Governance(RuleBasedStateMachine):
     def no_decision_without_quorum(self) -> None:
         for r in self.recorded:
             rule_ = r.snapshot.rule
-            recused = {i.member_id for i in interests_with_lead(r.snapshot)}
+            recused = standing.recused(r.snapshot.interests, r.snapshot.lead_id)
             eligible = [m for m in r.snapshot.members if m.id not in recused]
             counted = {v.member_id for v in r.decision.counted_votes}
             assert len(counted) == len(r.decision.counted_votes)
