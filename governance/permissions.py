@@ -194,6 +194,13 @@ def may_resume(actor: Actor, venture: VentureFacts) -> Permission:
     return _in(venture, {VentureState.ON_HOLD}, "resumed")
 
 
+def may_print_sign_in_code(actor: Actor) -> Permission:
+    """A one-time code for a person who cannot get messages, given to them in person."""
+    if Role.ADMIN not in actor.roles:
+        return Denied("not-admin", "Only an admin may print a sign-in code for someone.")
+    return ALLOWED
+
+
 # --- who may see what ---------------------------------------------------------------------
 #
 # A venture, its history and the Board's papers are seen by the people concerned

@@ -67,7 +67,7 @@ OUTBOX_STATUSES = ("pending", "sent", "dead")
 REMINDER_ACTIONS = ("answer", "review", "vote")
 REMINDER_KINDS = ("reminder", "escalation")
 SIGN_IN_KINDS = ("message", "printed")
-SIGN_IN_OUTCOMES = ("issued", "unknown", "limited")
+SIGN_IN_OUTCOMES = ("issued", "unknown")
 SYSTEM_ACTOR = "cyd"  # the actor of automated actions (flows, sweeps)
 
 
@@ -520,10 +520,12 @@ class SignInRequest(_Table, table=True):
     Only hashes are stored: the link's token (`link_hash`, sha256 of 256 random bits)
     and the code (`code_hash`, salted scrypt: a six-digit code has only a million
     values, which a plain hash would give back at once). Every request is a row, also
-    those that issued nothing (an unknown email, a rate limit: `outcome`), because the
-    rate limits count them; the email is kept only as its hash, so an address typed by
-    mistake is not stored. `requested_from` is the network the request came from,
-    never a whole address (see `services.sign_in.network_of`).
+    one for an email no active person has (`outcome` unknown), because the rate limits
+    count them; the email is kept only as its hash, so an address typed by mistake is
+    not stored. A request refused by a rate limit issues nothing and is no row (its
+    audit entry says so), so a flood of refusals does not grow the table.
+    `requested_from` is the network the request came from, never a whole address
+    (see `services.sign_in.network_of`).
     """
 
     __tablename__ = "sign_in_request"
@@ -541,7 +543,7 @@ class SignInRequest(_Table, table=True):
     )
     email_hash: str = Field(max_length=64, description="sha256 of the email as normalized")
     kind: str = Field(default="message", max_length=16, description="message or printed")
-    outcome: str = Field(max_length=16, description="issued, unknown or limited")
+    outcome: str = Field(max_length=16, description="issued or unknown")
     link_hash: str | None = Field(
         default=None, max_length=64, unique=True, repr=False, description="sha256 of the token"
     )

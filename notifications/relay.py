@@ -27,8 +27,8 @@ keyed by the dead message, so it is queued once however often the relay runs. An
 alert that itself dies alerts nobody (no loop); it is logged.
 
 Quiet hours (`person.quiet_hours_from/to`, local time in `CYD_TIMEZONE`, default
-Europe/London): a message due inside them waits until they end. The `test` message
-ignores them.
+Europe/London): a message due inside them waits until they end. The `test` and
+`sign-in` messages ignore them.
 
 Daily digest (`person.daily_digest`): the person's messages wait for the day's
 digest time (`DIGEST_AT`, local). The first time the relay finds one of them due at
@@ -37,8 +37,8 @@ channel and day, so there is one a day) and attaches to it every message then
 waiting on that channel (`digest_id`): they are no longer due alone. The digest is
 sent like any message, carrying each of them rendered as it would have been sent;
 when it is sent they are marked sent with it, and if it is given up on, so are they.
-A message arriving after the day's digest was made waits for the next day's. Tests
-and alerts to admins never wait for a digest. The digest's cover (the `digest`
+A message arriving after the day's digest was made waits for the next day's. Tests,
+sign-in messages and alerts to admins never wait for a digest. The digest's cover (the `digest`
 templates) is in the person's language(s) and format, and says whether the files of
 what it carries go with it.
 
@@ -57,6 +57,14 @@ A message for a channel removed from the programme goes instead to the person's
 current channels (a copy each, keyed by the original); a message for a person no
 longer in the programme is given up on (no alert: the programme was changed).
 
+Sign-in messages (`sign-in`: a one-time link and code) are urgent and secret. The
+service that asks for one (`services.sign_in`) queues it leased, so no sweep takes it,
+and sends it at once with `send_now(..., secrets=...)`: the link and the code are
+handed over in memory, merged into the payload to render it, and never stored (the
+outbox row holds the rest of the payload only). It is tried once; a sign-in message
+that reaches the sweep (its sender stopped before sending it) is given up on, since
+its link and code are gone: the person asks again.
+
 Channel URLs are secrets: the relay logs, stores and reports them masked only.
 """
 
@@ -66,8 +74,8 @@ import datetime as dt
 import logging
 import mimetypes
 import os
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -91,6 +99,7 @@ log = logging.getLogger(__name__)
 DIGEST_EVENT = "digest"
 ALERT_EVENT = "delivery-failed"
 TEST_EVENT = "test"
+SIGN_IN_EVENT = "sign-in"
 
 LEASE = dt.timedelta(minutes=10)  # how long a claimed message is left to its relay
 DIGEST_AT = dt.time(9, 0)  # local time of the daily digest
@@ -100,8 +109,14 @@ _SCAN = 25  # due messages looked at per claim
 # The most one message may carry in files: more is refused for good, as a mail
 # server would refuse it, but here with the reason said.
 ATTACHMENTS_MAX_BYTES = 20 * 1024 * 1024
-# Events that never wait for a digest.
-_NOT_DIGESTED = frozenset({DIGEST_EVENT, TEST_EVENT, ALERT_EVENT})
+# Events that never wait for a digest, and those that ignore quiet hours too.
+_NOT_DIGESTED = frozenset({DIGEST_EVENT, TEST_EVENT, ALERT_EVENT, SIGN_IN_EVENT})
+_URGENT = frozenset({TEST_EVENT, SIGN_IN_EVENT})
+# Why a sign-in message met by the sweep is not sent.
+SIGN_IN_TOO_LATE = (
+    "not sent: a sign-in message is sent when it is asked for or not at all"
+    " (its link and code are not kept); the person can ask again"
+)
 
 
 def local_zone() -> ZoneInfo:
@@ -147,8 +162,8 @@ class _Job:
     message_id: int
     key: str
     event: str
-    payload: dict[str, Any]
-    url: str  # a secret
+    payload: dict[str, Any] = field(repr=False)  # a sign-in's holds its link and code
+    url: str = field(repr=False)  # a secret
     person: Addressee
     attempts: int
     digest_day: dt.date | None = None
@@ -188,9 +203,14 @@ def send_now(
     *,
     now: dt.datetime | None = None,
     max_attempts: int = MAX_ATTEMPTS,
+    secrets: Mapping[int, Mapping[str, Any]] | None = None,
 ) -> RelayReport:
     """Send these pending messages now, whatever quiet hours or digests say
-    (`cyd notify test`)."""
+    (`cyd notify test`, a sign-in message).
+
+    `secrets`: by message id, values added to its payload for rendering only, never
+    written anywhere (a sign-in message's link and code).
+    """
     report = RelayReport()
     for message_id in message_ids:
         at = now or utcnow()
@@ -198,6 +218,9 @@ def send_now(
             row = session.get(OutboxMessage, message_id)
             job = _claim(session, row, at) if row is not None and row.status == "pending" else None
         if job is not None:
+            hidden = (secrets or {}).get(message_id)
+            if hidden:
+                job = replace(job, payload={**job.payload, **hidden})
             _process(engine, job, at, report, max_attempts)
     return report
 
@@ -315,7 +338,12 @@ def _route(
         report.rerouted += _reroute(session, row, person, at)
         report.dead += 1
         return None
-    if row.event != TEST_EVENT:
+    if row.event == SIGN_IN_EVENT:
+        _give_up(session, row, SIGN_IN_TOO_LATE, at)
+        log.warning("outbox message %s (sign-in) was not sent when asked for: given up", row.id)
+        report.dead += 1
+        return None
+    if row.event not in _URGENT:
         until = quiet_until(at, person.quiet_hours_from, person.quiet_hours_to)
         if until is not None:
             _defer(session, row, until, report)

@@ -37,7 +37,7 @@ def upgrade() -> None:
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.CheckConstraint("kind IN ('message', 'printed')", name=op.f("ck_sign_in_request_kind")),
         sa.CheckConstraint(
-            "outcome IN ('issued', 'unknown', 'limited')", name=op.f("ck_sign_in_request_outcome")
+            "outcome IN ('issued', 'unknown')", name=op.f("ck_sign_in_request_outcome")
         ),
         sa.ForeignKeyConstraint(
             ["issued_by_id"], ["person.id"], name=op.f("fk_sign_in_request_issued_by_id_person")
