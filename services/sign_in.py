@@ -93,6 +93,7 @@ from governance.sign_in import (
     attempts_left,
     request_limit,
     session_expires,
+    session_live,
     should_touch,
     unusable,
 )
@@ -595,13 +596,14 @@ def session_person(engine: Engine, session_token: str | None, now: dt.datetime) 
             select(t.SignInSession, t.Person)
             .join(t.Person, col(t.Person.id) == col(t.SignInSession.person_id))
             .where(t.SignInSession.id == session_id)
-            .where(col(t.SignInSession.revoked_at).is_(None))
-            .where(col(t.SignInSession.expires_at) > now)
-            .where(col(t.Person.active))
         ).first()
     if row is None:
         return None
     stored, person = row
+    if not person.active or not session_live(
+        expires_at=stored.expires_at, revoked_at=stored.revoked_at, now=now
+    ):
+        return None
     if should_touch(stored.last_seen, now):
         # Not a unit of work: no audit entry, so no need to queue behind the writers
         # of the audit chain (PostgreSQL's advisory lock) for a time stamp.

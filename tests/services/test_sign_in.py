@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import Engine, inspect, text, update
 from sqlmodel import col, select
 
+from checklists.loader import Library
 from governance.sign_in import (
     BROWSER_SESSION,
     LINK_LIFETIME,
@@ -30,6 +31,7 @@ from models import tables as t
 from models.db import read_session, unit_of_work
 from notifications import mailbox, relay
 from services.commands import PermissionDenied
+from services.replay import compare, replay
 from services.sign_in import (
     ANONYMOUS,
     BrowserSession,
@@ -45,6 +47,7 @@ from services.sign_in import (
     sign_out_everywhere,
 )
 from tests.notifications.conftest import load_programme, local, queue
+from tests.services.test_replay import target  # noqa: F401  (a fixture)
 
 LEAD = "gareth.jones@example.org"  # English, standard
 NIA = "nia.morgan@example.org"  # Welsh, Easy Read
@@ -532,3 +535,31 @@ def test_no_link_code_or_session_token_is_stored_anywhere(db: Engine) -> None:
     actions = [e.action for e in entries(db) if e.action.startswith("sign-in.")]
     assert actions.count("sign-in.succeeded") == 3
     assert actions.count("sign-in.failed") == 1
+
+
+# --- the audit log -------------------------------------------------------------------------
+
+
+def test_a_log_with_sign_ins_replays_and_compares_equal(
+    db: Engine,
+    target: Engine,  # noqa: F811  (the fixture)
+    library: Library,
+) -> None:
+    """Sign-in entries are kept as logged (their secrets cannot be made again), a
+    refused printed code is refused again, and the governance state compares equal."""
+    token, code = ask(db, LEAD)
+    fails("wrong-code", redeem_code, db, LEAD, f"{(int(code) + 1) % 1_000_000:06d}", NOW)
+    opened = redeem_link(db, token, NOW)
+    request_sign_in(db, "nobody@example.org", from_address=HOME, now=NOW, base_url=BASE)
+    with pytest.raises(PermissionDenied):
+        issue_printed_code(db, LEAD, NIA, NOW)
+    issue_printed_code(db, ADMIN, NIA, NOW)
+    sign_out(db, opened.token, now=NOW)
+    result = replay(db, target, library)
+    assert result.ok, result.problems
+    assert result.entries == len(entries(db))
+    assert compare(db, target) == []
+    # The comparison still sees a difference in what it compares.
+    with unit_of_work(target) as session:
+        session.execute(update(t.Denial).values(reason="changed"))
+    assert any(line.startswith("denials:") for line in compare(db, target))
