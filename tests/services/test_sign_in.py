@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
@@ -46,7 +47,13 @@ from services.sign_in import (
     sign_out,
     sign_out_everywhere,
 )
-from tests.notifications.conftest import load_programme, local, queue
+from tests.notifications.conftest import (  # noqa: F401  (http_receiver: a fixture)
+    HttpReceiver,
+    http_receiver,
+    load_programme,
+    local,
+    queue,
+)
 from tests.services.test_replay import target  # noqa: F401  (a fixture)
 
 LEAD = "gareth.jones@example.org"  # English, standard
@@ -393,6 +400,50 @@ def test_it_goes_to_every_channel_of_the_person(engine: Engine) -> None:
     with read_session(engine) as session:
         sent = session.exec(select(t.OutboxMessage)).all()
     assert [m.status for m in sent] == ["sent", "sent"]
+
+
+def test_a_channel_that_fails_is_tried_once_and_the_admins_told_without_the_code(
+    engine: Engine,
+    http_receiver: HttpReceiver,  # noqa: F811  (the fixture)
+) -> None:
+    http_receiver.status = 500
+    load_programme(engine, channels={LEAD: [http_receiver.url(), "mailbox://gareth.jones"]})
+    token, code = ask(engine, LEAD)  # the mailbox got it
+    assert len(http_receiver.requests) == 1  # tried, once
+    with read_session(engine) as session:
+        rows = session.exec(select(t.OutboxMessage).order_by(col(t.OutboxMessage.id))).all()
+    by_event = {m.event: m for m in rows}
+    assert [m.status for m in rows if m.event == "sign-in"] == ["dead", "sent"]
+    alert = by_event["delivery-failed"]  # to the admin, queued for the relay
+    assert alert.status == "pending"
+    assert alert.payload["failed"]["event"] == "sign-in"
+    assert token not in str(alert.payload)
+    assert code not in str(alert.payload)
+    assert "cyd:" not in str(alert.payload)  # the channel's password is masked
+    # It is not tried again by the relay's next runs.
+    relay.send_due(engine, now=NOW + dt.timedelta(hours=1))
+    assert len(http_receiver.requests) == 1
+
+
+def test_a_link_opened_in_several_browsers_at_once_signs_in_once(db: Engine) -> None:
+    token, _ = ask(db, LEAD)
+    results: list[str] = []
+
+    def open_link() -> None:
+        try:
+            redeem_link(db, token, NOW + dt.timedelta(minutes=1))
+            results.append("signed in")
+        except SignInFailed as failure:
+            results.append(failure.reason)
+
+    threads = [threading.Thread(target=open_link) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(results) == ["signed in", "used", "used", "used"]
+    with read_session(db) as session:
+        assert len(session.exec(select(t.SignInSession)).all()) == 1
 
 
 def test_it_ignores_quiet_hours_and_the_daily_digest(db: Engine) -> None:
