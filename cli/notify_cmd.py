@@ -124,7 +124,7 @@ def _preview_input(engine: Engine, email: str, name: str) -> tuple[Any, dict[str
 
     from models.db import read_session
     from models.tables import OutboxMessage, Person, normalize_email
-    from notifications.compose import DIGEST_EVENT, VENTURE_PREFIX, addressee
+    from notifications.compose import DIGEST_EVENT, SIGN_IN_EVENT, VENTURE_PREFIX, addressee
     from notifications.samples import sample_payload
 
     with read_session(engine) as session:
@@ -147,6 +147,12 @@ def _preview_input(engine: Engine, email: str, name: str) -> tuple[Any, dict[str
             ).all()
             if latest is not None and name == DIGEST_EVENT
             else []
+        )
+    if name == SIGN_IN_EVENT:  # its link and code are never stored: made-up ones
+        return (
+            who,
+            sample_payload(name),
+            "a sample payload (a sign-in's link and code are never kept)",
         )
     if latest is not None:
         payload = dict(latest.payload)

@@ -1,7 +1,8 @@
 """`cyd people ...`: the people of the programme, as loaded by `cyd init`.
 
 Notification channels are secrets (apprise URLs with tokens and passwords): only
-how many a person has is ever shown.
+how many a person has is ever shown. `cyd people code` is the one command that prints
+a sign-in code: an admin's, for a person who cannot get messages.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cli.output import console, print_json
+from cli.output import console, fail, print_json
 
 app = typer.Typer(help="The people of the programme.", no_args_is_help=True)
 
@@ -88,6 +89,43 @@ def _people(session: Any, everyone: bool) -> list[dict[str, Any]]:
         }
         for p in persons
     ]
+
+
+@app.command("code")
+def code(
+    email: Annotated[str, typer.Argument(help="The person who will sign in with it.")],
+    by: Annotated[str, typer.Option("--by", help="The admin who gives it to them.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Print a one-time sign-in code for a person who cannot get messages, to give them
+    in person: with their email, it works once, for 24 hours. Only admins."""
+    from rich.markup import escape
+
+    from cli import context
+    from governance.sign_in import PRINTED_CODE_LIFETIME
+    from models.db import utcnow
+    from notifications.relay import local_zone
+    from services.commands import CommandError
+    from services.sign_in import issue_printed_code
+
+    engine = context.engine()
+    now = utcnow()
+    try:
+        printed = issue_printed_code(engine, by, email, now)
+    except CommandError as error:
+        fail(str(error))
+    finally:
+        engine.dispose()
+    until = now + PRINTED_CODE_LIFETIME
+    if as_json:
+        print_json({"person": email.strip().lower(), "code": printed, "expires_at": until})
+        return
+    out = console()
+    out.print(f"Sign-in code for {escape(email.strip().lower())}: [bold]{printed}[/bold]")
+    out.print(
+        f"It works once, until {until.astimezone(local_zone()):%A %d %B %Y at %H:%M}, typed"
+        " with their email on the sign-in page. Give it to them in person."
+    )
 
 
 WIDE_ENOUGH = 170  # columns a terminal needs for one column per field

@@ -180,6 +180,13 @@ def may_resume(actor: Actor, venture: VentureFacts) -> Permission:
     return _in(venture, "resume")
 
 
+def may_print_sign_in_code(actor: Actor) -> Permission:
+    """A one-time code for a person who cannot get messages, given to them in person."""
+    if Role.ADMIN not in actor.roles:
+        return deny("not-admin")
+    return ALLOWED
+
+
 # --- who may see what ---------------------------------------------------------------------
 #
 # A venture, its history and the Board's papers are seen by the people concerned

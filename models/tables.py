@@ -18,6 +18,8 @@ Conventions:
   outcomes) are stored as short strings, unchecked here; the fixed ones (language,
   format, outbox status, recommendation, deadline kind) are CHECK-constrained.
 - People are referred to by `person.id`; the audit log names them by email.
+- Sign-in secrets (a link's token, a code, a session's token) are stored as hashes
+  only; the plain values exist in the person's message and browser, nowhere else.
 - Notification channel URLs (apprise) are secrets: never in a repr, and statement
   parameters are hidden from logs by the engine. Show `Channel.masked_url`.
 """
@@ -64,6 +66,8 @@ DEADLINE_KINDS = ("answers", "review", "vote")
 OUTBOX_STATUSES = ("pending", "sent", "dead")
 REMINDER_ACTIONS = ("answer", "review", "vote")
 REMINDER_KINDS = ("reminder", "escalation")
+SIGN_IN_KINDS = ("message", "printed")
+SIGN_IN_OUTCOMES = ("issued", "unknown")
 SYSTEM_ACTOR = "cyd"  # the actor of automated actions (flows, sweeps)
 
 
@@ -504,6 +508,77 @@ class ReminderSent(_Table, table=True):
     count: int = Field(description="the reminder's number; for an escalation, reminders so far")
     audit_seq: int | None = Field(default=None, description="the audit entry that records it")
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+# --- signing in --------------------------------------------------------------------------------
+
+
+class SignInRequest(_Table, table=True):
+    """A request to sign in, and what it issued: a one-time link and code sent through
+    the person's channels (`message`), or a code an admin printed for them (`printed`).
+
+    Only hashes are stored: the link's token (`link_hash`, sha256 of 256 random bits)
+    and the code (`code_hash`, salted scrypt: a six-digit code has only a million
+    values, which a plain hash would give back at once). Every request is a row, also
+    one for an email no active person has (`outcome` unknown), because the rate limits
+    count them; the email is kept only as its hash, so an address typed by mistake is
+    not stored. A request refused by a rate limit issues nothing and is no row (its
+    audit entry says so), so a flood of refusals does not grow the table.
+    `requested_from` is the network the request came from, never a whole address
+    (see `services.sign_in.network_of`).
+    """
+
+    __tablename__ = "sign_in_request"
+    __table_args__ = (
+        CheckConstraint(_in("kind", SIGN_IN_KINDS), name="kind"),
+        CheckConstraint(_in("outcome", SIGN_IN_OUTCOMES), name="outcome"),
+        Index("ix_sign_in_request_email", "email_hash", "created_at"),
+        Index("ix_sign_in_request_from", "requested_from", "created_at"),
+        Index("ix_sign_in_request_person", "person_id", "expires_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int | None = Field(
+        default=None, foreign_key="person.id", description="None: no active person has the email"
+    )
+    email_hash: str = Field(max_length=64, description="sha256 of the email as normalized")
+    kind: str = Field(default="message", max_length=16, description="message or printed")
+    outcome: str = Field(max_length=16, description="issued or unknown")
+    link_hash: str | None = Field(
+        default=None, max_length=64, unique=True, repr=False, description="sha256 of the token"
+    )
+    code_hash: str | None = Field(
+        default=None, max_length=128, repr=False, description="'salt:scrypt' of the code"
+    )
+    requested_from: str | None = Field(
+        default=None, max_length=64, description="the network asked from, e.g. 203.0.113.0/24"
+    )
+    remember: bool = Field(default=False, description="'remember this device' when asked")
+    issued_by_id: int | None = Field(
+        default=None, foreign_key="person.id", description="the admin who printed the code"
+    )
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    attempts: int = Field(default=0, description="wrong codes typed against it")
+
+
+class SignInSession(_Table, table=True):
+    """A signed-in browser. The browser holds a random token; `id` is its sha256, so
+    the table alone signs nobody in. Ends at `expires_at` or when revoked."""
+
+    __tablename__ = "sign_in_session"
+
+    id: str = Field(primary_key=True, max_length=64, repr=False, description="sha256 of the token")
+    person_id: int = Field(foreign_key="person.id", index=True)
+    request_id: int | None = Field(
+        default=None, foreign_key="sign_in_request.id", description="the sign-in that made it"
+    )
+    remember: bool = Field(default=False, description="'remember this device': a long session")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    last_seen: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 # --- outbox and audit log ----------------------------------------------------------------

@@ -2,7 +2,8 @@
 messages Cyd composes itself (the daily digest and the admins' delivery alert).
 
 - An outbox event is named `venture.<event>` (the governance events) or a bare name
-  (`test`, `digest`, `delivery-failed`); templates are named by the bare event.
+  (`test`, `digest`, `delivery-failed`, `sign-in`); templates are named by the bare
+  event.
 - A message to a group (`payload["group"]`) goes in Welsh and English together; a
   person's own message goes in the language they chose, or in both when they were
   never asked (`language_asked_on` is None). The format is the person's.
@@ -28,6 +29,7 @@ from notifications.render import Recipient, Rendered, render_message
 DIGEST_EVENT = "digest"
 ALERT_EVENT = "delivery-failed"
 TEST_EVENT = "test"
+SIGN_IN_EVENT = "sign-in"
 VENTURE_PREFIX = "venture."
 BOTH = ("cy", "en")  # Welsh first, as the Welsh Language Standards expect
 

@@ -83,6 +83,9 @@ and left out of Easy Read):
                       redacted), "kind": "delivery" | "configuration" | "template" |
                       "attachment"} (to an admin; notifications.compose fills in
                       "kind" and masks the rest again before rendering)
+    sign-in           link (the one-time link), code (six digits), expires_at,
+                      minutes (how long they work). The link and the code are never
+                      stored: the relay is handed them in memory (`send_now`)
 
 A daily digest is one message carrying others: `render_message("digest", ...,
 enclosed=[Rendered, ...])` renders the cover (the `digest` template, in the person's
@@ -153,6 +156,7 @@ EVENTS: tuple[str, ...] = (
     "test",
     "digest",
     "delivery-failed",
+    "sign-in",
 )
 LANGUAGES: tuple[str, ...] = ("cy", "en")  # Welsh first, always
 FORMATS: tuple[str, ...] = ("standard", "easy-read")

@@ -15,7 +15,13 @@ from typing import Any
 from checklists.loader import Library, load_library
 from checklists.spec import GateDefinition
 from governance.reasons import Reason, reason
-from notifications.compose import ALERT_EVENT, DIGEST_EVENT, TEST_EVENT, template_name
+from notifications.compose import (
+    ALERT_EVENT,
+    DIGEST_EVENT,
+    SIGN_IN_EVENT,
+    TEST_EVENT,
+    template_name,
+)
 
 VENTURE = {"id": "v-0001", "title": "Community café", "gate": "design"}
 FIRST_GATE = "design"
@@ -66,6 +72,14 @@ def sample_payload(
             },
         }
     at = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
+    if name == SIGN_IN_EVENT:  # a made-up link and code: a preview never shows real ones
+        return {
+            "group": False,
+            "link": "https://cyd.example.org/sign-in/an-example-that-signs-nobody-in",
+            "code": "123456",
+            "expires_at": (at + dt.timedelta(minutes=15)).isoformat(),
+            "minutes": 15,
+        }
     if name == DIGEST_EVENT:  # the cover; the relay gives the count of what it carries
         return {"group": False, "day": at.date().isoformat(), "count": 2}
     library = library or load_library()

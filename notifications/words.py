@@ -87,6 +87,12 @@ NOUNS: dict[str, dict[str, dict[str, str]]] = {
         "en": _en("attempt", "attempts"),
         "cy": _cy("cynigion", "cynnig", "gynnig", "chynnig", "chynnig", "cynnig"),
     },
+    # munud (masculine in the south, feminine in the north; either way): dau/dwy funud
+    # (soft mutation), tri/tair munud and chwe munud (m takes no aspirate mutation)
+    "minute": {
+        "en": _en("minute", "minutes"),
+        "cy": _cy("munudau", "munud", "funud", "munud", "munud", "munud"),
+    },
 }
 
 _LOCALES = {"en": "en_GB", "cy": "cy"}

@@ -14,6 +14,10 @@ fixed at the entry's `at`:
 - `denied`: the refused action is tried again and must be refused again, with the
   same code and reason. The log keeps who, what and why, not the arguments, so
   the action is tried with arguments that reach the same check (see `_try_again`).
+- Signing in (`sign-in.*`) is kept as logged, not done again: its links, codes and
+  sessions are random and stored only as hashes, so nothing could make them again,
+  and nothing the rules read depends on them. Its tables and its messages are not
+  compared. A refused printed code (`denied`) is tried again like any refusal.
 - `venture.advanced` is not applied as logged: one round of advancing runs at the
   logged time (the same unit of work `advance_venture` runs per round; other
   entries may sit between two rounds of one call) and the effects the rules plan
@@ -25,7 +29,8 @@ replay goes on, so that `compare` can show where the stored states part.
 
 `compare(source, target)` lists the differences in stored state: people,
 workstreams, ventures, gate runs, answers, reviews, interests, ballots, votes,
-decisions, deadlines, denials, outbox messages and the audit log.
+decisions, deadlines, denials, outbox messages (not sign-in messages) and the audit
+log.
 
 Ids generated at run time. Venture ids (v-0001, …) are counted, so they match.
 Row ids (answers, reviews, votes, programme versions, people) come from the
@@ -53,6 +58,7 @@ from governance import advance as plan
 from models import audit
 from models import tables as t
 from models.db import read_session, unit_of_work
+from notifications.relay import SIGN_IN_EVENT
 from services.advance import apply_effects, load_snapshot
 from services.commands import (
     CommandError,
@@ -71,6 +77,8 @@ from services.commands import (
 )
 from services.people import workstream_people
 from services.programme_import import AUDIT_ACTION, import_programme, parse_programme
+from services.sign_in import ACTIONS as SIGN_IN_ACTIONS
+from services.sign_in import PRINT_CODE, issue_printed_code
 
 SHOWN = 5  # differences shown per table and side
 
@@ -283,8 +291,17 @@ def _papers_sent(cyd: Cyd, entry: t.AuditEntry) -> None:
     record_sent(cyd.engine, meeting, agenda, filed, entry.at)
 
 
+def _copied(cyd: Cyd, entry: t.AuditEntry) -> None:
+    """Signing in: the entry as logged (see the module's description)."""
+    with unit_of_work(cyd.engine) as session:
+        audit.append(
+            session, entry.actor, entry.action, entry.venture_id, dict(entry.payload), at=entry.at
+        )
+
+
 _ACTIONS["reminders.sent"] = _reminded
 _ACTIONS["board-papers.sent"] = _papers_sent
+_ACTIONS.update(dict.fromkeys(SIGN_IN_ACTIONS, _copied))
 
 
 def _venture(entry: t.AuditEntry) -> str:
@@ -328,6 +345,8 @@ def _try_again(cyd: Cyd, entry: t.AuditEntry) -> None:
         "board.close": lambda: close_vote(cyd, venture, by=who),
         "venture.withdraw": lambda: withdraw(cyd, venture, by=who, reason="(replayed)"),
         "board.resume": lambda: resume(cyd, venture, by=who),
+        # Who may print is checked before whom it is for.
+        PRINT_CODE: lambda: issue_printed_code(cyd.engine, who, who, entry.at),
     }
     attempt = attempts.get(p["action"])
     if attempt is None:
@@ -516,14 +535,19 @@ def _state(session: Session) -> dict[str, list[str]]:
         "denials": rows(
             t.Denial, lambda d: _fields(d, "at actor action venture_id reason details")
         ),
-        "outbox messages": rows(
-            t.OutboxMessage,
-            # created_at is when the row was written (wall time, not the command's clock)
-            lambda m: (
-                _fields(m, "event venture_id language format payload attachments")
-                | {"person": who(m.person_id)}
-            ),
-        ),
+        "outbox messages": [
+            # created_at is when the row was written (wall time, not the command's clock);
+            # sign-in messages are not replayed (see the module's description).
+            audit.canonical_json(
+                _plain(
+                    _fields(m, "event venture_id language format payload attachments")
+                    | {"person": who(m.person_id)}
+                )
+            )
+            for m in session.exec(
+                select(t.OutboxMessage).where(t.OutboxMessage.event != SIGN_IN_EVENT)
+            )
+        ],
         "audit log": [audit.canonical_json(_document(session, e)) for e in audit.entries(session)],
     }
 

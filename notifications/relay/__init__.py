@@ -27,9 +27,17 @@ keyed by the dead message, so it is queued once however often the relay runs
 (`notifications.tell`). An
 alert that itself dies alerts nobody (no loop); it is logged.
 
-Quiet hours (`person.quiet_hours_from/to`, local time in `CYD_TIMEZONE`, default
-Europe/London): a message due inside them waits until they end. The `test` message
-ignores them.
+Quiet hours (`person.quiet_hours_from/to`, local time in `CYD_TIMEZONE`): a message
+due inside them waits until they end. The `test` and `sign-in` messages ignore them.
+
+Sign-in messages (`sign-in`: a one-time link and code) are urgent and secret. The
+service that asks for one (`services.sign_in`) queues it leased, so no sweep takes it,
+and sends it at once with `send_now(..., secrets=...)`: the link and the code are
+handed over in memory, merged into the payload to render it, and never stored (the
+outbox row holds the rest of the payload only). It is tried once; a sign-in message
+that reaches the sweep (its sender stopped before sending it) is given up on, since
+its link and code are gone: the person asks again. Tests, sign-in messages and alerts
+to admins never wait for a digest.
 
 Daily digest (`person.daily_digest`): the person's messages wait for the day's
 digest time (`DIGEST_AT`, local). The first time the relay finds one of them due at
@@ -74,10 +82,11 @@ from __future__ import annotations
 from notifications.relay.alerts import alert_admins
 from notifications.relay.attachments import ATTACHMENTS_MAX_BYTES
 from notifications.relay.check import ChannelResult, send_test
-from notifications.relay.claiming import LEASE
+from notifications.relay.claiming import LEASE, SIGN_IN_TOO_LATE
 from notifications.relay.jobs import (
     ALERT_EVENT,
     DIGEST_EVENT,
+    SIGN_IN_EVENT,
     TEST_EVENT,
     Problem,
     RelayReport,
@@ -99,6 +108,8 @@ __all__ = [
     "DIGEST_AT",
     "DIGEST_EVENT",
     "LEASE",
+    "SIGN_IN_EVENT",
+    "SIGN_IN_TOO_LATE",
     "TEST_EVENT",
     "ChannelResult",
     "Problem",

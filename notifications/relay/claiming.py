@@ -16,10 +16,12 @@ from models.tables import Channel, OutboxMessage, Person
 from notifications.relay.jobs import (
     ALERT_EVENT,
     DIGEST_EVENT,
+    SIGN_IN_EVENT,
     TEST_EVENT,
     Job,
     RelayReport,
     addressee,
+    log,
 )
 from notifications.relay.recording import give_up
 from notifications.relay.timing import digest_time, local_zone, quiet_until
@@ -27,8 +29,14 @@ from notifications.tell import tell
 
 LEASE = dt.timedelta(minutes=10)  # how long a claimed message is left to its relay
 _SCAN = 25  # due messages looked at per claim
-# Events that never wait for a digest.
-_NOT_DIGESTED = frozenset({DIGEST_EVENT, TEST_EVENT, ALERT_EVENT})
+# Events that never wait for a digest, and those that ignore quiet hours too.
+_NOT_DIGESTED = frozenset({DIGEST_EVENT, TEST_EVENT, ALERT_EVENT, SIGN_IN_EVENT})
+_URGENT = frozenset({TEST_EVENT, SIGN_IN_EVENT})
+# Why a sign-in message met by the sweep is not sent.
+SIGN_IN_TOO_LATE = (
+    "not sent: a sign-in message is sent when it is asked for or not at all"
+    " (its link and code are not kept); the person can ask again"
+)
 
 
 def claim_next(engine: Engine, at: dt.datetime, report: RelayReport) -> Job | None:
@@ -59,7 +67,12 @@ def route(session: Session, row: OutboxMessage, at: dt.datetime, report: RelayRe
         report.rerouted += reroute(session, row, person, at)
         report.dead += 1
         return None
-    if row.event != TEST_EVENT:
+    if row.event == SIGN_IN_EVENT:
+        give_up(session, row, SIGN_IN_TOO_LATE, at)
+        log.warning("outbox message %s (sign-in) was not sent when asked for: given up", row.id)
+        report.dead += 1
+        return None
+    if row.event not in _URGENT:
         until = quiet_until(at, person.quiet_hours_from, person.quiet_hours_to)
         if until is not None:
             defer(session, row, until, report)

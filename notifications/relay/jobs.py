@@ -22,6 +22,7 @@ log = logging.getLogger(__package__)
 DIGEST_EVENT = "digest"
 ALERT_EVENT = "delivery-failed"
 TEST_EVENT = "test"
+SIGN_IN_EVENT = "sign-in"
 
 
 @dataclass
@@ -63,8 +64,8 @@ class Job:
     message_id: int
     key: str
     event: str
-    payload: dict[str, Any]
-    url: str  # a secret
+    payload: dict[str, Any] = field(repr=False)  # a sign-in's holds its link and code
+    url: str = field(repr=False)  # a secret
     person: Addressee
     attempts: int
     digest_day: dt.date | None = None

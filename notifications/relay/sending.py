@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Engine
 
@@ -46,9 +47,14 @@ def send_now(
     *,
     now: dt.datetime | None = None,
     max_attempts: int = MAX_ATTEMPTS,
+    secrets: Mapping[int, Mapping[str, Any]] | None = None,
 ) -> RelayReport:
     """Send these pending messages now, whatever quiet hours or digests say
-    (`cyd notify test`)."""
+    (`cyd notify test`, a sign-in message).
+
+    `secrets`: by message id, values added to its payload for rendering only, never
+    written anywhere (a sign-in message's link and code).
+    """
     report = RelayReport()
     for message_id in message_ids:
         at = now or utcnow()
@@ -56,6 +62,9 @@ def send_now(
             row = session.get(OutboxMessage, message_id)
             job = claim(session, row, at) if row is not None and row.status == "pending" else None
         if job is not None:
+            hidden = (secrets or {}).get(message_id)
+            if hidden:
+                job = replace(job, payload={**job.payload, **hidden})
             _process(engine, job, at, report, max_attempts)
     return report
 

@@ -129,13 +129,15 @@ def test_quiet_hours_and_the_digest_follow_the_programmes_time_zone(
 
 
 def test_the_relays_event_names_are_composes() -> None:
-    assert (relay.ALERT_EVENT, relay.DIGEST_EVENT, relay.TEST_EVENT) == (
+    assert (relay.ALERT_EVENT, relay.DIGEST_EVENT, relay.TEST_EVENT, relay.SIGN_IN_EVENT) == (
         compose.ALERT_EVENT,
         compose.DIGEST_EVENT,
         compose.TEST_EVENT,
+        compose.SIGN_IN_EVENT,
     )
     # Each has its templates, in both languages and formats, like any other event.
-    assert {compose.ALERT_EVENT, compose.DIGEST_EVENT, compose.TEST_EVENT} <= set(EVENTS)
+    own = {compose.ALERT_EVENT, compose.DIGEST_EVENT, compose.TEST_EVENT, compose.SIGN_IN_EVENT}
+    assert own <= set(EVENTS)
 
 
 # --- sample payloads -----------------------------------------------------------------------------

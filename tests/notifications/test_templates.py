@@ -74,6 +74,13 @@ ALERT_REASONS = {
         "(No such file or directory): not sent"
     ),
 }
+SIGN_IN = {
+    "group": False,
+    "link": "https://cyd.example.org/sign-in/q1W2e3R4t5Y6u7I8o9P0zXcVbNm",
+    "code": "042917",
+    "expires_at": "2026-12-10T09:15:00+00:00",
+    "minutes": 15,
+}
 SECRET = "Sekr1t-T0ken"  # noqa: S105 - a made-up password, looked for in every alert
 
 
@@ -377,6 +384,9 @@ def scenarios(title: str = "Community café") -> Iterator[tuple[str, str, dict[s
         alert("delivery", ALERT_REASONS["delivery"], attempts=1, event="digest", venture_id=None),
     )
     yield "delivery-failed-no-reason", "delivery-failed", alert("delivery", "")
+    # A sign-in message, with the link and code the relay is handed in memory.
+    yield "sign-in", "sign-in", SIGN_IN
+    yield "sign-in-one-minute", "sign-in", SIGN_IN | {"minutes": 1}
 
 
 def alert(kind: str, reason: str, **failed: Any) -> dict[str, Any]:
@@ -496,6 +506,7 @@ def test_the_event_list_is_complete() -> None:
         "test",
         "digest",
         "delivery-failed",
+        "sign-in",
     }
     assert set(EVENTS) == events
     assert {s[1] for s in SCENARIOS} == events
@@ -685,6 +696,11 @@ def incomplete_payloads() -> Iterator[tuple[str, str, dict[str, Any], str]]:
     yield "delivery-failed-without-kind", event, kindless, "easy-read"
     nameless = {"failed": {k: v for k, v in payload["failed"].items() if k != "person"}}
     yield "delivery-failed-without-person", event, nameless, "standard"
+    # A sign-in message whose link or code the relay was not handed is never sent.
+    for secret in ("link", "code"):
+        kept = {k: v for k, v in SIGN_IN.items() if k != secret}
+        yield f"sign-in-without-{secret}", "sign-in", kept, "standard"
+        yield f"sign-in-without-{secret}-easy", "sign-in", kept, "easy-read"
 
 
 @pytest.mark.parametrize(
@@ -917,6 +933,70 @@ def test_the_kind_of_failure_comes_from_the_reason(kind: str) -> None:
                 for k in sorted(ALERT_REASONS)
             ]
             assert len(set(others)) == len(others)
+
+
+# --- the sign-in message ----------------------------------------------------------------------
+
+# What each form says of how long the link and code work, and what to do if you did
+# not ask; the standard forms say until when.
+SIGN_IN_SAYS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("en", "standard"): (
+        "The link and the code work once only, for 15 minutes (until 9:15am).",
+        "If you did not ask to sign in, you do not need to do anything",
+        "Cyd will never ask you for the code.",
+    ),
+    ("en", "easy-read"): (
+        "The link and the code work one time only.",
+        "They stop working after 15 minutes.",
+        "Did you not ask to sign in?",
+        "Then you do not need to do anything.",
+    ),
+    ("cy", "standard"): (
+        "Mae'r ddolen a'r cod yn gweithio unwaith yn unig, am 15 munud (tan 9:15 y bore).",
+        "Os na wnaethoch chi ofyn am gael mewngofnodi, does dim angen i chi wneud dim byd",
+        "Fydd Cyd byth yn gofyn i chi am y cod.",
+    ),
+    ("cy", "easy-read"): (
+        "Mae'r ddolen a'r cod yn gweithio un tro yn unig.",
+        "Maen nhw'n stopio gweithio ar ôl 15 munud.",
+        "Wnaethoch chi ddim gofyn am gael mewngofnodi?",
+        "Yna does dim angen i chi wneud dim byd.",
+    ),
+}
+BIG_CODE = re.compile(r'<strong class="code" style="font-size: 2em;[^"]*">(\d{6})</strong>')
+
+
+@pytest.mark.parametrize(("language", "fmt"), FORMS)
+def test_a_sign_in_message_gives_the_link_and_the_code_shown_large(language: str, fmt: str) -> None:
+    message = render("sign-in", SIGN_IN, language, fmt == "easy-read")
+    shown = visible_text(message.html)
+    for said in SIGN_IN_SAYS[language, fmt]:
+        assert said in message.text
+        assert said in shown
+    link, code = SIGN_IN["link"], SIGN_IN["code"]
+    assert message.text.count(link) == 1
+    assert f'<a href="{link}">{link}</a>' in message.html
+    assert BIG_CODE.findall(message.html) == [code]
+    assert message.text.count(code) == 1
+    assert code not in message.subject  # a subject shows on a locked phone's screen
+    assert link not in message.subject
+
+
+def test_a_sign_in_message_counts_its_minutes_in_each_language() -> None:
+    for minutes, welsh, english in ((1, "1 munud", "1 minute"), (2, "2 funud", "2 minutes")):
+        payload = SIGN_IN | {"minutes": minutes}
+        assert f"am {welsh} (tan" in render("sign-in", payload, "cy", False).text
+        assert f"ar ôl {welsh}." in render("sign-in", payload, "cy", True).text
+        assert f"for {english} (until" in render("sign-in", payload, "en", False).text
+
+
+def test_a_sign_in_link_is_escaped_in_the_html() -> None:
+    odd = SIGN_IN | {"link": 'https://cyd.example.org/sign-in/x"><script>alert(1)</script>'}
+    for easy_read in (False, True):
+        message = render("sign-in", odd, "en", easy_read)
+        assert "<script>" not in message.html
+        assert "x&#34;&gt;&lt;script&gt;" in message.html
+        assert odd["link"] in message.text
 
 
 # --- Easy Read -------------------------------------------------------------------------------
