@@ -24,15 +24,14 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, Depends, FastAPI
-from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 from starlette.staticfiles import StaticFiles
 
 from notifications.render import PICTOGRAMS
 from services.advancing import Advancer, advance_directly
 from services.commands import Cyd
 from web.csrf import csrf_protect
-from web.errors import install_error_pages, server_error
-from web.middleware import SecurityHeaders
+from web.errors import install_error_pages, server_error, too_large
+from web.middleware import BodyLimit, SecurityHeaders
 from web.routes import ROUTERS
 from web.settings import WebSettings
 from web.templating import PICTOGRAM_PREFIX, STATIC, STATIC_PREFIX
@@ -79,6 +78,6 @@ def create_app(
     app.mount(PICTOGRAM_PREFIX, StaticFiles(directory=PICTOGRAMS), name="pictograms")
     for router in (*ROUTERS, *routers):
         app.include_router(router)
-    app.add_middleware(RequestBodyLimitMiddleware, max_body_size=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, on_too_large=too_large)
     app.add_middleware(SecurityHeaders, on_error=server_error)  # added last: outermost
     return app

@@ -43,6 +43,10 @@ def server_error(request: HTTPConnection) -> Response:
     return error_response(request, 500)
 
 
+def too_large(request: HTTPConnection) -> Response:
+    return error_response(request, 413)
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     # The detail is never shown: it may name what the person may not know exists.
     assert isinstance(exc, HTTPException)

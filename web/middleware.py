@@ -1,4 +1,5 @@
-"""Security headers on every answer, and a page, not a trace, when something breaks.
+"""Security headers on every answer, a page (not a trace) when something breaks, and a
+bound on what a request may send.
 
 Plain ASGI (not BaseHTTPMiddleware), so the headers reach every answer: pages,
 static files, error pages, and the 500 page made here when a handler raises, which
@@ -11,7 +12,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -68,3 +70,37 @@ class SecurityHeaders:
                 raise
             response = self.on_error(HTTPConnection(scope))
             await response(scope, receive, send_secured)
+
+
+class BodyLimit:
+    """Refuses a request body over `max_bytes` with `on_too_large(connection)` (the 413
+    page): at once when its Content-Length says so, else when the reading passes the
+    bound (an HTTPException(413), which the app's error pages answer)."""
+
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, on_too_large: Callable[[HTTPConnection], Response]
+    ) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+        self.on_too_large = on_too_large
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self.on_too_large(HTTPConnection(scope))(scope, receive, send)
+            return
+        received = 0
+
+        async def bounded() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise HTTPException(status_code=413)
+            return message
+
+        await self.app(scope, bounded, send)

@@ -33,6 +33,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any
 
+import jinja2
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from markupsafe import Markup, escape
@@ -60,7 +61,7 @@ if TYPE_CHECKING:
 
 def render_template(
     request: HTTPConnection,
-    template: str,
+    template: str | jinja2.Template,
     *,
     language: Language,
     shape: Format,
@@ -69,8 +70,9 @@ def render_template(
     person: Person | None = None,
     token: Callable[[], str] | None = None,
 ) -> HTMLResponse:
-    """Render `template` in `language` and `shape` (format) as an HTML answer. The base
-    of PageContext.render and of the error pages; `token` gives the CSRF token (none on
+    """Render `template` (a name in web/templates, or a Template of this language's
+    environment) in `language` and `shape` (format) as an HTML answer. The base of
+    PageContext.render and of the error pages; `token` gives the CSRF token (none on
     error pages, which have no forms)."""
 
     def csrf_value() -> str:
@@ -97,7 +99,9 @@ def render_template(
         "current_path": request.url.path,
     }
     variables.update(context or {})
-    html = environment(language).get_template(template).render(variables)
+    if isinstance(template, str):
+        template = environment(language).get_template(template)
+    html = template.render(variables)
     response = HTMLResponse(html, status_code=status_code)
     remember_choices(request, response)
     return response
@@ -146,7 +150,9 @@ class PageContext:
     def csrf_token(self) -> str:
         return csrf_token(self.request)
 
-    def render(self, template: str, *, status_code: int = 200, **context: Any) -> HTMLResponse:
+    def render(
+        self, template: str | jinja2.Template, *, status_code: int = 200, **context: Any
+    ) -> HTMLResponse:
         response = render_template(
             self.request,
             template,
