@@ -138,18 +138,29 @@ def _start_pages(port: int | None) -> None:
         fail(f"the pages cannot listen on {host}:{port}: {error.strerror or error}")
     port = int(probe.getsockname()[1])
     probe.close()
+    # In this process's group: Ctrl-C stops the pages as it stops the flows.
     pages = subprocess.Popen(  # noqa: S603 (our own cyd, fixed arguments)
         [*_cyd(), "web", "--host", host, "--port", str(port)],
         stdin=subprocess.DEVNULL,
-        start_new_session=True,  # stopped by us, at exit
     )
-    atexit.register(_stop, pages)
+    atexit.register(_stop_child, pages)  # and any other way out
     deadline = time.monotonic() + WEB_START_TIMEOUT_S
     while not _healthy(f"http://{host}:{port}", path="/healthz"):
         if pages.poll() is not None or time.monotonic() > deadline:
-            _stop(pages)
+            _stop_child(pages)
             fail("the pages did not start (see above)")
         time.sleep(0.3)
+
+
+def _stop_child(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
 
 
 def _own_server(host: str, port: int) -> str:
