@@ -98,7 +98,8 @@ def serve(
         typer.Option(help="The pages' port on 127.0.0.1 (default: 8000, or a free one)."),
     ] = None,
 ) -> None:
-    """Serve Cyd's flows (schedules and event triggers) on a Prefect server; Ctrl-C stops."""
+    """Serve Cyd's flows (schedules and event triggers) on a Prefect server, and its pages;
+    Ctrl-C stops."""
     from cli import context
     from flows import trigger
 

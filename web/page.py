@@ -136,16 +136,17 @@ class PageContext:
     def easy_read(self) -> bool:
         return self.format == "easy-read"
 
+    # As in the templates ("new style"): the text is always %-formatted with the
+    # keyword arguments (`%(name)s`; `%%` for a percent sign; `%(num)d` is the count).
+
     def gettext(self, message: str, **variables: Any) -> str:
-        text = self._translations.gettext(message)
-        return text % variables if variables else text
+        return self._translations.gettext(message) % variables
 
     def ngettext(self, singular: str, plural: str, n: int, **variables: Any) -> str:
         return self._translations.ngettext(singular, plural, n) % {"num": n, **variables}
 
     def pgettext(self, context: str, message: str, **variables: Any) -> str:
-        text = self._translations.pgettext(context, message)
-        return text % variables if variables else text
+        return self._translations.pgettext(context, message) % variables
 
     def csrf_token(self) -> str:
         return csrf_token(self.request)

@@ -64,6 +64,16 @@ def form_post(note: str = Form(max_length=100)) -> PlainTextResponse:
     return PlainTextResponse("saved")
 
 
+@extra_pages.get("/test/words", response_class=PlainTextResponse)
+def words(page: Page, n: int) -> PlainTextResponse:
+    # Texts made in Python, as a handler would for a message it builds.
+    reply = page.ngettext(
+        "We will reply within %(num)d working day.", "We will reply within %(num)d working days.", n
+    )
+    zoom = page.gettext("zoom in up to 400%% without the text spilling off the screen")
+    return PlainTextResponse(f"{page.gettext('Page not found')}|{reply}|{zoom}")
+
+
 @extra_pages.get("/test/ventures/{venture_id}")
 def hidden_venture(venture_id: str) -> None:
     raise HTTPException(404, detail=f"venture {venture_id} is not yours to see")
@@ -265,6 +275,17 @@ def test_the_signed_in_persons_settings_apply_unless_this_browser_chose(
     page = client.get("/accessibility").text
     assert '<html lang="en"' in page
     assert "cyd-easy-read" not in page
+
+
+def test_handlers_translate_in_the_pages_language(test_client: TestClient) -> None:
+    assert test_client.get("/test/words?n=2&lang=cy").text == (
+        "Heb ddod o hyd i'r dudalen|Byddwn ni'n ateb o fewn dau ddiwrnod gwaith."
+        "|chwyddo hyd at 400% heb i'r testun fynd oddi ar y sgrin"
+    )
+    assert test_client.get("/test/words?n=1&lang=en").text == (
+        "Page not found|We will reply within 1 working day."
+        "|zoom in up to 400% without the text spilling off the screen"
+    )
 
 
 def test_unknown_choices_are_ignored(client: TestClient) -> None:
