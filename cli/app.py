@@ -19,6 +19,7 @@ from cli import (
     remind_cmd,
     serve_cmd,
     venture_cmd,
+    web_cmd,
 )
 
 app = typer.Typer(
@@ -40,3 +41,4 @@ app.command("demo")(demo_cmd.demo)
 app.add_typer(notify_cmd.app, name="notify")
 app.command("remind")(remind_cmd.remind)
 app.command("serve")(serve_cmd.serve)
+app.command("web")(web_cmd.web)

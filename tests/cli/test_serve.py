@@ -28,9 +28,9 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def answers(api: str) -> bool:
+def answers(api: str, path: str = "/health") -> bool:
     try:
-        with urllib.request.urlopen(f"{api}/health", timeout=2) as reply:  # noqa: S310
+        with urllib.request.urlopen(f"{api}{path}", timeout=2) as reply:  # noqa: S310
             return bool(reply.status == 200)
     except OSError:
         return False
@@ -72,12 +72,13 @@ def test_serve_runs_the_flows_on_events_and_ctrl_c_stops_it_all(tmp_path: Path) 
         "CYD_MAILBOX_DIR": str(tmp_path / "mailbox"),
     }
     assert cyd(["init"], env).returncode == 0
-    port = free_port()
+    port, web_port = free_port(), free_port()
     api = f"http://127.0.0.1:{port}/api"
+    pages = f"http://127.0.0.1:{web_port}"
     log = tmp_path / "serve.log"
     with log.open("wb") as sink:
         served = subprocess.Popen(
-            [str(CYD), "serve", "--port", str(port)],
+            [str(CYD), "serve", "--port", str(port), "--web-port", str(web_port)],
             cwd=tmp_path,  # it finds the project itself
             env=env,
             stdout=sink,
@@ -87,6 +88,8 @@ def test_serve_runs_the_flows_on_events_and_ctrl_c_stops_it_all(tmp_path: Path) 
     try:
         wait_for(lambda: "Ctrl-C stops." in log.read_text(), 150, "not serving", log)
         assert answers(api)
+        assert answers(pages, "/healthz")  # the pages, beside the flows
+        assert f"Cyd's pages: http://127.0.0.1:{web_port}/" in log.read_text()
 
         acting = {**env, "PREFECT_API_URL": api}
         start = ["venture", "start", "--workstream", "day-opportunities", "--title", "Café"]
@@ -104,6 +107,7 @@ def test_serve_runs_the_flows_on_events_and_ctrl_c_stops_it_all(tmp_path: Path) 
         served.send_signal(signal.SIGINT)  # Ctrl-C
         served.wait(timeout=90)
         assert not answers(api), "the Prefect server is still up"
+        assert not answers(pages, "/healthz"), "the pages are still up"
         assert "Stopped." in log.read_text()
     finally:
         if served.poll() is None:

@@ -1,0 +1,13 @@
+"""The pages, one module each (or one per group of pages), each with an APIRouter.
+
+A new page: write its module here with `router = APIRouter()` and add it to ROUTERS;
+create_app includes them all.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from web.routes import accessibility, health
+
+ROUTERS: tuple[APIRouter, ...] = (health.router, accessibility.router)

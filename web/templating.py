@@ -1,0 +1,128 @@
+"""The pages' Jinja2 environments: one per language, built once.
+
+Templates live in web/templates/ and extend `base.html`; GOV.UK Frontend's
+components are imported from the govuk-frontend-jinja package, e.g.
+
+    {% from "govuk_frontend_jinja/components/button/macro.html" import govukButton %}
+
+Each language has its own Environment with its catalog installed (jinja2's i18n
+extension, "new style": `_()`, `gettext`, `ngettext`, `pgettext`, `npgettext` and
+`{% trans %}` escape their result and fill `%(name)s` from keyword arguments; in
+`ngettext`, `%(num)d` is the count). So a template never assembles a sentence from
+pieces, and a handler never passes the language to a translation function.
+
+Filters and globals, in every environment:
+
+    value|date_words            'Friday 11 December' / 'Dydd Gwener 11 Rhagfyr'
+    value|date_words(year=True) ... with the year
+    value|time_words            '9am' / '9 y bore'
+    static_url("cyd.css")       the file's URL under /static, with a version
+    picture("tick")             an Easy Read pictogram: <img> with alt text in the language
+
+A variable the template uses but nobody gave raises (PageUndefined): a missing value
+fails a test, not a person. A missing key or attribute is empty, as the GOV.UK
+macros expect of their optional parameters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from functools import cache, partial
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup, escape
+
+from notifications.render import pictogram_index
+from web.i18n import Language, date_words, time_words, translations
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+STATIC = Path(__file__).resolve().parent / "static"
+STATIC_PREFIX = "/static"
+PICTOGRAM_PREFIX = "/pictograms"
+
+
+def loader() -> jinja2.BaseLoader:
+    """Cyd's templates first, then the GOV.UK Frontend macros under their prefix."""
+    return jinja2.ChoiceLoader(
+        [
+            jinja2.FileSystemLoader(TEMPLATES),
+            jinja2.PrefixLoader(
+                {"govuk_frontend_jinja": jinja2.PackageLoader("govuk_frontend_jinja")}
+            ),
+        ]
+    )
+
+
+@cache
+def _version(name: str) -> str:
+    return hashlib.sha256((STATIC / name).read_bytes()).hexdigest()[:12]
+
+
+def static_url(name: str) -> str:
+    """The URL of a file in web/static, with a version that changes with its content (so a
+    browser never keeps an old stylesheet)."""
+    return f"{STATIC_PREFIX}/{name}?v={_version(name)}"
+
+
+def picture(language: Language, name: str) -> Markup:
+    """An Easy Read pictogram (the same pictures as the messages), with its alt text."""
+    entry = pictogram_index()[name]
+    return Markup(  # noqa: S704 (the parts are escaped)
+        f'<img class="cyd-point__picture" src="{PICTOGRAM_PREFIX}/{escape(entry["file"])}"'
+        f' alt="{escape(entry["alt"][language])}" width="64" height="64">'
+    )
+
+
+class PageUndefined(jinja2.Undefined):
+    """Strict for names (a variable nobody gave), lenient for attributes and keys (the
+    GOV.UK macros test `params.x` for every optional parameter)."""
+
+    __slots__ = ()
+
+    def _strict(self) -> bool:
+        return self._undefined_obj is jinja2.utils.missing
+
+    def __str__(self) -> str:
+        if self._strict():
+            self._fail_with_undefined_error()
+        return ""
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        if self._strict():
+            self._fail_with_undefined_error()
+        return iter(())
+
+    def __bool__(self) -> bool:
+        if self._strict():
+            self._fail_with_undefined_error()
+        return False
+
+
+def _date_filter(language: Language, value: dt.date | dt.datetime, *, year: bool = False) -> str:
+    return date_words(value, language, year=year)
+
+
+def _time_filter(language: Language, value: dt.datetime) -> str:
+    return time_words(value, language)
+
+
+@cache
+def environment(language: Language) -> jinja2.Environment:
+    """The Environment of the pages in `language` (cached: built once per process)."""
+    env = jinja2.Environment(
+        loader=loader(),
+        autoescape=True,
+        undefined=PageUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    env.filters["date_words"] = partial(_date_filter, language)
+    env.filters["time_words"] = partial(_time_filter, language)
+    env.globals["static_url"] = static_url
+    env.globals["picture"] = partial(picture, language)
+    return env
