@@ -1,4 +1,5 @@
-"""Every refusal, error and reason a person can meet: a stable code, four whole texts.
+"""Every refusal, error, reason, history event and next action a person can meet: a
+stable code, four whole texts.
 
 The words live in `catalogue.yaml` beside this module, not in Python: a Welsh
 reviewer reads and corrects one file of texts, laid out code by code with the
@@ -21,8 +22,12 @@ Each code has four texts: `en`, `cy`, `en_easy` and `cy_easy` (Easy Read). A tex
   (Babel's rules) of the parameter `count` in that language: `zero`, `one`, `two`,
   `few`, `many`, `other` for Welsh; a category left out falls back to `other`;
 - `{select: action, answer: ..., vote: ..., other: ...}`: the form for the value of
-  the parameter `action` (`other`, if given, for any value not listed);
+  the parameter `action` (`other`, if given, for any value not listed; a true or
+  false value is chosen as `true:` / `false:`, a missing one (None) as `none:`);
 - a list of these, written one after the other with a space between (sentences).
+
+A parameter that is a list and has no `:spec` (a decision's conditions) is written as
+its items one after the other, a space between (they are sentences).
 
 So a Welsh sentence is always written whole as Welsh; nothing is assembled from
 English pieces. A parameter whose value is a mapping {"en": ..., "cy": ...} (a
@@ -30,12 +35,20 @@ checklist's own bilingual reason) is written in the language asked for.
 
     say(code, "cy", easy_read=True, count=3) -> str
     text(code, "cy", {"count": 3}, easy_read=True) -> str   # the same, params as a mapping
-    codes(kind=None) -> tuple[str, ...]        # kind: "refusal" | "error" | "reason"
+    codes(kind=None) -> tuple[str, ...]        # kind: one of KINDS
+    params_for(code, english) -> dict | None   # the parameters of a recorded English text
+
+The kinds: `refusal` (who may do what), `error` (a mistake in a command), `reason`
+(why the rules did what they did), `event` (an event of a venture's history,
+services/history.py) and `action` (what a person should do next and why,
+governance/next_actions.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import math
 import string
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -50,13 +63,13 @@ from babel.dates import format_date
 from checklists.yamlsource import Document, Position, YamlProblem, parse, read_text
 
 Language = Literal["en", "cy"]
-Kind = Literal["refusal", "error", "reason"]
+Kind = Literal["refusal", "error", "reason", "event", "action"]
 Param = str | int | Sequence[str] | Mapping[str, str]
 
 CATALOGUE_FILE = Path(__file__).resolve().parent / "catalogue.yaml"
 LANGUAGES: tuple[Language, ...] = ("en", "cy")
 FORMS: tuple[str, ...] = ("en", "cy", "en_easy", "cy_easy")
-KINDS: tuple[Kind, ...] = ("refusal", "error", "reason")
+KINDS: tuple[Kind, ...] = ("refusal", "error", "reason", "event", "action")
 DATE_SPEC = "date"
 TIMEZONE = ZoneInfo("Europe/London")
 _LOCALES: dict[Language, str] = {"en": "en_GB", "cy": "cy"}
@@ -139,7 +152,7 @@ class Catalogue:
             if node.how == "plural":
                 key = plural_category(language, _count(value, node.by, code))
             else:
-                key = str(value)
+                key = choice_key(value)
             chosen = node.options.get(key, node.options.get("other"))
             if chosen is None:
                 raise CatalogueError(f"{code}: no text for {node.by}={value!r}")
@@ -166,6 +179,8 @@ class Catalogue:
         if isinstance(value, Mapping):
             value = value[language]
         if not spec:
+            if isinstance(value, Sequence) and not isinstance(value, str):
+                return " ".join(str(v) for v in value)
             return str(value)
         if spec == DATE_SPEC:
             return _day(str(value), language, zone)
@@ -182,6 +197,16 @@ class Catalogue:
                 raise CatalogueError(f"{code}: no {spec} word for {item!r}")
             words.append(word.get(form) or word[language])
         return _LIST_JOIN.join(words)
+
+
+def choice_key(value: object) -> str:
+    """The option a `select` takes for `value`: true and false (a JSON boolean) as
+    `true` and `false`, None as `none`, anything else as written."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "none"
+    return str(value)
 
 
 def _param(params: Mapping[str, Param], name: str, code: str) -> Param:
@@ -317,6 +342,46 @@ def codes(kind: Kind | None = None) -> tuple[str, ...]:
 
 def has(code: str) -> bool:
     return code in catalogue().entries
+
+
+_MOST_TRIED = 2000  # combinations of values params_for tries, at most
+
+
+def params_for(code: str, english: str) -> dict[str, Param] | None:
+    """The parameters with which `code`'s standard English text is `english`, or None.
+
+    For a text the log recorded only in English (a refusal's sentence), so that it can
+    be written in Welsh and Easy Read too. Only parameters that choose a form
+    (`select`) or name a word (`{state:state}`) are looked for, among the options and
+    the table's words; a text that needs any other (a count, a name, a day) gives None.
+    """
+    built = catalogue()
+    entry = built.entries.get(code)
+    if entry is None:
+        return None
+    candidates: dict[str, set[str]] = {}
+    for name, spec in _fields(entry.texts["en"]):
+        if spec == ":select":
+            continue  # its options are added below
+        if spec not in built.words:
+            return None
+        candidates.setdefault(name, set()).update(built.words[spec])
+    for choice in choices(entry.texts["en"]):
+        if choice.how != "select":
+            return None
+        candidates.setdefault(choice.by, set()).update(k for k in choice.options if k != "other")
+    names = sorted(candidates)
+    values = [sorted(candidates[n]) for n in names]
+    if math.prod(len(v) for v in values) > _MOST_TRIED:
+        return None
+    for combination in itertools.product(*values):
+        params: dict[str, Param] = dict(zip(names, combination, strict=True))
+        try:
+            if built.text(code, "en", False, params) == _tidy(english):
+                return params
+        except CatalogueError:
+            continue  # a word its table lacks: not this combination
+    return None
 
 
 def welsh_reviewed() -> bool:
@@ -455,16 +520,13 @@ class _Reader:
         code: str,
         form: str,
         specs: frozenset[str],
+        *,
+        option: bool = False,
     ) -> Node:
+        """One text; `option`: it is one option of a choice, which may be empty."""
         language: Language = "cy" if form.startswith("cy") else "en"
         if isinstance(value, str):
-            self.check_string(
-                value,
-                path,
-                code,
-                specs,
-                optional=isinstance(path[-1], str) and path[-1] not in FORMS,
-            )
+            self.check_string(value, path, code, specs, optional=option)
             return value
         if isinstance(value, list):
             if not value:
@@ -498,7 +560,10 @@ class _Reader:
             return Choose(
                 how,
                 by,
-                {str(k): self.node(v, (*path, k), code, form, specs) for k, v in options.items()},
+                {
+                    choice_key(k): self.node(v, (*path, k), code, form, specs, option=True)
+                    for k, v in options.items()
+                },
             )
         raise self.fail(f"{code}: expected a text, a list of texts, or a plural/select", path)
 

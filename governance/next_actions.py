@@ -80,6 +80,27 @@ VOTE_DEADLINE_PASSED = "vote-deadline-passed"  # ballot
 EVERYONE_HAS_VOTED = "everyone-has-voted"  # ballot
 ON_HOLD = "venture-on-hold"
 
+# Every code a next action carries, its kind and its reason, each worded in the
+# catalogue (kind: action); the catalogue's test finds them here.
+CODES: frozenset[str] = frozenset(
+    {
+        *Kind,
+        ITEMS_TO_ANSWER,
+        READY_TO_SUBMIT,
+        RETURNED_FOR_CHANGES,
+        RECYCLED_BY_BOARD,
+        REVIEW_REQUESTED,
+        REVIEW_AGAIN,
+        VOTE_DUE,
+        VOTE_AGAIN,
+        MORE_TIME_GIVEN,
+        DECLARE_BEFORE_VOTING,
+        VOTE_DEADLINE_PASSED,
+        EVERYONE_HAS_VOTED,
+        ON_HOLD,
+    }
+)
+
 _REASON_FOR_STATE = {
     S.DRAFT: ITEMS_TO_ANSWER,
     S.RETURNED: RETURNED_FOR_CHANGES,

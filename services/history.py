@@ -7,9 +7,11 @@ value, and whether it is the current one or superseded (and by which).
 
 `audit_trail(engine, venture_id)` turns the venture's audit entries into events, in
 the log's order. Each event has a stable `code` and its `params` (plain JSON, people
-by email), which the pages word in English, Welsh and Easy Read through the
-catalogue; `summary` carries the English sentence the rules wrote, where the entry
-holds one (a refusal's reason, a decision's reasons). One entry can make several
+by email, with their `names`), and `event.words(language, easy_read, zone)` writes it
+in English, Welsh or Easy Read from the catalogue (services/wording.py); `summary`
+carries the English sentence the rules wrote, where the entry holds one (a
+refusal's reason, a decision's reasons), and `reasons` those reasons with their
+parameters, to be written in every language too. One entry can make several
 events: a round of advancing (`venture.advanced`) makes one per effect, a reminder
 sweep one per reminder. The Board's papers for a meeting (an entry about no single
 venture) appear in the trail of each venture on its agenda.
@@ -26,17 +28,20 @@ import contextlib
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from governance.catalogue import TIMEZONE, Language
 from governance.lifecycle import Action
+from governance.reasons import Reason
 from models import tables as t
 from models.db import read_session
 from services.advance import current_gate_run, pinned_checklists
 from services.commands import NotFound, find_item
+from services.wording import event_words
 
 # --- secrets ---------------------------------------------------------------------------------
 
@@ -158,6 +163,13 @@ class AuditEvent:
     code: str
     params: dict[str, Any] = field(default_factory=dict)
     summary: str | None = None  # the English sentence the entry holds, if any
+    reasons: tuple[Reason, ...] = ()  # the rules' reasons, with their parameters
+    names: dict[str, str] = field(default_factory=dict)  # email → name, of those it names
+
+    def words(self, language: Language, easy_read: bool = False, zone: dt.tzinfo = TIMEZONE) -> str:
+        """The event in `language` (Easy Read if asked), its days in `zone` (the
+        programme's): its own text, then the reasons or the refusal it carries."""
+        return event_words(self, language, easy_read, zone)
 
 
 # The codes of the people's own actions, by audit action.
@@ -165,7 +177,7 @@ _ACTIONS: dict[str, str] = {
     "venture.started": "venture-started",
     "answer.recorded": "answer-recorded",
     "venture.submitted": "venture-submitted",
-    "deadline.extended": "deadline-extended",
+    "deadline.extended": "extension-given",
     "review.recorded": "review-recorded",
     "interest.declared": "interest-declared",
     "vote.recorded": "vote-recorded",
@@ -176,7 +188,7 @@ _ACTIONS: dict[str, str] = {
 }
 # The codes of the rules' moves of a venture, by lifecycle action.
 _MOVES: dict[str, str] = {
-    Action.RETURN_FOR_CHANGES.value: "returned-for-changes",
+    Action.RETURN_FOR_CHANGES.value: "sent-back-for-changes",
     Action.ACCEPT_FOR_REVIEW.value: "accepted-for-review",
     Action.SEND_TO_BOARD.value: "sent-to-board",
     Action.REVIEW_AGAIN.value: "sent-back-for-review",
@@ -190,7 +202,8 @@ BOARD_PAPERS = "board-papers.sent"  # services.board_pack.AUDIT_ACTION
 REMINDERS = "reminders.sent"  # services.reminders.AUDIT_ACTION
 ADVANCED = "venture.advanced"
 
-# Every code an event may have, for the catalogue to word (tests check it is whole).
+# Every code an event may have, each worded in the catalogue (kind: event); the
+# catalogue's test finds them here.
 CODES: frozenset[str] = frozenset(
     {
         *_ACTIONS.values(),
@@ -241,13 +254,30 @@ def audit_trail(engine: Engine, venture_id: str) -> list[AuditEvent]:
             code=code,
             params=secrets.scrub(params),
             summary=secrets.scrub(summary),
+            reasons=tuple(Reason.from_json(secrets.scrub(r)) for r in reasons),
+            names=_named(names, e.actor, params),
         )
         for e in entries
-        for code, params, summary in _events(e)
+        for code, params, summary, reasons in _events(e)
     ]
 
 
-Event = tuple[str, dict[str, Any], str | None]
+def _named(names: dict[str, str], actor: str, params: dict[str, Any]) -> dict[str, str]:
+    """The names of the people an event names by email: its actor and its parameters
+    (a string, or the strings of a list)."""
+    values = [actor]
+    for value in params.values():
+        values += value if isinstance(value, list) else [value]
+    return {v: names[v] for v in values if isinstance(v, str) and v in names}
+
+
+class Event(NamedTuple):
+    """What one audit entry (or one effect of it) says, before the people are named."""
+
+    code: str
+    params: dict[str, Any]
+    summary: str | None = None
+    reasons: tuple[dict[str, Any], ...] = ()  # as stored: {"code", "text", "params"}
 
 
 def _events(entry: t.AuditEntry) -> list[Event]:
@@ -258,13 +288,13 @@ def _events(entry: t.AuditEntry) -> list[Event]:
     if action == REMINDERS:
         return [_reminder(r) for r in p.get("sent", [])]
     if action == BOARD_PAPERS:
-        return [("board-papers-sent", {"meeting": p.get("meeting")}, None)]
+        return [Event("board-papers-sent", {"meeting": p.get("meeting")}, None)]
     code = _ACTIONS.get(action)
     if code is None:
         # Kept out of the words: an entry of a kind the trail does not know yet.
-        return [("other", {"action": action}, None)]
+        return [Event("other", {"action": action}, None)]
     if action == "denied":
-        return [(code, {"action": p.get("action"), "code": p.get("code")}, p.get("reason"))]
+        return [Event(code, {"action": p.get("action"), "code": p.get("code")}, p.get("reason"))]
     if action == "answer.recorded":
         stale = p.get("stale") or {}
         params = {
@@ -272,16 +302,17 @@ def _events(entry: t.AuditEntry) -> list[Event]:
         }
         params["stale_reviews"] = len(stale.get("stale_reviews", []))
         params["stale_votes"] = len(stale.get("stale_votes", []))
-        return [(code, params, None)]
+        return [Event(code, params, None)]
     if action == "venture.started":
         keep = ("workstream", "title", "lead", "gate", "gate_version")
-        return [(code, {k: p.get(k) for k in keep}, None)]
-    return [(code, dict(p), None)]
+        return [Event(code, {k: p.get(k) for k in keep}, None)]
+    return [Event(code, dict(p), None)]
 
 
 def _effect(effect: dict[str, Any]) -> Event:
     name = effect.get("effect")
-    summary = _sentences(effect.get("reasons", []))
+    stored = tuple(r for r in effect.get("reasons", []) if isinstance(r, dict))
+    summary = _sentences(list(stored))
     if name == "Transition":
         params = {
             "to": effect.get("to"),
@@ -295,21 +326,22 @@ def _effect(effect: dict[str, Any]) -> Event:
                 for g in effect.get("gaps", [])
             ],
         }
-        return (_MOVES.get(str(effect.get("action")), "state-changed"), params, summary)
+        code = _MOVES.get(str(effect.get("action")), "state-changed")
+        return Event(code, params, summary, stored)
     if name == "AssignReviewers":
-        return (
+        return Event(
             "reviewers-assigned",
             {"roles": effect.get("roles"), "count": effect.get("count")},
             None,
         )
     if name == "Notify":
-        return (
+        return Event(
             "people-told",
             {"event": effect.get("event"), "audience": effect.get("audience")},
             None,
         )
     if name == "OpenBallot":
-        return (
+        return Event(
             "vote-opened",
             {"ballot": effect.get("number"), "deadline": effect.get("deadline")},
             None,
@@ -321,7 +353,7 @@ def _effect(effect: dict[str, Any]) -> Event:
             "more_time_granted": effect.get("more_time_granted", []),
             "reasons": [r.get("code") for r in effect.get("reasons", [])],
         }
-        return ("vote-extended", params, summary)
+        return Event("vote-extended", params, summary, stored)
     if name == "RecordDecision":
         keep = (
             "gate",
@@ -334,18 +366,18 @@ def _effect(effect: dict[str, Any]) -> Event:
         )
         params = {k: effect.get(k) for k in keep}
         params["reasons"] = [r.get("code") for r in effect.get("reasons", [])]
-        return ("decision-recorded", params, summary)
+        return Event("decision-recorded", params, summary, stored)
     if name == "OpenNextGate":
-        return ("next-gate-opened", {"gate": effect.get("gate")}, None)
-    return ("other", {"action": f"{ADVANCED}:{name}"}, None)
+        return Event("next-gate-opened", {"gate": effect.get("gate")}, None)
+    return Event("other", {"action": f"{ADVANCED}:{name}"}, None)
 
 
 def _reminder(sent: dict[str, Any]) -> Event:
     keep = ("to", "person", "action", "ballot", "deadline", "days_left", "count")
     params = {k: sent.get(k) for k in keep}
     params["copies"] = list(sent.get("copies", []))
-    event = "escalation-sent" if sent.get("kind") == "escalation" else "reminder-sent"
-    return (event, params, None)
+    code = "escalation-sent" if sent.get("kind") == "escalation" else "reminder-sent"
+    return Event(code, params, None)
 
 
 def _sentences(reasons: list[dict[str, Any]]) -> str | None:

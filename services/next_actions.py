@@ -5,6 +5,8 @@ concern the person (or the person they support) in a fixed handful of queries,
 however many ventures there are, and asks the rules (`governance.next_actions`,
 which reuse the reminder rules' deadlines and who has not acted) who must act.
 A supporter is given what the person they support must do, marked `on_behalf_of`.
+`action.words(language, easy_read, zone)` writes a next action in English, Welsh or
+Easy Read from the catalogue (services/wording.py).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from sqlmodel import Session, col, select
 
 from checklists.library import Library
 from checklists.spec import ChecklistDefinition
+from governance.catalogue import TIMEZONE, Language
 from governance.lifecycle import VentureState
 from governance.next_actions import ActionFacts, Owed, owed, with_supporters
 from governance.permissions import BOARD_ROLES, Role
@@ -29,6 +32,7 @@ from models.db import read_session
 from services.advance import pinned_checklists
 from services.commands import NotFound
 from services.reminders import load_snapshots, reminder_policy
+from services.wording import action_words
 
 S = VentureState
 _ANSWERING = frozenset({S.DRAFT.value, S.RETURNED.value, S.RECYCLED.value})
@@ -49,6 +53,12 @@ class NextAction:
     reason: str  # a stable code (governance.next_actions)
     params: dict[str, Any] = field(default_factory=dict)
     on_behalf_of: str | None = None  # a supporter's: the email of the person it is for
+    on_behalf_of_name: str | None = None  # and their name
+
+    def words(self, language: Language, easy_read: bool = False, zone: dt.tzinfo = TIMEZONE) -> str:
+        """What to do, why, by when (a day in `zone`, the programme's) and for whom,
+        in `language` (Easy Read if asked)."""
+        return action_words(self, language, easy_read, zone)
 
 
 def next_actions(
@@ -66,8 +76,10 @@ def next_actions(
         if person is None or not person.active or person.id is None:
             raise NotFound("person-not-found", email=person_email)
         people = [person.id]
+        supported = None
         if person.supports_person_id is not None:
             people.append(person.supports_person_id)
+            supported = session.get(t.Person, person.supports_person_id)
         ventures = _concerning(session, people)
         if not ventures:
             return []
@@ -78,7 +90,8 @@ def next_actions(
     supporters = snapshots[0].supporters if snapshots else frozenset()
     found = with_supporters((o for f in facts for o in owed(f, policy, now)), supporters)
     mine = sorted((o for o in found if o.person == person.email), key=Owed.sort_key)
-    return [_action(o, ventures[o.venture_id], now) for o in mine]
+    name = supported.name if supported is not None else None
+    return [_action(o, ventures[o.venture_id], now, name) for o in mine]
 
 
 def _concerning(session: Session, people: list[int]) -> dict[str, t.Venture]:
@@ -150,7 +163,9 @@ def _facts(
     ]
 
 
-def _action(o: Owed, venture: t.Venture, now: dt.datetime) -> NextAction:
+def _action(
+    o: Owed, venture: t.Venture, now: dt.datetime, supported_name: str | None
+) -> NextAction:
     return NextAction(
         kind=o.kind.value,
         venture_id=o.venture_id,
@@ -162,4 +177,5 @@ def _action(o: Owed, venture: t.Venture, now: dt.datetime) -> NextAction:
         reason=o.reason,
         params=dict(o.params),
         on_behalf_of=o.on_behalf_of,
+        on_behalf_of_name=supported_name if o.on_behalf_of is not None else None,
     )

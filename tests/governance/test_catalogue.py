@@ -1,4 +1,5 @@
-"""The catalogue of refusals, errors and reasons: complete, consistent, used, and right in Welsh.
+"""The catalogue of refusals, errors, reasons, events and next actions: complete,
+consistent, used, and right in Welsh.
 
 Guards three things: every code has its four whole texts (English, Welsh, Easy Read
 English, Easy Read Welsh) with the same placeholders in both languages; every code
@@ -13,6 +14,7 @@ import ast
 import itertools
 import re
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +40,14 @@ CODE_CALLS = frozenset(
         "NotFound",
         "say",
         "text",
+        "Event",  # services/history.py: an event of the audit trail
     }
 )
+# A module whose codes are data (a table of them, constants, an enum) declares them
+# all in a module-level `CODES`, which the scan reads.
+DECLARED = "CODES"
+# Codes services/wording.py adds to a next action's own (when it is due, for whom).
+WORDING_CODES = frozenset({"action-due", "on-behalf-of"})
 ERROR_CLASSES = frozenset({"CommandError", "NotFound", "PermissionDenied"})
 COUNTS = (0, 1, 2, 3, 6, 7)
 EASY_READ_WORDS = 15  # as the message templates' Easy Read (tests/notifications)
@@ -139,12 +147,65 @@ def test_each_wrong_state_text_names_the_states_its_action_needs(action: str) ->
 
 
 def _constants(node: ast.AST) -> Iterator[str]:
-    """The strings an expression can be: itself, or the branches of `a if x else b`."""
+    """The strings an expression can be: itself, the branches of `a if x else b`, or
+    the default of `table.get(key, default)`."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         yield node.value
     elif isinstance(node, ast.IfExp):
         yield from _constants(node.body)
         yield from _constants(node.orelse)
+    elif (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "get"
+        and len(node.args) == 2
+    ):
+        yield from _constants(node.args[1])
+
+
+def _module_names(tree: ast.Module) -> dict[str, ast.AST]:
+    """What each module-level name is: the value assigned to it, or its class."""
+    found: dict[str, ast.AST] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    found[target.id] = node.value
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            if node.value is not None:
+                found[node.target.id] = node.value
+        elif isinstance(node, ast.ClassDef):
+            found[node.name] = node
+    return found
+
+
+def _declared(node: ast.AST, names: dict[str, ast.AST]) -> Iterator[str]:
+    """The codes a `CODES` declaration names: its strings, the module's constants it
+    names, the values of a module's table (`*TABLE.values()`), the members of a
+    module's enum (`*Kind`)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        yield node.value
+    elif isinstance(node, ast.Name) and node.id in names:
+        yield from _declared(names[node.id], names)
+    elif isinstance(node, ast.ClassDef):
+        for statement in node.body:
+            if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Constant):
+                yield from _declared(statement.value, names)
+    elif isinstance(node, ast.Starred):
+        yield from _declared(node.value, names)
+    elif isinstance(node, ast.Set | ast.List | ast.Tuple):
+        for element in node.elts:
+            yield from _declared(element, names)
+    elif isinstance(node, ast.Dict):
+        for value in node.values:
+            yield from _declared(value, names)
+    elif isinstance(node, ast.Call):
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr == "values":
+            yield from _declared(func.value, names)  # a table's codes are its values
+        else:  # frozenset({...})
+            for argument in node.args:
+                yield from _declared(argument, names)
 
 
 def _error_classes(tree: ast.AST) -> set[int]:
@@ -159,14 +220,21 @@ def _error_classes(tree: ast.AST) -> set[int]:
     return calls
 
 
+@cache
 def codes_in_the_code() -> dict[str, list[str]]:
     """Code → where it is used: the first argument of a CODE_CALLS call or of an error
     class's `super().__init__` (both branches of `"quorum-met" if met else
-    "quorum-not-met"`), and any string assigned to a variable named `code`."""
+    "quorum-not-met"`), any string assigned to a variable named `code`, and every code
+    a module declares in its `CODES` (where: `path:line CODES`)."""
     found: dict[str, list[str]] = {}
     for folder in SCANNED:
         for path in sorted((ROOT / folder).rglob("*.py")):
             tree = ast.parse(path.read_text("utf-8"))
+            names = _module_names(tree)
+            if DECLARED in names:
+                where = f"{path.relative_to(ROOT)}:{names[DECLARED].lineno} {DECLARED}"
+                for string in _declared(names[DECLARED], names):
+                    found.setdefault(string, []).append(where)
             inits = _error_classes(tree)
             for node in ast.walk(tree):
                 strings: list[str] = []
@@ -189,6 +257,7 @@ def test_every_code_the_code_uses_is_in_the_catalogue() -> None:
     used = codes_in_the_code()
     # The scan sees what it should: a denial, a reason, an error, a lifecycle refusal.
     assert {"own-venture", "quorum-met", "no-open-vote", "transition-final"} <= used.keys()
+    assert {"items-to-answer", "close-vote", "escalation-sent", "vote-opened"} <= used.keys()
     missing = {code: where for code, where in used.items() if not c.has(code)}
     assert not missing, f"codes used but not in governance/catalogue.yaml: {missing}"
 
@@ -196,6 +265,84 @@ def test_every_code_the_code_uses_is_in_the_catalogue() -> None:
 def test_every_catalogue_code_is_used_by_the_code() -> None:
     unused = set(c.codes()) - codes_in_the_code().keys()
     assert not unused, f"codes in the catalogue that nothing gives: {sorted(unused)}"
+
+
+def found_in(path: str, *, declared: bool | None = None) -> set[str]:
+    """The codes the scan finds in one file (only those its CODES declares, or only
+    those it uses elsewhere in it, if asked)."""
+    return {
+        code
+        for code, places in codes_in_the_code().items()
+        for place in places
+        if place.startswith(f"{path}:")
+        and (declared is None or place.endswith(f" {DECLARED}") is declared)
+    }
+
+
+def test_the_codes_of_events_and_next_actions_are_found_where_they_are_given() -> None:
+    """The audit trail's events and the next actions are codes in data: each is found
+    where its module gives it, every event and next action has texts of its kind, and
+    every code the trail gives is one it declares."""
+    events, actions = set(c.codes("event")), set(c.codes("action"))
+    assert found_in("services/history.py", declared=True) == events
+    assert found_in("governance/next_actions.py", declared=True) == actions - WORDING_CODES
+    assert found_in("services/wording.py") >= WORDING_CODES
+    # The events history.py gives outside its CODES (Event("vote-opened", ...), code =
+    # "reminder-sent" ...) are all declared; the others it uses are its errors.
+    given = found_in("services/history.py", declared=False)
+    assert {"vote-opened", "reminder-sent", "escalation-sent", "state-changed"} <= given
+    assert {code for code in given if c.catalogue().entries[code].kind != "error"} <= events
+
+
+def test_the_select_options_of_json_values() -> None:
+    assert [c.choice_key(v) for v in (True, False, None, 0, "vote")] == [
+        "true",
+        "false",
+        "none",
+        "0",
+        "vote",
+    ]
+    assert say("vote-recorded", "en", who="Aled", choice="reject", supported_by=None) == (
+        "Aled voted reject."
+    )
+    helped = say("vote-recorded", "cy", who="Megan", choice="approve", supported_by="Tom")
+    assert helped == "Pleidleisiodd Megan dros gymeradwyo. Helpodd Tom, fel eu cefnogwr."
+    reopened = {"who": "Nia", "item": "budget", "stale_reviews": 0, "stale_votes": 0}
+    assert say("answer-recorded", "en", reopened=True, **reopened).endswith("the venture.")
+    assert say("answer-recorded", "en", reopened=False, **reopened) == (
+        "Nia answered the item budget."
+    )
+
+
+def test_a_list_without_a_spec_is_written_as_its_sentences() -> None:
+    said = say(
+        "decision-recorded", "en", outcome="approved_with_conditions", conditions=["A.", "B."]
+    )
+    assert said.endswith("with conditions: A. B.")
+
+
+@pytest.mark.parametrize(
+    ("code", "params"),
+    [
+        ("own-venture", {"action": "vote"}),
+        ("not-in-workstream", {"action": "reopen"}),
+        ("wrong-state", {"action": "review", "state": "awaiting_board"}),
+        ("venture-closed", {"action": "withdraw", "state": "rejected"}),
+        ("not-lead", {}),
+    ],
+)
+def test_a_refusal_recorded_in_english_gives_back_its_parameters(
+    code: str, params: dict[str, str]
+) -> None:
+    english = say(code, "en", **params)
+    assert c.params_for(code, english) == params
+    assert c.params_for(code, english + " Something else.") is None
+
+
+def test_params_for_gives_none_for_texts_with_counts_or_names() -> None:
+    assert c.params_for("quorum-met", say("quorum-met", "en", voted=3, needed=2)) is None
+    assert c.params_for("person-not-found", say("person-not-found", "en", email="a@b")) is None
+    assert c.params_for("no-such-code", "Anything.") is None
 
 
 # --- Welsh plurals ----------------------------------------------------------------------
@@ -379,7 +526,7 @@ BROKEN = [
         "a kind that does not exist",
         '  x:\n    kind: rumour\n    en: "A."\n    cy: "B."\n    en_easy: "C."\n'
         '    cy_easy: "D."\n',
-        r":10:11: x: kind must be one of refusal, error, reason",
+        r":10:11: x: kind must be one of refusal, error, reason, event, action",
     ),
 ]
 

@@ -8,9 +8,12 @@ import pytest
 
 from checklists.loader import load_library
 from checklists.spec import ChecklistDefinition
+from governance import next_actions as na
 from governance.ballots import Choice, Interest, Vote
+from governance.catalogue import catalogue
 from governance.lifecycle import VentureState as S
 from governance.next_actions import (
+    CODES,
     ActionFacts,
     Kind,
     Owed,
@@ -190,6 +193,18 @@ CASES: list[tuple[str, ActionFacts, list[tuple[str, str, str, bool]]]] = [
 @pytest.mark.parametrize(("found", "want"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_who_must_act(found: ActionFacts, want: list[tuple[str, str, str, bool]]) -> None:
     assert seen(owed(found, POLICY, NOW)) == want
+
+
+def test_every_kind_and_reason_is_a_code_with_texts() -> None:
+    """CODES holds every kind and every reason constant, and each is worded in the
+    catalogue as a next action; each reason the cases give is one of them."""
+    constants = {v for k, v in vars(na).items() if k.isupper() and isinstance(v, str)}
+    assert constants | set(Kind) == CODES
+    entries = catalogue().entries
+    assert {code: entries[code].kind for code in CODES} == dict.fromkeys(CODES, "action")
+    given = {o.reason for case in CASES for o in owed(case[1], POLICY, NOW)}
+    assert given <= CODES
+    assert len(given) >= 10
 
 
 def test_a_draft_with_items_open(checklist: ChecklistDefinition) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Engine, event
@@ -252,6 +253,32 @@ def test_everyones_next_actions_along_the_main_path(cyd: Cyd, library: Library) 
         assert got == want, step
 
 
+def test_everyones_next_actions_in_words_along_the_main_path(cyd: Cyd, library: Library) -> None:
+    """Every next action of every person after each step, in all four forms: whole,
+    Welsh not English, a supporter told whom they help by name."""
+    people = programme_people(library)
+    reasons: set[str] = set()
+    for _step, act, _expected in STEPS:
+        act(cyd)
+        for person in people:
+            for action in next_actions(cyd.engine, library, person, clock(cyd).now):
+                reasons.add(action.reason)
+                words = {
+                    (language, easy): action.words(language, easy)
+                    for language in ("en", "cy")
+                    for easy in (False, True)
+                }
+                assert all(words.values()), action
+                assert words["cy", False] != words["en", False], action
+                assert words["cy", True] != words["en", True], action
+                assert "{" not in "".join(words.values()), words
+                assert all(action.venture_title in w for w in words.values())
+                if action.on_behalf_of is not None:
+                    assert action.on_behalf_of_name == "Megan Lloyd"
+                    assert "Rydych chi'n cefnogi Megan Lloyd" in words["cy", False]
+    assert len(reasons) >= 8  # the path meets most reasons: each one was written
+
+
 # --- beyond the main path ------------------------------------------------------------------
 
 
@@ -284,6 +311,15 @@ def test_after_the_vote_deadline_the_chair_closes_it(cyd: Cyd, library: Library)
         ("vote", venture, "vote-due", True, True),
         ("close-vote", venture, "vote-deadline-passed", True, True),
     ]
+    close = next_actions(cyd.engine, library, CHAIR, clock(cyd).now)[-1]
+    assert close.deadline is not None
+    day = close.deadline.astimezone(ZoneInfo("Europe/London")).day
+    assert close.words("en").endswith(f" It was due on {day} November 2026.")
+    assert close.words("cy", easy_read=True) == (
+        "Gorffennwch bleidlais y Bwrdd ar Community café."
+        " Mae'r diwrnod olaf i bleidleisio wedi mynd. Gallwch chi orffen y bleidlais nawr."
+        f" Roedd angen gwneud hyn erbyn {day} Tachwedd 2026. Gwnewch e cyn gynted â phosib."
+    )
     assert kinds(cyd, library, email("david.hughes"))[-1] == (
         "vote",
         venture,

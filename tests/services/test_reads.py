@@ -4,7 +4,9 @@ interests, and what a person may do, on both databases."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +14,11 @@ import pytest
 from sqlalchemy import Engine
 
 from checklists.loader import Library, load_library
+from governance import catalogue
+from governance.catalogue import Language
 from services import commands as c
 from services.commands import Cyd, NotFound
-from services.history import CODES, answer_history, audit_trail
+from services.history import CODES, AuditEvent, answer_history, audit_trail
 from services.involvement import interests, workstreams_of
 from services.permitted import ACTIONS, Permitted, what_may_i_do
 from services.programme_import import import_programme, parse_programme
@@ -112,7 +116,7 @@ def test_the_trail_of_the_main_path_as_coded_events(cyd: Cyd) -> None:
         "venture-started",
         "answer-recorded",
         "venture-submitted",
-        "returned-for-changes",
+        "sent-back-for-changes",
         "accepted-for-review",
         "reviewers-assigned",
         "review-recorded",
@@ -129,7 +133,7 @@ def test_the_trail_of_the_main_path_as_coded_events(cyd: Cyd) -> None:
         "next-gate-opened",
     ]
     assert [code for code in firsts if code in path] == path
-    returned = next(e for e in trail if e.code == "returned-for-changes")
+    returned = next(e for e in trail if e.code == "sent-back-for-changes")
     assert (returned.actor, returned.actor_name) == ("cyd", None)
     assert returned.params["gaps"]
     assert returned.params["reasons"] == ["checklist-incomplete"]
@@ -149,6 +153,71 @@ def test_the_trail_of_the_main_path_as_coded_events(cyd: Cyd) -> None:
         audit_trail(cyd.engine, "v-9999")
 
 
+FORMS: tuple[tuple[Language, bool], ...] = (
+    ("en", False),
+    ("cy", False),
+    ("en", True),
+    ("cy", True),
+)
+
+
+def in_words(event: AuditEvent, zone: dt.tzinfo = catalogue.TIMEZONE) -> dict[str, str]:
+    return {
+        f"{language}{'_easy' if easy else ''}": event.words(language, easy, zone)
+        for language, easy in FORMS
+    }
+
+
+def test_every_code_the_trail_gives_has_texts_of_an_event() -> None:
+    assert {code: catalogue.catalogue().entries[code].kind for code in CODES} == dict.fromkeys(
+        CODES, "event"
+    )
+    assert set(catalogue.codes("event")) == CODES
+
+
+def test_the_trail_of_the_main_path_in_words(cyd: Cyd) -> None:
+    """Every event of the demo's venture, in all four forms: whole, Welsh not English,
+    people by name, the refusal and the rules' reasons written in the language."""
+    for _step, act, _expected in STEPS:
+        act(cyd)
+    trail = audit_trail(cyd.engine, "v-0001")
+    assert len({e.code for e in trail}) >= 18
+    for event in trail:
+        words = in_words(event)
+        assert all(words.values()), event
+        assert words["cy"] != words["en"], event
+        assert words["cy_easy"] != words["en_easy"], event
+        everything = " ".join(words.values())
+        assert not re.search(r"\{\w*\}", everything), words  # every placeholder filled
+        assert "@example.org" not in everything, words  # people by their names
+    started = in_words(trail[0])
+    assert started["cy"] == "Dechreuodd Gareth Jones y fenter “Community café” ym mhorth design."
+    refused = in_words(next(e for e in trail if e.code == "action-refused"))
+    # The refusal's own text, written from the English sentence the log kept.
+    assert refused["en"].endswith(" A lead never votes on their own venture.")
+    assert refused["cy"].endswith(" " + catalogue.say("own-venture", "cy", action="vote"))
+    helped = next(e for e in trail if e.code == "vote-recorded" and e.actor == CHAIR)
+    assert (
+        in_words(helped)["en"] == "Megan Lloyd voted approve. Tom Price helped, as their supporter."
+    )
+    decided = next(e for e in trail if e.code == "decision-recorded")
+    assert [r.code for r in decided.reasons] == decided.params["reasons"]
+    welsh = in_words(decided)["cy"]
+    assert welsh.startswith("Penderfynodd y Bwrdd gymeradwyo'r fenter gydag amodau: Pay.")
+    assert catalogue.say("carried-with-conditions", "cy") in welsh
+    reminded = next(e for e in trail if e.code == "reminder-sent")
+    assert in_words(reminded)["cy"].startswith("Atgoffwyd Priya Shah i bleidleisio erbyn ")
+    # A day is the programme's: the vote's deadline (early afternoon in London) is the
+    # next day in Auckland.
+    opened = next(e for e in trail if e.code == "vote-opened")
+    deadline = dt.datetime.fromisoformat(opened.params["deadline"])
+    auckland = dt.timezone(dt.timedelta(hours=13))
+    here, there = (deadline.astimezone(z).date() for z in (catalogue.TIMEZONE, auckland))
+    assert here < there
+    assert f"{here.day} Tachwedd 2026" in in_words(opened)["cy"]
+    assert f"{there.day} Tachwedd 2026" in in_words(opened, auckland)["cy"]
+
+
 def test_the_trail_never_shows_a_channel_url_or_password(cyd: Cyd) -> None:
     for _step, act, _expected in STEPS:
         act(cyd)  # Nia answers, and is sent messages on her channel throughout
@@ -158,12 +227,21 @@ def test_the_trail_never_shows_a_channel_url_or_password(cyd: Cyd) -> None:
     pasted = f"Write to me at {SECRET_URL} about the café and the people who run it with us."
     c.answer(cyd, venture, "venture-summary", pasted, by=CO_PRODUCERS[0])
     c.submit(cyd, venture, by=LEAD)
+    c.withdraw(cyd, venture, by=LEAD, reason=f"Nia moved to {SECRET_URL} and left.")
     for trail in (audit_trail(cyd.engine, "v-0001"), audit_trail(cyd.engine, venture)):
         text = plain(trail)
         assert email("nia.morgan") in text  # she is in it, by her email
-        assert PASSWORD not in text
-        assert SECRET_URL not in text
-        assert "mail.example.org" not in text
+        words = " ".join(w for e in trail for w in in_words(e).values())
+        for shown in (text, words):
+            assert PASSWORD not in shown
+            assert SECRET_URL not in shown
+            assert "mail.example.org" not in shown
+    withdrawn = audit_trail(cyd.engine, venture)[-1]
+    assert withdrawn.code == "venture-withdrawn"
+    assert in_words(withdrawn)["cy"] == (
+        "Tynnodd Gareth Jones y fenter yn ôl."
+        " Y rheswm a roddwyd: Nia moved to mailtos://*** and left."
+    )
     text = plain(audit_trail(cyd.engine, venture))
     assert "Write to me at mailtos://*** about the café" in text
     history = answer_history(cyd.engine, venture, "venture-summary")
