@@ -74,7 +74,6 @@ import datetime as dt
 import hashlib
 import hmac
 import ipaddress
-import os
 import secrets
 from dataclasses import dataclass, field
 from typing import NoReturn
@@ -82,6 +81,7 @@ from typing import NoReturn
 from sqlalchemy import Engine, func, update
 from sqlmodel import Session, col, select
 
+import settings
 from governance.permissions import Denied, may_print_sign_in_code
 from governance.sign_in import (
     CODE_DIGITS,
@@ -113,8 +113,6 @@ PRINT_CODE = "sign-in.print-code"  # the action a `denied` entry names
 ACTIONS = (REQUESTED, SUCCEEDED, FAILED, CODE_PRINTED, SIGNED_OUT)
 
 ANONYMOUS = "(anonymous)"  # the actor of a failed sign-in that names nobody
-BASE_URL_ENV = "CYD_BASE_URL"
-DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 LINK_PATH = "/sign-in/"
 _MAX_EMAIL = 320
 _MAX_TOKEN = 128  # longer than any token Cyd makes: not looked up at all
@@ -224,7 +222,7 @@ def network_of(address: str | None) -> str:
 def pages_url() -> str:
     """Where the pages are, for the link: `CYD_BASE_URL` (never a request's Host
     header, which anyone can set), else the local default."""
-    return (os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
+    return settings.current().base_url
 
 
 def _typed_email(email: str) -> str:

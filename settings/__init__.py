@@ -36,9 +36,11 @@ from __future__ import annotations
 import os
 
 from settings.environment import (
+    BASE_URL_ENV,
     CACHE_DIR_ENV,
     DATA_DIR_ENV,
     DATABASE_URL_ENV,
+    DEFAULT_BASE_URL,
     DEFAULT_ORCHESTRATION,
     DEFAULT_TIMEZONE,
     MAILBOX_DIR_ENV,
@@ -56,9 +58,11 @@ from settings.environment import (
 )
 
 __all__ = [
+    "BASE_URL_ENV",
     "CACHE_DIR_ENV",
     "DATABASE_URL_ENV",
     "DATA_DIR_ENV",
+    "DEFAULT_BASE_URL",
     "DEFAULT_ORCHESTRATION",
     "DEFAULT_TIMEZONE",
     "MAILBOX_DIR_ENV",

@@ -25,6 +25,7 @@ TIMEZONE_ENV = "CYD_TIMEZONE"
 ORCHESTRATION_ENV = "CYD_ORCHESTRATION"
 PDF_FONT_ENV = "CYD_PDF_FONT"
 PROJECT_DIR_ENV = "CYD_PROJECT_DIR"
+BASE_URL_ENV = "CYD_BASE_URL"
 
 # Every variable Cyd reads (the README's "Settings" table lists the same).
 VARIABLES: tuple[str, ...] = (
@@ -36,6 +37,7 @@ VARIABLES: tuple[str, ...] = (
     ORCHESTRATION_ENV,
     PDF_FONT_ENV,
     PROJECT_DIR_ENV,
+    BASE_URL_ENV,
 )
 # The variables the defaults depend on (the platform's per-user folders).
 PLATFORM: tuple[str, ...] = (
@@ -47,6 +49,7 @@ PLATFORM: tuple[str, ...] = (
 )
 
 DEFAULT_TIMEZONE = "Europe/London"
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 Orchestration = Literal["auto", "direct", "flows", "events"]
 ORCHESTRATION_MODES: tuple[Orchestration, ...] = ("auto", "direct", "flows", "events")
 DEFAULT_ORCHESTRATION: Orchestration = "auto"
@@ -79,6 +82,9 @@ class Settings:
     orchestration: Orchestration  # CYD_ORCHESTRATION, else auto (see flows.trigger)
     pdf_font: Path | None  # CYD_PDF_FONT: the Board packs' TrueType font, else found
     project_dir: Path | None  # CYD_PROJECT_DIR: where workers run flows (prefect.yaml)
+    # CYD_BASE_URL: where people reach the pages (sign-in links point there; never a
+    # request's Host header, which anyone can set). No trailing slash.
+    base_url: str = DEFAULT_BASE_URL
 
 
 def from_environ(env: Mapping[str, str]) -> Settings:
@@ -114,7 +120,20 @@ def from_environ(env: Mapping[str, str]) -> Settings:
         # Read by prefect.yaml's pull step on each worker; on the machine that deploys
         # it need not exist, so only its form is taken.
         project_dir=path(project) if project else None,
+        base_url=_base_url(given(BASE_URL_ENV)),
     )
+
+
+def _base_url(value: str | None) -> str:
+    if value is None:
+        return DEFAULT_BASE_URL
+    if not value.startswith(("http://", "https://")) or len(value.split("://", 1)[1]) == 0:
+        raise SettingsError(
+            BASE_URL_ENV,
+            f"{BASE_URL_ENV} must be the pages' address, http(s)://HOST[:PORT][/PATH],"
+            f" not {value!r}",
+        )
+    return value.rstrip("/")
 
 
 # --- defaults --------------------------------------------------------------------------

@@ -79,6 +79,7 @@ def test_every_variable_is_read(tmp_path: Path) -> None:
         "CYD_ORCHESTRATION": "Events",
         "CYD_PDF_FONT": str(font),
         "CYD_PROJECT_DIR": "/srv/cyd",
+        "CYD_BASE_URL": "https://cyd.example.org/pages/",
     }
     assert set(env) - {"HOME"} == set(settings.VARIABLES)
     assert from_environ(env) == Settings(
@@ -90,6 +91,7 @@ def test_every_variable_is_read(tmp_path: Path) -> None:
         orchestration="events",
         pdf_font=font,
         project_dir=Path("/srv/cyd"),
+        base_url="https://cyd.example.org/pages",
     )
 
 
@@ -141,10 +143,13 @@ def bad_values(tmp_path: Path) -> list[tuple[str, str, str]]:
         ("CYD_MAILBOX_DIR", str(a_file), "a folder"),
         ("CYD_PDF_FONT", str(tmp_path / "missing.ttf"), "a TrueType font file"),
         ("CYD_PDF_FONT", str(tmp_path), "a TrueType font file"),
+        ("CYD_BASE_URL", "cyd.example.org", "the pages' address, http(s)://HOST"),
+        ("CYD_BASE_URL", "javascript:alert(1)", "the pages' address, http(s)://HOST"),
+        ("CYD_BASE_URL", "https://", "the pages' address, http(s)://HOST"),
     ]
 
 
-BAD_VALUES = 10
+BAD_VALUES = 13
 
 
 @pytest.mark.parametrize("case", range(BAD_VALUES))
