@@ -203,14 +203,20 @@ def _command(cyd: Cyd, action: str, actor: str, venture_id: str | None) -> Itera
         with unit_of_work(cyd.engine) as session:
             yield session
     except _Refusal as refusal:
-        _record_denial(cyd, action, actor, venture_id, refusal.denied)
+        record_denial(cyd.engine, action, actor, venture_id, refusal.denied, cyd.clock())
 
 
-def _record_denial(
-    cyd: Cyd, action: str, actor: str, venture_id: str | None, denied: Denied
+def record_denial(
+    engine: Engine,
+    action: str,
+    actor: str,
+    venture_id: str | None,
+    denied: Denied,
+    now: dt.datetime,
 ) -> NoReturn:
-    now = cyd.clock()
-    with unit_of_work(cyd.engine) as session:
+    """A refusal: a `Denial` row and an audit entry in a unit of work of their own
+    (the refused action's was rolled back), then raised as `PermissionDenied`."""
+    with unit_of_work(engine) as session:
         known = venture_id if venture_id and session.get(t.Venture, venture_id) else None
         session.add(
             t.Denial(

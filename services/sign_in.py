@@ -76,7 +76,6 @@ import hmac
 import ipaddress
 import secrets
 from dataclasses import dataclass, field
-from typing import NoReturn
 
 from sqlalchemy import Engine, func, update
 from sqlmodel import Session, col, select
@@ -101,7 +100,7 @@ from models import audit, outbox, queries
 from models import tables as t
 from models.db import read_session, unit_of_work, utcnow
 from notifications import relay
-from services.commands import NotFound, PermissionDenied
+from services.commands import NotFound, record_denial
 from services.people import actor_for
 
 REQUESTED = "sign-in.requested"
@@ -716,28 +715,5 @@ def issue_printed_code(
                 at=now,
             )
     if denied is not None:
-        _record_denial(engine, admin.email, denied, now)
+        record_denial(engine, PRINT_CODE, admin.email, None, denied, now)
     return code
-
-
-def _record_denial(engine: Engine, actor: str, denied: Denied, now: dt.datetime) -> NoReturn:
-    """A refusal, recorded as the commands record theirs, then raised."""
-    with unit_of_work(engine) as session:
-        session.add(
-            t.Denial(
-                at=now,
-                actor=actor,
-                action=PRINT_CODE,
-                reason=denied.reason,
-                details={"code": denied.code, "params": dict(denied.params)},
-            )
-        )
-        audit.append(
-            session,
-            actor,
-            "denied",
-            None,
-            {"action": PRINT_CODE, "code": denied.code, "reason": denied.reason},
-            at=now,
-        )
-    raise PermissionDenied(denied)
