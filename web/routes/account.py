@@ -35,12 +35,12 @@ SIGNED_OUT_PAGE = "/signed-out"
 
 @router.get(SETTINGS_PAGE, response_class=HTMLResponse)
 def settings_page(page: Member) -> Response:
-    person = page.person
-    assert person is not None
+    # What the person reads now is what is chosen (this browser's choice, if it made
+    # one, else their own): saving it keeps it for them.
     return page.render(
         "settings.html",
-        chosen_language=person.language,
-        chosen_format=person.format,
+        chosen_language=page.language,
+        chosen_format=page.format,
         language_names=LANGUAGE_NAMES,
         saved=page.request.query_params.get("saved") == "1",
     )
