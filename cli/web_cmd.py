@@ -2,12 +2,14 @@
 
 The pages run in this process (uvicorn, web.server), on the database and definitions
 every command uses, handing ventures on the way the commands do (`CYD_ORCHESTRATION`,
-flows.trigger). `cyd serve` starts this command as a process of its own beside the
-flows (cli/serve_cmd.py). FastAPI is imported only once the command runs.
+flows.trigger), people signed in by their sessions (web.sessions). `cyd serve` starts
+this command as a process of its own beside the flows (cli/serve_cmd.py). FastAPI is
+imported only once the command runs.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Annotated
 
@@ -25,6 +27,7 @@ def web(
     """Serve Cyd's pages (without the flows); Ctrl-C stops."""
     from cli.app_context import cyd_context
     from models.db import data_dir
+    from services.sign_in import BASE_URL_ENV
     from web.app import create_app
     from web.server import bind, run, url_of
     from web.settings import WebSettings
@@ -34,9 +37,12 @@ def web(
         sock = bind(host, port)
     except OSError as error:
         fail(f"cannot listen on {host}:{port}: {error.strerror or error}")
-    app = create_app(
-        cyd.engine, cyd.library, WebSettings.in_folder(data_dir()), advancer=cyd.advancer
+    # Sign-in links point at CYD_BASE_URL when it is set (a proxy's public address),
+    # else at the address served here (8000 may have been taken).
+    settings = WebSettings.in_folder(
+        data_dir(), base_url=os.environ.get(BASE_URL_ENV) or url_of(sock)
     )
+    app = create_app(cyd.engine, cyd.library, settings, advancer=cyd.advancer)
     out = console()
     out.print(f"Cyd's pages: {url_of(sock)} (Ctrl-C stops)")
     sys.stdout.flush()

@@ -14,6 +14,8 @@ fixed at the entry's `at`:
 - `denied`: the refused action is tried again and must be refused again, with the
   same code and reason. The log keeps who, what and why, not the arguments, so
   the action is tried with arguments that reach the same check (see `_try_again`).
+- A person's own settings (`person.preferences-changed`) are set again through
+  `services.people_settings.set_preferences`.
 - Signing in (`sign-in.*`) is kept as logged, not done again: its links, codes and
   sessions are random and stored only as hashes, so nothing could make them again,
   and nothing the rules read depends on them. Its tables and its messages are not
@@ -76,6 +78,7 @@ from services.commands import (
     withdraw,
 )
 from services.people import workstream_people
+from services.people_settings import PREFERENCES_CHANGED, set_preferences
 from services.programme_import import AUDIT_ACTION, import_programme, parse_programme
 from services.sign_in import ACTIONS as SIGN_IN_ACTIONS
 from services.sign_in import PRINT_CODE, issue_printed_code
@@ -291,6 +294,12 @@ def _papers_sent(cyd: Cyd, entry: t.AuditEntry) -> None:
     record_sent(cyd.engine, meeting, agenda, filed, entry.at)
 
 
+def _preferences(cyd: Cyd, entry: t.AuditEntry) -> None:
+    p = entry.payload
+    if not set_preferences(cyd, by=entry.actor, language=p["language"], format=p["format"]):
+        raise _Problem("setting the person's preferences again changed nothing")
+
+
 def _copied(cyd: Cyd, entry: t.AuditEntry) -> None:
     """Signing in: the entry as logged (see the module's description)."""
     with unit_of_work(cyd.engine) as session:
@@ -301,6 +310,7 @@ def _copied(cyd: Cyd, entry: t.AuditEntry) -> None:
 
 _ACTIONS["reminders.sent"] = _reminded
 _ACTIONS["board-papers.sent"] = _papers_sent
+_ACTIONS[PREFERENCES_CHANGED] = _preferences
 _ACTIONS.update(dict.fromkeys(SIGN_IN_ACTIONS, _copied))
 
 

@@ -585,6 +585,15 @@ def session_person(engine: Engine, session_token: str | None, now: dt.datetime) 
     """Who the browser holding `session_token` is, or None (no session, ended,
     revoked, or the person left the programme). One query by primary key; the
     session's `last_seen` is written at most once a minute."""
+    found = session_and_person(engine, session_token, now)
+    return found[0] if found is not None else None
+
+
+def session_and_person(
+    engine: Engine, session_token: str | None, now: dt.datetime
+) -> tuple[SignedIn, t.Person] | None:
+    """`session_person`, with the person's row as read by the same query (detached:
+    read it, never change it), for the pages, which hand it to their templates."""
     if not session_token or len(session_token) > _MAX_TOKEN:
         return None
     session_id = _sha256(session_token)
@@ -611,7 +620,7 @@ def session_person(engine: Engine, session_token: str | None, now: dt.datetime) 
                 .where(col(t.SignInSession.last_seen) <= now - LAST_SEEN_EVERY)
                 .values(last_seen=now)
             )
-    return _signed_in(person, stored)
+    return _signed_in(person, stored), person
 
 
 def sign_out(engine: Engine, session_token: str | None, *, now: dt.datetime | None = None) -> bool:

@@ -29,13 +29,16 @@ from starlette.staticfiles import StaticFiles
 from notifications.render import PICTOGRAMS
 from services.advancing import Advancer, advance_directly
 from services.commands import Cyd
+from web.access import install_sign_in_redirect
 from web.csrf import csrf_protect
 from web.errors import install_error_pages, server_error, too_large
+from web.limits import PostLimiter
 from web.middleware import BodyLimit, SecurityHeaders
 from web.routes import ROUTERS
+from web.sessions import identify as by_session_cookie
 from web.settings import WebSettings
 from web.templating import PICTOGRAM_PREFIX, STATIC, STATIC_PREFIX
-from web.visitor import Identify, nobody
+from web.visitor import Identify
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -48,14 +51,15 @@ def create_app(
     library: Library,
     settings: WebSettings | None = None,
     *,
-    identify: Identify = nobody,
+    identify: Identify = by_session_cookie,
     advancer: Advancer = advance_directly,
     routers: Sequence[APIRouter] = (),
 ) -> FastAPI:
     """The pages on `engine` and `library`.
 
     settings: the secret and bounds (default: the secret kept in Cyd's data folder).
-    identify: who is signed in on a request (web.visitor; default: nobody).
+    identify: who is signed in on a request (web.visitor; default: the session cookie,
+        web.sessions; web.visitor.nobody for an app without sign-in).
     advancer: how an action advances its venture (flows.trigger.advancer() in `cyd web`).
     routers: more pages, beside web.routes.ROUTERS (a test's own pages).
     """
@@ -73,7 +77,9 @@ def create_app(
     app.state.cyd = Cyd(engine, library, advancer=advancer)
     app.state.settings = settings
     app.state.identify = identify
+    app.state.post_limiter = PostLimiter(settings.posts_per_minute)
     install_error_pages(app)
+    install_sign_in_redirect(app)
     app.mount(STATIC_PREFIX, StaticFiles(directory=STATIC), name="static")
     app.mount(PICTOGRAM_PREFIX, StaticFiles(directory=PICTOGRAMS), name="pictograms")
     for router in (*ROUTERS, *routers):

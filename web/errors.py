@@ -1,4 +1,4 @@
-"""Error pages (400, 403, 404, 405, 413, 500), in the visitor's language and format.
+"""Error pages (400, 403, 404, 405, 413, 429, 500), in the visitor's language and format.
 
 They say what a person can do next and nothing of what exists: a venture a person may
 not see is "Page not found", the same as one that never was. They never read the
@@ -18,7 +18,7 @@ from web.page import render_template
 from web.visitor import chosen_format, chosen_language
 
 # The statuses with a page of their own; any other error is shown as 400 or 500.
-STATUSES = frozenset({400, 403, 404, 405, 413, 500})
+STATUSES = frozenset({400, 403, 404, 405, 413, 429, 500})
 
 
 def error_response(

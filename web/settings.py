@@ -7,6 +7,8 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from services.sign_in import pages_url
+
 SECRET_FILE = "web-secret"  # noqa: S105 (the file's name, not a secret)
 SECRET_BYTES = 32
 
@@ -38,13 +40,24 @@ class WebSettings:
     `Secure` on every cookie unless the request came over plain http to a loopback
     address (127.0.0.1, ::1, localhost), where a browser would refuse it; True or False
     forces it. max_body_bytes: the most a request may send (a form page's answers
-    included); larger is refused with 413 before it is read."""
+    included); larger is refused with 413 before it is read. base_url: where the pages
+    are, for the links in sign-in messages (None: `CYD_BASE_URL`, else
+    http://127.0.0.1:8000; never a request's Host header, which anyone can set).
+    posts_per_minute: how many forms one address may post a minute to the sign-in
+    pages before it is told to wait (429)."""
 
     secret: bytes
     secure_cookies: bool | None = None
     max_body_bytes: int = 256 * 1024
+    base_url: str | None = None
+    posts_per_minute: int = 30
 
     @classmethod
-    def in_folder(cls, folder: Path) -> WebSettings:
+    def in_folder(cls, folder: Path, *, base_url: str | None = None) -> WebSettings:
         """Settings with the secret kept in `folder` (Cyd's data folder)."""
-        return cls(secret=load_secret(folder))
+        return cls(secret=load_secret(folder), base_url=base_url)
+
+    @property
+    def pages_url(self) -> str:
+        """Where the pages are, without a trailing slash (see base_url)."""
+        return (self.base_url or pages_url()).rstrip("/")

@@ -75,14 +75,23 @@ def picture(language: Language, name: str) -> Markup:
     )
 
 
+# Names the GOV.UK macros test without anyone giving them: `caller` (a macro used
+# without {% call %}: the fieldset of every radios or checkboxes group) and
+# `undefined` (Nunjucks' own word, used as a value: an input with a hint).
+_LENIENT_NAMES = frozenset({"caller", "undefined"})
+
+
 class PageUndefined(jinja2.Undefined):
     """Strict for names (a variable nobody gave), lenient for attributes and keys (the
-    GOV.UK macros test `params.x` for every optional parameter)."""
+    GOV.UK macros test `params.x` for every optional parameter) and _LENIENT_NAMES."""
 
     __slots__ = ()
 
     def _strict(self) -> bool:
-        return self._undefined_obj is jinja2.utils.missing
+        return (
+            self._undefined_obj is jinja2.utils.missing
+            and self._undefined_name not in _LENIENT_NAMES
+        )
 
     def __str__(self) -> str:
         if self._strict():

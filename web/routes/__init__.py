@@ -8,6 +8,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from web.routes import accessibility, health
+from web.routes import accessibility, account, health, sign_in
 
-ROUTERS: tuple[APIRouter, ...] = (health.router, accessibility.router)
+ROUTERS: tuple[APIRouter, ...] = (
+    health.router,
+    accessibility.router,
+    sign_in.router,
+    account.router,
+)
