@@ -9,7 +9,6 @@ imported only once the command runs.
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import Annotated
 
@@ -25,9 +24,9 @@ def web(
     ] = None,
 ) -> None:
     """Serve Cyd's pages (without the flows); Ctrl-C stops."""
+    import settings as configured
     from cli.app_context import cyd_context
     from models.db import data_dir
-    from services.sign_in import BASE_URL_ENV
     from web.app import create_app
     from web.server import bind, run, url_of
     from web.settings import WebSettings
@@ -40,7 +39,7 @@ def web(
     # Sign-in links point at CYD_BASE_URL when it is set (a proxy's public address),
     # else at the address served here (8000 may have been taken).
     settings = WebSettings.in_folder(
-        data_dir(), base_url=os.environ.get(BASE_URL_ENV) or url_of(sock)
+        data_dir(), base_url=configured.current().base_url or url_of(sock)
     )
     app = create_app(cyd.engine, cyd.library, settings, advancer=cyd.advancer)
     out = console()

@@ -221,7 +221,7 @@ def network_of(address: str | None) -> str:
 def pages_url() -> str:
     """Where the pages are, for the link: `CYD_BASE_URL` (never a request's Host
     header, which anyone can set), else the local default."""
-    return settings.current().base_url
+    return settings.current().base_url or settings.DEFAULT_BASE_URL
 
 
 def _typed_email(email: str) -> str:

@@ -83,8 +83,9 @@ class Settings:
     pdf_font: Path | None  # CYD_PDF_FONT: the Board packs' TrueType font, else found
     project_dir: Path | None  # CYD_PROJECT_DIR: where workers run flows (prefect.yaml)
     # CYD_BASE_URL: where people reach the pages (sign-in links point there; never a
-    # request's Host header, which anyone can set). No trailing slash.
-    base_url: str = DEFAULT_BASE_URL
+    # request's Host header, which anyone can set). No trailing slash. None: unset
+    # (`cyd web` then links to the address it serves, else DEFAULT_BASE_URL).
+    base_url: str | None = None
 
 
 def from_environ(env: Mapping[str, str]) -> Settings:
@@ -124,9 +125,9 @@ def from_environ(env: Mapping[str, str]) -> Settings:
     )
 
 
-def _base_url(value: str | None) -> str:
+def _base_url(value: str | None) -> str | None:
     if value is None:
-        return DEFAULT_BASE_URL
+        return None
     if not value.startswith(("http://", "https://")) or len(value.split("://", 1)[1]) == 0:
         raise SettingsError(
             BASE_URL_ENV,
