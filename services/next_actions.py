@@ -49,6 +49,9 @@ class NextAction:
     reason: str  # a stable code (governance.next_actions)
     params: dict[str, Any] = field(default_factory=dict)
     on_behalf_of: str | None = None  # a supporter's: the email of the person it is for
+    on_behalf_of_name: str | None = None  # and their name
+    # The language of the venture's title: its lead's (services.overview says why).
+    title_language: str = "en"
 
 
 def next_actions(
@@ -66,9 +69,11 @@ def next_actions(
         if person is None or not person.active or person.id is None:
             raise NotFound("person-not-found", email=person_email)
         people = [person.id]
+        helped = None
         if person.supports_person_id is not None:
             people.append(person.supports_person_id)
-        ventures = _concerning(session, people)
+            helped = session.get(t.Person, person.supports_person_id)
+        ventures, languages = _concerning(session, people)
         if not ventures:
             return []
         policy = reminder_policy(session)
@@ -78,11 +83,15 @@ def next_actions(
     supporters = snapshots[0].supporters if snapshots else frozenset()
     found = with_supporters((o for f in facts for o in owed(f, policy, now)), supporters)
     mine = sorted((o for o in found if o.person == person.email), key=Owed.sort_key)
-    return [_action(o, ventures[o.venture_id], now) for o in mine]
+    helped_name = helped.name if helped is not None else None
+    return [
+        _action(o, ventures[o.venture_id], languages[o.venture_id], helped_name, now) for o in mine
+    ]
 
 
-def _concerning(session: Session, people: list[int]) -> dict[str, t.Venture]:
-    """The open ventures these people may have something to do about, by id."""
+def _concerning(session: Session, people: list[int]) -> tuple[dict[str, t.Venture], dict[str, str]]:
+    """The open ventures these people may have something to do about, by id, and the
+    language of each one's lead."""
     roles = set(
         session.exec(select(t.PersonRole.role).where(col(t.PersonRole.person_id).in_(people)))
     )
@@ -96,7 +105,8 @@ def _concerning(session: Session, people: list[int]) -> dict[str, t.Venture]:
         col(t.WorkstreamMember.person_id).in_(people)
     )
     statement = (
-        select(t.Venture)
+        select(t.Venture, t.Person.language)
+        .join(t.Person, col(t.Person.id) == col(t.Venture.lead_id))
         .where(state.in_(_OPEN))
         .where(
             or_(
@@ -109,7 +119,8 @@ def _concerning(session: Session, people: list[int]) -> dict[str, t.Venture]:
         )
         .order_by(col(t.Venture.id))
     )
-    return {v.id: v for v in session.exec(statement)}
+    rows = session.exec(statement).all()
+    return {v.id: v for v, _ in rows}, {v.id: language for v, language in rows}
 
 
 def _facts(
@@ -150,7 +161,9 @@ def _facts(
     ]
 
 
-def _action(o: Owed, venture: t.Venture, now: dt.datetime) -> NextAction:
+def _action(
+    o: Owed, venture: t.Venture, language: str, helped_name: str | None, now: dt.datetime
+) -> NextAction:
     return NextAction(
         kind=o.kind.value,
         venture_id=o.venture_id,
@@ -162,4 +175,6 @@ def _action(o: Owed, venture: t.Venture, now: dt.datetime) -> NextAction:
         reason=o.reason,
         params=dict(o.params),
         on_behalf_of=o.on_behalf_of,
+        on_behalf_of_name=helped_name if o.on_behalf_of is not None else None,
+        title_language=language,
     )

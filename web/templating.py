@@ -75,14 +75,24 @@ def picture(language: Language, name: str) -> Markup:
     )
 
 
+_UNDEFINED_ON_PURPOSE = frozenset({"caller", "undefined"})
+
+
 class PageUndefined(jinja2.Undefined):
     """Strict for names (a variable nobody gave), lenient for attributes and keys (the
-    GOV.UK macros test `params.x` for every optional parameter)."""
+    GOV.UK macros test `params.x` for every optional parameter) and for the two names
+    those macros leave undefined on purpose."""
 
     __slots__ = ()
 
     def _strict(self) -> bool:
-        return self._undefined_obj is jinja2.utils.missing
+        # Two names the GOV.UK macros use undefined on purpose: `caller`, which a macro
+        # called without `{% call %}` lacks (they ask `{% if caller %}`), and `undefined`
+        # itself (`set describedBy = ... else undefined`).
+        return (
+            self._undefined_obj is jinja2.utils.missing
+            and self._undefined_name not in _UNDEFINED_ON_PURPOSE
+        )
 
     def __str__(self) -> str:
         if self._strict():

@@ -8,6 +8,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from web.routes import accessibility, health
+from web.routes import accessibility, health, home, ventures
 
-ROUTERS: tuple[APIRouter, ...] = (health.router, accessibility.router)
+ROUTERS: tuple[APIRouter, ...] = (
+    health.router,
+    accessibility.router,
+    home.router,
+    ventures.router,
+)
