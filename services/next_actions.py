@@ -10,11 +10,14 @@ A supporter is given what the person they support must do, marked `on_behalf_of`
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, false, or_
+from sqlalchemy import Engine, String, cast, false, or_
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from checklists.library import Library
@@ -26,7 +29,6 @@ from governance.reminders import ReminderSnapshot
 from models import queries
 from models import tables as t
 from models.db import read_session
-from services.advance import pinned_checklists
 from services.commands import NotFound
 from services.reminders import load_snapshots, reminder_policy
 
@@ -140,16 +142,22 @@ def _facts(
             .where(col(t.Person.active))
         ):
             members[stream].add(email)
-        for run in session.exec(select(t.GateRun).where(col(t.GateRun.venture_id).in_(ids))):
-            if run.gate_id == ventures[run.venture_id].gate_id:
-                checklists[run.venture_id] = pinned_checklists(run)
-        for a in session.exec(
-            select(t.Answer)
+        checklists = _pinned(session, {v.id: v.gate_id for v in answering})
+        # Only the columns needed, without loading whole rows (five: past sqlmodel's
+        # typed `select`, so SQLAlchemy's own).
+        for venture_id, gate_id, checklist_id, item_id, value in session.execute(
+            sa_select(
+                col(t.Answer.venture_id),
+                col(t.Answer.gate_id),
+                col(t.Answer.checklist_id),
+                col(t.Answer.item_id),
+                col(t.Answer.value),
+            )
             .where(col(t.Answer.venture_id).in_(ids))
             .where(col(t.Answer.is_current))
         ):
-            if a.gate_id == ventures[a.venture_id].gate_id:
-                answers[a.venture_id].setdefault(a.checklist_id, {})[a.item_id] = a.value
+            if gate_id == ventures[venture_id].gate_id:
+                answers[venture_id].setdefault(checklist_id, {})[item_id] = value
     return [
         ActionFacts(
             reminders=s,
@@ -159,6 +167,37 @@ def _facts(
         )
         for s in snapshots
     ]
+
+
+# The checklists gate runs are pinned to, by the stored pins' own text (its SHA-256): runs
+# pinned to the same definitions share one entry, whichever database they are in.
+# Decoding and checking each run's stored definitions was most of this read's time.
+_PINNED: dict[bytes, tuple[ChecklistDefinition, ...]] = {}
+_PINNED_KEPT = 256  # distinct sets of pins: a few per release of the definitions
+
+
+def _pinned(session: Session, gates: dict[str, str]) -> dict[str, tuple[ChecklistDefinition, ...]]:
+    """The pinned checklists of each venture's current gate run (`gates`: venture → gate)."""
+    found: dict[str, tuple[ChecklistDefinition, ...]] = {}
+    stored = cast(t.GateRun.checklists, String)  # the text, not decoded
+    for venture_id, gate_id, text in session.exec(
+        select(t.GateRun.venture_id, t.GateRun.gate_id, stored).where(
+            col(t.GateRun.venture_id).in_(list(gates))
+        )
+    ):
+        if gate_id != gates[venture_id]:
+            continue
+        key = hashlib.sha256(text.encode()).digest()
+        pins = _PINNED.get(key)
+        if pins is None:
+            pins = tuple(
+                ChecklistDefinition.model_validate(pin["definition"]) for pin in json.loads(text)
+            )
+            if len(_PINNED) >= _PINNED_KEPT:
+                _PINNED.clear()
+            _PINNED[key] = pins
+        found[venture_id] = pins
+    return found
 
 
 def _action(
