@@ -189,7 +189,7 @@ def run() -> list[Row]:
             page, base = compare(lambda: client.get("/"), healthz)
             rows.append(_row(f'"What I need to do", the lead ({size}), SQLite', page, base))
             page, base = compare(lambda: client.get("/", "lang=cy&format=easy-read"), healthz)
-            rows.append(_row('the same page in Welsh Easy Read', page, base))
+            rows.append(_row("the same page in Welsh Easy Read", page, base))
             page, base = compare(lambda: next_actions(engine, library, LEAD, now), healthz)
             rows.append(
                 _row("`services.next_actions` alone (the page's read)", page, base, target=False)

@@ -57,10 +57,16 @@ class NextAction:
 
 
 def next_actions(
-    engine: Engine, library: Library, person_email: str, now: dt.datetime
+    engine: Engine,
+    library: Library,
+    person_email: str,
+    now: dt.datetime,
+    *,
+    venture_id: str | None = None,
 ) -> list[NextAction]:
     """What `person_email` should do now or soon, soonest deadline first (undated
-    last). NotFound for someone not (or no longer) in the programme.
+    last); only about `venture_id`, if given (a venture's own page). NotFound for
+    someone not (or no longer) in the programme.
 
     The checklists come pinned with each venture's gate, so `library` is not read
     today; it is taken, as by every read a page makes, so that a rule that comes to
@@ -75,7 +81,7 @@ def next_actions(
         if person.supports_person_id is not None:
             people.append(person.supports_person_id)
             helped = session.get(t.Person, person.supports_person_id)
-        ventures, languages = _concerning(session, people)
+        ventures, languages = _concerning(session, people, venture_id)
         if not ventures:
             return []
         policy = reminder_policy(session)
@@ -91,9 +97,11 @@ def next_actions(
     ]
 
 
-def _concerning(session: Session, people: list[int]) -> tuple[dict[str, t.Venture], dict[str, str]]:
-    """The open ventures these people may have something to do about, by id, and the
-    language of each one's lead."""
+def _concerning(
+    session: Session, people: list[int], venture_id: str | None = None
+) -> tuple[dict[str, t.Venture], dict[str, str]]:
+    """The open ventures these people may have something to do about (or only that one),
+    by id, and the language of each one's lead."""
     roles = set(
         session.exec(select(t.PersonRole.role).where(col(t.PersonRole.person_id).in_(people)))
     )
@@ -121,6 +129,8 @@ def _concerning(session: Session, people: list[int]) -> tuple[dict[str, t.Ventur
         )
         .order_by(col(t.Venture.id))
     )
+    if venture_id is not None:
+        statement = statement.where(t.Venture.id == venture_id)
     rows = session.exec(statement).all()
     return {v.id: v for v, _ in rows}, {v.id: language for v, language in rows}
 

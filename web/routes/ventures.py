@@ -188,13 +188,9 @@ def venture(page: Page, venture_id: str) -> Response:
     permitted = venture_permissions(page, venture_id)  # 404 unless they may see it
     try:
         summary = venture_summary(page.engine, venture_id)
-        mine = [
-            action
-            for action in next_actions(
-                page.engine, page.library, page.person.email, page.cyd.clock()
-            )
-            if action.venture_id == venture_id
-        ]
+        mine = next_actions(
+            page.engine, page.library, page.person.email, page.cyd.clock(), venture_id=venture_id
+        )
     except NotFound:
         raise HTTPException(status_code=404) from None
     history: list[AuditEvent] = []
