@@ -12,11 +12,14 @@ Easy Read from the catalogue (services/wording.py).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, false, or_
+from sqlalchemy import Engine, String, cast, false, or_
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from checklists.library import Library
@@ -29,7 +32,6 @@ from governance.reminders import ReminderSnapshot
 from models import queries
 from models import tables as t
 from models.db import read_session
-from services.advance import pinned_checklists
 from services.commands import NotFound
 from services.reminders import load_snapshots, reminder_policy
 from services.wording import action_words
@@ -54,6 +56,8 @@ class NextAction:
     params: dict[str, Any] = field(default_factory=dict)
     on_behalf_of: str | None = None  # a supporter's: the email of the person it is for
     on_behalf_of_name: str | None = None  # and their name
+    # The language of the venture's title: its lead's (services.overview says why).
+    title_language: str = "en"
 
     def words(self, language: Language, easy_read: bool = False, zone: dt.tzinfo = TIMEZONE) -> str:
         """What to do, why, by when (a day in `zone`, the programme's) and for whom,
@@ -62,10 +66,16 @@ class NextAction:
 
 
 def next_actions(
-    engine: Engine, library: Library, person_email: str, now: dt.datetime
+    engine: Engine,
+    library: Library,
+    person_email: str,
+    now: dt.datetime,
+    *,
+    venture_id: str | None = None,
 ) -> list[NextAction]:
     """What `person_email` should do now or soon, soonest deadline first (undated
-    last). NotFound for someone not (or no longer) in the programme.
+    last); only about `venture_id`, if given (a venture's own page). NotFound for
+    someone not (or no longer) in the programme.
 
     The checklists come pinned with each venture's gate, so `library` is not read
     today; it is taken, as by every read a page makes, so that a rule that comes to
@@ -76,11 +86,11 @@ def next_actions(
         if person is None or not person.active or person.id is None:
             raise NotFound("person-not-found", email=person_email)
         people = [person.id]
-        supported = None
+        helped = None
         if person.supports_person_id is not None:
             people.append(person.supports_person_id)
-            supported = session.get(t.Person, person.supports_person_id)
-        ventures = _concerning(session, people)
+            helped = session.get(t.Person, person.supports_person_id)
+        ventures, languages = _concerning(session, people, venture_id)
         if not ventures:
             return []
         policy = reminder_policy(session)
@@ -90,12 +100,17 @@ def next_actions(
     supporters = snapshots[0].supporters if snapshots else frozenset()
     found = with_supporters((o for f in facts for o in owed(f, policy, now)), supporters)
     mine = sorted((o for o in found if o.person == person.email), key=Owed.sort_key)
-    name = supported.name if supported is not None else None
-    return [_action(o, ventures[o.venture_id], now, name) for o in mine]
+    helped_name = helped.name if helped is not None else None
+    return [
+        _action(o, ventures[o.venture_id], languages[o.venture_id], helped_name, now) for o in mine
+    ]
 
 
-def _concerning(session: Session, people: list[int]) -> dict[str, t.Venture]:
-    """The open ventures these people may have something to do about, by id."""
+def _concerning(
+    session: Session, people: list[int], venture_id: str | None = None
+) -> tuple[dict[str, t.Venture], dict[str, str]]:
+    """The open ventures these people may have something to do about (or only that one),
+    by id, and the language of each one's lead."""
     roles = set(
         session.exec(select(t.PersonRole.role).where(col(t.PersonRole.person_id).in_(people)))
     )
@@ -109,7 +124,8 @@ def _concerning(session: Session, people: list[int]) -> dict[str, t.Venture]:
         col(t.WorkstreamMember.person_id).in_(people)
     )
     statement = (
-        select(t.Venture)
+        select(t.Venture, t.Person.language)
+        .join(t.Person, col(t.Person.id) == col(t.Venture.lead_id))
         .where(state.in_(_OPEN))
         .where(
             or_(
@@ -122,7 +138,10 @@ def _concerning(session: Session, people: list[int]) -> dict[str, t.Venture]:
         )
         .order_by(col(t.Venture.id))
     )
-    return {v.id: v for v in session.exec(statement)}
+    if venture_id is not None:
+        statement = statement.where(t.Venture.id == venture_id)
+    rows = session.exec(statement).all()
+    return {v.id: v for v, _ in rows}, {v.id: language for v, language in rows}
 
 
 def _facts(
@@ -142,16 +161,22 @@ def _facts(
             .where(col(t.Person.active))
         ):
             members[stream].add(email)
-        for run in session.exec(select(t.GateRun).where(col(t.GateRun.venture_id).in_(ids))):
-            if run.gate_id == ventures[run.venture_id].gate_id:
-                checklists[run.venture_id] = pinned_checklists(run)
-        for a in session.exec(
-            select(t.Answer)
+        checklists = _pinned(session, {v.id: v.gate_id for v in answering})
+        # Only the columns needed, without loading whole rows (five: past sqlmodel's
+        # typed `select`, so SQLAlchemy's own).
+        for venture_id, gate_id, checklist_id, item_id, value in session.execute(
+            sa_select(
+                col(t.Answer.venture_id),
+                col(t.Answer.gate_id),
+                col(t.Answer.checklist_id),
+                col(t.Answer.item_id),
+                col(t.Answer.value),
+            )
             .where(col(t.Answer.venture_id).in_(ids))
             .where(col(t.Answer.is_current))
         ):
-            if a.gate_id == ventures[a.venture_id].gate_id:
-                answers[a.venture_id].setdefault(a.checklist_id, {})[a.item_id] = a.value
+            if gate_id == ventures[venture_id].gate_id:
+                answers[venture_id].setdefault(checklist_id, {})[item_id] = value
     return [
         ActionFacts(
             reminders=s,
@@ -163,8 +188,39 @@ def _facts(
     ]
 
 
+# The checklists gate runs are pinned to, by the stored pins' own text (its SHA-256): runs
+# pinned to the same definitions share one entry, whichever database they are in.
+# Decoding and checking each run's stored definitions was most of this read's time.
+_PINNED: dict[bytes, tuple[ChecklistDefinition, ...]] = {}
+_PINNED_KEPT = 256  # distinct sets of pins: a few per release of the definitions
+
+
+def _pinned(session: Session, gates: dict[str, str]) -> dict[str, tuple[ChecklistDefinition, ...]]:
+    """The pinned checklists of each venture's current gate run (`gates`: venture → gate)."""
+    found: dict[str, tuple[ChecklistDefinition, ...]] = {}
+    stored = cast(t.GateRun.checklists, String)  # the text, not decoded
+    for venture_id, gate_id, text in session.exec(
+        select(t.GateRun.venture_id, t.GateRun.gate_id, stored).where(
+            col(t.GateRun.venture_id).in_(list(gates))
+        )
+    ):
+        if gate_id != gates[venture_id]:
+            continue
+        key = hashlib.sha256(text.encode()).digest()
+        pins = _PINNED.get(key)
+        if pins is None:
+            pins = tuple(
+                ChecklistDefinition.model_validate(pin["definition"]) for pin in json.loads(text)
+            )
+            if len(_PINNED) >= _PINNED_KEPT:
+                _PINNED.clear()
+            _PINNED[key] = pins
+        found[venture_id] = pins
+    return found
+
+
 def _action(
-    o: Owed, venture: t.Venture, now: dt.datetime, supported_name: str | None
+    o: Owed, venture: t.Venture, language: str, helped_name: str | None, now: dt.datetime
 ) -> NextAction:
     return NextAction(
         kind=o.kind.value,
@@ -177,5 +233,6 @@ def _action(
         reason=o.reason,
         params=dict(o.params),
         on_behalf_of=o.on_behalf_of,
-        on_behalf_of_name=supported_name if o.on_behalf_of is not None else None,
+        on_behalf_of_name=helped_name if o.on_behalf_of is not None else None,
+        title_language=language,
     )

@@ -1,4 +1,5 @@
-"""Pages for signed-in people only, and where to go after signing in.
+"""Who may open a page: signed-in people only, and a venture only for whom the rules
+let see it.
 
     from web.access import Member
 
@@ -7,9 +8,15 @@
         ...
 
 `Member` is `Page` for a signed-in person: anyone else is sent (303) to
-`/sign-in?next=<this page>`, and back here once signed in. `next` is only ever a
-path of this site (`local_path`): a link that says `next=https://elsewhere` signs a
-person in and lands them on the home page, never on another site.
+`/sign-in?next=<this page>`, and back here once signed in (`sign_in_first(page)` does
+the same from a handler that takes a plain `Page`). `next` is only ever a path of this
+site (`local_path`): a link that says `next=https://elsewhere` signs a person in and
+lands them on the home page, never on another site.
+
+`venture_permissions(page, venture_id)` asks the services' rules
+(`services.permitted.what_may_i_do`): a venture the person may not see is the same
+"Page not found" as one that does not exist, so a page never tells anyone that a
+venture exists.
 """
 
 from __future__ import annotations
@@ -17,9 +24,11 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, HTTPException, Request
 from starlette.responses import RedirectResponse, Response
 
+from services.commands import NotFound
+from services.permitted import Permitted, what_may_i_do
 from web.page import PageContext, page_context
 
 SIGN_IN_PATH = "/sign-in"
@@ -75,3 +84,30 @@ async def _to_sign_in(request: Request, exc: Exception) -> Response:
 
 def install_sign_in_redirect(app: FastAPI) -> None:
     app.add_exception_handler(SignInRequired, _to_sign_in)
+
+
+def here(page: PageContext) -> str:
+    """This page's path and query, to come back to."""
+    url = page.request.url
+    return local_path(f"{url.path}?{url.query}" if url.query else url.path) or HOME_PATH
+
+
+def sign_in_first(page: PageContext) -> Response:
+    """A 303 to the sign-in page, coming back here afterwards."""
+    return page.redirect(sign_in_url(here(page)))
+
+
+def venture_permissions(page: PageContext, venture_id: str) -> dict[str, Permitted]:
+    """What the signed-in person may do with the venture, by action; 404 unless the rules
+    let them see it (the same 404 as for a venture that does not exist)."""
+    assert page.person is not None
+    try:
+        permitted = what_may_i_do(
+            page.engine, page.library, page.person.email, venture_id, page.cyd.clock()
+        )
+    except NotFound:
+        raise HTTPException(status_code=404) from None
+    by_action = {p.action: p for p in permitted}
+    if not by_action["view"].allowed:
+        raise HTTPException(status_code=404)
+    return by_action

@@ -327,13 +327,13 @@ def extra_pages_have_no_inline_script_or_style(client: TestClient, lang: str, sh
 
 def test_a_hidden_venture_is_page_not_found_like_any_other(test_client: TestClient) -> None:
     hidden = test_client.get("/test/ventures/v-0042")
-    missing = test_client.get("/ventures/v-0042")
+    missing = test_client.get("/test/nothing/v-0042")  # no such page at all
     assert hidden.status_code == missing.status_code == 404
     assert "Page not found" in hidden.text
     assert "v-0042" not in hidden.text.replace("/test/ventures/v-0042?", "")
     assert "not yours" not in hidden.text
     # The same page, but for the path in the language switch's link.
-    assert hidden.text.replace("/test/ventures/", "/ventures/") == missing.text
+    assert hidden.text.replace("/test/ventures/", "/test/nothing/") == missing.text
 
 
 def test_error_pages_are_in_welsh_and_easy_read(test_client: TestClient) -> None:

@@ -403,7 +403,9 @@ def test_signing_in_again_in_a_browser_ends_its_earlier_session(
     assert "Nia Morgan" in settings
     assert "Gareth" not in settings
     assert browser.cookies[SESSION_COOKIE] != first
-    assert answer.status_code == 404  # home: not built here
+    assert answer.status_code == 200  # home, "what I need to do", as Nia
+    assert answer.url.path == "/"
+    assert 'lang="cy"' in answer.text
     kept = browsers()
     kept.cookies.set(SESSION_COOKIE, first)
     assert kept.get("/settings", follow_redirects=False).status_code == 303

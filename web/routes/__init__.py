@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from web.routes import accessibility, account, health, sign_in
+from web.routes import accessibility, account, health, home, sign_in, ventures
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
     accessibility.router,
     sign_in.router,
     account.router,
+    home.router,
+    ventures.router,
 )
