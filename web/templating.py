@@ -35,6 +35,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from notifications.render import pictogram_index
+from services.reminders import local_zone
 from web.i18n import Language, date_words, time_words, translations
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -134,4 +135,6 @@ def environment(language: Language) -> jinja2.Environment:
     env.filters["time_words"] = partial(_time_filter, language)
     env.globals["static_url"] = static_url
     env.globals["picture"] = partial(picture, language)
+    # The programme's time zone, for texts the catalogue writes (days of moments).
+    env.globals["local_zone"] = local_zone
     return env

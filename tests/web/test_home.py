@@ -296,7 +296,7 @@ def test_a_venture_page_says_where_it_stands_who_is_involved_and_what_next(
     assert "Gareth Jones" not in page[producers : page.index(">Reviewers<")]
     assert f'href="{path}/checklist">Answer questions' in page
     assert "The lead submits the checklist when every must-meet question has an answer." in page
-    assert "<bdi>Gareth Jones</bdi> started the venture." in page
+    assert "Gareth Jones started the venture “Community café” at the gate design." in page
     welsh = main(browser_of(NIA).get(path).text)  # Welsh Easy Read
     assert cy_easy("Who is doing this work") in welsh
     assert cy_easy("%(name)s leads this work.", name="<bdi>Gareth Jones</bdi>") in welsh.replace(
