@@ -75,14 +75,25 @@ def picture(language: Language, name: str) -> Markup:
     )
 
 
+_LENIENT_NAMES = frozenset({"caller", "undefined", "null", "successBanner", "typeClass"})
+
+
 class PageUndefined(jinja2.Undefined):
     """Strict for names (a variable nobody gave), lenient for attributes and keys (the
-    GOV.UK macros test `params.x` for every optional parameter)."""
+    GOV.UK macros test `params.x` for every optional parameter) and for the names the
+    GOV.UK macros read as JavaScript would: `caller` (details, panel, error summary and
+    notification banner ask `if caller` when called without `{% call %}`), `undefined`
+    and `null` (an input's `describedBy`, a button's `preventDoubleClick`), and
+    `successBanner` and `typeClass` (set by the notification banner only for a success
+    banner)."""
 
     __slots__ = ()
 
     def _strict(self) -> bool:
-        return self._undefined_obj is jinja2.utils.missing
+        return (
+            self._undefined_obj is jinja2.utils.missing
+            and self._undefined_name not in _LENIENT_NAMES
+        )
 
     def __str__(self) -> str:
         if self._strict():

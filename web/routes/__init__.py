@@ -8,6 +8,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from web.routes import accessibility, health
+from web.routes import accessibility, checklist, health
 
-ROUTERS: tuple[APIRouter, ...] = (health.router, accessibility.router)
+ROUTERS: tuple[APIRouter, ...] = (health.router, accessibility.router, checklist.router)
