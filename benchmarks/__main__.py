@@ -11,7 +11,7 @@ import importlib
 import platform
 import sys
 
-NAMES = ("checklists", "governance", "notifications", "flows")
+NAMES = ("checklists", "governance", "notifications", "flows", "checklist_pages")
 
 
 def main(argv: list[str] | None = None) -> None:

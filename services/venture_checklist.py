@@ -18,11 +18,13 @@ after it.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from checklists.library import Library
@@ -51,6 +53,9 @@ class GivenAnswer:
     # pages mark free text with it when it is not the page's.
     by_language: str | None
     at: dt.datetime
+    # How many answers the item has had, this one included: more than one, and it
+    # has a history of changes (`services.history.answer_history`) worth showing.
+    answers_given: int = 1
 
 
 @dataclass(frozen=True)
@@ -96,21 +101,36 @@ def venture_checklists(engine: Engine, library: Library, venture_id: str) -> Ven
             raise NotFound("venture-not-found", venture=venture_id)
         gate_run = current_gate_run(session, venture)
         lead = session.get(t.Person, venture.lead_id)
-        rows = session.exec(
-            select(t.Answer, t.Person)
+        # Every answer of the gate run, superseded ones too (to count them): the current
+        # one of each item is kept, with who gave it.
+        rows = session.execute(
+            sa_select(
+                col(t.Answer.checklist_id),
+                col(t.Answer.item_id),
+                col(t.Answer.value),
+                col(t.Answer.at),
+                col(t.Answer.is_current),
+                col(t.Person.email),
+                col(t.Person.name),
+                col(t.Person.language),
+                col(t.Person.language_asked_on),
+            )
             .join(t.Person, col(t.Person.id) == col(t.Answer.by_id))
-            .where(t.Answer.venture_id == venture.id)
-            .where(t.Answer.gate_id == venture.gate_id)
-            .where(col(t.Answer.is_current))
+            .where(col(t.Answer.venture_id) == venture.id)
+            .where(col(t.Answer.gate_id) == venture.gate_id)
         ).all()
+        counts = Counter((row.checklist_id, row.item_id) for row in rows)
         answers: dict[str, dict[str, GivenAnswer]] = {}
-        for row, person in rows:
+        for row in rows:
+            if not row.is_current:
+                continue
             answers.setdefault(row.checklist_id, {})[row.item_id] = GivenAnswer(
                 value=row.value,
-                by=person.email,
-                by_name=person.name,
-                by_language=person.language if person.language_asked_on is not None else None,
+                by=row.email,
+                by_name=row.name,
+                by_language=row.language if row.language_asked_on is not None else None,
                 at=row.at,
+                answers_given=counts[(row.checklist_id, row.item_id)],
             )
         returned = (
             _latest_return(session, venture.id)

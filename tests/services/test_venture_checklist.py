@@ -41,6 +41,7 @@ def test_answers_come_with_who_gave_them_and_when(cyd: Cyd, library: Library) ->
     assert given["payment"].by_language == "cy"
     assert given["venture-summary"].by_language == "en"
     assert given["payment"].at > given["venture-summary"].at
+    assert (given["payment"].answers_given, given["venture-summary"].answers_given) == (2, 1)
     assert read.values("coproduction-start") == {
         "venture-summary": SUMMARY,
         "payment": "person-chooses",

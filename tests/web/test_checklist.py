@@ -662,8 +662,13 @@ def test_an_items_history_shows_who_changed_it_and_when(
     browser_as: Callable[..., Browser], venture: str, cyd: Cyd
 ) -> None:
     c.answer(cyd, venture, "venture-summary", SUMMARY, by=NIA)
+    gareth = browser_as(LEAD, **ENGLISH)
+    page = gareth.page(f"/ventures/{venture}/checklist/venture-summary")
+    # Answered once: who and when, and no history yet.
+    assert "Answered by Nia Morgan" in text_of(page)
+    assert "given so far" not in page
     c.answer(cyd, venture, "venture-summary", SUMMARY + " With a garden.", by=LEAD)
-    page = browser_as(LEAD, **ENGLISH).page(f"/ventures/{venture}/checklist/venture-summary")
+    page = gareth.page(f"/ventures/{venture}/checklist/venture-summary")
     details = re.search(
         r'<details class="govuk-details">\s*<summary[^>]*>\s*<span[^>]*>'
         r"\s*2 answers given so far.*?</details>",

@@ -210,11 +210,12 @@ def _entries(page: PageContext, lists: Checklists, ref: str) -> list[Entry] | No
 
 
 def _histories(page: PageContext, venture_id: str, entries: list[Entry]) -> dict[str, Any]:
-    # An item has a history only if it has an answer (answers are superseded, never removed).
+    # Only an item answered more than once has changes to show (one answer is said by
+    # "answered by"): the history is read for those alone.
     return {
         e.ref: list(reversed(answer_history(page.engine, venture_id, e.service_ref)))
         for e in entries
-        if e.given is not None
+        if e.given is not None and e.given.answers_given > 1
     }
 
 
