@@ -244,7 +244,7 @@ def walk(
         assert names, url
         data: dict[str, Any] = {"then": "continue"}
         for name in names:
-            item = item_of(library, name, _checklist_of(library, venture, name))
+            item = item_of(library, name, _checklist_of(library, name))
             data.update(form_for(item, example_answer(item)))
         answer = browser.post(url, data)
         assert answer.status_code == 303, main(answer.text)
@@ -253,7 +253,7 @@ def walk(
     return posted, url
 
 
-def _checklist_of(library: Library, venture: str, item_id: str) -> str:
+def _checklist_of(library: Library, item_id: str) -> str:
     for checklist in library.latest_checklists():
         if any(i.id == item_id for i in checklist.items()):
             return checklist.id
@@ -689,9 +689,7 @@ def test_welsh_and_easy_read_pages_use_the_checklists_own_texts(
     gareth = browser_as(LEAD, cyd_lang="cy", cyd_format="standard")
     page = gareth.page(f"/ventures/{venture}/checklist/venture-summary")
     assert '<html lang="cy"' in page
-    assert html.escape(summary.question.cy, quote=True).replace(
-        "&#x27;", "&#39;"
-    ) in page or summary.question.cy in html.unescape(page)
+    assert summary.question.cy in html.unescape(page)
     assert summary.question.en not in html.unescape(page)
     assert "Cadw a pharhau" in text_of(page)
     sam = browser_as(SAM)  # English Easy Read
