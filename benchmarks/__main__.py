@@ -11,7 +11,7 @@ import importlib
 import platform
 import sys
 
-NAMES = ("checklists", "governance", "notifications", "pages", "flows")
+NAMES = ("checklists", "governance", "notifications", "pages", "checklist_pages", "flows")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -14,12 +14,14 @@ the command, not permissions.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 from sqlmodel import select
 
 from checklists.library import Library
+from governance.catalogue import Language, Param, text
 from governance.permissions import (
     Denied,
     Permission,
@@ -63,12 +65,20 @@ ACTIONS: tuple[str, ...] = (
 @dataclass(frozen=True)
 class Permitted:
     """An action, and whether this person may take it now; if not, the rule's code and
-    sentence (English; the pages word the code)."""
+    sentence (English), and the parameters the catalogue words the code with
+    (`say`: in Welsh or Easy Read)."""
 
     action: str
     allowed: bool
     code: str | None = None
     reason: str | None = None
+    params: Mapping[str, Param] = field(default_factory=dict, compare=False, hash=False)
+
+    def say(self, language: Language, easy_read: bool = False) -> str | None:
+        """Why not, in `language` (and Easy Read); None when the action is allowed."""
+        if self.code is None:
+            return None
+        return text(self.code, language, self.params, easy_read)
 
 
 def what_may_i_do(
@@ -131,5 +141,5 @@ def what_may_i_do(
 
 def _permitted(action: str, permission: Permission) -> Permitted:
     if isinstance(permission, Denied):
-        return Permitted(action, False, permission.code, permission.reason)
+        return Permitted(action, False, permission.code, permission.reason, dict(permission.params))
     return Permitted(action, True)

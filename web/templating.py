@@ -76,15 +76,17 @@ def picture(language: Language, name: str) -> Markup:
     )
 
 
-# Names the GOV.UK macros test without anyone giving them: `caller` (a macro used
-# without {% call %}: the fieldset of every radios or checkboxes group) and
-# `undefined` (Nunjucks' own word, used as a value: an input with a hint).
-_LENIENT_NAMES = frozenset({"caller", "undefined"})
+_LENIENT_NAMES = frozenset({"caller", "undefined", "null", "successBanner", "typeClass"})
 
 
 class PageUndefined(jinja2.Undefined):
     """Strict for names (a variable nobody gave), lenient for attributes and keys (the
-    GOV.UK macros test `params.x` for every optional parameter) and _LENIENT_NAMES."""
+    GOV.UK macros test `params.x` for every optional parameter) and for the names the
+    GOV.UK macros read as JavaScript would: `caller` (details, panel, error summary and
+    notification banner ask `if caller` when called without `{% call %}`), `undefined`
+    and `null` (an input's `describedBy`, a button's `preventDoubleClick`), and
+    `successBanner` and `typeClass` (set by the notification banner only for a success
+    banner)."""
 
     __slots__ = ()
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from web.routes import accessibility, account, health, home, sign_in, ventures
+from web.routes import accessibility, account, checklist, health, home, sign_in, ventures
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
@@ -17,4 +17,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     account.router,
     home.router,
     ventures.router,
+    checklist.router,
 )
