@@ -463,13 +463,30 @@ def test_free_text_is_escaped_and_isolated_everywhere(
 
 
 def test_the_signed_in_pages_share_a_navigation_with_the_current_page_marked(
-    browser_of: Callable[[str], TestClient],
+    browser_of: Callable[[str], TestClient], cyd: Cyd
 ) -> None:
     gareth = browser_of(GARETH)
     for path, text in [("/", "What I need to do"), ("/ventures", "My ventures")]:
         page = gareth.get(path).text
         current = rf'href="{path}"\s+aria-current="page">\s*<strong[^>]*>{text}</strong>'
         assert re.search(current, page), path
+    # Every other page of a signed-in person leads to them too; a venture's own pages
+    # are under "My ventures" (active, not the page itself).
+    venture = start_venture(cyd, workstream=WORKSTREAM, title="Café", lead=GARETH).venture_id
+    under = r'href="/ventures"\s+aria-current="true">\s*<strong[^>]*>My ventures</strong>'
+    for path in (
+        f"/ventures/{venture}",
+        f"/ventures/{venture}/checklist",
+        f"/ventures/{venture}/checklist/venture-summary",
+        f"/ventures/{venture}/check",
+        "/settings",
+        "/accessibility",
+    ):
+        page = gareth.get(path).text
+        assert 'href="/">' in page, path
+        assert 'href="/ventures/new">' in page, path
+        assert 'aria-current="page"' not in page, path
+        assert bool(re.search(under, page)) == path.startswith("/ventures/"), path
     welsh = gareth.get("/ventures/new?lang=cy").text
     assert cy("My ventures") in welsh
     assert cy("What I need to do") in welsh

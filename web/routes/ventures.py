@@ -24,7 +24,6 @@ from services.next_actions import next_actions
 from services.overview import SentBack, my_ventures, venture_summary, workstream_names
 from services.reminders import local_zone
 from web.access import sign_in_first, venture_permissions
-from web.navigation import NEW_VENTURE, VENTURES, signed_in_navigation
 from web.page import Page, PageContext
 
 router = APIRouter()
@@ -73,7 +72,6 @@ def ventures(page: Page) -> Response:
         gates={line.gate_id: gate_title(page.library, line.gate_id) for line in lines},
         may_start=bool(places),
         now=page.cyd.clock(),
-        navigation=signed_in_navigation(page, VENTURES),
     )
 
 
@@ -112,7 +110,6 @@ def _new_venture_form(
         title=title,
         errors={p.field: p.message for p in problems},
         error_list=[{"text": p.message, "href": f"#{p.field}"} for p in problems],
-        navigation=signed_in_navigation(page, NEW_VENTURE),
     )
 
 
@@ -206,7 +203,6 @@ def venture(page: Page, venture_id: str) -> Response:
         history=history,
         history_limited=len(history) == HISTORY_SHOWN,
         now=page.cyd.clock(),
-        navigation=signed_in_navigation(page, VENTURES),
     )
 
 
