@@ -484,6 +484,10 @@ def test_the_task_list_statuses_change_as_answers_come_in(
     tasks = f"/ventures/{venture}/checklist"
     page = gareth.page(tasks)
     assert 'class="govuk-task-list' in page
+    assert (  # the venture's own page: who is involved, what happens next
+        f'<a class="govuk-link" href="/ventures/{venture}">'
+        "See who is involved, what happens next and the venture's history</a>"
+    ) in main(page)
     assert text_of(page).count("This section is not started yet.") == 11
     assert "You have completed 0 of 11 sections." in text_of(page)
     summary = item_of(library, "venture-summary").question.en

@@ -72,6 +72,7 @@ Posted = Annotated[FormData, Depends(_posted)]
 def _urls(venture_id: str) -> dict[str, str]:
     base = f"/ventures/{venture_id}"
     return {
+        "venture": base,
         "tasks": f"{base}/checklist",
         "check": f"{base}/check",
         "submitted": f"{base}/submitted",
