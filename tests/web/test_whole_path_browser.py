@@ -348,6 +348,7 @@ def test_gareth_and_nia_sign_in_answer_the_checklist_together_and_submit_it(
     assert first_in_main, "the reasons are not at the top of the task list"
     gaps = banner.locator("li").all_inner_texts()
     assert len(gaps) == len(missing)
+    assert "who-decides" not in banner.inner_text()  # questions, never their ids
     assert state(example_engine, library, venture) == "returned"
 
     # The venture's own page says so too, and leads back to the checklist.
@@ -363,7 +364,9 @@ def test_gareth_and_nia_sign_in_answer_the_checklist_together_and_submit_it(
     tab_to(gareth.page, lambda f: f["text"] == "Cymraeg")
     gareth.press()
     gareth.look("cy", "standard", "12-returned-cy")
-    welsh_gaps = gareth.page.locator("main .govuk-notification-banner li").all_inner_texts()
+    welsh_banner = gareth.page.locator("main .govuk-notification-banner")
+    assert "who-decides" not in welsh_banner.inner_text()
+    welsh_gaps = welsh_banner.locator("li").all_inner_texts()
     assert len(welsh_gaps) == len(gaps)
     assert all(line.endswith(MISSING_MUST_MEET.cy) for line in welsh_gaps), welsh_gaps
     tab_to(gareth.page, lambda f: f["text"] == "English")
