@@ -20,7 +20,7 @@ from checklists.library import Library
 from models import queries
 from models import tables as t
 from models.db import read_session, unit_of_work, utcnow
-from services.commands import Cyd, extend, start_venture, submit
+from services.commands import Cyd, answer_many, extend, start_venture, submit
 from services.next_actions import next_actions
 from services.overview import my_ventures, venture_summary
 from web.access import local_path, sign_in_url
@@ -303,6 +303,18 @@ def test_a_venture_page_says_where_it_stands_who_is_involved_and_what_next(
         "&#39;", "'"
     )
     assert "Dechreuodd Gareth Jones y gwaith Community café." in welsh
+
+    # An answer in the history names its question, never the item's id.
+    summary = "A café that people who use day services run with us, in the town centre."
+    answer_many(cyd, outcome.venture_id, {"venture-summary": summary}, by=NIA)
+    page = main(browser_of(GARETH).get(path).text).replace("&#39;", "'")
+    question = cyd.library.checklist("coproduction-start").item("venture-summary")
+    first = question.question.en.split("?")[0] + "?"
+    assert f"Nia Morgan answered the item “{first}”." in page
+    welsh = main(browser_of(NIA).get(path).text).replace("&#39;", "'")
+    first = question.easy_read.cy.split("?")[0] + "?"
+    assert f"Atebodd Nia Morgan gwestiwn: “{first}”." in welsh
+    assert "venture-summary" not in welsh.replace(f"{path}/checklist/venture-summary", "")
 
 
 def test_a_returned_venture_shows_why_at_the_top(
