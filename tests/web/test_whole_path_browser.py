@@ -16,8 +16,9 @@ browser of their own:
             (in review: the confirmation);
     Nia     sees it has gone to review, with nothing left for her to do.
 
-Every page visited passes axe-core (WCAG 2.0/2.1/2.2 A and AA) with no violation and
-the CSP blocks nothing; screenshots of the key pages go to the screenshots folder.
+Every page visited passes axe-core (WCAG 2.0/2.1/2.2 A and AA) with no violation, the
+CSP blocks nothing, and a Welsh page names no question by its item's id (an English
+word); screenshots of the key pages go to the screenshots folder.
 """
 
 from __future__ import annotations
@@ -107,6 +108,7 @@ class Visitor:
     site: str
     axe_check: Axe
     screenshots: Path
+    item_ids: list[str]
     csp_errors: list[str] = field(default_factory=list)
     seen: list[str] = field(default_factory=list)
 
@@ -129,6 +131,10 @@ class Visitor:
         assert page.locator("html").get_attribute("lang") == lang, self.path
         easy = "cyd-easy-read" in (page.locator("body").get_attribute("class") or "")
         assert easy == (shape == "easy-read"), self.path
+        if lang == "cy":  # Welsh whole: no item named by its id, an English word
+            words = self.main_text()
+            named = [i for i in self.item_ids if re.search(rf"(?<![/\w-]){i}(?![\w-])", words)]
+            assert named == [], f"{self.path} names items by their ids: {named}"
         violations = self.axe_check(page)
         assert violations == [], f"{self.path}:\n{describe(violations)}"
         assert self.csp_errors == [], self.csp_errors
@@ -199,8 +205,9 @@ def test_gareth_and_nia_sign_in_answer_the_checklist_together_and_submit_it(
     example_engine: Engine,
     library: Library,
 ) -> None:
-    gareth = Visitor(page, site, axe_check, screenshots)
-    nia = Visitor(second_page, site, axe_check, screenshots)
+    ids = [item.id for item in library.checklist("coproduction-start").items()]
+    gareth = Visitor(page, site, axe_check, screenshots, ids)
+    nia = Visitor(second_page, site, axe_check, screenshots, ids)
 
     # --- Gareth signs in and starts a venture -----------------------------------------
     gareth.page.goto(f"{site}/")
