@@ -37,3 +37,12 @@ def test_readme_checklist_example_behaves_as_described() -> None:
     paid = evaluate(definition, {"payment": "paid"})
     assert paid.missing_required == ("benefits-advice",)
     assert not paid.complete
+
+
+def test_readme_pictures_exist_and_are_small() -> None:
+    pictures = re.findall(r"!\[[^\]]+\]\(([^)]+)\)", README.read_text(encoding="utf-8"))
+    assert pictures, "the README shows the pages"
+    for picture in pictures:
+        path = README.parent / picture
+        assert path.is_file(), picture
+        assert path.stat().st_size < 200_000, f"{picture} is too large for the README"

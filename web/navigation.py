@@ -1,16 +1,35 @@
-"""The service navigation of a signed-in person's pages (base.html's `navigation`)."""
+"""The service navigation of a signed-in person's pages (base.html's `navigation`).
+
+`PageContext.render` gives it to every page a signed-in person sees, from the page's
+path: the link to the page itself is the current one (aria-current="page"); a
+venture's own pages (its page, its checklist, its questions) are in "My ventures"
+(marked active, aria-current="true").
+"""
 
 from __future__ import annotations
 
-from web.page import PageContext
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from web.page import PageContext
 
 HOME = "/"
 VENTURES = "/ventures"
 NEW_VENTURE = "/ventures/new"
 
 
-def signed_in_navigation(page: PageContext, current: str) -> list[dict[str, object]]:
-    """The links every signed-in page shows, `current` marked as the page the person is on."""
+def section_of(path: str) -> str | None:
+    """The navigation link a page at `path` belongs under, if any."""
+    if path in (HOME, VENTURES, NEW_VENTURE):
+        return path
+    if path.startswith(VENTURES + "/"):
+        return VENTURES
+    return None
+
+
+def signed_in_navigation(page: PageContext, path: str) -> list[dict[str, object]]:
+    """The links every signed-in page shows: the page at `path` marked current, or the
+    link it belongs under marked active."""
     if page.easy_read:
         texts = {
             HOME: page.pgettext("easy-read", "Things to do"),
@@ -23,6 +42,13 @@ def signed_in_navigation(page: PageContext, current: str) -> list[dict[str, obje
             VENTURES: page.gettext("My ventures"),
             NEW_VENTURE: page.gettext("Start a venture"),
         }
+    section = section_of(path)
     return [
-        {"href": href, "text": text, "current": href == current} for href, text in texts.items()
+        {
+            "href": href,
+            "text": text,
+            "current": href == path,
+            "active": href == section and href != path,
+        }
+        for href, text in texts.items()
     ]

@@ -17,7 +17,8 @@ which are synchronous. A `PageContext` holds:
     page.language     "en" or "cy";  page.format: "standard" or "easy-read"
     page.easy_read    page.format == "easy-read"
     page.gettext(...), page.ngettext(...), page.pgettext(...): texts made in Python
-    page.render(template, status_code=200, **context) -> HTMLResponse
+    page.render(template, status_code=200, **context) -> HTMLResponse (a signed-in
+                      person's pages get the service navigation: web.navigation)
     page.redirect(url) -> a 303 to `url` (after a POST)
 
 Every template gets, besides the handler's context: `page`, `lang`, `format`,
@@ -41,6 +42,7 @@ from starlette.requests import HTTPConnection
 
 from web.csrf import CSRF_FIELD, csrf_token, set_csrf_cookie
 from web.i18n import Format, Language, translations
+from web.navigation import signed_in_navigation
 from web.templating import environment
 from web.visitor import (
     SignedIn,
@@ -154,6 +156,9 @@ class PageContext:
     def render(
         self, template: str | jinja2.Template, *, status_code: int = 200, **context: Any
     ) -> HTMLResponse:
+        if self.person is not None:
+            # Every page a signed-in person sees leads to their other pages.
+            context.setdefault("navigation", signed_in_navigation(self, self.request.url.path))
         response = render_template(
             self.request,
             template,

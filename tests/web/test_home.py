@@ -20,7 +20,7 @@ from checklists.library import Library
 from models import queries
 from models import tables as t
 from models.db import read_session, unit_of_work, utcnow
-from services.commands import Cyd, extend, start_venture, submit
+from services.commands import Cyd, answer_many, extend, start_venture, submit
 from services.next_actions import next_actions
 from services.overview import my_ventures, venture_summary
 from web.access import local_path, sign_in_url
@@ -304,6 +304,18 @@ def test_a_venture_page_says_where_it_stands_who_is_involved_and_what_next(
     )
     assert "Dechreuodd Gareth Jones y gwaith Community café." in welsh
 
+    # An answer in the history names its question, never the item's id.
+    summary = "A café that people who use day services run with us, in the town centre."
+    answer_many(cyd, outcome.venture_id, {"venture-summary": summary}, by=NIA)
+    page = main(browser_of(GARETH).get(path).text).replace("&#39;", "'")
+    question = cyd.library.checklist("coproduction-start").item("venture-summary")
+    first = question.question.en.split("?")[0] + "?"
+    assert f"Nia Morgan answered the item “{first}”." in page
+    welsh = main(browser_of(NIA).get(path).text).replace("&#39;", "'")
+    first = question.easy_read.cy.split("?")[0] + "?"
+    assert f"Atebodd Nia Morgan gwestiwn: “{first}”." in welsh
+    assert "venture-summary" not in welsh.replace(f"{path}/checklist/venture-summary", "")
+
 
 def test_a_returned_venture_shows_why_at_the_top(
     browser_of: Callable[[str], TestClient], cyd: Cyd, library: Library, example_engine: Engine
@@ -463,13 +475,30 @@ def test_free_text_is_escaped_and_isolated_everywhere(
 
 
 def test_the_signed_in_pages_share_a_navigation_with_the_current_page_marked(
-    browser_of: Callable[[str], TestClient],
+    browser_of: Callable[[str], TestClient], cyd: Cyd
 ) -> None:
     gareth = browser_of(GARETH)
     for path, text in [("/", "What I need to do"), ("/ventures", "My ventures")]:
         page = gareth.get(path).text
         current = rf'href="{path}"\s+aria-current="page">\s*<strong[^>]*>{text}</strong>'
         assert re.search(current, page), path
+    # Every other page of a signed-in person leads to them too; a venture's own pages
+    # are under "My ventures" (active, not the page itself).
+    venture = start_venture(cyd, workstream=WORKSTREAM, title="Café", lead=GARETH).venture_id
+    under = r'href="/ventures"\s+aria-current="true">\s*<strong[^>]*>My ventures</strong>'
+    for path in (
+        f"/ventures/{venture}",
+        f"/ventures/{venture}/checklist",
+        f"/ventures/{venture}/checklist/venture-summary",
+        f"/ventures/{venture}/check",
+        "/settings",
+        "/accessibility",
+    ):
+        page = gareth.get(path).text
+        assert 'href="/">' in page, path
+        assert 'href="/ventures/new">' in page, path
+        assert 'aria-current="page"' not in page, path
+        assert bool(re.search(under, page)) == path.startswith("/ventures/"), path
     welsh = gareth.get("/ventures/new?lang=cy").text
     assert cy("My ventures") in welsh
     assert cy("What I need to do") in welsh

@@ -99,7 +99,7 @@ def test_the_start_forms_mistakes_pass_axe_and_take_the_focus(
     shape: str,
 ) -> None:
     page.goto(f"{site}/ventures/new?lang={lang}&format={shape}")
-    page.locator("main form button.govuk-button").click()  # nothing chosen, nothing written
+    page.locator("form[action='/ventures/new'] button").click()  # nothing chosen, nothing written
     page.wait_for_selector(".govuk-error-summary")
     # GOV.UK Frontend's script moves the focus to the error summary.
     focused = page.evaluate("document.activeElement.classList.contains('govuk-error-summary')")

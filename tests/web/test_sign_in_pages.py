@@ -447,6 +447,43 @@ def test_a_page_for_signed_in_people_sends_others_to_sign_in_and_back(
     )
 
 
+def _by_link(browser: TestClient, link: str) -> Response:
+    page = browser.get(link)
+    return browser.post(
+        "/sign-in/link", data={"csrf_token": csrf(page.text)}, follow_redirects=False
+    )
+
+
+def test_the_link_opened_in_the_same_browser_goes_back_to_the_page_asked_for(
+    browsers: Callable[[], TestClient],
+) -> None:
+    browser = browsers()
+    sign_in_page = browser.get("/settings?x=1")  # sent to sign in
+    assert str(sign_in_page.url).endswith("/sign-in?next=%2Fsettings%3Fx%3D1")
+    asked = browser.post(
+        "/sign-in",
+        data={"email": GARETH, "next": "/settings?x=1", "csrf_token": csrf(sign_in_page.text)},
+    )
+    assert asked.status_code == 200
+    link, _ = link_and_code(inbox(GARETH)[-1])
+    signed_in = _by_link(browser, link)
+    assert signed_in.headers["location"] == "/settings?x=1"
+    assert "cyd_next" not in browser.cookies  # used: the next sign-in starts afresh
+
+    # Opened on another device, the link cannot know where the person was going: home.
+    other_link, _ = ask_and_read(browser, GARETH, next="/settings")
+    assert _by_link(browsers(), other_link).headers["location"] == "/"
+
+
+def test_a_kept_next_that_is_not_a_path_of_this_site_goes_home(
+    browsers: Callable[[], TestClient],
+) -> None:
+    browser = browsers()
+    link, _ = ask_and_read(browser, GARETH)
+    browser.cookies.set("cyd_next", "https%3A%2F%2Fevil.example%2F")
+    assert _by_link(browser, link).headers["location"] == "/"
+
+
 @pytest.mark.parametrize(
     "elsewhere",
     [

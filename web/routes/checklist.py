@@ -50,6 +50,8 @@ from web.venture_access import VentureAccess, sign_in_first, venture_access
 
 router = APIRouter()
 
+CHECKLIST_INCOMPLETE = "checklist-incomplete"  # the rules' reason for a return with gaps
+
 VENTURE_ID_MAX = 32  # models.tables.Venture.id
 ITEM_REF_MAX = 130  # 'checklist.item', each id at most 64 characters
 # The states after a submission: the confirmation page is for these.
@@ -72,6 +74,7 @@ Posted = Annotated[FormData, Depends(_posted)]
 def _urls(venture_id: str) -> dict[str, str]:
     base = f"/ventures/{venture_id}"
     return {
+        "venture": base,
         "tasks": f"{base}/checklist",
         "check": f"{base}/check",
         "submitted": f"{base}/submitted",
@@ -153,13 +156,17 @@ def _returned(page: PageContext, lists: Checklists) -> dict[str, Any] | None:
     returned = lists.read.returned
     if returned is None:
         return None
+    gaps = [_gap(page, lists, gap) for gap in returned.gaps]
     return {
         "at": returned.at,
+        # The listed questions say what "checklist-incomplete" says, and better: it names
+        # them by their ids, words of no language (the venture's page leaves it out too).
         "reasons": [
             catalogue_text(r.code, page.language, r.params, page.easy_read)
             for r in returned.reasons
+            if not (gaps and r.code == CHECKLIST_INCOMPLETE)
         ],
-        "gaps": [_gap(page, lists, gap) for gap in returned.gaps],
+        "gaps": gaps,
     }
 
 

@@ -9,7 +9,6 @@ from fastapi.responses import HTMLResponse, Response
 from services.commands import NotFound
 from services.next_actions import next_actions
 from web.access import sign_in_first
-from web.navigation import HOME, signed_in_navigation
 from web.page import Page
 
 router = APIRouter()
@@ -28,5 +27,4 @@ def home(page: Page) -> Response:
         "home.html",
         actions=actions,
         now=now,
-        navigation=signed_in_navigation(page, HOME),
     )

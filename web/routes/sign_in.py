@@ -10,6 +10,12 @@
     GET  /sign-in/link       ... a page with a button, which
     POST /sign-in/link       signs in
 
+Where a person goes once signed in: the page they were going to (`next`, only ever a
+path of this site), else home. The code's form carries `next`; the link cannot (it is
+the same for wherever the person was going), so asking for it keeps `next` in a
+cookie of this browser for as long as the link works: the link opened in the same
+browser goes back there, opened anywhere else it goes home.
+
 Why the link does not sign in by itself: mail scanners and link previews open every
 link in a message (a GET) before the person does. If opening the link signed in, the
 scanner would use up the one-time link (and hold a session). So a GET only keeps the
@@ -27,6 +33,7 @@ from __future__ import annotations
 import logging
 import re
 from typing import TYPE_CHECKING, Annotated, Any
+from urllib.parse import quote, unquote
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -47,6 +54,7 @@ router = APIRouter()
 log = logging.getLogger("cyd.web")
 
 LINK_COOKIE = "cyd_link"
+NEXT_COOKIE = "cyd_next"
 LINK_PAGE = "/sign-in/link"
 CODE_PAGE = "/sign-in/code"
 MAX_EMAIL = 320
@@ -93,7 +101,23 @@ def _signed_in(
     response = page.redirect(local_path(next_path) or HOME_PATH)
     set_session_cookie(page.request, response, opened, utcnow())
     forget_cookie(page.request, response, LINK_COOKIE)
+    forget_cookie(page.request, response, NEXT_COOKIE)
     return response
+
+
+def _keep_next(request: Request, response: Response, next_path: str | None) -> None:
+    """Keep where to go after signing in for the link (see above), or forget an
+    earlier request's."""
+    target = local_path(next_path)
+    if target is None:
+        forget_cookie(request, response, NEXT_COOKIE)
+        return
+    lifetime = int(LINK_LIFETIME.total_seconds())
+    set_cookie(request, response, NEXT_COOKIE, quote(target, safe=""), max_age=lifetime)
+
+
+def _kept_next(request: Request) -> str | None:
+    return local_path(unquote(request.cookies.get(NEXT_COOKIE, "")))
 
 
 # --- asking for a link and a code -------------------------------------------------------
@@ -154,7 +178,7 @@ def ask_for_a_link(
         remembered,
         request.app.state.settings.pages_url,
     )
-    return page.render(
+    response = page.render(
         "sign_in_code.html",
         sent=True,
         email=email,
@@ -163,6 +187,8 @@ def ask_for_a_link(
         error_field=None,
         **_common(next_path),
     )
+    _keep_next(request, response, next_path)
+    return response
 
 
 # --- the code ------------------------------------------------------------------------------
@@ -254,7 +280,7 @@ def sign_in_with_the_link(page: Page, request: Request) -> Response:
         response = page.render("sign_in_link.html", status_code=400, failed=True, **_common(None))
         forget_cookie(request, response, LINK_COOKIE)
         return response
-    return _signed_in(page, opened, None)
+    return _signed_in(page, opened, _kept_next(request))
 
 
 @router.get("/sign-in/{token}")

@@ -9,6 +9,7 @@ the form only says which of their workstreams it is in and what it is called.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -17,6 +18,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from checklists.library import Library
 from governance.catalogue import has, text
+from notifications.render import sentences
 from services.commands import CommandError, NotFound, start_venture
 from services.history import AuditEvent, audit_trail
 from services.involvement import WorkstreamPlace, workstreams_of
@@ -24,7 +26,6 @@ from services.next_actions import next_actions
 from services.overview import SentBack, my_ventures, venture_summary, workstream_names
 from services.reminders import local_zone
 from web.access import sign_in_first, venture_permissions
-from web.navigation import NEW_VENTURE, VENTURES, signed_in_navigation
 from web.page import Page, PageContext
 
 router = APIRouter()
@@ -73,7 +74,6 @@ def ventures(page: Page) -> Response:
         gates={line.gate_id: gate_title(page.library, line.gate_id) for line in lines},
         may_start=bool(places),
         now=page.cyd.clock(),
-        navigation=signed_in_navigation(page, VENTURES),
     )
 
 
@@ -112,7 +112,6 @@ def _new_venture_form(
         title=title,
         errors={p.field: p.message for p in problems},
         error_list=[{"text": p.message, "href": f"#{p.field}"} for p in problems],
-        navigation=signed_in_navigation(page, NEW_VENTURE),
     )
 
 
@@ -196,6 +195,7 @@ def venture(page: Page, venture_id: str) -> Response:
     history: list[AuditEvent] = []
     if permitted["view-audit"].allowed:
         history = audit_trail(page.engine, venture_id)[::-1][:HISTORY_SHOWN]
+        history = [_question_named(page, event) for event in history]
     return page.render(
         "venture.html",
         venture=summary,
@@ -206,8 +206,23 @@ def venture(page: Page, venture_id: str) -> Response:
         history=history,
         history_limited=len(history) == HISTORY_SHOWN,
         now=page.cyd.clock(),
-        navigation=signed_in_navigation(page, VENTURES),
     )
+
+
+def _question_named(page: PageContext, event: AuditEvent) -> AuditEvent:
+    """The event with the item it is about named by its question (the first sentence, in
+    the page's language and format) rather than its id: an id is no word of any
+    language, and a person knows the question."""
+    checklist_id, item_id = event.params.get("checklist"), event.params.get("item")
+    if not isinstance(checklist_id, str) or not isinstance(item_id, str):
+        return event
+    try:
+        item = page.library.checklist(checklist_id).item(item_id)
+    except KeyError:
+        return event
+    words = getattr(item.easy_read if page.easy_read else item.question, page.language)
+    question = (sentences(words) or [words])[0]
+    return dataclasses.replace(event, params={**event.params, "item": f"“{question}”"})
 
 
 def _sent_back_words(page: PageContext, sent_back: SentBack | None) -> dict[str, Any] | None:
