@@ -37,9 +37,11 @@ import itertools
 import math
 import os
 import random
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -178,8 +180,22 @@ def serve(database: str, data_dir: str) -> None:
 
     app = create_app(make_engine(database), load_library(), WebSettings.in_folder(Path(data_dir)))
     sock = bind("127.0.0.1", 0)
+    _stop_with_parent()
     print(sock.getsockname()[1], flush=True)
     run(app, sock)
+
+
+def _stop_with_parent() -> None:
+    """Stop this server (as Ctrl-C does) if the benchmark that started it goes away
+    without stopping it (killed), so that no server outlives its run."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 @dataclass(frozen=True)
