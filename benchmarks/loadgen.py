@@ -1,11 +1,12 @@
 """Load on a server from one asyncio loop, and what it measured.
 
-Open loop (`open_loop`): request i is due at start + i / rate and is sent then,
-whatever happened to the earlier ones; its latency runs from when it was *due*, not
-from when the client got round to sending it. A server that falls behind is charged
-for the queue it builds (no coordinated omission: a closed-loop client would simply
-send less and report only the service time). How late the client itself was (`lag`)
-is kept apart, so a busy client can be told from a slow server.
+Open loop (`open_loop`): request i is due at start + i / rate and is queued then,
+whatever happened to the earlier ones, for the first of a bounded number of
+connections that is free; its latency runs from when it was *due*, not from when a
+connection got round to sending it. A server that falls behind is charged for the
+queue it builds (no coordinated omission: a closed-loop client would simply send
+less and report only the service time). How long a request waited before it was
+sent (`lag`: for a free connection, or for the client's own CPU) is kept apart.
 
 Closed loop (`closed_loop`): each of `clients` sends its next request when its last
 one is answered, until the time is up; latency runs from the send.
@@ -20,13 +21,14 @@ with the latency it took).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
-# send(index, client): the index-th request of the run, by `client` (the index itself
-# in an open loop, where every request stands alone); True if answered as expected.
+# send(index, sender): the index-th request of the run, sent by `sender` (an open
+# loop's connection, a closed loop's client: 0, 1, ...); True if answered as expected.
 Send = Callable[[int, int], Awaitable[bool]]
 
 
@@ -111,26 +113,42 @@ async def _timed(
     into[index] = Sample(index, due, sent, loop.time(), ok)
 
 
-async def open_loop(send: Send, *, rate: float, seconds: float, timeout: float) -> Run:
-    """`rate` requests a second for `seconds`, each sent when due; then at most
-    `timeout` more for the last answers (those still out are given up: unanswered)."""
+async def open_loop(
+    send: Send, *, rate: float, seconds: float, timeout: float, connections: int
+) -> Run:
+    """`rate` requests a second for `seconds`, each put in a queue when due, taken in
+    turn by `connections` senders (one request at a time each, as a kept-alive
+    connection carries them); then at most `timeout` more for the last answers (those
+    still out are given up: unanswered). Waiting in the queue counts as latency."""
     loop = asyncio.get_running_loop()
     cpu = time.process_time()
     start = loop.time() + 0.05  # a moment to schedule the first
     due = due_times(start, rate, seconds)
     # Until a request is sent, it is neither sent nor answered.
     samples = [Sample(i, when, math.inf, math.inf, False) for i, when in enumerate(due)]
-    tasks = []
-    for index, when in enumerate(due):
-        wait = when - loop.time()
-        if wait > 0:
-            await asyncio.sleep(wait)
-        tasks.append(asyncio.create_task(_timed(send, index, index, when, timeout, samples)))
-    if tasks:
-        _, pending = await asyncio.wait(tasks, timeout=timeout)
-        for task in pending:
+    queue: asyncio.Queue[tuple[int, float]] = asyncio.Queue()
+
+    async def sender(number: int) -> None:
+        while True:
+            index, when = await queue.get()
+            try:
+                await _timed(send, index, number, when, timeout, samples)
+            finally:
+                queue.task_done()
+
+    senders = [asyncio.create_task(sender(n)) for n in range(connections)]
+    try:
+        for index, when in enumerate(due):
+            wait = when - loop.time()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            queue.put_nowait((index, when))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(queue.join(), timeout)
+    finally:
+        for task in senders:
             task.cancel()
-        await asyncio.gather(*pending, return_exceptions=True)
+        await asyncio.gather(*senders, return_exceptions=True)
     return _finish(samples, start, cpu)
 
 

@@ -90,7 +90,7 @@ def test_open_loop_latency_counts_the_queue(make_send: Callable[[float], loadgen
     # so its latency is at least 0.1 + 0.05 k, whether the queue is the server's or
     # the client's own. Timing each from its send would report about 0.1 s for every
     # one when the client is the one behind.
-    run = asyncio.run(open_loop(make_send(0.1), rate=20, seconds=1, timeout=10))
+    run = asyncio.run(open_loop(make_send(0.1), rate=20, seconds=1, timeout=10, connections=20))
     assert run.count == 20
     assert run.errors == 0
     for k, sample in enumerate(run.samples):
@@ -106,13 +106,36 @@ def test_open_loop_latency_counts_the_queue(make_send: Callable[[float], loadgen
         assert run.lag(100) >= 0.045
 
 
+def test_an_open_loop_waits_for_a_free_connection_and_counts_the_wait() -> None:
+    in_flight = 0
+    most = 0
+
+    async def send(index: int, sender: int) -> bool:
+        nonlocal in_flight, most
+        in_flight += 1
+        most = max(most, in_flight)
+        await asyncio.sleep(0.2)
+        in_flight -= 1
+        return sender in (0, 1)
+
+    run = asyncio.run(open_loop(send, rate=20, seconds=0.5, timeout=10, connections=2))
+    assert run.count == 10
+    assert run.errors == 0  # every request went through one of the two connections
+    assert most == 2
+    # Two at a time, 0.2 s each: the last two cannot be answered before 1 s, though the
+    # last was due at 0.45 s.
+    last = run.samples[-1]
+    assert last.latency >= 1.0 - 0.45 - 0.01
+    assert last.lag >= 0.8 - 0.45 - 0.01
+
+
 def test_a_request_never_answered_is_an_error_with_no_latency() -> None:
     async def send(index: int, client: int) -> bool:
         if index % 4 == 0:
             await asyncio.sleep(60)  # never answers in time
         return index % 4 != 1  # a wrong answer, answered
 
-    run = asyncio.run(open_loop(send, rate=40, seconds=0.5, timeout=0.3))
+    run = asyncio.run(open_loop(send, rate=40, seconds=0.5, timeout=0.3, connections=20))
     assert run.count == 20
     assert run.unanswered == 5
     assert run.errors == 10
