@@ -234,15 +234,16 @@ def test_a_tiny_load_on_a_real_server(tmp_path: Path) -> None:
     browsers = [Browser(email, token) for email, token in sign_in_browsers(database)]
     with server(database, tmp_path) as pages:
         results = asyncio.run(drive(pages, browsers, ventures, rate=20, seconds=2, clients=4))
-    assert set(results) == {"open healthz", "open pages", "closed healthz", "closed pages"}
-    for name, measured in results.items():
+    assert set(results.runs) == {"open healthz", "open pages", "closed healthz", "closed pages"}
+    for name, measured in results.runs.items():
         run = measured.run
         assert run.errors == 0, (name, measured.wrong)
         assert measured.server_cpu > 0
         assert run.latency(50) <= run.latency(95) <= run.latency(99) < math.inf
         if name.startswith("open"):
             assert run.count == 40
+    assert set(results.cpu) == {"home", "tasks", "question", "answer"}
     made = rows(results, rate=20, seconds=2, clients=4, ventures=1, browsers=len(browsers))
-    assert len(made) == 2
+    assert len(made) == 3
     assert "target < 100 ms" in made[0][1]
     assert "no errors of 40" in made[0][1]
