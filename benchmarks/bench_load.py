@@ -17,13 +17,14 @@ question page posted ("save and continue") with the venture's summary changed an
 rest of the form as the page showed it. The venture is drawn at random (seeded).
 
 1. Open loop: CYD_BENCH_LOAD_RATE (default 100) requests a second for
-   CYD_BENCH_LOAD_SECONDS (default 30, at most 30), each queued when due whether or
-   not the earlier ones were answered, and sent on the first free one of 100 kept-alive
-   connections; latency from when it was due, so the queue a slow server builds counts
-   (benchmarks.loadgen). "Send lag" is how long a request waited before it was sent (for
-   a free connection, or for the client's own CPU). Target: p95 < 100 ms. A request not
-   answered within 30 s is given up (an error, its latency infinite), and the run waits
-   at most 30 s after the last is due.
+   CYD_BENCH_LOAD_SECONDS (default 30, at most 30), each sent when due whether or not
+   the earlier ones were answered, on a free one of 100 kept-alive connections (the
+   one used last first, as a browser does) or else queued for the next to come free;
+   latency from when it was due, so the queue a slow server builds counts
+   (benchmarks.loadgen). "Send lag" is how long a request waited before it was sent
+   (for a free connection, or for the client's own CPU). Target: p95 < 100 ms. A
+   request not answered within 30 s is given up (an error, its latency infinite), and
+   the run waits at most 30 s after the last is due.
 2. Closed loop: CYD_BENCH_LOAD_CLIENTS (default 50) clients, each sending its next
    request when its last is answered, for the same time.
 Each is run first against `/healthz` (the same schedule, the same browsers), then the

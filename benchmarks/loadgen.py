@@ -1,12 +1,13 @@
 """Load on a server from one asyncio loop, and what it measured.
 
-Open loop (`open_loop`): request i is due at start + i / rate and is queued then,
-whatever happened to the earlier ones, for the first of a bounded number of
-connections that is free; its latency runs from when it was *due*, not from when a
-connection got round to sending it. A server that falls behind is charged for the
-queue it builds (no coordinated omission: a closed-loop client would simply send
-less and report only the service time). How long a request waited before it was
-sent (`lag`: for a free connection, or for the client's own CPU) is kept apart.
+Open loop (`open_loop`): request i is due at start + i / rate and is sent then,
+whatever happened to the earlier ones, on a free one of a bounded number of
+connections (else it queues for the next to come free); its latency runs from when it
+was *due*, not from when a connection got round to sending it. A server that falls
+behind is charged for the queue it builds (no coordinated omission: a closed-loop
+client would simply send less and report only the service time). How long a request
+waited before it was sent (`lag`: for a free connection, or for the client's own
+CPU) is kept apart.
 
 Closed loop (`closed_loop`): each of `clients` sends its next request when its last
 one is answered, until the time is up; latency runs from the send.
@@ -21,6 +22,7 @@ with the latency it took).
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import math
 import time
@@ -116,39 +118,54 @@ async def _timed(
 async def open_loop(
     send: Send, *, rate: float, seconds: float, timeout: float, connections: int
 ) -> Run:
-    """`rate` requests a second for `seconds`, each put in a queue when due, taken in
-    turn by `connections` senders (one request at a time each, as a kept-alive
-    connection carries them); then at most `timeout` more for the last answers (those
-    still out are given up: unanswered). Waiting in the queue counts as latency."""
+    """`rate` requests a second for `seconds`, each sent when due on a free one of
+    `connections` (one request at a time each, as a kept-alive connection carries
+    them), else queued for the next to come free; then at most `timeout` more for the
+    last answers (those still out are given up: unanswered). Waiting in the queue counts
+    as latency. The connection used last is used next, as a browser's pool does: a
+    light load keeps a few busy rather than letting each sit idle until the server
+    closes it."""
     loop = asyncio.get_running_loop()
     cpu = time.process_time()
     start = loop.time() + 0.05  # a moment to schedule the first
     due = due_times(start, rate, seconds)
     # Until a request is sent, it is neither sent nor answered.
     samples = [Sample(i, when, math.inf, math.inf, False) for i, when in enumerate(due)]
-    queue: asyncio.Queue[tuple[int, float]] = asyncio.Queue()
+    free = list(reversed(range(connections)))  # a stack: the last freed on top
+    queued: collections.deque[tuple[int, float]] = collections.deque()
+    busy: set[asyncio.Task[None]] = set()
+    all_done = asyncio.Event()
 
-    async def sender(number: int) -> None:
+    async def carry(connection: int, index: int, when: float) -> None:
         while True:
-            index, when = await queue.get()
-            try:
-                await _timed(send, index, number, when, timeout, samples)
-            finally:
-                queue.task_done()
+            await _timed(send, index, connection, when, timeout, samples)
+            if not queued:
+                break
+            index, when = queued.popleft()
+        free.append(connection)
+        if len(free) == connections and finished_scheduling:
+            all_done.set()
 
-    senders = [asyncio.create_task(sender(n)) for n in range(connections)]
+    finished_scheduling = False
     try:
         for index, when in enumerate(due):
             wait = when - loop.time()
             if wait > 0:
                 await asyncio.sleep(wait)
-            queue.put_nowait((index, when))
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(queue.join(), timeout)
+            if free:
+                task = asyncio.create_task(carry(free.pop(), index, when))
+                busy.add(task)
+                task.add_done_callback(busy.discard)
+            else:
+                queued.append((index, when))
+        finished_scheduling = True
+        if len(free) < connections:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(all_done.wait(), timeout)
     finally:
-        for task in senders:
+        for task in list(busy):
             task.cancel()
-        await asyncio.gather(*senders, return_exceptions=True)
+        await asyncio.gather(*busy, return_exceptions=True)
     return _finish(samples, start, cpu)
 
 

@@ -129,6 +129,18 @@ def test_an_open_loop_waits_for_a_free_connection_and_counts_the_wait() -> None:
     assert last.lag >= 0.8 - 0.45 - 0.01
 
 
+def test_a_light_open_load_keeps_using_the_same_connection() -> None:
+    senders: list[int] = []
+
+    async def send(index: int, sender: int) -> bool:
+        senders.append(sender)
+        return True
+
+    run = asyncio.run(open_loop(send, rate=50, seconds=0.2, timeout=1, connections=5))
+    assert run.count == 10
+    assert senders == [0] * 10  # never idle long enough for the server to close it
+
+
 def test_a_request_never_answered_is_an_error_with_no_latency() -> None:
     async def send(index: int, client: int) -> bool:
         if index % 4 == 0:
