@@ -29,6 +29,7 @@ In a real browser (tests marked slow; Chromium from the system, /usr/bin/chromiu
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import threading
@@ -249,3 +250,28 @@ def screenshots() -> Path:
     folder = Path(os.environ.get("CYD_SCREENSHOTS") or ROOT / "tests" / "web" / "screenshots")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+@pytest.fixture
+def mailboxes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The local mailboxes of this test's own (where sign-in messages are read)."""
+    folder = tmp_path / "mailbox"
+    monkeypatch.setenv("CYD_MAILBOX_DIR", str(folder))
+    monkeypatch.setenv("CYD_TIMEZONE", "Europe/London")
+    return folder
+
+
+@pytest.fixture
+def site(
+    serve: Callable[[FastAPI], str],
+    make_app: Callable[..., FastAPI],
+    example_engine: Engine,
+    web_settings: WebSettings,
+    mailboxes: Path,
+) -> str:
+    """The pages on the example programme with the real sign-in (the session cookie),
+    served; sign-in links point at them."""
+    app = make_app(example_engine)
+    url = serve(app)
+    app.state.settings = dataclasses.replace(web_settings, base_url=url)
+    return url

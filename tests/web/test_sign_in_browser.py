@@ -5,7 +5,6 @@ and Easy Read; a mistake moves the focus to the error summary. Screenshots are s
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import time
 from collections.abc import Callable
@@ -13,42 +12,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
 from playwright.sync_api import Page
-from sqlalchemy import Engine
-
-from web.settings import WebSettings
 
 from .conftest import describe
 from .test_app import VARIANTS
 from .test_sign_in_pages import inbox
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("mailboxes")]
 
 GARETH = "gareth.jones@example.org"
 Axe = Callable[[Page], list[dict[str, Any]]]
-
-
-@pytest.fixture(autouse=True)
-def mailboxes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "mailbox"
-    monkeypatch.setenv("CYD_MAILBOX_DIR", str(folder))
-    monkeypatch.setenv("CYD_TIMEZONE", "Europe/London")
-    return folder
-
-
-@pytest.fixture
-def site(
-    serve: Callable[[FastAPI], str],
-    make_app: Callable[..., FastAPI],
-    example_engine: Engine,
-    web_settings: WebSettings,
-) -> str:
-    """The pages on the example programme, served; sign-in links point at them."""
-    app = make_app(example_engine)
-    url = serve(app)
-    app.state.settings = dataclasses.replace(web_settings, base_url=url)
-    return url
 
 
 def newest_message(email: str, count: int, timeout_s: float = 15) -> tuple[str, str]:

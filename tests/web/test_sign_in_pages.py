@@ -37,12 +37,7 @@ ONE_MESSAGE = "That code did not work."
 SIGN_IN_FORMS = ["/sign-in", "/sign-in/code", "/sign-in/link"]
 
 
-@pytest.fixture(autouse=True)
-def mailboxes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "mailbox"
-    monkeypatch.setenv("CYD_MAILBOX_DIR", str(folder))
-    monkeypatch.setenv("CYD_TIMEZONE", "Europe/London")
-    return folder
+pytestmark = pytest.mark.usefixtures("mailboxes")
 
 
 @pytest.fixture

@@ -23,7 +23,6 @@ word); screenshots of the key pages go to the screenshots folder.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -32,7 +31,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
 from playwright.sync_api import Browser, Page
 from sqlalchemy.engine import Engine
 
@@ -41,12 +39,11 @@ from governance.completeness import MISSING_MUST_MEET
 from notifications import mailbox
 from services.venture_checklist import venture_checklists
 from web.i18n import translations
-from web.settings import WebSettings
 
 from .conftest import describe
 from .test_checklist_browser import answer_with_the_keyboard, tab_to
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("mailboxes")]
 
 GARETH = "gareth.jones@example.org"
 NIA = "nia.morgan@example.org"
@@ -64,29 +61,6 @@ def cy(message: str) -> str:
 
 def cy_easy(message: str) -> str:
     return translations("cy").pgettext("easy-read", message)
-
-
-@pytest.fixture(autouse=True)
-def mailboxes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "mailbox"
-    monkeypatch.setenv("CYD_MAILBOX_DIR", str(folder))
-    monkeypatch.setenv("CYD_TIMEZONE", "Europe/London")
-    return folder
-
-
-@pytest.fixture
-def site(
-    serve: Callable[[FastAPI], str],
-    make_app: Callable[..., FastAPI],
-    example_engine: Engine,
-    web_settings: WebSettings,
-) -> str:
-    """The pages on the example programme with the real sign-in (the session cookie),
-    served; sign-in links point at them."""
-    app = make_app(example_engine)
-    url = serve(app)
-    app.state.settings = dataclasses.replace(web_settings, base_url=url)
-    return url
 
 
 @pytest.fixture
