@@ -1,8 +1,14 @@
-"""The pure evaluator: which items are shown, answered, missing or invalid.
+"""The pure evaluator: which items are shown, answered, met, missing or invalid.
 
-`evaluate(definition, answers)` does no I/O and never raises for any answers
-mapping: unknown items and answers to hidden items are ignored (and listed),
+`evaluate(definition, answers, today=...)` does no I/O and never raises for any
+answers mapping: unknown items and answers to hidden items are ignored (and listed),
 values of the wrong kind are reported as invalid with reasons in both languages.
+
+Answered is not met: a must-meet item with `met_when` is met only when its valid
+answer passes that test. One that does not is "answered but not met" (with the
+checklist's own reason), unless the item allows a justification and one was given
+(the answer under `justification_key(item)`): then it is an exception that the
+reviewers and the Board see, never met, but it does not hold the checklist back.
 
 A definition is compiled once into closures (cached on the definition) so that
 an evaluation is a walk over items in dependency order: it is fast enough to run
@@ -14,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -26,6 +32,7 @@ from checklists.spec import (
     DateAnswer,
     Item,
     LinkAnswer,
+    MetWhen,
     MultipleChoiceAnswer,
     NumberAnswer,
     PeopleAnswer,
@@ -38,7 +45,27 @@ Answers = Mapping[str, Any]
 Check = Callable[[Any], Reason | None]
 Test = Callable[[dict[str, Any]], bool]
 
+MetTest = Callable[[Any, dt.date], bool]
+
 _WORD = re.compile(r"\S+")
+
+# Where a justification is kept among the answers: item ids never hold a dot.
+JUSTIFICATION_SUFFIX = ".justification"
+JUSTIFICATION_MAX_WORDS = 300
+
+
+def justification_key(item_id: str) -> str:
+    """The answers' key of the justification for `item_id` not being met."""
+    return item_id + JUSTIFICATION_SUFFIX
+
+
+@dataclass(frozen=True, slots=True)
+class NotMet:
+    """Why an answer does not count as met: the checklist's own words."""
+
+    reason: Reason
+    easy_read: Reason
+    may_justify: bool  # the item accepts a justification instead
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,11 +77,23 @@ class Evaluation:
     missing_advisory: tuple[str, ...]  # shown should-meet items without a valid answer
     invalid: Mapping[str, Reason]  # shown items whose answer is not valid
     ignored: tuple[str, ...]  # answers given to hidden or unknown items
-    complete: bool  # no missing must-meet item and no invalid answer
+    complete: bool  # every shown must-meet item met (or justified) and no invalid answer
+    not_met: Mapping[str, NotMet] = field(default_factory=dict)  # answered, not met
+    justified: Mapping[str, str] = field(default_factory=dict)  # not met, and why
 
     @property
     def missing(self) -> tuple[str, ...]:
         return self.missing_required + self.missing_advisory
+
+    @property
+    def met(self) -> tuple[str, ...]:
+        """Answered items that count as met (an item without `met_when`: answered)."""
+        return tuple(i for i in self.answered if i not in self.not_met and i not in self.justified)
+
+    @property
+    def unmet_required(self) -> tuple[str, ...]:
+        """What holds the checklist back: missing must-meet items, then those not met."""
+        return self.missing_required + tuple(self.not_met)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,12 +102,15 @@ class _Step:
     required: bool
     test: Test | None
     check: Check
+    met: MetTest | None = None
+    not_met: NotMet | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Compiled:
     steps: tuple[_Step, ...]  # in an order where every condition's items come first
     ids: frozenset[str]
+    justifications: frozenset[str]  # the answers' keys of the justifications allowed
     position: Mapping[str, int]  # document order
     reordered: bool  # whether steps differ from document order
 
@@ -87,8 +129,13 @@ def is_present(value: Any) -> bool:
     return True
 
 
-def evaluate(definition: ChecklistDefinition, answers: Answers) -> Evaluation:
+def evaluate(
+    definition: ChecklistDefinition, answers: Answers, *, today: dt.date | None = None
+) -> Evaluation:
+    """today: the day that relative date tests (`not_in_future`, `within_days`) count
+    from; the callers pass their clock's. None: the system's date."""
     compiled = compile_checklist(definition)
+    day = today or dt.date.today()
     valid: dict[str, Any] = {}
     shown: list[str] = []
     hidden: list[str] = []
@@ -96,6 +143,8 @@ def evaluate(definition: ChecklistDefinition, answers: Answers) -> Evaluation:
     missing_required: list[str] = []
     missing_advisory: list[str] = []
     invalid: dict[str, Reason] = {}
+    not_met: dict[str, NotMet] = {}
+    justified: dict[str, str] = {}
     for step in compiled.steps:
         if step.test is not None and not step.test(valid):
             hidden.append(step.id)
@@ -107,13 +156,25 @@ def evaluate(definition: ChecklistDefinition, answers: Answers) -> Evaluation:
             if reason is None:
                 valid[step.id] = value
                 answered.append(step.id)
+                if step.met is not None and step.not_met and not step.met(value, day):
+                    why = _justification(answers, step) if step.not_met.may_justify else None
+                    if why is None:
+                        not_met[step.id] = step.not_met
+                    else:
+                        justified[step.id] = why
                 continue
             invalid[step.id] = reason
         (missing_required if step.required else missing_advisory).append(step.id)
     ids = compiled.ids
     hidden_set = set(hidden)
     ignored = tuple(
-        sorted(k for k, v in answers.items() if (k in hidden_set or k not in ids) and is_present(v))
+        sorted(
+            k
+            for k, v in answers.items()
+            if (k in hidden_set or k not in ids)
+            and k not in compiled.justifications
+            and is_present(v)
+        )
     )
     ordered = compiled.in_document_order
     return Evaluation(
@@ -124,8 +185,21 @@ def evaluate(definition: ChecklistDefinition, answers: Answers) -> Evaluation:
         missing_advisory=ordered(missing_advisory),
         invalid={k: invalid[k] for k in ordered(list(invalid))},
         ignored=ignored,
-        complete=not missing_required and not invalid,
+        complete=not missing_required and not invalid and not not_met,
+        not_met={k: not_met[k] for k in ordered(list(not_met))},
+        justified={k: justified[k] for k in ordered(list(justified))},
     )
+
+
+def _justification(answers: Answers, step: _Step) -> str | None:
+    """The justification given for `step` not being met, if it is one at all: text
+    of at most JUSTIFICATION_MAX_WORDS words (a longer one is not accepted)."""
+    value = answers.get(justification_key(step.id))
+    if not isinstance(value, str) or not value.strip():
+        return None
+    if len(_WORD.findall(value)) > JUSTIFICATION_MAX_WORDS:
+        return None
+    return " ".join(value.split())
 
 
 def check_answer(item: Item, value: Any) -> Reason | None:
@@ -143,11 +217,23 @@ def compile_checklist(definition: ChecklistDefinition) -> Compiled:
     items = {item.id: item for item in definition.items()}
     order = _dependency_order(items)
     steps = tuple(
-        _Step(i.id, i.required, _test(i.show_if) if i.show_if else None, _checker(i))
+        _Step(
+            i.id,
+            i.required,
+            _test(i.show_if) if i.show_if else None,
+            _checker(i),
+            _met_test(i.met_when) if i.met_when else None,
+            _not_met(i.met_when) if i.met_when and i.required else None,
+        )
         for i in (items[k] for k in order)
     )
     position = {item_id: n for n, item_id in enumerate(items)}
-    compiled = Compiled(steps, frozenset(items), position, order != list(items))
+    justifications = frozenset(
+        justification_key(i.id)
+        for i in items.values()
+        if i.met_when is not None and i.met_when.justification is not None
+    )
+    compiled = Compiled(steps, frozenset(items), justifications, position, order != list(items))
     definition._compiled = compiled
     return compiled
 
@@ -232,6 +318,62 @@ def _size(value: Any) -> float:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     return _NO_SIZE
+
+
+# --- acceptance --------------------------------------------------------------------------
+
+
+def _not_met(met_when: MetWhen) -> NotMet:
+    return NotMet(
+        Reason(met_when.reason.en, met_when.reason.cy),
+        Reason(met_when.easy_read.en, met_when.easy_read.cy),
+        met_when.justification is not None,
+    )
+
+
+def _met_test(met_when: MetWhen) -> MetTest:
+    """The test of a valid answer (the loader has matched the test to the answer type;
+    a definition built in code that has not gets False, never an exception)."""
+    test = met_when.test
+    if test == "at_least":
+        low = met_when.at_least
+        assert low is not None
+        return lambda value, _day: _size(value) >= low
+    if test == "one_of":
+        choices = list(met_when.one_of or [])
+        return lambda value, _day: any(_same(value, c) for c in choices)
+    if test == "equals":
+        want = met_when.equals
+        return lambda value, _day: _same(value, want)
+    if test == "includes":
+        wanted = frozenset(met_when.includes or [])
+        return lambda value, _day: isinstance(value, list | tuple) and wanted <= set(value)
+    if test == "min_words":
+        words = met_when.min_words
+        assert words is not None
+        return lambda value, _day: isinstance(value, str) and len(_WORD.findall(value)) >= words
+    within = met_when.within_days
+
+    def recent(value: Any, day: dt.date) -> bool:
+        date = _as_date(value)
+        if date is None or date > day:
+            return False
+        return within is None or (day - date).days <= within
+
+    return recent
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
 
 
 # --- answer checks -----------------------------------------------------------------------

@@ -74,6 +74,8 @@ def check_checklist(data: dict[str, Any]) -> list[Finding]:
                 )
                 continue
             items[item_id] = entry
+            if isinstance(raw.get("met_when"), dict):
+                findings.extend(_check_met(entry, answer, raw["met_when"], (*path, "met_when")))
             principle = raw.get("principle")
             if (
                 principles is not None
@@ -178,6 +180,62 @@ def _check_operator(
                 + (" or 'includes'" if kind == "multiple-choice" else ""),
             )
             return
+
+
+# Which answer types each `met_when` test can look at.
+_MET_TYPES: dict[str, tuple[str, ...]] = {
+    "at_least": ("number", "multiple-choice", "people"),
+    "one_of": ("single-choice",),
+    "equals": ("yes-no",),
+    "includes": ("multiple-choice",),
+    "min_words": ("text",),
+    "not_in_future": ("date",),
+    "within_days": ("date",),
+}
+
+
+def _check_met(
+    item: _RawItem, answer: dict[str, Any], met: dict[str, Any], path: Path_
+) -> Iterator[Finding]:
+    kind = item.type
+    if kind is None:
+        return
+    for test, kinds in _MET_TYPES.items():
+        if test not in met:
+            continue
+        at = (*path, test)
+        if kind not in kinds:
+            yield Finding(
+                at,
+                item.id,
+                f"met_when '{test}' cannot test a {kind} answer; it needs " + " or ".join(kinds),
+            )
+            continue
+        value = met[test]
+        if test in ("one_of", "includes"):
+            for n, option in enumerate(_as_list(value)):
+                if isinstance(option, str) and option not in item.options:
+                    yield Finding((*at, n), item.id, f"met_when names unknown option '{option}'")
+        elif test == "equals" and not isinstance(value, bool):
+            yield Finding(
+                at, item.id, f"a yes-no answer is met when equal to true or false, not {value!r}"
+            )
+        elif test == "min_words" and isinstance(value, int):
+            most = answer.get("max_words")
+            if isinstance(most, int) and value > most:
+                yield Finding(
+                    at,
+                    item.id,
+                    f"met_when asks for {value} words but the answer allows {most} at most",
+                )
+        elif test == "at_least" and isinstance(value, int) and kind == "number":
+            top = answer.get("max")
+            if isinstance(top, int) and not isinstance(top, bool) and value > top:
+                yield Finding(
+                    at,
+                    item.id,
+                    f"met_when asks for at least {value} but the answer allows {top} at most",
+                )
 
 
 def _refs(cond: Any) -> set[str]:

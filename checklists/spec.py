@@ -263,6 +263,64 @@ def _attr(name: str) -> str:
     return "not_" if name == "not" else name
 
 
+# --- acceptance: what counts as met --------------------------------------------------------
+
+MET_TESTS = (
+    "at_least",
+    "one_of",
+    "equals",
+    "includes",
+    "min_words",
+    "not_in_future",
+    "within_days",
+)
+
+
+class MetWhen(Strict):
+    """What counts as met for a must-meet item, beyond being answered.
+
+    One test on the item's own answer: `at_least` (a number, or how many options or
+    people), `one_of` (a single choice among these options), `equals` (yes: true),
+    `includes` (a multiple choice that includes every one of these options),
+    `min_words` (text), `not_in_future` or `within_days` (a date not after today, or
+    within that many days before it). When the answer does not meet it, the person
+    reads `reason` (or `easy_read`). With `justification`, a person may instead say
+    why it cannot be met yet: the reviewers and the Board see that as an exception,
+    never as met.
+    """
+
+    at_least: int | None = Field(default=None, ge=0)
+    one_of: list[Scalar] | None = Field(default=None, min_length=1)
+    equals: Scalar | None = None
+    includes: list[Identifier] | None = Field(default=None, min_length=1)
+    min_words: int | None = Field(default=None, ge=1, le=5000)
+    not_in_future: Literal[True] | None = None
+    within_days: int | None = Field(
+        default=None, ge=1, le=36600, description="A date at most this many days before today."
+    )
+    reason: Text = Field(description="Why the answer does not count as met, whole sentences.")
+    easy_read: Text = Field(description="The reason in Easy Read.")
+    justification: Text | None = Field(
+        default=None,
+        description="If set, the question asking why it cannot be met yet; "
+        "an answer to it reaches the reviewers and the Board as an exception.",
+    )
+    justification_easy_read: Text | None = None
+
+    @model_validator(mode="after")
+    def _one_test(self) -> MetWhen:
+        tests = [n for n in MET_TESTS if getattr(self, n) is not None]
+        if len(tests) != 1:
+            raise ValueError("met_when needs exactly one test: " + ", ".join(MET_TESTS))
+        if (self.justification is None) != (self.justification_easy_read is None):
+            raise ValueError("justification and justification_easy_read go together")
+        return self
+
+    @property
+    def test(self) -> str:
+        return next(n for n in MET_TESTS if getattr(self, n) is not None)
+
+
 # --- checklists and gates -----------------------------------------------------------------
 
 Level = Literal["must-meet", "should-meet"]
@@ -280,6 +338,15 @@ class Item(Strict):
         default=None, description="Show this item only when the condition holds."
     )
     evidence: Text | None = Field(default=None, description="What a reviewer expects to see.")
+    met_when: MetWhen | None = Field(
+        default=None, description="What counts as met (must-meet items only), beyond answered."
+    )
+
+    @model_validator(mode="after")
+    def _met_only_if_required(self) -> Item:
+        if self.met_when is not None and self.level != "must-meet":
+            raise ValueError("met_when is for must-meet items only")
+        return self
 
     @property
     def required(self) -> bool:

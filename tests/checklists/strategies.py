@@ -15,6 +15,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from checklists.evaluate import justification_key
 from checklists.spec import (
     ANSWER_TYPES,
     ChecklistDefinition,
@@ -158,6 +159,59 @@ def conditions(targets: list[tuple[str, dict[str, Any]]]) -> st.SearchStrategy[d
     )
 
 
+# --- what counts as met ---------------------------------------------------------------------
+
+
+@st.composite
+def met_whens(draw: st.DrawFn, spec: dict[str, Any]) -> dict[str, Any] | None:
+    """A `met_when` the loader allows for an answer of `spec`, or None where its type
+    has no test (a link)."""
+    kind = spec["type"]
+    tests: list[st.SearchStrategy[dict[str, Any]]] = []
+    if kind == "yes-no":
+        tests.append(st.booleans().map(lambda b: {"equals": b}))
+    elif kind == "single-choice":
+        ids = _option_ids(spec)
+        tests.append(st.lists(st.sampled_from(ids), min_size=1, unique=True).map(_one_of))
+    elif kind == "multiple-choice":
+        ids = _option_ids(spec)
+        tests.append(st.lists(st.sampled_from(ids), min_size=1, unique=True).map(_includes))
+        tests.append(st.integers(0, len(ids)).map(lambda n: {"at_least": n}))
+    elif kind == "number" and (spec.get("max") is None or spec["max"] >= 0):
+        top = spec.get("max")
+        tests.append(st.integers(0, 50 if top is None else top).map(_at_least))
+    elif kind == "people":
+        tests.append(st.integers(0, 4).map(_at_least))
+    elif kind == "text":
+        tests.append(st.integers(1, spec["max_words"]).map(lambda n: {"min_words": n}))
+    elif kind == "date":
+        tests.append(st.just({"not_in_future": True}))
+        tests.append(st.integers(1, 400).map(lambda n: {"within_days": n}))
+    if not tests:
+        return None
+    met = {
+        **draw(st.one_of(tests)),
+        "reason": _text("Not met yet."),
+        "easy_read": _text("Not done yet."),
+    }
+    if draw(st.booleans()):
+        met["justification"] = _text("Why not yet?")
+        met["justification_easy_read"] = _text("Say why not.")
+    return met
+
+
+def _one_of(ids: list[str]) -> dict[str, Any]:
+    return {"one_of": ids}
+
+
+def _includes(ids: list[str]) -> dict[str, Any]:
+    return {"includes": ids}
+
+
+def _at_least(n: int) -> dict[str, Any]:
+    return {"at_least": n}
+
+
 # --- definitions -----------------------------------------------------------------------------
 
 
@@ -179,6 +233,10 @@ def checklist_data(draw: st.DrawFn, max_items: int = 8) -> dict[str, Any]:
             "easy_read": _text(f"Easy question {n}."),
             "answer": specs[n],
         }
+        if data["level"] == "must-meet" and draw(st.booleans()):
+            met = draw(met_whens(specs[n]))
+            if met is not None:
+                data["met_when"] = met
         with_condition = draw(st.integers(0, 2)) > 0  # two in three items have a condition
         if earlier and with_condition:
             data["show_if"] = draw(conditions(earlier))
@@ -358,6 +416,10 @@ def answers(draw: st.DrawFn, definition: ChecklistDefinition) -> dict[str, Any]:
     for item in definition.items():
         if draw(st.integers(0, 3)):  # three in four items get some answer
             result[item.id] = draw(any_values(item))
+        if item.met_when and item.met_when.justification and draw(st.booleans()):
+            result[justification_key(item.id)] = draw(
+                st.sampled_from(["We have no one yet: we are asking.", " ", "x " * 301])
+            )
     known = {item.id for item in definition.items()}
     unknown = st.text(max_size=10).filter(lambda k: k not in known)
     result.update(draw(st.dictionaries(unknown, junk, max_size=3)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from typing import Any
 
 import yaml
@@ -10,9 +11,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from checklists import semantics
-from checklists.evaluate import Evaluation, check_answer, evaluate
+from checklists.evaluate import (
+    JUSTIFICATION_MAX_WORDS,
+    Evaluation,
+    check_answer,
+    evaluate,
+    justification_key,
+)
 from checklists.loader import load_text
-from checklists.spec import ChecklistDefinition, Condition
+from checklists.spec import ChecklistDefinition, Condition, Item
 from tests.checklists.strategies import (
     checklist_data,
     checklists,
@@ -171,6 +178,75 @@ def test_evaluate_agrees_with_the_reference_model(
         assert result.invalid.get(item.id) == reason
 
 
+def justification_keys(definition: ChecklistDefinition) -> set[str]:
+    return {
+        justification_key(item.id)
+        for item in definition.items()
+        if item.met_when is not None and item.met_when.justification is not None
+    }
+
+
+TODAY = dt.date(2026, 12, 7)
+
+
+def reference_met(item: Item, value: Any, today: dt.date) -> bool:
+    """Whether a valid answer meets its item's `met_when`, from the rules in the README."""
+    met = item.met_when
+    assert met is not None
+    if met.at_least is not None:
+        return (len(value) if isinstance(value, list | tuple) else value) >= met.at_least
+    if met.one_of is not None:
+        return value in met.one_of
+    if met.equals is not None:
+        return value is met.equals
+    if met.includes is not None:
+        return all(option in value for option in met.includes)
+    if met.min_words is not None:
+        return len(value.split()) >= met.min_words
+    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+    if day > today:
+        return False
+    return met.within_days is None or (today - day).days <= met.within_days
+
+
+@SETTINGS
+@given(checklists_and_answers())
+def test_met_implies_answered_and_a_justification_never_counts_as_met(
+    case: tuple[ChecklistDefinition, dict[str, Any]],
+) -> None:
+    definition, answers = case
+    result = evaluate(definition, answers, today=TODAY)
+    met, not_met, justified = set(result.met), set(result.not_met), set(result.justified)
+    assert met | not_met | justified == set(result.answered)
+    assert not met & not_met
+    assert not met & justified
+    assert not not_met & justified
+    for item in definition.items():
+        if item.id not in result.answered:
+            continue
+        if item.met_when is None:
+            assert item.id in met
+            continue
+        meets = reference_met(item, answers[item.id], TODAY)
+        assert (item.id in met) is meets, item.id
+        if not meets:
+            why = answers.get(justification_key(item.id))
+            accepted = (
+                item.met_when.justification is not None
+                and isinstance(why, str)
+                and 0 < len(why.split()) <= JUSTIFICATION_MAX_WORDS
+            )
+            assert (item.id in justified) is accepted, item.id
+            if not accepted:
+                reason = result.not_met[item.id].reason
+                assert (reason.en, reason.cy) == (item.met_when.reason.en, item.met_when.reason.cy)
+    # The same answers without any justification: every justified item is then not met.
+    bare = {k: v for k, v in answers.items() if k not in justification_keys(definition)}
+    without = evaluate(definition, bare, today=TODAY)
+    assert set(without.not_met) == not_met | justified
+    assert without.met == result.met
+
+
 # --- evaluate ----------------------------------------------------------------------------------
 
 
@@ -213,13 +289,19 @@ def test_evaluate_never_raises_and_partitions_items(
     for item_id in result.missing:
         assert (item_id in result.missing_required) is definition.item(item_id).required
 
-    # ignored: exactly the present answers to hidden or unknown items
+    # ignored: exactly the present answers to hidden or unknown items (a justification
+    # is an answer the item allows, not an unknown one)
+    allowed = justification_keys(definition)
     assert set(result.ignored) == {
-        k for k, v in answers.items() if (k in hidden or k not in ids) and present(v)
+        k
+        for k, v in answers.items()
+        if (k in hidden or k not in ids) and k not in allowed and present(v)
     }
     assert list(result.ignored) == sorted(result.ignored)
 
-    assert result.complete == (not result.missing_required and not result.invalid)
+    assert result.complete == (
+        not result.missing_required and not result.invalid and not result.not_met
+    )
 
 
 @SETTINGS
@@ -245,7 +327,7 @@ def test_answers_to_unknown_items_only_change_ignored(
     case: tuple[ChecklistDefinition, dict[str, Any]],
 ) -> None:
     definition, answers = case
-    known = {item.id for item in definition.items()}
+    known = {item.id for item in definition.items()} | justification_keys(definition)
     only_known = {k: v for k, v in answers.items() if k in known}
     with_unknown = evaluate(definition, answers)
     without = evaluate(definition, only_known)
@@ -263,7 +345,7 @@ def test_a_valid_answer_to_a_missing_must_meet_item_never_makes_things_worse(
     candidates = list(before.missing_required)
     if not candidates:
         # Nothing to add: still check the claim's premise holds the other way round.
-        assert before.complete == (not before.invalid)
+        assert before.complete == (not before.invalid and not before.not_met)
         return
     target = data.draw(st.sampled_from(candidates), label="item answered")
     value = data.draw(valid_values(definition.item(target)), label="its answer")
@@ -283,8 +365,9 @@ def test_a_valid_answer_to_a_missing_must_meet_item_never_makes_things_worse(
     assert set(after.invalid) - set(before.invalid) <= newly_shown
     # If the target was all that stood in the way, and it shows nothing new that is
     # missing or invalid, the checklist is now complete.
-    if before.missing_required == (target,) and not before.invalid:
+    if before.missing_required == (target,) and not before.invalid and not before.not_met:
         blocking = newly_shown & (set(after.missing_required) | set(after.invalid))
+        blocking |= set(after.not_met)  # the target's answer may be valid but not met
         assert after.complete == (not blocking)
     if not (newly_shown & (set(after.missing_required) | set(after.invalid))):
         assert len(after.missing_required) < len(before.missing_required)
