@@ -59,6 +59,29 @@ def justification_key(item_id: str) -> str:
     return item_id + JUSTIFICATION_SUFFIX
 
 
+def justification_item(item: Item) -> Item | None:
+    """The question that asks why `item` cannot be met yet, as an item of its own (text,
+    at most JUSTIFICATION_MAX_WORDS words) so that it is answered, stored, audited and
+    replayed as any answer is; None when the item accepts no justification. Its id is
+    `justification_key(item.id)`, which no declared item can have (so it is built
+    without the id check: everything else comes from the validated item)."""
+    met = item.met_when
+    if met is None or met.justification is None or met.justification_easy_read is None:
+        return None
+    return Item.model_construct(
+        id=justification_key(item.id),
+        principle=item.principle,
+        level="should-meet",
+        question=met.justification,
+        easy_read=met.justification_easy_read,
+        hint=None,
+        answer=TextAnswer(type="text", max_words=JUSTIFICATION_MAX_WORDS),
+        show_if=None,
+        evidence=None,
+        met_when=None,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class NotMet:
     """Why an answer does not count as met: the checklist's own words."""

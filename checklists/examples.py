@@ -9,6 +9,7 @@ from checklists.spec import (
     DateAnswer,
     Item,
     LinkAnswer,
+    MetWhen,
     MultipleChoiceAnswer,
     NumberAnswer,
     PeopleAnswer,
@@ -18,7 +19,13 @@ from checklists.spec import (
 
 
 def example_answer(item: Item) -> Any:
-    """A value that `check_answer` accepts for this item (the last option, the top bound)."""
+    """A value that `check_answer` accepts for this item (the last option, the top bound),
+    and that meets its `met_when`, if it has one."""
+    met = item.met_when
+    if met is not None:
+        found = _meeting(item, met)
+        if found is not None:
+            return found
     spec = item.answer
     if isinstance(spec, TextAnswer):
         return " ".join(["word"] * max(spec.min_words, min(12, spec.max_words)))
@@ -36,3 +43,27 @@ def example_answer(item: Item) -> Any:
     if isinstance(spec, PeopleAnswer):
         return [f"person{n}@example.org" for n in range(max(spec.min_people, 1))]
     return True
+
+
+def _meeting(item: Item, met: MetWhen) -> Any:
+    """A valid answer that meets `met` (None: the plain example already does)."""
+    spec = item.answer
+    if met.one_of is not None:
+        return met.one_of[0]
+    if met.equals is not None:
+        return met.equals
+    if met.includes is not None and isinstance(spec, MultipleChoiceAnswer):
+        extra = [o.id for o in spec.options if o.id not in met.includes]
+        wanted = list(met.includes)
+        return wanted + extra[: max(0, spec.min_selected - len(wanted))]
+    if met.at_least is not None and isinstance(spec, MultipleChoiceAnswer):
+        return [o.id for o in spec.options[: max(met.at_least, spec.min_selected)]]
+    if met.at_least is not None and isinstance(spec, PeopleAnswer):
+        return [f"person{n}@example.org" for n in range(max(met.at_least, spec.min_people, 1))]
+    if met.at_least is not None and isinstance(spec, NumberAnswer):
+        return spec.max if spec.max is not None else max(met.at_least, (spec.min or 0) + 5)
+    if met.min_words is not None and isinstance(spec, TextAnswer):
+        return " ".join(["word"] * max(met.min_words, spec.min_words, min(12, spec.max_words)))
+    if met.not_in_future or met.within_days:
+        return dt.date.today().isoformat()  # a demonstration's day: today meets both
+    return None

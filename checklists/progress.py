@@ -3,7 +3,11 @@
 Pure, built on `checklists.evaluate` (so conditions apply exactly as they do when a
 venture is submitted). Each item the answers may still ask is listed with a status:
 
-    completed       shown, with a valid answer
+    completed       shown, with a valid answer that counts as met (or, where the item
+                    accepts one, with a justification for not meeting it yet:
+                    `justification` holds it, an exception the Board sees)
+    not-met         shown, with a valid answer that does not meet what the item asks
+                    (`reason`, `easy_read`: the checklist's own words)
     invalid         shown, with an answer that is not valid (it needs changing)
     not-started     shown, not answered yet
     cannot-start    hidden for now, but an answer not given yet decides whether it is
@@ -33,6 +37,7 @@ which is never wrong to do.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -41,7 +46,7 @@ from checklists.evaluate import Evaluation, evaluate
 from checklists.messages import Reason
 from checklists.spec import ChecklistDefinition, Item, Section
 
-ItemStatus = Literal["completed", "invalid", "not-started", "cannot-start"]
+ItemStatus = Literal["completed", "not-met", "invalid", "not-started", "cannot-start"]
 SectionStatus = Literal["completed", "in-progress", "not-started", "cannot-start"]
 
 
@@ -50,7 +55,9 @@ class ItemProgress:
     item: Item
     status: ItemStatus
     waiting_for: tuple[str, ...] = ()  # cannot-start: the shown items to answer first
-    reason: Reason | None = None  # invalid: why the answer is not valid
+    reason: Reason | None = None  # invalid: why the answer is not valid; not-met: why not
+    easy_read: Reason | None = None  # not-met: why not, in Easy Read
+    justification: str | None = None  # completed by a justification instead of met
 
     @property
     def shown(self) -> bool:
@@ -86,9 +93,12 @@ class ChecklistProgress:
         return None
 
 
-def progress(definition: ChecklistDefinition, answers: Mapping[str, Any]) -> ChecklistProgress:
-    """The checklist's sections and items with their statuses, given `answers`."""
-    result = evaluate(definition, answers)
+def progress(
+    definition: ChecklistDefinition, answers: Mapping[str, Any], today: dt.date | None = None
+) -> ChecklistProgress:
+    """The checklist's sections and items with their statuses, given `answers` (`today`:
+    the day relative date tests count from; None: the system's date)."""
+    result = evaluate(definition, answers, today=today)
     shown = set(result.shown)
     answered = set(result.answered)
     waiting = _waiting(definition, result)
@@ -96,8 +106,15 @@ def progress(definition: ChecklistDefinition, answers: Mapping[str, Any]) -> Che
     for section in definition.sections:
         entries: list[ItemProgress] = []
         for item in section.items:
-            if item.id in answered:
-                entries.append(ItemProgress(item, "completed"))
+            if item.id in result.not_met:
+                why = result.not_met[item.id]
+                entries.append(
+                    ItemProgress(item, "not-met", reason=why.reason, easy_read=why.easy_read)
+                )
+            elif item.id in answered:
+                entries.append(
+                    ItemProgress(item, "completed", justification=result.justified.get(item.id))
+                )
             elif item.id in result.invalid:
                 entries.append(ItemProgress(item, "invalid", reason=result.invalid[item.id]))
             elif item.id in shown:
@@ -148,6 +165,6 @@ def _section_status(entries: list[ItemProgress]) -> SectionStatus:
         return "cannot-start"
     if statuses == {"completed"}:
         return "completed"
-    if statuses & {"completed", "invalid"}:
+    if statuses & {"completed", "not-met", "invalid"}:
         return "in-progress"
     return "not-started"

@@ -22,6 +22,7 @@ from flows.config import engine, library
 from governance.board_pack import AgendaItem, Member, pack_for
 from models.db import data_dir, utcnow
 from services import board_pack as packs
+from services.local_time import local_day
 
 
 @task(name="board-pack-agenda", cache_policy=NO_CACHE, persist_result=False)
@@ -65,7 +66,7 @@ async def prepare_board_pack(
 ) -> dict[str, Any]:
     """Prepare and send each Board member's papers for `meeting` (default: the one due)."""
     at = now or utcnow()
-    found = load(meeting, packs.local_day(at))
+    found = load(meeting, local_day(at))
     chosen: dt.date | None = found["meeting"]
     report = packs.PackReport(chosen.isoformat() if chosen else None)
     report.already_sent = found["done"]

@@ -92,6 +92,9 @@ class VentureSnapshot:
     rule: DecisionRule  # pinned
     members: tuple[Member, ...]  # the Board
     now: dt.datetime
+    # The programme's local date at `now` (relative date tests in checklists count from
+    # it); None: now's own date.
+    today: dt.date | None = None
     submitted_at: dt.datetime | None = None  # latest submission; older reviews do not count
     reviews_required: int = 1
     reviewers_assigned: frozenset[str] = frozenset()
@@ -209,7 +212,7 @@ def reviews_complete(snapshot: VentureSnapshot) -> bool:
 
 
 def _submitted(s: VentureSnapshot) -> tuple[Effect, ...]:
-    gaps = checklist_gaps(s.checklists, s.answers)
+    gaps = checklist_gaps(s.checklists, s.answers, s.today or s.now.date())
     if gaps:
         return _return_for_changes(s, gaps)
     return (
@@ -224,7 +227,7 @@ def _submitted(s: VentureSnapshot) -> tuple[Effect, ...]:
 
 
 def _in_review(s: VentureSnapshot) -> tuple[Effect, ...]:
-    gaps = checklist_gaps(s.checklists, s.answers)
+    gaps = checklist_gaps(s.checklists, s.answers, s.today or s.now.date())
     if gaps:
         return _return_for_changes(s, gaps)
     if not reviews_complete(s):
@@ -245,7 +248,7 @@ def _in_review(s: VentureSnapshot) -> tuple[Effect, ...]:
 
 
 def _awaiting_board(s: VentureSnapshot) -> tuple[Effect, ...]:
-    gaps = checklist_gaps(s.checklists, s.answers)
+    gaps = checklist_gaps(s.checklists, s.answers, s.today or s.now.date())
     if gaps:
         return _return_for_changes(s, gaps)
     if not reviews_complete(s):
@@ -309,25 +312,32 @@ def _record(s: VentureSnapshot, ballot: Ballot, decision: Decision) -> tuple[Eff
 def _return_for_changes(s: VentureSnapshot, gaps: tuple[ChecklistGap, ...]) -> tuple[Effect, ...]:
     missing = [g.item_id for g in gaps if g.problem == "missing"]
     invalid = [g.item_id for g in gaps if g.problem == "invalid"]
-    why = reason(
-        "checklist-incomplete",
-        which="both" if missing and invalid else "missing" if missing else "invalid",
-        missing=len(missing),
-        missing_items=", ".join(missing),
-        invalid=len(invalid),
-        invalid_items=", ".join(invalid),
-    )
+    not_met = [g.item_id for g in gaps if g.problem == "not-met"]
+    why: list[Reason] = []
+    if missing or invalid:
+        why.append(
+            reason(
+                "checklist-incomplete",
+                which="both" if missing and invalid else "missing" if missing else "invalid",
+                missing=len(missing),
+                missing_items=", ".join(missing),
+                invalid=len(invalid),
+                invalid_items=", ".join(invalid),
+            )
+        )
+    if not_met:
+        why.append(reason("checklist-not-met", not_met=len(not_met), items=", ".join(not_met)))
     return (
-        _move(s, Action.RETURN_FOR_CHANGES, why, gaps),
+        _move(s, Action.RETURN_FOR_CHANGES, *why, gaps=gaps),
         Notify(Event.RETURNED, Audience.WORKSTREAM),
     )
 
 
 def _move(
-    s: VentureSnapshot, action: Action, why: Reason, gaps: tuple[ChecklistGap, ...] = ()
+    s: VentureSnapshot, action: Action, *why: Reason, gaps: tuple[ChecklistGap, ...] = ()
 ) -> Transition:
     target = transition(s.state, action)
     if not isinstance(target, VentureState):
         # The planner only takes actions the table allows from the state it handles.
         raise AssertionError(target.reason)
-    return Transition(action, target, (why,), gaps)
+    return Transition(action, target, why, gaps)

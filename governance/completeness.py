@@ -7,6 +7,7 @@ the reason, which comes in English and Welsh.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -28,24 +29,34 @@ Answers = Mapping[str, Any]
 class ChecklistGap:
     checklist_id: str
     item_id: str
-    problem: Literal["missing", "invalid"]
+    problem: Literal["missing", "invalid", "not-met"]
     reason: ItemReason  # en and cy
+    easy_read: ItemReason | None = None  # not-met: the checklist's Easy Read reason
 
 
 def checklist_gaps(
-    checklists: Sequence[ChecklistDefinition], answers: Mapping[str, Answers]
+    checklists: Sequence[ChecklistDefinition],
+    answers: Mapping[str, Answers],
+    today: dt.date | None = None,
 ) -> tuple[ChecklistGap, ...]:
-    """Missing must-meet items and invalid answers, in checklist and document order.
+    """Missing must-meet items, invalid answers and answers that do not meet what the
+    item asks (with the checklist's own reason), in checklist and document order.
 
-    `answers` maps checklist id → item id → value. No gaps means complete.
+    `answers` maps checklist id → item id → value. No gaps means complete. `today`:
+    the day relative date tests count from (None: the system's date).
     """
     gaps: list[ChecklistGap] = []
     for checklist in checklists:
-        result = evaluate(checklist, answers.get(checklist.id, {}))
+        result = evaluate(checklist, answers.get(checklist.id, {}), today=today)
         wrong = dict(result.invalid)
         for item_id in result.shown:
             if item_id in wrong:
                 gaps.append(ChecklistGap(checklist.id, item_id, "invalid", wrong[item_id]))
             elif item_id in result.missing_required:
                 gaps.append(ChecklistGap(checklist.id, item_id, "missing", MISSING_MUST_MEET))
+            elif item_id in result.not_met:
+                why = result.not_met[item_id]
+                gaps.append(
+                    ChecklistGap(checklist.id, item_id, "not-met", why.reason, why.easy_read)
+                )
     return tuple(gaps)

@@ -34,6 +34,7 @@ from models import audit, queries
 from models import tables as t
 from models.db import read_session, unit_of_work, utcnow
 from notifications.tell import tell
+from services.local_time import local_day
 from services.people import (
     actor_for,
     board_people,
@@ -274,6 +275,7 @@ def load_snapshot(
         rule=DecisionRule.model_validate(gate_run.decision_rule_snapshot),
         members=members,
         now=now,
+        today=local_day(now),
         submitted_at=gate_run.submitted_at,
         reviews_required=1,
         reviewers_assigned=frozenset(emails[i] for i in assigned),
@@ -652,6 +654,8 @@ def _gap_words(snap: plan.VentureSnapshot, gap: Any) -> dict[str, Any]:
         "problem": gap.problem,
         "reason": {"en": gap.reason.en, "cy": gap.reason.cy},
     }
+    if gap.easy_read is not None:
+        words["easy_read_reason"] = {"en": gap.easy_read.en, "cy": gap.easy_read.cy}
     for checklist in snap.checklists:
         if checklist.id == gap.checklist_id:
             item = checklist.item(gap.item_id)
@@ -674,6 +678,11 @@ def _describe(effect: plan.Effect) -> dict[str, Any]:
                     "item": g.item_id,
                     "problem": g.problem,
                     "reason": {"en": g.reason.en, "cy": g.reason.cy},
+                    **(
+                        {"easy_read_reason": {"en": g.easy_read.en, "cy": g.easy_read.cy}}
+                        if g.easy_read is not None
+                        else {}
+                    ),
                 }
                 for g in effect.gaps
             ],

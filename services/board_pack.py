@@ -35,7 +35,6 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-import settings
 from checklists.loader import Library
 from governance.board_pack import (
     AgendaItem,
@@ -55,6 +54,7 @@ from models import tables as t
 from models.db import data_dir, read_session, unit_of_work, utcnow
 from notifications.tell import Copy, messages_for
 from services.advance import current_gate_run, pinned_checklists
+from services.local_time import local_day
 from services.people import board_people, supporters_of
 from services.programme_import import current_programme, message_languages
 
@@ -88,13 +88,6 @@ class PackReport:
 
 
 # --- reading -------------------------------------------------------------------------------
-
-
-def local_day(at: dt.datetime) -> dt.date:
-    """The programme's local day at `at` (`CYD_TIMEZONE`): a meeting's day is a local one.
-    A time without a zone is taken as UTC, as every stored time is."""
-    moment = at if at.tzinfo is not None else at.replace(tzinfo=dt.UTC)
-    return moment.astimezone(settings.current().timezone).date()
 
 
 def meeting_to_prepare(engine: Engine, today: dt.date) -> dt.date | None:

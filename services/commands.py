@@ -25,7 +25,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from checklists.answers import AnswerTextError, parse_answer_text
-from checklists.evaluate import check_answer
+from checklists.evaluate import JUSTIFICATION_SUFFIX, check_answer, justification_item
 from checklists.library import Library
 from checklists.spec import ChecklistDefinition, Item
 from governance.ballots import Choice
@@ -326,15 +326,20 @@ def _first_gate(session: Session, library: Library) -> str:
 
 
 def find_item(checklists: tuple[ChecklistDefinition, ...], ref: str) -> tuple[str, Item]:
-    """An item by id, or by 'checklist-id/item-id' when two checklists share an id."""
+    """An item by id, or by 'checklist-id/item-id' when two checklists share an id.
+
+    'item-id.justification' is the justification of an item that accepts one
+    (checklists.evaluate.justification_item): it is answered like any text item."""
     wanted_checklist, _, item_id = ref.rpartition("/")
-    found = [
-        (c.id, item)
-        for c in checklists
-        if not wanted_checklist or c.id == wanted_checklist
-        for item in c.items()
-        if item.id == item_id
-    ]
+    base_id = item_id.removesuffix(JUSTIFICATION_SUFFIX)
+    found: list[tuple[str, Item]] = []
+    for c in checklists:
+        if wanted_checklist and c.id != wanted_checklist:
+            continue
+        for item in c.items():
+            wanted = item if base_id == item_id else justification_item(item)
+            if item.id == base_id and wanted is not None:
+                found.append((c.id, wanted))
     if not found:
         names = ", ".join(c.id for c in checklists)
         raise NotFound("item-not-found", item=ref, checklists=names)

@@ -17,7 +17,8 @@ from services.commands import Cyd, answer
 
 
 def missing_items(engine: Engine, venture_id: str) -> list[tuple[ChecklistDefinition, str]]:
-    """The must-meet items shown and not yet validly answered, in the current gate."""
+    """The must-meet items shown and not yet validly answered, or answered but not met,
+    in the current gate."""
     with read_session(engine) as session:
         venture = session.get(t.Venture, venture_id)
         if venture is None:
@@ -27,7 +28,7 @@ def missing_items(engine: Engine, venture_id: str) -> list[tuple[ChecklistDefini
     return [
         (checklist, item_id)
         for checklist in checklists
-        for item_id in evaluate(checklist, answers.get(checklist.id, {})).missing_required
+        for item_id in evaluate(checklist, answers.get(checklist.id, {})).unmet_required
     ]
 
 

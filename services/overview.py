@@ -62,8 +62,9 @@ class Gap:
 
     checklist_id: str
     item_id: str
-    problem: str  # "missing" | "invalid"
+    problem: str  # "missing" | "invalid" | "not-met"
     reason: dict[str, str]  # the checklist's own reason, {"en": ..., "cy": ...}
+    easy_read: dict[str, str] = field(default_factory=dict)  # not-met: in Easy Read
 
 
 @dataclass(frozen=True)
@@ -211,6 +212,7 @@ def _sent_back(session: Session, venture: t.Venture) -> SentBack | None:
                             item_id=str(g.get("item")),
                             problem=str(g.get("problem")),
                             reason=dict(g.get("reason") or {}),
+                            easy_read=dict(g.get("easy_read_reason") or {}),
                         )
                         for g in effect.get("gaps", [])
                     ],

@@ -178,9 +178,16 @@ def _latest_return(session: Session, venture_id: str) -> Returned | None:
 
 def _gap(data: Mapping[str, Any]) -> ChecklistGap:
     words = data.get("reason") or {}
+    easy = data.get("easy_read_reason")
+    problem = data.get("problem")
     return ChecklistGap(
         checklist_id=str(data.get("checklist", "")),
         item_id=str(data.get("item", "")),
-        problem="invalid" if data.get("problem") == "invalid" else "missing",
+        problem="invalid"
+        if problem == "invalid"
+        else "not-met"
+        if problem == "not-met"
+        else "missing",
         reason=ItemReason(str(words.get("en", "")), str(words.get("cy", ""))),
+        easy_read=ItemReason(str(easy.get("en", "")), str(easy.get("cy", ""))) if easy else None,
     )

@@ -124,12 +124,13 @@ class Checklists:
         return sum(1 for p in self.progress for s in p.sections if s.status == "completed")
 
     def missing(self) -> list[Entry]:
-        """Shown must-meet items without a valid answer, and invalid answers: what stops a
-        submission (the same evaluation the rules make), in document order."""
+        """Shown must-meet items without a valid answer, invalid answers and answers not
+        met: what stops a submission (the same evaluation the rules make), in document
+        order."""
         wanted = {
             (p.definition.id, i)
             for p in self.progress
-            for i in (*p.evaluation.missing_required, *p.evaluation.invalid)
+            for i in (*p.evaluation.unmet_required, *p.evaluation.invalid)
         }
         return [e for e in self.entries if (e.checklist.id, e.item.id) in wanted]
 

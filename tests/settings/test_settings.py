@@ -325,7 +325,8 @@ def test_reading_the_settings_imports_no_pydantic() -> None:
 @pytest.mark.parametrize("zone", ["Pacific/Auckland", "America/New_York"])
 def test_every_local_time_uses_the_one_zone(monkeypatch: pytest.MonkeyPatch, zone: str) -> None:
     from notifications import relay, render
-    from services import board_pack, reminders
+    from services import reminders
+    from services.local_time import local_day
 
     monkeypatch.setenv("CYD_TIMEZONE", zone)
     expected = ZoneInfo(zone)
@@ -333,4 +334,4 @@ def test_every_local_time_uses_the_one_zone(monkeypatch: pytest.MonkeyPatch, zon
     assert relay.local_zone() == expected  # quiet hours and digests
     assert reminders.local_zone() == expected  # reminder days
     evening = dt.datetime(2026, 12, 2, 12, tzinfo=dt.UTC)
-    assert board_pack.local_day(evening) == evening.astimezone(expected).date()  # papers' day
+    assert local_day(evening) == evening.astimezone(expected).date()  # papers' day

@@ -129,8 +129,13 @@ def _reason(page: PageContext, reason: ItemReason) -> str:
     return reason.cy if page.language == "cy" else reason.en
 
 
-def gap_words(page: PageContext, problem: str, reason: ItemReason) -> str:
-    """Why an item stops a submission, in the page's language and format."""
+def gap_words(
+    page: PageContext, problem: str, reason: ItemReason, easy_read: ItemReason | None = None
+) -> str:
+    """Why an item stops a submission, in the page's language and format (a not-met
+    item: the checklist's own reason, its Easy Read one on an Easy Read page)."""
+    if problem == "not-met":
+        return _reason(page, easy_read if page.easy_read and easy_read else reason)
     if page.easy_read:
         if problem == "missing":
             return page.pgettext("easy-read", "This question must have an answer.")
@@ -143,10 +148,18 @@ def gap_words(page: PageContext, problem: str, reason: ItemReason) -> str:
 def _missing(page: PageContext, lists: Checklists) -> list[dict[str, Any]]:
     found = []
     for entry in lists.missing():
-        invalid = entry.progress.reason
-        problem = "invalid" if invalid is not None else "missing"
+        status = entry.progress.status
+        problem = status if status in ("invalid", "not-met") else "missing"
         found.append(
-            {"entry": entry, "why": gap_words(page, problem, invalid or MISSING_MUST_MEET)}
+            {
+                "entry": entry,
+                "why": gap_words(
+                    page,
+                    problem,
+                    entry.progress.reason or MISSING_MUST_MEET,
+                    entry.progress.easy_read,
+                ),
+            }
         )
     return found
 
@@ -183,7 +196,7 @@ def _gap(page: PageContext, lists: Checklists, gap: ChecklistGap) -> dict[str, A
     return {
         "item": item,
         "href": href,
-        "why": gap_words(page, gap.problem, gap.reason),
+        "why": gap_words(page, gap.problem, gap.reason, gap.easy_read),
     }
 
 

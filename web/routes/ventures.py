@@ -245,12 +245,16 @@ def _sent_back_words(page: PageContext, sent_back: SentBack | None) -> dict[str,
             {
                 "question": question,
                 "problem": gap.problem,
-                "reason": gap.reason.get(language) or gap.reason.get("en", ""),
+                "reason": (
+                    (page.easy_read and gap.easy_read.get(language))
+                    or gap.reason.get(language)
+                    or gap.reason.get("en", "")
+                ),
             }
         )
     reasons = [
         text(code, language, params, page.easy_read, local_zone())
         for code, params in sent_back.reasons
-        if has(code) and not (items and code == "checklist-incomplete")
+        if has(code) and not (items and code in ("checklist-incomplete", "checklist-not-met"))
     ]
     return {"state": sent_back.state, "at": sent_back.at, "items": items, "reasons": reasons}
