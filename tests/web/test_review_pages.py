@@ -30,6 +30,8 @@ ELIN = "elin.davies@example.org"  # reviewer, Welsh
 CHAIR = "megan.lloyd@example.org"  # on the Board, not a reviewer
 START = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
 ENGLISH = {"cyd_lang": "en", "cyd_format": "standard"}
+FIRST = "A first summary of the café, written by Nia before the lead's answers."
+CHANGED = "A café run together with the people who use day services in the town."
 
 
 class Clock:
@@ -151,14 +153,12 @@ def test_the_queue_says_why_a_review_is_asked_for_again(
     owen = browser_as(OWEN)
     assert "No venture is waiting for your review right now." in text_of(owen.page("/reviews"))
     # An answer changes after the review: the review is needed again, and said so.
-    c.answer(cyd, venture, "coproduction-start/summary", "A café, now run by a group.", by=LEAD)
+    c.answer(cyd, venture, "coproduction-start/venture-summary", CHANGED, by=LEAD)
     words = text_of(owen.page("/reviews"))
     assert "An answer changed after your review: please review it again." in words
 
 
-def test_the_queue_in_welsh_and_easy_read(
-    venture: str, browser_as: Callable[..., Browser]
-) -> None:
+def test_the_queue_in_welsh_and_easy_read(venture: str, browser_as: Callable[..., Browser]) -> None:
     elin = browser_as(ELIN, cyd_lang="cy", cyd_format="easy-read")
     page = elin.page("/reviews")
     assert 'lang="cy"' in page
@@ -187,7 +187,8 @@ def test_the_review_page_shows_the_answers_by_section_with_their_history(
     venture = c.start_venture(
         cyd, workstream="day-opportunities", title="Community café", lead=LEAD
     ).venture_id
-    c.answer(cyd, venture, "coproduction-start/summary", "A first summary of the café.", by=NIA)
+    c.answer(cyd, venture, "coproduction-start/venture-summary", FIRST, by=NIA)
+    c.answer(cyd, venture, "coproduction-start/venture-summary", CHANGED, by=LEAD)
     answer_missing(cyd, venture, [LEAD, NIA])
     c.submit(cyd, venture, by=LEAD)
     owen = browser_as(OWEN)
@@ -199,11 +200,12 @@ def test_the_review_page_shows_the_answers_by_section_with_their_history(
         if any(i.required for i in section.items):
             assert section.title.en in words
     assert "Every question that must be answered has an answer." in words
-    summary = checklist.item("summary")
+    summary = checklist.item("venture-summary")
     assert summary.question.en in words
     # The summary was answered twice: its history, newest first, in a details component.
     assert "2 answers given so far: who and when" in words
-    assert words.index("word word") < words.index("A first summary of the café.")
+    history = words[words.index("2 answers given so far") :]
+    assert history.index("(the answer now)") < history.index(CHANGED) < history.index(FIRST)
     assert "Answered but not met" not in words  # nothing can say "met" yet (issue 12)
     # The form: go or recycle, a note, posted to the check page.
     assert f'action="/ventures/{venture}/review/check"' in page
@@ -215,10 +217,17 @@ def test_the_review_page_shows_the_answers_by_section_with_their_history(
 
 
 def test_a_venture_that_left_review_is_read_only_with_what_is_missing(
-    cyd: Cyd, venture: str, browser_as: Callable[..., Browser]
+    cyd: Cyd, browser_as: Callable[..., Browser]
 ) -> None:
-    # The lead removes a must-meet answer: the venture goes back to the workstream.
-    c.answer(cyd, venture, "coproduction-start/summary", None, by=LEAD)
+    venture = c.start_venture(
+        cyd, workstream="day-opportunities", title="Community café", lead=LEAD
+    ).venture_id
+    c.answer(cyd, venture, "coproduction-start/photos-or-video", False, by=LEAD)
+    answer_missing(cyd, venture, [LEAD])
+    c.submit(cyd, venture, by=LEAD)
+    # Photos after all: the consent question now needs an answer, and the venture goes
+    # back to the workstream.
+    c.answer(cyd, venture, "coproduction-start/photos-or-video", True, by=LEAD)
     owen = browser_as(OWEN)
     page = owen.page(f"/ventures/{venture}/review")
     words = text_of(page)
@@ -326,7 +335,7 @@ def test_the_pages_in_welsh_and_easy_read(
     checked = elin.client.post(f"{url}/check", data={"csrf_token": token, "recommend": "recycle"})
     assert "Ddim eto. Mae angen i'r tîm wneud mwy o waith." in text_of(checked.text)
     standard = browser_as(ELIN, cyd_lang="cy", cyd_format="standard")
-    assert "Adolygu'r fenter" in text_of(standard.page(url))
+    assert "Adolygwch y fenter" in text_of(standard.page(url))
 
 
 # --- who may not -----------------------------------------------------------------------------

@@ -178,9 +178,7 @@ def _problems(page: PageContext, chosen: str | None, note: str) -> dict[str, str
             else page.gettext("Select whether the Board should approve the venture or recycle it")
         )
     if len(note) > NOTE_MAX:
-        errors["note"] = page.gettext(
-            "Your note must be %(max)d characters or fewer", max=NOTE_MAX
-        )
+        errors["note"] = page.gettext("Your note must be %(max)d characters or fewer", max=NOTE_MAX)
     return errors
 
 
