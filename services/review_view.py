@@ -15,7 +15,9 @@ recommendation can be given now.
 
 The reads are a few indexed rows: the venture's checklists and current answers
 (`services.venture_checklist`), the reviewer's current review, and the history of
-only those answers that were changed (one answer is said by "answered by").
+only those answers that were changed (one answer is said by "answered by"), in one
+query (`services.history.changed_answers`: `answer_history` item by item decoded the
+pinned checklists once an item).
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from models import queries
 from models import tables as t
 from models.db import read_session
 from services.commands import NotFound, record_denial
-from services.history import AnswerRecord, answer_history
+from services.history import AnswerRecord, changed_answers
 from services.people import actor_for, venture_facts
 from services.permitted import Permitted
 from services.venture_checklist import VentureChecklists, venture_checklists
@@ -113,12 +115,7 @@ def review_of(
         open=_permitted(reviewing),
         mine=mine,
         histories={
-            f"{checklist_id}/{item_id}": tuple(
-                answer_history(engine, venture_id, f"{checklist_id}/{item_id}")
-            )
-            for checklist_id, answers in read.answers.items()
-            for item_id, given in answers.items()
-            if given.answers_given > 1
+            ref: tuple(records) for ref, records in changed_answers(engine, venture_id).items()
         },
     )
 
