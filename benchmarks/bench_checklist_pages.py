@@ -1,6 +1,7 @@
 """Issue 10's page benchmark, in part: the server's CPU per request for a venture's task
-list, a question page and check your answers, against `/healthz` of the same app in
-the same run.
+list, a question page and check your answers, and (issue 11) a reviewer's review page of
+a second venture, submitted and in review, against `/healthz` of the same app in the
+same run.
 
 The pages run as `cyd web` runs them (uvicorn, in a process of their own) on a SQLite
 copy of the example programme with one venture whose checklist is answered, each
@@ -35,16 +36,18 @@ WARMUP = 20
 PROGRAMME = ROOT / "examples" / "programme.yaml"
 LEAD = "gareth.jones@example.org"
 CO_PRODUCER = "nia.morgan@example.org"
+REVIEWER = "owen.walker@example.org"
 TARGET_MS = 3.0  # issue 10: at most 3 ms of CPU per page on SQLite
 
 
-def prepare(folder: Path) -> str:
-    """The example programme and one answered venture in a SQLite file; its id."""
+def prepare(folder: Path) -> tuple[str, str]:
+    """The example programme and two answered ventures in a SQLite file: the ids of one
+    in draft and of one submitted (in review)."""
     from checklists.loader import load_library
     from checklists.spec import TextAnswer
     from models.db import make_engine
     from models.migrate import upgrade
-    from services.commands import Cyd, answer, start_venture
+    from services.commands import Cyd, answer, start_venture, submit
     from services.examples import answer_missing, missing_items
     from services.programme_import import import_programme, load_programme
 
@@ -57,19 +60,23 @@ def prepare(folder: Path) -> str:
             engine, programme, PROGRAMME.read_text(encoding="utf-8"), "admin@example.org"
         )
         cyd = Cyd(engine, library)
-        venture = start_venture(
-            cyd, workstream="day-opportunities", title="Community café", lead=LEAD
-        ).venture_id
-        first = missing_items(engine, venture)
-        answer_missing(cyd, venture, [LEAD])
-        for checklist, item_id in first:  # changed by someone else: a history of two
-            spec = checklist.item(item_id).answer
-            if isinstance(spec, TextAnswer):
-                words = max(spec.min_words, 12)
-                answer(cyd, venture, item_id, " ".join(["changed"] * words), by=CO_PRODUCER)
+        ventures = []
+        for title in ("Community café", "Garden project"):
+            venture = start_venture(
+                cyd, workstream="day-opportunities", title=title, lead=LEAD
+            ).venture_id
+            first = missing_items(engine, venture)
+            answer_missing(cyd, venture, [LEAD])
+            for checklist, item_id in first:  # changed by someone else: a history of two
+                spec = checklist.item(item_id).answer
+                if isinstance(spec, TextAnswer):
+                    words = max(spec.min_words, 12)
+                    answer(cyd, venture, item_id, " ".join(["changed"] * words), by=CO_PRODUCER)
+            ventures.append(venture)
+        submit(cyd, ventures[1], by=LEAD)  # in review: its reviewers assigned
     finally:
         engine.dispose()
-    return venture
+    return ventures[0], ventures[1]
 
 
 def serve(database: str, data_dir: str, email: str) -> None:
@@ -134,52 +141,80 @@ def measure(pid: int, port: int, pages: dict[str, str]) -> dict[str, float]:
     return {name: statistics.median(values) for name, values in samples.items()}
 
 
+def _server(folder: Path, email: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [
+            PYTHON,
+            "-c",
+            "import sys; from benchmarks.bench_checklist_pages import serve; serve(*sys.argv[1:])",
+            f"sqlite:///{folder / 'cyd.db'}",
+            str(folder),
+            email,
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _measured(folder: Path, email: str, pages: dict[str, str]) -> dict[str, float]:
+    """`pages` measured on a server with `email` signed in."""
+    server = _server(folder, email)
+    try:
+        assert server.stdout is not None
+        port = int(server.stdout.readline())
+        return measure(server.pid, port, pages)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _row(name: str, what: str, cpu: dict[str, float]) -> Row:
+    floor = cpu["healthz"]
+    return (
+        f"server CPU per request, the {name} of a venture whose checklist is answered"
+        f" ({what}), SQLite, signed in",
+        f"{cpu[name] * 1000:.1f} ms (target ≤ {TARGET_MS:.0f} ms; median of {ROUNDS}"
+        f" batches of {REQUESTS})",
+        f"{cpu[name] / floor:.1f}× `/healthz` of the same app ({floor * 1000:.2f} ms)",
+    )
+
+
 def run() -> list[Row]:
     with tempfile.TemporaryDirectory(prefix="cyd-bench-pages-") as tmp:
         folder = Path(tmp)
-        venture = prepare(folder)
-        server = subprocess.Popen(
-            [
-                PYTHON,
-                "-c",
-                "import sys; from benchmarks.bench_checklist_pages import serve;"
-                " serve(*sys.argv[1:])",
-                f"sqlite:///{folder / 'cyd.db'}",
-                str(folder),
-                LEAD,
-            ],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        try:
-            assert server.stdout is not None
-            port = int(server.stdout.readline())
-            base = f"/ventures/{venture}"
-            pages = {
+        venture, reviewed = prepare(folder)
+        base = f"/ventures/{venture}"
+        cpu = _measured(
+            folder,
+            LEAD,
+            {
                 "healthz": "/healthz",
                 "task list": f"{base}/checklist",
                 "question page": f"{base}/checklist/people-affected",
                 "check your answers": f"{base}/check",
-            }
-            cpu = measure(server.pid, port, pages)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-    floor = cpu["healthz"]
+            },
+        )
+        # The review page is a reviewer's: a server with one signed in.
+        review = _measured(
+            folder,
+            REVIEWER,
+            {"healthz": "/healthz", "review page": f"/ventures/{reviewed}/review"},
+        )
     return [
-        (
-            f"server CPU per request, the {name} of a venture whose checklist is answered"
-            f" ({what}), SQLite, signed in",
-            f"{cpu[name] * 1000:.1f} ms (target ≤ {TARGET_MS:.0f} ms; median of {ROUNDS}"
-            f" batches of {REQUESTS})",
-            f"{cpu[name] / floor:.1f}× `/healthz` of the same app ({floor * 1000:.2f} ms)",
-        )
-        for name, what in (
-            ("task list", "11 sections, 24 items"),
-            ("question page", "a section of 4 questions, 3 answered, 2 of them changed"),
-            ("check your answers", "every answer with a change link"),
-        )
+        *(
+            _row(name, what, cpu)
+            for name, what in (
+                ("task list", "11 sections, 24 items"),
+                ("question page", "a section of 4 questions, 3 answered, 2 of them changed"),
+                ("check your answers", "every answer with a change link"),
+            )
+        ),
+        _row(
+            "review page",
+            "in review: every answer by section, each changed one's history, the form",
+            review,
+        ),
     ]
 
 

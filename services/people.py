@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from governance.lifecycle import VentureState
 from governance.permissions import Actor, Role, VentureFacts
 from governance.rules import DecisionRule
 from models import tables as t
+from models.db import read_session
 
 
 def roles_of(session: Session, person: t.Person) -> frozenset[Role]:
@@ -87,3 +89,15 @@ def programme_rules(session: Session) -> dict[str, DecisionRule]:
     from services.programme_import import current_programme
 
     return {rule.name: rule for rule in current_programme(session).board.decision_rules}
+
+
+def roles_by_email(engine: Engine, email: str) -> frozenset[Role]:
+    """The roles of the person with `email` (none for someone unknown): what the pages'
+    navigation offers them (the rules still decide each action)."""
+    with read_session(engine) as session:
+        names = session.exec(
+            select(t.PersonRole.role)
+            .join(t.Person, col(t.Person.id) == col(t.PersonRole.person_id))
+            .where(t.Person.email == email)
+        )
+        return frozenset(Role(name) for name in names if name in Role.__members__.values())

@@ -80,6 +80,7 @@ from services.commands import (
 from services.people import workstream_people
 from services.people_settings import PREFERENCES_CHANGED, set_preferences
 from services.programme_import import AUDIT_ACTION, import_programme, parse_programme
+from services.review_view import REVIEW_VIEW, review_of
 from services.sign_in import ACTIONS as SIGN_IN_ACTIONS
 from services.sign_in import PRINT_CODE, issue_printed_code
 
@@ -344,6 +345,8 @@ def _try_again(cyd: Cyd, entry: t.AuditEntry) -> None:
             reason="(replayed)",
         ),
         "review.record": lambda: record_review(cyd, venture, by=who, recommend="go"),
+        # Reading the review page: refused by the same rules, and recorded the same way.
+        REVIEW_VIEW: lambda: review_of(cyd.engine, cyd.library, venture, who, entry.at),
         "board.declare": lambda: declare_interest(cyd, venture, member=who, interest="(replayed)"),
         "board.vote": lambda: vote(
             cyd,

@@ -3,12 +3,16 @@
 `PageContext.render` gives it to every page a signed-in person sees, from the page's
 path: the link to the page itself is the current one (aria-current="page"); a
 venture's own pages (its page, its checklist, its questions) are in "My ventures"
-(marked active, aria-current="true").
+(marked active, aria-current="true"). A reviewer also has "Reviews" (the queue; a
+venture's review page is under it).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+from governance.permissions import Role
+from services.people import roles_by_email
 
 if TYPE_CHECKING:
     from web.page import PageContext
@@ -16,12 +20,17 @@ if TYPE_CHECKING:
 HOME = "/"
 VENTURES = "/ventures"
 NEW_VENTURE = "/ventures/new"
+REVIEWS = "/reviews"
+REVIEW_PAGE = "review"  # a venture's review pages: /ventures/{id}/review[/...]
 
 
 def section_of(path: str) -> str | None:
     """The navigation link a page at `path` belongs under, if any."""
-    if path in (HOME, VENTURES, NEW_VENTURE):
+    if path in (HOME, VENTURES, NEW_VENTURE, REVIEWS):
         return path
+    parts = path.split("/")  # "", "ventures", id, "review", ...
+    if path.startswith(VENTURES + "/") and len(parts) > 3 and parts[3] == REVIEW_PAGE:
+        return REVIEWS
     if path.startswith(VENTURES + "/"):
         return VENTURES
     return None
@@ -35,13 +44,18 @@ def signed_in_navigation(page: PageContext, path: str) -> list[dict[str, object]
             HOME: page.pgettext("easy-read", "Things to do"),
             VENTURES: page.pgettext("easy-read", "My work"),
             NEW_VENTURE: page.pgettext("easy-read", "Start new work"),
+            REVIEWS: page.pgettext("easy-read", "Work to check"),
         }
     else:
         texts = {
             HOME: page.gettext("What I need to do"),
             VENTURES: page.gettext("My ventures"),
             NEW_VENTURE: page.gettext("Start a venture"),
+            REVIEWS: page.gettext("Reviews"),
         }
+    person = page.person
+    if person is None or Role.REVIEWER not in roles_by_email(page.engine, person.email):
+        del texts[REVIEWS]
     section = section_of(path)
     return [
         {

@@ -18,7 +18,7 @@ from governance import catalogue
 from governance.catalogue import Language
 from services import commands as c
 from services.commands import Cyd, NotFound
-from services.history import CODES, AuditEvent, answer_history, audit_trail
+from services.history import CODES, AuditEvent, answer_history, audit_trail, changed_answers
 from services.involvement import interests, workstreams_of
 from services.permitted import ACTIONS, Permitted, what_may_i_do
 from services.programme_import import import_programme, parse_programme
@@ -93,6 +93,12 @@ def test_every_answer_with_who_when_and_which_is_current(cyd: Cyd) -> None:
         answer_history(cyd.engine, venture, "no-such-item")
     with pytest.raises(NotFound):
         answer_history(cyd.engine, "v-9999", "lived-experience-count")
+    # Every changed item's history in one read: the same records, only changed items.
+    assert changed_answers(cyd.engine, venture) == {
+        "coproduction-start/lived-experience-count": history
+    }
+    with pytest.raises(NotFound):
+        changed_answers(cyd.engine, "v-9999")
 
 
 # --- the audit trail --------------------------------------------------------------------------

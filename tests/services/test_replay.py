@@ -33,6 +33,7 @@ from services.commands import (
 )
 from services.programme_import import import_programme, load_programme
 from services.replay import compare, replay
+from services.review_view import review_of
 from tests.models.conftest import Backend, PostgresServer
 from tests.services.test_commands import (
     CHAIR,
@@ -107,6 +108,8 @@ def whole_path(cyd: Cyd) -> str:
     fill_checklist(cyd, venture, CO_PRODUCER)
     submit(cyd, venture, by=LEAD)
     refused(lambda: record_review(cyd, venture, by=CHAIR, recommend="go"))
+    # Opening the review page is refused (and logged) by the same rules.
+    refused(lambda: review_of(cyd.engine, cyd.library, venture, CHAIR, cyd.clock()))
     record_review(cyd, venture, by=REVIEWERS[0], recommend="go")
     record_review(cyd, venture, by=REVIEWERS[1], recommend="recycle", note="Pay?")
     vote(cyd, venture, member="aled.evans@example.org", choice="approve")
