@@ -40,10 +40,13 @@ def _outsider(cyd: Cyd) -> None:
 def test_the_chair_sees_the_count_and_whether_each_quorum_is_met(cyd: Cyd) -> None:
     venture_id = to_board(cyd)
     view = chair_view(cyd.engine, cyd.library, CHAIR, venture_id, cyd.clock())
-    assert view.close.allowed and not view.resume.allowed and view.extend.allowed
+    assert view.close.allowed
+    assert not view.resume.allowed
+    assert view.extend.allowed
     assert view.vote is not None
     assert view.vote.tally.voted == 0
-    assert not view.vote.quorum_met and view.vote.quorum.code == "quorum-not-met"
+    assert not view.vote.quorum_met
+    assert view.vote.quorum.code == "quorum-not-met"
     assert view.vote.if_closed == "no-quorum"
 
     vote(cyd, venture_id, member=SIAN, choice="approve")
@@ -61,12 +64,14 @@ def test_the_chair_sees_the_count_and_whether_each_quorum_is_met(cyd: Cyd) -> No
     vote(cyd, venture_id, member=PRIYA, choice="more-time")
     view = chair_view(cyd.engine, cyd.library, CHAIR, venture_id, cyd.clock())
     assert view.vote is not None
-    assert not view.vote.quorum_met and not view.vote.lived_experience_met
+    assert not view.vote.quorum_met
+    assert not view.vote.lived_experience_met
     assert view.vote.quorum.params == {"voted": 3, "needed": 4}
     vote(cyd, venture_id, member=CHAIR, choice="approve", supported_by=SUPPORTER)
     view = chair_view(cyd.engine, cyd.library, CHAIR, venture_id, cyd.clock())
     assert view.vote is not None
-    assert view.vote.quorum_met and view.vote.lived_experience_met
+    assert view.vote.quorum_met
+    assert view.vote.lived_experience_met
     # Priya asked for more time: closing now gives it to her, the vote runs on.
     assert view.vote.if_closed == "more-time"
     assert "more-time" in {r.code for r in view.vote.reasons}
@@ -106,21 +111,25 @@ def test_the_decision_record_has_every_reason_the_tally_who_closed_and_the_head(
 ) -> None:
     venture_id = _decide(cyd)
     closed = after_closing(cyd.engine, venture_id)
-    assert closed.outcome == "approved_with_conditions" and closed.deadline is None
+    assert closed.outcome == "approved_with_conditions"
+    assert closed.deadline is None
 
     record = decision_record(cyd.engine, OUTSIDER, venture_id)  # anyone in the programme
     [decision] = record.decisions
     assert decision.outcome == "approved_with_conditions"
     assert decision.conditions == ("Pay people from the first day.",)
-    assert decision.closed_by == "chair" and decision.closed_by_name == "Megan Lloyd"
-    assert decision.tally is not None and decision.tally.approve == 3
+    assert decision.closed_by == "chair"
+    assert decision.closed_by_name == "Megan Lloyd"
+    assert decision.tally is not None
+    assert decision.tally.approve == 3
     codes = [r.code for r in decision.reasons]
     assert {"closed-by-chair", "quorum-met", "carried-with-conditions"} <= set(codes)
     for r in decision.reasons:  # every reason in Welsh Easy Read too
         assert text(r.code, "cy", r.params, True)
     with read_session(cyd.engine) as session:
         entry = session.get(t.AuditEntry, decision.audit_seq)
-        assert entry is not None and entry.hash == decision.audit_head
+        assert entry is not None
+        assert entry.hash == decision.audit_head
         assert any(e.get("effect") == "RecordDecision" for e in entry.payload["effects"])
         # The head copied into the minutes is one the log's check still finds.
         assert audit.verify(session, expected_head=decision.audit_head).ok
@@ -134,22 +143,26 @@ def test_the_audit_trail_is_newest_first_filtered_and_checked(cyd: Cyd) -> None:
     with pytest.raises(PermissionDenied):
         close_vote(cyd, venture_id, by=ALED)
     trail = venture_audit(cyd.engine, LEAD, venture_id)
-    assert trail.chain.ok and trail.total == len(trail.events)
+    assert trail.chain.ok
+    assert trail.total == len(trail.events)
     assert [e.seq for e in trail.events] == sorted((e.seq for e in trail.events), reverse=True)
-    assert set(trail.kinds) <= KINDS.keys() and "refusal" in trail.kinds
+    assert set(trail.kinds) <= KINDS.keys()
+    assert "refusal" in trail.kinds
 
     alone = venture_audit(cyd.engine, LEAD, venture_id, person=ALED)
-    assert alone.events and {e.actor for e in alone.events} == {ALED}
+    assert alone.events
+    assert {e.actor for e in alone.events} == {ALED}
     refusals = venture_audit(cyd.engine, LEAD, venture_id, kind="refusal")
     [refusal] = refusals.events
-    assert refusal.actor == ALED and "refused" in refusal.words("en")
+    assert refusal.actor == ALED
+    assert "refused" in refusal.words("en")
     votes = venture_audit(cyd.engine, LEAD, venture_id, person=ALED, kind="board")
     assert [e.code for e in votes.events] == ["vote-recorded"]
 
 
 def test_the_audit_trail_is_for_those_concerned_and_shows_no_channel_url(cyd: Cyd) -> None:
     venture_id = _decide(cyd)
-    secret = "mailtos://user:hunter22secret@mail.example.org"
+    secret = "mailtos://user:hunter22secret@mail.example.org"  # noqa: S105 (made up)
     with unit_of_work(cyd.engine) as session:
         audit.append(session, LEAD, "venture.withdrawn", venture_id, {"reason": secret})
         person = session.exec(select(t.Person).where(t.Person.email == LEAD)).one()
@@ -158,7 +171,8 @@ def test_the_audit_trail_is_for_those_concerned_and_shows_no_channel_url(cyd: Cy
     said = " ".join(
         e.words(lang, er) for e in trail.events for lang in ("en", "cy") for er in (0, 1)
     )
-    assert "hunter22secret" not in said and secret not in said
+    assert "hunter22secret" not in said
+    assert secret not in said
     assert trail.chain.ok
     with pytest.raises(PermissionDenied):
         venture_audit(cyd.engine, OUTSIDER, venture_id)
