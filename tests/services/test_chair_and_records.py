@@ -162,17 +162,17 @@ def test_the_audit_trail_is_newest_first_filtered_and_checked(cyd: Cyd) -> None:
 
 def test_the_audit_trail_is_for_those_concerned_and_shows_no_channel_url(cyd: Cyd) -> None:
     venture_id = _decide(cyd)
-    secret = "mailtos://user:hunter22secret@mail.example.org"  # noqa: S105 (made up)
+    channel_url = "mailtos://user:hunter22secret@mail.example.org"  # made up
     with unit_of_work(cyd.engine) as session:
-        audit.append(session, LEAD, "venture.withdrawn", venture_id, {"reason": secret})
+        audit.append(session, LEAD, "venture.withdrawn", venture_id, {"reason": channel_url})
         person = session.exec(select(t.Person).where(t.Person.email == LEAD)).one()
-        session.add(t.Channel(person_id=person.id, url=secret))
+        session.add(t.Channel(person_id=person.id, url=channel_url))
     trail = venture_audit(cyd.engine, CHAIR, venture_id)
     said = " ".join(
         e.words(lang, er) for e in trail.events for lang in ("en", "cy") for er in (0, 1)
     )
     assert "hunter22secret" not in said
-    assert secret not in said
+    assert channel_url not in said
     assert trail.chain.ok
     with pytest.raises(PermissionDenied):
         venture_audit(cyd.engine, OUTSIDER, venture_id)
