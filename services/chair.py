@@ -61,7 +61,8 @@ class VoteSoFar:
     # member asked for more time: the vote runs on) or "no-quorum" (it runs again).
     if_closed: str
     outcome: str | None
-    reasons: tuple[Reason, ...]  # the rules' reasons for what closing now would do
+    reasons: tuple[Reason, ...]  # the rules' reasons for what closing now would do (the
+    # quorum's said apart above)
 
 
 @dataclass(frozen=True)
@@ -173,8 +174,27 @@ def _vote_so_far(
         lived_experience_met=lived is not None and lived.code == "lived-experience-quorum-met",
         if_closed=if_closed,
         outcome=outcome,
-        reasons=closing.reasons,
+        reasons=_after_closing(closing.reasons),
     )
+
+
+# Said apart on the page (the quorum), or of no news to the chair who is closing it.
+_SAID_APART = frozenset(
+    {
+        "quorum-met",
+        "quorum-not-met",
+        "lived-experience-quorum-met",
+        "lived-experience-quorum-not-met",
+    }
+)
+
+
+def _after_closing(reasons: tuple[Reason, ...]) -> tuple[Reason, ...]:
+    """The rules' reasons that say what closing does: those after "closed-by-chair" (the
+    ones before it say who counts and the count, which the page shows as numbers)."""
+    codes = [r.code for r in reasons]
+    start = codes.index("closed-by-chair") + 1 if "closed-by-chair" in codes else 0
+    return tuple(r for r in reasons[start:] if r.code not in _SAID_APART)
 
 
 def after_closing(engine: Engine, venture_id: str) -> Closed:

@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from web.routes import accessibility, account, checklist, health, home, sign_in, ventures
+from web.routes import (
+    accessibility,
+    account,
+    chair,
+    checklist,
+    health,
+    home,
+    records,
+    sign_in,
+    ventures,
+)
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
@@ -18,4 +28,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     home.router,
     ventures.router,
     checklist.router,
+    chair.router,
+    records.router,
 )
