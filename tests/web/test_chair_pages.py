@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from governance.catalogue import say
 from models import tables as t
 from models.db import read_session
 from services import commands as c
@@ -108,9 +109,7 @@ def test_a_non_chair_typing_the_url_gets_404_and_is_audited(
     assert browser_as(CHAIR).get("/ventures/v-none/chair").status_code == 404
 
 
-def test_a_forged_close_without_the_csrf_token_is_refused(
-    cyd: Cyd, board: str, browser_as
-) -> None:
+def test_a_forged_close_without_the_csrf_token_is_refused(cyd: Cyd, board: str, browser_as) -> None:
     megan = browser_as(CHAIR, **ENGLISH)
     megan.page(f"/ventures/{board}/chair/close")
     answer = megan.client.post(f"/ventures/{board}/chair/close", data={}, follow_redirects=False)
@@ -195,5 +194,7 @@ def test_megans_close_page_is_in_welsh_easy_read(cyd: Cyd, board: str, browser_a
     page = megan.page(f"/ventures/{board}/chair/close")
     assert 'lang="cy"' in page
     words = text_of(page)
-    assert "Pleidleisiodd 1 aelod sydd â phrofiad bywyd." in words
+    lived = say("lived-experience-quorum-not-met", "cy", easy_read=True, count=1, needed=2)
+    assert lived in words
+    assert "Oes digon o bleidleisiau?" in words  # the page's own words, in Welsh
     assert "cyd-point" in page  # Easy Read points, each beside its picture

@@ -137,7 +137,9 @@ def closed(venture_id: str, page: Page) -> Response:
     if (away := sign_in_first(page)) is not None:
         return away
     view = _view(page, venture_id)
-    return _render(page, "chair_done.html", view, done="closed", after=after_closing(page.engine, venture_id))
+    return _render(
+        page, "chair_done.html", view, done="closed", after=after_closing(page.engine, venture_id)
+    )
 
 
 # --- take off hold ------------------------------------------------------------------------
@@ -250,7 +252,12 @@ def check_extension(
     if errors or until is None:
         return _extend_form(page, view, fields, errors)
     return _render(
-        page, "chair_extend_check.html", view, until=until, reason=" ".join(reason.split()), fields=fields
+        page,
+        "chair_extend_check.html",
+        view,
+        until=until,
+        reason=" ".join(reason.split()),
+        fields=fields,
     )
 
 
@@ -277,9 +284,7 @@ def confirm_extension(
         return _refused(page, view, refused.say(page.language, page.easy_read))
     except CommandError as mistake:  # the date is not later than the deadline in force
         field = "reason" if mistake.code == "extend-reason-missing" else "until"
-        return _extend_form(
-            page, view, fields, {field: mistake.say(page.language, page.easy_read)}
-        )
+        return _extend_form(page, view, fields, {field: mistake.say(page.language, page.easy_read)})
     return page.redirect(_urls(venture_id)["extended"])
 
 
