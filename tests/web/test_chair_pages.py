@@ -18,17 +18,11 @@ from services import commands as c
 from services.commands import Cyd
 from services.examples import answer_missing
 
-from .test_checklist import (  # noqa: F401  (fixtures)
-    CHAIR,
-    LEAD,
-    NIA,
-    browser_as,
-    csrf,
-    cyd,
-    engine,
-    text_of,
-    venture,
-)
+from . import test_checklist as base
+from .test_checklist import CHAIR, LEAD, NIA, csrf, text_of
+
+# The checklist pages' fixtures: the example programme, a venture, signed-in browsers.
+engine, cyd, venture, browser_as = base.engine, base.cyd, base.venture, base.browser_as
 
 REVIEWERS = ("elin.davies@example.org", "owen.walker@example.org")
 ALED = "aled.evans@example.org"
