@@ -1,6 +1,6 @@
 """Issue 10's page benchmark, in part: the server's CPU per request for a venture's task
-list, a question page and check your answers, against `/healthz` of the same app in
-the same run.
+list, a question page and check your answers, and (issue 11) a decided venture's
+decision record, against `/healthz` of the same app in the same run.
 
 The pages run as `cyd web` runs them (uvicorn, in a process of their own) on a SQLite
 copy of the example programme with one venture whose checklist is answered, each
@@ -72,6 +72,42 @@ def prepare(folder: Path) -> str:
     return venture
 
 
+def prepare_decided(folder: Path) -> str:
+    """A second venture in the same file, through two reviews to the Board's decision
+    (an interest declared, a supporter, conditions, the chair closing): its id."""
+    from checklists.loader import load_library
+    from models.db import make_engine
+    from services import commands as c
+    from services.examples import answer_missing
+
+    engine = make_engine(f"sqlite:///{folder / 'cyd.db'}")
+    try:
+        cyd = c.Cyd(engine, load_library())
+        venture = c.start_venture(
+            cyd, workstream="day-opportunities", title="Shared allotment", lead=LEAD
+        ).venture_id
+        answer_missing(cyd, venture, [CO_PRODUCER])
+        c.submit(cyd, venture, by=LEAD)
+        for reviewer in ("elin.davies@example.org", "owen.walker@example.org"):
+            c.record_review(cyd, venture, by=reviewer, recommend="go", note="Well made.")
+        c.declare_interest(cyd, venture, member="david.hughes@example.org", interest="Grows veg")
+        chair = "megan.lloyd@example.org"
+        c.vote(cyd, venture, member=chair, choice="approve", supported_by="tom.price@example.org")
+        for member in ("aled.evans@example.org", "sian.roberts@example.org"):
+            c.vote(cyd, venture, member=member, choice="approve")
+        c.vote(
+            cyd,
+            venture,
+            member="priya.shah@example.org",
+            choice="approve-with-conditions",
+            reason="Pay people for their time.",
+        )
+        c.close_vote(cyd, venture, by=chair)
+    finally:
+        engine.dispose()
+    return venture
+
+
 def serve(database: str, data_dir: str, email: str) -> None:
     """The server process: the pages on `database`, `email` signed in; prints its port."""
     from checklists.loader import load_library
@@ -138,6 +174,7 @@ def run() -> list[Row]:
     with tempfile.TemporaryDirectory(prefix="cyd-bench-pages-") as tmp:
         folder = Path(tmp)
         venture = prepare(folder)
+        decided = prepare_decided(folder)
         server = subprocess.Popen(
             [
                 PYTHON,
@@ -161,6 +198,7 @@ def run() -> list[Row]:
                 "task list": f"{base}/checklist",
                 "question page": f"{base}/checklist/people-affected",
                 "check your answers": f"{base}/check",
+                "decision record": f"/ventures/{decided}/decisions",
             }
             cpu = measure(server.pid, port, pages)
         finally:
@@ -169,7 +207,8 @@ def run() -> list[Row]:
     floor = cpu["healthz"]
     return [
         (
-            f"server CPU per request, the {name} of a venture whose checklist is answered"
+            f"server CPU per request, the {name} of a venture"
+            f"{'' if name == 'decision record' else ' whose checklist is answered'}"
             f" ({what}), SQLite, signed in",
             f"{cpu[name] * 1000:.1f} ms (target ≤ {TARGET_MS:.0f} ms; median of {ROUNDS}"
             f" batches of {REQUESTS})",
@@ -179,6 +218,7 @@ def run() -> list[Row]:
             ("task list", "11 sections, 24 items"),
             ("question page", "a section of 4 questions, 3 answered, 2 of them changed"),
             ("check your answers", "every answer with a change link"),
+            ("decision record", "one gate decided: its reasons, tally, conditions and head"),
         )
     ]
 
