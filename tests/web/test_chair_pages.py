@@ -192,3 +192,25 @@ def test_megans_close_page_is_in_welsh_easy_read(cyd: Cyd, board: str, browser_a
     assert lived in words
     assert "Oes digon o bleidleisiau?" in words  # the page's own words, in Welsh
     assert "cyd-point" in page  # Easy Read points, each beside its picture
+
+
+def test_closing_when_a_member_asked_for_more_time_lets_the_vote_run_on(
+    cyd: Cyd, board: str, browser_as
+) -> None:
+    for member in (SIAN, ALED, CHAIR):
+        c.vote(cyd, board, member=member, choice="approve")
+    c.vote(cyd, board, member=PRIYA, choice="more-time")
+    megan = browser_as(CHAIR, **ENGLISH)
+    confirm = megan.page(f"/ventures/{board}/chair/close")
+    assert "A member asked for more time: they get it, and the vote goes on." in text_of(confirm)
+    done = megan.client.post(
+        f"/ventures/{board}/chair/close",
+        data={"csrf_token": csrf(confirm)},
+        follow_redirects=False,
+    )
+    receipt = text_of(megan.page(done.headers["location"]))
+    assert "Nothing is decided yet" in receipt
+    with read_session(cyd.engine) as session:
+        assert session.get(t.Venture, board).state == "awaiting_board"
+        ballot = session.exec(select(t.Ballot).where(t.Ballot.venture_id == board)).one()
+    assert ballot.deadline.date().isoformat() in receipt or str(ballot.deadline.day) in receipt
