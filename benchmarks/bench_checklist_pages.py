@@ -1,7 +1,7 @@
 """Issue 10's page benchmark, in part: the server's CPU per request for a venture's task
 list, a question page and check your answers, and (issue 11) a reviewer's review page of
-a second venture, submitted and in review, against `/healthz` of the same app in the
-same run.
+a second venture, submitted and in review, and a third venture's decision record (decided
+by the Board), against `/healthz` of the same app in the same run.
 
 The pages run as `cyd web` runs them (uvicorn, in a process of their own) on a SQLite
 copy of the example programme with one venture whose checklist is answered, each
@@ -77,6 +77,42 @@ def prepare(folder: Path) -> tuple[str, str]:
     finally:
         engine.dispose()
     return ventures[0], ventures[1]
+
+
+def prepare_decided(folder: Path) -> str:
+    """A second venture in the same file, through two reviews to the Board's decision
+    (an interest declared, a supporter, conditions, the chair closing): its id."""
+    from checklists.loader import load_library
+    from models.db import make_engine
+    from services import commands as c
+    from services.examples import answer_missing
+
+    engine = make_engine(f"sqlite:///{folder / 'cyd.db'}")
+    try:
+        cyd = c.Cyd(engine, load_library())
+        venture = c.start_venture(
+            cyd, workstream="day-opportunities", title="Shared allotment", lead=LEAD
+        ).venture_id
+        answer_missing(cyd, venture, [CO_PRODUCER])
+        c.submit(cyd, venture, by=LEAD)
+        for reviewer in ("elin.davies@example.org", "owen.walker@example.org"):
+            c.record_review(cyd, venture, by=reviewer, recommend="go", note="Well made.")
+        c.declare_interest(cyd, venture, member="david.hughes@example.org", interest="Grows veg")
+        chair = "megan.lloyd@example.org"
+        c.vote(cyd, venture, member=chair, choice="approve", supported_by="tom.price@example.org")
+        for member in ("aled.evans@example.org", "sian.roberts@example.org"):
+            c.vote(cyd, venture, member=member, choice="approve")
+        c.vote(
+            cyd,
+            venture,
+            member="priya.shah@example.org",
+            choice="approve-with-conditions",
+            reason="Pay people for their time.",
+        )
+        c.close_vote(cyd, venture, by=chair)
+    finally:
+        engine.dispose()
+    return venture
 
 
 def serve(database: str, data_dir: str, email: str) -> None:
@@ -184,6 +220,7 @@ def run() -> list[Row]:
     with tempfile.TemporaryDirectory(prefix="cyd-bench-pages-") as tmp:
         folder = Path(tmp)
         venture, reviewed = prepare(folder)
+        decided = prepare_decided(folder)
         base = f"/ventures/{venture}"
         cpu = _measured(
             folder,
@@ -193,6 +230,7 @@ def run() -> list[Row]:
                 "task list": f"{base}/checklist",
                 "question page": f"{base}/checklist/people-affected",
                 "check your answers": f"{base}/check",
+                "decision record": f"/ventures/{decided}/decisions",
             },
         )
         # The review page is a reviewer's: a server with one signed in.
@@ -208,6 +246,7 @@ def run() -> list[Row]:
                 ("task list", "11 sections, 24 items"),
                 ("question page", "a section of 4 questions, 3 answered, 2 of them changed"),
                 ("check your answers", "every answer with a change link"),
+                ("decision record", "one gate decided: its reasons, tally, conditions and head"),
             )
         ),
         _row(

@@ -162,6 +162,14 @@ def may_close_vote(actor: Actor, venture: VentureFacts) -> Permission:
     return _in(venture, "vote")
 
 
+def may_chair(actor: Actor) -> Permission:
+    """The chair's own page (close early, take off hold, extend): the chair alone. Its
+    actions are each checked again by their own rule (`may_close_vote`, ...)."""
+    if not actor.is_chair:
+        return deny("not-chair")
+    return ALLOWED
+
+
 def may_extend(actor: Actor, venture: VentureFacts) -> Permission:
     if not (actor.person_id == venture.lead_id or actor.is_chair or Role.ADMIN in actor.roles):
         return deny("may-not-extend")

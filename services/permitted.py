@@ -136,10 +136,11 @@ def what_may_i_do(
         "view-pack": may_view_pack(actor, supported=supported),
         "view-audit": may_view_audit(actor, facts, reviewers=reviewers, supported=supported),
     }
-    return [_permitted(action, rules[action]) for action in ACTIONS]
+    return [permitted_of(action, rules[action]) for action in ACTIONS]
 
 
-def _permitted(action: str, permission: Permission) -> Permitted:
+def permitted_of(action: str, permission: Permission) -> Permitted:
+    """A rule's answer for `action` as a `Permitted` (for a page that asks one rule)."""
     if isinstance(permission, Denied):
         return Permitted(action, False, permission.code, permission.reason, dict(permission.params))
     return Permitted(action, True)

@@ -14,6 +14,8 @@ from web.routes import (
     checklist,
     health,
     home,
+    chair,
+    records,
     reviews,
     sign_in,
     ventures,
@@ -28,4 +30,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     ventures.router,
     checklist.router,
     reviews.router,
+    chair.router,
+    records.router,
 )
