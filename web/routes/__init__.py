@@ -11,10 +11,10 @@ from fastapi import APIRouter
 from web.routes import (
     accessibility,
     account,
+    chair,
     checklist,
     health,
     home,
-    chair,
     records,
     reviews,
     sign_in,
