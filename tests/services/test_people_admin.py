@@ -7,6 +7,7 @@ sign in nor be counted; the programme import needs an admin once there are peopl
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -120,7 +121,7 @@ def test_bad_input_is_a_clear_error_and_stores_nothing(
 
 
 def test_a_non_admin_is_refused_and_the_refusal_is_recorded(cyd: Cyd) -> None:
-    commands = [
+    commands: list[Callable[[], object]] = [
         lambda: pa.list_people(cyd, by=GARETH),
         lambda: pa.person_view(cyd, by=GARETH, person_id=pid(cyd, NIA)),
         lambda: pa.add_person(cyd, by=GARETH, email="x@example.org", name="X"),
