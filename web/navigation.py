@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 HOME = "/"
 VENTURES = "/ventures"
 NEW_VENTURE = "/ventures/new"
+PEOPLE = "/people"  # admins only (services.people_admin)
 
 
 def section_of(path: str) -> str | None:
@@ -24,6 +25,8 @@ def section_of(path: str) -> str | None:
         return path
     if path.startswith(VENTURES + "/"):
         return VENTURES
+    if path == PEOPLE or path.startswith(PEOPLE + "/"):
+        return PEOPLE
     return None
 
 
@@ -42,6 +45,10 @@ def signed_in_navigation(page: PageContext, path: str) -> list[dict[str, object]
             VENTURES: page.gettext("My ventures"),
             NEW_VENTURE: page.gettext("Start a venture"),
         }
+    if _is_admin(page):
+        texts[PEOPLE] = (
+            page.pgettext("easy-read", "People") if page.easy_read else page.gettext("People")
+        )
     section = section_of(path)
     return [
         {
@@ -52,3 +59,17 @@ def signed_in_navigation(page: PageContext, path: str) -> list[dict[str, object]
         }
         for href, text in texts.items()
     ]
+
+
+def _is_admin(page: PageContext) -> bool:
+    """Whether to show "People": asked of the services once a request (the pages
+    themselves are refused by the services to anyone else)."""
+    from services.people_admin import is_admin
+
+    state = page.request.state
+    known = getattr(state, "cyd_is_admin", None)
+    if known is None:
+        person = page.person
+        known = person is not None and is_admin(page.engine, person.email)
+        state.cyd_is_admin = known
+    return bool(known)
