@@ -7,7 +7,6 @@ English, Welsh and Easy Read."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -16,7 +15,12 @@ from sqlmodel import col, select
 from models import tables as t
 from models.db import read_session
 
-from .test_checklist import Browser, browser_as, csrf, engine, person, text_of  # noqa: F401
+from . import test_checklist
+from .test_checklist import Browser, csrf, person, text_of
+
+# The checklist pages' fixtures: the example programme, a browser signed in as anyone.
+engine = test_checklist.engine
+browser_as = test_checklist.browser_as
 
 ADMIN = "admin@example.org"
 NIA = "nia.morgan@example.org"
@@ -124,7 +128,7 @@ def test_each_field_is_changed_on_its_own_form(admin: Browser, engine: Engine) -
     row = person(engine, NIA)
     assert (row.language, row.format, row.daily_digest) == ("en", "standard", True)
     assert (row.quiet_hours_from, row.quiet_hours_to) == ("21:00", "08:00")
-    assert "Quiet hours is changed." in admin.page(fine.headers["location"])
+    assert "The change is saved." in admin.page(fine.headers["location"])
 
 
 def test_a_forged_form_without_the_csrf_token_is_refused(admin: Browser, engine: Engine) -> None:
