@@ -48,6 +48,7 @@ def init(
     from models.db import data_dir, make_engine
     from models.migrate import upgrade
     from models.tables import SYSTEM_ACTOR, normalize_email
+    from services.commands import PermissionDenied
     from services.programme_import import ProgrammeError, import_programme, load_programme_source
 
     path = programme or DEFAULT_PROGRAMME
@@ -83,6 +84,8 @@ def init(
         fail(context.unreachable(url, error))
     except CommandError as error:  # e.g. a database migrated by a newer Cyd
         fail(f"cannot migrate the database at {context.masked(url)}: {error}")
+    except PermissionDenied as error:  # a programme with people: only its admins load it
+        fail(f"{error} Give --by with the email of an admin of the programme.")
     finally:
         engine.dispose()
 

@@ -195,6 +195,14 @@ def may_print_sign_in_code(actor: Actor) -> Permission:
     return ALLOWED
 
 
+def may_administer(actor: Actor) -> Permission:
+    """People admin (add, change, deactivate people, set their channels) and loading the
+    programme file into a programme that already has people: admins only."""
+    if Role.ADMIN not in actor.roles:
+        return deny("not-people-admin")
+    return ALLOWED
+
+
 # --- who may see what ---------------------------------------------------------------------
 #
 # A venture, its history and the Board's papers are seen by the people concerned

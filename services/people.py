@@ -99,5 +99,6 @@ def roles_by_email(engine: Engine, email: str) -> frozenset[Role]:
             select(t.PersonRole.role)
             .join(t.Person, col(t.Person.id) == col(t.PersonRole.person_id))
             .where(t.Person.email == email)
+            .where(col(t.Person.active))
         )
         return frozenset(Role(name) for name in names if name in Role.__members__.values())

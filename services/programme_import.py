@@ -49,6 +49,7 @@ from sqlmodel import Session, col, delete, select
 from checklists.loader import Library, Problem, load_library, validate_document
 from checklists.semantics import Finding
 from checklists.yamlsource import Document, YamlProblem, parse, read_text
+from governance.permissions import Actor, Denied, Role, deny, may_administer
 from governance.programme import PersonSpec, Programme, check_programme, entry_of
 from models import audit
 from models.db import unit_of_work, utcnow
@@ -59,9 +60,11 @@ from models.tables import (
     ProgrammeVersion,
     Workstream,
     WorkstreamMember,
+    normalize_email,
 )
 
 AUDIT_ACTION = "programme.imported"
+IMPORT_ACTION = "programme.import"  # the action named by a refused import
 BOTH_LANGUAGES = ("cy", "en")  # Welsh first, as the Welsh Language Standards expect
 _NAME_MAX = 200  # person.name and workstream.name columns
 
@@ -273,9 +276,32 @@ def import_programme(
     Idempotent: if the latest stored version has the same sha256, nothing is written.
     `at` (default: now) is the time recorded, as the commands take theirs from a clock:
     a replay of the audit log imports at the logged time.
+
+    Who may import. Into an empty programme (no person stored yet) anyone who can
+    reach the database: that is setting Cyd up, and there is no admin yet to ask.
+    Into a programme that has people, only `actor` if they are an active admin of it
+    (`may_administer`): the file replaces people, roles and channels, so it is people
+    admin done wholesale. A refusal is recorded and raised as PermissionDenied. The
+    same text again writes nothing, so it needs no check.
     """
     at = at or utcnow()
     digest = source_sha256(source_text)
+    try:
+        return _import(engine, programme, source_text, actor, at, digest)
+    except _Refused as refused:
+        from services.commands import record_denial
+
+        record_denial(engine, IMPORT_ACTION, actor, None, refused.denied, at)
+
+
+class _Refused(Exception):
+    def __init__(self, denied: Denied) -> None:
+        self.denied = denied
+
+
+def _import(
+    engine: Engine, programme: Programme, source_text: str, actor: str, at: datetime, digest: str
+) -> ImportResult:
     with unit_of_work(engine) as session:
         latest = latest_version(session)
         if latest is not None and latest.sha256 == digest:
@@ -289,6 +315,9 @@ def import_programme(
                 workstreams=len(programme.workstreams),
                 board_members=len(programme.board.members),
             )
+        denied = _import_refused(session, actor)
+        if denied is not None:
+            raise _Refused(denied)  # rolled back; recorded by the caller
         people = _store_people(session, programme)
         retired = _store_workstreams(session, programme, people.by_email)
         version = ProgrammeVersion(sha256=digest, source=source_text, loaded_at=at, loaded_by=actor)
@@ -312,6 +341,20 @@ def import_programme(
         payload = _audit_payload(programme, result)
         entry = audit.append(session, actor, AUDIT_ACTION, None, payload, at=at)
         return replace(result, audit_seq=entry.seq)
+
+
+def _import_refused(session: Session, actor: str) -> Denied | None:
+    """Why `actor` may not import into this programme, or None (see import_programme)."""
+    if session.exec(select(Person.id).limit(1)).first() is None:
+        return None  # first set-up: nobody to ask yet
+    person = session.exec(select(Person).where(Person.email == normalize_email(actor))).first()
+    if person is None or not person.active:
+        return deny("not-people-admin")
+    roles = set(session.exec(select(PersonRole.role).where(PersonRole.person_id == person.id)))
+    permission = may_administer(
+        Actor(person_id=person.email, roles=frozenset(Role(r) for r in roles if r in set(Role)))
+    )
+    return permission if isinstance(permission, Denied) else None
 
 
 def _audit_payload(programme: Programme, result: ImportResult) -> dict[str, Any]:

@@ -22,6 +22,7 @@ VENTURES = "/ventures"
 NEW_VENTURE = "/ventures/new"
 REVIEWS = "/reviews"
 REVIEW_PAGE = "review"  # a venture's review pages: /ventures/{id}/review[/...]
+PEOPLE = "/people"  # admins only (services.people_admin)
 
 
 def section_of(path: str) -> str | None:
@@ -33,6 +34,8 @@ def section_of(path: str) -> str | None:
         return REVIEWS
     if path.startswith(VENTURES + "/"):
         return VENTURES
+    if path == PEOPLE or path.startswith(PEOPLE + "/"):
+        return PEOPLE
     return None
 
 
@@ -53,9 +56,13 @@ def signed_in_navigation(page: PageContext, path: str) -> list[dict[str, object]
             NEW_VENTURE: page.gettext("Start a venture"),
             REVIEWS: page.gettext("Reviews"),
         }
-    person = page.person
-    if person is None or Role.REVIEWER not in roles_by_email(page.engine, person.email):
+    roles = _roles(page)
+    if Role.REVIEWER not in roles:
         del texts[REVIEWS]
+    if Role.ADMIN in roles:
+        texts[PEOPLE] = (
+            page.pgettext("easy-read", "People") if page.easy_read else page.gettext("People")
+        )
     section = section_of(path)
     return [
         {
@@ -66,3 +73,15 @@ def signed_in_navigation(page: PageContext, path: str) -> list[dict[str, object]
         }
         for href, text in texts.items()
     ]
+
+
+def _roles(page: PageContext) -> frozenset[Role]:
+    """The signed-in person's roles, read once a request: which links to offer (the
+    pages themselves are refused by the services to anyone the rules refuse)."""
+    state = page.request.state
+    known: frozenset[Role] | None = getattr(state, "cyd_roles", None)
+    if known is None:
+        person = page.person
+        known = frozenset() if person is None else roles_by_email(page.engine, person.email)
+        state.cyd_roles = known
+    return known

@@ -15,7 +15,7 @@ from models.db import read_session, unit_of_work, utcnow
 from models.tables import Channel, OutboxMessage, Person
 from notifications.relay.jobs import TEST_EVENT
 from notifications.relay.sending import send_now
-from notifications.tell import tell
+from notifications.tell import messages_for
 
 
 @dataclass(frozen=True)
@@ -30,14 +30,17 @@ class ChannelResult:
         return asdict(self)
 
 
-def send_test(engine: Engine, email: str, *, now: dt.datetime | None = None) -> list[ChannelResult]:
-    """Queue a `test` message to each of the person's channels and send them now."""
+def send_test(
+    engine: Engine, email: str, *, now: dt.datetime | None = None, channel_id: int | None = None
+) -> list[ChannelResult]:
+    """Queue a `test` message to each of the person's channels (or only the channel
+    `channel_id`, the admin pages' "send a test message") and send them now."""
     at = now or utcnow()
     with unit_of_work(engine) as session:
         person = session.exec(select(Person).where(Person.email == email.strip().lower())).first()
         if person is None:
             raise LookupError(f"no person with email '{email}'")
-        told = tell(
+        messages = messages_for(
             session,
             [person],
             TEST_EVENT,
@@ -45,8 +48,11 @@ def send_test(engine: Engine, email: str, *, now: dt.datetime | None = None) -> 
             key=f"test:{at.isoformat()}",
             not_before=at,
         )
+        if channel_id is not None:
+            messages = tuple(m for m in messages if m.channel_id == channel_id)
+        outbox.enqueue_many(session, messages)
         queued: list[tuple[int, Channel]] = []
-        for message in told.messages:
+        for message in messages:
             row = outbox.get(session, message.key)
             channel = session.get(Channel, message.channel_id)
             assert row is not None

@@ -255,11 +255,11 @@ def test_import_stores_exactly_the_file(backend: Backend) -> None:
 
 def test_importing_the_same_text_again_changes_nothing(backend: Backend) -> None:
     programme, text = load_programme_source(EXAMPLE)
-    first = import_programme(backend.engine, programme, text, "cyd")
+    first = import_programme(backend.engine, programme, text, "admin@example.org")
     with read_session(backend.engine) as session:
         before = stored(session)
         head = audit.head(session)
-    again = import_programme(backend.engine, programme, text, "cyd")
+    again = import_programme(backend.engine, programme, text, "admin@example.org")
     assert not again.changed
     assert again.version_id == first.version_id
     assert again.audit_seq is None
@@ -274,10 +274,10 @@ def test_a_person_removed_from_the_file_becomes_inactive_and_comes_back(
     backend: Backend,
 ) -> None:
     data = example_data()
-    import_programme(backend.engine, *load_programme_source(EXAMPLE), "cyd")
+    import_programme(backend.engine, *load_programme_source(EXAMPLE), "admin@example.org")
     gone = "rhys.thomas@example.org"
     smaller, smaller_text = programme_of(without(data, gone))
-    result = import_programme(backend.engine, smaller, smaller_text, "cyd")
+    result = import_programme(backend.engine, smaller, smaller_text, "admin@example.org")
     assert result.changed
     assert result.deactivated == [gone]
     assert result.added == []
@@ -296,7 +296,7 @@ def test_a_person_removed_from_the_file_becomes_inactive_and_comes_back(
         assert latest.payload["people"]["deactivated"] == [gone]
         assert current_programme(session) == smaller
     full, full_text = programme_of(data)
-    back = import_programme(backend.engine, full, full_text, "cyd")
+    back = import_programme(backend.engine, full, full_text, "admin@example.org")
     assert back.reactivated == [gone]
     with read_session(backend.engine) as session:
         assert stored(session) == expected_people(full)
@@ -305,7 +305,7 @@ def test_a_person_removed_from_the_file_becomes_inactive_and_comes_back(
 
 def test_roles_channels_and_members_are_replaced(backend: Backend) -> None:
     data = example_data()
-    import_programme(backend.engine, *programme_of(data), "cyd")
+    import_programme(backend.engine, *programme_of(data), "admin@example.org")
     nia = person_entry(data, "nia.morgan@example.org")
     nia["roles"] = ["co-producer", "reviewer"]
     nia["channels"] = ["mailbox://nia.morgan-new", "mailbox://nia.morgan-new"]
@@ -314,7 +314,7 @@ def test_roles_channels_and_members_are_replaced(backend: Backend) -> None:
     stream["members"] = ["nia.morgan@example.org"]
     stream["name"]["en"] = "Day opportunities and work"
     programme, text = programme_of(data)
-    result = import_programme(backend.engine, programme, text, "cyd")
+    result = import_programme(backend.engine, programme, text, "admin@example.org")
     assert "nia.morgan@example.org" in result.updated
     with read_session(backend.engine) as session:
         assert stored(session) == expected_people(programme)
@@ -331,7 +331,7 @@ def test_roles_channels_and_members_are_replaced(backend: Backend) -> None:
 
 def test_a_workstream_left_out_keeps_its_row_but_loses_its_members(backend: Backend) -> None:
     data = example_data()
-    import_programme(backend.engine, *programme_of(data), "cyd")
+    import_programme(backend.engine, *programme_of(data), "admin@example.org")
     data["workstreams"] = [
         {
             "id": "housing",
@@ -339,7 +339,7 @@ def test_a_workstream_left_out_keeps_its_row_but_loses_its_members(backend: Back
             "leads": ["gareth.jones@example.org"],
         }
     ]
-    result = import_programme(backend.engine, *programme_of(data), "cyd")
+    result = import_programme(backend.engine, *programme_of(data), "admin@example.org")
     assert result.retired_workstreams == ["day-opportunities"]
     with read_session(backend.engine) as session:
         assert {w.id for w in session.exec(select(Workstream))} == {"day-opportunities", "housing"}
@@ -351,7 +351,7 @@ def test_a_person_never_asked_their_language_gets_both(backend: Backend) -> None
     data = example_data()
     sam = person_entry(data, "sam.bennett@example.org")
     del sam["language"], sam["language_asked_on"]
-    import_programme(backend.engine, *programme_of(data), "cyd")
+    import_programme(backend.engine, *programme_of(data), "admin@example.org")
     with read_session(backend.engine) as session:
         people = {p.email: p for p in session.exec(select(Person))}
     assert people["sam.bennett@example.org"].language == "en"
@@ -364,9 +364,9 @@ def test_a_person_never_asked_their_language_gets_both(backend: Backend) -> None
 def test_channel_urls_never_reach_the_audit_log(backend: Backend) -> None:
     data = example_data()
     person_entry(data, "megan.lloyd@example.org")["channels"] = [SECRET_URL]
-    import_programme(backend.engine, *programme_of(data), "cyd")
+    import_programme(backend.engine, *programme_of(data), "admin@example.org")
     person_entry(data, "megan.lloyd@example.org")["channels"] = ["mailbox://megan.lloyd"]
-    import_programme(backend.engine, *programme_of(data), "cyd")
+    import_programme(backend.engine, *programme_of(data), "admin@example.org")
     with read_session(backend.engine) as session:
         entries = list(session.exec(select(AuditEntry)))
         assert len(entries) == 2
@@ -397,7 +397,7 @@ def test_an_import_that_fails_writes_nothing(
     monkeypatch.setattr(audit, "append", broken)
     programme, text = load_programme_source(EXAMPLE)
     with pytest.raises(RuntimeError, match="disk is full"):
-        import_programme(backend.engine, programme, text, "cyd")
+        import_programme(backend.engine, programme, text, "admin@example.org")
     with read_session(backend.engine) as session:
         for table in (Person, PersonRole, Channel, Workstream, ProgrammeVersion, AuditEntry):
             assert count(session, table) == 0, table.__name__

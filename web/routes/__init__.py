@@ -15,6 +15,7 @@ from web.routes import (
     checklist,
     health,
     home,
+    people,
     records,
     reviews,
     sign_in,
@@ -32,4 +33,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     reviews.router,
     chair.router,
     records.router,
+    people.router,
 )
