@@ -348,6 +348,21 @@ def pending_action(cyd: Cyd, pending_id: int, *, by: str) -> Pending:
     raise AssertionError("unreachable: a refusal raises")  # pragma: no cover
 
 
+def recorded_by_me(cyd: Cyd, pending_id: int, *, by: str) -> Pending:
+    """One recorded action, for the clerk who recorded it (their receipt). Anyone else:
+    refused, and the refusal audited."""
+    with _command(cyd, "assisted.view", by, None) as session:
+        row = session.get(t.AssistedAction, pending_id)
+        if row is None:
+            raise NotFound("assisted-not-found", id=pending_id)
+        clerk = _person(session, by)
+        _check(may_clerk(actor_for(session, clerk)))
+        if row.recorded_by_id != clerk.id:
+            _check(may_confirm(actor_for(session, clerk), _email_of(session, row.for_id)))
+        return _shown(session, [row])[0]
+    raise AssertionError("unreachable: a refusal raises")  # pragma: no cover
+
+
 def my_pending(engine: Engine, person_email: str) -> list[Pending]:
     """What clerks recorded for the person and waits for them, on open ventures, oldest
     first."""
