@@ -52,6 +52,7 @@ S = VentureState
 class Kind(StrEnum):
     """What a person is asked to do (the pages' words key on it)."""
 
+    CONFIRM = "confirm"  # what a clerk recorded for the person: first, it may be all
     ANSWER = "answer"
     SUBMIT = "submit"
     FIX = "fix"
@@ -79,6 +80,7 @@ DECLARE_BEFORE_VOTING = "declare-before-voting"  # ballot
 VOTE_DEADLINE_PASSED = "vote-deadline-passed"  # ballot
 EVERYONE_HAS_VOTED = "everyone-has-voted"  # ballot
 ON_HOLD = "venture-on-hold"
+CLERK_RECORDED = "clerk-recorded"  # what (vote or answer), by (the clerk's name), pending
 
 # Every code a next action carries, its kind and its reason, each worded in the
 # catalogue (kind: action); the catalogue's test finds them here.
@@ -98,6 +100,7 @@ CODES: frozenset[str] = frozenset(
         VOTE_DEADLINE_PASSED,
         EVERYONE_HAS_VOTED,
         ON_HOLD,
+        CLERK_RECORDED,
     }
 )
 
@@ -285,6 +288,35 @@ def _chair_may_close(s: ReminderSnapshot) -> bool:
     assert s.chair is not None
     chair = Actor(s.chair, frozenset({Role.CHAIR}))
     return bool(may_close_vote(chair, VentureFacts(s.venture_id, s.lead, frozenset(), s.state)))
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """A vote or an answer a clerk recorded for `person`, waiting for them to confirm."""
+
+    pending_id: int
+    person: str
+    venture_id: str
+    what: str  # "vote" or "answer"
+    by: str  # the clerk's name
+    deadline: dt.datetime | None  # the vote's (or the venture's) deadline in force
+
+
+def to_confirm(recorded: Iterable[Recorded]) -> tuple[Owed, ...]:
+    """Each recorded vote or answer is the person's to confirm (or to say it is not
+    right), by the deadline of what it was recorded for: until then it counts for
+    nothing. Only the person: a supporter helps them read it, as with any action."""
+    return tuple(
+        Owed(
+            r.person,
+            Kind.CONFIRM,
+            r.venture_id,
+            r.deadline,
+            CLERK_RECORDED,
+            {"what": r.what, "by": r.by, "pending": r.pending_id},
+        )
+        for r in recorded
+    )
 
 
 def with_supporters(

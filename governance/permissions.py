@@ -26,6 +26,8 @@ class Role(StrEnum):
     BOARD_MEMBER = "board-member"
     CHAIR = "chair"  # the chair is a member of the Board too
     ADMIN = "admin"
+    # Records what a person said at a meeting (a vote, an answer) for them to confirm.
+    CLERK = "clerk"
 
 
 BOARD_ROLES: frozenset[Role] = frozenset({Role.BOARD_MEMBER, Role.CHAIR})
@@ -200,6 +202,55 @@ def may_administer(actor: Actor) -> Permission:
     programme file into a programme that already has people: admins only."""
     if Role.ADMIN not in actor.roles:
         return deny("not-people-admin")
+    return ALLOWED
+
+
+# --- assisted actions: recorded by a clerk, confirmed by the person -----------------------
+#
+# A clerk (or an admin) may write down what a person said at a meeting, as a vote or an
+# answer waiting for that person's confirmation. The person's own rule (`may_vote`,
+# `may_answer`) is asked at once, so that nothing is recorded that could not count, and
+# asked again when they confirm (through the same command as their own action).
+
+
+def may_clerk(actor: Actor) -> Permission:
+    """The clerk's pages: people with the clerk or the admin role."""
+    if not (Role.CLERK in actor.roles or Role.ADMIN in actor.roles):
+        return deny("not-clerk")
+    return ALLOWED
+
+
+def may_record_for(clerk: Actor, person: Actor) -> Permission:
+    """A clerk records for someone else, never for themselves (their own action is
+    theirs to take, and a confirmation by the same person would check nothing)."""
+    if not (allowed := may_clerk(clerk)):
+        return allowed
+    if clerk.person_id == person.person_id:
+        return deny("clerk-own-record")
+    return ALLOWED
+
+
+def may_record_vote_for(
+    clerk: Actor, member: Actor, venture: VentureFacts, interests: Iterable[Interest]
+) -> Permission:
+    """A vote recorded for `member`: only for a member who may vote on it now."""
+    if not (allowed := may_record_for(clerk, member)):
+        return allowed
+    return may_vote(member, venture, interests)
+
+
+def may_record_answer_for(clerk: Actor, person: Actor, venture: VentureFacts) -> Permission:
+    """An answer recorded for `person`: only for someone who may answer it now."""
+    if not (allowed := may_record_for(clerk, person)):
+        return allowed
+    return may_answer(person, venture)
+
+
+def may_confirm(actor: Actor, recorded_for: str) -> Permission:
+    """Only the person it was recorded for confirms it, or says it is not right (their
+    supporter helps them read it, but the vote or the answer stays their own)."""
+    if actor.person_id != recorded_for:
+        return deny("not-yours-to-confirm")
     return ALLOWED
 
 

@@ -60,7 +60,7 @@ SQLModel.metadata.naming_convention = {
 
 LANGUAGES = ("en", "cy")
 FORMATS = ("standard", "easy-read")
-ROLES = ("lead", "co-producer", "reviewer", "board-member", "chair", "admin")
+ROLES = ("lead", "co-producer", "reviewer", "board-member", "chair", "admin", "clerk")
 RECOMMENDATIONS = ("go", "recycle")
 DEADLINE_KINDS = ("answers", "review", "vote")
 OUTBOX_STATUSES = ("pending", "sent", "dead")
@@ -68,6 +68,10 @@ REMINDER_ACTIONS = ("answer", "review", "vote")
 REMINDER_KINDS = ("reminder", "escalation")
 SIGN_IN_KINDS = ("message", "printed")
 SIGN_IN_OUTCOMES = ("issued", "unknown")
+ASSISTED_KINDS = ("vote", "answer")
+# pending: waiting for the person; confirmed: recorded as their vote or answer;
+# declined: the person said it is not right; replaced: the clerk recorded it again.
+ASSISTED_STATUSES = ("pending", "confirmed", "declined", "replaced")
 SYSTEM_ACTOR = "cyd"  # the actor of automated actions (flows, sweeps)
 
 
@@ -508,6 +512,40 @@ class ReminderSent(_Table, table=True):
     count: int = Field(description="the reminder's number; for an escalation, reminders so far")
     audit_seq: int | None = Field(default=None, description="the audit entry that records it")
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class AssistedAction(_Table, table=True):
+    """A vote or an answer a clerk recorded for a person, from what they said at a
+    meeting. It is not a Vote or an Answer, so nothing counts it (quorum, tally,
+    completeness) until the person confirms it; then it is recorded through the same
+    command as their own action, naming the clerk, and this row says so."""
+
+    __tablename__ = "assisted_action"
+    __table_args__ = (
+        CheckConstraint(_in("kind", ASSISTED_KINDS), name="kind"),
+        CheckConstraint(_in("status", ASSISTED_STATUSES), name="status"),
+        Index("ix_assisted_action_for", "for_id", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    venture_id: str = Field(foreign_key="venture.id", index=True, max_length=32)
+    gate_id: str = Field(max_length=64)
+    kind: str = Field(max_length=16, description="vote or answer")
+    for_id: int = Field(foreign_key="person.id", description="whose vote or answer it is")
+    recorded_by_id: int = Field(foreign_key="person.id", description="the clerk")
+    ballot: int | None = Field(default=None, description="a vote: the ballot's number")
+    choice: str | None = Field(default=None, max_length=32, description="a vote: the choice")
+    reason: str | None = Field(default=None, sa_type=Text, description="a vote: conditions")
+    checklist_id: str | None = Field(default=None, max_length=64, description="an answer's")
+    item_id: str | None = Field(default=None, max_length=64, description="an answer's item")
+    value: Any = Field(
+        default=None, sa_type=JSON, nullable=True, description="an answer: the value"
+    )
+    status: str = Field(default="pending", max_length=16, description="one of ASSISTED_STATUSES")
+    recorded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    decided_at: datetime | None = Field(
+        default=None, sa_type=UTCDateTime, description="when confirmed, declined or replaced"
+    )
 
 
 # --- signing in --------------------------------------------------------------------------------

@@ -87,6 +87,9 @@ and left out of Easy Read):
                       minutes (how long they work). The link and the code are never
                       stored: the relay is handed them in memory (`send_now`)
 
+    confirm-recorded  venture, what: "vote" | "answer", recorded_by: {"name"} (the
+                      clerk), link (the page to confirm it on: /confirm/{id})
+
 A daily digest is one message carrying others: `render_message("digest", ...,
 enclosed=[Rendered, ...])` renders the cover (the `digest` template, in the person's
 language(s) and format) and puts each enclosed message after it, as it would have
@@ -157,6 +160,7 @@ EVENTS: tuple[str, ...] = (
     "digest",
     "delivery-failed",
     "sign-in",
+    "confirm-recorded",
 )
 LANGUAGES: tuple[str, ...] = ("cy", "en")  # Welsh first, always
 FORMATS: tuple[str, ...] = ("standard", "easy-read")

@@ -80,6 +80,17 @@ def sample_payload(
             "expires_at": (at + dt.timedelta(minutes=15)).isoformat(),
             "minutes": 15,
         }
+    if name == "confirm-recorded":  # services.assisted: a clerk recorded a vote for them
+        return {
+            "event": name,
+            "venture": dict(VENTURE),
+            "state": "awaiting_board",
+            "group": False,
+            "audit_seq": 5,
+            "what": "vote",
+            "recorded_by": {"name": "Programme Office"},
+            "link": "https://cyd.example.org/confirm/7",
+        }
     if name == DIGEST_EVENT:  # the cover; the relay gives the count of what it carries
         return {"group": False, "day": at.date().isoformat(), "count": 2}
     library = library or load_library()

@@ -348,10 +348,19 @@ def find_item(checklists: tuple[ChecklistDefinition, ...], ref: str) -> tuple[st
     return found[0]
 
 
-def answer(cyd: Cyd, venture_id: str, item_ref: str, value: Any, *, by: str) -> Outcome:
-    """Record an answer (text as typed, or an already-typed value); history is kept."""
+def answer(
+    cyd: Cyd,
+    venture_id: str,
+    item_ref: str,
+    value: Any,
+    *,
+    by: str,
+    assisted: int | None = None,
+) -> Outcome:
+    """Record an answer (text as typed, or an already-typed value); history is kept.
+    `assisted`: the id of the answer a clerk recorded for `by`, which this confirms."""
     try:
-        outcome = answer_many(cyd, venture_id, {item_ref: value}, by=by)
+        outcome = answer_many(cyd, venture_id, {item_ref: value}, by=by, assisted=assisted)
     except InvalidAnswers as refused:
         [problem] = refused.problems  # one answer given: one reason
         raise problem from None
@@ -361,7 +370,14 @@ def answer(cyd: Cyd, venture_id: str, item_ref: str, value: Any, *, by: str) -> 
     return outcome
 
 
-def answer_many(cyd: Cyd, venture_id: str, answers: Mapping[str, Any], *, by: str) -> Outcome:
+def answer_many(
+    cyd: Cyd,
+    venture_id: str,
+    answers: Mapping[str, Any],
+    *,
+    by: str,
+    assisted: int | None = None,
+) -> Outcome:
     """Record several answers at once (a page of a checklist): all or nothing.
 
     One unit of work, one audit entry per changed answer (so the log reads, and
@@ -394,9 +410,24 @@ def answer_many(cyd: Cyd, venture_id: str, answers: Mapping[str, Any], *, by: st
                 problems.append(problem)
         if problems:
             raise InvalidAnswers(problems)
+        recorded_by = (
+            _confirm_assisted(session, assisted, person, venture, "answer", None, now)
+            if assisted is not None
+            else {}
+        )
         for checklist_id, item, value in checked:
             made_stale = _record_answer(
-                session, venture, person, actor, facts, gate_run, checklist_id, item, value, now
+                session,
+                venture,
+                person,
+                actor,
+                facts,
+                gate_run,
+                checklist_id,
+                item,
+                value,
+                now,
+                recorded_by,
             )
             recorded[item.id] = "unchanged" if made_stale is None else "recorded"
             for key, ids in (made_stale or {}).items():
@@ -432,6 +463,7 @@ def _record_answer(
     item: Item,
     value: Any,
     now: dt.datetime,
+    recorded_by: Mapping[str, Any] | None = None,
 ) -> dict[str, list[int]] | None:
     """One answer, as if given alone: the stale reviews and votes it made (None: the
     answer was already so)."""
@@ -474,6 +506,7 @@ def _record_answer(
             "previous": current.value if current is not None else None,
             "reopened": state is not VentureState(venture.state),
             "stale": stale,
+            **(recorded_by or {}),
         },
         at=now,
     )
@@ -686,7 +719,10 @@ def vote(
     choice: str,
     reason: str | None = None,
     supported_by: str | None = None,
+    assisted: int | None = None,
 ) -> Outcome:
+    """The member's vote. `assisted`: the id of the vote a clerk recorded for them, which
+    this confirms (services.assisted): the same rules, and the entry names the clerk."""
     try:
         chosen = Choice(choice)
     except ValueError:
@@ -710,6 +746,11 @@ def vote(
         if ballot is None or _decided(session, ballot):
             raise CommandError("no-open-vote")
         assert person.id is not None
+        recorded = (
+            _confirm_assisted(session, assisted, person, venture, "vote", ballot.number, now)
+            if assisted is not None
+            else {}
+        )
         current = queries.current_vote(
             session, venture.id, venture.gate_id, ballot.number, person.id
         )
@@ -738,10 +779,36 @@ def vote(
                 "choice": chosen.value,
                 "reason": reason,
                 "supported_by": supported_by.lower() if supported_by else None,
+                **recorded,
             },
             at=now,
         )
     return Outcome(venture_id, f"vote recorded: {chosen.value}", _advance(cyd, venture_id))
+
+
+def _confirm_assisted(
+    session: Session,
+    assisted: int,
+    person: t.Person,
+    venture: t.Venture,
+    kind: str,
+    ballot: int | None,
+    now: dt.datetime,
+) -> dict[str, Any]:
+    """Mark what a clerk recorded for `person` as confirmed, in the unit of work of the
+    vote or answer it becomes: both happen, or neither. What the audit entry adds: who
+    recorded it, and which recorded action it was."""
+    row = session.get(t.AssistedAction, assisted)
+    if row is None or row.for_id != person.id or row.venture_id != venture.id or row.kind != kind:
+        raise NotFound("assisted-not-found", id=assisted)
+    if row.status != "pending":
+        raise CommandError("assisted-not-pending", status=row.status)
+    if row.gate_id != venture.gate_id or (ballot is not None and row.ballot != ballot):
+        raise CommandError("assisted-out-of-date")
+    row.status = "confirmed"
+    row.decided_at = now
+    session.add(row)
+    return {"recorded_by": _email(session, row.recorded_by_id), "assisted": assisted}
 
 
 def _email(session: Session, person_id: int) -> str:

@@ -229,6 +229,8 @@ _ACTIONS: dict[str, str] = {
     "vote.closed": "vote-closed-by-chair",
     "venture.withdrawn": "venture-withdrawn",
     "venture.resumed": "venture-resumed",
+    "assisted.recorded": "assisted-recorded",
+    "assisted.declined": "assisted-declined",
     "denied": "action-refused",
 }
 # The codes of the rules' moves of a venture, by lifecycle action.
@@ -263,6 +265,7 @@ CODES: frozenset[str] = frozenset(
         "reminder-sent",
         "escalation-sent",
         "board-papers-sent",
+        "assisted-confirmed",
         "other",
     }
 )
@@ -326,6 +329,15 @@ class Event(NamedTuple):
 
 
 def _events(entry: t.AuditEntry) -> list[Event]:
+    events = _own_events(entry)
+    recorded_by = entry.payload.get("recorded_by")
+    if entry.action in ("vote.recorded", "answer.recorded") and recorded_by:
+        # A clerk recorded it, the person confirmed it: the trail says both.
+        events.append(Event("assisted-confirmed", {"recorded_by": recorded_by}, None))
+    return events
+
+
+def _own_events(entry: t.AuditEntry) -> list[Event]:
     p = entry.payload
     action = entry.action
     if action == ADVANCED:
@@ -347,6 +359,11 @@ def _events(entry: t.AuditEntry) -> list[Event]:
         }
         params["stale_reviews"] = len(stale.get("stale_reviews", []))
         params["stale_votes"] = len(stale.get("stale_votes", []))
+        return [Event(code, params, None)]
+    if action == "assisted.recorded":
+        return [Event(code, {"what": p.get("kind"), "person": p.get("person")}, None)]
+    if action == "assisted.declined":
+        params = {"what": p.get("kind"), "recorded_by": p.get("recorded_by")}
         return [Event(code, params, None)]
     if action == "venture.started":
         keep = ("workstream", "title", "lead", "gate", "gate_version")

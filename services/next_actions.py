@@ -26,12 +26,13 @@ from checklists.library import Library
 from checklists.spec import ChecklistDefinition
 from governance.catalogue import TIMEZONE, Language
 from governance.lifecycle import VentureState
-from governance.next_actions import ActionFacts, Owed, owed, with_supporters
+from governance.next_actions import ActionFacts, Owed, owed, to_confirm, with_supporters
 from governance.permissions import BOARD_ROLES, Role
 from governance.reminders import ReminderSnapshot
 from models import queries
 from models import tables as t
 from models.db import read_session
+from services.assisted import to_confirm_facts
 from services.commands import NotFound
 from services.reminders import load_snapshots, reminder_policy
 from services.wording import action_words
@@ -91,6 +92,18 @@ def next_actions(
             people.append(person.supports_person_id)
             helped = session.get(t.Person, person.supports_person_id)
         ventures, languages = _concerning(session, people, venture_id)
+        # What clerks recorded for the person, theirs alone to confirm (never a
+        # supporter's copy: the confirmation page is the person's own).
+        recorded = [
+            r
+            for r in to_confirm_facts(session, person.id)
+            if venture_id is None or r.venture_id == venture_id
+        ]
+        for r in recorded:
+            if r.venture_id not in ventures:
+                ventures[r.venture_id], languages[r.venture_id] = _venture_and_language(
+                    session, r.venture_id
+                )
         if not ventures:
             return []
         policy = reminder_policy(session)
@@ -99,6 +112,7 @@ def next_actions(
     # Every snapshot holds the programme's supporters: the first one's will do.
     supporters = snapshots[0].supporters if snapshots else frozenset()
     found = with_supporters((o for f in facts for o in owed(f, policy, now)), supporters)
+    found = (*found, *to_confirm(recorded))
     mine = sorted((o for o in found if o.person == person.email), key=Owed.sort_key)
     helped_name = helped.name if helped is not None else None
     return [
@@ -142,6 +156,13 @@ def _concerning(
         statement = statement.where(t.Venture.id == venture_id)
     rows = session.exec(statement).all()
     return {v.id: v for v, _ in rows}, {v.id: language for v, language in rows}
+
+
+def _venture_and_language(session: Session, venture_id: str) -> tuple[t.Venture, str]:
+    venture = session.get(t.Venture, venture_id)
+    assert venture is not None
+    lead = session.get(t.Person, venture.lead_id)
+    return venture, lead.language if lead is not None else "en"
 
 
 def _facts(

@@ -387,6 +387,18 @@ def scenarios(title: str = "Community café") -> Iterator[tuple[str, str, dict[s
     # A sign-in message, with the link and code the relay is handed in memory.
     yield "sign-in", "sign-in", SIGN_IN
     yield "sign-in-one-minute", "sign-in", SIGN_IN | {"minutes": 1}
+    # A vote or an answer a clerk recorded for the person, for them to confirm.
+    for what in ("vote", "answer"):
+        yield (
+            f"confirm-recorded-{what}",
+            "confirm-recorded",
+            {
+                "venture": {"id": "v-0001", "title": title},
+                "what": what,
+                "recorded_by": {"name": "Programme Office"},
+                "link": "https://cyd.example.org/confirm/7",
+            },
+        )
 
 
 def alert(kind: str, reason: str, **failed: Any) -> dict[str, Any]:
@@ -507,6 +519,7 @@ def test_the_event_list_is_complete() -> None:
         "digest",
         "delivery-failed",
         "sign-in",
+        "confirm-recorded",
     }
     assert set(EVENTS) == events
     assert {s[1] for s in SCENARIOS} == events

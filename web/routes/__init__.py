@@ -11,6 +11,7 @@ from fastapi import APIRouter
 from web.routes import (
     accessibility,
     account,
+    assisted,
     chair,
     checklist,
     health,
@@ -34,4 +35,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     chair.router,
     records.router,
     people.router,
+    assisted.router,
 )
