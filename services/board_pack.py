@@ -37,6 +37,7 @@ from sqlmodel import Session, col, select
 
 import settings
 from checklists.loader import Library
+from governance.ballots import Choice
 from governance.board_pack import (
     AgendaItem,
     BoardPack,
@@ -50,7 +51,6 @@ from governance.board_pack import (
     pack_for,
     papers_copies,
 )
-from governance.ballots import Choice
 from governance.lifecycle import VentureState
 from models import audit, outbox, queries
 from models import tables as t

@@ -169,9 +169,8 @@ def _standard_involvement(item: AgendaItem, lang: str) -> list[Block]:
         blocks.append(
             Block(
                 "p",
-                f"Rhoddodd pobl â phrofiad bywyd {taking.answers} o'r {taking.of} ateb sy'n sefyll: "
-                + ", ".join(taking.people)
-                + "."
+                f"Rhoddodd pobl â phrofiad bywyd {taking.answers} o'r {taking.of} ateb "
+                "sy'n sefyll: " + ", ".join(taking.people) + "."
                 if cy
                 else f"People with lived experience gave {taking.answers} of the {taking.of} "
                 "answers that stand: " + ", ".join(taking.people) + ".",
