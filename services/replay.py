@@ -76,6 +76,7 @@ from services.commands import (
     submit,
     vote,
     withdraw,
+    withdraw_interest,
 )
 from services.people import workstream_people
 from services.people_settings import PREFERENCES_CHANGED, set_preferences
@@ -227,6 +228,10 @@ def _declared(cyd: Cyd, entry: t.AuditEntry) -> None:
     declare_interest(cyd, _venture(entry), member=entry.actor, interest=entry.payload["interest"])
 
 
+def _undeclared(cyd: Cyd, entry: t.AuditEntry) -> None:
+    withdraw_interest(cyd, _venture(entry), member=entry.actor, reason=entry.payload["reason"])
+
+
 def _voted(cyd: Cyd, entry: t.AuditEntry) -> None:
     p = entry.payload
     vote(
@@ -263,6 +268,7 @@ _ACTIONS: dict[str, Callable[[Cyd, t.AuditEntry], None]] = {
     "venture.submitted": _submitted,
     "review.recorded": _reviewed,
     "interest.declared": _declared,
+    "interest.withdrawn": _undeclared,
     "vote.recorded": _voted,
     "vote.closed": _closed,
     "deadline.extended": _extended,
@@ -345,6 +351,7 @@ def _try_again(cyd: Cyd, entry: t.AuditEntry) -> None:
         ),
         "review.record": lambda: record_review(cyd, venture, by=who, recommend="go"),
         "board.declare": lambda: declare_interest(cyd, venture, member=who, interest="(replayed)"),
+        "board.withdraw-interest": lambda: withdraw_interest(cyd, venture, member=who),
         "board.vote": lambda: vote(
             cyd,
             venture,
