@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 HOME = "/"
 VENTURES = "/ventures"
 NEW_VENTURE = "/ventures/new"
+BOARD = "/board"
 
 
 def section_of(path: str) -> str | None:
@@ -24,6 +25,8 @@ def section_of(path: str) -> str | None:
         return path
     if path.startswith(VENTURES + "/"):
         return VENTURES
+    if path == BOARD or path.startswith(BOARD + "/"):
+        return BOARD
     return None
 
 
@@ -42,6 +45,14 @@ def signed_in_navigation(page: PageContext, path: str) -> list[dict[str, object]
             VENTURES: page.gettext("My ventures"),
             NEW_VENTURE: page.gettext("Start a venture"),
         }
+    # The Board's papers are for its members (and admins, and a member's supporter):
+    # the services say who (`may_view_pack`); one small read a page.
+    from services.board_pages import sees_board
+
+    if page.person is not None and sees_board(page.engine, page.person.email):
+        texts[BOARD] = (
+            page.pgettext("easy-read", "The Board") if page.easy_read else page.gettext("The Board")
+        )
     section = section_of(path)
     return [
         {

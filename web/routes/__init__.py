@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from web.routes import accessibility, account, checklist, health, home, sign_in, ventures
+from web.routes import accessibility, account, board, checklist, health, home, sign_in, ventures
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
@@ -18,4 +18,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     home.router,
     ventures.router,
     checklist.router,
+    board.router,
 )
