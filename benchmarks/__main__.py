@@ -13,7 +13,15 @@ import importlib
 import platform
 import sys
 
-NAMES = ("checklists", "governance", "notifications", "pages", "checklist_pages", "flows")
+NAMES = (
+    "checklists",
+    "governance",
+    "notifications",
+    "pages",
+    "checklist_pages",
+    "board_pages",
+    "flows",
+)
 ON_REQUEST = ("load",)
 
 

@@ -3,8 +3,9 @@
 `meeting_due(meetings, today, days_before)` says which meeting's papers are due: the
 next meeting on the calendar that is at most `days_before` days away (today's
 included). `agenda_item(...)` sums up one venture awaiting the Board: its checklists
-(how many items are shown, answered and missing, and the key answers: those of each
-checklist's first section), the reviewers' recommendations, and the interests
+(how many items are shown, answered and missing, every answer, and the key answers:
+those of each checklist's first section), the reviewers' recommendations and notes,
+the lived-experience involvement, the conditions proposed so far, and the interests
 declared. `pack_for(member, meeting, agenda)` is one member's pack: the whole agenda,
 with the items they leave (an interest declared, or their own venture) marked, in
 their language(s) and format. `papers_copies(member, supporters)` says who is sent a
@@ -79,6 +80,9 @@ class ChecklistSummary:
     missing_required: tuple[Question, ...]
     missing_advisory: tuple[Question, ...]
     key_answers: tuple[KeyAnswer, ...]
+    # Every answer given to a shown item, in the checklist's order: the Board decides
+    # on all of them, whatever the format the member reads them in.
+    answers: tuple[KeyAnswer, ...] = ()
 
     @property
     def complete(self) -> bool:
@@ -102,6 +106,16 @@ class InterestSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class Involvement:
+    """How people with lived experience took part in the checklist: who of them gave
+    the answers that stand, and how many of those answers are theirs."""
+
+    people: tuple[str, ...] = ()  # names, sorted
+    answers: int = 0  # current answers given by them
+    of: int = 0  # current answers given by anyone
+
+
+@dataclass(frozen=True, slots=True)
 class AgendaItem:
     """One venture awaiting the Board."""
 
@@ -117,6 +131,10 @@ class AgendaItem:
     checklists: tuple[ChecklistSummary, ...] = ()
     reviews: tuple[ReviewSummary, ...] = ()
     interests: tuple[InterestSummary, ...] = ()
+    involvement: Involvement = Involvement()
+    # The conditions proposed so far: the texts of the current "approve with
+    # conditions" votes of this ballot (the decision lists those that carry).
+    conditions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +162,11 @@ class BoardPack:
     member: Member
     agenda: tuple[AgendaItem, ...]
     leaves: frozenset[str] = field(default_factory=frozenset)  # venture ids they leave
+    # Where the pages are ("https://cyd.example.org"): the papers say where to vote.
+    site: str = ""
+
+    def vote_url(self, item: AgendaItem) -> str:
+        return f"{self.site}/ventures/{item.venture_id}/vote"
 
     def leaves_item(self, item: AgendaItem) -> bool:
         return item.venture_id in self.leaves
@@ -206,6 +229,11 @@ def checklist_summary(
     result = evaluate(checklist, answers)
     items = {item.id: item for item in checklist.items()}
     answered = set(result.answered)
+    every = tuple(
+        KeyAnswer(_question(item), answer_words(item, answers[item.id]))
+        for item in checklist.items()
+        if item.id in answered
+    )
     key = tuple(
         KeyAnswer(_question(item), answer_words(item, answers[item.id]))
         for item in checklist.sections[0].items
@@ -222,6 +250,7 @@ def checklist_summary(
         missing_required=tuple(_question(items[i]) for i in result.missing_required),
         missing_advisory=tuple(_question(items[i]) for i in result.missing_advisory),
         key_answers=key,
+        answers=every,
     )
 
 
@@ -240,6 +269,8 @@ def agenda_item(
     answers: Mapping[str, Mapping[str, Any]],
     reviews: Iterable[ReviewSummary] = (),
     interests: Iterable[InterestSummary] = (),
+    involvement: Involvement | None = None,
+    conditions: Iterable[str] = (),
 ) -> AgendaItem:
     return AgendaItem(
         venture_id=venture_id,
@@ -254,10 +285,14 @@ def agenda_item(
         checklists=tuple(checklist_summary(c, answers.get(c.id, {})) for c in checklists),
         reviews=tuple(sorted(reviews, key=lambda r: (r.at, r.reviewer))),
         interests=tuple(sorted(interests, key=lambda i: i.member)),
+        involvement=involvement or Involvement(),
+        conditions=tuple(conditions),
     )
 
 
-def pack_for(member: Member, meeting: dt.date, agenda: Iterable[AgendaItem]) -> BoardPack:
+def pack_for(
+    member: Member, meeting: dt.date, agenda: Iterable[AgendaItem], *, site: str = ""
+) -> BoardPack:
     """One member's papers: the whole agenda, soonest vote first, their own interests marked.
 
     A member leaves the decision on a venture they declared an interest in, and on a
@@ -269,7 +304,7 @@ def pack_for(member: Member, meeting: dt.date, agenda: Iterable[AgendaItem]) -> 
         for a in items
         if member.email in recused((Interest(i.email, i.text) for i in a.interests), a.lead_email)
     )
-    return BoardPack(meeting=meeting, member=member, agenda=items, leaves=leaves)
+    return BoardPack(meeting=meeting, member=member, agenda=items, leaves=leaves, site=site)
 
 
 def papers_copies(member: str, supporters: Iterable[str]) -> tuple[PapersCopy, ...]:

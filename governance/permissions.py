@@ -149,6 +149,19 @@ def may_vote(actor: Actor, venture: VentureFacts, interests: Iterable[Interest])
     return _in(venture, "vote")
 
 
+def may_withdraw_interest(
+    actor: Actor, venture: VentureFacts, interests: Iterable[Interest], *, vote_closed: bool
+) -> Permission:
+    """A member takes back their own declaration of interest (made by mistake), while
+    the venture is open and the vote on it has not closed: once closed, the decision
+    was made without them and stands as made."""
+    if not any(i.member_id == actor.person_id for i in interests):
+        return deny("no-interest-declared")
+    if vote_closed or venture.state in FINAL_STATES:
+        return deny("vote-already-closed")
+    return ALLOWED
+
+
 def may_support(supporter: Actor, member: Actor) -> Permission:
     """Whether `supporter` may be recorded as helping `member` cast their vote."""
     if supporter.supports != member.person_id:

@@ -36,10 +36,12 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from checklists.loader import Library
+from governance.ballots import Choice
 from governance.board_pack import (
     AgendaItem,
     BoardPack,
     InterestSummary,
+    Involvement,
     Member,
     ReviewSummary,
     Words,
@@ -57,6 +59,7 @@ from services.advance import current_gate_run, pinned_checklists
 from services.local_time import local_day
 from services.people import board_people, supporters_of
 from services.programme_import import current_programme, message_languages
+from services.sign_in import pages_url
 
 EVENT = "board-papers"
 AUDIT_ACTION = "board-papers.sent"
@@ -150,6 +153,12 @@ def _agenda_item(session: Session, venture: t.Venture, library: Library) -> Agen
         for i in session.exec(select(t.Interest).where(t.Interest.venture_id == venture.id))
     ]
     return agenda_item(
+        involvement=_involvement(session, venture, people),
+        conditions=[
+            v.reason
+            for v in queries.current_votes(session, venture.id, venture.gate_id, ballot.number)
+            if v.choice == Choice.APPROVE_WITH_CONDITIONS.value and v.reason and not v.stale
+        ],
         venture_id=venture.id,
         title=venture.title,
         workstream=stream.name if stream else venture.workstream_id,
@@ -163,6 +172,22 @@ def _agenda_item(session: Session, venture: t.Venture, library: Library) -> Agen
         answers=queries.current_answers(session, venture.id, venture.gate_id),
         reviews=reviews,
         interests=interests,
+    )
+
+
+def _involvement(
+    session: Session, venture: t.Venture, people: dict[int | None, t.Person]
+) -> Involvement:
+    """Who with lived experience gave the answers that stand at the venture's gate."""
+    givers = session.exec(
+        select(t.Answer.by_id)
+        .where(t.Answer.venture_id == venture.id)
+        .where(t.Answer.gate_id == venture.gate_id)
+        .where(col(t.Answer.is_current))
+    ).all()
+    theirs = [people[i] for i in givers if i in people and people[i].lived_experience]
+    return Involvement(
+        people=tuple(sorted({p.name for p in theirs})), answers=len(theirs), of=len(givers)
     )
 
 
@@ -363,7 +388,7 @@ def prepare_packs(
         if member.email in done:
             report.already_sent.append(member.email)
             continue
-        pack = write_pack(folder, pack_for(member, meeting, agenda))
+        pack = write_pack(folder, pack_for(member, meeting, agenda, site=pages_url()))
         filed.append(pack)
         report.files += [pack.html, pack.pdf]
     report.members = len(filed)

@@ -48,6 +48,7 @@ from governance.permissions import (
     may_support,
     may_vote,
     may_withdraw,
+    may_withdraw_interest,
 )
 from governance.reasons import reason as governance_reason
 from governance.reviews import Recommendation
@@ -71,7 +72,7 @@ from services.people import (
     venture_facts,
     workstream_people,
 )
-from services.rule_values import venture_interests
+from services.rule_values import venture_interests, vote_closed_since_declared
 
 
 class CommandError(Exception):
@@ -708,6 +709,49 @@ def declare_interest(cyd: Cyd, venture_id: str, *, member: str, interest: str) -
         )
     return Outcome(
         venture_id, "interest declared: the member leaves this decision", _advance(cyd, venture_id)
+    )
+
+
+def withdraw_interest(
+    cyd: Cyd, venture_id: str, *, member: str, reason: str | None = None
+) -> Outcome:
+    """A member takes back their declarations of interest in the venture (made by
+    mistake) before the vote closes: they take part in the decision again. The rows
+    go; the audit entry keeps what was declared, and why it was taken back."""
+    why = " ".join((reason or "").split())
+    now = cyd.clock()
+    with _command(cyd, "board.withdraw-interest", member, venture_id) as session:
+        venture = _venture(session, venture_id)
+        person = _person(session, member)
+        closed = vote_closed_since_declared(session, venture, person.id)
+        _check(
+            may_withdraw_interest(
+                actor_for(session, person),
+                venture_facts(session, venture),
+                venture_interests(session, venture.id),
+                vote_closed=closed,
+            )
+        )
+        rows = session.exec(
+            select(t.Interest)
+            .where(t.Interest.venture_id == venture.id)
+            .where(t.Interest.member_id == person.id)
+        ).all()
+        withdrawn = [row.text for row in rows]
+        for row in rows:
+            session.delete(row)
+        audit.append(
+            session,
+            person.email,
+            "interest.withdrawn",
+            venture.id,
+            {"interests": withdrawn, "reason": why},
+            at=now,
+        )
+    return Outcome(
+        venture_id,
+        "interest withdrawn: the member takes part in this decision again",
+        _advance(cyd, venture_id),
     )
 
 

@@ -225,6 +225,7 @@ _ACTIONS: dict[str, str] = {
     "deadline.extended": "extension-given",
     "review.recorded": "review-recorded",
     "interest.declared": "interest-declared",
+    "interest.withdrawn": "interest-withdrawn",
     "vote.recorded": "vote-recorded",
     "vote.closed": "vote-closed-by-chair",
     "venture.withdrawn": "venture-withdrawn",

@@ -37,13 +37,14 @@ from governance.permissions import (
     may_view_venture,
     may_vote,
     may_withdraw,
+    may_withdraw_interest,
 )
 from models import queries
 from models import tables as t
 from models.db import read_session
 from services.commands import NotFound
 from services.people import actor_for, venture_facts
-from services.rule_values import venture_interests
+from services.rule_values import venture_interests, vote_closed_since_declared
 
 # Every action a page may offer, in the order a page lists them.
 ACTIONS: tuple[str, ...] = (
@@ -53,6 +54,7 @@ ACTIONS: tuple[str, ...] = (
     "extend",
     "review",
     "declare",
+    "withdraw-interest",
     "vote",
     "close",
     "withdraw",
@@ -120,6 +122,7 @@ def what_may_i_do(
         }
         # As the vote command reads them.
         interests = venture_interests(session, venture.id, emails)
+        vote_closed = vote_closed_since_declared(session, venture, person.id)
     rules: dict[str, Permission] = {
         "view": may_view_venture(actor, facts, reviewers=reviewers, supported=supported),
         # Answering a returned venture reopens it; `may_reopen` allows whoever
@@ -129,6 +132,9 @@ def what_may_i_do(
         "extend": may_extend(actor, facts),
         "review": may_review(actor, facts),
         "declare": may_declare(actor),
+        "withdraw-interest": may_withdraw_interest(
+            actor, facts, interests, vote_closed=vote_closed
+        ),
         "vote": may_vote(actor, facts, interests),
         "close": may_close_vote(actor, facts),
         "withdraw": may_withdraw(actor, facts),

@@ -76,6 +76,7 @@ from services.commands import (
     submit,
     vote,
     withdraw,
+    withdraw_interest,
 )
 from services.people import workstream_people
 from services.people_settings import PREFERENCES_CHANGED, set_preferences
@@ -228,6 +229,10 @@ def _declared(cyd: Cyd, entry: t.AuditEntry) -> None:
     declare_interest(cyd, _venture(entry), member=entry.actor, interest=entry.payload["interest"])
 
 
+def _undeclared(cyd: Cyd, entry: t.AuditEntry) -> None:
+    withdraw_interest(cyd, _venture(entry), member=entry.actor, reason=entry.payload["reason"])
+
+
 def _voted(cyd: Cyd, entry: t.AuditEntry) -> None:
     p = entry.payload
     vote(
@@ -264,6 +269,7 @@ _ACTIONS: dict[str, Callable[[Cyd, t.AuditEntry], None]] = {
     "venture.submitted": _submitted,
     "review.recorded": _reviewed,
     "interest.declared": _declared,
+    "interest.withdrawn": _undeclared,
     "vote.recorded": _voted,
     "vote.closed": _closed,
     "deadline.extended": _extended,
@@ -348,6 +354,7 @@ def _try_again(cyd: Cyd, entry: t.AuditEntry) -> None:
         # Reading the review page: refused by the same rules, and recorded the same way.
         REVIEW_VIEW: lambda: review_of(cyd.engine, cyd.library, venture, who, entry.at),
         "board.declare": lambda: declare_interest(cyd, venture, member=who, interest="(replayed)"),
+        "board.withdraw-interest": lambda: withdraw_interest(cyd, venture, member=who),
         "board.vote": lambda: vote(
             cyd,
             venture,

@@ -55,3 +55,32 @@ def venture_interests(
         ids = {r.member_id for r in rows}
         emails = {p.id: p.email for p in session.exec(select(t.Person)) if p.id in ids}
     return tuple(interest_value(r, emails) for r in rows)
+
+
+def vote_closed_since_declared(session: Session, venture: t.Venture, person_id: int | None) -> bool:
+    """Whether a vote on the venture closed after `person_id` declared an interest in it
+    (`may_withdraw_interest`'s `vote_closed`): the chair closed the current ballot, or
+    the Board decided any ballot since the declaration. A decision made without the
+    member stands as made, so the declaration it counted stays too."""
+    declared = session.exec(
+        select(t.Interest.at)
+        .where(t.Interest.venture_id == venture.id)
+        .where(t.Interest.member_id == person_id)
+        .order_by(col(t.Interest.at))
+    ).first()
+    if declared is None:
+        return False
+    decided = session.exec(
+        select(t.Decision.id)
+        .where(t.Decision.venture_id == venture.id)
+        .where(col(t.Decision.at) >= declared)
+    ).first()
+    if decided is not None:
+        return True
+    ballot = session.exec(
+        select(t.Ballot)
+        .where(t.Ballot.venture_id == venture.id)
+        .where(t.Ballot.gate_id == venture.gate_id)
+        .order_by(col(t.Ballot.number).desc())
+    ).first()
+    return ballot is not None and ballot.closed_at is not None

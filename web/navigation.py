@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from governance.permissions import Role
+from services.board_pages import sees_board
 from services.people import roles_by_email
 
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ NEW_VENTURE = "/ventures/new"
 REVIEWS = "/reviews"
 REVIEW_PAGE = "review"  # a venture's review pages: /ventures/{id}/review[/...]
 PEOPLE = "/people"  # admins only (services.people_admin)
+BOARD = "/board"  # Board members, admins and a member's supporter (services.board_pages)
 
 
 def section_of(path: str) -> str | None:
@@ -36,6 +38,8 @@ def section_of(path: str) -> str | None:
         return VENTURES
     if path == PEOPLE or path.startswith(PEOPLE + "/"):
         return PEOPLE
+    if path == BOARD or path.startswith(BOARD + "/"):
+        return BOARD
     return None
 
 
@@ -59,6 +63,12 @@ def signed_in_navigation(page: PageContext, path: str) -> list[dict[str, object]
     roles = _roles(page)
     if Role.REVIEWER not in roles:
         del texts[REVIEWS]
+    # The Board's papers are for its members (and admins, and a member's supporter):
+    # the services say who (`may_view_pack`); one small read a page.
+    if page.person is not None and sees_board(page.engine, page.person.email):
+        texts[BOARD] = (
+            page.pgettext("easy-read", "The Board") if page.easy_read else page.gettext("The Board")
+        )
     if Role.ADMIN in roles:
         texts[PEOPLE] = (
             page.pgettext("easy-read", "People") if page.easy_read else page.gettext("People")

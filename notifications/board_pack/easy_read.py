@@ -1,15 +1,25 @@
 """The Easy Read papers in one language: short sentences, each beside a picture.
 
+They carry the same decision content as the standard papers (every answer, in the
+item's Easy Read words; what is missing; what the reviewers recommended and wrote;
+how people with lived experience took part; the conditions proposed; the interests
+declared), and on their first page how to vote and by when.
+
 The Welsh is written whole and, like the message templates, not yet reviewed by a
 Welsh speaker.
 """
 
 from __future__ import annotations
 
-from governance.board_pack import AgendaItem, BoardPack, Words
+from governance.board_pack import AgendaItem, BoardPack, Question, Words
 from notifications import words
 from notifications.board_pack.blocks import Block
-from notifications.board_pack.wording import day, title
+from notifications.board_pack.wording import day, title, when
+
+
+def easy_question(question: Question, lang: str) -> str:
+    """The question in Easy Read where the item has it, else as written."""
+    return question.easy_read.get(lang) or question.question.get(lang)
 
 
 def easy_read_blocks(pack: BoardPack, lang: str) -> list[Block]:
@@ -45,9 +55,53 @@ def easy_read_blocks(pack: BoardPack, lang: str) -> list[Block]:
             )
         )
         blocks.append(Block("ul", items=tuple(a.title for a in pack.agenda)))
+        blocks += _how_to_vote(pack, lang)
     for item in pack.agenda:
         blocks += _easy_read_item(pack, item, lang)
+    return blocks
+
+
+def _how_to_vote(pack: BoardPack, lang: str) -> list[Block]:
+    """On the first page: how to vote, where, and by when (each venture's own day)."""
+    cy = lang == "cy"
+    blocks = [Block("h2", "Sut i bleidleisio" if cy else "How to vote")]
+    for item in pack.agenda:
+        if pack.leaves_item(item):
+            continue
+        blocks += [
+            Block(
+                "point",
+                f"I bleidleisio ar “{item.title}”, agorwch y dudalen yma ar wefan Cyd: "
+                f"{pack.vote_url(item)}"
+                if cy
+                else f"To vote on “{item.title}”, open this page on the Cyd website: "
+                f"{pack.vote_url(item)}",
+                picture="vote",
+            ),
+            Block(
+                "point",
+                f"Pleidleisiwch erbyn {when(item.vote_by, lang)}."
+                if cy
+                else f"Please vote by {when(item.vote_by, lang)}.",
+                picture="clock",
+            ),
+        ]
     blocks += [
+        Block(
+            "point",
+            "Neu dywedwch wrth y clerc sut rydych chi'n pleidleisio. "
+            "Bydd y clerc yn ei ysgrifennu i chi."
+            if cy
+            else "Or tell the clerk how you vote. The clerk writes it down for you.",
+            picture="speech",
+        ),
+        Block(
+            "point",
+            "Wedyn byddwch chi'n gwirio beth ysgrifennodd y clerc."
+            if cy
+            else "Then you check what the clerk wrote.",
+            picture="tick",
+        ),
         Block(
             "point",
             "Cewch chi ofyn am fwy o amser os oes angen."
@@ -69,7 +123,6 @@ def easy_read_blocks(pack: BoardPack, lang: str) -> list[Block]:
 def _easy_read_item(pack: BoardPack, item: AgendaItem, lang: str) -> list[Block]:
     cy = lang == "cy"
     answered = sum(c.answered for c in item.checklists)
-    missing = sum(len(c.missing_required) for c in item.checklists)
     blocks = [
         Block("h2", item.title),
         Block(
@@ -86,21 +139,109 @@ def _easy_read_item(pack: BoardPack, item: AgendaItem, lang: str) -> list[Block]
             picture="tick",
         ),
     ]
-    if missing:
+    blocks += _answers(item, lang)
+    blocks += _missing(item, lang)
+    blocks += _reviews(item, lang)
+    blocks += _involvement(item, lang)
+    blocks += _conditions(item, lang)
+    blocks += _interests(item, lang)
+    if pack.leaves_item(item):
         blocks.append(
             Block(
                 "point",
-                f"Does dim ateb eto i {words.count('cy', missing, 'question')} pwysig."
+                "Mae gennych chi gysylltiad â'r gwaith yma. Fyddwch chi ddim yn pleidleisio arno."
                 if cy
-                else f"{words.count('en', missing, 'question')} that matter "
-                f"{'has' if missing == 1 else 'have'} no answer yet.",
+                else "You have a link to this work. You will not vote on it.",
+                picture="pause",
+            )
+        )
+    else:
+        blocks.append(
+            Block(
+                "point",
+                f"Pleidleisiwch erbyn {when(item.vote_by, lang)} os gwelwch yn dda. "
+                f"Pleidleisiwch yma: {pack.vote_url(item)}"
+                if cy
+                else f"Please vote by {when(item.vote_by, lang)}. Vote here: {pack.vote_url(item)}",
+                picture="vote",
+            )
+        )
+    return blocks
+
+
+def _answers(item: AgendaItem, lang: str) -> list[Block]:
+    cy = lang == "cy"
+    blocks = [Block("h3", "Yr atebion" if cy else "The answers")]
+    for summary in item.checklists:
+        for given in summary.answers:
+            blocks.append(Block("point", easy_question(given.question, lang), picture="question"))
+            blocks.append(Block("p", given.answer.get(lang)))
+    if not any(summary.answers for summary in item.checklists):
+        blocks.append(
+            Block(
+                "point",
+                "Does dim atebion eto." if cy else "There are no answers yet.",
+                picture="information",
+            )
+        )
+    return blocks
+
+
+def _missing(item: AgendaItem, lang: str) -> list[Block]:
+    cy = lang == "cy"
+    required = [q for c in item.checklists for q in c.missing_required]
+    advisory = [q for c in item.checklists for q in c.missing_advisory]
+    blocks = [Block("h3", "Beth sydd ar goll" if cy else "What is missing")]
+    if required:
+        n = len(required)
+        blocks.append(
+            Block(
+                "point",
+                f"Does dim ateb eto i {words.count('cy', n, 'question')} pwysig:"
+                if cy
+                else f"{words.count('en', n, 'question')} that matter "
+                f"{'has' if n == 1 else 'have'} no answer yet:",
                 picture="warning",
             )
         )
-    for summary in item.checklists:
-        for key in summary.key_answers:
-            blocks.append(Block("point", key.question.easy_read.get(lang), picture="question"))
-            blocks.append(Block("p", key.answer.get(lang)))
+        blocks.append(Block("ul", items=tuple(easy_question(q, lang) for q in required)))
+    else:
+        blocks.append(
+            Block(
+                "point",
+                "Mae ateb i bob cwestiwn pwysig."
+                if cy
+                else "Every question that matters has an answer.",
+                picture="tick",
+            )
+        )
+    if advisory:
+        blocks.append(
+            Block(
+                "point",
+                "Does dim ateb i'r cwestiynau yma chwaith. Does dim rhaid cael ateb iddyn nhw:"
+                if cy
+                else "These questions have no answer either. They do not have to have one:",
+                picture="information",
+            )
+        )
+        blocks.append(Block("ul", items=tuple(easy_question(q, lang) for q in advisory)))
+    return blocks
+
+
+def _reviews(item: AgendaItem, lang: str) -> list[Block]:
+    cy = lang == "cy"
+    blocks = [Block("h3", "Beth ddywedodd yr adolygwyr" if cy else "What the reviewers said")]
+    if not item.reviews:
+        blocks.append(
+            Block(
+                "point",
+                "Does neb wedi edrych ar y gwaith eto."
+                if cy
+                else "Nobody has checked the work yet.",
+                picture="magnifier",
+            )
+        )
     for review in item.reviews:
         said = (
             Words("They said it can go ahead.", "Dywedon nhw ei fod yn gallu mynd ymlaen.")
@@ -119,6 +260,94 @@ def _easy_read_item(pack: BoardPack, item: AgendaItem, lang: str) -> list[Block]
                 picture="magnifier",
             )
         )
+        if review.note:
+            blocks.append(
+                Block(
+                    "point",
+                    f"Ysgrifennon nhw: {review.note}" if cy else f"They wrote: {review.note}",
+                    picture="speech",
+                )
+            )
+        if review.stale:
+            blocks.append(
+                Block(
+                    "point",
+                    "Newidiodd ateb ar ôl iddyn nhw edrych."
+                    if cy
+                    else "An answer changed after they checked it.",
+                    picture="warning",
+                )
+            )
+    return blocks
+
+
+def _involvement(item: AgendaItem, lang: str) -> list[Block]:
+    cy = lang == "cy"
+    taking = item.involvement
+    blocks = [Block("h3", "Pobl â phrofiad bywyd" if cy else "People with lived experience")]
+    if taking.people:
+        blocks.append(
+            Block(
+                "point",
+                f"Daeth {taking.answers} o'r {taking.of} ateb gan bobl â phrofiad bywyd."
+                if cy
+                else f"{taking.answers} of the {taking.of} answers came from people "
+                "with lived experience.",
+                picture="people",
+            )
+        )
+        blocks.append(
+            Block(
+                "point",
+                "Dyma nhw: " + ", ".join(taking.people) + "."
+                if cy
+                else "They are: " + ", ".join(taking.people) + ".",
+                picture="person",
+            )
+        )
+    else:
+        blocks.append(
+            Block(
+                "point",
+                "Ddaeth dim atebion gan bobl â phrofiad bywyd."
+                if cy
+                else "No answers came from people with lived experience.",
+                picture="warning",
+            )
+        )
+    return blocks
+
+
+def _conditions(item: AgendaItem, lang: str) -> list[Block]:
+    cy = lang == "cy"
+    blocks = [Block("h3", "Amodau" if cy else "Conditions")]
+    if item.conditions:
+        blocks.append(
+            Block(
+                "point",
+                "Dywedodd rhai aelodau ‘ie’, os bydd y pethau yma'n cael eu gwneud:"
+                if cy
+                else "Some members said yes, if these things are done:",
+                picture="checklist",
+            )
+        )
+        blocks.append(Block("ul", items=item.conditions))
+    else:
+        blocks.append(
+            Block(
+                "point",
+                "Does neb wedi gofyn am amodau eto."
+                if cy
+                else "Nobody has asked for conditions yet.",
+                picture="information",
+            )
+        )
+    return blocks
+
+
+def _interests(item: AgendaItem, lang: str) -> list[Block]:
+    cy = lang == "cy"
+    blocks = []
     for interest in item.interests:
         blocks.append(
             Block(
@@ -130,24 +359,14 @@ def _easy_read_item(pack: BoardPack, item: AgendaItem, lang: str) -> list[Block]
                 picture="warning",
             )
         )
-    if pack.leaves_item(item):
+    if not item.interests:
         blocks.append(
             Block(
                 "point",
-                "Mae gennych chi gysylltiad â'r gwaith yma. Fyddwch chi ddim yn pleidleisio arno."
+                "Does neb wedi dweud bod ganddyn nhw gysylltiad â'r gwaith yma."
                 if cy
-                else "You have a link to this work. You will not vote on it.",
-                picture="pause",
-            )
-        )
-    else:
-        blocks.append(
-            Block(
-                "point",
-                f"Pleidleisiwch erbyn {day(item.vote_by, lang)} os gwelwch yn dda."
-                if cy
-                else f"Please vote by {day(item.vote_by, lang)}.",
-                picture="vote",
+                else "Nobody has said they have a link to this work.",
+                picture="information",
             )
         )
     return blocks

@@ -84,11 +84,12 @@ def _standard_item(pack: BoardPack, item: AgendaItem, n: int, lang: str) -> list
             "p",
             f"Menter {item.venture_id}, ffrwd waith {item.workstream}, yn cael ei harwain gan "
             f"{item.lead}. Porth: {item.gate.get(lang)}. Pleidlais rhif {item.ballot}: "
-            f"pleidleisiwch erbyn {when(item.vote_by, lang)}."
+            f"pleidleisiwch erbyn {when(item.vote_by, lang)}, ar {pack.vote_url(item)} neu "
+            "drwy ddweud wrth y clerc."
             if cy
             else f"Venture {item.venture_id}, workstream {item.workstream}, led by {item.lead}. "
             f"Gate: {item.gate.get(lang)}. Vote number {item.ballot}: please vote by "
-            f"{when(item.vote_by, lang)}.",
+            f"{when(item.vote_by, lang)}, at {pack.vote_url(item)} or by telling the clerk.",
         ),
     ]
     if pack.leaves_item(item):
@@ -130,6 +131,19 @@ def _standard_item(pack: BoardPack, item: AgendaItem, n: int, lang: str) -> list
         )
     else:
         blocks.append(Block("p", "Dim adolygiad eto." if cy else "No review yet."))
+    blocks += _standard_involvement(item, lang)
+    blocks.append(Block("h3", "Amodau a gynigiwyd" if cy else "Conditions proposed"))
+    if item.conditions:
+        blocks.append(Block("ul", items=item.conditions))
+    else:
+        blocks.append(
+            Block(
+                "p",
+                "Does neb wedi cynnig amodau eto."
+                if cy
+                else "No conditions have been proposed yet.",
+            )
+        )
     blocks.append(Block("h3", "Buddiannau a ddatganwyd" if cy else "Interests declared"))
     if item.interests:
         blocks.append(Block("ul", items=tuple(f"{i.member}: {i.text}" for i in item.interests)))
@@ -140,6 +154,35 @@ def _standard_item(pack: BoardPack, item: AgendaItem, n: int, lang: str) -> list
                 "Does neb wedi datgan buddiant eto."
                 if cy
                 else "Nobody has declared an interest yet.",
+            )
+        )
+    return blocks
+
+
+def _standard_involvement(item: AgendaItem, lang: str) -> list[Block]:
+    cy = lang == "cy"
+    taking = item.involvement
+    blocks = [
+        Block("h3", "Cyfranogiad pobl â phrofiad bywyd" if cy else "Lived-experience involvement")
+    ]
+    if taking.people:
+        blocks.append(
+            Block(
+                "p",
+                f"Rhoddodd pobl â phrofiad bywyd {taking.answers} o'r {taking.of} ateb "
+                "sy'n sefyll: " + ", ".join(taking.people) + "."
+                if cy
+                else f"People with lived experience gave {taking.answers} of the {taking.of} "
+                "answers that stand: " + ", ".join(taking.people) + ".",
+            )
+        )
+    else:
+        blocks.append(
+            Block(
+                "p",
+                "Ni roddodd neb â phrofiad bywyd ateb sy'n sefyll."
+                if cy
+                else "Nobody with lived experience gave an answer that stands.",
             )
         )
     return blocks
@@ -187,14 +230,14 @@ def _standard_checklist(summary: ChecklistSummary, lang: str) -> list[Block]:
         blocks.append(
             Block("ul", items=tuple(q.question.get(lang) for q in summary.missing_advisory))
         )
-    if summary.key_answers:
-        blocks.append(Block("p", "Yr atebion allweddol:" if cy else "The key answers:"))
+    if summary.answers:
+        blocks.append(Block("p", "Yr atebion:" if cy else "The answers:"))
         blocks.append(
             Block(
                 "ul",
                 items=tuple(
                     f"{k.question.question.get(lang)} — {k.answer.get(lang)}"
-                    for k in summary.key_answers
+                    for k in summary.answers
                 ),
             )
         )

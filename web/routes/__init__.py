@@ -12,6 +12,7 @@ from web.routes import (
     accessibility,
     account,
     assisted,
+    board,
     chair,
     checklist,
     health,
@@ -36,4 +37,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     records.router,
     people.router,
     assisted.router,
+    board.router,
 )
