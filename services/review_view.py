@@ -64,10 +64,9 @@ class ReviewView:
     # 'checklist/item' -> every answer the item was given, oldest first; only items
     # answered more than once.
     histories: Mapping[str, tuple[AnswerRecord, ...]] = field(default_factory=dict)
-    # "Answered but not met": must-meet items whose answer does not count as met. The
-    # checklist language has no way yet to say what counts as met (issue 12 adds it);
-    # until then this stays empty, and the page shows nothing under that heading.
-    not_met: tuple[str, ...] = ()
+    # What is answered but not met, and the exceptions (not met, with a justification),
+    # are in the checklists' progress (web.checklist_pages.Checklists(venture)): items
+    # of status "not-met", and items with a `justification`.
 
 
 def review_of(

@@ -51,6 +51,7 @@ KINDS: dict[str, frozenset[str]] = {
     "board": frozenset(
         {
             "interest-declared",
+            "interest-withdrawn",
             "vote-recorded",
             "vote-opened",
             "vote-closed-by-chair",
@@ -67,6 +68,8 @@ KINDS: dict[str, frozenset[str]] = {
     "deadline": frozenset({"extension-given", "vote-extended"}),
     "message": frozenset({"people-told", "reminder-sent", "escalation-sent", "board-papers-sent"}),
     "refusal": frozenset({"action-refused"}),
+    # Votes and answers a clerk recorded for someone, and what they said of it.
+    "assisted": frozenset({"assisted-recorded", "assisted-confirmed", "assisted-declined"}),
     "other": frozenset({"state-changed", "other"}),
 }
 KIND_OF: dict[str, str] = {code: kind for kind, codes in KINDS.items() for code in codes}
