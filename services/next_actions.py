@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,6 +31,7 @@ from governance.reminders import ReminderSnapshot
 from models import queries
 from models import tables as t
 from models.db import read_session
+from services.advance import pinned_from_text
 from services.commands import NotFound
 from services.reminders import load_snapshots, reminder_policy
 from services.wording import action_words
@@ -202,29 +201,6 @@ def _facts(
         )
         for s in snapshots
     ]
-
-
-# The checklists gate runs are pinned to, by the stored pins' own text (its SHA-256): runs
-# pinned to the same definitions share one entry, whichever database they are in.
-# Decoding and checking each run's stored definitions was most of this read's time.
-_PINNED: dict[bytes, tuple[ChecklistDefinition, ...]] = {}
-_PINNED_KEPT = 256  # distinct sets of pins: a few per release of the definitions
-
-
-def pinned_from_text(text: str) -> tuple[ChecklistDefinition, ...]:
-    """The checklists of a gate run's stored pins (`gate_run.checklists` as its JSON
-    text), decoded once per distinct text in this process (the definitions are
-    immutable: a pin never changes once stored)."""
-    key = hashlib.sha256(text.encode()).digest()
-    pins = _PINNED.get(key)
-    if pins is None:
-        pins = tuple(
-            ChecklistDefinition.model_validate(pin["definition"]) for pin in json.loads(text)
-        )
-        if len(_PINNED) >= _PINNED_KEPT:
-            _PINNED.clear()
-        _PINNED[key] = pins
-    return pins
 
 
 def _pinned(session: Session, gates: dict[str, str]) -> dict[str, tuple[ChecklistDefinition, ...]]:
