@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Executable, Row, Table, bindparam
+from sqlalchemy import Executable, Table, bindparam
 from sqlalchemy import select as core_select
 from sqlmodel import Session, SQLModel, col, func, select
 
@@ -28,13 +28,14 @@ def table(model: type[SQLModel]) -> Table:
     return cast(Table, model.__table__)  # type: ignore[attr-defined]
 
 
-def rows(session: Session, statement: Executable, **params: Any) -> Sequence[Row[Any]]:
+def rows(session: Session, statement: Executable, **params: Any) -> Sequence[Any]:
     """Every row of a Core `statement` with `params`, on `session`'s connection (in its
-    transaction), without the ORM."""
+    transaction), without the ORM. (Typed `Any`: a row is a named tuple of the columns
+    selected, read as a detached ORM object would be.)"""
     return session.connection().execute(statement, params).all()
 
 
-def first(session: Session, statement: Executable, **params: Any) -> Row[Any] | None:
+def first(session: Session, statement: Executable, **params: Any) -> Any | None:
     """The first row of a Core `statement` with `params` (see `rows`), or None."""
     return session.connection().execute(statement, params).first()
 
@@ -44,7 +45,7 @@ PERSON_BY_EMAIL = core_select(PERSON).where(PERSON.c.email == bindparam("email")
 PERSON_BY_ID = core_select(PERSON).where(PERSON.c.id == bindparam("id"))
 
 
-def person_row(session: Session, email: str) -> Row[Any] | None:
+def person_row(session: Session, email: str) -> Any | None:
     """`person_by_email` as a row (the pages' read paths: see above)."""
     return first(session, PERSON_BY_EMAIL, email=normalize_email(email))
 

@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, Row, Select, String, bindparam, cast, false, or_
+from sqlalchemy import BindParameter, Engine, Row, Select, String, bindparam, cast, false, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session
 
@@ -107,8 +107,8 @@ def next_actions(
 
 
 # The statements of this read, built once (models/queries.py says why).
-_PEOPLE = bindparam("people", expanding=True)
-_IDS = bindparam("ids", expanding=True)
+_PEOPLE: BindParameter[Any] = bindparam("people", expanding=True)
+_IDS: BindParameter[Any] = bindparam("ids", expanding=True)
 _PR = queries.table(t.PersonRole)
 _V = queries.table(t.Venture)
 _P = queries.PERSON

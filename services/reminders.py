@@ -31,7 +31,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, and_, bindparam
+from sqlalchemy import BindParameter, Engine, and_, bindparam
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
@@ -122,7 +122,7 @@ class VentureResult:
 
 # The statements of `load_snapshots`, built once and run without the ORM (models/queries.py
 # says why: the pages' next actions read them on every request).
-_IDS = bindparam("ids", expanding=True)
+_IDS: BindParameter[Any] = bindparam("ids", expanding=True)
 _V = queries.table(t.Venture)
 _P = queries.PERSON
 _PR = queries.table(t.PersonRole)

@@ -104,7 +104,10 @@ _AE = queries.table(t.AuditEntry)
 _VENTURE = sa_select(_V).where(_V.c.id == bindparam("venture"))
 # The gate run's pins as stored text: decoded once per distinct text (`pinned_from_text`).
 _GATE_RUN = sa_select(
-    _GR.c.venture_id, _GR.c.gate_id, _GR.c.gate_version, cast(_GR.c.checklists, String)
+    _GR.c.venture_id,
+    _GR.c.gate_id,
+    _GR.c.gate_version,
+    cast(_GR.c.checklists, String).label("pins"),
 ).where(_GR.c.venture_id == bindparam("venture"), _GR.c.gate_id == bindparam("gate"))
 # Every answer of the gate run, superseded ones too (to count them): the current one of
 # each item is kept, with who gave it.
@@ -170,7 +173,7 @@ def venture_checklists(engine: Engine, library: Library, venture_id: str) -> Ven
             lead_name=lead.name if lead is not None else "",
             deadline=venture.deadline,
             gate=gate_definition(library, gate_run.gate_id, gate_run.gate_version),
-            checklists=pinned_from_text(gate_run[3]),
+            checklists=pinned_from_text(gate_run.pins),
             answers=answers,
             returned=returned,
         )
