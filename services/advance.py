@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -192,13 +194,41 @@ def pinned_checklists(gate_run: t.GateRun) -> tuple[ChecklistDefinition, ...]:
     return tuple(result)
 
 
+# The checklists gate runs are pinned to, by the stored pins' own text (its SHA-256): runs
+# pinned to the same definitions share one entry, whichever database they are in.
+# Decoding and checking each run's stored definitions was most of this read's time.
+_PINNED: dict[bytes, tuple[ChecklistDefinition, ...]] = {}
+_PINNED_KEPT = 256  # distinct sets of pins: a few per release of the definitions
+
+
+def pinned_from_text(text: str) -> tuple[ChecklistDefinition, ...]:
+    """The checklists of a gate run's stored pins (`gate_run.checklists` as its JSON
+    text), decoded once per distinct text in this process (the definitions are
+    immutable: a pin never changes once stored)."""
+    key = hashlib.sha256(text.encode()).digest()
+    pins = _PINNED.get(key)
+    if pins is None:
+        pins = tuple(
+            ChecklistDefinition.model_validate(pin["definition"]) for pin in json.loads(text)
+        )
+        if len(_PINNED) >= _PINNED_KEPT:
+            _PINNED.clear()
+        _PINNED[key] = pins
+    return pins
+
+
 def pinned_gate(library: Library, gate_run: t.GateRun) -> GateDefinition:
+    return gate_definition(library, gate_run.gate_id, gate_run.gate_version)
+
+
+def gate_definition(library: Library, gate_id: str, version: int) -> GateDefinition:
+    """The gate a run started on (`pinned_gate`, from the run's gate id and version)."""
     try:
-        return library.gate(gate_run.gate_id, gate_run.gate_version)
+        return library.gate(gate_id, version)
     except KeyError:
         # The version it started on is no longer shipped: its successor still names
         # the reviewers and the next gate; the checklists and rule stay pinned.
-        return library.gate(gate_run.gate_id)
+        return library.gate(gate_id)
 
 
 def current_gate_run(session: Session, venture: t.Venture) -> t.GateRun:

@@ -27,20 +27,23 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, String, bindparam, cast
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from governance.catalogue import TIMEZONE, Language
 from governance.lifecycle import Action
 from governance.reasons import Reason
+from models import queries
 from models import tables as t
 from models.db import read_session
-from services.advance import current_gate_run, pinned_checklists
+from services.advance import pinned_from_text
 from services.commands import NotFound, find_item
 from services.wording import event_words
 
@@ -68,7 +71,8 @@ class Secrets:
 
     @classmethod
     def of_programme(cls, session: Session) -> Secrets:
-        return cls(session.exec(select(t.Channel.url)).all())
+        urls = tuple(url for (url,) in queries.rows(session, _CHANNEL_URLS))
+        return _secrets_of(urls)
 
     def scrub(self, value: Any) -> Any:
         """`value` (plain JSON) with every secret in its strings masked."""
@@ -82,6 +86,15 @@ class Secrets:
         if isinstance(value, dict):
             return {k: self.scrub(v) for k, v in value.items()}
         return value
+
+
+_CHANNEL_URLS = sa_select(queries.table(t.Channel).c.url)
+
+
+@functools.lru_cache(maxsize=8)
+def _secrets_of(urls: tuple[str, ...]) -> Secrets:
+    # Finding the secrets parses every URL: done once for the same set of channels.
+    return Secrets(urls)
 
 
 # --- answers ---------------------------------------------------------------------------------
@@ -110,27 +123,24 @@ def answer_history(
     """Every answer to `item_ref` ('item' or 'checklist/item') in the venture's current
     gate, or in `gate`, oldest first. NotFound for an unknown venture, gate or item."""
     with read_session(engine) as session:
-        venture = session.get(t.Venture, venture_id)
+        venture = queries.first(session, _VENTURE, venture=venture_id)
         if venture is None:
             raise NotFound("venture-not-found", venture=venture_id)
         gate_id = gate or venture.gate_id
-        gate_run = (
-            current_gate_run(session, venture)
-            if gate_id == venture.gate_id
-            else session.get(t.GateRun, (venture.id, gate_id))
-        )
-        if gate_run is None:
+        pins = queries.first(session, _PINS, venture=venture.id, gate=gate_id)
+        if pins is None:
+            if gate_id == venture.gate_id:  # as `current_gate_run` says it
+                raise RuntimeError(f"venture {venture.id} has no run of gate {gate_id}")
             raise NotFound("gate-not-visited", venture=venture_id, gate=gate_id)
-        checklist_id, item = find_item(pinned_checklists(gate_run), item_ref)
-        rows = session.exec(
-            select(t.Answer, t.Person.email, t.Person.name)
-            .join(t.Person, col(t.Person.id) == col(t.Answer.by_id))
-            .where(t.Answer.venture_id == venture.id)
-            .where(t.Answer.gate_id == gate_id)
-            .where(t.Answer.checklist_id == checklist_id)
-            .where(t.Answer.item_id == item.id)
-            .order_by(col(t.Answer.at), col(t.Answer.id))
-        ).all()
+        checklist_id, item = find_item(pinned_from_text(pins[0]), item_ref)
+        rows = queries.rows(
+            session,
+            _HISTORY,
+            venture=venture.id,
+            gate=gate_id,
+            checklist=checklist_id,
+            item=item.id,
+        )
         secrets = Secrets.of_programme(session)
     return [
         AnswerRecord(
@@ -140,13 +150,13 @@ def answer_history(
             checklist_version=a.checklist_version,
             item_id=a.item_id,
             value=secrets.scrub(a.value),
-            by=email,
-            by_name=name,
+            by=a.email,
+            by_name=a.name,
             at=a.at,
             current=a.is_current,
             superseded_by=a.superseded_by_id,
         )
-        for a, email, name in rows
+        for a in rows
     ]
 
 
@@ -192,6 +202,27 @@ def changed_answers(engine: Engine, venture_id: str) -> dict[str, list[AnswerRec
         ref: [dataclasses.replace(r, value=secrets.scrub(r.value)) for r in records]
         for ref, records in changed.items()
     }
+
+
+# The statements of `answer_history`, built once and run without the ORM (models/queries.py
+# says why: a question page reads the history of each of its items that has changed).
+_V = queries.table(t.Venture)
+_GR = queries.table(t.GateRun)
+_A = queries.table(t.Answer)
+_P = queries.PERSON
+_VENTURE = sa_select(_V.c.id, _V.c.gate_id).where(_V.c.id == bindparam("venture"))
+_PINS = sa_select(cast(_GR.c.checklists, String)).where(
+    _GR.c.venture_id == bindparam("venture"), _GR.c.gate_id == bindparam("gate")
+)
+_HISTORY = (
+    sa_select(_A, _P.c.email, _P.c.name)
+    .join(_P, _P.c.id == _A.c.by_id)
+    .where(_A.c.venture_id == bindparam("venture"))
+    .where(_A.c.gate_id == bindparam("gate"))
+    .where(_A.c.checklist_id == bindparam("checklist"))
+    .where(_A.c.item_id == bindparam("item"))
+    .order_by(_A.c.at, _A.c.id)
+)
 
 
 # --- the audit trail ------------------------------------------------------------------------

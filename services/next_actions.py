@@ -12,15 +12,14 @@ Easy Read from the catalogue (services/wording.py).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, String, cast, false, or_
+from sqlalchemy import BindParameter, Engine, Row, Select, String, bindparam, cast, false, or_
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from checklists.library import Library
 from checklists.spec import ChecklistDefinition
@@ -32,6 +31,7 @@ from governance.reminders import ReminderSnapshot
 from models import queries
 from models import tables as t
 from models.db import read_session
+from services.advance import pinned_from_text
 from services.assisted import to_confirm_facts
 from services.commands import NotFound
 from services.reminders import load_snapshots, reminder_policy
@@ -83,14 +83,14 @@ def next_actions(
     need the definitions changes no caller."""
     del library
     with read_session(engine) as session:
-        person = queries.person_by_email(session, person_email)
+        person = queries.person_row(session, person_email)
         if person is None or not person.active or person.id is None:
             raise NotFound("person-not-found", email=person_email)
         people = [person.id]
         helped = None
         if person.supports_person_id is not None:
             people.append(person.supports_person_id)
-            helped = session.get(t.Person, person.supports_person_id)
+            helped = queries.first(session, queries.PERSON_BY_ID, id=person.supports_person_id)
         ventures, languages = _concerning(session, people, venture_id)
         # What clerks recorded for the person, theirs alone to confirm (never a
         # supporter's copy: the confirmation page is the person's own).
@@ -120,53 +120,87 @@ def next_actions(
     ]
 
 
-def _concerning(
-    session: Session, people: list[int], venture_id: str | None = None
-) -> tuple[dict[str, t.Venture], dict[str, str]]:
-    """The open ventures these people may have something to do about (or only that one),
-    by id, and the language of each one's lead."""
-    roles = set(
-        session.exec(select(t.PersonRole.role).where(col(t.PersonRole.person_id).in_(people)))
-    )
-    on_board = bool(roles & {r.value for r in BOARD_ROLES})
-    chair = Role.CHAIR.value in roles
-    state = col(t.Venture.state)
-    reviewing = select(t.ReviewerAssignment.venture_id).where(
-        col(t.ReviewerAssignment.reviewer_id).in_(people)
-    )
-    member_of = select(t.WorkstreamMember.workstream_id).where(
-        col(t.WorkstreamMember.person_id).in_(people)
-    )
+# The statements of this read, built once (models/queries.py says why).
+_PEOPLE: BindParameter[Any] = bindparam("people", expanding=True)
+_IDS: BindParameter[Any] = bindparam("ids", expanding=True)
+_PR = queries.table(t.PersonRole)
+_V = queries.table(t.Venture)
+_P = queries.PERSON
+_RA = queries.table(t.ReviewerAssignment)
+_WM = queries.table(t.WorkstreamMember)
+_A = queries.table(t.Answer)
+_GR = queries.table(t.GateRun)
+_ROLES = sa_select(_PR.c.role).where(_PR.c.person_id.in_(_PEOPLE))
+_MEMBERS = (
+    sa_select(_WM.c.workstream_id, _P.c.email)
+    .join(_P, _P.c.id == _WM.c.person_id)
+    .where(_WM.c.workstream_id.in_(bindparam("streams", expanding=True)))
+    .where(_P.c.active)
+)
+_ANSWERS = sa_select(
+    _A.c.venture_id, _A.c.gate_id, _A.c.checklist_id, _A.c.item_id, _A.c.value
+).where(_A.c.venture_id.in_(_IDS), _A.c.is_current)
+# The pins as stored text, not decoded (`_pinned` decodes each distinct set once).
+_PINS = sa_select(_GR.c.venture_id, _GR.c.gate_id, cast(_GR.c.checklists, String)).where(
+    _GR.c.venture_id.in_(_IDS)
+)
+
+
+@functools.cache
+def _concerning_statement(on_board: bool, chair: bool, one: bool) -> Select[Any]:
+    """The open ventures the people in `people` may have something to do about."""
+    state = _V.c.state
+    reviewing = sa_select(_RA.c.venture_id).where(_RA.c.reviewer_id.in_(_PEOPLE))
+    member_of = sa_select(_WM.c.workstream_id).where(_WM.c.person_id.in_(_PEOPLE))
     statement = (
-        select(t.Venture, t.Person.language)
-        .join(t.Person, col(t.Person.id) == col(t.Venture.lead_id))
+        sa_select(_V, _P.c.language)
+        .join(_P, _P.c.id == _V.c.lead_id)
         .where(state.in_(_OPEN))
         .where(
             or_(
-                col(t.Venture.lead_id).in_(people),
-                col(t.Venture.workstream_id).in_(member_of) & state.in_(_ANSWERING),
-                col(t.Venture.id).in_(reviewing) & (state == S.IN_REVIEW.value),
+                _V.c.lead_id.in_(_PEOPLE),
+                _V.c.workstream_id.in_(member_of) & state.in_(_ANSWERING),
+                _V.c.id.in_(reviewing) & (state == S.IN_REVIEW.value),
                 (state == S.AWAITING_BOARD.value) if on_board else false(),
                 (state == S.ON_HOLD.value) if chair else false(),
             )
         )
-        .order_by(col(t.Venture.id))
+        .order_by(_V.c.id)
     )
+    if one:
+        statement = statement.where(_V.c.id == bindparam("venture_id"))
+    return statement
+
+
+def _concerning(
+    session: Session, people: list[int], venture_id: str | None = None
+) -> tuple[dict[str, Row[Any]], dict[str, str]]:
+    """The open ventures these people may have something to do about (or only that one),
+    by id (rows of the venture table), and the language of each one's lead."""
+    roles = {role for (role,) in queries.rows(session, _ROLES, people=people)}
+    on_board = bool(roles & {r.value for r in BOARD_ROLES})
+    chair = Role.CHAIR.value in roles
+    statement = _concerning_statement(on_board, chair, venture_id is not None)
+    params: dict[str, Any] = {"people": people}
     if venture_id is not None:
-        statement = statement.where(t.Venture.id == venture_id)
-    rows = session.exec(statement).all()
-    return {v.id: v for v, _ in rows}, {v.id: language for v, language in rows}
+        params["venture_id"] = venture_id
+    found = queries.rows(session, statement, **params)
+    return {v.id: v for v in found}, {v.id: v.language for v in found}
 
 
-def _venture_and_language(session: Session, venture_id: str) -> tuple[t.Venture, str]:
-    venture = session.get(t.Venture, venture_id)
+_ONE_VENTURE = sa_select(_V).where(_V.c.id == bindparam("id"))
+
+
+def _venture_and_language(session: Session, venture_id: str) -> tuple[Row[Any], str]:
+    """A venture's row (as `_concerning` gives them) and its lead's language."""
+    venture = queries.first(session, _ONE_VENTURE, id=venture_id)
     assert venture is not None
-    lead = session.get(t.Person, venture.lead_id)
+    lead = queries.first(session, queries.PERSON_BY_ID, id=venture.lead_id)
     return venture, lead.language if lead is not None else "en"
 
 
 def _facts(
-    session: Session, ventures: dict[str, t.Venture], snapshots: list[ReminderSnapshot]
+    session: Session, ventures: dict[str, Row[Any]], snapshots: list[ReminderSnapshot]
 ) -> list[ActionFacts]:
     answering = [v for v in ventures.values() if v.state in _ANSWERING]
     members: dict[str, set[str]] = defaultdict(set)
@@ -175,26 +209,11 @@ def _facts(
     if answering:
         ids = [v.id for v in answering]
         streams = sorted({v.workstream_id for v in answering})
-        for stream, email in session.exec(
-            select(t.WorkstreamMember.workstream_id, t.Person.email)
-            .join(t.Person, col(t.Person.id) == col(t.WorkstreamMember.person_id))
-            .where(col(t.WorkstreamMember.workstream_id).in_(streams))
-            .where(col(t.Person.active))
-        ):
+        for stream, email in queries.rows(session, _MEMBERS, streams=streams):
             members[stream].add(email)
         checklists = _pinned(session, {v.id: v.gate_id for v in answering})
-        # Only the columns needed, without loading whole rows (five: past sqlmodel's
-        # typed `select`, so SQLAlchemy's own).
-        for venture_id, gate_id, checklist_id, item_id, value in session.execute(
-            sa_select(
-                col(t.Answer.venture_id),
-                col(t.Answer.gate_id),
-                col(t.Answer.checklist_id),
-                col(t.Answer.item_id),
-                col(t.Answer.value),
-            )
-            .where(col(t.Answer.venture_id).in_(ids))
-            .where(col(t.Answer.is_current))
+        for venture_id, gate_id, checklist_id, item_id, value in queries.rows(
+            session, _ANSWERS, ids=ids
         ):
             if gate_id == ventures[venture_id].gate_id:
                 answers[venture_id].setdefault(checklist_id, {})[item_id] = value
@@ -209,39 +228,18 @@ def _facts(
     ]
 
 
-# The checklists gate runs are pinned to, by the stored pins' own text (its SHA-256): runs
-# pinned to the same definitions share one entry, whichever database they are in.
-# Decoding and checking each run's stored definitions was most of this read's time.
-_PINNED: dict[bytes, tuple[ChecklistDefinition, ...]] = {}
-_PINNED_KEPT = 256  # distinct sets of pins: a few per release of the definitions
-
-
 def _pinned(session: Session, gates: dict[str, str]) -> dict[str, tuple[ChecklistDefinition, ...]]:
     """The pinned checklists of each venture's current gate run (`gates`: venture → gate)."""
     found: dict[str, tuple[ChecklistDefinition, ...]] = {}
-    stored = cast(t.GateRun.checklists, String)  # the text, not decoded
-    for venture_id, gate_id, text in session.exec(
-        select(t.GateRun.venture_id, t.GateRun.gate_id, stored).where(
-            col(t.GateRun.venture_id).in_(list(gates))
-        )
-    ):
+    for venture_id, gate_id, text in queries.rows(session, _PINS, ids=list(gates)):
         if gate_id != gates[venture_id]:
             continue
-        key = hashlib.sha256(text.encode()).digest()
-        pins = _PINNED.get(key)
-        if pins is None:
-            pins = tuple(
-                ChecklistDefinition.model_validate(pin["definition"]) for pin in json.loads(text)
-            )
-            if len(_PINNED) >= _PINNED_KEPT:
-                _PINNED.clear()
-            _PINNED[key] = pins
-        found[venture_id] = pins
+        found[venture_id] = pinned_from_text(text)
     return found
 
 
 def _action(
-    o: Owed, venture: t.Venture, language: str, helped_name: str | None, now: dt.datetime
+    o: Owed, venture: Row[Any], language: str, helped_name: str | None, now: dt.datetime
 ) -> NextAction:
     return NextAction(
         kind=o.kind.value,

@@ -16,15 +16,22 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import Engine
-from sqlmodel import select
+from sqlalchemy import Engine, Row, bindparam
+from sqlalchemy import select as sa_select
+from sqlmodel import Session
 
 from checklists.library import Library
+from governance.ballots import Interest
 from governance.catalogue import Language, Param, text
+from governance.lifecycle import VentureState
 from governance.permissions import (
+    Actor,
     Denied,
     Permission,
+    Role,
+    VentureFacts,
     may_answer,
     may_close_vote,
     may_declare,
@@ -43,8 +50,7 @@ from models import queries
 from models import tables as t
 from models.db import read_session
 from services.commands import NotFound
-from services.people import actor_for, venture_facts
-from services.rule_values import venture_interests, vote_closed_since_declared
+from services.rule_values import vote_closed_since_declared
 
 # Every action a page may offer, in the order a page lists them.
 ACTIONS: tuple[str, ...] = (
@@ -94,34 +100,36 @@ def what_may_i_do(
     changes no caller."""
     del library, now
     with read_session(engine) as session:
-        person = queries.person_by_email(session, person_email)
+        person = queries.person_row(session, person_email)
         if person is None or not person.active:
             raise NotFound("person-not-found", email=person_email)
-        venture = session.get(t.Venture, venture_id)
+        venture = queries.first(session, _VENTURE, id=venture_id)
         if venture is None:
             raise NotFound("venture-not-found", venture=venture_id)
-        actor = actor_for(session, person)
-        facts = venture_facts(session, venture)
+        actor = _actor(session, person)
+        lead = queries.first(session, queries.PERSON_BY_ID, id=venture.lead_id)
+        facts = VentureFacts(
+            venture_id=venture.id,
+            lead_id=lead.email if lead else "",
+            workstream_members=frozenset(
+                email
+                for (email,) in queries.rows(session, _WORKSTREAM, stream=venture.workstream_id)
+            ),
+            state=VentureState(venture.state),
+        )
         helped = (
-            session.get(t.Person, person.supports_person_id)
+            queries.first(session, queries.PERSON_BY_ID, id=person.supports_person_id)
             if person.supports_person_id is not None
             else None
         )
-        supported = actor_for(session, helped) if helped is not None else None
-        emails = {
-            i: e for i, e in session.exec(select(t.Person.id, t.Person.email)) if i is not None
-        }
+        supported = _actor(session, helped) if helped is not None else None
         # Reviewers assigned at any gate of the venture: they saw it, and may again.
-        reviewers = {
-            emails[r]
-            for r in session.exec(
-                select(t.ReviewerAssignment.reviewer_id).where(
-                    t.ReviewerAssignment.venture_id == venture.id
-                )
-            )
-        }
-        # As the vote command reads them.
-        interests = venture_interests(session, venture.id, emails)
+        reviewers = {email for (email,) in queries.rows(session, _REVIEWERS, venture=venture.id)}
+        # As the vote command reads them (`services.rule_values.venture_interests`).
+        interests = tuple(
+            Interest(email, text)
+            for email, text in queries.rows(session, _INTERESTS, venture=venture.id)
+        )
         vote_closed = vote_closed_since_declared(session, venture, person.id)
     rules: dict[str, Permission] = {
         "view": may_view_venture(actor, facts, reviewers=reviewers, supported=supported),
@@ -143,6 +151,53 @@ def what_may_i_do(
         "view-audit": may_view_audit(actor, facts, reviewers=reviewers, supported=supported),
     }
     return [permitted_of(action, rules[action]) for action in ACTIONS]
+
+
+# The statements of this read, built once and run without the ORM (models/queries.py
+# says why: every venture page asks this first). They read what `services.people`
+# (`actor_for`, `venture_facts`) and `services.rule_values.venture_interests` read.
+_P = queries.PERSON
+_PR = queries.table(t.PersonRole)
+_WM = queries.table(t.WorkstreamMember)
+_RA = queries.table(t.ReviewerAssignment)
+_I = queries.table(t.Interest)
+_VENTURE = sa_select(queries.table(t.Venture)).where(
+    queries.table(t.Venture).c.id == bindparam("id")
+)
+_ROLES = sa_select(_PR.c.role).where(_PR.c.person_id == bindparam("person"))
+_WORKSTREAM = (
+    sa_select(_P.c.email)
+    .join(_WM, _WM.c.person_id == _P.c.id)
+    .where(_WM.c.workstream_id == bindparam("stream"))
+)
+_REVIEWERS = (
+    sa_select(_P.c.email)
+    .join(_RA, _RA.c.reviewer_id == _P.c.id)
+    .where(_RA.c.venture_id == bindparam("venture"))
+)
+_INTERESTS = (
+    sa_select(_P.c.email, _I.c.text)
+    .join(_P, _P.c.id == _I.c.member_id)
+    .where(_I.c.venture_id == bindparam("venture"))
+    .order_by(_I.c.id)
+)
+_ROLE_NAMES = frozenset(Role.__members__.values())
+
+
+def _actor(session: Session, person: Row[Any]) -> Actor:
+    """`services.people.actor_for`, from a person's row."""
+    supports = (
+        queries.first(session, queries.PERSON_BY_ID, id=person.supports_person_id)
+        if person.supports_person_id
+        else None
+    )
+    roles = queries.rows(session, _ROLES, person=person.id)
+    return Actor(
+        person_id=person.email,
+        roles=frozenset(Role(name) for (name,) in roles if name in _ROLE_NAMES),
+        lived_experience=person.lived_experience,
+        supports=supports.email if supports else None,
+    )
 
 
 def permitted_of(action: str, permission: Permission) -> Permitted:

@@ -41,8 +41,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+from sqlalchemy import Table
+from sqlalchemy import select as core_select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, delete, select
 
@@ -538,11 +540,33 @@ def _replace_members(session: Session, stream_id: str, wanted: dict[int, bool]) 
 
 
 def current_programme(session: Session) -> Programme:
-    """The programme in force: the latest imported version. NoProgrammeError if none."""
-    latest = latest_version(session)
-    if latest is None:
+    """The programme in force: the latest imported version. NoProgrammeError if none.
+
+    Every page's next actions read it: the version's id and digest are read first (a
+    row of two short columns), and its source only when this process has not parsed
+    that version yet."""
+    found = session.connection().execute(_LATEST).first()
+    if found is None:
         raise NoProgrammeError()
-    return _programme_from_source(latest.source)
+    key = (found.id, found.sha256)
+    programme = _PARSED.get(key)
+    if programme is None:
+        latest = latest_version(session)
+        if latest is None:  # deleted since: as if read a moment later
+            raise NoProgrammeError()
+        programme = _programme_from_source(latest.source)
+        if latest.id == found.id:
+            if len(_PARSED) >= 16:
+                _PARSED.clear()
+            _PARSED[key] = programme
+    return programme
+
+
+_VERSION = cast(Table, ProgrammeVersion.__table__)  # type: ignore[attr-defined]
+_LATEST = core_select(_VERSION.c.id, _VERSION.c.sha256).order_by(_VERSION.c.id.desc()).limit(1)
+# Parsed programmes by (version id, sha256): a stored version never changes, and the
+# digest tells two databases' versions of the same id apart.
+_PARSED: dict[tuple[int, str], Programme] = {}
 
 
 @functools.lru_cache(maxsize=4)

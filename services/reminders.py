@@ -31,12 +31,14 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, and_
+from sqlalchemy import BindParameter, Engine, and_, bindparam
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 import settings
 from governance.ballots import Interest, Vote
 from governance.lifecycle import VentureState
+from governance.permissions import Role
 from governance.programme import ReminderPolicy
 from governance.reminders import (
     NO_BALLOT,
@@ -50,11 +52,10 @@ from governance.reminders import (
     due_all,
 )
 from governance.reviews import Review
-from models import audit
+from models import audit, queries
 from models import tables as t
 from models.db import read_session, unit_of_work, utcnow
 from notifications.tell import Copy, tell
-from services.people import board_people
 from services.rule_values import interest_value, review_value, vote_value
 
 AUDIT_ACTION = "reminders.sent"
@@ -119,6 +120,47 @@ class VentureResult:
 # --- reading -------------------------------------------------------------------------------
 
 
+# The statements of `load_snapshots`, built once and run without the ORM (models/queries.py
+# says why: the pages' next actions read them on every request).
+_IDS: BindParameter[Any] = bindparam("ids", expanding=True)
+_V = queries.table(t.Venture)
+_P = queries.PERSON
+_PR = queries.table(t.PersonRole)
+_GR = queries.table(t.GateRun)
+_D = queries.table(t.Deadline)
+_RA = queries.table(t.ReviewerAssignment)
+_R = queries.table(t.Review)
+_I = queries.table(t.Interest)
+_B = queries.table(t.Ballot)
+_DEC = queries.table(t.Decision)
+_VOTE = queries.table(t.Vote)
+_ALL_OPEN = core_select(_V).where(_V.c.state.in_(_OPEN_STATES))
+_WAITED_ON = core_select(_V).where(
+    (_V.c.state.in_(_ANSWER_STATES) & _V.c.deadline.is_not(None)) | _V.c.state.in_(_OTHER_STATES)
+)
+_EVERYONE = core_select(_P.c.id, _P.c.email, _P.c.active, _P.c.supports_person_id)
+# `services.people.board_people`, as emails: the Board's active members and their roles.
+_BOARD = (
+    core_select(_P.c.email, _PR.c.role)
+    .join(_PR, _PR.c.person_id == _P.c.id)
+    .where(_P.c.active)
+    .where(_PR.c.role.in_([Role.BOARD_MEMBER.value, Role.CHAIR.value]))
+    .order_by(_P.c.email)
+)
+_RUNS = core_select(_GR.c.venture_id, _GR.c.gate_id, _GR.c.submitted_at).where(
+    _GR.c.venture_id.in_(_IDS)
+)
+_OF_VENTURES = {
+    name: core_select(table).where(table.c.venture_id.in_(_IDS))
+    for name, table in (("deadline", _D), ("assigned", _RA), ("review", _R), ("ballot", _B))
+}
+_INTERESTS = core_select(_I).where(_I.c.venture_id.in_(_IDS))
+_DECIDED = core_select(_DEC.c.venture_id, _DEC.c.gate_id, _DEC.c.ballot).where(
+    _DEC.c.venture_id.in_(_IDS)
+)
+_VOTES = core_select(_VOTE).where(_VOTE.c.venture_id.in_(_IDS), _VOTE.c.is_current)
+
+
 def load_snapshots(
     session: Session, venture_ids: Sequence[str] | None = None, *, all_open: bool = False
 ) -> list[ReminderSnapshot]:
@@ -126,21 +168,17 @@ def load_snapshots(
 
     `all_open` loads every open venture: answers without a deadline, and ventures on
     hold, are nobody's reminder, but someone's next action (`services.next_actions`)."""
-    if all_open:
-        statement = select(t.Venture).where(col(t.Venture.state).in_(_OPEN_STATES))
-    else:
-        statement = select(t.Venture).where(
-            (col(t.Venture.state).in_(_ANSWER_STATES) & col(t.Venture.deadline).is_not(None))
-            | col(t.Venture.state).in_(_OTHER_STATES)
-        )
+    statement = _ALL_OPEN if all_open else _WAITED_ON
+    params: dict[str, Any] = {}
     if venture_ids is not None:
-        statement = statement.where(col(t.Venture.id).in_(list(venture_ids)))
-    ventures = list(session.exec(statement.order_by(col(t.Venture.id))))
+        statement = statement.where(_V.c.id.in_(_IDS))
+        params["ids"] = list(venture_ids)
+    ventures = queries.rows(session, statement.order_by(_V.c.id), **params)
     if not ventures:
         return []
     ids = [v.id for v in ventures]
     gate = {v.id: v.gate_id for v in ventures}
-    persons = list(session.exec(select(t.Person)))
+    persons = queries.rows(session, _EVERYONE)
     emails = {p.id: p.email for p in persons if p.id is not None}
     left = {p.email for p in persons if not p.active}  # no longer in the programme
     supporters = frozenset(
@@ -148,35 +186,33 @@ def load_snapshots(
         for p in persons
         if p.active and p.supports_person_id is not None and p.supports_person_id in emails
     )
-    board = board_people(session)
-    members = tuple(p.email for p, _ in board)
-    chair = next((p.email for p, is_chair in board if is_chair), None)
+    board: dict[str, bool] = {}
+    for email, role in queries.rows(session, _BOARD):
+        board[email] = board.get(email, False) or role == Role.CHAIR.value
+    members = tuple(board)
+    chair = next((email for email, is_chair in board.items() if is_chair), None)
 
-    def current(model: Any) -> list[Any]:
-        rows = session.exec(select(model).where(col(model.venture_id).in_(ids))).all()
-        return [r for r in rows if r.gate_id == gate[r.venture_id]]
+    def current(name: str) -> list[Any]:
+        found = queries.rows(session, _OF_VENTURES[name], ids=ids)
+        return [r for r in found if r.gate_id == gate[r.venture_id]]
 
     # Only the columns needed: a gate run row carries its pinned checklists (JSON), and
     # loading 10,000 of them whole took seconds and over a gigabyte.
-    runs = session.exec(
-        select(t.GateRun.venture_id, t.GateRun.gate_id, t.GateRun.submitted_at).where(
-            col(t.GateRun.venture_id).in_(ids)
-        )
-    ).all()
+    runs = queries.rows(session, _RUNS, ids=ids)
     submitted = {v: at for v, g, at in runs if g == gate[v]}
     deadlines: dict[str, list[DeadlineSet]] = defaultdict(list)
-    for d in current(t.Deadline):
+    for d in current("deadline"):
         deadlines[d.venture_id].append(DeadlineSet(d.kind, d.until, d.at, d.ballot))
     assigned: dict[str, set[str]] = defaultdict(set)
-    for a in current(t.ReviewerAssignment):
+    for a in current("assigned"):
         if emails[a.reviewer_id] not in left:
             assigned[a.venture_id].add(emails[a.reviewer_id])
     reviews: dict[str, list[Review]] = defaultdict(list)
-    for r in current(t.Review):
+    for r in current("review"):
         if r.is_current:
             reviews[r.venture_id].append(review_value(r, emails))
     interests: dict[str, list[Interest]] = defaultdict(list)
-    for i in session.exec(select(t.Interest).where(col(t.Interest.venture_id).in_(ids))):
+    for i in queries.rows(session, _INTERESTS, ids=ids):
         interests[i.venture_id].append(interest_value(i, emails))
     ballots = _open_ballots(session, ids, gate, emails)
     return [
@@ -204,8 +240,8 @@ def _open_ballots(
     session: Session, ids: list[str], gate: dict[str, str], emails: dict[int, str]
 ) -> dict[str, OpenBallot]:
     """Each venture's latest ballot at its current gate, if it is open (undecided)."""
-    latest: dict[str, t.Ballot] = {}
-    for b in session.exec(select(t.Ballot).where(col(t.Ballot.venture_id).in_(ids))):
+    latest: dict[str, Any] = {}
+    for b in queries.rows(session, _OF_VENTURES["ballot"], ids=ids):
         if b.gate_id != gate[b.venture_id]:
             continue
         held = latest.get(b.venture_id)
@@ -213,12 +249,7 @@ def _open_ballots(
             latest[b.venture_id] = b
     if not latest:
         return {}
-    decided = {
-        (d.venture_id, d.gate_id, d.ballot)
-        for d in session.exec(
-            select(t.Decision).where(col(t.Decision.venture_id).in_(list(latest)))
-        )
-    }
+    decided = {tuple(d) for d in queries.rows(session, _DECIDED, ids=list(latest))}
     open_ = {
         v: b
         for v, b in latest.items()
@@ -226,12 +257,7 @@ def _open_ballots(
     }
     votes: dict[str, list[Vote]] = defaultdict(list)
     if open_:
-        rows = session.exec(
-            select(t.Vote)
-            .where(col(t.Vote.venture_id).in_(list(open_)))
-            .where(col(t.Vote.is_current))
-        )
-        for v in rows:
+        for v in queries.rows(session, _VOTES, ids=list(open_)):
             b = open_[v.venture_id]
             if v.gate_id == b.gate_id and v.ballot == b.number:
                 votes[v.venture_id].append(vote_value(v, emails))

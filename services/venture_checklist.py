@@ -23,9 +23,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, String, bindparam, cast
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from checklists.library import Library
 from checklists.messages import Reason as ItemReason
@@ -33,9 +33,10 @@ from checklists.spec import ChecklistDefinition, GateDefinition
 from governance.completeness import ChecklistGap
 from governance.lifecycle import Action, VentureState
 from governance.reasons import Reason
+from models import queries
 from models import tables as t
 from models.db import read_session
-from services.advance import current_gate_run, pinned_checklists, pinned_gate
+from services.advance import gate_definition, pinned_from_text
 from services.commands import NotFound
 
 ADVANCED = "venture.advanced"
@@ -93,32 +94,58 @@ class VentureChecklists:
         raise KeyError(checklist_id)
 
 
+# The statements of this read, built once and run without the ORM (models/queries.py
+# says why: every task list and question page makes this read).
+_V = queries.table(t.Venture)
+_GR = queries.table(t.GateRun)
+_A = queries.table(t.Answer)
+_P = queries.PERSON
+_AE = queries.table(t.AuditEntry)
+_VENTURE = sa_select(_V).where(_V.c.id == bindparam("venture"))
+# The gate run's pins as stored text: decoded once per distinct text (`pinned_from_text`).
+_GATE_RUN = sa_select(
+    _GR.c.venture_id,
+    _GR.c.gate_id,
+    _GR.c.gate_version,
+    cast(_GR.c.checklists, String).label("pins"),
+).where(_GR.c.venture_id == bindparam("venture"), _GR.c.gate_id == bindparam("gate"))
+# Every answer of the gate run, superseded ones too (to count them): the current one of
+# each item is kept, with who gave it.
+_ANSWERS = (
+    sa_select(
+        _A.c.checklist_id,
+        _A.c.item_id,
+        _A.c.value,
+        _A.c.at,
+        _A.c.is_current,
+        _P.c.email,
+        _P.c.name,
+        _P.c.language,
+        _P.c.language_asked_on,
+    )
+    .join(_P, _P.c.id == _A.c.by_id)
+    .where(_A.c.venture_id == bindparam("venture"))
+    .where(_A.c.gate_id == bindparam("gate"))
+)
+_RETURNS = (
+    sa_select(_AE.c.action, _AE.c.at, _AE.c.payload)
+    .where(_AE.c.venture_id == bindparam("venture"))
+    .where(_AE.c.action.in_((ADVANCED, SUBMITTED)))
+    .order_by(_AE.c.seq.desc())
+)
+
+
 def venture_checklists(engine: Engine, library: Library, venture_id: str) -> VentureChecklists:
     """The venture's checklists and answers at its current gate. NotFound if no venture."""
     with read_session(engine) as session:
-        venture = session.get(t.Venture, venture_id)
+        venture = queries.first(session, _VENTURE, venture=venture_id)
         if venture is None:
             raise NotFound("venture-not-found", venture=venture_id)
-        gate_run = current_gate_run(session, venture)
-        lead = session.get(t.Person, venture.lead_id)
-        # Every answer of the gate run, superseded ones too (to count them): the current
-        # one of each item is kept, with who gave it.
-        rows = session.execute(
-            sa_select(
-                col(t.Answer.checklist_id),
-                col(t.Answer.item_id),
-                col(t.Answer.value),
-                col(t.Answer.at),
-                col(t.Answer.is_current),
-                col(t.Person.email),
-                col(t.Person.name),
-                col(t.Person.language),
-                col(t.Person.language_asked_on),
-            )
-            .join(t.Person, col(t.Person.id) == col(t.Answer.by_id))
-            .where(col(t.Answer.venture_id) == venture.id)
-            .where(col(t.Answer.gate_id) == venture.gate_id)
-        ).all()
+        gate_run = queries.first(session, _GATE_RUN, venture=venture.id, gate=venture.gate_id)
+        if gate_run is None:
+            raise RuntimeError(f"venture {venture.id} has no run of gate {venture.gate_id}")
+        lead = queries.first(session, queries.PERSON_BY_ID, id=venture.lead_id)
+        rows = queries.rows(session, _ANSWERS, venture=venture.id, gate=venture.gate_id)
         counts = Counter((row.checklist_id, row.item_id) for row in rows)
         answers: dict[str, dict[str, GivenAnswer]] = {}
         for row in rows:
@@ -145,8 +172,8 @@ def venture_checklists(engine: Engine, library: Library, venture_id: str) -> Ven
             lead=lead.email if lead is not None else "",
             lead_name=lead.name if lead is not None else "",
             deadline=venture.deadline,
-            gate=pinned_gate(library, gate_run),
-            checklists=pinned_checklists(gate_run),
+            gate=gate_definition(library, gate_run.gate_id, gate_run.gate_version),
+            checklists=pinned_from_text(gate_run.pins),
             answers=answers,
             returned=returned,
         )
@@ -154,13 +181,7 @@ def venture_checklists(engine: Engine, library: Library, venture_id: str) -> Ven
 
 def _latest_return(session: Session, venture_id: str) -> Returned | None:
     """The latest return for changes, unless a submission came after it."""
-    entries = session.exec(
-        select(t.AuditEntry)
-        .where(t.AuditEntry.venture_id == venture_id)
-        .where(col(t.AuditEntry.action).in_((ADVANCED, SUBMITTED)))
-        .order_by(col(t.AuditEntry.seq).desc())
-    )
-    for entry in entries:
+    for entry in queries.rows(session, _RETURNS, venture=venture_id):
         if entry.action == SUBMITTED:
             return None
         for effect in reversed(entry.payload.get("effects", [])):

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -83,26 +83,40 @@ def translations(language: Language) -> gettext.NullTranslations:
         return gettext.GNUTranslations(compiled)
 
 
-def _local(value: dt.date | dt.datetime) -> dt.date | dt.datetime:
+def _local(value: dt.date | dt.datetime, zone: dt.tzinfo | None = None) -> dt.date | dt.datetime:
     if not isinstance(value, dt.datetime):
         return value
     moment = value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
-    return moment.astimezone(local_zone())
+    return moment.astimezone(zone if zone is not None else local_zone())
 
 
-def date_words(value: dt.date | dt.datetime, language: Language, *, year: bool = False) -> str:
+def date_words(
+    value: dt.date | dt.datetime,
+    language: Language,
+    *,
+    year: bool = False,
+    zone: dt.tzinfo | None = None,
+) -> str:
     """'Friday 11 December' / 'Dydd Gwener 11 Rhagfyr' (with the year when asked).
 
-    A date-time is first put in the programme's local time (`CYD_TIMEZONE`)."""
-    local = _local(value)
+    A date-time is first put in the programme's local time (`CYD_TIMEZONE`; `zone`, if
+    the caller has already read it)."""
+    local = _local(value, zone)
     day = local.date() if isinstance(local, dt.datetime) else local
+    return _day_words(day, language, year)
+
+
+@lru_cache(maxsize=4096)
+def _day_words(day: dt.date, language: Language, year: bool) -> str:
+    # Babel's formatting is most of a date's cost, and a page shows the same few days.
     pattern = "EEEE d MMMM y" if year else "EEEE d MMMM"
     return format_date(day, pattern, locale=_BABEL_LOCALES[language])
 
 
-def time_words(value: dt.datetime, language: Language) -> str:
-    """'9am', '2:30pm', 'midday' / '9 y bore', '2:30 y prynhawn', 'hanner dydd' (local time)."""
-    local = _local(value)
+def time_words(value: dt.datetime, language: Language, *, zone: dt.tzinfo | None = None) -> str:
+    """'9am', '2:30pm', 'midday' / '9 y bore', '2:30 y prynhawn', 'hanner dydd' (local time;
+    `zone`, if the caller has already read it)."""
+    local = _local(value, zone)
     assert isinstance(local, dt.datetime)
     hour, minute = local.hour, local.minute
     if (hour, minute) == (12, 0):

@@ -40,10 +40,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from markupsafe import Markup, escape
 from starlette.requests import HTTPConnection
 
+from services.reminders import local_zone
 from web.csrf import CSRF_FIELD, csrf_token, set_csrf_cookie
 from web.i18n import Format, Language, translations
 from web.navigation import signed_in_navigation
-from web.templating import environment
+from web.templating import ZONE, environment
 from web.visitor import (
     SignedIn,
     chosen_format,
@@ -99,6 +100,7 @@ def render_template(
         "csrf_token": csrf_value,
         "switch_url": switch,
         "current_path": request.url.path,
+        ZONE: local_zone(),
     }
     variables.update(context or {})
     if isinstance(template, str):

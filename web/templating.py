@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from functools import cache, partial
 from pathlib import Path
 
@@ -112,12 +113,32 @@ class PageUndefined(jinja2.Undefined):
         return False
 
 
-def _date_filter(language: Language, value: dt.date | dt.datetime, *, year: bool = False) -> str:
-    return date_words(value, language, year=year)
+# The programme's time zone, read once per page (`render_template` puts it in the
+# context as ZONE): reading the settings for each date shown was a tenth of a task list.
+ZONE = "_local_zone"
 
 
-def _time_filter(language: Language, value: dt.datetime) -> str:
-    return time_words(value, language)
+def _zone(context: jinja2.runtime.Context) -> dt.tzinfo | None:
+    zone = context.get(ZONE)
+    return zone if isinstance(zone, dt.tzinfo) else None
+
+
+def _date_filter(language: Language) -> Callable[..., str]:
+    @jinja2.pass_context
+    def date_filter(
+        context: jinja2.runtime.Context, value: dt.date | dt.datetime, *, year: bool = False
+    ) -> str:
+        return date_words(value, language, year=year, zone=_zone(context))
+
+    return date_filter
+
+
+def _time_filter(language: Language) -> Callable[..., str]:
+    @jinja2.pass_context
+    def time_filter(context: jinja2.runtime.Context, value: dt.datetime) -> str:
+        return time_words(value, language, zone=_zone(context))
+
+    return time_filter
 
 
 @cache
@@ -133,8 +154,8 @@ def environment(language: Language) -> jinja2.Environment:
         auto_reload=False,
     )
     env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
-    env.filters["date_words"] = partial(_date_filter, language)
-    env.filters["time_words"] = partial(_time_filter, language)
+    env.filters["date_words"] = _date_filter(language)
+    env.filters["time_words"] = _time_filter(language)
     env.globals["static_url"] = static_url
     env.globals["picture"] = partial(picture, language)
     # The programme's time zone, for texts the catalogue writes (days of moments).
