@@ -34,7 +34,8 @@ def missing_items(engine: Engine, venture_id: str) -> list[tuple[ChecklistDefini
 
 
 def answer_missing(cyd: Cyd, venture_id: str, people: Sequence[str], *, rounds: int = 5) -> int:
-    """Answer every missing must-meet item validly, taking turns among `people`.
+    """Answer every missing must-meet item validly, taking turns among `people`, then
+    (a draft) sign off as the gate asks (`sign_off_as_asked`).
 
     Answers can show further items, so this goes round until nothing is missing.
     Returns how many answers were given.
@@ -43,7 +44,7 @@ def answer_missing(cyd: Cyd, venture_id: str, people: Sequence[str], *, rounds: 
     for _ in range(rounds):
         missing = missing_items(cyd.engine, venture_id)
         if not missing:
-            return given
+            break
         for checklist, item_id in missing:
             value = example_answer(checklist.item(item_id))
             answer(
@@ -67,6 +68,8 @@ def sign_off_as_asked(cyd: Cyd, venture_id: str) -> list[str]:
     with read_session(cyd.engine) as session:
         venture = session.get(t.Venture, venture_id)
         assert venture is not None
+        if venture.state != "draft":  # signed off only while a draft
+            return []
         signed = {email for email, _, _ in asked.standing}
         people = [
             p.email
