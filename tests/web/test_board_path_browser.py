@@ -224,7 +224,9 @@ def test_the_example_venture_goes_through_two_reviews_to_the_boards_decision(
     assert votes(example_engine, venture)[MEGAN] == ("approve", None, TOM)
 
     # --- Siân asks for more time ---------------------------------------------------------
-    sian = person(SIAN, "cy", "standard", f"/ventures/{venture}/vote")
+    sian = person(SIAN, "cy", "standard", "/board")
+    click(sian, sian.page.locator(f"main a[href='/ventures/{venture}/vote']"))
+    sian.look("cy", "standard")
     sian.page.locator("input[name=choice][value=more-time]").check()
     click(sian, sian.page.locator("form[action$='/vote/check'] button"))
     sian.look("cy", "standard")
@@ -234,13 +236,16 @@ def test_the_example_venture_goes_through_two_reviews_to_the_boards_decision(
     assert denied(example_engine, SIAN) == [("people.administer", "not-people-admin", None)]
 
     # --- Aled approves, then changes his vote before it closes ----------------------------
-    aled = person(ALED, "en", "easy-read", f"/ventures/{venture}/vote")
+    aled = person(ALED, "en", "easy-read")
+    click(aled, aled.page.locator(f"main a[href='/ventures/{venture}/vote']").first)
+    aled.look("en", "easy-read")
     aled.page.locator("input[name=choice][value=approve]").check()
     click(aled, aled.page.locator("form[action$='/vote/check'] button"))
     aled.look("en", "easy-read")
     click(aled, aled.page.get_by_role("button", name="Send my vote"))
     aled.look("en", "easy-read")
-    click(aled, aled.page.locator(f"main a[href^='/ventures/{venture}/vote']").first)
+    click(aled, aled.page.get_by_role("link", name="Change my vote"))
+    assert aled.path == f"/ventures/{venture}/vote"
     aled.page.locator("input[name=choice][value=approve-with-conditions]").check()
     aled.page.locator("textarea[name=conditions]").fill(CONDITIONS)
     click(aled, aled.page.locator("form[action$='/vote/check'] button"))
@@ -281,14 +286,18 @@ def test_the_example_venture_goes_through_two_reviews_to_the_boards_decision(
     assert state(example_engine, venture) == "awaiting_board"
 
     # --- Siân votes in her extra time; Megan closes the vote again: decided ---------------
-    sian.page.goto(f"{site}/ventures/{venture}/vote")
+    sian.page.goto(f"{site}/board")
+    click(sian, sian.page.locator(f"main a[href='/ventures/{venture}/vote']"))
     sian.page.locator("input[name=choice][value=approve]").check()
     click(sian, sian.page.locator("form[action$='/vote/check'] button"))
     click(sian, sian.page.get_by_role("button", name=cy("Confirm my vote")))
     assert votes(example_engine, venture)[SIAN][0] == "approve"
 
-    megan.page.goto(f"{site}/ventures/{venture}/chair")
+    megan.page.goto(f"{site}/board")
+    megan.look("cy", "easy-read")
+    click(megan, megan.page.locator(f"main a[href='/ventures/{venture}/chair']"))
     click(megan, megan.page.locator("#close"))
+    assert cy_easy("The Board will decide now.") in megan.main_text()
     click(megan, megan.page.locator("#confirm"))
     megan.look("cy", "easy-read", "board-path-decided-megan")
     # Approved with conditions: the venture goes on to its next gate's checklist.
@@ -299,8 +308,16 @@ def test_the_example_venture_goes_through_two_reviews_to_the_boards_decision(
     decided = record.decisions[-1]
     assert decided.outcome == "approved_with_conditions"
     assert decided.conditions == (CONDITIONS,)
-    for reader, lang, easy, visitor in ((MEGAN, "cy", True, megan), (DAVID, "en", False, david)):
-        visitor.page.goto(f"{site}/ventures/{venture}/decisions")
+    codes = {r.code for r in decided.reasons}
+    # David's interest and Gareth's lead leave them out; Megan closed it; carried.
+    assert {"eligible", "lead-does-not-vote", "closed-by-chair", "chair-voted"} <= codes, codes
+    assert "carried-with-conditions" in codes, codes
+    # Megan from the receipt's link, David from the venture's page.
+    click(megan, megan.page.locator(f"main a[href='/ventures/{venture}/decisions']"))
+    david.page.goto(f"{site}/ventures/{venture}")
+    click(david, david.page.locator(f"main a[href='/ventures/{venture}/decisions']"))
+    for lang, easy, visitor in (("cy", True, megan), ("en", False, david)):
+        assert visitor.path == f"/ventures/{venture}/decisions"
         visitor.look(lang, "easy-read" if easy else "standard", f"board-path-decisions-{lang}")
         shown = visitor.page.locator("#decision-1-reasons li").all_inner_texts()
         wanted = [
