@@ -47,7 +47,6 @@ from services.decision_record import decision_record
 from services.examples import answer_missing
 from services.reminders import local_zone
 
-from .test_checklist_browser import tab_to
 from .test_review_pages import give_role, reviews
 from .test_whole_path_browser import Visitor, cy, cy_easy, sign_in
 
@@ -178,7 +177,7 @@ def test_the_example_venture_goes_through_two_reviews_to_the_boards_decision(
         reviewer.look(lang, "standard", f"board-path-review-{lang}")
         reviewer.page.locator("input[name=recommend][value=go]").check()
         reviewer.page.locator("textarea[name=note]").fill(note)
-        click(reviewer, reviewer.page.locator(f"form[action$='/review/check'] button"))
+        click(reviewer, reviewer.page.locator("form[action$='/review/check'] button"))
         reviewer.look(lang, "standard")
         click(reviewer, reviewer.page.locator("button[name=then][value=confirm]"))
         assert reviewer.path == f"/ventures/{venture}/review/recorded"
@@ -320,9 +319,7 @@ def test_the_example_venture_goes_through_two_reviews_to_the_boards_decision(
         assert visitor.path == f"/ventures/{venture}/decisions"
         visitor.look(lang, "easy-read" if easy else "standard", f"board-path-decisions-{lang}")
         shown = visitor.page.locator("#decision-1-reasons li").all_inner_texts()
-        wanted = [
-            text(r.code, lang, dict(r.params), easy, local_zone()) for r in decided.reasons
-        ]
+        wanted = [text(r.code, lang, dict(r.params), easy, local_zone()) for r in decided.reasons]
         assert [" ".join(s.split()) for s in shown] == [" ".join(w.split()) for w in wanted]
         assert CONDITIONS in visitor.main_text()
         assert decided.audit_head is not None
