@@ -26,6 +26,7 @@ from checklists.library import Library
 from checklists.spec import ChecklistDefinition, GateDefinition
 from governance import advance as plan
 from governance.ballots import Member
+from governance.conditions import conditions_checklist
 from governance.decisions import ClosedBy, Decision, Outcome, Tally
 from governance.lifecycle import VentureState
 from governance.permissions import Role, may_review
@@ -381,6 +382,7 @@ def apply_effects(
     ballot_number = snap.ballot.number if snap.ballot else None
     # What this round's messages can tell people, gathered as the effects apply.
     told: dict[str, Any] = {"gate": _gate_words(library, venture.gate_id)}
+    decided: tuple[str, ...] = ()  # the conditions of a decision made in this round
     for effect in effects:
         if isinstance(effect, plan.Transition):
             venture.state = effect.to.value
@@ -411,6 +413,7 @@ def apply_effects(
             told["more_time_granted"] = list(effect.more_time_granted)
         elif isinstance(effect, plan.RecordDecision):
             _record_decision(session, venture, effect, now)
+            decided = effect.decision.conditions
             told["decision"] = _describe(effect)
         elif isinstance(effect, plan.OpenNextGate):
             gate_run = current_gate_run(session, venture)
@@ -420,7 +423,8 @@ def apply_effects(
             # The programme names every gate's rule; should a newer programme have
             # dropped it, the venture keeps the rule it has rather than stopping.
             rules.setdefault(library.gate(effect.gate_id).decision_rule, snap.rule)
-            open_gate(session, venture, library, effect.gate_id, rules, now)
+            carried = conditions_checklist(decided, venture.gate_id) if decided else None
+            open_gate(session, venture, library, effect.gate_id, rules, now, carried)
             told["next_gate"] = _gate_words(library, effect.gate_id)
         elif isinstance(effect, plan.Notify):
             people = people or People(session)
@@ -443,14 +447,19 @@ def open_gate(
     gate_id: str,
     rules: dict[str, DecisionRule],
     now: dt.datetime,
+    conditions: ChecklistDefinition | None = None,
 ) -> t.GateRun:
     """Pin the gate's latest definitions and its decision rule; the venture is in draft.
 
     A venture stays on what is pinned here for the whole gate, whatever later
-    versions of the checklists or the programme's rules say.
+    versions of the checklists or the programme's rules say. `conditions`: the
+    checklist of the Board's conditions carried forward from the gate before
+    (governance.conditions), pinned after the gate's own.
     """
     gate = library.gate(gate_id)
     checklists = [library.checklist(c) for c in gate.checklists]
+    if conditions is not None:
+        checklists.append(conditions)
     rule = rules.get(gate.decision_rule)
     if rule is None:
         raise KeyError(f"decision rule '{gate.decision_rule}' is not in the programme")
