@@ -24,9 +24,10 @@ fixed at the entry's `at`:
   taken from its `ProgrammeVersion` (the file holds the same secrets), and the
   command runs again with it: the admin rule is asked again and the target's
   channels can send, as the source's can. `channel.tested` is kept as logged (naming
-  the target's row of the channel), like signing in: sending again would message the person for real, and whether it was
-  sent depended on the channel's far end at that moment, which nothing replays;
-  nothing the rules read depends on it. Its `test` message is not compared.
+  the target's row of the channel), like signing in: sending again would message
+  the person for real, and whether it was sent depended on the channel's far end at
+  that moment, which nothing replays; nothing the rules read depends on it. Its
+  `test` message is not compared.
 - Assisted actions: `assisted.recorded` runs `services.assisted.record_vote_for` or
   `record_answer_for` again, `assisted.declined` runs `decline`; a vote or an answer
   that confirms one (`assisted` and `recorded_by` in its payload) is the person's
