@@ -255,7 +255,9 @@ def test_every_clerk_and_confirm_page_passes_axe_and_fits_320_pixels(
     look("the answer form's errors")
     page.get_by_label("Nia Morgan").check()
     page.locator("#item").select_option(SUMMARY)
-    page.locator("#answer").fill("We asked people what they wanted.")
+    page.locator("#answer").fill(
+        "We asked people what they wanted, and we changed the menu with them."
+    )
     with page.expect_navigation():
         page.locator("form[action$='/answer/check'] button").click()
     look("the answer's check page")
@@ -263,6 +265,17 @@ def test_every_clerk_and_confirm_page_passes_axe_and_fits_320_pixels(
         page.locator("form[action$='/answer/record'] button").click()
     look("the answer's receipt")
     answer_id = int(page.url.rsplit("/", 1)[1])
+    # An answer the item refuses (too short to be a summary): the page says why.
+    visit(f"{clerk_url}/clerk/ventures/{draft}/answer")
+    page.get_by_label("Nia Morgan").check()
+    page.locator("#item").select_option(SUMMARY)
+    page.locator("#answer").fill("Café.")
+    with page.expect_navigation():
+        page.locator("form[action$='/answer/check'] button").click()
+    with page.expect_navigation():
+        page.locator("form[action$='/answer/record'] button").click()
+    assert page.url.endswith("/answer/record")
+    look("the answer refused")
     page.screenshot(path=screenshots / f"clerk-receipt-{lang}-{shape}.png", full_page=True)
 
     # The people it is for: the list; a vote and an answer waiting, one replaced by a
