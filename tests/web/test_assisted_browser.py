@@ -29,8 +29,8 @@ from services.commands import Cyd
 from web.visitor import SignedIn
 
 from .conftest import describe
-from .test_chair_pages import ALED, NIA, at_board
-from .test_checklist import CHAIR, LEAD, person
+from .test_chair_pages import ALED, at_board
+from .test_checklist import CHAIR, LEAD, NIA, person
 from .test_checklist_browser import tab_to
 
 pytestmark = pytest.mark.slow
