@@ -50,6 +50,43 @@ def _literal(value: object) -> str:
     return str(value)
 
 
+def met_text(item: Item) -> str | None:
+    """What counts as met, compactly and language-neutral, e.g. `≥ 1`, `includes
+    [easy-read, welsh]`, `≤ today`; None for an item without `met_when`."""
+    met = item.met_when
+    if met is None:
+        return None
+    test = met.test
+    if test == "at_least":
+        return f"≥ {met.at_least}"
+    if test == "one_of":
+        return "in [" + ", ".join(_literal(v) for v in met.one_of or []) + "]"
+    if test == "equals":
+        return f"= {_literal(met.equals)}"
+    if test == "includes":
+        return "includes [" + ", ".join(met.includes or []) + "]"
+    if test == "min_words":
+        return f"≥ {met.min_words} words"
+    if test == "within_days":
+        return f"today - {met.within_days} days … today"
+    return "≤ today"
+
+
+def met_json(item: Item) -> dict[str, Any] | None:
+    met = item.met_when
+    if met is None:
+        return None
+    return {
+        "test": met.test,
+        "value": met.model_dump(mode="json")[met.test],
+        "text": met_text(item),
+        "reason": _text(met.reason),
+        "easy_read": _text(met.easy_read),
+        "justification": _text(met.justification),
+        "justification_easy_read": _text(met.justification_easy_read),
+    }
+
+
 def bounds(item: Item) -> dict[str, Any]:
     spec = item.answer
     if isinstance(spec, TextAnswer):
@@ -115,6 +152,7 @@ def checklist_json(definition: ChecklistDefinition) -> dict[str, Any]:
                         else None
                     ),
                     "condition_text": condition_text(item.show_if) if item.show_if else None,
+                    "met_when": met_json(item),
                 }
             )
     return {

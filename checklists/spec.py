@@ -392,6 +392,16 @@ class ChecklistDefinition(Strict):
         return (self.id, self.version)
 
 
+class SignOffRule(Strict):
+    """Before a venture is submitted at this gate, this many of its co-producers with
+    lived experience (members of its workstream) confirm "this checklist says what we
+    agreed". A later change to any answer voids the sign-offs given."""
+
+    lived_experience: int = Field(
+        ge=1, le=20, description="How many co-producers with lived experience sign off."
+    )
+
+
 class GateDefinition(Strict):
     """A gate in a venture's life: its checklist(s), reviewers, decision rule and next gate."""
 
@@ -408,6 +418,10 @@ class GateDefinition(Strict):
     )
     decision_rule: Identifier = Field(description="Name of a decision rule of the Board.")
     next_gate: Identifier | None = Field(default=None, description="The gate an approval opens.")
+    sign_off: SignOffRule | None = Field(
+        default=None,
+        description="Co-producers with lived experience confirm the checklist before submission.",
+    )
 
     @property
     def key(self) -> tuple[str, int]:

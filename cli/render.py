@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from checklists.describe import bounds, condition_text, options, pick
+from checklists.describe import bounds, condition_text, met_text, options, pick
 from checklists.spec import ChecklistDefinition
 
 if TYPE_CHECKING:
@@ -22,6 +22,9 @@ _WORDS = {
         "evidence": "Evidence",
         "hint": "Hint",
         "unreviewed": "The Welsh text has not yet been reviewed by a Welsh speaker.",
+        "met_when": "Met when",
+        "not_met": "If not met",
+        "justify": "Or say why not",
     },
     "cy": {
         "must": "rhaid ei fodloni",
@@ -30,6 +33,9 @@ _WORDS = {
         "evidence": "Tystiolaeth",
         "hint": "Awgrym",
         "unreviewed": "Nid yw siaradwr Cymraeg wedi adolygu'r testun Cymraeg eto.",
+        "met_when": "Wedi'i fodloni pan",
+        "not_met": "Os nad yw wedi'i fodloni",
+        "justify": "Neu dywedwch pam ddim",
     },
 }
 
@@ -69,3 +75,11 @@ def render_checklist(
             if item.show_if:
                 cond = escape(condition_text(item.show_if))
                 out.print(f"  [magenta]{words['shown_when']}: {cond}[/magenta]")
+            met = item.met_when
+            if met is not None:
+                out.print(f"  [green]{words['met_when']}: {escape(met_text(item) or '')}[/green]")
+                why = pick(met.easy_read if easy_read else met.reason, lang)
+                out.print(f"  [dim]{words['not_met']}: {escape(why)}[/dim]")
+                if met.justification and met.justification_easy_read:
+                    ask = met.justification_easy_read if easy_read else met.justification
+                    out.print(f"  [dim]{words['justify']}: {escape(pick(ask, lang))}[/dim]")

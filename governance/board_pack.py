@@ -69,6 +69,19 @@ class KeyAnswer:
 
 
 @dataclass(frozen=True, slots=True)
+class NotMetSummary:
+    question: Question
+    reason: Words
+    easy_read: Words
+
+
+@dataclass(frozen=True, slots=True)
+class ExceptionSummary:
+    question: Question
+    justification: str  # the person's own words, the same in both languages
+
+
+@dataclass(frozen=True, slots=True)
 class ChecklistSummary:
     id: str
     version: int
@@ -83,10 +96,14 @@ class ChecklistSummary:
     # Every answer given to a shown item, in the checklist's order: the Board decides
     # on all of them, whatever the format the member reads them in.
     answers: tuple[KeyAnswer, ...] = ()
+    # Answered but not met (the checklist's reason), and the exceptions: not met, with
+    # the reason why given instead (the person's own words). Never counted as met.
+    not_met: tuple[NotMetSummary, ...] = ()
+    exceptions: tuple[ExceptionSummary, ...] = ()
 
     @property
     def complete(self) -> bool:
-        return not self.missing_required
+        return not self.missing_required and not self.not_met
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,10 +240,11 @@ def _question(item: Item) -> Question:
 
 
 def checklist_summary(
-    checklist: ChecklistDefinition, answers: Mapping[str, Any]
+    checklist: ChecklistDefinition, answers: Mapping[str, Any], today: dt.date | None = None
 ) -> ChecklistSummary:
-    """Shown, answered and missing items, and the key answers (the first section's)."""
-    result = evaluate(checklist, answers)
+    """Shown, answered and missing items, answers not met and exceptions, and the key
+    answers (the first section's). `today`: the day relative date tests count from."""
+    result = evaluate(checklist, answers, today=today)
     items = {item.id: item for item in checklist.items()}
     answered = set(result.answered)
     every = tuple(
@@ -251,6 +269,17 @@ def checklist_summary(
         missing_advisory=tuple(_question(items[i]) for i in result.missing_advisory),
         key_answers=key,
         answers=every,
+        not_met=tuple(
+            NotMetSummary(
+                _question(items[i]),
+                Words(why.reason.en, why.reason.cy),
+                Words(why.easy_read.en, why.easy_read.cy),
+            )
+            for i, why in result.not_met.items()
+        ),
+        exceptions=tuple(
+            ExceptionSummary(_question(items[i]), text) for i, text in result.justified.items()
+        ),
     )
 
 

@@ -122,6 +122,28 @@ def may_submit(actor: Actor, venture: VentureFacts) -> Permission:
     return _in(venture, "submit")
 
 
+def may_sign_off(actor: Actor, venture: VentureFacts) -> Permission:
+    """A co-producer with lived experience (a member of the venture's workstream other
+    than its lead: the lead submits, the sign-off is others confirming it) says "this
+    checklist says what we agreed", while the venture is a draft."""
+    if (
+        not actor.lived_experience
+        or actor.person_id not in venture.workstream_members
+        or actor.person_id == venture.lead_id
+    ):
+        return deny("not-lived-experience-co-producer")
+    if venture.state is not VentureState.DRAFT:
+        return deny("sign-off-not-draft", state=venture.state.value)
+    return ALLOWED
+
+
+def enough_sign_offs(required: int, given: int) -> Permission:
+    """A gate that asks for sign-offs is submitted only with that many standing."""
+    if given < required:
+        return deny("sign-offs-needed", needed=required, given=given)
+    return ALLOWED
+
+
 def may_review(actor: Actor, venture: VentureFacts) -> Permission:
     if Role.REVIEWER not in actor.roles:
         return deny("not-reviewer")

@@ -514,6 +514,24 @@ class ReminderSent(_Table, table=True):
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
+class SignOff(_Table, table=True):
+    """A co-producer with lived experience confirmed "this checklist says what we agreed"
+    at a gate (the gate's `sign_off` asks for some before submission). A later change to
+    any answer of the gate voids it (`voided_at`), as it makes reviews stale."""
+
+    __tablename__ = "sign_off"
+    __table_args__ = (Index("ix_sign_off_venture_gate", "venture_id", "gate_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    venture_id: str = Field(foreign_key="venture.id", max_length=32)
+    gate_id: str = Field(max_length=64)
+    person_id: int = Field(foreign_key="person.id")
+    at: datetime = Field(sa_type=UTCDateTime)
+    voided_at: datetime | None = Field(
+        default=None, sa_type=UTCDateTime, description="when a changed answer voided it"
+    )
+
+
 class AssistedAction(_Table, table=True):
     """A vote or an answer a clerk recorded for a person, from what they said at a
     meeting. It is not a Vote or an Answer, so nothing counts it (quorum, tally,

@@ -23,7 +23,7 @@ from sqlmodel import Session, col, select
 
 from checklists.library import Library
 from governance.board_pack import AgendaItem, BoardPack, Member, pack_for, papers_day
-from governance.permissions import Denied, may_view_pack, may_vote
+from governance.permissions import Denied, may_chair, may_clerk, may_view_pack, may_vote
 from models import queries
 from models import tables as t
 from models.db import read_session
@@ -41,6 +41,10 @@ class BoardOverview:
     papers_days: int  # papers go out this many days before a meeting
     agenda: tuple[AgendaItem, ...]  # awaiting the Board, soonest vote first
     leaves: frozenset[str]  # venture ids the reader leaves (interest, or their own)
+    # What the signed-in person themselves may do from the agenda (a supporter reads
+    # the member's papers, never as the member): the chair's page, the clerk's.
+    chairs: bool = False
+    clerks: bool = False
 
     def papers_on(self, meeting: dt.date) -> dt.date:
         return papers_day(meeting, self.papers_days)
@@ -120,9 +124,13 @@ def board_overview(engine: Engine, library: Library, email: str, today: dt.date)
         reader = _reader(session, email)
         meetings, days = _upcoming(session, today)
         member = _member(session, reader, "en", False)
+        own = queries.person_by_email(session, email)
+        actor = actor_for(session, own) if own is not None else None
+        chairs = actor is not None and bool(may_chair(actor))
+        clerks = actor is not None and bool(may_clerk(actor))
     agenda = load_agenda(engine, library)
     pack = pack_for(member, meetings[0] if meetings else today, agenda)
-    return BoardOverview(meetings, days, pack.agenda, pack.leaves)
+    return BoardOverview(meetings, days, pack.agenda, pack.leaves, chairs, clerks)
 
 
 def reader_pack(

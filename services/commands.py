@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from checklists.answers import AnswerTextError, parse_answer_text
 from checklists.evaluate import JUSTIFICATION_SUFFIX, check_answer, justification_item
@@ -36,6 +36,7 @@ from governance.permissions import (
     Denied,
     Permission,
     VentureFacts,
+    enough_sign_offs,
     may_answer,
     may_close_vote,
     may_declare,
@@ -43,6 +44,7 @@ from governance.permissions import (
     may_reopen,
     may_resume,
     may_review,
+    may_sign_off,
     may_start_venture,
     may_submit,
     may_support,
@@ -55,7 +57,7 @@ from governance.reviews import Recommendation
 from governance.standing import standing_votes
 from models import audit, queries
 from models import tables as t
-from models.db import unit_of_work, utcnow
+from models.db import read_session, unit_of_work, utcnow
 from models.history import supersede
 from notifications.tell import tell
 from services.advance import (
@@ -63,6 +65,7 @@ from services.advance import (
     current_gate_run,
     open_gate,
     pinned_checklists,
+    pinned_gate,
 )
 from services.advancing import Advanced, Advancer, advance_directly, advance_waiting
 from services.people import (
@@ -476,6 +479,7 @@ def _record_answer(
         _check(may_reopen(actor, facts))
         _move(venture, Action.REOPEN)  # editing a returned venture reopens it
     stale = _mark_stale(session, venture, now) if state in _REVIEWED else {}
+    voided = _void_sign_offs(session, venture, now)
     assert person.id is not None
     version = next(p["version"] for p in gate_run.checklists if p["id"] == checklist_id)
     supersede(
@@ -508,6 +512,7 @@ def _record_answer(
             "reopened": state is not VentureState(venture.state),
             "stale": stale,
             **(recorded_by or {}),
+            **({"sign_offs_voided": voided} if voided else {}),
         },
         at=now,
     )
@@ -544,12 +549,96 @@ def _mark_stale(session: Session, venture: t.Venture, now: dt.datetime) -> dict[
     }
 
 
+def _standing_sign_offs(session: Session, venture: t.Venture) -> list[t.SignOff]:
+    return list(
+        session.exec(
+            select(t.SignOff)
+            .where(t.SignOff.venture_id == venture.id)
+            .where(t.SignOff.gate_id == venture.gate_id)
+            .where(col(t.SignOff.voided_at).is_(None))
+            .order_by(col(t.SignOff.at), col(t.SignOff.id))
+        )
+    )
+
+
+def _void_sign_offs(session: Session, venture: t.Venture, now: dt.datetime) -> list[str]:
+    """An answer changed: the sign-offs given so far no longer confirm what the
+    checklist says (the emails of those voided)."""
+    voided = []
+    for row in _standing_sign_offs(session, venture):
+        row.voided_at = now
+        session.add(row)
+        voided.append(_email(session, row.person_id))
+    return voided
+
+
+def sign_off(cyd: Cyd, venture_id: str, *, by: str) -> Outcome:
+    """A co-producer with lived experience confirms "this checklist says what we
+    agreed" (the gate's `sign_off` asks for some before submission). Signing again,
+    with nothing changed since, records nothing new."""
+    now = cyd.clock()
+    with _command(cyd, "checklist.sign-off", by, venture_id) as session:
+        venture = _venture(session, venture_id)
+        person = _person(session, by)
+        _check(may_sign_off(actor_for(session, person), venture_facts(session, venture)))
+        assert person.id is not None
+        if any(r.person_id == person.id for r in _standing_sign_offs(session, venture)):
+            return Outcome(venture_id, "already signed off: nothing has changed since", None)
+        session.add(
+            t.SignOff(venture_id=venture.id, gate_id=venture.gate_id, person_id=person.id, at=now)
+        )
+        audit.append(
+            session,
+            person.email,
+            "checklist.signed-off",
+            venture.id,
+            {"gate": venture.gate_id},
+            at=now,
+        )
+    return Outcome(venture_id, "signed off", None)
+
+
+@dataclass(frozen=True)
+class SignOffs:
+    """What a gate asks for before submission, and the sign-offs standing."""
+
+    required: int  # 0: the gate asks for none
+    standing: tuple[tuple[str, str, dt.datetime], ...]  # (email, name, when), first first
+
+    @property
+    def enough(self) -> bool:
+        return len(self.standing) >= self.required
+
+
+def sign_offs(engine: Engine, library: Library, venture_id: str) -> SignOffs:
+    """The venture's current gate's sign-offs (NotFound for an unknown venture)."""
+    with read_session(engine) as session:
+        venture = session.get(t.Venture, venture_id)
+        if venture is None:
+            raise NotFound("venture-not-found", venture=venture_id)
+        required = _sign_offs_required(session, venture, library)
+        standing = []
+        for row in _standing_sign_offs(session, venture):
+            who = session.get(t.Person, row.person_id)
+            if who is not None:
+                standing.append((who.email, who.name, row.at))
+    return SignOffs(required, tuple(standing))
+
+
+def _sign_offs_required(session: Session, venture: t.Venture, library: Library) -> int:
+    gate = pinned_gate(library, current_gate_run(session, venture))
+    return gate.sign_off.lived_experience if gate.sign_off is not None else 0
+
+
 def submit(cyd: Cyd, venture_id: str, *, by: str) -> Outcome:
     now = cyd.clock()
     with _command(cyd, "venture.submit", by, venture_id) as session:
         venture = _venture(session, venture_id)
         person = _person(session, by)
         _check(may_submit(actor_for(session, person), venture_facts(session, venture)))
+        required = _sign_offs_required(session, venture, cyd.library)
+        if required:
+            _check(enough_sign_offs(required, len(_standing_sign_offs(session, venture))))
         _move(venture, Action.SUBMIT)
         gate_run = current_gate_run(session, venture)
         gate_run.submitted_at = now

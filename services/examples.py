@@ -13,7 +13,8 @@ from models import queries
 from models import tables as t
 from models.db import read_session
 from services.advance import current_gate_run, pinned_checklists
-from services.commands import Cyd, answer
+from services.commands import Cyd, answer, sign_off, sign_offs
+from services.people import workstream_people
 
 
 def missing_items(engine: Engine, venture_id: str) -> list[tuple[ChecklistDefinition, str]]:
@@ -33,7 +34,8 @@ def missing_items(engine: Engine, venture_id: str) -> list[tuple[ChecklistDefini
 
 
 def answer_missing(cyd: Cyd, venture_id: str, people: Sequence[str], *, rounds: int = 5) -> int:
-    """Answer every missing must-meet item validly, taking turns among `people`.
+    """Answer every missing must-meet item validly, taking turns among `people`, then
+    (a draft) sign off as the gate asks (`sign_off_as_asked`).
 
     Answers can show further items, so this goes round until nothing is missing.
     Returns how many answers were given.
@@ -42,7 +44,7 @@ def answer_missing(cyd: Cyd, venture_id: str, people: Sequence[str], *, rounds: 
     for _ in range(rounds):
         missing = missing_items(cyd.engine, venture_id)
         if not missing:
-            return given
+            break
         for checklist, item_id in missing:
             value = example_answer(checklist.item(item_id))
             answer(
@@ -51,4 +53,30 @@ def answer_missing(cyd: Cyd, venture_id: str, people: Sequence[str], *, rounds: 
             given += 1
     if missing_items(cyd.engine, venture_id):
         raise RuntimeError(f"venture {venture_id}: the checklist never became complete")
+    sign_off_as_asked(cyd, venture_id)
     return given
+
+
+def sign_off_as_asked(cyd: Cyd, venture_id: str) -> list[str]:
+    """Where the gate asks for sign-offs, have that many of the workstream's
+    co-producers with lived experience (by email, first first) confirm the checklist,
+    as they would once they have read it; their emails. A later change to an answer
+    voids them again."""
+    asked = sign_offs(cyd.engine, cyd.library, venture_id)
+    if asked.enough:
+        return []
+    with read_session(cyd.engine) as session:
+        venture = session.get(t.Venture, venture_id)
+        assert venture is not None
+        if venture.state != "draft":  # signed off only while a draft
+            return []
+        signed = {email for email, _, _ in asked.standing}
+        people = [
+            p.email
+            for p in workstream_people(session, venture.workstream_id)
+            if p.lived_experience and p.active and p.id != venture.lead_id and p.email not in signed
+        ]
+    chosen = sorted(people)[: asked.required - len(asked.standing)]
+    for email in chosen:
+        sign_off(cyd, venture_id, by=email)
+    return chosen

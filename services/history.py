@@ -257,6 +257,7 @@ _ACTIONS: dict[str, str] = {
     "review.recorded": "review-recorded",
     "interest.declared": "interest-declared",
     "interest.withdrawn": "interest-withdrawn",
+    "checklist.signed-off": "checklist-signed-off",
     "vote.recorded": "vote-recorded",
     "vote.closed": "vote-closed-by-chair",
     "venture.withdrawn": "venture-withdrawn",

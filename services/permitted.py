@@ -38,6 +38,7 @@ from governance.permissions import (
     may_extend,
     may_resume,
     may_review,
+    may_sign_off,
     may_submit,
     may_view_audit,
     may_view_pack,
@@ -56,6 +57,7 @@ from services.rule_values import vote_closed_since_declared
 ACTIONS: tuple[str, ...] = (
     "view",
     "answer",
+    "sign-off",
     "submit",
     "extend",
     "review",
@@ -136,6 +138,7 @@ def what_may_i_do(
         # Answering a returned venture reopens it; `may_reopen` allows whoever
         # `may_answer` allows in those states, so the answer command's two checks are one.
         "answer": may_answer(actor, facts),
+        "sign-off": may_sign_off(actor, facts),
         "submit": may_submit(actor, facts),
         "extend": may_extend(actor, facts),
         "review": may_review(actor, facts),

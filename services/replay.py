@@ -94,6 +94,7 @@ from services.commands import (
     extend,
     record_review,
     resume,
+    sign_off,
     start_venture,
     submit,
     vote,
@@ -254,6 +255,10 @@ def _answered(source: Engine, cyd: Cyd, entry: t.AuditEntry) -> None:
     )
 
 
+def _signed_off(cyd: Cyd, entry: t.AuditEntry) -> None:
+    sign_off(cyd, _venture(entry), by=entry.actor)
+
+
 def _submitted(cyd: Cyd, entry: t.AuditEntry) -> None:
     submit(cyd, _venture(entry), by=entry.actor)
 
@@ -310,6 +315,7 @@ def _resumed(cyd: Cyd, entry: t.AuditEntry) -> None:
 
 _ACTIONS: dict[str, Callable[[Cyd, t.AuditEntry], None]] = {
     "venture.started": _started,
+    "checklist.signed-off": _signed_off,
     "venture.submitted": _submitted,
     "review.recorded": _reviewed,
     "interest.declared": _declared,
@@ -603,6 +609,7 @@ def _try_again(cyd: Cyd, entry: t.AuditEntry) -> None:
         ),
         "venture.answer": lambda: answer(cyd, venture, "(replayed)", "", by=who),
         "venture.submit": lambda: submit(cyd, venture, by=who),
+        "checklist.sign-off": lambda: sign_off(cyd, venture, by=who),
         "venture.extend": lambda: extend(
             cyd,
             venture,
@@ -839,6 +846,10 @@ def _state(session: Session) -> dict[str, list[str]]:
                 )
                 | {"by": who(a.by_id)}
             ),
+        ),
+        "sign-offs": rows(
+            t.SignOff,
+            lambda o: _fields(o, "venture_id gate_id at voided_at") | {"person": who(o.person_id)},
         ),
         "reviewer assignments": rows(
             t.ReviewerAssignment,

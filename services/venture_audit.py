@@ -36,7 +36,13 @@ AUTOMATION = "cyd"  # the actor of what the rules and the schedules did
 # The kinds a person filters by, each a group of event codes (services.history.CODES).
 KINDS: dict[str, frozenset[str]] = {
     "checklist": frozenset(
-        {"venture-started", "answer-recorded", "venture-submitted", "venture-withdrawn"}
+        {
+            "venture-started",
+            "answer-recorded",
+            "checklist-signed-off",
+            "venture-submitted",
+            "venture-withdrawn",
+        }
     ),
     "review": frozenset(
         {

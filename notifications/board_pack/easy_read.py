@@ -226,6 +226,44 @@ def _missing(item: AgendaItem, lang: str) -> list[Block]:
             )
         )
         blocks.append(Block("ul", items=tuple(easy_question(q, lang) for q in advisory)))
+    not_met = [n for c in item.checklists for n in c.not_met]
+    if not_met:
+        blocks.append(
+            Block(
+                "point",
+                "Mae'r atebion yma'n bod, ond dydyn nhw ddim yn ddigon da eto:"
+                if cy
+                else "These answers are there, but they are not good enough yet:",
+                picture="warning",
+            )
+        )
+        blocks.append(
+            Block(
+                "ul",
+                items=tuple(
+                    f"{easy_question(n.question, lang)} {n.easy_read.get(lang)}" for n in not_met
+                ),
+            )
+        )
+    exceptions = [e for c in item.checklists for e in c.exceptions]
+    if exceptions:
+        blocks.append(
+            Block(
+                "point",
+                "Dydy'r pethau yma ddim wedi'u gwneud. Dyma pam, yn eu geiriau nhw:"
+                if cy
+                else "These things are not done. Here is why, in their words:",
+                picture="information",
+            )
+        )
+        blocks.append(
+            Block(
+                "ul",
+                items=tuple(
+                    f"{easy_question(e.question, lang)} {e.justification}" for e in exceptions
+                ),
+            )
+        )
     return blocks
 
 

@@ -218,6 +218,42 @@ def _standard_checklist(summary: ChecklistSummary, lang: str) -> list[Block]:
         blocks.append(
             Block("ul", items=tuple(q.question.get(lang) for q in summary.missing_required))
         )
+    if summary.not_met:
+        blocks.append(
+            Block(
+                "p",
+                "Wedi'u hateb ond heb eu bodloni:"
+                if cy
+                else "Answered, but not meeting what the checklist asks:",
+            )
+        )
+        blocks.append(
+            Block(
+                "ul",
+                items=tuple(
+                    f"{n.question.question.get(lang)} — {n.reason.get(lang)}"
+                    for n in summary.not_met
+                ),
+            )
+        )
+    if summary.exceptions:
+        blocks.append(
+            Block(
+                "p",
+                "Eithriadau (heb eu bodloni, gyda'r rheswm pam):"
+                if cy
+                else "Exceptions (not met, with the reason why):",
+            )
+        )
+        blocks.append(
+            Block(
+                "ul",
+                items=tuple(
+                    f"{e.question.question.get(lang)} — {e.justification}"
+                    for e in summary.exceptions
+                ),
+            )
+        )
     if summary.missing_advisory:
         blocks.append(
             Block(

@@ -125,7 +125,11 @@ def test_init_with_a_programme_file_and_a_new_version(cyd: Cyd, tmp_path: Path) 
         data["workstreams"][0]["members"].remove("rhys.thomas@example.org")
 
     changed = programme_file(tmp_path, drop_rhys)
-    report = cyd.json("init", "--programme", str(changed))
+    # A programme that has people changes only at an admin's hand (people admin).
+    refused = cyd("init", "--programme", str(changed))
+    assert refused.returncode == 1
+    assert "Give --by" in refused.stderr
+    report = cyd.json("init", "--programme", str(changed), "--by", "admin@example.org")
     assert report["programme"]["version"] == 2
     assert report["counts"]["people"] == 12
     assert report["people"]["deactivated"] == 1
@@ -250,7 +254,8 @@ def test_audit_head_verify_and_tampering(cyd: Cyd, tmp_path: Path) -> None:
     line = one_line_error(cyd("audit", "verify", "--head", "f" * 64))
     assert line.startswith("cyd: audit log broken at entry 2: the expected head")
 
-    assert cyd("init", "--programme", str(programme_file(tmp_path))).returncode == 0
+    again = ("init", "--programme", str(programme_file(tmp_path)), "--by", "admin@example.org")
+    assert cyd(*again).returncode == 0
     assert cyd.json("audit", "head")["entries"] == 2
     _tamper(cyd.database, "UPDATE audit_entry SET actor = 'mallory' WHERE seq = 2")
     line = one_line_error(cyd("audit", "verify"))

@@ -206,6 +206,20 @@ def test_show_json_lists_every_item() -> None:
         assert entry["question"] == {"en": item.question.en, "cy": item.question.cy}
 
 
+def test_show_says_what_counts_as_met_and_what_to_say_if_not() -> None:
+    shown = json.loads(cyd("checklist", "show", "coproduction-start", "--json").stdout)
+    met = {i["id"]: i["met_when"] for i in shown["items"] if i["met_when"]}
+    count = met["lived-experience-count"]
+    assert (count["test"], count["value"], count["text"]) == ("at_least", 1, "≥ 1")
+    assert count["justification"]["cy"]  # a reason why not may be given instead
+    formats = met["formats-offered"]
+    assert formats["text"] == "includes [easy-read, welsh]"
+    assert formats["justification"] is None
+    text = cyd("checklist", "show", "coproduction-start", "--lang", "cy").stdout
+    assert "Wedi'i fodloni pan: includes [easy-read, welsh]" in text
+    assert "Os nad yw wedi'i fodloni: Cynigiwch Hawdd ei Ddeall" in " ".join(text.split())
+
+
 def test_show_json_of_sample_gives_bounds_options_and_conditions() -> None:
     result = cyd("checklist", "show", "sample", "--json", "--path", str(SAMPLE))
     assert result.returncode == 0, result.stderr

@@ -174,8 +174,10 @@ def pdf_text(pdf: bytes) -> str:
     """The text a PDF prints with a core font (its compressed content streams, read)."""
     shown = []
     for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.DOTALL):
+        # A stream whose last byte is a carriage return loses it to the pattern above
+        # (part of the checksum only): decompress without asking for the whole.
         try:
-            shown.append(zlib.decompress(stream).decode("latin-1"))
+            shown.append(zlib.decompressobj().decompress(stream).decode("latin-1"))
         except zlib.error:
             continue  # an image or a font
     return "\n".join(shown)

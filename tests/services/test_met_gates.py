@@ -5,17 +5,21 @@ English, Welsh and Easy Read; a justification lets an item through as an excepti
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlmodel import select
 
+from governance.board_pack import Member, pack_for
 from governance.catalogue import text as catalogue_text
 from models import tables as t
 from models.db import read_session
+from notifications.board_pack import pack_blocks
 from notifications.render import Recipient, render_message
-from services.commands import Cyd, answer, start_venture, submit
+from services.board_pack import load_agenda
+from services.commands import Cyd, answer, record_review, start_venture, submit
 from services.examples import answer_missing, missing_items
-from tests.services.test_commands import CO_PRODUCER, LEAD
+from tests.services.test_commands import CO_PRODUCER, LEAD, REVIEWERS
 
 CHECKLIST = "coproduction-start"
 # The answers the issue found counted as "met" (each valid, none meeting what is asked).
@@ -110,3 +114,24 @@ def test_a_justification_lets_an_unmet_item_through_as_an_exception(cyd: Cyd) ->
     outcome = submit(cyd, venture_id, by=LEAD).advanced
     assert outcome is not None
     assert outcome.state == "in_review"  # an exception, never "met", but not held back
+
+    # The Board sees it as an exception, in every language and format, in the
+    # person's own words; never among what is met.
+    for reviewer in REVIEWERS:
+        record_review(cyd, venture_id, by=reviewer, recommend="go")
+    [item] = load_agenda(cyd.engine, cyd.library)
+    [summary] = item.checklists
+    assert [e.question.id for e in summary.exceptions] == ["lived-experience-count"]
+    assert not summary.not_met
+    for lang, easy, heading in (
+        ("en", False, "Exceptions (not met, with the reason why):"),
+        ("cy", False, "Eithriadau (heb eu bodloni, gyda'r rheswm pam):"),
+        ("en", True, "These things are not done. Here is why, in their words:"),
+        ("cy", True, "Dydy'r pethau yma ddim wedi'u gwneud. Dyma pam, yn eu geiriau nhw:"),
+    ):
+        member = Member("Aled Evans", "aled.evans@example.org", (lang,), easy)
+        papers = [b.text or " ".join(b.items) for b in pack_blocks(
+            pack_for(member, dt.date(2026, 12, 8), [item]), lang
+        )]  # fmt: skip
+        at = papers.index(heading)
+        assert why in papers[at + 1]

@@ -414,4 +414,5 @@ def test_a_handful_of_queries_however_many_ventures(cyd: Cyd, library: Library) 
     for person in people:
         assert three[person][0] == one[person][0], person
         assert three[person][1] == 3 * one[person][1], person
-    assert max(n for n, _ in three.values()) <= 20
+    # A handful: 21 since what clerks recorded for the person to confirm is read too.
+    assert max(n for n, _ in three.values()) <= 21

@@ -112,6 +112,40 @@ def test_the_agenda_shows_the_meeting_and_the_venture_to_board_members_only(
     assert 'href="/board"' not in nia.page("/")
 
 
+def test_the_agenda_links_the_chairs_page_for_the_chair_and_the_clerks_for_a_clerk(
+    browser_as: Callable[..., Browser], venture: str
+) -> None:
+    chair_page = f'href="/ventures/{venture}/chair"'
+    clerk_page = f'href="/clerk/ventures/{venture}/vote"'
+    megan = main(browser_as(CHAIR).page("/board"))  # Welsh Easy Read, her own
+    assert chair_page in megan
+    assert clerk_page not in megan
+    office = main(browser_as("admin@example.org", **ENGLISH).page("/board"))
+    assert clerk_page in office
+    assert chair_page not in office
+    for email in (DAVID, TOM):  # a member; the chair's supporter reads her papers, not as her
+        neither = main(browser_as(email, **ENGLISH).page("/board"))
+        assert chair_page not in neither
+        assert clerk_page not in neither
+
+
+def test_a_page_refused_to_a_signed_in_person_is_not_found_in_their_own_language(
+    browser_as: Callable[..., Browser],
+) -> None:
+    # No language cookie: the person's own settings (Welsh; Welsh Easy Read) say it.
+    sian = browser_as(SIAN).get("/people")
+    assert sian.status_code == 404
+    assert '<html lang="cy"' in sian.text
+    assert "cyd-easy-read" not in sian.text
+    megan = browser_as(CHAIR).get("/people")
+    assert megan.status_code == 404
+    assert '<html lang="cy"' in megan.text
+    assert "cyd-easy-read" in megan.text
+    # A cookie's choice still comes first.
+    english = browser_as(SIAN, **ENGLISH).get("/people")
+    assert '<html lang="en"' in english.text
+
+
 def test_the_board_pages_need_sign_in(make_app: Callable[..., FastAPI], venture: str) -> None:
     from fastapi.testclient import TestClient
 

@@ -268,8 +268,7 @@ def test_gareth_and_nia_answer_the_whole_checklist_and_gareth_submits_it(
     by_gareth, stopped = walk(gareth, library, venture, "venture-summary", stop_at="payment")
     assert by_gareth == [
         ["venture-summary", "ladder-rung", "open-to-change"],
-        ["people-affected", "lived-experience-count", "choice-of-involvement"],
-        # 500 people with lived experience: their views are asked, on the same page.
+        # Their views are asked whatever the count (coproduction-start version 2).
         [
             "people-affected",
             "lived-experience-count",
@@ -561,7 +560,7 @@ def test_check_answers_lists_what_is_missing_and_why_with_change_links(
     gareth = browser_as(LEAD, **ENGLISH)
     page = gareth.page(f"/ventures/{venture}/check")
     said = text_of(page)
-    assert "10 questions must be answered, or their answers changed" in said
+    assert "11 questions must be answered, or their answers changed" in said
     missing = re.search(
         r'<ul class="govuk-list govuk-list--bullet" id="missing">.*?</ul>', page, re.S
     )
@@ -585,7 +584,7 @@ def test_check_answers_lists_what_is_missing_and_why_with_change_links(
     welsh = text_of(gareth.page(f"/ventures/{venture}/check?lang=cy"))
     assert "Rhaid bodloni'r eitem hon, ac nid oes ateb iddi eto." in welsh
     easy = text_of(browser_as(SAM).page(f"/ventures/{venture}/check"))
-    assert "10 questions still need an answer." in easy
+    assert "11 questions still need an answer." in easy
     assert "This question must have an answer." in easy
 
 

@@ -272,7 +272,9 @@ def test_a_venture_someone_may_not_see_is_the_same_404_as_one_that_does_not_exis
     assert hidden.status_code == unknown.status_code == 404
     assert hidden.text.replace(outcome.venture_id, "v-9999") == unknown.text
     assert "Secret plan" not in hidden.text
-    assert "Page not found" in hidden.text
+    # In her own language (Welsh, from her settings), as every page she is refused.
+    assert '<html lang="cy"' in hidden.text
+    assert translations("cy").gettext("Page not found") in hidden.text
     assert hidden.headers.get("set-cookie") == unknown.headers.get("set-cookie")
     # The Board sees it (its members see every venture), and the chair's supporter too.
     for email in (MEGAN, TOM, NIA):

@@ -30,7 +30,7 @@ from governance.catalogue import text as catalogue_text
 from governance.completeness import MISSING_MUST_MEET, ChecklistGap
 from governance.lifecycle import VentureState
 from notifications.render import sentences
-from services.commands import CommandError, InvalidAnswers, NotFound, submit
+from services.commands import CommandError, InvalidAnswers, NotFound, sign_off, sign_offs, submit
 from services.commands import answer_many as save_answers
 from services.history import answer_history
 from services.venture_checklist import VentureChecklists, venture_checklists
@@ -422,6 +422,7 @@ def check(venture_id: str, page: Page) -> Response:
         venture=lists.read,
         lists=lists,
         access=access,
+        signed=sign_offs(page.engine, page.library, venture_id),
         missing=_missing(page, lists),
         complete_words=catalogue_text("checklist-complete", page.language, {}, page.easy_read),
         urls=_urls(venture_id),
@@ -444,6 +445,20 @@ def send(venture_id: str, page: Page) -> Response:
     if report is not None and report.state == VentureState.RETURNED.value:
         return page.redirect(urls["tasks"])  # its reasons are on top
     return page.redirect(urls["submitted"])
+
+
+@router.post("/ventures/{venture_id}/sign-off", response_class=HTMLResponse)
+def sign(venture_id: str, page: Page) -> Response:
+    """A co-producer with lived experience confirms the checklist says what they agreed
+    (the services decide who may: anyone else gets the rules' reason)."""
+    if (away := sign_in_first(page)) is not None:
+        return away
+    access, lists = _open(page, venture_id)
+    try:
+        sign_off(page.cyd, venture_id, by=access.email)
+    except CommandError as refused:  # PermissionDenied among them
+        return _refused(page, lists.read, refused.say(page.language, page.easy_read))
+    return page.redirect(_urls(venture_id)["check"] + "#signed-off")
 
 
 @router.get("/ventures/{venture_id}/submitted", response_class=HTMLResponse)
