@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Engine, and_, or_
 from sqlmodel import Session, col, select
 
+from checklists.spec import Item, Text
 from governance.ballots import Choice
 from governance.lifecycle import VentureState
 from governance.next_actions import Recorded
@@ -102,6 +103,10 @@ class Pending:
     checklist_id: str | None
     item_id: str | None
     value: Any
+    # An answer's question, as the checklist pinned for its gate asks it (standard and
+    # Easy Read, each in English and Welsh): the person reads the question, not its id.
+    question: Text | None = None
+    question_easy_read: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -434,6 +439,7 @@ def _shown(session: Session, rows: list[t.AssistedAction]) -> list[Pending]:
         assert row.id is not None
         lead = session.get(t.Person, venture.lead_id)
         person, clerk = people[row.for_id], people[row.recorded_by_id]
+        item = _item_of(session, row)
         shown.append(
             Pending(
                 id=row.id,
@@ -455,9 +461,25 @@ def _shown(session: Session, rows: list[t.AssistedAction]) -> list[Pending]:
                 checklist_id=row.checklist_id,
                 item_id=row.item_id,
                 value=row.value,
+                question=item.question if item is not None else None,
+                question_easy_read=item.easy_read if item is not None else None,
             )
         )
     return shown
+
+
+def _item_of(session: Session, row: t.AssistedAction) -> Item | None:
+    """The item an answer was recorded for, from the checklists pinned when its gate
+    started (the gate may have moved on since: the question is still the one asked)."""
+    if row.kind != "answer" or row.checklist_id is None or row.item_id is None:
+        return None
+    gate_run = session.get(t.GateRun, (row.venture_id, row.gate_id))
+    if gate_run is None:
+        return None
+    try:
+        return find_item(pinned_checklists(gate_run), f"{row.checklist_id}/{row.item_id}")[1]
+    except CommandError:  # not in the pinned checklists: the page shows the id instead
+        return None
 
 
 def clerk_desk(cyd: Cyd, venture_id: str, *, by: str) -> ClerkDesk:

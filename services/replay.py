@@ -16,6 +16,23 @@ fixed at the entry's `at`:
   the action is tried with arguments that reach the same check (see `_try_again`).
 - A person's own settings (`person.preferences-changed`) are set again through
   `services.people_settings.set_preferences`.
+- People admin (`person.added`, `person.changed`, `person.deactivated`) runs through
+  the same admin commands (`services.people_admin`), people named by email.
+- Channels (`channel.added`, `channel.replaced`, `channel.removed`): the log holds
+  only the channel's row id and masked form, never its URL (a secret). The URL is
+  taken from the source's `Channel` row the entry names, as a programme's text is
+  taken from its `ProgrammeVersion` (the file holds the same secrets), and the
+  command runs again with it: the admin rule is asked again and the target's
+  channels can send, as the source's can. `channel.tested` is kept as logged (naming
+  the target's row of the channel), like signing in: sending again would message
+  the person for real, and whether it was sent depended on the channel's far end at
+  that moment, which nothing replays; nothing the rules read depends on it. Its
+  `test` message is not compared.
+- Assisted actions: `assisted.recorded` runs `services.assisted.record_vote_for` or
+  `record_answer_for` again, `assisted.declined` runs `decline`; a vote or an answer
+  that confirms one (`assisted` and `recorded_by` in its payload) is the person's
+  own vote or answer, given again with the target's recorded action (matched by what
+  it is, not by row id).
 - Signing in (`sign-in.*`) is kept as logged, not done again: its links, codes and
   sessions are random and stored only as hashes, so nothing could make them again,
   and nothing the rules read depends on them. Its tables and its messages are not
@@ -40,7 +57,8 @@ database's counters, which differ between databases (PostgreSQL does not give ba
 numbers used by a rolled-back transaction, nor reset them when rows are deleted).
 So rows are compared by what they are, people by email, never by row id; and the
 few row ids the log carries (a programme version's id, the reviews and votes an
-answer made stale) are read as what they name before comparing. On two fresh
+answer made stale, a recorded action's id, a channel's id) are read as what they
+name before comparing. On two fresh
 databases the ids match as well, and so does every hash of the audit chain.
 """
 
@@ -57,10 +75,14 @@ from sqlmodel import Session, col, select
 
 from checklists.loader import Library
 from governance import advance as plan
-from models import audit
+from governance.permissions import Denied, may_record_answer_for, may_record_vote_for
+from models import audit, queries
 from models import tables as t
 from models.db import read_session, unit_of_work
 from notifications.relay import SIGN_IN_EVENT
+from notifications.relay.jobs import TEST_EVENT
+from services import assisted
+from services import people_admin as admin
 from services.advance import apply_effects, load_snapshot
 from services.commands import (
     CommandError,
@@ -79,10 +101,17 @@ from services.commands import (
     withdraw,
     withdraw_interest,
 )
-from services.people import workstream_people
+from services.people import actor_for, venture_facts, workstream_people
 from services.people_settings import PREFERENCES_CHANGED, set_preferences
-from services.programme_import import AUDIT_ACTION, import_programme, parse_programme
+from services.programme_import import (
+    AUDIT_ACTION,
+    IMPORT_ACTION,
+    import_programme,
+    latest_version,
+    parse_programme,
+)
 from services.review_view import REVIEW_VIEW, review_of
+from services.rule_values import venture_interests
 from services.sign_in import ACTIONS as SIGN_IN_ACTIONS
 from services.sign_in import PRINT_CODE, issue_printed_code
 
@@ -135,6 +164,8 @@ def _replay_entry(source: Engine, target: Engine, library: Library, entry: t.Aud
         _advance_round(target, library, entry)
     elif entry.action == "denied":
         _try_again(cyd, entry)
+    elif entry.action in _FROM_SOURCE:
+        _FROM_SOURCE[entry.action](source, cyd, entry)
     elif entry.action in _ACTIONS:
         _ACTIONS[entry.action](cyd, entry)
     else:
@@ -210,11 +241,18 @@ def _started(cyd: Cyd, entry: t.AuditEntry) -> None:
         raise _Problem(f"the venture started is {outcome.venture_id}, not {entry.venture_id}")
 
 
-def _answered(cyd: Cyd, entry: t.AuditEntry) -> None:
+def _answered(source: Engine, cyd: Cyd, entry: t.AuditEntry) -> None:
     p = entry.payload
     # The value is the typed one: text is kept as written, choices, dates and links
     # as stripped, so reading it again as text gives the same value.
-    answer(cyd, _venture(entry), f"{p['checklist']}/{p['item']}", p["value"], by=entry.actor)
+    answer(
+        cyd,
+        _venture(entry),
+        f"{p['checklist']}/{p['item']}",
+        p["value"],
+        by=entry.actor,
+        assisted=_confirmed(source, cyd, entry),
+    )
 
 
 def _signed_off(cyd: Cyd, entry: t.AuditEntry) -> None:
@@ -238,7 +276,7 @@ def _undeclared(cyd: Cyd, entry: t.AuditEntry) -> None:
     withdraw_interest(cyd, _venture(entry), member=entry.actor, reason=entry.payload["reason"])
 
 
-def _voted(cyd: Cyd, entry: t.AuditEntry) -> None:
+def _voted(source: Engine, cyd: Cyd, entry: t.AuditEntry) -> None:
     p = entry.payload
     vote(
         cyd,
@@ -247,7 +285,14 @@ def _voted(cyd: Cyd, entry: t.AuditEntry) -> None:
         choice=p["choice"],
         reason=p["reason"],
         supported_by=p["supported_by"],
+        assisted=_confirmed(source, cyd, entry),
     )
+
+
+def _confirmed(source: Engine, cyd: Cyd, entry: t.AuditEntry) -> int | None:
+    """The target's recorded action that this vote or answer confirms, if it confirms one."""
+    recorded = entry.payload.get("assisted")
+    return None if recorded is None else _same_assisted(source, cyd.engine, recorded)
 
 
 def _closed(cyd: Cyd, entry: t.AuditEntry) -> None:
@@ -270,13 +315,11 @@ def _resumed(cyd: Cyd, entry: t.AuditEntry) -> None:
 
 _ACTIONS: dict[str, Callable[[Cyd, t.AuditEntry], None]] = {
     "venture.started": _started,
-    "answer.recorded": _answered,
     "checklist.signed-off": _signed_off,
     "venture.submitted": _submitted,
     "review.recorded": _reviewed,
     "interest.declared": _declared,
     "interest.withdrawn": _undeclared,
-    "vote.recorded": _voted,
     "vote.closed": _closed,
     "deadline.extended": _extended,
     "venture.withdrawn": _withdrawn,
@@ -327,6 +370,223 @@ _ACTIONS[PREFERENCES_CHANGED] = _preferences
 _ACTIONS.update(dict.fromkeys(SIGN_IN_ACTIONS, _copied))
 
 
+# --- people admin --------------------------------------------------------------------------
+
+
+def _person_id(engine: Engine, email: str) -> int:
+    with read_session(engine) as session:
+        person = queries.person_by_email(session, email)
+        if person is None or person.id is None:
+            raise _Problem(f"no person {email} in the target")
+        return person.id
+
+
+def _person_added(cyd: Cyd, entry: t.AuditEntry) -> None:
+    p = entry.payload
+    admin.add_person(
+        cyd,
+        by=entry.actor,
+        email=p["person"],
+        name=p["name"],
+        roles=p["roles"],
+        language=p["language"],
+        format=p["format"],
+        lived_experience=p["lived_experience"],
+    )
+
+
+def _person_changed(cyd: Cyd, entry: t.AuditEntry) -> None:
+    p, by = entry.payload, entry.actor
+    person, now = _person_id(cyd.engine, p["person"]), p["now"]
+    changes: dict[str, Callable[[], bool]] = {
+        "name": lambda: admin.change_name(cyd, by=by, person_id=person, name=now),
+        "roles": lambda: admin.change_roles(cyd, by=by, person_id=person, roles=now),
+        "language": lambda: admin.change_language(cyd, by=by, person_id=person, language=now),
+        "format": lambda: admin.change_format(cyd, by=by, person_id=person, format=now),
+        "lived_experience": lambda: admin.change_lived_experience(
+            cyd, by=by, person_id=person, lived_experience=now
+        ),
+        # Supporters are logged by email (ids differ between databases).
+        "supporters": lambda: admin.change_supporters(
+            cyd, by=by, person_id=person, supporters=[_person_id(cyd.engine, e) for e in now]
+        ),
+        "workstreams": lambda: admin.change_workstreams(cyd, by=by, person_id=person, places=now),
+        "quiet_hours": lambda: admin.change_quiet_hours(
+            cyd,
+            by=by,
+            person_id=person,
+            start=now[0] if now else None,
+            end=now[1] if now else None,
+        ),
+        "daily_digest": lambda: admin.change_digest(cyd, by=by, person_id=person, daily=now),
+    }
+    change = changes.get(p["field"])
+    if change is None:
+        raise _Problem(f"no way to change '{p['field']}' again")
+    if not change():
+        raise _Problem(f"changing {p['field']} again changed nothing")
+
+
+def _person_deactivated(cyd: Cyd, entry: t.AuditEntry) -> None:
+    person = _person_id(cyd.engine, entry.payload["person"])
+    if not admin.deactivate(cyd, by=entry.actor, person_id=person):
+        raise _Problem("deactivating the person again changed nothing")
+
+
+def _source_channel(source: Engine, channel_id: int) -> t.Channel:
+    with read_session(source) as session:
+        channel = session.get(t.Channel, channel_id)
+    if channel is None:
+        raise _Problem(f"no channel {channel_id} in the source to take its URL from")
+    return channel
+
+
+def _same_channel(source: Engine, target: Engine, channel_id: int, email: str) -> int:
+    """The target's active channel of `email` with the URL of the source's `channel_id`."""
+    url = _source_channel(source, channel_id).url
+    person = _person_id(target, email)
+    with read_session(target) as session:
+        found = session.exec(
+            select(t.Channel.id)
+            .where(t.Channel.person_id == person, t.Channel.url == url, col(t.Channel.active))
+            .order_by(col(t.Channel.id))
+        ).first()
+    if found is None:
+        raise _Problem(f"no such channel of {email} in the target")  # never the URL
+    return found
+
+
+def _channel_added(source: Engine, cyd: Cyd, entry: t.AuditEntry) -> None:
+    p = entry.payload
+    channel = _source_channel(source, p["channel"])
+    admin.add_channel(
+        cyd,
+        by=entry.actor,
+        person_id=_person_id(cyd.engine, p["person"]),
+        url=channel.url,
+        label=channel.label,
+    )
+
+
+def _channel_replaced(source: Engine, cyd: Cyd, entry: t.AuditEntry) -> None:
+    p = entry.payload
+    admin.replace_channel(
+        cyd,
+        by=entry.actor,
+        person_id=_person_id(cyd.engine, p["person"]),
+        channel_id=_same_channel(source, cyd.engine, p["replaces"], p["person"]),
+        url=_source_channel(source, p["channel"]).url,
+    )
+
+
+def _channel_removed(source: Engine, cyd: Cyd, entry: t.AuditEntry) -> None:
+    p = entry.payload
+    admin.remove_channel(
+        cyd,
+        by=entry.actor,
+        person_id=_person_id(cyd.engine, p["person"]),
+        channel_id=_same_channel(source, cyd.engine, p["channel"], p["person"]),
+    )
+
+
+def _channel_tested(source: Engine, cyd: Cyd, entry: t.AuditEntry) -> None:
+    """Kept as logged (see the module's description), naming the target's row of the
+    channel; `message` stays the source's outbox row, which is not replayed."""
+    p = entry.payload
+    channel = _same_channel(source, cyd.engine, p["channel"], p["person"])
+    with unit_of_work(cyd.engine) as session:
+        audit.append(
+            session,
+            entry.actor,
+            entry.action,
+            entry.venture_id,
+            {**p, "channel": channel},
+            at=entry.at,
+        )
+
+
+_ACTIONS[admin.PERSON_ADDED] = _person_added
+_ACTIONS[admin.PERSON_CHANGED] = _person_changed
+_ACTIONS[admin.PERSON_DEACTIVATED] = _person_deactivated
+
+
+# --- assisted actions ----------------------------------------------------------------------
+
+
+def _assisted_name(session: Session, recorded_id: int) -> str:
+    """A recorded action by what it is, not by its row id."""
+    row = session.get(t.AssistedAction, recorded_id)
+    if row is None:
+        return f"missing assisted_action {recorded_id}"
+    person, clerk = session.get(t.Person, row.for_id), session.get(t.Person, row.recorded_by_id)
+    return (
+        f"{row.kind} on {row.venture_id} at {row.gate_id}"
+        f" ({row.ballot or ''}{row.checklist_id or ''}/{row.item_id or ''})"
+        f" for {person.email if person else row.for_id}"
+        f" by {clerk.email if clerk else row.recorded_by_id} at {audit.iso(row.recorded_at)}"
+    )
+
+
+def _same_assisted(source: Engine, target: Engine, recorded_id: int) -> int:
+    """The target's recorded action that is the source's `recorded_id`."""
+    with read_session(source) as session:
+        wanted = _assisted_name(session, recorded_id)
+        row = session.get(t.AssistedAction, recorded_id)
+    if row is None:
+        raise _Problem(f"no recorded action {recorded_id} in the source")
+    with read_session(target) as session:
+        found = [
+            r.id
+            for r in session.exec(
+                select(t.AssistedAction)
+                .where(t.AssistedAction.venture_id == row.venture_id)
+                .where(t.AssistedAction.recorded_at == row.recorded_at)
+            )
+            if r.id is not None and _assisted_name(session, r.id) == wanted
+        ]
+    if len(found) != 1:
+        raise _Problem(f"{len(found)} recorded actions in the target are {wanted}")
+    return found[0]
+
+
+def _assisted_recorded(cyd: Cyd, entry: t.AuditEntry) -> None:
+    p, venture = entry.payload, _venture(entry)
+    if p["kind"] == "vote":
+        assisted.record_vote_for(
+            cyd, venture, by=entry.actor, member=p["person"], choice=p["choice"], reason=p["reason"]
+        )
+    else:
+        # The value is the typed one, as for an answer (see `_answered`).
+        assisted.record_answer_for(
+            cyd,
+            venture,
+            by=entry.actor,
+            person=p["person"],
+            item_ref=f"{p['checklist']}/{p['item']}",
+            value=p["value"],
+        )
+
+
+def _assisted_declined(source: Engine, cyd: Cyd, entry: t.AuditEntry) -> None:
+    recorded = _same_assisted(source, cyd.engine, entry.payload["id"])
+    assisted.decline(cyd, recorded, by=entry.actor)
+
+
+_ACTIONS[assisted.RECORDED] = _assisted_recorded
+
+# Actions whose replay reads the source too: a row the log names by id only (a
+# recorded action; a channel, whose URL the log never holds).
+_FROM_SOURCE: dict[str, Callable[[Engine, Cyd, t.AuditEntry], None]] = {
+    "answer.recorded": _answered,
+    "vote.recorded": _voted,
+    assisted.DECLINED: _assisted_declined,
+    admin.CHANNEL_ADDED: _channel_added,
+    admin.CHANNEL_REPLACED: _channel_replaced,
+    admin.CHANNEL_REMOVED: _channel_removed,
+    admin.CHANNEL_TESTED: _channel_tested,
+}
+
+
 def _venture(entry: t.AuditEntry) -> str:
     if entry.venture_id is None:
         raise _Problem("the entry names no venture")
@@ -374,6 +634,18 @@ def _try_again(cyd: Cyd, entry: t.AuditEntry) -> None:
         "board.resume": lambda: resume(cyd, venture, by=who),
         # Who may print is checked before whom it is for.
         PRINT_CODE: lambda: issue_printed_code(cyd.engine, who, who, entry.at),
+        # Every people admin command and read asks the admin rule first.
+        admin.ADMINISTER: lambda: admin.list_people(cyd, by=who),
+        IMPORT_ACTION: lambda: _import_again(cyd, who, entry.at),
+        "assisted.record": lambda: _record_again(cyd, venture, who, p["code"], p["reason"]),
+        "assisted.desk": lambda: assisted.clerk_desk(cyd, venture, by=who),
+        # Confirming, declining and reading ask whose the recorded action is, and only
+        # that (`may_confirm`), or first whether a receipt's reader is a clerk.
+        "assisted.confirm": lambda: assisted.confirm(cyd, _someone_elses(cyd, who), by=who),
+        "assisted.decline": lambda: assisted.decline(cyd, _someone_elses(cyd, who), by=who),
+        "assisted.view": lambda: (
+            assisted.recorded_by_me if p["code"] == "not-clerk" else assisted.pending_action
+        )(cyd, _someone_elses(cyd, who), by=who),
     }
     attempt = attempts.get(p["action"])
     if attempt is None:
@@ -389,6 +661,69 @@ def _try_again(cyd: Cyd, entry: t.AuditEntry) -> None:
     except CommandError as error:
         raise _Problem(f"not refused by the rules this time: {error}") from None
     raise _Problem("allowed this time; the log says it was refused")
+
+
+def _import_again(cyd: Cyd, who: str, at: dt.datetime) -> object:
+    """A changed import, as the refused one was (an unchanged one is never refused): the
+    programme in force with a comment added, which changes its sha256 and nothing else."""
+    with read_session(cyd.engine) as session:
+        latest = latest_version(session)
+        if latest is None:
+            raise _Problem("no programme yet, so nothing refuses an import")
+        text = latest.source + "\n# (replayed: a changed file, to be refused again)\n"
+    programme = parse_programme(text, "programme (replayed)", library=cyd.library)
+    return import_programme(cyd.engine, programme, text, who, at=at)
+
+
+def _record_again(cyd: Cyd, venture: str, who: str, code: str, reason: str) -> object:
+    """Recording for someone: refused for the clerk (not a clerk; recording for
+    themself), or by the person's own rule, about someone the log does not name. Then
+    it is tried for the first person (by email) whom the rules refuse the same way, as
+    a vote or else as an answer."""
+    if code in ("not-clerk", "clerk-own-record"):
+        return assisted.record_vote_for(cyd, venture, by=who, member=who, choice="abstain")
+    with read_session(cyd.engine) as session:
+        row = session.get(t.Venture, venture)
+        clerk = queries.person_by_email(session, who)
+        if row is None or clerk is None:
+            raise _Problem("the venture or the clerk is not in the target")
+        facts, interests = venture_facts(session, row), venture_interests(session, row.id)
+        clerk_actor = actor_for(session, clerk)
+        found = None
+        for person in session.exec(
+            select(t.Person).where(col(t.Person.active)).order_by(col(t.Person.email))
+        ):
+            them = actor_for(session, person)
+            for kind, permission in (
+                ("vote", may_record_vote_for(clerk_actor, them, facts, interests)),
+                ("answer", may_record_answer_for(clerk_actor, them, facts)),
+            ):
+                if isinstance(permission, Denied) and (permission.code, permission.reason) == (
+                    code,
+                    reason,
+                ):
+                    found = (kind, person.email)
+                    break
+            if found:
+                break
+    if found is None:
+        raise _Problem(f"nobody the rules refuse as {code!r} now, so nothing is refused")
+    kind, email = found
+    if kind == "vote":
+        return assisted.record_vote_for(cyd, venture, by=who, member=email, choice="abstain")
+    return assisted.record_answer_for(
+        cyd, venture, by=who, person=email, item_ref="(replayed)", value=""
+    )
+
+
+def _someone_elses(cyd: Cyd, who: str) -> int:
+    """A recorded action that is not for `who` (the first, by id)."""
+    with read_session(cyd.engine) as session:
+        for row in session.exec(select(t.AssistedAction).order_by(col(t.AssistedAction.id))):
+            person = session.get(t.Person, row.for_id)
+            if row.id is not None and (person is None or person.email != who):
+                return row.id
+    raise _Problem(f"no recorded action for anyone but {who}, so nothing is refused")
 
 
 def _not_their_workstream(cyd: Cyd, email: str) -> str:
@@ -566,9 +901,28 @@ def _state(session: Session) -> dict[str, list[str]]:
         "denials": rows(
             t.Denial, lambda d: _fields(d, "at actor action venture_id reason details")
         ),
+        # A channel by its masked form: a difference is printed, and a URL is a secret.
+        "channels": rows(
+            t.Channel,
+            lambda c: (
+                {"person": who(c.person_id), "masked": c.masked_url} | _fields(c, "label active")
+            ),
+        ),
+        "assisted actions": rows(
+            t.AssistedAction,
+            lambda a: (
+                _fields(
+                    a,
+                    "venture_id gate_id kind ballot choice reason checklist_id item_id value"
+                    " status recorded_at decided_at",
+                )
+                | {"for": who(a.for_id), "recorded_by": who(a.recorded_by_id)}
+            ),
+        ),
         "outbox messages": [
             # created_at is when the row was written (wall time, not the command's clock);
-            # sign-in messages are not replayed (see the module's description).
+            # sign-in and channel test messages are not replayed (see the module's
+            # description).
             audit.canonical_json(
                 _plain(
                     _fields(m, "event venture_id language format payload attachments")
@@ -576,7 +930,9 @@ def _state(session: Session) -> dict[str, list[str]]:
                 )
             )
             for m in session.exec(
-                select(t.OutboxMessage).where(t.OutboxMessage.event != SIGN_IN_EVENT)
+                select(t.OutboxMessage).where(
+                    col(t.OutboxMessage.event).not_in([SIGN_IN_EVENT, TEST_EVENT])
+                )
             )
         ],
         "audit log": [audit.canonical_json(_document(session, e)) for e in audit.entries(session)],
@@ -612,6 +968,18 @@ def _document(session: Session, entry: t.AuditEntry) -> dict[str, Any]:
             "stale_reviews": _named(session, t.Review, stale.get("stale_reviews", [])),
             "stale_votes": _named(session, t.Vote, stale.get("stale_votes", [])),
         }
+    if entry.action in ("answer.recorded", "vote.recorded") and payload.get("assisted"):
+        payload["assisted"] = _assisted_name(session, payload["assisted"])
+    elif entry.action in (assisted.RECORDED, assisted.DECLINED):
+        payload["id"] = _assisted_name(session, payload["id"])
+        if "replaced" in payload:
+            payload["replaced"] = sorted(_assisted_name(session, i) for i in payload["replaced"])
+    elif entry.action.startswith("channel.") or entry.action == admin.PERSON_DEACTIVATED:
+        for key in ("channel", "replaces"):
+            if key in payload:
+                payload[key] = _channel_name(session, payload[key])
+        if "channels" in payload:
+            payload["channels"] = sorted(_channel_name(session, i) for i in payload["channels"])
     return audit.entry_document(
         seq=entry.seq,
         at=entry.at,
@@ -634,3 +1002,12 @@ def _named(session: Session, model: type[t.Review] | type[t.Vote], ids: Iterable
         person = session.get(t.Person, person_id)
         named.append(f"{person.email if person else person_id} at {audit.iso(row.at)}")
     return sorted(named)
+
+
+def _channel_name(session: Session, channel_id: int) -> str:
+    """A channel by whose it is and its masked form, instead of by row id."""
+    channel = session.get(t.Channel, channel_id)
+    if channel is None:
+        return f"missing channel {channel_id}"
+    person = session.get(t.Person, channel.person_id)
+    return f"{person.email if person else channel.person_id} {channel.masked_url} {channel.label}"

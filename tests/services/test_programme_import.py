@@ -86,7 +86,7 @@ def test_the_example_programme_loads() -> None:
     programme, text = load_programme_source(EXAMPLE)
     assert text == EXAMPLE.read_text(encoding="utf-8")
     assert programme.id == "ld-autism-redesign"
-    assert len(programme.people) == 13
+    assert len(programme.people) == 14
     assert programme.gates == ["design", "delivery", "implementation", "improvement"]
     assert programme.person("Megan.Lloyd@example.org").format == "easy-read"
     assert {r.name for r in programme.board.decision_rules} == {
@@ -223,7 +223,7 @@ def test_import_stores_exactly_the_file(backend: Backend) -> None:
     programme, text = load_programme_source(EXAMPLE)
     result = import_programme(backend.engine, programme, text, "admin@example.org")
     assert result.changed
-    assert (result.people, result.workstreams, result.board_members) == (13, 1, 6)
+    assert (result.people, result.workstreams, result.board_members) == (14, 1, 6)
     assert result.added == sorted(p.email for p in programme.people)
     with read_session(backend.engine) as session:
         assert stored(session) == expected_people(programme)
@@ -242,10 +242,10 @@ def test_import_stores_exactly_the_file(backend: Backend) -> None:
         assert payload["sha256"] == result.sha256
         assert payload["version"] == result.version_id
         assert payload["counts"] == {
-            "people": 13,
+            "people": 14,
             "workstreams": 1,
             "board_members": 6,
-            "channels": 13,
+            "channels": 14,
             "gates": 4,
             "decision_rules": 2,
         }
@@ -288,7 +288,7 @@ def test_a_person_removed_from_the_file_becomes_inactive_and_comes_back(
         assert people[gone]["roles"] == set()
         assert people[gone]["channels"] == set()
         assert people[gone]["workstreams"] == set()
-        assert count(session, Person) == 13
+        assert count(session, Person) == 14
         assert {e: p for e, p in people.items() if e != gone} == expected_people(smaller)
         assert count(session, ProgrammeVersion) == 2
         latest = session.exec(select(AuditEntry).order_by(col(AuditEntry.seq).desc())).first()

@@ -16,6 +16,8 @@ from models import audit
 from models import tables as t
 from models.db import make_engine, read_session, unit_of_work
 from models.migrate import upgrade
+from services import assisted
+from services import people_admin as pa
 from services.commands import (
     Cyd,
     PermissionDenied,
@@ -32,10 +34,11 @@ from services.commands import (
     vote,
     withdraw,
 )
-from services.programme_import import import_programme, load_programme
+from services.programme_import import import_programme, load_programme, load_programme_source
 from services.replay import compare, replay
 from services.review_view import review_of
 from tests.models.conftest import Backend, PostgresServer
+from tests.notifications.conftest import PASSWORD, SmtpServer, smtp  # noqa: F401  (a fixture)
 from tests.services.test_commands import (
     CHAIR,
     CO_PRODUCER,
@@ -48,6 +51,9 @@ from tests.services.test_commands import (
 
 ROOT = Path(__file__).resolve().parents[2]
 PROGRAMME = ROOT / "examples" / "programme.yaml"
+ADMIN = "admin@example.org"
+CLERK = "bethan.rees@example.org"
+MEMBER = "aled.evans@example.org"
 
 
 @pytest.fixture(scope="module")
@@ -297,3 +303,192 @@ def _rewrite(engine: Engine, seq: int, **changes: object) -> None:
             row.prev_hash = prev_hash
             row.hash = prev_hash = audit.entry_hash(row)
             session.add(row)
+
+
+def _pid(cyd: Cyd, email: str) -> int:
+    with read_session(cyd.engine) as session:
+        person = session.exec(select(t.Person).where(t.Person.email == email)).one()
+        assert person.id is not None
+        return person.id
+
+
+def people_admin_path(cyd: Cyd, smtp: SmtpServer) -> None:  # noqa: F811  (the fixture)
+    """Every people admin command, the channels (one tested for real, on loopback), and
+    the refusals of a non-admin (a read, a changed programme file)."""
+    new = pa.add_person(
+        cyd,
+        by=ADMIN,
+        email="new.member@example.org",
+        name="New Member",
+        roles=["co-producer"],
+        language="cy",
+        format="easy-read",
+        lived_experience=True,
+    )
+    helper = pa.add_person(cyd, by=ADMIN, email="helper@example.org", name="Helper")
+    assert pa.change_name(cyd, by=ADMIN, person_id=new, name="New  Member Two")
+    assert pa.change_roles(cyd, by=ADMIN, person_id=new, roles=["co-producer", "lead"])
+    assert pa.change_language(cyd, by=ADMIN, person_id=new, language="en")
+    assert pa.change_format(cyd, by=ADMIN, person_id=new, format="standard")
+    assert pa.change_lived_experience(cyd, by=ADMIN, person_id=new, lived_experience=False)
+    assert pa.change_supporters(cyd, by=ADMIN, person_id=new, supporters=[helper])
+    assert pa.change_workstreams(cyd, by=ADMIN, person_id=new, places={"day-opportunities": False})
+    assert pa.change_quiet_hours(cyd, by=ADMIN, person_id=new, start="21:00", end="08:00")
+    assert pa.change_digest(cyd, by=ADMIN, person_id=new, daily=True)
+    first = pa.add_channel(cyd, by=ADMIN, person_id=new, url="mailbox://new.member", label="Email")
+    tested = pa.replace_channel(
+        cyd, by=ADMIN, person_id=new, channel_id=first, url=smtp.url("new@example.org")
+    )
+    assert pa.send_test_message(cyd, by=ADMIN, person_id=new, channel_id=tested).sent
+    other = pa.add_channel(cyd, by=ADMIN, person_id=helper, url="mailbox://helper")
+    pa.remove_channel(cyd, by=ADMIN, person_id=helper, channel_id=other)
+    pa.add_channel(cyd, by=ADMIN, person_id=helper, url="mailbox://helper.two")
+    assert pa.deactivate(cyd, by=ADMIN, person_id=helper)
+    refused(lambda: pa.list_people(cyd, by=CHAIR))
+    programme, text = load_programme_source(PROGRAMME)
+    refused(lambda: import_programme(cyd.engine, programme, text + "\n# changed\n", CHAIR))
+
+
+def assisted_path(cyd: Cyd) -> None:
+    """A vote and an answer recorded by the clerk and confirmed (they count), a vote
+    recorded twice (the first replaced) and declined, an answer declined, and every
+    refusal of the assisted actions."""
+    at_board = start_venture(
+        cyd, workstream="day-opportunities", title="Community café", lead=LEAD
+    ).venture_id
+    fill_checklist(cyd, at_board, CO_PRODUCER)
+    submit(cyd, at_board, by=LEAD)
+    for reviewer in REVIEWERS:
+        record_review(cyd, at_board, by=reviewer, recommend="go")
+    voted = assisted.record_vote_for(
+        cyd, at_board, by=CLERK, member=CHAIR, choice="approve-with-conditions", reason="Pay"
+    ).details["id"]
+    assisted.confirm(cyd, voted, by=CHAIR)
+    assisted.record_vote_for(cyd, at_board, by=CLERK, member=MEMBER, choice="approve")
+    again = assisted.record_vote_for(
+        cyd, at_board, by=CLERK, member=MEMBER, choice="reject"
+    ).details["id"]
+    assisted.decline(cyd, again, by=MEMBER)
+
+    draft = start_venture(
+        cyd, workstream="day-opportunities", title="Walking group", lead=LEAD
+    ).venture_id
+    summary = "coproduction-start/venture-summary"
+    said = assisted.record_answer_for(
+        cyd, draft, by=CLERK, person=CO_PRODUCER, item_ref=summary, value="A walk each week. " * 3
+    ).details["id"]
+    assisted.confirm(cyd, said, by=CO_PRODUCER)
+    wrong = assisted.record_answer_for(
+        cyd, draft, by=CLERK, person=CO_PRODUCER, item_ref=summary, value="Not what I said. " * 3
+    ).details["id"]
+    assisted.decline(cyd, wrong, by=CO_PRODUCER)
+    pending = assisted.record_vote_for(
+        cyd, at_board, by=CLERK, member="priya.shah@example.org", choice="abstain"
+    ).details["id"]
+
+    refused(
+        lambda: assisted.record_vote_for(cyd, at_board, by=CHAIR, member=MEMBER, choice="reject")
+    )
+    refused(
+        lambda: assisted.record_vote_for(cyd, at_board, by=CLERK, member=CLERK, choice="reject")
+    )
+    # The person's own rule: the lead never votes on their own venture.
+    refused(lambda: assisted.record_vote_for(cyd, at_board, by=CLERK, member=LEAD, choice="reject"))
+    refused(lambda: assisted.clerk_desk(cyd, at_board, by=CHAIR))
+    refused(lambda: assisted.confirm(cyd, pending, by=MEMBER))
+    refused(lambda: assisted.decline(cyd, pending, by=MEMBER))
+    refused(lambda: assisted.pending_action(cyd, pending, by=MEMBER))
+    refused(lambda: assisted.recorded_by_me(cyd, pending, by=MEMBER))
+
+
+def test_replaying_people_admin_channels_and_assisted_actions(
+    backend: Backend,
+    target: Engine,
+    library: Library,
+    smtp: SmtpServer,  # noqa: F811  (the fixture)
+) -> None:
+    cyd = imported(backend.engine, library)
+    people_admin_path(cyd, smtp)
+    assisted_path(cyd)
+    result = replay(backend.engine, target, library)
+    assert result.ok, "\n".join(result.problems)
+    with read_session(backend.engine) as session:
+        logged = session.exec(select(t.AuditEntry)).all()
+        source_head = audit.head(session)
+    actions = {e.action for e in logged}
+    assert {
+        "person.added",
+        "person.changed",
+        "person.deactivated",
+        "channel.added",
+        "channel.replaced",
+        "channel.removed",
+        "channel.tested",
+        "assisted.recorded",
+        "assisted.declined",
+    } <= actions
+    assert {e.payload["field"] for e in logged if e.action == "person.changed"} == {
+        "name",
+        "roles",
+        "language",
+        "format",
+        "lived_experience",
+        "supporters",
+        "workstreams",
+        "quiet_hours",
+        "daily_digest",
+    }
+    confirmations = [e for e in logged if e.payload.get("assisted")]
+    assert {e.action for e in confirmations} == {"vote.recorded", "answer.recorded"}
+    assert all(e.payload["recorded_by"] == CLERK for e in confirmations)
+    refusals = {(e.payload["action"], e.payload["code"]) for e in logged if e.action == "denied"}
+    assert {a for a, _ in refusals} >= {
+        "people.administer",
+        "programme.import",
+        "assisted.record",
+        "assisted.desk",
+        "assisted.confirm",
+        "assisted.decline",
+        "assisted.view",
+    }
+    assert {c for a, c in refusals if a == "assisted.record"} >= {
+        "not-clerk",
+        "clerk-own-record",
+    }
+    assert len({c for a, c in refusals if a == "assisted.record"}) == 3  # the lead's own rule
+    assert compare(backend.engine, target) == []
+    with read_session(target) as session:
+        assert audit.verify(session).ok
+        statuses = sorted(r.status for r in session.exec(select(t.AssistedAction)))
+        assert statuses == sorted(
+            ["confirmed", "replaced", "declined", "confirmed", "declined", "pending"]
+        )
+        # The confirmed vote counts in the target as in the source; the declined does not.
+        votes = session.exec(select(t.Vote)).all()
+        assert [(v.choice, v.reason) for v in votes] == [("approve-with-conditions", "Pay")]
+        # The channels: the same, and working (the URL from the source's row).
+        assert PASSWORD in {
+            c.url.split("@")[0].split(":")[-1] for c in session.exec(select(t.Channel))
+        }
+        if backend.name == "sqlite":
+            assert audit.head(session) == source_head
+
+
+def test_a_channel_replayed_never_shows_its_url(
+    backend: Backend,
+    target: Engine,
+    library: Library,
+    smtp: SmtpServer,  # noqa: F811  (the fixture)
+) -> None:
+    """A channel that differs between the two databases is shown masked."""
+    cyd = imported(backend.engine, library)
+    people_admin_path(cyd, smtp)
+    assert replay(backend.engine, target, library).ok
+    with unit_of_work(target) as session:
+        for channel in session.exec(select(t.Channel)):
+            if channel.url.startswith("mailto"):
+                channel.label = "changed"
+                session.add(channel)
+    differences = compare(backend.engine, target)
+    assert any(d.startswith("channels: only in the target") for d in differences)
+    assert not any(PASSWORD in d for d in differences)

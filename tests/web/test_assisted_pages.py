@@ -165,3 +165,33 @@ def test_welsh_and_easy_read_pages(browser_as: Callable[..., Browser], cyd: Cyd)
                 page = clerk.get(url)
                 assert page.status_code == 200
                 assert f'lang="{lang}"' in page.text
+
+
+def test_the_confirm_page_asks_the_question_in_the_readers_language_and_format(
+    browser_as: Callable[..., Browser], cyd: Cyd
+) -> None:
+    """An answer to confirm is shown with its question as the person reads it (Easy Read
+    where they read Easy Read, Welsh where they read Welsh), never the item's id."""
+    from services.assisted import record_answer_for
+
+    venture = c.start_venture(
+        cyd, workstream="day-opportunities", title="Community café", lead=LEAD
+    ).venture_id
+    pending_id = record_answer_for(
+        cyd,
+        venture,
+        by=ADMIN,
+        person=CO_PRODUCER,
+        item_ref="coproduction-start/venture-summary",
+        value="A café run with the people who use it, every day of the week.",
+    ).details["id"]
+    item = next(
+        i for i in cyd.library.checklist("coproduction-start").items() if i.id == "venture-summary"
+    )
+    for lang in ("en", "cy"):
+        for fmt, text in (("standard", item.question), ("easy-read", item.easy_read)):
+            them = browser_as(CO_PRODUCER, cyd_lang=lang, cyd_format=fmt)
+            shown = text_of(them.page(f"/confirm/{pending_id}"))
+            wanted = " ".join((text.cy if lang == "cy" else text.en).split())
+            assert wanted in shown, (lang, fmt)
+            assert "venture-summary" not in shown, (lang, fmt)
