@@ -95,6 +95,10 @@ class VentureSnapshot:
     # The programme's local date at `now` (relative date tests in checklists count from
     # it); None: now's own date.
     today: dt.date | None = None
+    # The gate's sign-off: how many co-producers with lived experience must confirm the
+    # checklist before it goes to review, and how many sign-offs stand.
+    sign_offs_required: int = 0
+    sign_offs_given: int = 0
     submitted_at: dt.datetime | None = None  # latest submission; older reviews do not count
     reviews_required: int = 1
     reviewers_assigned: frozenset[str] = frozenset()
@@ -213,7 +217,7 @@ def reviews_complete(snapshot: VentureSnapshot) -> bool:
 
 def _submitted(s: VentureSnapshot) -> tuple[Effect, ...]:
     gaps = checklist_gaps(s.checklists, s.answers, s.today or s.now.date())
-    if gaps:
+    if gaps or s.sign_offs_given < s.sign_offs_required:
         return _return_for_changes(s, gaps)
     return (
         _move(
@@ -327,6 +331,12 @@ def _return_for_changes(s: VentureSnapshot, gaps: tuple[ChecklistGap, ...]) -> t
         )
     if not_met:
         why.append(reason("checklist-not-met", not_met=len(not_met), items=", ".join(not_met)))
+    if s.state is VentureState.SUBMITTED and s.sign_offs_given < s.sign_offs_required:
+        # Only a submission asks for sign-offs: a changed answer in review voids them,
+        # and it then goes back to its reviewers, not to the workstream.
+        why.append(
+            reason("sign-offs-missing", needed=s.sign_offs_required, given=s.sign_offs_given)
+        )
     return (
         _move(s, Action.RETURN_FOR_CHANGES, *why, gaps=gaps),
         Notify(Event.RETURNED, Audience.WORKSTREAM),

@@ -137,13 +137,6 @@ def may_sign_off(actor: Actor, venture: VentureFacts) -> Permission:
     return ALLOWED
 
 
-def enough_sign_offs(required: int, given: int) -> Permission:
-    """A gate that asks for sign-offs is submitted only with that many standing."""
-    if given < required:
-        return deny("sign-offs-needed", needed=required, given=given)
-    return ALLOWED
-
-
 def may_review(actor: Actor, venture: VentureFacts) -> Permission:
     if Role.REVIEWER not in actor.roles:
         return deny("not-reviewer")

@@ -218,6 +218,25 @@ def pinned_from_text(text: str) -> tuple[ChecklistDefinition, ...]:
     return pins
 
 
+def standing_sign_offs(session: Session, venture: t.Venture) -> list[t.SignOff]:
+    """The sign-offs of the venture's current gate that no changed answer has voided."""
+    return list(
+        session.exec(
+            select(t.SignOff)
+            .where(t.SignOff.venture_id == venture.id)
+            .where(t.SignOff.gate_id == venture.gate_id)
+            .where(col(t.SignOff.voided_at).is_(None))
+            .order_by(col(t.SignOff.at), col(t.SignOff.id))
+        )
+    )
+
+
+def sign_offs_required(session: Session, venture: t.Venture, library: Library) -> int:
+    """How many sign-offs the venture's current gate asks for before review (0: none)."""
+    gate = pinned_gate(library, current_gate_run(session, venture))
+    return gate.sign_off.lived_experience if gate.sign_off is not None else 0
+
+
 def pinned_gate(library: Library, gate_run: t.GateRun) -> GateDefinition:
     return gate_definition(library, gate_run.gate_id, gate_run.gate_version)
 
@@ -307,6 +326,8 @@ def load_snapshot(
         members=members,
         now=now,
         today=local_day(now),
+        sign_offs_required=sign_offs_required(session, venture, library),
+        sign_offs_given=len(standing_sign_offs(session, venture)),
         submitted_at=gate_run.submitted_at,
         reviews_required=1,
         reviewers_assigned=frozenset(emails[i] for i in assigned),

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 from sqlalchemy import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from checklists.answers import AnswerTextError, parse_answer_text
 from checklists.evaluate import JUSTIFICATION_SUFFIX, check_answer, justification_item
@@ -36,7 +36,6 @@ from governance.permissions import (
     Denied,
     Permission,
     VentureFacts,
-    enough_sign_offs,
     may_answer,
     may_close_vote,
     may_declare,
@@ -65,7 +64,8 @@ from services.advance import (
     current_gate_run,
     open_gate,
     pinned_checklists,
-    pinned_gate,
+    sign_offs_required,
+    standing_sign_offs,
 )
 from services.advancing import Advanced, Advancer, advance_directly, advance_waiting
 from services.people import (
@@ -549,23 +549,11 @@ def _mark_stale(session: Session, venture: t.Venture, now: dt.datetime) -> dict[
     }
 
 
-def _standing_sign_offs(session: Session, venture: t.Venture) -> list[t.SignOff]:
-    return list(
-        session.exec(
-            select(t.SignOff)
-            .where(t.SignOff.venture_id == venture.id)
-            .where(t.SignOff.gate_id == venture.gate_id)
-            .where(col(t.SignOff.voided_at).is_(None))
-            .order_by(col(t.SignOff.at), col(t.SignOff.id))
-        )
-    )
-
-
 def _void_sign_offs(session: Session, venture: t.Venture, now: dt.datetime) -> list[str]:
     """An answer changed: the sign-offs given so far no longer confirm what the
     checklist says (the emails of those voided)."""
     voided = []
-    for row in _standing_sign_offs(session, venture):
+    for row in standing_sign_offs(session, venture):
         row.voided_at = now
         session.add(row)
         voided.append(_email(session, row.person_id))
@@ -582,7 +570,7 @@ def sign_off(cyd: Cyd, venture_id: str, *, by: str) -> Outcome:
         person = _person(session, by)
         _check(may_sign_off(actor_for(session, person), venture_facts(session, venture)))
         assert person.id is not None
-        if any(r.person_id == person.id for r in _standing_sign_offs(session, venture)):
+        if any(r.person_id == person.id for r in standing_sign_offs(session, venture)):
             return Outcome(venture_id, "already signed off: nothing has changed since", None)
         session.add(
             t.SignOff(venture_id=venture.id, gate_id=venture.gate_id, person_id=person.id, at=now)
@@ -616,18 +604,13 @@ def sign_offs(engine: Engine, library: Library, venture_id: str) -> SignOffs:
         venture = session.get(t.Venture, venture_id)
         if venture is None:
             raise NotFound("venture-not-found", venture=venture_id)
-        required = _sign_offs_required(session, venture, library)
+        required = sign_offs_required(session, venture, library)
         standing = []
-        for row in _standing_sign_offs(session, venture):
+        for row in standing_sign_offs(session, venture):
             who = session.get(t.Person, row.person_id)
             if who is not None:
                 standing.append((who.email, who.name, row.at))
     return SignOffs(required, tuple(standing))
-
-
-def _sign_offs_required(session: Session, venture: t.Venture, library: Library) -> int:
-    gate = pinned_gate(library, current_gate_run(session, venture))
-    return gate.sign_off.lived_experience if gate.sign_off is not None else 0
 
 
 def submit(cyd: Cyd, venture_id: str, *, by: str) -> Outcome:
@@ -636,9 +619,6 @@ def submit(cyd: Cyd, venture_id: str, *, by: str) -> Outcome:
         venture = _venture(session, venture_id)
         person = _person(session, by)
         _check(may_submit(actor_for(session, person), venture_facts(session, venture)))
-        required = _sign_offs_required(session, venture, cyd.library)
-        if required:
-            _check(enough_sign_offs(required, len(_standing_sign_offs(session, venture))))
         _move(venture, Action.SUBMIT)
         gate_run = current_gate_run(session, venture)
         gate_run.submitted_at = now

@@ -142,7 +142,8 @@ def test_the_trail_of_the_main_path_as_coded_events(cyd: Cyd) -> None:
     returned = next(e for e in trail if e.code == "sent-back-for-changes")
     assert (returned.actor, returned.actor_name) == ("cyd", None)
     assert returned.params["gaps"]
-    assert returned.params["reasons"] == ["checklist-incomplete"]
+    # Sent before anyone with lived experience signed it off: that is a reason too.
+    assert returned.params["reasons"] == ["checklist-incomplete", "sign-offs-missing"]
     assert (returned.summary or "").startswith("The checklist has")
     refused = next(e for e in trail if e.code == "action-refused")
     assert refused.params == {"action": "board.vote", "code": "own-venture"}

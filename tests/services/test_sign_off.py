@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
+from governance.catalogue import text as catalogue_text
 from models import tables as t
 from models.db import read_session
 from services.commands import (
@@ -62,11 +63,18 @@ def test_a_changed_answer_voids_the_sign_off_and_the_lead_cannot_submit_until_si
     assert entry is not None
     assert entry.payload["sign_offs_voided"] == [NIA]
 
-    with pytest.raises(PermissionDenied) as refused:
-        submit(cyd, venture_id, by=LEAD)
-    assert refused.value.code == "sign-offs-needed"
-    assert refused.value.say("cy").startswith("Mae'r porth yn gofyn i 1 o gyd-gynhyrchwyr")
-    assert _refusals(cyd, "venture.submit") == ["sign-offs-needed"]
+    # Sent without a sign-off, it comes back to the workstream with the reason why.
+    back = submit(cyd, venture_id, by=LEAD).advanced
+    assert back is not None
+    assert back.state == "returned"
+    [transition] = back.effects("Transition")
+    assert transition["gaps"] == []  # complete: only the sign-off is missing
+    [why] = transition["reasons"]
+    assert (why["code"], why["params"]) == ("sign-offs-missing", {"needed": 1, "given": 0})
+    assert catalogue_text(why["code"], "cy", why["params"]).startswith(
+        "Mae'r porth yn gofyn i 1 o gyd-gynhyrchwyr"
+    )
+    answer(cyd, venture_id, "who-decides", "The group decides together. " * 5, by=NIA)  # reopen
 
     assert sign_off(cyd, venture_id, by=SAM).message == "signed off"
     assert sign_off(cyd, venture_id, by=SAM).message.startswith("already signed off")
