@@ -300,6 +300,7 @@ AT_THE_BOARD: dict[str, dict[str, str | None]] = {
     "gareth.jones": {  # the lead, also on the Board
         "view": ALLOWED,
         "answer": ALLOWED,
+        "sign-off": "not-lived-experience-co-producer",
         "submit": "wrong-state",
         "extend": ALLOWED,
         "review": "not-reviewer",
@@ -315,6 +316,7 @@ AT_THE_BOARD: dict[str, dict[str, str | None]] = {
     "megan.lloyd": {  # the chair
         "view": ALLOWED,
         "answer": "not-in-workstream",
+        "sign-off": "not-lived-experience-co-producer",
         "submit": "not-lead",
         "extend": ALLOWED,
         "review": "not-reviewer",
@@ -330,6 +332,7 @@ AT_THE_BOARD: dict[str, dict[str, str | None]] = {
     "tom.price": {  # Megan's supporter: sees what she sees, does nothing himself
         "view": ALLOWED,
         "answer": "not-in-workstream",
+        "sign-off": "not-lived-experience-co-producer",
         "submit": "not-lead",
         "extend": "may-not-extend",
         "review": "not-reviewer",
@@ -345,6 +348,7 @@ AT_THE_BOARD: dict[str, dict[str, str | None]] = {
     "david.hughes": {  # declared an interest
         "view": ALLOWED,
         "answer": "not-in-workstream",
+        "sign-off": "not-lived-experience-co-producer",
         "submit": "not-lead",
         "extend": "may-not-extend",
         "review": "not-reviewer",
@@ -360,6 +364,7 @@ AT_THE_BOARD: dict[str, dict[str, str | None]] = {
     "nia.morgan": {  # a co-producer
         "view": ALLOWED,
         "answer": ALLOWED,
+        "sign-off": "sign-off-not-draft",  # lived experience, in the workstream
         "submit": "not-lead",
         "extend": "may-not-extend",
         "review": "not-reviewer",
@@ -375,6 +380,7 @@ AT_THE_BOARD: dict[str, dict[str, str | None]] = {
     "elin.davies": {  # an assigned reviewer, whose review is done
         "view": ALLOWED,
         "answer": "not-in-workstream",
+        "sign-off": "not-lived-experience-co-producer",
         "submit": "not-lead",
         "extend": "may-not-extend",
         "review": "wrong-state",
@@ -390,6 +396,7 @@ AT_THE_BOARD: dict[str, dict[str, str | None]] = {
     "admin": {
         "view": ALLOWED,
         "answer": "not-in-workstream",
+        "sign-off": "not-lived-experience-co-producer",
         "submit": "not-lead",
         "extend": ALLOWED,
         "review": "not-reviewer",
