@@ -2,11 +2,13 @@
 
 It makes a fresh programme from the shipped example in a temporary data folder
 (SQLite), then walks the path through the same commands as `cyd venture|review|
-board`: start, answers by several co-producers, returned with reasons, completed
-and submitted, reviewed, the Board pack, declarations and votes (with a recusal, a
-supporter and "I need more time"), a reminder sweep, the decision, the next gate
-opened, and a last reminder sweep. Simulated time moves on between steps, as it
-would over weeks.
+board`: start, answers by several co-producers, returned with reasons, completed but
+answered and not met (returned with the checklist's reasons), met and signed off by
+co-producers with lived experience, submitted, reviewed, the Board pack, declarations
+and votes (with a recusal, a supporter and "I need more time"), a reminder sweep, the
+decision with a condition, the next gate opened with the condition as a question of its
+checklist, answered, and a last reminder sweep. Simulated time moves on between steps,
+as it would over weeks.
 
 After each recorded action the real `advance-venture` Prefect flow takes the
 venture on (`CYD_ORCHESTRATION=flows`): on the configured Prefect server, or,
@@ -159,6 +161,15 @@ _WORDS = {
     "lived-experience-count": 6,
     "formats-offered": ["easy-read", "welsh"],
 }
+# Valid answers that do not meet what their items ask (`met_when`), then ones that do.
+_TOKENISTIC: dict[str, Any] = {"who-decides": "Officers decide.", "ladder-rung": "consultation"}
+_MET: dict[str, Any] = {
+    "who-decides": (
+        "A steering group of six, four of them people who use day services, decides the menu,"
+        " the opening hours and who is hired; officers carry out what it decides."
+    ),
+    "ladder-rung": "co-production",
+}
 
 
 def _walk(cyd: Cyd, out: Console, runs: Counter[str]) -> str:
@@ -188,9 +199,26 @@ def _walk(cyd: Cyd, out: Console, runs: Counter[str]) -> str:
     people = ["nia.morgan@example.org", "sam.bennett@example.org", "rhys.thomas@example.org"]
     answered = answer_missing(cyd, venture, people)
     _step(out, "Nia, Sam and Rhys", f"answer {answered} more items (each answer attributed)")
+    # Answered is not met: two answers that only tick the box.
+    for item_id, value in _TOKENISTIC.items():
+        c.answer(cyd, venture, item_id, value, by=LEAD)
+        _step(out, "Gareth", f"changes {item_id} to {value!r}")
+    cyd.clock.days(1)  # type: ignore[attr-defined]
+    unmet = c.submit(cyd, venture, by=LEAD)
+    gaps = unmet.advanced.effects("Transition")[0]["gaps"] if unmet.advanced else []
+    _step(out, "Gareth", f"submits: returned, {len(gaps)} answers are answered but not met", unmet)
+    for gap in gaps:
+        out.print(f"    {gap['item']}: {gap['reason']['en']}")
+        out.print(f"    {gap['item']}: {gap['reason']['cy']}")
+    for item_id, value in _MET.items():
+        c.answer(cyd, venture, item_id, value, by=LEAD)
+        _step(out, "Gareth", f"answers {item_id} again, with the group")
+    for who in ("nia.morgan@example.org", "sam.bennett@example.org"):
+        c.sign_off(cyd, venture, by=who)
+        _step(out, who.split(".")[0].title(), 'signs off: "this checklist says what we agreed"')
     cyd.clock.days(3)  # type: ignore[attr-defined]
     reviewed = c.submit(cyd, venture, by=LEAD)
-    _step(out, "Gareth", "submits again: complete, so reviewers are assigned and told", reviewed)
+    _step(out, "Gareth", "submits again: met and signed off, so reviewers are told", reviewed)
     cyd.clock.days(5)  # type: ignore[attr-defined]
     c.record_review(
         cyd,
@@ -235,6 +263,7 @@ def _walk(cyd: Cyd, out: Console, runs: Counter[str]) -> str:
     _step(out, "Siân", "votes approve")
     decided = c.close_vote(cyd, venture, by=CHAIR)
     _step(out, "Megan", "closes the vote: the Board decides", decided)
+    _condition_carried(cyd, out, venture)
     import asyncio
 
     from flows.sweep import sweep
@@ -246,6 +275,30 @@ def _walk(cyd: Cyd, out: Console, runs: Counter[str]) -> str:
     cyd.clock.days(1)  # type: ignore[attr-defined]
     _remind(cyd, out, runs, "anyone still to act")
     return venture
+
+
+def _condition_carried(cyd: Cyd, out: Console, venture: str) -> None:
+    """The Board's condition is a question of the next gate's checklist."""
+    from governance.conditions import CHECKLIST_ID
+    from services import commands as c
+    from services.examples import missing_items
+
+    carried = [
+        checklist.item(item_id)
+        for checklist, item_id in missing_items(cyd.engine, venture)
+        if checklist.id == CHECKLIST_ID
+    ]
+    for item in carried:
+        out.print(f"    the next gate asks: {item.question.en}")
+        out.print(f"                        {item.question.cy}")
+        c.answer(
+            cyd,
+            venture,
+            f"{CHECKLIST_ID}/{item.id}",
+            "Everyone is paid £15 an hour from the first meeting; the group agreed the rate.",
+            by=LEAD,
+        )
+        _step(out, "Gareth", f"answers how the condition was met ({item.id})")
 
 
 def _board_pack(cyd: Cyd, out: Console, runs: Counter[str]) -> None:

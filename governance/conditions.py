@@ -25,33 +25,41 @@ def conditions_checklist(conditions: Sequence[str], from_gate: str) -> Checklist
     if not texts:
         return None
     items = [
-        {
-            "id": f"condition-{n}",
-            "principle": PRINCIPLE,
-            "level": "must-meet",
-            "question": {
-                "en": f"The Board's condition: “{text}”. How was this condition met?",
-                "cy": f"Amod y Bwrdd: “{text}”. Sut cafodd yr amod hwn ei fodloni?",
-            },
-            "easy_read": {
-                "en": f"The Board asked for this: “{text}”. What did you do about it?",
-                "cy": f"Gofynnodd y Bwrdd am hyn: “{text}”. Beth wnaethoch chi am hyn?",
-            },
-            "hint": {
-                "en": "Say what was done, by whom and when, and how the people with lived"
-                " experience took part in it.",
-                "cy": "Dywedwch beth gafodd ei wneud, gan bwy a phryd, a sut y cymerodd y bobl"
-                " â phrofiad bywyd ran ynddo.",
-            },
-            "evidence": {
-                "en": "What shows the condition is met: a record, a payment, a changed plan.",
-                "cy": "Beth sy'n dangos bod yr amod wedi'i fodloni: cofnod, taliad, cynllun wedi'i"
-                " newid.",
-            },
-            "answer": {"type": "text", "max_words": MAX_WORDS, "min_words": 1},
-        }
-        for n, text in enumerate(texts, start=1)
+        _item(n, text, "" if text[-1] in ".!?" else ".") for n, text in enumerate(texts, start=1)
     ]
+    return _checklist(items, from_gate)
+
+
+def _item(n: int, text: str, stop: str) -> dict[str, object]:
+    # `stop` ends the quoted condition's sentence when it has no full stop of its own.
+    return {
+        "id": f"condition-{n}",
+        "principle": PRINCIPLE,
+        "level": "must-meet",
+        "question": {
+            "en": f"The Board's condition: “{text}”{stop} How was this condition met?",
+            "cy": f"Amod y Bwrdd: “{text}”{stop} Sut cafodd yr amod hwn ei fodloni?",
+        },
+        "easy_read": {
+            "en": f"The Board asked for this: “{text}”{stop} What did you do about it?",
+            "cy": f"Gofynnodd y Bwrdd am hyn: “{text}”{stop} Beth wnaethoch chi am hyn?",
+        },
+        "hint": {
+            "en": "Say what was done, by whom and when, and how the people with lived"
+            " experience took part in it.",
+            "cy": "Dywedwch beth gafodd ei wneud, gan bwy a phryd, a sut y cymerodd y bobl"
+            " â phrofiad bywyd ran ynddo.",
+        },
+        "evidence": {
+            "en": "What shows the condition is met: a record, a payment, a changed plan.",
+            "cy": "Beth sy'n dangos bod yr amod wedi'i fodloni: cofnod, taliad, cynllun wedi'i"
+            " newid.",
+        },
+        "answer": {"type": "text", "max_words": MAX_WORDS, "min_words": 1},
+    }
+
+
+def _checklist(items: list[dict[str, object]], from_gate: str) -> ChecklistDefinition:
     return ChecklistDefinition.model_validate(
         {
             "schema_version": 1,
