@@ -44,9 +44,9 @@ def test_demo_walks_the_main_path_and_its_data_can_be_inspected(tmp_path: Path) 
         r"Prefect flow runs: (\d+) \(advance-v-0001 ×(\d+), deliver-notifications ×1", out
     )
     assert runs is not None, out
-    # One per action the rules act on (two submissions, the second review, two closes);
-    # the others (answers, most votes) start no flow run.
-    assert int(runs.group(2)) == 5, out
+    # One per action the rules act on (three submissions, the second review, two
+    # closes); the others (answers, sign-offs, most votes) start no flow run.
+    assert int(runs.group(2)) == 6, out
     assert "prepare-board-pack ×1" in out
     assert "send-reminders ×2" in out
     assert re.search(r"Board pack \(flow\) papers for the meeting on [\d-]+: 6 members", out)
@@ -58,6 +58,15 @@ def test_demo_walks_the_main_path_and_its_data_can_be_inspected(tmp_path: Path) 
     assert "prefect server start" in out
     assert "Traceback" not in result.stderr
     assert "submits: returned" in out
+    # Issue 12: answered is not met, co-producers sign off, the condition is carried.
+    flat = " ".join(out.split())
+    assert "submits: returned, 2 answers are answered but not met" in flat
+    assert "who-decides: Say which decisions people with lived experience share" in flat
+    assert "who-decides: Dywedwch pa benderfyniadau" in flat
+    assert 'Nia signs off: "this checklist says what we agreed"' in flat
+    assert "submits again: met and signed off" in flat
+    assert "the next gate asks: The Board's condition: “Pay people for their time" in flat
+    assert "Gareth answers how the condition was met (condition-1)" in flat
     assert "Decision at gate design: approved_with_conditions" in out
     assert "Condition: Pay people for their time from the first day." in out
     assert "tries to vote: refused and recorded" in out
