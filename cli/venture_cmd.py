@@ -145,6 +145,18 @@ def answer_cmd(
     _run(lambda c: answer(c, venture, item, value, by=by), as_json)
 
 
+@venture_app.command("sign-off")
+def sign_off_cmd(
+    venture: Annotated[str, typer.Argument(help="Venture id.")],
+    by: Annotated[str, typer.Option(help="A co-producer with lived experience (email).")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Confirm that the checklist says what the co-producers agreed (the gate may ask)."""
+    from services.commands import sign_off
+
+    _run(lambda c: sign_off(c, venture, by=by), as_json)
+
+
 @venture_app.command("submit")
 def submit_cmd(
     venture: Annotated[str, typer.Argument(help="Venture id.")],

@@ -122,6 +122,14 @@ def test_a_lead_and_the_board_walk_the_whole_path(cyd_env: dict[str, str]) -> No
     assert "Give a number of 0 or more" in bad.stderr
     assert "Rhowch rif" in bad.stderr
 
+    # A co-producer with lived experience signs off (the design gate asks for one); the
+    # lead may not, and is told why in both languages.
+    refused = cyd(env, "venture", "sign-off", venture, "--by", LEAD, ok=False)
+    assert refused.returncode == 1
+    assert "co-producers with lived experience" in refused.stderr
+    signed = cyd_json(env, "venture", "sign-off", venture, "--by", "sam.bennett@example.org")
+    assert signed["message"] == "signed off"
+
     assert cyd_json(env, "venture", "submit", venture, "--by", LEAD)["state"] == "in_review"
     cyd(env, "review", "record", venture, "--by", "elin.davies@example.org", "--recommend", "go")
     reviewed = cyd_json(
