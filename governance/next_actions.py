@@ -55,6 +55,7 @@ class Kind(StrEnum):
     CONFIRM = "confirm"  # what a clerk recorded for the person: first, it may be all
     ANSWER = "answer"
     SUBMIT = "submit"
+    SIGN_OFF = "sign-off"
     FIX = "fix"
     REVIEW = "review"
     DECLARE = "declare"
@@ -69,6 +70,7 @@ KIND_ORDER: dict[Kind, int] = {kind: n for n, kind in enumerate(Kind)}
 # Why, as stable codes (with the parameters each carries).
 ITEMS_TO_ANSWER = "items-to-answer"  # missing, open, items
 READY_TO_SUBMIT = "ready-to-submit"  # open
+SIGN_OFF_ASKED = "sign-off-asked"  # needed: the gate asks co-producers to confirm it
 RETURNED_FOR_CHANGES = "returned-for-changes"  # missing, open, items
 RECYCLED_BY_BOARD = "recycled-by-board"  # missing, open, items
 REVIEW_REQUESTED = "review-requested"
@@ -89,6 +91,7 @@ CODES: frozenset[str] = frozenset(
         *Kind,
         ITEMS_TO_ANSWER,
         READY_TO_SUBMIT,
+        SIGN_OFF_ASKED,
         RETURNED_FOR_CHANGES,
         RECYCLED_BY_BOARD,
         REVIEW_REQUESTED,
@@ -119,6 +122,10 @@ class ActionFacts:
     workstream: frozenset[str] = frozenset()  # the lead and members of its workstream
     checklists: tuple[ChecklistDefinition, ...] = ()  # the gate's pinned checklists
     answers: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # current
+    # The gate's sign-off: how many more co-producers with lived experience must confirm
+    # the checklist, and who of them may and has not yet.
+    sign_offs_needed: int = 0
+    may_sign_off: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +172,8 @@ def open_items(
     advisory: list[str] = []
     for checklist in checklists:
         result = evaluate(checklist, answers.get(checklist.id, {}))
-        required += [f"{checklist.id}/{i}" for i in result.missing_required]
+        # Answered but not met holds it back as missing does (`unmet_required`).
+        required += [f"{checklist.id}/{i}" for i in result.unmet_required]
         advisory += [f"{checklist.id}/{i}" for i in result.missing_advisory]
     return OpenItems(tuple(required), tuple(advisory))
 
@@ -202,6 +210,12 @@ def _answering(facts: ActionFacts, policy: ReminderPolicy) -> tuple[Owed, ...]:
     else:
         ready = {"open": len(items.all)}
         result.append(Owed(s.lead, Kind.SUBMIT, s.venture_id, deadline, READY_TO_SUBMIT, ready))
+        if facts.sign_offs_needed:  # ready: the co-producers confirm it before it goes
+            needed = {"needed": facts.sign_offs_needed}
+            result += [
+                Owed(p, Kind.SIGN_OFF, s.venture_id, deadline, SIGN_OFF_ASKED, needed)
+                for p in sorted(facts.may_sign_off)
+            ]
     if items.all:
         result += [
             Owed(member, Kind.ANSWER, s.venture_id, deadline, reason, params)

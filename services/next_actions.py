@@ -31,7 +31,7 @@ from governance.reminders import ReminderSnapshot
 from models import queries
 from models import tables as t
 from models.db import read_session
-from services.advance import pinned_from_text
+from services.advance import gate_definition, pinned_from_text
 from services.assisted import to_confirm_facts
 from services.commands import NotFound
 from services.reminders import load_snapshots, reminder_policy
@@ -78,10 +78,8 @@ def next_actions(
     last); only about `venture_id`, if given (a venture's own page). NotFound for
     someone not (or no longer) in the programme.
 
-    The checklists come pinned with each venture's gate, so `library` is not read
-    today; it is taken, as by every read a page makes, so that a rule that comes to
-    need the definitions changes no caller."""
-    del library
+    The checklists come pinned with each venture's gate; `library` gives the gates
+    (whether a gate asks co-producers to sign off)."""
     with read_session(engine) as session:
         person = queries.person_row(session, person_email)
         if person is None or not person.active or person.id is None:
@@ -108,7 +106,7 @@ def next_actions(
             return []
         policy = reminder_policy(session)
         snapshots = load_snapshots(session, list(ventures), all_open=True)
-        facts = _facts(session, ventures, snapshots)
+        facts = _facts(session, ventures, snapshots, library)
     # Every snapshot holds the programme's supporters: the first one's will do.
     supporters = snapshots[0].supporters if snapshots else frozenset()
     found = with_supporters((o for f in facts for o in owed(f, policy, now)), supporters)
@@ -132,7 +130,7 @@ _A = queries.table(t.Answer)
 _GR = queries.table(t.GateRun)
 _ROLES = sa_select(_PR.c.role).where(_PR.c.person_id.in_(_PEOPLE))
 _MEMBERS = (
-    sa_select(_WM.c.workstream_id, _P.c.email)
+    sa_select(_WM.c.workstream_id, _P.c.email, _P.c.lived_experience)
     .join(_P, _P.c.id == _WM.c.person_id)
     .where(_WM.c.workstream_id.in_(bindparam("streams", expanding=True)))
     .where(_P.c.active)
@@ -141,8 +139,15 @@ _ANSWERS = sa_select(
     _A.c.venture_id, _A.c.gate_id, _A.c.checklist_id, _A.c.item_id, _A.c.value
 ).where(_A.c.venture_id.in_(_IDS), _A.c.is_current)
 # The pins as stored text, not decoded (`_pinned` decodes each distinct set once).
-_PINS = sa_select(_GR.c.venture_id, _GR.c.gate_id, cast(_GR.c.checklists, String)).where(
-    _GR.c.venture_id.in_(_IDS)
+_PINS = sa_select(
+    _GR.c.venture_id, _GR.c.gate_id, cast(_GR.c.checklists, String), _GR.c.gate_version
+).where(_GR.c.venture_id.in_(_IDS))
+_SO = queries.table(t.SignOff)
+# The sign-offs standing (no changed answer voided them), by who gave them.
+_SIGN_OFFS = (
+    sa_select(_SO.c.venture_id, _SO.c.gate_id, _P.c.email)
+    .join(_P, _P.c.id == _SO.c.person_id)
+    .where(_SO.c.venture_id.in_(_IDS), _SO.c.voided_at.is_(None))
 )
 
 
@@ -200,42 +205,66 @@ def _venture_and_language(session: Session, venture_id: str) -> tuple[Row[Any], 
 
 
 def _facts(
-    session: Session, ventures: dict[str, Row[Any]], snapshots: list[ReminderSnapshot]
+    session: Session,
+    ventures: dict[str, Row[Any]],
+    snapshots: list[ReminderSnapshot],
+    library: Library,
 ) -> list[ActionFacts]:
     answering = [v for v in ventures.values() if v.state in _ANSWERING]
     members: dict[str, set[str]] = defaultdict(set)
+    lived: dict[str, set[str]] = defaultdict(set)  # members with lived experience
     checklists: dict[str, tuple[ChecklistDefinition, ...]] = {}
+    asked: dict[str, int] = {}  # sign-offs each venture's gate asks for
+    signed: dict[str, set[str]] = defaultdict(set)
     answers: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
     if answering:
         ids = [v.id for v in answering]
         streams = sorted({v.workstream_id for v in answering})
-        for stream, email in queries.rows(session, _MEMBERS, streams=streams):
+        for stream, email, lived_experience in queries.rows(session, _MEMBERS, streams=streams):
             members[stream].add(email)
-        checklists = _pinned(session, {v.id: v.gate_id for v in answering})
+            if lived_experience:
+                lived[stream].add(email)
+        checklists, asked = _pinned(session, {v.id: v.gate_id for v in answering}, library)
         for venture_id, gate_id, checklist_id, item_id, value in queries.rows(
             session, _ANSWERS, ids=ids
         ):
             if gate_id == ventures[venture_id].gate_id:
                 answers[venture_id].setdefault(checklist_id, {})[item_id] = value
-    return [
-        ActionFacts(
-            reminders=s,
-            workstream=frozenset(members[ventures[s.venture_id].workstream_id]),
-            checklists=checklists.get(s.venture_id, ()),
-            answers=answers[s.venture_id],
+        if any(asked.values()):
+            for venture_id, gate_id, email in queries.rows(session, _SIGN_OFFS, ids=ids):
+                if gate_id == ventures[venture_id].gate_id:
+                    signed[venture_id].add(email)
+    facts = []
+    for s in snapshots:
+        venture = ventures[s.venture_id]
+        given = signed[s.venture_id]
+        facts.append(
+            ActionFacts(
+                reminders=s,
+                workstream=frozenset(members[venture.workstream_id]),
+                checklists=checklists.get(s.venture_id, ()),
+                answers=answers[s.venture_id],
+                sign_offs_needed=max(0, asked.get(s.venture_id, 0) - len(given)),
+                may_sign_off=frozenset(lived[venture.workstream_id] - given - {s.lead}),
+            )
         )
-        for s in snapshots
-    ]
+    return facts
 
 
-def _pinned(session: Session, gates: dict[str, str]) -> dict[str, tuple[ChecklistDefinition, ...]]:
-    """The pinned checklists of each venture's current gate run (`gates`: venture → gate)."""
+def _pinned(
+    session: Session, gates: dict[str, str], library: Library
+) -> tuple[dict[str, tuple[ChecklistDefinition, ...]], dict[str, int]]:
+    """The pinned checklists of each venture's current gate run (`gates`: venture → gate),
+    and how many sign-offs its gate asks for."""
     found: dict[str, tuple[ChecklistDefinition, ...]] = {}
-    for venture_id, gate_id, text in queries.rows(session, _PINS, ids=list(gates)):
+    asked: dict[str, int] = {}
+    for venture_id, gate_id, text, version in queries.rows(session, _PINS, ids=list(gates)):
         if gate_id != gates[venture_id]:
             continue
         found[venture_id] = pinned_from_text(text)
-    return found
+        rule = gate_definition(library, gate_id, version).sign_off
+        asked[venture_id] = rule.lived_experience if rule is not None else 0
+    return found, asked
 
 
 def _action(

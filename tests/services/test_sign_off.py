@@ -20,6 +20,7 @@ from services.commands import (
     submit,
 )
 from services.examples import answer_missing
+from services.next_actions import next_actions
 from tests.services.test_commands import CHAIR, LEAD
 
 NIA = "nia.morgan@example.org"  # lived experience, in the workstream
@@ -108,3 +109,23 @@ def test_a_sign_off_is_given_only_while_the_checklist_is_a_draft(cyd: Cyd) -> No
         sign_off(cyd, venture_id, by=SAM)
     assert refused.value.code == "sign-off-not-draft"
     assert "in review" in refused.value.say("en")
+
+
+def test_the_co_producers_are_asked_to_sign_off_once_it_is_ready(cyd: Cyd) -> None:
+    venture_id = _answered(cyd)
+    answer(cyd, venture_id, "who-decides", "The group decides together. " * 5, by=LEAD)
+
+    def asked(who: str) -> list[tuple[str, str, dict[str, object]]]:
+        return [
+            (a.kind, a.reason, a.params)
+            for a in next_actions(cyd.engine, cyd.library, who, cyd.clock())
+            if a.venture_id == venture_id and a.kind == "sign-off"
+        ]
+
+    for who in (NIA, SAM):
+        assert asked(who) == [("sign-off", "sign-off-asked", {"needed": 1})]
+    assert asked(LEAD) == []
+    assert asked(RHYS) == []
+    sign_off(cyd, venture_id, by=SAM)
+    assert asked(NIA) == []  # enough now
+    assert asked(SAM) == []
