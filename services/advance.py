@@ -179,17 +179,23 @@ def advance_venture(
 
 # --- reading -----------------------------------------------------------------------------
 
-_CHECKLIST_CACHE: dict[tuple[str, int, str], ChecklistDefinition] = {}
+# Decoded definitions by their stored copy's content: an id and version do not name one
+# definition (the Board's conditions are a checklist made for each approval, and a
+# process may read several databases), the content does.
+_CHECKLIST_CACHE: dict[bytes, ChecklistDefinition] = {}
+_CHECKLIST_KEPT = 1024
 
 
 def pinned_checklists(gate_run: t.GateRun) -> tuple[ChecklistDefinition, ...]:
     """The checklist versions the gate run started with, from their stored copies."""
     result = []
     for pin in gate_run.checklists:
-        key = (pin["id"], pin["version"], gate_run.venture_id)
+        key = hashlib.sha256(json.dumps(pin["definition"], sort_keys=True).encode()).digest()
         cached = _CHECKLIST_CACHE.get(key)
         if cached is None:
             cached = ChecklistDefinition.model_validate(pin["definition"])
+            if len(_CHECKLIST_CACHE) >= _CHECKLIST_KEPT:
+                _CHECKLIST_CACHE.clear()
             _CHECKLIST_CACHE[key] = cached
         result.append(cached)
     return tuple(result)

@@ -71,7 +71,7 @@ def test_a_changed_file_is_loaded_again(tmp_path: Path, cache_dir: Path) -> None
     folder = tmp_path / "defs"
     shutil.copytree(SHIPPED, folder)
     before = validcache.load_library([folder], cache_dir=cache_dir)
-    target = folder / "gate-design.yaml"
+    target = folder / "gate-design-v2.yaml"  # the latest version of the design gate
     text = target.read_text(encoding="utf-8")
     old_title = before.gate("design").title.en
     target.write_text(text.replace(old_title, "Design, retitled"), encoding="utf-8")

@@ -131,12 +131,12 @@ def test_init_with_a_programme_file_and_a_new_version(cyd: Cyd, tmp_path: Path) 
     assert "Give --by" in refused.stderr
     report = cyd.json("init", "--programme", str(changed), "--by", "admin@example.org")
     assert report["programme"]["version"] == 2
-    assert report["counts"]["people"] == 12
+    assert report["counts"]["people"] == 13
     assert report["people"]["deactivated"] == 1
     listed = cyd.json("people", "list", "--all")
     rhys = next(p for p in listed if p["email"] == "rhys.thomas@example.org")
     assert rhys["active"] is False
-    assert len(cyd.json("people", "list")) == 12
+    assert len(cyd.json("people", "list")) == 13
 
 
 def test_init_refuses_a_bad_programme_and_creates_nothing(cyd: Cyd) -> None:

@@ -161,7 +161,8 @@ def test_the_whole_path_from_start_to_the_next_gate(cyd: Cyd) -> None:
         assert count(session, t.Decision, t.Decision.venture_id == venture_id) == 1
         run = session.get(t.GateRun, (venture_id, "delivery"))
         assert run is not None
-        assert [c["id"] for c in run.checklists] == ["delivery-review"]
+        # The gate's own checklist, and the Board's condition carried forward.
+        assert [c["id"] for c in run.checklists] == ["delivery-review", "board-conditions"]
         assert audit.verify(session).ok
         keys = session.exec(select(t.OutboxMessage.idempotency_key)).all()
         assert len(keys) == len(set(keys)) > 0

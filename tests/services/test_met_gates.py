@@ -17,7 +17,7 @@ from models.db import read_session
 from notifications.board_pack import pack_blocks
 from notifications.render import Recipient, render_message
 from services.board_pack import load_agenda
-from services.commands import Cyd, answer, record_review, start_venture, submit
+from services.commands import Cyd, answer, record_review, sign_off, start_venture, submit
 from services.examples import answer_missing, missing_items
 from tests.services.test_commands import CO_PRODUCER, LEAD, REVIEWERS
 
@@ -111,6 +111,7 @@ def test_a_justification_lets_an_unmet_item_through_as_an_exception(cyd: Cyd) ->
     why = "Nobody yet: the self-advocacy group meets on the 14th and will choose two people."
     answer(cyd, venture_id, f"{CHECKLIST}/lived-experience-count.justification", why, by=LEAD)
     assert missing_items(cyd.engine, venture_id) == []
+    sign_off(cyd, venture_id, by=CO_PRODUCER)  # the changed answers voided the first
     outcome = submit(cyd, venture_id, by=LEAD).advanced
     assert outcome is not None
     assert outcome.state == "in_review"  # an exception, never "met", but not held back

@@ -56,7 +56,7 @@ def test_a_returned_venture_says_why(cyd: Cyd, library: Library) -> None:
     sent_back = venture_summary(cyd.engine, venture).sent_back
     assert sent_back is not None
     assert sent_back.state == "returned"
-    assert [code for code, _ in sent_back.reasons] == ["checklist-incomplete"]
+    assert [code for code, _ in sent_back.reasons] == ["checklist-incomplete", "sign-offs-missing"]
     # The gaps are the must-meet items still missing, as the rules found them.
     checklist = library.checklist("coproduction-start")
     required = {i.id for i in checklist.items() if i.level == "must-meet"}

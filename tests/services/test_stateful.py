@@ -77,6 +77,7 @@ from services.commands import (
     extend,
     record_review,
     resume,
+    sign_off,
     start_venture,
     submit,
     vote,
@@ -585,6 +586,7 @@ def test_a_decided_ballots_votes_stay_as_counted(backend: Backend, library: Libr
     assert close_vote(cyd, venture_id, by=CHAIR).advanced.state == "recycled"  # type: ignore[union-attr]
     summary = "A new plan for the café, told plainly for everyone who uses it."
     answer(cyd, venture_id, "venture-summary", summary, by=LEAD)  # reopens it
+    sign_off(cyd, venture_id, by="nia.morgan@example.org")  # the change voided the first
     assert submit(cyd, venture_id, by=LEAD).advanced.state == "in_review"  # type: ignore[union-attr]
     changed = answer(cyd, venture_id, "venture-summary", f"Again: {summary}", by=LEAD)
     assert changed.details["stale_votes"] == []

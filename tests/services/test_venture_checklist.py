@@ -55,7 +55,8 @@ def test_a_return_stands_until_the_venture_is_submitted_again(cyd: Cyd, library:
     assert c.submit(cyd, venture, by=LEAD).advanced.state == "returned"  # type: ignore[union-attr]
     returned = venture_checklists(cyd.engine, library, venture).returned
     assert returned is not None
-    [why] = returned.reasons
+    why, unsigned = returned.reasons
+    assert unsigned.code == "sign-offs-missing"  # nobody with lived experience signed yet
     assert why.code == "checklist-incomplete"
     assert why.params["which"] == "missing"
     missing = [g.item_id for g in returned.gaps]
