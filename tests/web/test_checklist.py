@@ -302,6 +302,22 @@ def test_gareth_and_nia_answer_the_whole_checklist_and_gareth_submits_it(
     # Check your answers: nothing missing; the lead sends it.
     checked = gareth.page(f"/ventures/{venture}/check")
     assert "Every must-meet item is answered and every answer is valid." in text_of(checked)
+    # The gate asks a co-producer with lived experience to sign it off first: the lead is
+    # told, and Nia (Welsh, Easy Read) signs it off from the same page.
+    assert "once enough co-producers with lived experience have signed it off" in text_of(checked)
+    assert f'action="/ventures/{venture}/sign-off"' not in checked  # not the lead's to give
+    her_check = nia.page(f"/ventures/{venture}/check")
+    assert "Ydyn, mae'r atebion yn dweud beth gytunon ni" in html.unescape(her_check)
+    signed = nia.client.post(
+        f"/ventures/{venture}/sign-off",
+        data={"csrf_token": own_token(nia, NIA)},
+        follow_redirects=False,
+    )
+    assert (signed.status_code, signed.headers["location"]) == (
+        303,
+        f"/ventures/{venture}/check#signed-off",
+    )
+    assert "Nia Morgan" in text_of(gareth.page(f"/ventures/{venture}/check"))
     sent = gareth.post(f"/ventures/{venture}/check", {})
     assert sent.headers["location"] == f"/ventures/{venture}/submitted"
     confirmation = gareth.page(sent.headers["location"])
@@ -634,7 +650,9 @@ def test_only_the_lead_submits_and_a_refusal_says_why_in_the_persons_language(
     nia = browser_as(NIA)  # Welsh, Easy Read
     why = say("not-lead", "cy", easy_read=True)
     check = nia.page(f"/ventures/{venture}/check")
-    assert "<form" not in main(check)
+    # Her only form is the sign-off (she has lived experience): no way to send it.
+    assert main(check).count("<form") == 1
+    assert f'action="/ventures/{venture}/sign-off"' in main(check)
     assert why in html.unescape(text_of(check))
     refused = nia.client.post(
         f"/ventures/{venture}/check", data={"csrf_token": own_token(nia, NIA)}
