@@ -37,13 +37,17 @@ TYPED = {
     "answer-feedback-link": "https://example.org/notes",
     "answer-co-producer-contact": "Nia Morgan",
 }
+# Choices that meet what the checklist asks (`met_when`): a radio group's option by how
+# many times the down arrow moves from the first; the boxes to tick in a checkbox group.
+ARROW_DOWN = {"answer-ladder-rung": 6}  # co-production, the last of seven rungs
+TICK = {"answer-formats-offered": {"easy-read", "welsh"}}
 # What the keyboard test reads of the focused element (reading is not acting).
 FOCUSED = """() => {
   const e = document.activeElement;
   const group = e.name ? [...document.getElementsByName(e.name)] : [];
   return {tag: e.tagName, type: e.type || "", name: e.name || "", value: e.value || "",
           href: e.getAttribute("href") || "", text: (e.innerText || "").trim(),
-          groupChecked: group.some(x => x.checked)};
+          checked: !!e.checked, groupChecked: group.some(x => x.checked)};
 }"""
 
 
@@ -91,9 +95,14 @@ def answer_with_the_keyboard(page: Page) -> None:
             return
         if not name.startswith("answer-"):
             continue
-        if focused["type"] in ("radio", "checkbox"):
+        if focused["type"] == "checkbox" and name in TICK:
+            if focused["value"] in TICK[name] and not focused["checked"]:
+                page.keyboard.press("Space")
+        elif focused["type"] in ("radio", "checkbox"):
             if not focused["groupChecked"]:
                 page.keyboard.press("Space")  # the first choice: yes, or the first option
+                for _ in range(ARROW_DOWN.get(name, 0)):
+                    page.keyboard.press("ArrowDown")  # moves the choice along the group
         elif not focused["value"]:
             page.keyboard.type(TYPED.get(name, SENTENCE))
     raise AssertionError("never reached save and continue")
@@ -122,6 +131,7 @@ def test_the_checklist_is_completed_with_the_keyboard_alone(
         assert pages < 40, "the questions never ended"
     assert page.url.endswith(f"/ventures/{venture}/check")
     assert page.locator("#missing").count() == 0  # nothing missing
+    c.sign_off(cyd, venture, by="nia.morgan@example.org")  # as the gate asks
     tab_to(page, lambda f: f["tag"] == "BUTTON" and "Send the checklist" in f["text"])
     with page.expect_navigation():
         page.keyboard.press("Enter")

@@ -370,6 +370,18 @@ def test_gareth_and_nia_sign_in_answer_the_checklist_together_and_submit_it(
     assert gareth.path == f"/ventures/{venture}/check"
     gareth.look("en", "standard")
     assert gareth.page.locator("#missing").count() == 0
+
+    # --- Nia signs it off: the checklist says what they agreed (the gate asks for one) ---
+    nia.page.goto(f"{nia.site}/ventures/{venture}/check")
+    nia.look("cy", "easy-read", "12b-sign-off-nia")
+    nia.page.get_by_role("button", name=cy_easy("Yes, the answers say what we agreed")).click()
+    nia.page.wait_for_load_state()
+    assert nia.path == f"/ventures/{venture}/check#signed-off"  # back where she was
+    nia.look("cy", "easy-read")
+    assert cy_easy("You said the answers are right.") in nia.main_text()
+    gareth.page.reload()
+    assert "Nia Morgan" in gareth.main_text()
+
     tab_to(gareth.page, lambda f: f["tag"] == "BUTTON" and "Send the checklist" in f["text"])
     gareth.press()
     assert gareth.path == f"/ventures/{venture}/submitted"
