@@ -1,0 +1,62 @@
+"""The shipped checklists and gates: every one validates, and its Easy Read texts stay
+within 15 words a sentence (a rule of Easy Read: one idea a sentence)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+
+from checklists.loader import DEFAULT_DIR, load_paths
+from checklists.spec import ChecklistDefinition, GateDefinition, Text
+
+MOST_WORDS = 15
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def _easy_texts(
+    definition: ChecklistDefinition | GateDefinition,
+) -> Iterator[tuple[str, Text]]:
+    yield "easy_read", definition.easy_read
+    if isinstance(definition, GateDefinition):
+        return
+    for section in definition.sections:
+        if section.easy_read is not None:
+            yield f"{section.id}.easy_read", section.easy_read
+        for item in section.items:
+            yield f"{item.id}.easy_read", item.easy_read
+            for option in getattr(item.answer, "options", []):
+                if option.easy_read is not None:
+                    yield f"{item.id}.{option.id}.easy_read", option.easy_read
+            met = item.met_when
+            if met is not None:
+                yield f"{item.id}.met_when.easy_read", met.easy_read
+                if met.justification_easy_read is not None:
+                    yield f"{item.id}.met_when.justification_easy_read", met.justification_easy_read
+
+
+def test_every_shipped_definition_validates() -> None:
+    library, problems = load_paths([DEFAULT_DIR])
+    assert problems == []
+    assert library.checklists
+    assert library.gates
+
+
+def _shipped() -> list[ChecklistDefinition | GateDefinition]:
+    library, _ = load_paths([DEFAULT_DIR])
+    return [*library.checklists.values(), *library.gates.values()]
+
+
+@pytest.mark.parametrize("definition", _shipped(), ids=lambda d: f"{d.kind}-{d.id}-v{d.version}")
+def test_easy_read_sentences_are_at_most_15_words(
+    definition: ChecklistDefinition | GateDefinition,
+) -> None:
+    long = []
+    for where, text in _easy_texts(definition):
+        for language in ("en", "cy"):
+            for sentence in _SENTENCE_END.split(getattr(text, language)):
+                words = sentence.split()
+                if len(words) > MOST_WORDS:
+                    long.append(f"{where} ({language}, {len(words)} words): {sentence}")
+    assert long == []
