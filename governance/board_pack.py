@@ -130,6 +130,7 @@ class Involvement:
     people: tuple[str, ...] = ()  # names, sorted
     answers: int = 0  # current answers given by them
     of: int = 0  # current answers given by anyone
+    signed_off: tuple[str, ...] = ()  # names: who confirmed the checklist (the sign-off)
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,7 +55,7 @@ from models import audit, outbox, queries
 from models import tables as t
 from models.db import data_dir, read_session, unit_of_work, utcnow
 from notifications.tell import Copy, messages_for
-from services.advance import current_gate_run, pinned_checklists
+from services.advance import current_gate_run, pinned_checklists, standing_sign_offs
 from services.local_time import local_day
 from services.people import board_people, supporters_of
 from services.programme_import import current_programme, message_languages
@@ -186,8 +186,12 @@ def _involvement(
         .where(col(t.Answer.is_current))
     ).all()
     theirs = [people[i] for i in givers if i in people and people[i].lived_experience]
+    signed = [people[o.person_id].name for o in standing_sign_offs(session, venture)]
     return Involvement(
-        people=tuple(sorted({p.name for p in theirs})), answers=len(theirs), of=len(givers)
+        people=tuple(sorted({p.name for p in theirs})),
+        answers=len(theirs),
+        of=len(givers),
+        signed_off=tuple(signed),
     )
 
 

@@ -353,6 +353,16 @@ def _involvement(item: AgendaItem, lang: str) -> list[Block]:
                 picture="warning",
             )
         )
+    for name in taking.signed_off:
+        blocks.append(
+            Block(
+                "point",
+                f"Dywedodd {name} fod yr atebion yn iawn."
+                if cy
+                else f"{name} said the answers are right.",
+                picture="tick",
+            )
+        )
     return blocks
 
 

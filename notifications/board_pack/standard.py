@@ -185,6 +185,19 @@ def _standard_involvement(item: AgendaItem, lang: str) -> list[Block]:
                 else "Nobody with lived experience gave an answer that stands.",
             )
         )
+    if taking.signed_off:
+        blocks.append(
+            Block(
+                "p",
+                "Cadarnhawyd bod y rhestr wirio yn dweud beth gytunwyd gan: "
+                + ", ".join(taking.signed_off)
+                + "."
+                if cy
+                else "Signed off as saying what was agreed by: "
+                + ", ".join(taking.signed_off)
+                + ".",
+            )
+        )
     return blocks
 
 

@@ -123,6 +123,7 @@ def test_a_justification_lets_an_unmet_item_through_as_an_exception(cyd: Cyd) ->
     [item] = load_agenda(cyd.engine, cyd.library)
     [summary] = item.checklists
     assert [e.question.id for e in summary.exceptions] == ["lived-experience-count"]
+    assert item.involvement.signed_off == ("Nia Morgan",)  # who confirmed the checklist
     assert not summary.not_met
     for lang, easy, heading in (
         ("en", False, "Exceptions (not met, with the reason why):"),
@@ -136,3 +137,10 @@ def test_a_justification_lets_an_unmet_item_through_as_an_exception(cyd: Cyd) ->
         )]  # fmt: skip
         at = papers.index(heading)
         assert why in papers[at + 1]
+        signed = {
+            ("en", False): "Signed off as saying what was agreed by: Nia Morgan.",
+            ("cy", False): "Cadarnhawyd bod y rhestr wirio yn dweud beth gytunwyd gan: Nia Morgan.",
+            ("en", True): "Nia Morgan said the answers are right.",
+            ("cy", True): "Dywedodd Nia Morgan fod yr atebion yn iawn.",
+        }[lang, easy]
+        assert signed in papers

@@ -206,7 +206,10 @@ def test_the_review_page_shows_the_answers_by_section_with_their_history(
     assert "2 answers given so far: who and when" in words
     history = words[words.index("2 answers given so far") :]
     assert history.index("(the answer now)") < history.index(CHANGED) < history.index(FIRST)
-    assert "Answered but not met" not in words  # nothing can say "met" yet (issue 12)
+    assert "Answered but not met" not in words  # every answer meets what it asks
+    # Who of the co-producers with lived experience signed it off (the gate asks one).
+    signed = words[words.index("Signed off by people with lived experience") :]
+    assert signed.startswith("Signed off by people with lived experience Nia Morgan, ")
     # The form: go or recycle, a note, posted to the check page.
     assert f'action="/ventures/{venture}/review/check"' in page
     assert 'name="recommend" type="radio" value="go"' in page

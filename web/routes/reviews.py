@@ -32,7 +32,7 @@ from starlette.datastructures import FormData
 
 from checklists.spec import Item, Text
 from governance.lifecycle import VentureState
-from services.commands import CommandError, NotFound, PermissionDenied, record_review
+from services.commands import CommandError, NotFound, PermissionDenied, record_review, sign_offs
 from services.next_actions import next_actions
 from services.review_view import ReviewView, review_of
 from web.access import sign_in_first
@@ -143,6 +143,7 @@ def _review_page(
         venture=view.venture,
         lists=lists,
         missing=lists.missing(),
+        signed=sign_offs(page.engine, page.library, venture_id),
         chosen=chosen,
         note=note,
         errors=errors,
