@@ -10,7 +10,7 @@ from sqlalchemy import Executable, Table, bindparam
 from sqlalchemy import select as core_select
 from sqlmodel import Session, SQLModel, col, func, select
 
-from models.tables import Answer, Ballot, Person, Review, Venture, Vote, normalize_email
+from models.tables import Answer, Ballot, Decision, Person, Review, Venture, Vote, normalize_email
 
 # --- the pages' read paths: Core statements built once --------------------------------------
 #
@@ -130,6 +130,19 @@ def latest_ballot(session: Session, venture_id: str, gate_id: str) -> Ballot | N
         .order_by(col(Ballot.number).desc())
         .limit(1)
     ).first()
+
+
+def ballot_decided(session: Session, ballot: Ballot) -> bool:
+    """Whether the Board's decision on `ballot` is recorded (then it is closed for good)."""
+    return (
+        session.exec(
+            select(Decision.id)
+            .where(Decision.venture_id == ballot.venture_id)
+            .where(Decision.gate_id == ballot.gate_id)
+            .where(Decision.ballot == ballot.number)
+        ).first()
+        is not None
+    )
 
 
 def current_votes(session: Session, venture_id: str, gate_id: str, ballot: int) -> Sequence[Vote]:

@@ -51,7 +51,6 @@ from services.commands import (
     Outcome,
     _check,
     _command,
-    _decided,
     _person,
     _valid,
     _venture,
@@ -163,7 +162,7 @@ def record_vote_for(
             )
         )
         ballot = queries.latest_ballot(session, venture.id, venture.gate_id)
-        if ballot is None or _decided(session, ballot):
+        if ballot is None or queries.ballot_decided(session, ballot):
             raise CommandError("no-open-vote")
         row = t.AssistedAction(
             venture_id=venture.id,

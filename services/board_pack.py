@@ -127,7 +127,7 @@ def load_agenda(engine: Engine, library: Library) -> list[AgendaItem]:
 
 def _agenda_item(session: Session, venture: t.Venture, library: Library) -> AgendaItem | None:
     ballot = queries.latest_ballot(session, venture.id, venture.gate_id)
-    if ballot is None or _decided(session, ballot):
+    if ballot is None or queries.ballot_decided(session, ballot):
         return None
     people = {p.id: p for p in session.exec(select(t.Person))}
     lead = people[venture.lead_id]
@@ -192,18 +192,6 @@ def _involvement(
         answers=len(theirs),
         of=len(givers),
         signed_off=tuple(signed),
-    )
-
-
-def _decided(session: Session, ballot: t.Ballot) -> bool:
-    return (
-        session.exec(
-            select(t.Decision.id)
-            .where(t.Decision.venture_id == ballot.venture_id)
-            .where(t.Decision.gate_id == ballot.gate_id)
-            .where(t.Decision.ballot == ballot.number)
-        ).first()
-        is not None
     )
 
 

@@ -164,7 +164,9 @@ def vote_view(engine: Engine, email: str, venture_id: str) -> VoteView:
         if venture is None:
             raise NotFound("venture-not-found", venture=venture_id)
         ballot = queries.latest_ballot(session, venture.id, venture.gate_id)
-        open_ballot = ballot if ballot is not None and not _decided(session, ballot) else None
+        open_ballot = (
+            ballot if ballot is not None and not queries.ballot_decided(session, ballot) else None
+        )
         current = None
         if open_ballot is not None and person.id is not None:
             row = queries.current_vote(
@@ -191,18 +193,6 @@ def vote_view(engine: Engine, email: str, venture_id: str) -> VoteView:
             supporters=tuple(Supporter(s.email, s.name) for s in supporters_of(session, person)),
             interests=tuple(own),
         )
-
-
-def _decided(session: Session, ballot: t.Ballot) -> bool:
-    return (
-        session.exec(
-            select(t.Decision.id)
-            .where(t.Decision.venture_id == ballot.venture_id)
-            .where(t.Decision.gate_id == ballot.gate_id)
-            .where(t.Decision.ballot == ballot.number)
-        ).first()
-        is not None
-    )
 
 
 def refuse_vote_form(cyd: Cyd, venture_id: str, *, member: str) -> None:

@@ -535,7 +535,7 @@ def _mark_stale(session: Session, venture: t.Venture, now: dt.datetime) -> dict[
             for v in queries.current_votes(session, venture.id, venture.gate_id, ballot.number)
             if not v.stale
         ]
-        if ballot is not None and not _decided(session, ballot)
+        if ballot is not None and not queries.ballot_decided(session, ballot)
         else []
     )
     rows: list[t.Review | t.Vote] = [*reviews, *votes]
@@ -856,7 +856,7 @@ def vote(
             _check(may_support(actor_for(session, supporter), actor))
             supporter_id = supporter.id
         ballot = queries.latest_ballot(session, venture.id, venture.gate_id)
-        if ballot is None or _decided(session, ballot):
+        if ballot is None or queries.ballot_decided(session, ballot):
             raise CommandError("no-open-vote")
         assert person.id is not None
         recorded = (
@@ -929,18 +929,6 @@ def _email(session: Session, person_id: int) -> str:
     return person.email if person else ""
 
 
-def _decided(session: Session, ballot: t.Ballot) -> bool:
-    return (
-        session.exec(
-            select(t.Decision.id)
-            .where(t.Decision.venture_id == ballot.venture_id)
-            .where(t.Decision.gate_id == ballot.gate_id)
-            .where(t.Decision.ballot == ballot.number)
-        ).first()
-        is not None
-    )
-
-
 def close_vote(cyd: Cyd, venture_id: str, *, by: str) -> Outcome:
     now = cyd.clock()
     with _command(cyd, "board.close", by, venture_id) as session:
@@ -948,7 +936,7 @@ def close_vote(cyd: Cyd, venture_id: str, *, by: str) -> Outcome:
         person = _person(session, by)
         _check(may_close_vote(actor_for(session, person), venture_facts(session, venture)))
         ballot = queries.latest_ballot(session, venture.id, venture.gate_id)
-        if ballot is None or _decided(session, ballot):
+        if ballot is None or queries.ballot_decided(session, ballot):
             raise CommandError("no-open-vote")
         ballot.closed_by_chair = True
         ballot.closed_by_id = person.id
