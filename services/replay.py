@@ -513,6 +513,18 @@ _ACTIONS[admin.PERSON_DEACTIVATED] = _person_deactivated
 # --- assisted actions ----------------------------------------------------------------------
 
 
+def _outbox_payload(session: Session, payload: dict[str, Any]) -> dict[str, Any]:
+    """A message's payload with the recorded action its confirmation link names read as
+    what it is (the link carries the row id, which differs between databases)."""
+    link = payload.get("link")
+    if not isinstance(link, str) or "/confirm/" not in link:
+        return payload
+    site, _, tail = link.rpartition("/confirm/")
+    if not tail.isdigit():
+        return payload
+    return {**payload, "link": f"{site}/confirm/[{_assisted_name(session, int(tail))}]"}
+
+
 def _assisted_name(session: Session, recorded_id: int) -> str:
     """A recorded action by what it is, not by its row id."""
     row = session.get(t.AssistedAction, recorded_id)
@@ -925,7 +937,8 @@ def _state(session: Session) -> dict[str, list[str]]:
             # description).
             audit.canonical_json(
                 _plain(
-                    _fields(m, "event venture_id language format payload attachments")
+                    _fields(m, "event venture_id language format attachments")
+                    | {"payload": _outbox_payload(session, m.payload)}
                     | {"person": who(m.person_id)}
                 )
             )
