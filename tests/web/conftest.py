@@ -183,6 +183,26 @@ def live_server(serve: Callable[[FastAPI], str], app: FastAPI) -> str:
     return serve(app)
 
 
+@pytest.fixture
+def app_for(
+    make_app: Callable[..., FastAPI], example_engine: Engine, serve: Callable[[FastAPI], str]
+) -> Callable[[str], str]:
+    """The pages on the example programme served with `email` signed in: their address.
+    (A test module with other needs defines its own `app_for`.)"""
+    from models import queries
+    from models.db import read_session
+    from web.visitor import SignedIn
+
+    def start(email: str) -> str:
+        with read_session(example_engine) as session:
+            who = queries.person_by_email(session, email)
+        assert who is not None, email
+        app = make_app(example_engine, identify=lambda _r, _e: SignedIn(who, f"session-{email}"))
+        return serve(app)
+
+    return start
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.is_file():

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
 from playwright.sync_api import Page
 from sqlalchemy.engine import Engine
 from sqlmodel import select
@@ -25,11 +24,10 @@ from models.db import read_session
 from services import commands as c
 from services.commands import Cyd
 from services.decision_record import decision_record
-from web.visitor import SignedIn
 
 from .conftest import describe
 from .test_chair_pages import ALED, DAVID, PRIYA, SIAN, TOM, at_board
-from .test_checklist import CHAIR, LEAD, person
+from .test_checklist import CHAIR, LEAD
 from .test_checklist_browser import tab_to
 
 pytestmark = pytest.mark.slow
@@ -41,20 +39,6 @@ WIDE = "document.documentElement.scrollWidth - document.documentElement.clientWi
 @pytest.fixture
 def cyd(example_engine: Engine, library: Library) -> Cyd:
     return Cyd(example_engine, library)
-
-
-@pytest.fixture
-def app_for(
-    make_app: Callable[..., FastAPI], example_engine: Engine, serve: Callable[[FastAPI], str]
-) -> Callable[[str], str]:
-    """The pages served with `email` signed in: their address."""
-
-    def start(email: str) -> str:
-        who = person(example_engine, email)
-        app = make_app(example_engine, identify=lambda _r, _e: SignedIn(who, f"session-{email}"))
-        return serve(app)
-
-    return start
 
 
 def to_board(cyd: Cyd) -> str:

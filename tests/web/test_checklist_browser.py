@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
 from playwright.sync_api import Page
 from sqlalchemy.engine import Engine
 
@@ -19,10 +18,9 @@ from checklists.loader import Library
 from services import commands as c
 from services.commands import Cyd
 from services.venture_checklist import venture_checklists
-from web.visitor import SignedIn
 
 from .conftest import describe
-from .test_checklist import LEAD, NIA, SUMMARY, person
+from .test_checklist import LEAD, NIA, SUMMARY
 
 pytestmark = pytest.mark.slow
 
@@ -54,20 +52,6 @@ FOCUSED = """() => {
 @pytest.fixture
 def cyd(example_engine: Engine, library: Library) -> Cyd:
     return Cyd(example_engine, library)
-
-
-@pytest.fixture
-def app_for(
-    make_app: Callable[..., FastAPI], example_engine: Engine, serve: Callable[[FastAPI], str]
-) -> Callable[[str], str]:
-    """The pages served with `email` signed in: their address."""
-
-    def start(email: str) -> str:
-        who = person(example_engine, email)
-        app = make_app(example_engine, identify=lambda _r, _e: SignedIn(who, f"session-{email}"))
-        return serve(app)
-
-    return start
 
 
 def tab_to(
