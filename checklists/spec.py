@@ -324,6 +324,11 @@ class MetWhen(Strict):
 # --- checklists and gates -----------------------------------------------------------------
 
 Level = Literal["must-meet", "should-meet"]
+# Who answers an item: its lead (what only the organisation knows, e.g. a web address),
+# the co-producers (what only they can say, e.g. how taking part felt), or anyone in
+# the workstream. The lead may answer every item: they submit the checklist.
+Audience = Literal["lead", "co-producers", "anyone"]
+AUDIENCES: tuple[str, ...] = ("lead", "co-producers", "anyone")
 
 
 class Item(Strict):
@@ -333,11 +338,20 @@ class Item(Strict):
     question: Text
     easy_read: Text = Field(description="The question in Easy Read: short sentences, one idea.")
     hint: Text | None = None
+    hint_easy_read: Text | None = Field(default=None, description="The hint in Easy Read.")
+    audience: Audience = Field(
+        default="anyone",
+        description="Who answers it: the lead, the co-producers, or anyone in the workstream "
+        "(the lead may answer every item).",
+    )
     answer: AnswerSpec
     show_if: Condition | None = Field(
         default=None, description="Show this item only when the condition holds."
     )
     evidence: Text | None = Field(default=None, description="What a reviewer expects to see.")
+    evidence_easy_read: Text | None = Field(
+        default=None, description="What a reviewer expects to see, in Easy Read."
+    )
     met_when: MetWhen | None = Field(
         default=None, description="What counts as met (must-meet items only), beyond answered."
     )
@@ -351,6 +365,10 @@ class Item(Strict):
     @property
     def required(self) -> bool:
         return self.level == "must-meet"
+
+    def for_co_producers(self) -> bool:
+        """Whether a co-producer (a workstream member who is not the lead) answers it."""
+        return self.audience != "lead"
 
 
 class Section(Strict):
