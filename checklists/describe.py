@@ -140,6 +140,7 @@ def checklist_json(definition: ChecklistDefinition) -> dict[str, Any]:
                     "type": item.answer.type,
                     "required": item.required,
                     "level": item.level,
+                    "audience": item.audience,
                     "question": _text(item.question),
                     "easy_read": _text(item.easy_read),
                     "hint": _text(item.hint),

@@ -72,6 +72,7 @@ def justification_item(item: Item) -> Item | None:
         id=justification_key(item.id),
         principle=item.principle,
         level="should-meet",
+        audience=item.audience,
         question=met.justification,
         easy_read=met.justification_easy_read,
         hint=None,

@@ -25,6 +25,8 @@ _WORDS = {
         "met_when": "Met when",
         "not_met": "If not met",
         "justify": "Or say why not",
+        "lead": "for the lead",
+        "co-producers": "for the co-producers",
     },
     "cy": {
         "must": "rhaid ei fodloni",
@@ -36,6 +38,8 @@ _WORDS = {
         "met_when": "Wedi'i fodloni pan",
         "not_met": "Os nad yw wedi'i fodloni",
         "justify": "Neu dywedwch pam ddim",
+        "lead": "i'r arweinydd",
+        "co-producers": "i'r cyd-gynhyrchwyr",
     },
 }
 
@@ -61,7 +65,8 @@ def render_checklist(
             level = f"[bold]{words['must']}[/bold]" if item.required else words["should"]
             limits = ", ".join(f"{k}={v}" for k, v in bounds(item).items() if v is not None)
             kind = item.answer.type + (f" ({limits})" if limits else "")
-            out.print(f"\n[cyan]{escape(item.id)}[/cyan] · {level} · {escape(kind)}")
+            who = "" if item.audience == "anyone" else f" · {words[item.audience]}"
+            out.print(f"\n[cyan]{escape(item.id)}[/cyan] · {level} · {escape(kind)}{who}")
             text = pick(item.easy_read if easy_read else item.question, lang)
             out.print(f"  {escape(text)}")
             for option in options(item):

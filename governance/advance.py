@@ -62,6 +62,7 @@ class Event(StrEnum):
 class Audience(StrEnum):
     LEAD = "lead"
     WORKSTREAM = "workstream"  # the lead and the workstream's members
+    CO_PRODUCERS = "co-producers"  # the workstream's members but the venture's lead
     REVIEWERS = "reviewers"  # the reviewers assigned to the venture
     BOARD = "board"  # members not recused
     EVERYONE = "everyone"  # all of the above: the people concerned
@@ -337,9 +338,12 @@ def _return_for_changes(s: VentureSnapshot, gaps: tuple[ChecklistGap, ...]) -> t
         why.append(
             reason("sign-offs-missing", needed=s.sign_offs_required, given=s.sign_offs_given)
         )
+    # The lead hears of every gap; the co-producers are told the same news, but asked
+    # only about the items for them (the message's wording follows its audience).
     return (
         _move(s, Action.RETURN_FOR_CHANGES, *why, gaps=gaps),
-        Notify(Event.RETURNED, Audience.WORKSTREAM),
+        Notify(Event.RETURNED, Audience.LEAD),
+        Notify(Event.RETURNED, Audience.CO_PRODUCERS),
     )
 
 

@@ -32,6 +32,12 @@ class ChecklistGap:
     problem: Literal["missing", "invalid", "not-met"]
     reason: ItemReason  # en and cy
     easy_read: ItemReason | None = None  # not-met: the checklist's Easy Read reason
+    audience: str = "anyone"  # who answers the item (checklists.spec.Audience)
+
+
+def for_co_producers(gaps: Sequence[ChecklistGap]) -> tuple[ChecklistGap, ...]:
+    """The gaps a co-producer can close: not those the lead alone answers."""
+    return tuple(g for g in gaps if g.audience != "lead")
 
 
 def checklist_gaps(
@@ -49,14 +55,21 @@ def checklist_gaps(
     for checklist in checklists:
         result = evaluate(checklist, answers.get(checklist.id, {}), today=today)
         wrong = dict(result.invalid)
+        audiences = {i.id: i.audience for i in checklist.items()}
         for item_id in result.shown:
+            who = audiences.get(item_id, "anyone")
             if item_id in wrong:
-                gaps.append(ChecklistGap(checklist.id, item_id, "invalid", wrong[item_id]))
+                why = wrong[item_id]
+                gaps.append(ChecklistGap(checklist.id, item_id, "invalid", why, None, who))
             elif item_id in result.missing_required:
-                gaps.append(ChecklistGap(checklist.id, item_id, "missing", MISSING_MUST_MEET))
-            elif item_id in result.not_met:
-                why = result.not_met[item_id]
                 gaps.append(
-                    ChecklistGap(checklist.id, item_id, "not-met", why.reason, why.easy_read)
+                    ChecklistGap(checklist.id, item_id, "missing", MISSING_MUST_MEET, None, who)
+                )
+            elif item_id in result.not_met:
+                unmet = result.not_met[item_id]
+                gaps.append(
+                    ChecklistGap(
+                        checklist.id, item_id, "not-met", unmet.reason, unmet.easy_read, who
+                    )
                 )
     return tuple(gaps)

@@ -9,8 +9,9 @@ person they support must do, marked as on that person's behalf.
 
 Who must act, by the venture's state:
 - draft: the lead submits when no must-meet item is missing, and answers first
-  when some are; the workstream's other members may answer the items still open
-  (must-meet and should-meet), while there are any. A draft without a deadline
+  when some are; the workstream's other members (its co-producers) may answer the
+  items still open that are for them (`audience` co-producers or anyone: never the
+  lead's own), while there are any. A draft without a deadline
   still needs doing: it is listed, without a deadline.
 - returned or recycled: the lead fixes it (answering reopens it); the members may
   answer the items still open.
@@ -166,15 +167,22 @@ class OpenItems:
 
 
 def open_items(
-    checklists: Sequence[ChecklistDefinition], answers: Mapping[str, Mapping[str, Any]]
+    checklists: Sequence[ChecklistDefinition],
+    answers: Mapping[str, Mapping[str, Any]],
+    *,
+    co_producers: bool = False,
 ) -> OpenItems:
+    """`co_producers`: only the items a co-producer answers (not those for the lead)."""
     required: list[str] = []
     advisory: list[str] = []
     for checklist in checklists:
         result = evaluate(checklist, answers.get(checklist.id, {}))
+        lead_only = (
+            {i.id for i in checklist.items() if not i.for_co_producers()} if co_producers else set()
+        )
         # Answered but not met holds it back as missing does (`unmet_required`).
-        required += [f"{checklist.id}/{i}" for i in result.unmet_required]
-        advisory += [f"{checklist.id}/{i}" for i in result.missing_advisory]
+        required += [f"{checklist.id}/{i}" for i in result.unmet_required if i not in lead_only]
+        advisory += [f"{checklist.id}/{i}" for i in result.missing_advisory if i not in lead_only]
     return OpenItems(tuple(required), tuple(advisory))
 
 
@@ -216,9 +224,17 @@ def _answering(facts: ActionFacts, policy: ReminderPolicy) -> tuple[Owed, ...]:
                 Owed(p, Kind.SIGN_OFF, s.venture_id, deadline, SIGN_OFF_ASKED, needed)
                 for p in sorted(facts.may_sign_off)
             ]
-    if items.all:
+    # The co-producers are asked only about the items for them (or anyone): never told
+    # to answer what only the lead can.
+    theirs = open_items(facts.checklists, facts.answers, co_producers=True)
+    if theirs.all:
+        asked = {
+            "missing": len(theirs.required),
+            "open": len(theirs.all),
+            "items": list(theirs.all),
+        }
         result += [
-            Owed(member, Kind.ANSWER, s.venture_id, deadline, reason, params)
+            Owed(member, Kind.ANSWER, s.venture_id, deadline, reason, asked)
             for member in sorted(facts.workstream - {s.lead})
         ]
     return tuple(result)

@@ -109,6 +109,19 @@ def may_answer(actor: Actor, venture: VentureFacts) -> Permission:
     return _open(venture, "answer")
 
 
+def may_answer_item(actor: Actor, venture: VentureFacts, audience: str) -> Permission:
+    """`may_answer`, for one item of the checklist: an item for the lead (what only the
+    organisation can say, `audience: lead`) is the venture's lead's alone. The lead may
+    answer every item (they submit the checklist); its co-producers answer the items for
+    them and for anyone."""
+    allowed = may_answer(actor, venture)
+    if not allowed:
+        return allowed
+    if audience == "lead" and actor.person_id != venture.lead_id:
+        return deny("item-for-lead")
+    return ALLOWED
+
+
 def may_reopen(actor: Actor, venture: VentureFacts) -> Permission:
     """Reopening a returned or recycled venture is what editing it again does."""
     if not _is_party(actor, venture):

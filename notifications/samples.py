@@ -28,7 +28,7 @@ FIRST_GATE = "design"
 CHECKLIST = "coproduction-start"
 MISSING_ITEMS = 2  # how many unanswered questions a "returned" sample lists
 _AUDIENCES = {
-    "returned": "workstream",
+    "returned": "lead",  # and a copy to the co-producers (audience "co-producers")
     "review-requested": "reviewers",
     "sent-to-board": "workstream",
     "board-papers": "board",
@@ -191,6 +191,7 @@ def _gaps(library: Library) -> list[dict[str, Any]]:
                 },
                 "question": {"en": item.question.en, "cy": item.question.cy},
                 "easy_read": {"en": item.easy_read.en, "cy": item.easy_read.cy},
+                "audience": item.audience,
             }
         )
     return gaps

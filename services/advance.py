@@ -628,10 +628,12 @@ def audience_people(
     if lead_too and lead is not None and lead.id is not None:
         people[lead.id] = lead
     wanted = everyone
-    if audience is plan.Audience.WORKSTREAM or wanted:
+    if audience in (plan.Audience.WORKSTREAM, plan.Audience.CO_PRODUCERS) or wanted:
         for person in known.workstream(venture.workstream_id):
             if person.id is not None:
                 people[person.id] = person
+    if audience is plan.Audience.CO_PRODUCERS and lead is not None:
+        people.pop(lead.id or 0, None)  # the venture's lead hears it as the lead
     if audience is plan.Audience.REVIEWERS or wanted:
         for assignment in session.exec(
             select(t.ReviewerAssignment)
@@ -719,6 +721,7 @@ def _gap_words(snap: plan.VentureSnapshot, gap: Any) -> dict[str, Any]:
         "item": gap.item_id,
         "problem": gap.problem,
         "reason": {"en": gap.reason.en, "cy": gap.reason.cy},
+        "audience": gap.audience,
     }
     if gap.easy_read is not None:
         words["easy_read_reason"] = {"en": gap.easy_read.en, "cy": gap.easy_read.cy}

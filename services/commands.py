@@ -37,6 +37,7 @@ from governance.permissions import (
     Permission,
     VentureFacts,
     may_answer,
+    may_answer_item,
     may_close_vote,
     may_declare,
     may_extend,
@@ -406,6 +407,7 @@ def answer_many(
         problems: list[InvalidAnswer] = []
         for ref, value in answers.items():
             checklist_id, item = find_item(pinned, ref)
+            _check(may_answer_item(actor, facts, item.audience))
             if any(c == checklist_id and i.id == item.id for c, i, _ in checked):
                 raise CommandError("item-answered-twice", item=item.id)
             try:

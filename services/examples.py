@@ -35,26 +35,37 @@ def missing_items(engine: Engine, venture_id: str) -> list[tuple[ChecklistDefini
 
 def answer_missing(cyd: Cyd, venture_id: str, people: Sequence[str], *, rounds: int = 5) -> int:
     """Answer every missing must-meet item validly, taking turns among `people`, then
-    (a draft) sign off as the gate asks (`sign_off_as_asked`).
+    (a draft) sign off as the gate asks (`sign_off_as_asked`). An item only the lead
+    answers (`audience: lead`) is answered by the venture's lead, whoever `people` are.
 
     Answers can show further items, so this goes round until nothing is missing.
     Returns how many answers were given.
     """
     given = 0
+    lead = _lead(cyd.engine, venture_id)
     for _ in range(rounds):
         missing = missing_items(cyd.engine, venture_id)
         if not missing:
             break
         for checklist, item_id in missing:
-            value = example_answer(checklist.item(item_id))
-            answer(
-                cyd, venture_id, f"{checklist.id}/{item_id}", value, by=people[given % len(people)]
-            )
+            item = checklist.item(item_id)
+            by = people[given % len(people)] if item.for_co_producers() else lead
+            answer(cyd, venture_id, f"{checklist.id}/{item_id}", example_answer(item), by=by)
             given += 1
     if missing_items(cyd.engine, venture_id):
         raise RuntimeError(f"venture {venture_id}: the checklist never became complete")
     sign_off_as_asked(cyd, venture_id)
     return given
+
+
+def _lead(engine: Engine, venture_id: str) -> str:
+    with read_session(engine) as session:
+        venture = session.get(t.Venture, venture_id)
+        if venture is None:
+            raise KeyError(f"no venture '{venture_id}'")
+        lead = session.get(t.Person, venture.lead_id)
+        assert lead is not None
+        return lead.email
 
 
 def sign_off_as_asked(cyd: Cyd, venture_id: str) -> list[str]:

@@ -33,6 +33,7 @@ from governance.permissions import (
     Role,
     VentureFacts,
     may_answer,
+    may_answer_item,
     may_close_vote,
     may_declare,
     may_extend,
@@ -57,6 +58,7 @@ from services.rule_values import vote_closed_since_declared
 ACTIONS: tuple[str, ...] = (
     "view",
     "answer",
+    "answer-lead-items",  # the items only the lead answers (`audience: lead`)
     "sign-off",
     "submit",
     "extend",
@@ -138,6 +140,7 @@ def what_may_i_do(
         # Answering a returned venture reopens it; `may_reopen` allows whoever
         # `may_answer` allows in those states, so the answer command's two checks are one.
         "answer": may_answer(actor, facts),
+        "answer-lead-items": may_answer_item(actor, facts, "lead"),
         "sign-off": may_sign_off(actor, facts),
         "submit": may_submit(actor, facts),
         "extend": may_extend(actor, facts),

@@ -116,6 +116,11 @@ class Checklists:
         return None
 
     @property
+    def lead_items(self) -> int:
+        """How many shown items only the lead answers (`audience: lead`)."""
+        return sum(1 for e in self.entries if e.progress.shown and not e.item.for_co_producers())
+
+    @property
     def sections(self) -> int:
         return sum(len(p.sections) for p in self.progress)
 

@@ -232,6 +232,13 @@ def test_show_json_of_sample_gives_bounds_options_and_conditions() -> None:
         ]
     }
     assert items["lived-experience-count"]["bounds"] == {"min": 0, "max": 500}
+    # Who answers each item: anyone, unless the definition says (why-few: the lead).
+    assert items["why-few"]["audience"] == "lead"
+    assert items["lived-experience-count"]["audience"] == "anyone"
+    shown = cyd("checklist", "show", "sample", "--path", str(SAMPLE), "--lang", "cy").stdout
+    assert "why-few · rhaid ei fodloni · text (min_words=5, max_words=150) · i'r arweinydd" in (
+        " ".join(shown.split())
+    )
     assert items["start-date"]["bounds"] == {"earliest": "2024-04-01", "latest": "2030-03-31"}
     assert items["formats"]["bounds"] == {"min_selected": 1, "max_selected": 3}
     assert items["supporters"]["bounds"] == {"min_people": 1, "max_people": 4}

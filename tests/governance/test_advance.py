@@ -81,8 +81,8 @@ def reasons_of(effect: Effect) -> tuple[Reason, ...]:
 def test_an_incomplete_checklist_is_returned_with_reasons() -> None:
     answers = {"tiny": {"purpose": "far too many words for this answer", "welsh": True}}
     effects = plan_advance(snapshot(S.SUBMITTED, answers=answers))
-    assert len(effects) == 2
-    move, notify = effects
+    assert len(effects) == 3
+    move, *notify = effects
     assert isinstance(move, Transition)
     assert (move.action, move.to) == (Action.RETURN_FOR_CHANGES, S.RETURNED)
     assert [(g.item_id, g.problem) for g in move.gaps] == [
@@ -97,7 +97,11 @@ def test_an_incomplete_checklist_is_returned_with_reasons() -> None:
         "The checklist has 2 must-meet items without an answer (people, welsh-how)"
         " and 1 answer that is not valid (purpose)."
     )
-    assert notify == Notify(Event.RETURNED, Audience.WORKSTREAM)
+    # The lead is told everything; the co-producers get their own copy (worded for them).
+    assert notify == [
+        Notify(Event.RETURNED, Audience.LEAD),
+        Notify(Event.RETURNED, Audience.CO_PRODUCERS),
+    ]
 
 
 def test_the_shipped_design_gate_returns_an_empty_checklist() -> None:

@@ -68,7 +68,7 @@ def cyd(tmp_path: Path, smtp: SmtpServer) -> Iterator[Runner]:
 
 
 def test_preview_renders_as_the_person_would_get_it(cyd: Runner) -> None:
-    group = cyd.json("notify", "preview", "returned", "--person", NIA)
+    group = cyd.json("notify", "preview", "next-gate-opened", "--person", NIA)
     assert group["payload_from"] == "a sample payload"
     assert group["languages"] == ["cy", "en"]  # a group message: both, Welsh first
     assert group["format"] == "easy-read"

@@ -81,7 +81,7 @@ def test_the_tokenistic_venture_is_returned_with_a_reason_for_each_answer_not_me
         [payload] = {
             str(m.payload): m.payload
             for m in session.exec(select(t.OutboxMessage)).all()
-            if m.event == "venture.returned"
+            if m.event == "venture.returned" and m.payload["audience"] == "lead"
         }.values()
     lead = Recipient("Gareth Jones", LEAD, "en")
     for language in ("en", "cy"):

@@ -300,6 +300,7 @@ AT_THE_BOARD: dict[str, dict[str, str | None]] = {
     "gareth.jones": {  # the lead, also on the Board
         "view": ALLOWED,
         "answer": ALLOWED,
+        "answer-lead-items": ALLOWED,
         "sign-off": "not-lived-experience-co-producer",
         "submit": "wrong-state",
         "extend": ALLOWED,
@@ -316,6 +317,7 @@ AT_THE_BOARD: dict[str, dict[str, str | None]] = {
     "megan.lloyd": {  # the chair
         "view": ALLOWED,
         "answer": "not-in-workstream",
+        "answer-lead-items": "not-in-workstream",
         "sign-off": "not-lived-experience-co-producer",
         "submit": "not-lead",
         "extend": ALLOWED,
@@ -332,6 +334,7 @@ AT_THE_BOARD: dict[str, dict[str, str | None]] = {
     "tom.price": {  # Megan's supporter: sees what she sees, does nothing himself
         "view": ALLOWED,
         "answer": "not-in-workstream",
+        "answer-lead-items": "not-in-workstream",
         "sign-off": "not-lived-experience-co-producer",
         "submit": "not-lead",
         "extend": "may-not-extend",
@@ -348,6 +351,7 @@ AT_THE_BOARD: dict[str, dict[str, str | None]] = {
     "david.hughes": {  # declared an interest
         "view": ALLOWED,
         "answer": "not-in-workstream",
+        "answer-lead-items": "not-in-workstream",
         "sign-off": "not-lived-experience-co-producer",
         "submit": "not-lead",
         "extend": "may-not-extend",
@@ -364,6 +368,7 @@ AT_THE_BOARD: dict[str, dict[str, str | None]] = {
     "nia.morgan": {  # a co-producer
         "view": ALLOWED,
         "answer": ALLOWED,
+        "answer-lead-items": "item-for-lead",
         "sign-off": "sign-off-not-draft",  # lived experience, in the workstream
         "submit": "not-lead",
         "extend": "may-not-extend",
@@ -380,6 +385,7 @@ AT_THE_BOARD: dict[str, dict[str, str | None]] = {
     "elin.davies": {  # an assigned reviewer, whose review is done
         "view": ALLOWED,
         "answer": "not-in-workstream",
+        "answer-lead-items": "not-in-workstream",
         "sign-off": "not-lived-experience-co-producer",
         "submit": "not-lead",
         "extend": "may-not-extend",
@@ -396,6 +402,7 @@ AT_THE_BOARD: dict[str, dict[str, str | None]] = {
     "admin": {
         "view": ALLOWED,
         "answer": "not-in-workstream",
+        "answer-lead-items": "not-in-workstream",
         "sign-off": "not-lived-experience-co-producer",
         "submit": "not-lead",
         "extend": ALLOWED,

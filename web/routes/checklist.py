@@ -305,18 +305,28 @@ def save(venture_id: str, ref: str, page: Page, form: Posted) -> Response:
         return page.redirect(urls["tasks"])
     if not access.may("answer"):
         return _refused(page, lists.read, access.why_not("answer", page))
-    fields = {e.ref: read(e.item, form, e.given.value if e.given else None) for e in entries}
+    # The lead's own items are not the co-producers' to answer (the services refuse
+    # them): their fields are not read from a co-producer's form at all.
+    mine = [e for e in entries if e.item.for_co_producers() or access.may("answer-lead-items")]
+    if not mine:
+        return _refused(page, lists.read, access.why_not("answer-lead-items", page))
+    fields = {
+        e.ref: read(e.item, form, e.given.value if e.given else None)
+        if e in mine
+        else FieldState(shown(e.item, e.given.value if e.given else None))
+        for e in entries
+    }
     errors = {r: problem_words(page, f.problem) for r, f in fields.items() if f.problem}
     if errors:
         # Nothing is saved: say what else is wrong too, as the services would.
-        for entry in entries:
+        for entry in mine:
             field = fields[entry.ref]
             if entry.ref not in errors and field.send:
                 reason = _judge(entry.item, field.value)
                 if reason is not None:
                     errors[entry.ref] = _invalid_words(page, reason)
         return _question_page(page, access, lists, ref, entries, fields, errors, status_code=400)
-    answers = {e.service_ref: fields[e.ref].value for e in entries if fields[e.ref].send}
+    answers = {e.service_ref: fields[e.ref].value for e in mine if fields[e.ref].send}
     if answers:
         try:
             save_answers(page.cyd, venture_id, answers, by=access.email)
