@@ -94,10 +94,16 @@ def bounds(item: Item) -> dict[str, Any]:
     if isinstance(spec, NumberAnswer):
         return {"min": spec.min, "max": spec.max}
     if isinstance(spec, DateAnswer):
-        return {
+        fixed = {
             "earliest": spec.earliest.isoformat() if spec.earliest else None,
             "latest": spec.latest.isoformat() if spec.latest else None,
         }
+        relative = {
+            "not_in_future": spec.not_in_future,
+            "within_days": spec.within_days,
+            "within_days_ahead": spec.within_days_ahead,
+        }
+        return fixed | {k: v for k, v in relative.items() if v is not None}
     if isinstance(spec, MultipleChoiceAnswer):
         return {"min_selected": spec.min_selected, "max_selected": spec.max_selected}
     if isinstance(spec, PeopleAnswer):

@@ -42,7 +42,8 @@ from checklists.spec import (
 )
 
 Answers = Mapping[str, Any]
-Check = Callable[[Any], Reason | None]
+# An answer's check: the value, and the day relative date bounds count from.
+Check = Callable[[Any, dt.date], Reason | None]
 Test = Callable[[dict[str, Any]], bool]
 
 MetTest = Callable[[Any, dt.date], bool]
@@ -176,7 +177,7 @@ def evaluate(
         shown.append(step.id)
         value = answers.get(step.id)
         if is_present(value):
-            reason = step.check(value)
+            reason = step.check(value, day)
             if reason is None:
                 valid[step.id] = value
                 answered.append(step.id)
@@ -226,9 +227,10 @@ def _justification(answers: Answers, step: _Step) -> str | None:
     return " ".join(value.split())
 
 
-def check_answer(item: Item, value: Any) -> Reason | None:
-    """Whether one answer is valid for its item, ignoring conditions."""
-    return _checker(item)(value)
+def check_answer(item: Item, value: Any, today: dt.date | None = None) -> Reason | None:
+    """Whether one answer is valid for its item, ignoring conditions. `today`: the day a
+    date's relative bounds count from (None: the system's date)."""
+    return _checker(item)(value, today or dt.date.today())
 
 
 # --- compilation -------------------------------------------------------------------------
@@ -423,12 +425,12 @@ def _checker(item: Item) -> Check:
     return _people(spec)
 
 
-def _yes_no(value: Any) -> Reason | None:
+def _yes_no(value: Any, _day: dt.date) -> Reason | None:
     return None if isinstance(value, bool) else m.not_yes_no()
 
 
 def _text(spec: TextAnswer) -> Check:
-    def check(value: Any) -> Reason | None:
+    def check(value: Any, day: dt.date) -> Reason | None:
         if not isinstance(value, str):
             return m.not_text()
         words = len(_WORD.findall(value))
@@ -442,7 +444,7 @@ def _text(spec: TextAnswer) -> Check:
 
 
 def _single(options: frozenset[str]) -> Check:
-    def check(value: Any) -> Reason | None:
+    def check(value: Any, day: dt.date) -> Reason | None:
         if not isinstance(value, str):
             return m.not_choice_list()
         return None if value in options else m.unknown_option(value)
@@ -453,7 +455,7 @@ def _single(options: frozenset[str]) -> Check:
 def _multiple(spec: MultipleChoiceAnswer) -> Check:
     options = frozenset(o.id for o in spec.options)
 
-    def check(value: Any) -> Reason | None:
+    def check(value: Any, day: dt.date) -> Reason | None:
         if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
             return m.not_choice_list()
         seen: set[str] = set()
@@ -473,7 +475,7 @@ def _multiple(spec: MultipleChoiceAnswer) -> Check:
 
 
 def _number(spec: NumberAnswer) -> Check:
-    def check(value: Any) -> Reason | None:
+    def check(value: Any, day: dt.date) -> Reason | None:
         if isinstance(value, bool) or not isinstance(value, int):
             return m.not_whole_number()
         if spec.min is not None and value < spec.min:
@@ -486,7 +488,7 @@ def _number(spec: NumberAnswer) -> Check:
 
 
 def _date(spec: DateAnswer) -> Check:
-    def check(value: Any) -> Reason | None:
+    def check(value: Any, day: dt.date) -> Reason | None:
         if isinstance(value, dt.datetime):
             return m.not_date()
         if isinstance(value, str):
@@ -496,17 +498,35 @@ def _date(spec: DateAnswer) -> Check:
                 return m.not_date()
         if not isinstance(value, dt.date):
             return m.not_date()
-        if spec.earliest and value < spec.earliest:
-            return m.date_too_early(spec.earliest.isoformat())
-        if spec.latest and value > spec.latest:
-            return m.date_too_late(spec.latest.isoformat())
+        earliest, latest = date_bounds(spec, day)
+        if earliest and value < earliest:
+            return m.date_too_early(earliest.isoformat())
+        if latest and value > latest:
+            return m.date_too_late(latest.isoformat())
         return None
 
     return check
 
 
+def date_bounds(spec: DateAnswer, day: dt.date) -> tuple[dt.date | None, dt.date | None]:
+    """The earliest and latest dates a date answer may be on `day`: the tighter of its
+    fixed bounds and those counted from the day (`not_in_future`, `within_days`,
+    `within_days_ahead`)."""
+    earliest = [d for d in (spec.earliest,) if d is not None]
+    latest = [d for d in (spec.latest,) if d is not None]
+    if spec.not_in_future:
+        latest.append(day)
+    if spec.within_days is not None:
+        earliest.append(day - dt.timedelta(days=spec.within_days))
+        latest.append(day)
+    if spec.within_days_ahead is not None:
+        earliest.append(day)
+        latest.append(day + dt.timedelta(days=spec.within_days_ahead))
+    return (max(earliest) if earliest else None, min(latest) if latest else None)
+
+
 def _link(schemes: tuple[str, ...]) -> Check:
-    def check(value: Any) -> Reason | None:
+    def check(value: Any, day: dt.date) -> Reason | None:
         if not isinstance(value, str) or any(c.isspace() for c in value.strip()):
             return m.not_link(schemes)
         try:
@@ -521,7 +541,7 @@ def _link(schemes: tuple[str, ...]) -> Check:
 
 
 def _people(spec: PeopleAnswer) -> Check:
-    def check(value: Any) -> Reason | None:
+    def check(value: Any, day: dt.date) -> Reason | None:
         if not isinstance(value, list | tuple) or not all(
             isinstance(v, str) and v.strip() for v in value
         ):

@@ -37,6 +37,8 @@ def example_answer(item: Item) -> Any:
     if isinstance(spec, NumberAnswer):
         return spec.max if spec.max is not None else (spec.min or 0) + 5
     if isinstance(spec, DateAnswer):
+        if spec.not_in_future or spec.within_days or spec.within_days_ahead:
+            return dt.date.today().isoformat()  # within every relative bound
         return (spec.earliest or spec.latest or dt.date(2027, 1, 1)).isoformat()
     if isinstance(spec, LinkAnswer):
         return f"{spec.schemes[0]}://example.org/evidence/1"

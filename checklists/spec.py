@@ -128,14 +128,32 @@ class NumberAnswer(Strict):
 
 
 class DateAnswer(Strict):
+    """A date. Fixed bounds (`earliest`, `latest`) and bounds counted from the day the
+    answer is checked (the programme's local day): `not_in_future`, `within_days` (at
+    most N days before it, not after it), `within_days_ahead` (not before it, at most N
+    days after it). Where several apply, the tightest holds."""
+
     type: Literal["date"]
     earliest: dt.date | None = None
     latest: dt.date | None = None
+    not_in_future: Literal[True] | None = Field(
+        default=None, description="The date is not after the day it is checked."
+    )
+    within_days: int | None = Field(
+        default=None, ge=1, le=36600, description="At most this many days before the day."
+    )
+    within_days_ahead: int | None = Field(
+        default=None, ge=1, le=36600, description="At most this many days after the day."
+    )
 
     @model_validator(mode="after")
     def _bounds(self) -> DateAnswer:
         if self.earliest and self.latest and self.earliest > self.latest:
             raise ValueError("earliest is after latest")
+        if self.within_days_ahead is not None and (
+            self.not_in_future or self.within_days is not None
+        ):
+            raise ValueError("within_days_ahead asks for a date ahead; the other bounds forbid one")
         return self
 
 

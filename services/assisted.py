@@ -33,6 +33,7 @@ from governance.lifecycle import VentureState
 from governance.next_actions import Recorded
 from governance.permissions import (
     may_answer,
+    may_answer_item,
     may_clerk,
     may_confirm,
     may_record_answer_for,
@@ -58,6 +59,7 @@ from services.commands import (
     find_item,
     vote,
 )
+from services.local_time import local_day
 from services.people import actor_for, board_people, venture_facts, workstream_people
 from services.rule_values import venture_interests
 from services.sign_in import pages_url
@@ -196,7 +198,9 @@ def record_answer_for(
         _check(may_record_answer_for(actor_for(session, clerk), actor_for(session, them), facts))
         pinned = pinned_checklists(current_gate_run(session, venture))
         checklist_id, item = find_item(pinned, item_ref)
-        typed = _valid(item, value)
+        # Only what the person may answer themselves: not the lead's own items.
+        _check(may_answer_item(actor_for(session, them), facts, item.audience))
+        typed = _valid(item, value, local_day(now))
         row = t.AssistedAction(
             venture_id=venture.id,
             gate_id=venture.gate_id,

@@ -69,6 +69,7 @@ from services.advance import (
     standing_sign_offs,
 )
 from services.advancing import Advanced, Advancer, advance_directly, advance_waiting
+from services.local_time import local_day
 from services.people import (
     actor_for,
     board_people,
@@ -411,7 +412,7 @@ def answer_many(
             if any(c == checklist_id and i.id == item.id for c, i, _ in checked):
                 raise CommandError("item-answered-twice", item=item.id)
             try:
-                checked.append((checklist_id, item, _valid(item, value)))
+                checked.append((checklist_id, item, _valid(item, value, local_day(now))))
             except InvalidAnswer as problem:
                 problems.append(problem)
         if problems:
@@ -445,14 +446,15 @@ def answer_many(
     return Outcome(venture_id, message, _advance(cyd, venture_id) if changed else None, details)
 
 
-def _valid(item: Item, value: Any) -> Any:
-    """The answer as stored (text as typed is parsed), or InvalidAnswer."""
+def _valid(item: Item, value: Any, today: dt.date) -> Any:
+    """The answer as stored (text as typed is parsed), or InvalidAnswer. `today`: the
+    programme's local day, which a date's relative bounds count from."""
     if isinstance(value, str):
         try:
             value = parse_answer_text(item, value)
         except AnswerTextError as exc:
             raise InvalidAnswer(item.id, exc.reason.en, exc.reason.cy) from None
-    reason = check_answer(item, value)
+    reason = check_answer(item, value, today)
     if reason is not None:
         raise InvalidAnswer(item.id, reason.en, reason.cy)
     return value
