@@ -37,11 +37,12 @@ def condition_text(cond: Condition) -> str:
     if op == "not":
         assert cond.not_ is not None
         return f"not {condition_text(cond.not_)}"
+    name = cond.key  # an earlier gate's item: 'gate/checklist/item'
     if op == "answered":
-        return f"{cond.item} answered" if cond.answered else f"{cond.item} not answered"
+        return f"{name} answered" if cond.answered else f"{name} not answered"
     value = getattr(cond, op)
     shown = "[" + ", ".join(_literal(v) for v in value) + "]" if op == "one_of" else _literal(value)
-    return f"{cond.item} {_SYMBOLS[op]} {shown}"
+    return f"{name} {_SYMBOLS[op]} {shown}"
 
 
 def _literal(value: object) -> str:

@@ -161,7 +161,9 @@ def evaluate(
     from; the callers pass their clock's. None: the system's date."""
     compiled = compile_checklist(definition)
     day = today or dt.date.today()
-    valid: dict[str, Any] = {}
+    # What earlier gates answered, as pinned with the checklist, is there for the
+    # conditions that test it (its keys, 'gate/checklist/item', are no item's id).
+    valid: dict[str, Any] = dict(definition.earlier_answers or {})
     shown: list[str] = []
     hidden: list[str] = []
     answered: list[str] = []
@@ -302,7 +304,7 @@ def _test(cond: Condition) -> Test:
         assert cond.not_ is not None
         inner = _test(cond.not_)
         return lambda v: not inner(v)
-    ref = cond.item
+    ref = cond.key  # an earlier gate's item: its answer is among the checklist's own
     assert ref is not None
     if op == "answered":
         want = bool(cond.answered)

@@ -43,6 +43,16 @@ def _as_dict(value: Any) -> dict[str, Any]:
 
 def check_checklist(data: dict[str, Any]) -> list[Finding]:
     findings: list[Finding] = []
+    if "earlier_answers" in data:
+        findings.append(
+            Finding(
+                ("earlier_answers",),
+                None,
+                "earlier_answers is written by Cyd when a venture pins the checklist, "
+                "never in a file",
+                at_key=True,
+            )
+        )
     principles = _declared_ids(data, "principles", "principle", findings)
     _declared_ids(data, "sections", "section", findings)
     items: dict[str, _RawItem] = {}
@@ -126,8 +136,8 @@ def _check_condition(
     if isinstance(cond.get("not"), dict):
         yield from _check_condition(owner, cond["not"], (*path, "not"), items)
     ref = cond.get("item")
-    if not isinstance(ref, str):
-        return
+    if not isinstance(ref, str) or "gate" in cond:
+        return  # an earlier gate's item: the library checks it (loader._check_earlier)
     target = items.get(ref)
     if target is None:
         yield Finding((*path, "item"), owner.id, f"condition names unknown item '{ref}'")
@@ -240,7 +250,8 @@ def _check_met(
 
 def _refs(cond: Any) -> set[str]:
     cond = _as_dict(cond)
-    found = {cond["item"]} if isinstance(cond.get("item"), str) else set()
+    own = isinstance(cond.get("item"), str) and "gate" not in cond
+    found = {cond["item"]} if own else set()
     for combinator in ("all", "any"):
         for child in _as_list(cond.get(combinator)):
             found |= _refs(child)

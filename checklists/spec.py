@@ -10,7 +10,7 @@ also has structural errors.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -227,6 +227,14 @@ class Condition(Strict):
     """
 
     item: Identifier | None = Field(default=None, description="The item whose answer is tested.")
+    gate: Identifier | None = Field(
+        default=None,
+        description="The item is one of an earlier gate's, answered there: the answer that "
+        "stood when the venture passed that gate. Needs 'checklist'.",
+    )
+    checklist: Identifier | None = Field(
+        default=None, description="With 'gate': the checklist of that gate the item is in."
+    )
     equals: Scalar | None = None
     not_equals: Scalar | None = None
     one_of: list[Scalar] | None = Field(default=None, min_length=1)
@@ -245,13 +253,15 @@ class Condition(Strict):
         combinators = [n for n in COMBINATORS if getattr(self, _attr(n)) is not None]
         operators = [n for n in OPERATORS if getattr(self, n) is not None]
         if combinators:
-            if len(combinators) > 1 or self.item is not None or operators:
+            if len(combinators) > 1 or self.item is not None or operators or self.gate:
                 raise ValueError(
                     "a condition is either one of all/any/not, or 'item' with one test"
                 )
             return self
         if self.item is None:
             raise ValueError("a condition needs 'item' (or all/any/not)")
+        if (self.gate is None) != (self.checklist is None):
+            raise ValueError("'gate' and 'checklist' go together: an earlier gate's item")
         if len(operators) != 1:
             raise ValueError(
                 f"a condition on item '{self.item}' needs exactly one test: " + ", ".join(OPERATORS)
@@ -266,15 +276,40 @@ class Condition(Strict):
                 return name
         raise AssertionError("validated condition has no form")
 
+    @property
+    def key(self) -> str | None:
+        """Where the tested answer is found: the item's id, or, for an earlier gate's
+        item, 'gate/checklist/item' (`ChecklistDefinition.earlier_answers`)."""
+        if self.item is None or self.gate is None:
+            return self.item
+        return earlier_key(self.gate, self.checklist or "", self.item)
+
     def referenced_items(self) -> set[str]:
+        """The items of this checklist the condition tests (not an earlier gate's)."""
         refs: set[str] = set()
-        if self.item is not None:
+        if self.item is not None and self.gate is None:
             refs.add(self.item)
         for child in (self.all or []) + (self.any or []):
             refs |= child.referenced_items()
         if self.not_ is not None:
             refs |= self.not_.referenced_items()
         return refs
+
+    def earlier_items(self) -> set[tuple[str, str, str]]:
+        """The earlier gates' items the condition tests: (gate, checklist, item)."""
+        refs: set[tuple[str, str, str]] = set()
+        if self.item is not None and self.gate is not None and self.checklist is not None:
+            refs.add((self.gate, self.checklist, self.item))
+        for child in (self.all or []) + (self.any or []):
+            refs |= child.earlier_items()
+        if self.not_ is not None:
+            refs |= self.not_.earlier_items()
+        return refs
+
+
+def earlier_key(gate: str, checklist: str, item: str) -> str:
+    # Identifiers have no '/': these keys never meet an item's own id.
+    return f"{gate}/{checklist}/{item}"
 
 
 def _attr(name: str) -> str:
@@ -410,6 +445,12 @@ class ChecklistDefinition(Strict):
     )
     principles: list[Principle] = Field(min_length=1)
     sections: list[Section] = Field(min_length=1)
+    earlier_answers: dict[str, Any] | None = Field(
+        default=None,
+        description="Written by Cyd, never by hand: when a venture's gate pins the "
+        "checklist, the answers given at earlier gates that its conditions test, by "
+        "'gate/checklist/item'.",
+    )
 
     # The evaluator's compiled form of this definition, made on first use.
     _compiled: object = PrivateAttr(default=None)

@@ -23,7 +23,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, func, select
 
 from checklists.library import Library
-from checklists.spec import ChecklistDefinition, GateDefinition
+from checklists.spec import ChecklistDefinition, GateDefinition, earlier_key
 from governance import advance as plan
 from governance.ballots import Member
 from governance.conditions import conditions_checklist
@@ -467,6 +467,28 @@ def apply_effects(
     return entry
 
 
+def _with_earlier_answers(
+    session: Session, venture_id: str, checklist: ChecklistDefinition
+) -> ChecklistDefinition:
+    """The checklist with the answers its conditions test at earlier gates (as they
+    stand now: a gate passed is closed, its answers final), to pin with it."""
+    wanted = {
+        ref
+        for item in checklist.items()
+        if item.show_if is not None
+        for ref in item.show_if.earlier_items()
+    }
+    if not wanted:
+        return checklist
+    found: dict[str, Any] = {}
+    for gate_id in sorted({g for g, _, _ in wanted}):
+        given = queries.current_answers(session, venture_id, gate_id)
+        for gate, checklist_id, item_id in wanted:
+            if gate == gate_id and item_id in given.get(checklist_id, {}):
+                found[earlier_key(gate, checklist_id, item_id)] = given[checklist_id][item_id]
+    return checklist.model_copy(update={"earlier_answers": found})
+
+
 def open_gate(
     session: Session,
     venture: t.Venture,
@@ -484,7 +506,9 @@ def open_gate(
     (governance.conditions), pinned after the gate's own.
     """
     gate = library.gate(gate_id)
-    checklists = [library.checklist(c) for c in gate.checklists]
+    checklists = [
+        _with_earlier_answers(session, venture.id, library.checklist(c)) for c in gate.checklists
+    ]
     if conditions is not None:
         checklists.append(conditions)
     rule = rules.get(gate.decision_rule)
