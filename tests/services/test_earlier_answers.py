@@ -35,7 +35,8 @@ def with_question(library: Library) -> Library:
     later = library.checklist(LATER)
     words = Text(
         en="You paid expenses only at the design stage. How will you start paying people?",
-        cy="Dim ond treuliau a dalwyd gennych yn y cam dylunio. Sut byddwch chi'n dechrau talu pobl?",
+        cy="Dim ond treuliau a dalwyd gennych yn y cam dylunio. "
+        "Sut byddwch chi'n dechrau talu pobl?",
     )
     easy = Text(en="How will you start paying people?", cy="Sut byddwch chi'n dechrau talu pobl?")
     first = later.sections[0]
