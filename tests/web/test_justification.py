@@ -221,6 +221,11 @@ def test_the_answer_and_its_justification_are_saved_in_one_post(
     )
     assert saved.headers["location"] == f"/ventures/{venture}/checklist"
     assert current(engine, library, venture)[WHY] == REASON
+    # A page loaded while the answer met what it asks has no field for the justification:
+    # its form leaves the one given since alone (never empties it).
+    stale = gareth.post(page_url, {**PEOPLE_PAGE, f"answer-{COUNT}": "0", "then": "continue"})
+    assert stale.headers["location"] == f"/ventures/{venture}/checklist/formats-offered"
+    assert current(engine, library, venture)[WHY] == REASON
     # Left empty when asked, "continue" goes on (no loop), and the task list says not met.
     emptied = gareth.post(
         page_url, {**PEOPLE_PAGE, f"answer-{COUNT}": "0", FIELD: "", "then": "continue"}

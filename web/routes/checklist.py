@@ -345,15 +345,22 @@ def save(venture_id: str, ref: str, page: Page, form: Posted) -> Response:
     if not access.may("answer"):
         return _refused(page, lists.read, access.why_not("answer", page))
     asked = _asked(entries, form)
+    # Only the justifications the form holds are read and saved: one its page did not
+    # show (the answer met what it asks when the page was loaded) is left as it is,
+    # never emptied, and the page then stays to ask for it (`_after_saving`).
+    sent = {r: j for r, j in asked.items() if field_id(j.item) in form}
     # Each field of the page, by ref, with what the services call it: the items, and
-    # the justifications asked (saved in the same unit of work as the answers).
+    # the justifications sent (saved in the same unit of work as the answers).
     posted: list[tuple[str, str, Item, Any]] = [
         (e.ref, e.service_ref, e.item, e.given.value if e.given else None) for e in entries
     ]
     posted += [
-        (j.ref, j.service_ref, j.item, j.given.value if j.given else None) for j in asked.values()
+        (j.ref, j.service_ref, j.item, j.given.value if j.given else None) for j in sent.values()
     ]
     fields = {r: read(item, form, now) for r, _, item, now in posted}
+    for j in asked.values():
+        if j.ref not in fields:  # asked now, not sent: shown as stored if the page is again
+            fields[j.ref] = FieldState(shown(j.item, j.given.value if j.given else None))
     errors = {r: problem_words(page, f.problem) for r, f in fields.items() if f.problem}
     if errors:
         # Nothing is saved: say what else is wrong too, as the services would.
@@ -382,7 +389,7 @@ def save(venture_id: str, ref: str, page: Page, form: Posted) -> Response:
             )
         except CommandError as refused:  # PermissionDenied among them
             return _refused(page, lists.read, refused.say(page.language, page.easy_read))
-    return page.redirect(_after_saving(page, venture_id, ref, entries, asked, form))
+    return page.redirect(_after_saving(page, venture_id, ref, entries, sent, form))
 
 
 def _judge(item: Item, value: Any) -> ItemReason | None:
@@ -411,6 +418,7 @@ def _after_saving(
     asked: dict[str, Justifying],
     form: FormData,
 ) -> str:
+    """Where "save" goes. `asked`: the justifications the page showed (and sent)."""
     urls = _urls(venture_id)
     if form.get("then") == "later":
         return urls["tasks"]
@@ -421,7 +429,7 @@ def _after_saving(
     if any(e.ref not in seen and e.given is None for e in now):
         # The answers just saved show more questions of this page: stay to see them.
         return item_url(venture_id, ref, from_check=from_check)
-    if any(e.asks_why and e.ref not in asked for e in now):
+    if any(e.progress.status == "not-met" and e.asks_why and e.ref not in asked for e in now):
         # An answer just saved does not meet what it asks, and the page now asks why
         # (it did not before): stay, with a banner saying so. A person who was asked
         # and left it empty goes on: the task list keeps saying "not met yet".
