@@ -8,6 +8,11 @@ answers and submit.
     POST /ventures/{id}/check                 and why; posting submits (the lead)
     GET  /ventures/{id}/submitted           the confirmation: what happens next
 
+A question page also asks why an item cannot be met yet, while its answer does not meet
+what it asks (`met_when.justification`; web.checklist_pages says why only then): saved
+with the answers, as the item 'ITEM.justification'. Saving an answer that is not met
+stays on the page, with `?saved=1`: a banner says so.
+
 Every page needs a signed-in person (else to /sign-in?next=...) who may see the venture
 (else "Page not found", as for a venture that does not exist). The rules are the
 services': a refusal is shown in the person's language, never decided here.
@@ -347,7 +352,7 @@ def save(venture_id: str, ref: str, page: Page, form: Posted) -> Response:
     asked = _asked(entries, form)
     # Only the justifications the form holds are read and saved: one its page did not
     # show (the answer met what it asks when the page was loaded) is left as it is,
-    # never emptied, and the page then stays to ask for it (`_after_saving`).
+    # never emptied; where the answer is not met now, the page stays to ask for it.
     sent = {r: j for r, j in asked.items() if field_id(j.item) in form}
     # Each field of the page, by ref, with what the services call it: the items, and
     # the justifications sent (saved in the same unit of work as the answers).
