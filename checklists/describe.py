@@ -151,7 +151,9 @@ def checklist_json(definition: ChecklistDefinition) -> dict[str, Any]:
                     "question": _text(item.question),
                     "easy_read": _text(item.easy_read),
                     "hint": _text(item.hint),
+                    "hint_easy_read": _text(item.hint_easy_read),
                     "evidence": _text(item.evidence),
+                    "evidence_easy_read": _text(item.evidence_easy_read),
                     "options": options(item),
                     "bounds": bounds(item),
                     "condition": (

@@ -72,10 +72,14 @@ def render_checklist(
             for option in options(item):
                 label = option["easy_read" if easy_read else "label"][lang]
                 out.print(f"    • {escape(label)} [dim]({escape(option['id'])})[/dim]")
-            if item.hint and not easy_read:
-                out.print(f"  [dim]{words['hint']}: {escape(pick(item.hint, lang))}[/dim]")
-            if item.evidence and not easy_read:
-                ev = escape(pick(item.evidence, lang))
+            # Easy Read shows an item's Easy Read hint and evidence, and the standard
+            # ones only where the item has no Easy Read form (as the pages do).
+            hint = (item.hint_easy_read if easy_read else None) or item.hint
+            if hint:
+                out.print(f"  [dim]{words['hint']}: {escape(pick(hint, lang))}[/dim]")
+            evidence = (item.evidence_easy_read if easy_read else None) or item.evidence
+            if evidence:
+                ev = escape(pick(evidence, lang))
                 out.print(f"  [dim]{words['evidence']}: {ev}[/dim]")
             if item.show_if:
                 cond = escape(condition_text(item.show_if))

@@ -50,10 +50,20 @@ def _item(n: int, text: str, stop: str) -> dict[str, object]:
             "cy": "Dywedwch beth gafodd ei wneud, gan bwy a phryd, a sut y cymerodd y bobl"
             " â phrofiad bywyd ran ynddo.",
         },
+        "hint_easy_read": {
+            "en": "Say what you did, who did it and when. Say how people who use services helped.",
+            "cy": "Dywedwch beth wnaethoch chi, pwy wnaeth e a phryd. Dywedwch sut helpodd"
+            " pobl sy'n defnyddio gwasanaethau.",
+        },
         "evidence": {
             "en": "What shows the condition is met: a record, a payment, a changed plan.",
             "cy": "Beth sy'n dangos bod yr amod wedi'i fodloni: cofnod, taliad, cynllun wedi'i"
             " newid.",
+        },
+        "evidence_easy_read": {
+            "en": "Something that shows you did it. For example, notes or a new plan.",
+            "cy": "Rhywbeth sy'n dangos eich bod wedi'i wneud. Er enghraifft, nodiadau neu"
+            " gynllun newydd.",
         },
         "answer": {"type": "text", "max_words": MAX_WORDS, "min_words": 1},
     }

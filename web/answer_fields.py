@@ -19,6 +19,9 @@ and a day, month and year that make no date.
 
 A field left empty is not sent, unless the item has an answer: then emptying it is a
 change, judged like any other (a text may be emptied; a number cannot).
+
+An item's justification (why it cannot be met yet: `checklists.evaluate.
+justification_item`) is a text field like any other, named `justification-<item id>`.
 """
 
 from __future__ import annotations
@@ -29,7 +32,15 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.datastructures import FormData
 
-from checklists.spec import Item, MultipleChoiceAnswer, Option, SingleChoiceAnswer, TextAnswer
+from checklists.evaluate import JUSTIFICATION_SUFFIX
+from checklists.spec import (
+    Item,
+    MultipleChoiceAnswer,
+    Option,
+    SingleChoiceAnswer,
+    Text,
+    TextAnswer,
+)
 from web.i18n import date_words
 
 if TYPE_CHECKING:
@@ -55,7 +66,13 @@ NOT_A_DATE = "not-a-date"
 
 
 def field_id(item: Item) -> str:
-    """The id of the item's input (the first one: the day of a date, the first option)."""
+    """The id of the item's input (the first one: the day of a date, the first option).
+    A justification's is `justification-<item id>`: its item's id holds a dot, which an
+    id read as a CSS selector (`#answer-x.justification`) would take for a class. Item
+    ids are lower-case words and hyphens, so neither prefix can name the other's field."""
+    base = item.id.removesuffix(JUSTIFICATION_SUFFIX)
+    if base != item.id:
+        return f"justification-{base}"
     return f"answer-{item.id}"
 
 
@@ -158,6 +175,26 @@ def option_label(page: PageContext, option: Option) -> str:
     """An option's words in the page's language (its Easy Read words, if any, in Easy Read)."""
     text = option.easy_read if page.easy_read and option.easy_read is not None else option.label
     return text.cy if page.language == "cy" else text.en
+
+
+def _said(page: PageContext, text: Text | None) -> str:
+    if text is None:
+        return ""
+    return text.cy if page.language == "cy" else text.en
+
+
+def hint_words(page: PageContext, item: Item) -> str:
+    """The item's hint in the page's language: its Easy Read form on an Easy Read page,
+    the standard hint there only when it has no Easy Read form ("": no hint)."""
+    easy = item.hint_easy_read if page.easy_read else None
+    return _said(page, easy or item.hint)
+
+
+def evidence_words(page: PageContext, item: Item) -> str:
+    """What reviewers look for, in the page's language: its Easy Read form on an Easy
+    Read page when the item gives one, else the standard words ("": nothing said)."""
+    easy = item.evidence_easy_read if page.easy_read else None
+    return _said(page, easy or item.evidence)
 
 
 def in_words(page: PageContext, item: Item, value: Any) -> list[str]:

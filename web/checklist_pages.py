@@ -17,6 +17,18 @@ Items hidden by conditions are never on a page. When saving a page shows new ite
 of its own section (an answer that a condition waited for), "save and continue"
 stays on the page so that they are seen; otherwise it goes to the next page, and
 after the last to "check your answers".
+
+A must-meet item whose `met_when` accepts a justification has a second question on
+its page, "why can it not be met yet?" (`Entry.justifying`), only while its answer as
+it stands does not meet what it asks (`Entry.asks_why`). Why not always, as an
+optional field: a field that is always there asks everyone who has just met the item
+why they cannot; on an Easy Read page (one question a page, read aloud by a screen
+reader) it is a second question that mostly does not apply; and it invites an
+exception where the answer could have been met. Asked when it applies, it comes with
+the checklist's own reason the answer is not met, which is what a person needs to
+choose between changing the answer and saying why: GOV.UK's pattern for a follow-up
+question. Saving an answer that is not met stays on the page, so that it is seen
+(as for an answer that shows another question).
 """
 
 from __future__ import annotations
@@ -24,9 +36,22 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from checklists.evaluate import JUSTIFICATION_SUFFIX, justification_item, justification_key
 from checklists.progress import ChecklistProgress, ItemProgress, SectionProgress, progress
 from checklists.spec import ChecklistDefinition, Item
 from services.venture_checklist import GivenAnswer, VentureChecklists
+
+
+@dataclass(frozen=True)
+class Justifying:
+    """The question asking why an item cannot be met yet (its `met_when.justification`),
+    as a field of the item's page: answered, checked and stored as a text item of its
+    own (`checklists.evaluate.justification_item`)."""
+
+    item: Item  # the justification's own item: id 'item.justification', text, 300 words
+    ref: str  # the page's name for it: the item's ref + '.justification'
+    service_ref: str  # how the services name it: 'checklist/item.justification'
+    given: GivenAnswer | None  # the justification stored now, if any
 
 
 @dataclass(frozen=True)
@@ -38,6 +63,7 @@ class Entry:
     progress: ItemProgress
     ref: str
     given: GivenAnswer | None
+    justification_given: GivenAnswer | None = None  # its justification stored now, if any
 
     @property
     def item(self) -> Item:
@@ -47,6 +73,34 @@ class Entry:
     def service_ref(self) -> str:
         """How the services name it: 'checklist/item'."""
         return f"{self.checklist.id}/{self.item.id}"
+
+    @property
+    def justifying(self) -> Justifying | None:
+        """Its justification question (None: the item accepts no justification)."""
+        asked = justification_item(self.item)
+        if asked is None:
+            return None
+        return Justifying(
+            item=asked,
+            ref=self.ref + JUSTIFICATION_SUFFIX,
+            service_ref=self.service_ref + JUSTIFICATION_SUFFIX,
+            given=self.justification_given,
+        )
+
+    @property
+    def asks_why(self) -> bool:
+        """Whether its page asks why it cannot be met yet: it accepts a justification and
+        its answer as it stands does not meet what it asks (not met, or let through as
+        an exception by the justification given)."""
+        return justification_item(self.item) is not None and (
+            self.progress.status == "not-met" or self.progress.justification is not None
+        )
+
+    @property
+    def exception(self) -> bool:
+        """Not met, and let through by a justification: what the Board sees as an
+        exception (never as met)."""
+        return self.progress.justification is not None
 
 
 class Checklists:
@@ -66,6 +120,9 @@ class Checklists:
                 progress=entry,
                 ref=self.ref(p.definition.id, entry.item.id),
                 given=read.answers.get(p.definition.id, {}).get(entry.item.id),
+                justification_given=read.answers.get(p.definition.id, {}).get(
+                    justification_key(entry.item.id)
+                ),
             )
             for p in self.progress
             for section in p.sections

@@ -10,6 +10,7 @@ import pytest
 
 from checklists.loader import DEFAULT_DIR, load_paths
 from checklists.spec import ChecklistDefinition, GateDefinition, Text
+from governance.conditions import conditions_checklist
 
 MOST_WORDS = 15
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -26,6 +27,10 @@ def _easy_texts(
             yield f"{section.id}.easy_read", section.easy_read
         for item in section.items:
             yield f"{item.id}.easy_read", item.easy_read
+            if item.hint_easy_read is not None:
+                yield f"{item.id}.hint_easy_read", item.hint_easy_read
+            if item.evidence_easy_read is not None:
+                yield f"{item.id}.evidence_easy_read", item.evidence_easy_read
             for option in getattr(item.answer, "options", []):
                 if option.easy_read is not None:
                     yield f"{item.id}.{option.id}.easy_read", option.easy_read
@@ -52,11 +57,27 @@ def _shipped() -> list[ChecklistDefinition | GateDefinition]:
 def test_easy_read_sentences_are_at_most_15_words(
     definition: ChecklistDefinition | GateDefinition,
 ) -> None:
+    assert _too_long(_easy_texts(definition)) == []
+
+
+def _too_long(texts: Iterator[tuple[str, Text]]) -> list[str]:
     long = []
-    for where, text in _easy_texts(definition):
+    for where, text in texts:
         for language in ("en", "cy"):
             for sentence in _SENTENCE_END.split(getattr(text, language)):
                 words = sentence.split()
                 if len(words) > MOST_WORDS:
                     long.append(f"{where} ({language}, {len(words)} words): {sentence}")
-    assert long == []
+    return long
+
+
+def test_the_board_conditions_easy_read_hint_and_evidence_are_short() -> None:
+    # The checklist an approval with conditions makes (governance.conditions); its
+    # question quotes the Board's own words, so only its fixed Easy Read texts count.
+    made = conditions_checklist(["Pay people for their time from the first day."], "design")
+    assert made is not None
+    texts = [
+        (w, t) for w, t in _easy_texts(made) if w.endswith(("hint_easy_read", "evidence_easy_read"))
+    ]
+    assert [w for w, _ in texts] == ["condition-1.hint_easy_read", "condition-1.evidence_easy_read"]
+    assert _too_long(iter(texts)) == []

@@ -245,6 +245,12 @@ def test_show_json_of_sample_gives_bounds_options_and_conditions() -> None:
     assert items["paid"]["bounds"] == {}
     assert items["paid"]["options"] == []
     assert items["paid"]["condition"] is None
+    assert items["paid"]["hint_easy_read"] == {
+        "en": "Bus fares count too.",
+        "cy": "Mae prisiau bws yn cyfrif hefyd.",
+    }
+    assert items["paid"]["evidence_easy_read"]["cy"] == "Y rheolau am arian."
+    assert items["rung"]["hint_easy_read"] is None
     assert items["rung"]["options"][0] == {
         "id": "no",
         "label": {"en": "Not decided", "cy": "Heb benderfynu"},
@@ -298,6 +304,13 @@ def test_show_easy_read_in_welsh_of_sample() -> None:
     assert "Rydym yn ei gynllunio gyda'n gilydd." in out  # an option's own Easy Read
     assert "Ydy pobl yn cael eu talu am eu hamser?" not in out  # the plain question
     assert "Do you get money" not in out
+    # The Easy Read hint and evidence, not the standard ones; a hint with no Easy Read
+    # form is shown as it is.
+    assert "Awgrym: Mae prisiau bws yn cyfrif hefyd." in out
+    assert "Tystiolaeth: Y rheolau am arian." in out
+    assert "Cofiwch gynnwys treuliau." not in out
+    assert "Y polisi talu." not in out
+    assert "Awgrym: Anelwch yn uchel." in out
 
 
 def test_show_plain_english_of_sample() -> None:
@@ -306,6 +319,9 @@ def test_show_plain_english_of_sample() -> None:
     out = result.stdout
     assert "Are people paid for their time?" in out
     assert "Hint: Include expenses." in out
+    assert "Evidence: The payment policy." in out
+    assert "Bus fares count too." not in out  # the Easy Read hint is for Easy Read
+    assert "The rules about money." not in out
     assert "lived-experience-count ≤ 2" in out
     assert "Do you get money" not in out
 

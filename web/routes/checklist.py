@@ -8,6 +8,11 @@ answers and submit.
     POST /ventures/{id}/check                 and why; posting submits (the lead)
     GET  /ventures/{id}/submitted           the confirmation: what happens next
 
+A question page also asks why an item cannot be met yet, while its answer does not meet
+what it asks (`met_when.justification`; web.checklist_pages says why only then): saved
+with the answers, as the item 'ITEM.justification'. Saving an answer that is not met
+stays on the page, with `?saved=1`: a banner says so.
+
 Every page needs a signed-in person (else to /sign-in?next=...) who may see the venture
 (else "Page not found", as for a venture that does not exist). The rules are the
 services': a refusal is shown in the person's language, never decided here.
@@ -23,7 +28,7 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
 from checklists.answers import AnswerTextError, parse_answer_text
-from checklists.evaluate import check_answer
+from checklists.evaluate import check_answer, justification_item
 from checklists.messages import Reason as ItemReason
 from checklists.spec import Item, Text
 from governance.catalogue import text as catalogue_text
@@ -36,7 +41,9 @@ from services.history import answer_history
 from services.venture_checklist import VentureChecklists, venture_checklists
 from web.answer_fields import (
     FieldState,
+    evidence_words,
     field_id,
+    hint_words,
     in_words,
     option_label,
     problem_words,
@@ -44,7 +51,7 @@ from web.answer_fields import (
     shown,
     text_limit,
 )
-from web.checklist_pages import Checklists, Entry
+from web.checklist_pages import Checklists, Entry, Justifying
 from web.page import Page, PageContext
 from web.venture_access import VentureAccess, sign_in_first, venture_access
 
@@ -121,6 +128,11 @@ def _words(page: PageContext) -> dict[str, Any]:
         "answer_lang": answer_lang,
         "words_of": lambda item, value: in_words(page, item, value),
         "option_label": lambda option: option_label(page, option),
+        "field_id": field_id,
+        "hint_of": lambda item: hint_words(page, item),
+        "evidence_of": lambda item: evidence_words(page, item),
+        # Whether the definition lets the item through with a justification instead.
+        "may_justify": lambda item: justification_item(item) is not None,
         "sentences": sentences,
     }
 
@@ -245,12 +257,22 @@ def _question_page(
     lists: Checklists,
     ref: str,
     entries: list[Entry],
+    asked: dict[str, Justifying],
     fields: dict[str, FieldState],
     errors: dict[str, str],
     *,
     status_code: int = 200,
 ) -> Response:
+    """`asked`: the justifications the page asks for, by their item's ref; `fields` and
+    `errors` are by ref, a justification's under its own (`Justifying.ref`)."""
     venture_id = lists.read.venture_id
+    # The fields in the order of the page (the error summary's order): each
+    # justification right after its item's field.
+    in_order: list[tuple[str, Item]] = []
+    for e in entries:
+        in_order.append((e.ref, e.item))
+        if (j := asked.get(e.ref)) is not None:
+            in_order.append((j.ref, j.item))
     return page.render(
         "question.html",
         status_code=status_code,
@@ -263,14 +285,19 @@ def _question_page(
         fields=fields,
         errors=errors,
         error_list=[
-            {"text": errors[e.ref], "href": "#" + _first_input(e.item)}
-            for e in entries
-            if e.ref in errors
+            {"text": errors[r], "href": "#" + _first_input(item)}
+            for r, item in in_order
+            if r in errors
         ],
+        asked=asked,
+        # Just saved, with an answer that does not meet what it asks: a banner says so
+        # (and takes the focus), since the page looks as it did before saving.
+        saved_not_met=[e for e in entries if e.ref in asked and e.progress.status == "not-met"]
+        if page.request.query_params.get("saved") == "1" and not errors
+        else [],
         histories=_histories(page, venture_id, entries),
         from_check=page.request.query_params.get("from") == "check",
         urls=_urls(venture_id),
-        field_id=field_id,
         text_limit=text_limit,
         word_counts=_word_count_texts(page),
         **_words(page),
@@ -291,7 +318,24 @@ def question(venture_id: str, ref: str, page: Page) -> Response:
         # Not asked with these answers (or not yet): the task list says why.
         return page.redirect(_urls(venture_id)["tasks"])
     fields = {e.ref: FieldState(shown(e.item, e.given.value if e.given else None)) for e in entries}
-    return _question_page(page, access, lists, ref, entries, fields, {})
+    asked = _asked(entries)
+    for j in asked.values():
+        fields[j.ref] = FieldState(shown(j.item, j.given.value if j.given else None))
+    return _question_page(page, access, lists, ref, entries, asked, fields, {})
+
+
+def _asked(entries: list[Entry], form: FormData | None = None) -> dict[str, Justifying]:
+    """The justifications a page asks for, by their item's ref: where the answer as it
+    stands does not meet what the item asks (web.checklist_pages says why only then),
+    or where the form posted one (so that what was typed is shown again)."""
+    asked = {}
+    for entry in entries:
+        justifying = entry.justifying
+        if justifying is None:
+            continue
+        if entry.asks_why or (form is not None and field_id(justifying.item) in form):
+            asked[entry.ref] = justifying
+    return asked
 
 
 @router.post("/ventures/{venture_id}/checklist/{ref}", response_class=HTMLResponse)
@@ -307,42 +351,63 @@ def save(venture_id: str, ref: str, page: Page, form: Posted) -> Response:
         return _refused(page, lists.read, access.why_not("answer", page))
     # The lead's own items are not the co-producers' to answer (the services refuse
     # them): their fields are not read from a co-producer's form at all.
-    mine = [e for e in entries if e.item.for_co_producers() or access.may("answer-lead-items")]
+    lead_too = access.may("answer-lead-items")
+    mine = [e for e in entries if e.item.for_co_producers() or lead_too]
     if not mine:
         return _refused(page, lists.read, access.why_not("answer-lead-items", page))
-    fields = {
-        e.ref: read(e.item, form, e.given.value if e.given else None)
-        if e in mine
-        else FieldState(shown(e.item, e.given.value if e.given else None))
-        for e in entries
+    asked = _asked(entries, form)
+    # Only the justifications the form holds are read and saved: one its page did not
+    # show (the answer met what it asks when the page was loaded) is left as it is,
+    # never emptied; where the answer is not met now, the page stays to ask for it.
+    sent = {
+        r: j
+        for r, j in asked.items()
+        if field_id(j.item) in form and (j.item.for_co_producers() or lead_too)
     }
+    # Each field of the page, by ref, with what the services call it: the items, and
+    # the justifications sent (saved in the same unit of work as the answers).
+    posted: list[tuple[str, str, Item, Any]] = [
+        (e.ref, e.service_ref, e.item, e.given.value if e.given else None) for e in mine
+    ]
+    posted += [
+        (j.ref, j.service_ref, j.item, j.given.value if j.given else None) for j in sent.values()
+    ]
+    fields = {r: read(item, form, now) for r, _, item, now in posted}
+    for e in entries:
+        if e.ref not in fields:  # the lead's item on a co-producer's page: as stored
+            fields[e.ref] = FieldState(shown(e.item, e.given.value if e.given else None))
+    for j in asked.values():
+        if j.ref not in fields:  # asked now, not sent: shown as stored if the page is again
+            fields[j.ref] = FieldState(shown(j.item, j.given.value if j.given else None))
     errors = {r: problem_words(page, f.problem) for r, f in fields.items() if f.problem}
     if errors:
         # Nothing is saved: say what else is wrong too, as the services would.
-        for entry in mine:
-            field = fields[entry.ref]
-            if entry.ref not in errors and field.send:
-                reason = _judge(entry.item, field.value)
+        for r, _, item, _now in posted:
+            field = fields[r]
+            if r not in errors and field.send:
+                reason = _judge(item, field.value)
                 if reason is not None:
-                    errors[entry.ref] = _invalid_words(page, reason)
-        return _question_page(page, access, lists, ref, entries, fields, errors, status_code=400)
-    answers = {e.service_ref: fields[e.ref].value for e in mine if fields[e.ref].send}
+                    errors[r] = _invalid_words(page, reason)
+        return _question_page(
+            page, access, lists, ref, entries, asked, fields, errors, status_code=400
+        )
+    answers = {service: fields[r].value for r, service, _, _ in posted if fields[r].send}
     if answers:
         try:
             save_answers(page.cyd, venture_id, answers, by=access.email)
         except InvalidAnswers as refused:
-            by_item = {e.item.id: e.ref for e in entries}
+            by_item = {item.id: r for r, _, item, _ in posted}
             errors = {
                 by_item[p.item_id]: _invalid_words(page, ItemReason(p.en, p.cy))
                 for p in refused.problems
                 if p.item_id in by_item
             }
             return _question_page(
-                page, access, lists, ref, entries, fields, errors, status_code=400
+                page, access, lists, ref, entries, asked, fields, errors, status_code=400
             )
         except CommandError as refused:  # PermissionDenied among them
             return _refused(page, lists.read, refused.say(page.language, page.easy_read))
-    return page.redirect(_after_saving(page, venture_id, ref, entries, form))
+    return page.redirect(_after_saving(page, venture_id, ref, entries, sent, form))
 
 
 def _judge(item: Item, value: Any) -> ItemReason | None:
@@ -364,8 +429,14 @@ def _invalid_words(page: PageContext, reason: ItemReason) -> str:
 
 
 def _after_saving(
-    page: PageContext, venture_id: str, ref: str, before: list[Entry], form: FormData
+    page: PageContext,
+    venture_id: str,
+    ref: str,
+    before: list[Entry],
+    asked: dict[str, Justifying],
+    form: FormData,
 ) -> str:
+    """Where "save" goes. `asked`: the justifications the page showed (and sent)."""
     urls = _urls(venture_id)
     if form.get("then") == "later":
         return urls["tasks"]
@@ -376,6 +447,12 @@ def _after_saving(
     if any(e.ref not in seen and e.given is None for e in now):
         # The answers just saved show more questions of this page: stay to see them.
         return item_url(venture_id, ref, from_check=from_check)
+    if any(e.progress.status == "not-met" and e.asks_why and e.ref not in asked for e in now):
+        # An answer just saved does not meet what it asks, and the page now asks why
+        # (it did not before): stay, with a banner saying so. A person who was asked
+        # and left it empty goes on: the task list keeps saying "not met yet".
+        url = item_url(venture_id, ref, from_check=from_check)
+        return url + ("&" if "?" in url else "?") + "saved=1"
     if from_check:
         return urls["check"]
     after = lists.page_after(ref, page.easy_read)

@@ -36,7 +36,7 @@ from services.commands import CommandError, NotFound, PermissionDenied, record_r
 from services.next_actions import next_actions
 from services.review_view import ReviewView, review_of
 from web.access import sign_in_first
-from web.answer_fields import in_words
+from web.answer_fields import evidence_words, in_words
 from web.checklist_pages import Checklists, Entry
 from web.page import Page, PageContext
 
@@ -122,6 +122,8 @@ def _words(page: PageContext) -> dict[str, Any]:
         "question": question,
         "answer_lang": answer_lang,
         "words_of": lambda item, value: in_words(page, item, value),
+        # What reviewers look for: its Easy Read form on an Easy Read page, when given.
+        "evidence_of": lambda item: evidence_words(page, item),
     }
 
 
