@@ -41,7 +41,6 @@ from governance.board_pack import (
     AgendaItem,
     BoardPack,
     InterestSummary,
-    Involvement,
     Member,
     ReviewSummary,
     Words,
@@ -55,7 +54,8 @@ from models import audit, outbox, queries
 from models import tables as t
 from models.db import data_dir, read_session, unit_of_work, utcnow
 from notifications.tell import Copy, messages_for
-from services.advance import current_gate_run, pinned_checklists, standing_sign_offs
+from services.advance import current_gate_run, pinned_checklists
+from services.involvement import involvement_in
 from services.local_time import local_day
 from services.people import board_people, supporters_of
 from services.programme_import import current_programme, message_languages
@@ -153,7 +153,7 @@ def _agenda_item(session: Session, venture: t.Venture, library: Library) -> Agen
         for i in session.exec(select(t.Interest).where(t.Interest.venture_id == venture.id))
     ]
     return agenda_item(
-        involvement=_involvement(session, venture, people),
+        involvement=involvement_in(session, venture, people),
         conditions=[
             v.reason
             for v in queries.current_votes(session, venture.id, venture.gate_id, ballot.number)
@@ -172,26 +172,6 @@ def _agenda_item(session: Session, venture: t.Venture, library: Library) -> Agen
         answers=queries.current_answers(session, venture.id, venture.gate_id),
         reviews=reviews,
         interests=interests,
-    )
-
-
-def _involvement(
-    session: Session, venture: t.Venture, people: dict[int | None, t.Person]
-) -> Involvement:
-    """Who with lived experience gave the answers that stand at the venture's gate."""
-    givers = session.exec(
-        select(t.Answer.by_id)
-        .where(t.Answer.venture_id == venture.id)
-        .where(t.Answer.gate_id == venture.gate_id)
-        .where(col(t.Answer.is_current))
-    ).all()
-    theirs = [people[i] for i in givers if i in people and people[i].lived_experience]
-    signed = [people[o.person_id].name for o in standing_sign_offs(session, venture)]
-    return Involvement(
-        people=tuple(sorted({p.name for p in theirs})),
-        answers=len(theirs),
-        of=len(givers),
-        signed_off=tuple(signed),
     )
 
 

@@ -1,17 +1,21 @@
-"""Who is involved in what: a person's workstreams, and the interests declared in a
-venture. Reads for the pages, one or two queries each."""
+"""Who is involved in what: a person's workstreams, the interests declared in a
+venture, and how people with lived experience took part in its checklist. Reads for
+the pages and the Board pack, one or two queries each."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
+from governance.board_pack import Involvement
 from models import queries
 from models import tables as t
 from models.db import read_session
+from services.advance import standing_sign_offs
 from services.commands import NotFound
 
 
@@ -61,3 +65,40 @@ def interests(engine: Engine, venture_id: str) -> list[DeclaredInterest]:
             .order_by(col(t.Interest.at), col(t.Interest.id))
         ).all()
     return [DeclaredInterest(email, name, i.text, i.at) for i, email, name in rows]
+
+
+def lived_experience_involvement(engine: Engine, venture_id: str) -> Involvement:
+    """How people with lived experience took part in the venture's checklist at its
+    current gate: who of them gave the answers that stand, how many of those are
+    theirs, and who signed it off. NotFound for an unknown venture."""
+    with read_session(engine) as session:
+        venture = session.get(t.Venture, venture_id)
+        if venture is None:
+            raise NotFound("venture-not-found", venture=venture_id)
+        return involvement_in(session, venture)
+
+
+def involvement_in(
+    session: Session, venture: t.Venture, people: Mapping[int | None, t.Person] | None = None
+) -> Involvement:
+    """`lived_experience_involvement` in a session of the caller's; `people` by id, when
+    the caller has them already (else those who answered are read)."""
+    givers = session.exec(
+        select(t.Answer.by_id)
+        .where(t.Answer.venture_id == venture.id)
+        .where(t.Answer.gate_id == venture.gate_id)
+        .where(col(t.Answer.is_current))
+    ).all()
+    standing = standing_sign_offs(session, venture)
+    if people is None:
+        wanted = {*givers, *(o.person_id for o in standing)}
+        people = {
+            p.id: p for p in session.exec(select(t.Person).where(col(t.Person.id).in_(wanted)))
+        }
+    theirs = [people[i] for i in givers if i in people and people[i].lived_experience]
+    return Involvement(
+        people=tuple(sorted({p.name for p in theirs})),
+        answers=len(theirs),
+        of=len(givers),
+        signed_off=tuple(people[o.person_id].name for o in standing),
+    )

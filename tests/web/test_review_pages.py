@@ -19,6 +19,7 @@ from models.db import read_session, unit_of_work
 from services import commands as c
 from services.commands import Cyd
 from services.examples import answer_missing
+from services.involvement import lived_experience_involvement
 from web.visitor import SignedIn
 
 from .test_checklist import Browser, csrf, person, text_of
@@ -207,6 +208,14 @@ def test_the_review_page_shows_the_answers_by_section_with_their_history(
     history = words[words.index("2 answers given so far") :]
     assert history.index("(the answer now)") < history.index(CHANGED) < history.index(FIRST)
     assert "Answered but not met" not in words  # every answer meets what it asks
+    # How much of it people with lived experience answered: Nia gave some, Gareth the rest.
+    taking = lived_experience_involvement(cyd.engine, venture)
+    assert 0 < taking.answers < taking.of
+    assert taking.people == ("Nia Morgan",)
+    assert (
+        f"People with lived experience gave {taking.answers} of the {taking.of} answers that"
+        " stand. Nia Morgan"
+    ) in words
     # Who of the co-producers with lived experience signed it off (the gate asks one).
     signed = words[words.index("Signed off by people with lived experience") :]
     assert signed.startswith("Signed off by people with lived experience Nia Morgan, ")
@@ -333,6 +342,8 @@ def test_the_pages_in_welsh_and_easy_read(
     assert '<html lang="cy"' in page
     words = text_of(page)
     assert "Ydy'r gwaith yn barod i'r Bwrdd?" in words
+    assert "Pwy atebodd y cwestiynau" in words
+    assert "Rhoddodd pobl sy'n defnyddio gwasanaethau" in words
     assert 'class="cyd-point__picture"' in page
     token = csrf(page)
     checked = elin.client.post(f"{url}/check", data={"csrf_token": token, "recommend": "recycle"})

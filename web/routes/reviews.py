@@ -34,6 +34,7 @@ from checklists.spec import Item, Text
 from governance.lifecycle import VentureState
 from services.commands import CommandError, NotFound, PermissionDenied, record_review, sign_offs
 from services.next_actions import next_actions
+from services.involvement import lived_experience_involvement
 from services.review_view import ReviewView, review_of
 from web.access import sign_in_first
 from web.answer_fields import evidence_words, in_words
@@ -146,6 +147,7 @@ def _review_page(
         lists=lists,
         missing=lists.missing(),
         signed=sign_offs(page.engine, page.library, venture_id),
+        involvement=lived_experience_involvement(page.engine, venture_id),
         chosen=chosen,
         note=note,
         errors=errors,
