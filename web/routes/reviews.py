@@ -33,8 +33,8 @@ from starlette.datastructures import FormData
 from checklists.spec import Item, Text
 from governance.lifecycle import VentureState
 from services.commands import CommandError, NotFound, PermissionDenied, record_review, sign_offs
-from services.next_actions import next_actions
 from services.involvement import lived_experience_involvement
+from services.next_actions import next_actions
 from services.review_view import ReviewView, review_of
 from web.access import sign_in_first
 from web.answer_fields import evidence_words, in_words
