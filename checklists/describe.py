@@ -143,7 +143,10 @@ def checklist_json(definition: ChecklistDefinition) -> dict[str, Any]:
                     "question": _text(item.question),
                     "easy_read": _text(item.easy_read),
                     "hint": _text(item.hint),
+                    "hint_easy_read": _text(item.hint_easy_read),
                     "evidence": _text(item.evidence),
+                    "evidence_easy_read": _text(item.evidence_easy_read),
+                    "audience": item.audience,
                     "options": options(item),
                     "bounds": bounds(item),
                     "condition": (
@@ -161,7 +164,9 @@ def checklist_json(definition: ChecklistDefinition) -> dict[str, Any]:
         "title": _text(definition.title),
         "easy_read": _text(definition.easy_read),
         "welsh_reviewed": definition.welsh_reviewed,
+        # Every principle, the shared sets' included (a loaded checklist carries them).
         "principles": [{"id": p.id, "label": _text(p.label)} for p in definition.principles],
+        "shared_principles": list(definition.shared_principles or []),
         "sections": [
             {"id": s.id, "title": _text(s.title), "items": [i.id for i in s.items]}
             for s in definition.sections
