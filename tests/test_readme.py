@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from checklists.evaluate import evaluate
-from checklists.loader import load_text
+from checklists.loader import load_library, load_text
 from checklists.spec import ChecklistDefinition, GateDefinition, PrinciplesDefinition
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -64,3 +64,11 @@ def test_readme_pictures_exist_and_are_small() -> None:
         path = README.parent / picture
         assert path.is_file(), picture
         assert path.stat().st_size < 200_000, f"{picture} is too large for the README"
+
+
+def test_readme_counts_the_shipped_items_as_they_are() -> None:
+    text = " ".join(README.read_text(encoding="utf-8").split())
+    for checklist in load_library().latest_checklists():
+        said = re.search(rf"`{checklist.id}` version (\d+), (\d+) items", text)
+        assert said is not None, checklist.id
+        assert (int(said[1]), int(said[2])) == (checklist.version, len(checklist.items()))
