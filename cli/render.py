@@ -25,6 +25,8 @@ _WORDS = {
         "met_when": "Met when",
         "not_met": "If not met",
         "justify": "Or say why not",
+        "lead": "answered by the lead",
+        "co-producers": "answered by the co-producers",
     },
     "cy": {
         "must": "rhaid ei fodloni",
@@ -36,6 +38,8 @@ _WORDS = {
         "met_when": "Wedi'i fodloni pan",
         "not_met": "Os nad yw wedi'i fodloni",
         "justify": "Neu dywedwch pam ddim",
+        "lead": "yr arweinydd sy'n ateb",
+        "co-producers": "y cydgynhyrchwyr sy'n ateb",
     },
 }
 
@@ -61,16 +65,21 @@ def render_checklist(
             level = f"[bold]{words['must']}[/bold]" if item.required else words["should"]
             limits = ", ".join(f"{k}={v}" for k, v in bounds(item).items() if v is not None)
             kind = item.answer.type + (f" ({limits})" if limits else "")
-            out.print(f"\n[cyan]{escape(item.id)}[/cyan] · {level} · {escape(kind)}")
+            # Who answers it, where that is not anyone.
+            who = f" · {escape(words[item.audience])}" if item.audience in words else ""
+            out.print(f"\n[cyan]{escape(item.id)}[/cyan] · {level} · {escape(kind)}{who}")
             text = pick(item.easy_read if easy_read else item.question, lang)
             out.print(f"  {escape(text)}")
             for option in options(item):
                 label = option["easy_read" if easy_read else "label"][lang]
                 out.print(f"    • {escape(label)} [dim]({escape(option['id'])})[/dim]")
-            if item.hint and not easy_read:
-                out.print(f"  [dim]{words['hint']}: {escape(pick(item.hint, lang))}[/dim]")
-            if item.evidence and not easy_read:
-                ev = escape(pick(item.evidence, lang))
+            # In Easy Read, a hint or evidence shows only in its Easy Read form.
+            hint = item.hint_easy_read if easy_read else item.hint
+            if hint is not None:
+                out.print(f"  [dim]{words['hint']}: {escape(pick(hint, lang))}[/dim]")
+            evidence = item.evidence_easy_read if easy_read else item.evidence
+            if evidence is not None:
+                ev = escape(pick(evidence, lang))
                 out.print(f"  [dim]{words['evidence']}: {ev}[/dim]")
             if item.show_if:
                 cond = escape(condition_text(item.show_if))

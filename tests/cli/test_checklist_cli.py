@@ -318,6 +318,16 @@ def test_show_easy_read() -> None:
     assert squash(definition.easy_read.en) in out
     for item in definition.items():
         assert squash(item.easy_read.en) in out, item.id
+        # Hints and evidence in their Easy Read forms, never the plain ones.
+        for plain, easy in (
+            (item.hint, item.hint_easy_read),
+            (item.evidence, item.evidence_easy_read),
+        ):
+            if easy is not None:
+                assert squash(easy.en) in out, item.id
+            if plain is not None and (easy is None or plain.en != easy.en):
+                assert squash(plain.en) not in out, item.id
+    assert "answered by the co-producers" in out
 
 
 def test_show_easy_read_in_welsh_of_sample() -> None:
