@@ -171,7 +171,9 @@ def checklist_json(definition: ChecklistDefinition) -> dict[str, Any]:
         "title": _text(definition.title),
         "easy_read": _text(definition.easy_read),
         "welsh_reviewed": definition.welsh_reviewed,
+        # Every principle, the shared sets' included (a loaded checklist carries them).
         "principles": [{"id": p.id, "label": _text(p.label)} for p in definition.principles],
+        "shared_principles": list(definition.shared_principles or []),
         "sections": [
             {"id": s.id, "title": _text(s.title), "items": [i.id for i in s.items]}
             for s in definition.sections

@@ -18,12 +18,14 @@ from checklists.spec import (
 )
 
 
-def example_answer(item: Item) -> Any:
+def example_answer(item: Item, today: dt.date | None = None) -> Any:
     """A value that `check_answer` accepts for this item (the last option, the top bound),
-    and that meets its `met_when`, if it has one."""
+    and that meets its `met_when`, if it has one. `today`: the day a relative date test
+    counts from (default: the machine's), so that a demonstration on a simulated clock
+    answers with its own day."""
     met = item.met_when
     if met is not None:
-        found = _meeting(item, met)
+        found = _meeting(item, met, today or dt.date.today())
         if found is not None:
             return found
     spec = item.answer
@@ -38,7 +40,7 @@ def example_answer(item: Item) -> Any:
         return spec.max if spec.max is not None else (spec.min or 0) + 5
     if isinstance(spec, DateAnswer):
         if spec.not_in_future or spec.within_days or spec.within_days_ahead:
-            return dt.date.today().isoformat()  # within every relative bound
+            return (today or dt.date.today()).isoformat()  # within every relative bound
         return (spec.earliest or spec.latest or dt.date(2027, 1, 1)).isoformat()
     if isinstance(spec, LinkAnswer):
         return f"{spec.schemes[0]}://example.org/evidence/1"
@@ -47,7 +49,7 @@ def example_answer(item: Item) -> Any:
     return True
 
 
-def _meeting(item: Item, met: MetWhen) -> Any:
+def _meeting(item: Item, met: MetWhen, today: dt.date) -> Any:
     """A valid answer that meets `met` (None: the plain example already does)."""
     spec = item.answer
     if met.one_of is not None:
@@ -67,5 +69,5 @@ def _meeting(item: Item, met: MetWhen) -> Any:
     if met.min_words is not None and isinstance(spec, TextAnswer):
         return " ".join(["word"] * max(met.min_words, spec.min_words, min(12, spec.max_words)))
     if met.not_in_future or met.within_days:
-        return dt.date.today().isoformat()  # a demonstration's day: today meets both
+        return today.isoformat()  # the demonstration's day meets both
     return None

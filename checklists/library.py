@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from checklists.spec import ChecklistDefinition, GateDefinition
+from checklists.spec import ChecklistDefinition, GateDefinition, PrinciplesDefinition
 
 
 @dataclass(frozen=True, order=True)
@@ -34,7 +34,7 @@ class DefinitionError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-Definition = ChecklistDefinition | GateDefinition
+Definition = ChecklistDefinition | GateDefinition | PrinciplesDefinition
 
 
 @dataclass
@@ -43,6 +43,9 @@ class Library:
 
     checklists: dict[tuple[str, int], ChecklistDefinition] = field(default_factory=dict)
     gates: dict[tuple[str, int], GateDefinition] = field(default_factory=dict)
+    # Principles declared once for checklists to share. A loaded checklist already
+    # carries the shared principles it names: these are for the tools that show them.
+    principle_sets: dict[tuple[str, int], PrinciplesDefinition] = field(default_factory=dict)
     sources: dict[tuple[str, str, int], str] = field(default_factory=dict)
 
     def checklist(self, checklist_id: str, version: int | None = None) -> ChecklistDefinition:
@@ -50,6 +53,9 @@ class Library:
 
     def gate(self, gate_id: str, version: int | None = None) -> GateDefinition:
         return _pick(self.gates, gate_id, version, "gate")
+
+    def principle_set(self, set_id: str, version: int | None = None) -> PrinciplesDefinition:
+        return _pick(self.principle_sets, set_id, version, "principles set")
 
     def latest_checklists(self) -> list[ChecklistDefinition]:
         return [self.checklist(i) for i in sorted({k[0] for k in self.checklists})]
@@ -70,7 +76,7 @@ class Library:
         return chain
 
 
-T = TypeVar("T", ChecklistDefinition, GateDefinition)
+T = TypeVar("T", ChecklistDefinition, GateDefinition, PrinciplesDefinition)
 
 
 def _pick(table: dict[tuple[str, int], T], def_id: str, version: int | None, what: str) -> T:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -22,6 +22,7 @@ from checklists.spec import (
     ChecklistDefinition,
     Condition,
     GateDefinition,
+    PrinciplesDefinition,
 )
 from checklists.yamlsource import Document, Position, YamlProblem, parse, read_text
 
@@ -29,34 +30,64 @@ DEFAULT_DIR = files.DEFAULT_DIR
 SUFFIXES = files.SUFFIXES
 MAX_FILES = files.MAX_FILES
 
-_MODELS: dict[str, type[ChecklistDefinition] | type[GateDefinition]] = {
+_MODELS: dict[
+    str, type[ChecklistDefinition] | type[GateDefinition] | type[PrinciplesDefinition]
+] = {
     "checklist": ChecklistDefinition,
     "gate": GateDefinition,
+    "principles": PrinciplesDefinition,
 }
+_KINDS = "'checklist', 'gate' or 'principles'"
+# A checklist's shared principles, resolved: principles set id → that set (its latest version).
+SharedSets = Mapping[str, PrinciplesDefinition]
 
 
 # --- one file --------------------------------------------------------------------------
 
 
-def load_text(text: str, name: str = "<text>") -> tuple[Definition | None, list[Problem]]:
-    """Parse and validate one definition. Returns it (or None) and every problem found."""
+def load_text(
+    text: str, name: str = "<text>", shared: SharedSets | None = None
+) -> tuple[Definition | None, list[Problem]]:
+    """Parse and validate one definition. Returns it (or None) and every problem found.
+
+    `shared`: the principles sets a checklist's `shared_principles` may name (by id);
+    a loaded checklist carries their principles in its own `principles`.
+    """
     try:
         doc = parse(text)
     except YamlProblem as exc:
         return None, [Problem(name, exc.position.line, exc.position.column, exc.message)]
-    return _validate(doc, name)
+    return _validate(doc, name, shared or {})
 
 
-def load_file(path: Path, name: str | None = None) -> tuple[Definition | None, list[Problem]]:
+def load_file(
+    path: Path, name: str | None = None, shared: SharedSets | None = None
+) -> tuple[Definition | None, list[Problem]]:
     label = name or str(path)
     try:
         text = read_text(path)
     except YamlProblem as exc:
         return None, [Problem(label, exc.position.line, exc.position.column, exc.message)]
-    return load_text(text, label)
+    return load_text(text, label, shared)
 
 
-def _validate(doc: Document, name: str) -> tuple[Definition | None, list[Problem]]:
+def with_shared_principles(
+    checklist: ChecklistDefinition, shared: SharedSets
+) -> ChecklistDefinition:
+    """The checklist with the principles of the sets it shares after its own, so that it
+    stands alone: a venture pins a checklist whole, and its copy must not depend on
+    another file (nor change when the set does)."""
+    if not checklist.shared_principles:
+        return checklist
+    principles = list(checklist.principles)
+    for set_id in checklist.shared_principles:
+        principles.extend(shared[set_id].principles)
+    return checklist.model_copy(update={"principles": principles})
+
+
+def _validate(
+    doc: Document, name: str, shared: SharedSets
+) -> tuple[Definition | None, list[Problem]]:
     data = doc.data
     if not isinstance(data, dict):
         pos = doc.position(())
@@ -69,14 +100,22 @@ def _validate(doc: Document, name: str) -> tuple[Definition | None, list[Problem
         at = ("kind",) if "kind" in data else ()
         pos = doc.position(at)
         msg = (
-            f"unknown kind {kind!r}; use 'checklist' or 'gate'"
+            f"unknown kind {kind!r}; use {_KINDS}"
             if "kind" in data
-            else "missing key 'kind' ('checklist' or 'gate')"
+            else f"missing key 'kind' ({_KINDS})"
         )
         return None, [Problem(name, pos.line, pos.column, msg)]
 
-    findings = semantics.check_checklist(data) if kind == "checklist" else []
-    return validate_document(doc, name, model, findings)
+    findings: list[semantics.Finding] = []
+    if kind == "checklist":
+        sets = {set_id: [p.id for p in s.principles] for set_id, s in shared.items()}
+        findings = semantics.check_checklist(data, sets)
+    elif kind == "principles":
+        findings = semantics.check_principles(data)
+    definition, problems = validate_document(doc, name, model, findings)
+    if isinstance(definition, ChecklistDefinition):
+        definition = with_shared_principles(definition, shared)
+    return definition, problems
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -253,7 +292,10 @@ def _message(
         msg = _SPECIAL_MISSING.get(str(last), f"missing required key '{last}'")
         return msg, False, path[:-1]
     if kind == "extra_forbidden":
-        close = difflib.get_close_matches(str(last), _field_names(model), n=1)
+        # A key of another kind of definition (e.g. 'easy_read' in a principles set) is
+        # not suggested back as itself.
+        names = [n for n in _field_names(model) if n != last]
+        close = difflib.get_close_matches(str(last), names, n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         return f"unknown key '{last}'{hint}", True, path
     if kind == "union_tag_invalid":
@@ -303,45 +345,70 @@ def definition_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
 def load_paths(paths: Sequence[Path] | None = None) -> tuple[Library, list[Problem]]:
     """Load definitions from files and folders; problems come only from those given.
 
-    References between definitions (a gate's checklists and next gate) are also
-    resolved against the other definitions in the given files' folders, so one
-    gate file can be checked on its own.
+    References between definitions (a gate's checklists and next gate, a checklist's
+    shared principles) are also resolved against the other definitions in the given
+    files' folders, so one file can be checked on its own.
     """
     given, problems = definition_files(list(paths) if paths else [DEFAULT_DIR])
     given_set = {p.resolve() for p in given}
     context = files.context(given)
     library = Library()
-    positions: dict[str, Document] = {}
+    gate_docs: dict[str, Document] = {}
+    parsed: list[tuple[Path, str, Document]] = []
     for path in sorted(given_set | context):
         label = _label(path, given)
-        definition, file_problems = load_file(path, label)
-        if path in given_set:
-            problems.extend(file_problems)
-        if definition is None:
-            continue
-        key = (definition.kind, definition.id, definition.version)
-        if key in library.sources:
+        doc = parse_file(path, label)
+        if isinstance(doc, Problem):
             if path in given_set:
-                problems.append(
-                    Problem(
-                        label,
-                        1,
-                        1,
-                        f"{definition.kind} '{definition.id}' "
-                        f"version {definition.version} is also defined in "
-                        f"{library.sources[key]}",
-                    )
-                )
+                problems.append(doc)
             continue
-        library.sources[key] = label
-        if isinstance(definition, ChecklistDefinition):
-            library.checklists[definition.key] = definition
-        else:
-            library.gates[definition.key] = definition
+        parsed.append((path, label, doc))
+    # Principles sets first: the checklists that share them are resolved against them.
+    sets = [entry for entry in parsed if _is_principles(entry[2])]
+    others = [entry for entry in parsed if not _is_principles(entry[2])]
+    shared: dict[str, PrinciplesDefinition] = {}
+    for batch in (sets, others):
+        for path, label, doc in batch:
+            definition, file_problems = _validate(doc, label, shared)
             if path in given_set:
-                positions[label] = parse(read_text(path))
-    problems.extend(_check_gates(library, positions))
+                problems.extend(file_problems)
+            if definition is None:
+                continue
+            duplicate = _add(library, definition, label)
+            if duplicate is not None:
+                if path in given_set:
+                    problems.append(Problem(label, 1, 1, duplicate))
+                continue
+            if isinstance(definition, GateDefinition) and path in given_set:
+                gate_docs[label] = doc
+        shared = {i: library.principle_set(i) for i, _ in library.principle_sets}
+    problems.extend(_check_gates(library, gate_docs))
     return library, sorted(set(problems))
+
+
+def _is_principles(doc: Document) -> bool:
+    return isinstance(doc.data, dict) and doc.data.get("kind") == "principles"
+
+
+_WHAT = {"checklist": "checklist", "gate": "gate", "principles": "principles set"}
+
+
+def _add(library: Library, definition: Definition, label: str) -> str | None:
+    """Add a definition to the library, or say which file already defines it."""
+    key = (definition.kind, definition.id, definition.version)
+    if key in library.sources:
+        return (
+            f"{_WHAT[definition.kind]} '{definition.id}' version {definition.version} "
+            f"is also defined in {library.sources[key]}"
+        )
+    library.sources[key] = label
+    if isinstance(definition, ChecklistDefinition):
+        library.checklists[definition.key] = definition
+    elif isinstance(definition, GateDefinition):
+        library.gates[definition.key] = definition
+    else:
+        library.principle_sets[definition.key] = definition
+    return None
 
 
 def _label(path: Path, given: list[Path]) -> str:

@@ -19,10 +19,11 @@ def definition_schema() -> dict[str, Any]:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
-        "title": "Cyd checklist or gate definition",
+        "title": "Cyd checklist, gate or principles set definition",
         "description": (
-            "A co-production checklist (kind: checklist) or a gate (kind: gate). "
-            "Every text a person reads has English (en) and Welsh (cy), and an Easy Read form."
+            "A co-production checklist (kind: checklist), a gate (kind: gate), or a set of "
+            "principles that checklists share (kind: principles). Every text a person reads "
+            "has English (en) and Welsh (cy); checklists and gates also an Easy Read form."
         ),
         **schema,
     }

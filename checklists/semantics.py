@@ -7,7 +7,8 @@ Each finding is (path in the document, item id or None, message, key?).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import difflib
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,7 +42,11 @@ def _as_dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def check_checklist(data: dict[str, Any]) -> list[Finding]:
+def check_checklist(
+    data: dict[str, Any], shared_sets: Mapping[str, Sequence[str]] | None = None
+) -> list[Finding]:
+    """Findings on a checklist; `shared_sets`: the principle ids of each principles set
+    known (by set id), against which its `shared_principles` are resolved."""
     findings: list[Finding] = []
     if "earlier_answers" in data:
         findings.append(
@@ -53,7 +58,15 @@ def check_checklist(data: dict[str, Any]) -> list[Finding]:
                 at_key=True,
             )
         )
-    principles = _declared_ids(data, "principles", "principle", findings)
+    own = _declared_ids(data, "principles", "principle", findings)
+    principles = _with_shared(data, own, shared_sets or {}, findings)
+    names = [n for n in _as_list(data.get("shared_principles")) if isinstance(n, str)]
+    where_declared = (
+        f"it is neither under 'principles' nor in the shared "
+        f"{'set' if len(names) == 1 else 'sets'} {_quoted(names)}"
+        if names
+        else "declare it under 'principles'"
+    )
     _declared_ids(data, "sections", "section", findings)
     items: dict[str, _RawItem] = {}
     duplicates: list[_RawItem] = []
@@ -96,7 +109,7 @@ def check_checklist(data: dict[str, Any]) -> list[Finding]:
                     Finding(
                         (*path, "principle"),
                         item_id,
-                        f"unknown principle '{principle}'; declare it under 'principles'",
+                        f"unknown principle '{principle}'; {where_declared}",
                     )
                 )
     for item in [*items.values(), *duplicates]:
@@ -108,6 +121,86 @@ def check_checklist(data: dict[str, Any]) -> list[Finding]:
 
 def _where(path: Path_) -> str:
     return f"section {int(path[1]) + 1}, item {int(path[3]) + 1}"
+
+
+def check_principles(data: dict[str, Any]) -> list[Finding]:
+    """Findings on a principles set (kind: principles)."""
+    findings: list[Finding] = []
+    _declared_ids(data, "principles", "principle", findings)
+    return findings
+
+
+def _quoted(names: Sequence[str]) -> str:
+    return ", ".join(f"'{n}'" for n in names)
+
+
+def _with_shared(
+    data: dict[str, Any],
+    own: set[str] | None,
+    shared_sets: Mapping[str, Sequence[str]],
+    findings: list[Finding],
+) -> set[str] | None:
+    """The principles a checklist's items may name: its own and those of the shared sets
+    it names. None when that cannot be known (a set is unknown, or a list is malformed),
+    so that items are not also blamed for a problem that is not theirs."""
+    names = data.get("shared_principles")
+    if names is None:
+        return own
+    if not isinstance(names, list) or ("principles" in data and own is None):
+        return None
+    # Where each of its own principles is declared, to point at a duplicate.
+    first_own: dict[str, int] = {}
+    for n, entry in enumerate(_as_list(data.get("principles"))):
+        entry_id = _as_dict(entry).get("id")
+        if isinstance(entry_id, str):
+            first_own.setdefault(entry_id, n)
+    known: set[str] | None = set(own or ())
+    from_set: dict[str, str] = {}  # principle id → the shared set that declared it first
+    named: set[str] = set()
+    for n, name in enumerate(names):
+        if not isinstance(name, str):
+            continue
+        at: Path_ = ("shared_principles", n)
+        if name in named:
+            findings.append(Finding(at, None, f"shared principles set '{name}' is named twice"))
+            continue
+        named.add(name)
+        if name not in shared_sets:
+            close = difflib.get_close_matches(name, list(shared_sets), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            findings.append(
+                Finding(
+                    at,
+                    None,
+                    f"unknown principles set '{name}'{hint}; "
+                    "declare it in a definition of kind 'principles'",
+                )
+            )
+            known = None
+            continue
+        for principle in shared_sets[name]:
+            if principle in first_own:
+                findings.append(
+                    Finding(
+                        ("principles", first_own[principle], "id"),
+                        None,
+                        f"principle '{principle}' is also declared in the shared set '{name}'",
+                    )
+                )
+            elif principle in from_set:
+                findings.append(
+                    Finding(
+                        at,
+                        None,
+                        f"principle '{principle}' is declared in both shared sets "
+                        f"'{from_set[principle]}' and '{name}'",
+                    )
+                )
+            else:
+                from_set[principle] = name
+            if known is not None:
+                known.add(principle)
+    return known
 
 
 def _declared_ids(

@@ -386,7 +386,10 @@ AUDIENCES: tuple[str, ...] = ("lead", "co-producers", "anyone")
 
 class Item(Strict):
     id: Identifier = Field(description="Stable id, unique in its checklist. Never reuse one.")
-    principle: Identifier = Field(description="Id of a principle declared in 'principles'.")
+    principle: Identifier = Field(
+        description="Id of a principle declared in 'principles' or in a set named in "
+        "'shared_principles'."
+    )
     level: Level = Field(description="must-meet items are required; should-meet are advisory.")
     question: Text
     easy_read: Text = Field(description="The question in Easy Read: short sentences, one idea.")
@@ -434,6 +437,16 @@ class Section(Strict):
 class ChecklistDefinition(Strict):
     """A checklist: sections of items, each answered by the people of a venture."""
 
+    # What `_some_principles` checks, for editors that read the schema.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["principles"], "properties": {"principles": {"minItems": 1}}},
+                {"required": ["shared_principles"]},
+            ]
+        }
+    )
+
     schema_version: Literal[1]
     kind: Literal["checklist"]
     id: Identifier
@@ -443,7 +456,17 @@ class ChecklistDefinition(Strict):
     welsh_reviewed: bool = Field(
         default=False, description="True once a Welsh speaker has reviewed every Welsh text."
     )
-    principles: list[Principle] = Field(min_length=1)
+    principles: list[Principle] = Field(
+        default_factory=list,
+        description="The principles its items serve. Once loaded, also every principle of "
+        "the sets named in 'shared_principles' (after its own), so that a copy stands alone.",
+    )
+    shared_principles: list[Identifier] | None = Field(
+        default=None,
+        min_length=1,
+        description="Ids of principles sets (kind: principles) whose principles its items "
+        "may name too, instead of or beside its own.",
+    )
     sections: list[Section] = Field(min_length=1)
     earlier_answers: dict[str, Any] | None = Field(
         default=None,
@@ -455,6 +478,15 @@ class ChecklistDefinition(Strict):
     # The evaluator's compiled form of this definition, made on first use.
     _compiled: object = PrivateAttr(default=None)
 
+    @model_validator(mode="after")
+    def _some_principles(self) -> ChecklistDefinition:
+        if not self.principles and not self.shared_principles:
+            raise ValueError(
+                "principles are missing: declare them under 'principles', "
+                "or name shared sets in 'shared_principles'"
+            )
+        return self
+
     def items(self) -> list[Item]:
         return [item for section in self.sections for item in section.items]
 
@@ -463,6 +495,25 @@ class ChecklistDefinition(Strict):
             if item.id == item_id:
                 return item
         raise KeyError(item_id)
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.id, self.version)
+
+
+class PrinciplesDefinition(Strict):
+    """Principles declared once, which checklists share by naming its id in their
+    `shared_principles` (e.g. the Co-production Network for Wales's values)."""
+
+    schema_version: Literal[1]
+    kind: Literal["principles"]
+    id: Identifier
+    version: int = Field(ge=1)
+    title: Text
+    welsh_reviewed: bool = Field(
+        default=False, description="True once a Welsh speaker has reviewed every Welsh text."
+    )
+    principles: list[Principle] = Field(min_length=1)
 
     @property
     def key(self) -> tuple[str, int]:
@@ -505,4 +556,6 @@ class GateDefinition(Strict):
         return (self.id, self.version)
 
 
-Definition = Annotated[ChecklistDefinition | GateDefinition, Field(discriminator="kind")]
+Definition = Annotated[
+    ChecklistDefinition | GateDefinition | PrinciplesDefinition, Field(discriminator="kind")
+]

@@ -118,18 +118,21 @@ def _verdicts(cache_dir: Path) -> dict[str, list[int]]:
     return data if isinstance(data, dict) else {}
 
 
-def lookup(key: str, *, cache_dir: Path) -> tuple[int, int] | None:
-    """(checklists, gates) counted when this exact set was last found valid."""
+def lookup(key: str, *, cache_dir: Path) -> tuple[int, int, int] | None:
+    """(checklists, gates, principles sets) counted when this exact set was last found
+    valid."""
     entry = _verdicts(cache_dir).get(key)
-    if isinstance(entry, list) and len(entry) == 2 and all(isinstance(n, int) for n in entry):
-        return entry[0], entry[1]
+    if isinstance(entry, list) and len(entry) == 3 and all(isinstance(n, int) for n in entry):
+        return entry[0], entry[1], entry[2]
     return None
 
 
-def remember(key: str, checklists: int, gates: int, *, cache_dir: Path) -> None:
+def remember(
+    key: str, checklists: int, gates: int, principle_sets: int = 0, *, cache_dir: Path
+) -> None:
     data = _verdicts(cache_dir)
     data.pop(key, None)
-    data[key] = [checklists, gates]
+    data[key] = [checklists, gates, principle_sets]
     while len(data) > _KEEP:
         data.pop(next(iter(data)))
     _write(cache_path(cache_dir), data)
@@ -155,11 +158,17 @@ def load_library(paths: Sequence[Path] | None = None, *, cache_dir: Path) -> Lib
 
 def _store_library(key: str, library: Library, cache_dir: Path) -> None:
     definitions: list[list[Any]] = []
+    tables: dict[str, Any] = {
+        "checklist": library.checklists,
+        "gate": library.gates,
+        "principles": library.principle_sets,
+    }
     for (kind, def_id, version), label in library.sources.items():
-        table = library.checklists if kind == "checklist" else library.gates
         # Only the keys the files set: read back, the models are the same, down to
-        # which fields were given.
-        data = table[(def_id, version)].model_dump(mode="json", by_alias=True, exclude_unset=True)
+        # which fields were given. A checklist's shared principles are stored in it as
+        # loaded (resolved), so reading it back needs no other definition.
+        definition = tables[kind][(def_id, version)]
+        data = definition.model_dump(mode="json", by_alias=True, exclude_unset=True)
         definitions.append([kind, label, data])
     _write(library_cache_path(cache_dir), {"key": key, "definitions": definitions})
 
@@ -169,7 +178,7 @@ def _stored_library(key: str, cache_dir: Path) -> Library | None:
     if not isinstance(stored, dict) or stored.get("key") != key:
         return None
     from checklists.library import Library
-    from checklists.spec import ChecklistDefinition, GateDefinition
+    from checklists.spec import ChecklistDefinition, GateDefinition, PrinciplesDefinition
 
     library = Library()
     try:
@@ -180,6 +189,10 @@ def _stored_library(key: str, cache_dir: Path) -> Library | None:
                 checklist = ChecklistDefinition.model_validate(data)
                 library.checklists[checklist.key] = checklist
                 library.sources[(kind, *checklist.key)] = label
+            elif kind == "principles":
+                principle_set = PrinciplesDefinition.model_validate(data)
+                library.principle_sets[principle_set.key] = principle_set
+                library.sources[(kind, *principle_set.key)] = label
             else:
                 gate = GateDefinition.model_validate(data)
                 library.gates[gate.key] = gate

@@ -39,7 +39,7 @@ _WORDS = {
         "not_met": "Os nad yw wedi'i fodloni",
         "justify": "Neu dywedwch pam ddim",
         "lead": "i'r arweinydd",
-        "co-producers": "i'r cyd-gynhyrchwyr",
+        "co-producers": "i'r cydgynhyrchwyr",
     },
 }
 

@@ -26,8 +26,9 @@ def run(paths: list[Path], *, use_cache: bool = True) -> int:
             n_files = len({p.file for p in problems})
             sys.stderr.write(f"{len(problems)} problem(s) in {n_files} file(s)\n")
             return 1
-        counts = (len(library.checklists), len(library.gates))
+        counts = (len(library.checklists), len(library.gates), len(library.principle_sets))
         if key:
             validcache.remember(key, *counts, cache_dir=cache_dir)
-    sys.stdout.write(f"valid: {counts[0]} checklist(s), {counts[1]} gate(s)\n")
+    sets = f", {counts[2]} principles set(s)" if counts[2] else ""
+    sys.stdout.write(f"valid: {counts[0]} checklist(s), {counts[1]} gate(s){sets}\n")
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from sqlalchemy import Engine
@@ -14,12 +15,15 @@ from models import tables as t
 from models.db import read_session
 from services.advance import current_gate_run, pinned_checklists
 from services.commands import Cyd, answer, sign_off, sign_offs
+from services.local_time import local_day
 from services.people import workstream_people
 
 
-def missing_items(engine: Engine, venture_id: str) -> list[tuple[ChecklistDefinition, str]]:
+def missing_items(
+    engine: Engine, venture_id: str, today: dt.date | None = None
+) -> list[tuple[ChecklistDefinition, str]]:
     """The must-meet items shown and not yet validly answered, or answered but not met,
-    in the current gate."""
+    in the current gate (relative date tests counted from `today`, default the machine's)."""
     with read_session(engine) as session:
         venture = session.get(t.Venture, venture_id)
         if venture is None:
@@ -29,7 +33,9 @@ def missing_items(engine: Engine, venture_id: str) -> list[tuple[ChecklistDefini
     return [
         (checklist, item_id)
         for checklist in checklists
-        for item_id in evaluate(checklist, answers.get(checklist.id, {})).unmet_required
+        for item_id in evaluate(
+            checklist, answers.get(checklist.id, {}), today=today
+        ).unmet_required
     ]
 
 
@@ -43,16 +49,19 @@ def answer_missing(cyd: Cyd, venture_id: str, people: Sequence[str], *, rounds: 
     """
     given = 0
     lead = _lead(cyd.engine, venture_id)
+    # The day on the commands' clock (a demonstration's or a test's may not be the
+    # machine's): a date that must be recent is answered with it.
+    today = local_day(cyd.clock())
     for _ in range(rounds):
-        missing = missing_items(cyd.engine, venture_id)
+        missing = missing_items(cyd.engine, venture_id, today)
         if not missing:
             break
         for checklist, item_id in missing:
             item = checklist.item(item_id)
             by = people[given % len(people)] if item.for_co_producers() else lead
-            answer(cyd, venture_id, f"{checklist.id}/{item_id}", example_answer(item), by=by)
+            answer(cyd, venture_id, f"{checklist.id}/{item_id}", example_answer(item, today), by=by)
             given += 1
-    if missing_items(cyd.engine, venture_id):
+    if missing_items(cyd.engine, venture_id, today):
         raise RuntimeError(f"venture {venture_id}: the checklist never became complete")
     sign_off_as_asked(cyd, venture_id)
     return given

@@ -49,12 +49,23 @@ def _assert_same(cached: Library, loaded: Library) -> None:
     for key, gate in loaded.gates.items():
         assert cached.gates[key] == gate
         assert _fields_set(cached.gates[key]) == _fields_set(gate)
+    assert list(cached.principle_sets) == list(loaded.principle_sets)
+    for key, principle_set in loaded.principle_sets.items():
+        assert cached.principle_sets[key] == principle_set
+        assert _fields_set(cached.principle_sets[key]) == _fields_set(principle_set)
 
 
 @pytest.mark.parametrize(
     "paths",
-    [None, [SHIPPED], [HERE / "valid"], [HERE / "valid" / "sample.yaml"]],
-    ids=["default", "shipped", "sample-folder", "sample-file"],
+    [
+        None,
+        [SHIPPED],
+        [HERE / "valid"],
+        [HERE / "valid" / "sample.yaml"],
+        [HERE / "shared"],
+        [HERE / "shared" / "sharing.yaml"],
+    ],
+    ids=["default", "shipped", "sample-folder", "sample-file", "shared", "sharing-file"],
 )
 def test_the_cached_library_is_the_loaded_one(
     paths: Sequence[Path] | None, monkeypatch: pytest.MonkeyPatch, cache_dir: Path
@@ -84,6 +95,21 @@ def test_a_changed_file_is_loaded_again(tmp_path: Path, cache_dir: Path) -> None
             validcache.load_library([folder], cache_dir=cache_dir)
     target.write_text(text, encoding="utf-8")
     _assert_same(validcache.load_library([folder], cache_dir=cache_dir), before)
+
+
+def test_a_changed_shared_set_is_loaded_again(tmp_path: Path, cache_dir: Path) -> None:
+    # The checklists that share a set carry its principles: a change to the set alone
+    # must reach them, not the copies resolved before.
+    folder = tmp_path / "defs"
+    shutil.copytree(HERE / "shared", folder)
+    before = validcache.load_library([folder / "sharing.yaml"], cache_dir=cache_dir)
+    assert before.checklist("sharing").principles[1].label.en == "Share power"
+    target = folder / "values.yaml"
+    target.write_text(
+        target.read_text(encoding="utf-8").replace("Share power", "Share the power"), "utf-8"
+    )
+    again = validcache.load_library([folder / "sharing.yaml"], cache_dir=cache_dir)
+    assert again.checklist("sharing").principles[1].label.en == "Share the power"
 
 
 def test_a_damaged_cache_means_loading(monkeypatch: pytest.MonkeyPatch, cache_dir: Path) -> None:

@@ -8,6 +8,7 @@ exactly those problems, no more and no fewer.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -26,12 +27,19 @@ from checklists.loader import (
     load_paths,
     load_text,
 )
-from checklists.spec import ChecklistDefinition, DateAnswer, SingleChoiceAnswer
+from checklists.spec import (
+    ChecklistDefinition,
+    DateAnswer,
+    PrinciplesDefinition,
+    SingleChoiceAnswer,
+)
 from checklists.yamlsource import parse
 
 HERE = Path(__file__).resolve().parent
 BAD = HERE / "bad"
 BAD_GATES = HERE / "bad_gates"
+BAD_PRINCIPLES = HERE / "bad_principles"
+SHARED = HERE / "shared"
 SAMPLE = HERE / "valid" / "sample.yaml"
 
 _EXPECT = re.compile(r"^# expect: (\d+):(\d+) (?:\[([^\]]+)\] )?(\S.*)$")
@@ -152,6 +160,99 @@ def test_one_gate_file_is_checked_against_its_folder() -> None:
     _, problems = load_paths([path])
     assert [(p.file, p.line, p.column) for p in problems] == [(str(path), 11, 12)]
     assert problems[0].message == "gate cycle: design → delivery → improvement → design"
+
+
+# --- principles shared between checklists ---------------------------------------------------
+
+
+def test_shared_principles_problems_are_reported_where_they_are() -> None:
+    # Each checklist is resolved against the principles sets in its folder.
+    library, problems = load_paths([BAD_PRINCIPLES])
+    by_file: dict[str, list[Problem]] = defaultdict(list)
+    for problem in problems:
+        by_file[Path(problem.file).name].append(problem)
+    files = sorted(BAD_PRINCIPLES.glob("*.yaml"))
+    assert len([f for f in files if expectations(f)]) >= 3
+    for path in files:
+        expected = expectations(path)
+        got = by_file.pop(path.name, [])
+        missing, extra = unmatched(expected, got)
+        assert (missing, extra) == ([], []), f"{path.name}\n" + _report(missing, extra)
+        # A file checked on its own finds the same sets beside it, and the same problems.
+        _, alone = load_paths([path])
+        assert [(p.line, p.column, p.message) for p in alone] == [
+            (p.line, p.column, p.message) for p in got
+        ]
+    assert not by_file, f"problems in unexpected files: {by_file}"
+    assert set(library.principle_sets) == {("wales-values", 1), ("more-values", 1)}
+    assert library.checklists == {}
+
+
+def test_a_loaded_checklist_carries_its_shared_principles() -> None:
+    library = load_library([SHARED])
+    checklist = library.checklist("sharing")
+    principle_set = library.principle_set("wales-values")
+    assert isinstance(principle_set, PrinciplesDefinition)
+    # Its own first, then each shared set's, in the order named.
+    ids = [p.id for p in checklist.principles]
+    assert ids == ["well-being", "share-power", "voice-and-control"]
+    assert checklist.principles[1:] == principle_set.principles
+    assert checklist.shared_principles == ["wales-values"]
+    assert {i.principle for i in checklist.items()} <= {p.id for p in checklist.principles}
+    assert library.sources[("principles", "wales-values", 1)] == str(SHARED / "values.yaml")
+    # One file on its own is resolved against the sets in its folder.
+    alone = load_library([SHARED / "sharing.yaml"])
+    assert alone.checklist("sharing") == checklist
+
+
+def test_a_pinned_copy_needs_no_other_file() -> None:
+    checklist = load_library([SHARED]).checklist("sharing")
+    pinned = json.loads(
+        json.dumps(checklist.model_dump(mode="json", by_alias=True, exclude_none=True))
+    )
+    again = ChecklistDefinition.model_validate(pinned)
+    assert again == checklist
+    assert [p.id for p in again.principles] == ["well-being", "share-power", "voice-and-control"]
+    assert again.principles[1].label.cy == "Rhannu pŵer"
+
+
+def test_a_checklist_text_resolves_against_the_sets_given() -> None:
+    text = (SHARED / "sharing.yaml").read_text(encoding="utf-8")
+    definition, problems = load_text(text, "sharing.yaml")
+    assert definition is None
+    assert [(p.line, p.column, p.message) for p in problems] == [
+        (
+            13,
+            21,
+            "unknown principles set 'wales-values'; declare it in a definition of kind "
+            "'principles'",
+        )
+    ]
+    values, _ = load_file(SHARED / "values.yaml")
+    assert isinstance(values, PrinciplesDefinition)
+    definition, problems = load_text(text, "sharing.yaml", {"wales-values": values})
+    assert problems == []
+    assert isinstance(definition, ChecklistDefinition)
+    assert len(definition.principles) == 3
+
+
+def test_the_latest_version_of_a_shared_set_is_used(tmp_path: Path) -> None:
+    for path in SHARED.glob("*.yaml"):
+        (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), "utf-8")
+    text = (SHARED / "values.yaml").read_text(encoding="utf-8")
+    (tmp_path / "values-v2.yaml").write_text(
+        text.replace("\nversion: 1", "\nversion: 2").replace("Share power", "Share power again"),
+        "utf-8",
+    )
+    library = load_library([tmp_path])
+    assert library.principle_set("wales-values").version == 2
+    assert library.checklist("sharing").principles[1].label.en == "Share power again"
+    # A set's version is declared once.
+    (tmp_path / "wales-values.yaml").write_text(text, "utf-8")
+    _, problems = load_paths([tmp_path])
+    assert [p.message for p in problems] == [
+        f"principles set 'wales-values' version 1 is also defined in {tmp_path / 'values.yaml'}"
+    ]
 
 
 # --- the shipped definitions ---------------------------------------------------------------

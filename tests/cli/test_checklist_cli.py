@@ -23,6 +23,8 @@ ROOT = Path(__file__).resolve().parents[2]
 CYD = Path(sys.executable).with_name("cyd")
 BAD = Path("tests/checklists/bad")  # relative to ROOT, as a person would type it
 SAMPLE = Path("tests/checklists/valid/sample.yaml")
+SHARED = Path("tests/checklists/shared")
+BAD_PRINCIPLES = Path("tests/checklists/bad_principles")
 WIDE = {"COLUMNS": "400"}  # so that rich does not wrap the texts we look for
 
 
@@ -96,10 +98,44 @@ def test_validate_shipped_definitions() -> None:
         assert result.returncode == 0, result.stderr
         assert result.stderr == ""
         library = load_library([DEFAULT_DIR])
+        sets = len(library.principle_sets)
         assert result.stdout == (
-            f"valid: {len(library.checklists)} checklist(s), {len(library.gates)} gate(s)\n"
+            f"valid: {len(library.checklists)} checklist(s), {len(library.gates)} gate(s)"
+            + (f", {sets} principles set(s)" if sets else "")
+            + "\n"
         )
         assert library.checklists
+
+
+def test_validate_and_show_resolve_shared_principles() -> None:
+    result = cyd("checklist", "validate", str(SHARED))
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == "valid: 1 checklist(s), 0 gate(s), 1 principles set(s)\n"
+    # One file on its own finds the set beside it.
+    alone = cyd("checklist", "validate", "--no-cache", str(SHARED / "sharing.yaml"))
+    assert (alone.returncode, alone.stderr) == (0, "")
+    shown = json.loads(cyd("checklist", "show", "sharing", "--path", str(SHARED), "--json").stdout)
+    assert [p["id"] for p in shown["principles"]] == [
+        "well-being",
+        "share-power",
+        "voice-and-control",
+    ]
+    assert shown["shared_principles"] == ["wales-values"]
+    assert shown["principles"][1]["label"] == {"en": "Share power", "cy": "Rhannu pŵer"}
+
+
+def test_validate_reports_shared_principles_problems_with_line_and_column() -> None:
+    path = BAD_PRINCIPLES / "two-sets.yaml"
+    result = cyd("checklist", "validate", str(path))
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"{path}:8:35: principle 'share-power' is declared in both shared sets "
+        "'wales-values' and 'more-values'",
+        f"{path}:8:48: shared principles set 'wales-values' is named twice",
+        f"{path}:8:62: unknown principles set 'wales-valeus' (did you mean 'wales-values'?); "
+        "declare it in a definition of kind 'principles'",
+        "3 problem(s) in 1 file(s)",
+    ]
 
 
 # --- schema --------------------------------------------------------------------------------
@@ -150,7 +186,8 @@ def test_every_shipped_definition_matches_the_schema(printed_schema: dict[str, A
     validator = jsonschema.Draft202012Validator(printed_schema)
     files = sorted(p for p in DEFAULT_DIR.rglob("*") if p.suffix in SUFFIXES)
     assert files
-    for path in [*files, ROOT / SAMPLE]:
+    shared = sorted((ROOT / SHARED).glob("*.yaml"))
+    for path in [*files, ROOT / SAMPLE, *shared]:
         errors = [e.message for e in validator.iter_errors(_as_json(path))]
         assert errors == [], f"{path.name}: {errors}"
 
@@ -166,6 +203,8 @@ def test_every_shipped_definition_matches_the_schema(printed_schema: dict[str, A
         "wrong-type-string-for-int",
         "wrong-type-list-for-mapping",
         "unknown-kind",
+        "no-principles",
+        "principles-set-problems",
     ],
 )
 def test_schema_rejects_structural_mistakes(printed_schema: dict[str, Any], name: str) -> None:
@@ -292,6 +331,16 @@ def test_show_easy_read() -> None:
     assert squash(definition.easy_read.en) in out
     for item in definition.items():
         assert squash(item.easy_read.en) in out, item.id
+        # Hints and evidence in their Easy Read forms, never the plain ones.
+        for plain, easy in (
+            (item.hint, item.hint_easy_read),
+            (item.evidence, item.evidence_easy_read),
+        ):
+            if easy is not None:
+                assert squash(easy.en) in out, item.id
+            if plain is not None and (easy is None or plain.en != easy.en):
+                assert squash(plain.en) not in out, item.id
+    assert "answered by the co-producers" in out
 
 
 def test_show_easy_read_in_welsh_of_sample() -> None:

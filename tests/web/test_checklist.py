@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
+from checklists.evaluate import evaluate
 from checklists.examples import example_answer
 from checklists.loader import Library
 from checklists.spec import Item
@@ -266,22 +267,13 @@ def test_gareth_and_nia_answer_the_whole_checklist_and_gareth_submits_it(
     gareth = browser_as(LEAD)  # English, standard: a section a page
     nia = browser_as(NIA)  # Welsh, Easy Read (her own settings): a question a page
     by_gareth, stopped = walk(gareth, library, venture, "venture-summary", stop_at="payment")
-    assert by_gareth == [
-        ["venture-summary", "ladder-rung", "open-to-change"],
-        # Their views are asked whatever the count (coproduction-start version 2).
-        [
-            "people-affected",
-            "lived-experience-count",
-            "lived-experience-views",
-            "choice-of-involvement",
-        ],
-        [
-            "formats-offered",
-            "welsh-and-english-together",
-            "access-needs-recorded",
-            "ways-to-take-part",
-        ],
-    ]
+    # A section a page, up to the one that asks about payment; none of these sections has
+    # an item hidden by a condition (their views are asked whatever the count).
+    sections = library.checklist("coproduction-start").sections
+    before_payment = sections[: [s.id for s in sections].index("resources")]
+    assert by_gareth == [[i.id for i in section.items] for section in before_payment]
+    assert all(i.show_if is None for section in before_payment for i in section.items)
+    assert "lived-experience-views" in by_gareth[1]
     assert stopped.endswith("/checklist/payment")
     by_nia, ended = walk(nia, library, venture, "payment")
     assert all(len(names) == 1 for names in by_nia)
@@ -298,7 +290,8 @@ def test_gareth_and_nia_answer_the_whole_checklist_and_gareth_submits_it(
     assert rows[payment][0] == "Completed"
     listed = gareth.page(f"/ventures/{venture}/checklist")
     assert "Answered by Nia Morgan" in text_of(listed)
-    assert "You have completed 11 of 11 sections." in text_of(listed)
+    n = len(sections)
+    assert f"You have completed {n} of {n} sections." in text_of(listed)
     # Check your answers: nothing missing; the lead sends it.
     checked = gareth.page(f"/ventures/{venture}/check")
     assert "Every must-meet item is answered and every answer is valid." in text_of(checked)
@@ -503,8 +496,10 @@ def test_the_task_list_statuses_change_as_answers_come_in(
         f'<a class="govuk-link" href="/ventures/{venture}">'
         "See who is involved, what happens next and the venture's history</a>"
     ) in main(page)
-    assert text_of(page).count("This section is not started yet.") == 11
-    assert "You have completed 0 of 11 sections." in text_of(page)
+    start = library.checklist("coproduction-start")
+    n = len(start.sections)
+    assert text_of(page).count("This section is not started yet.") == n
+    assert f"You have completed 0 of {n} sections." in text_of(page)
     summary = item_of(library, "venture-summary").question.en
     assert task_rows(page)[summary] == (
         "Not yet started",
@@ -518,18 +513,14 @@ def test_the_task_list_statuses_change_as_answers_come_in(
     assert task_rows(page)[summary][0] == "Completed"
     assert "This section is in progress." in text_of(page)
     assert "Answered by Gareth Jones" in text_of(page)
-    gareth.post(
-        f"{tasks}/venture-summary",
-        {
-            "answer-venture-summary": SUMMARY,
-            "answer-ladder-rung": "co-production",
-            "answer-open-to-change": "Everything.",
-            "then": "later",
-        },
-    )
+    # The rest of the first section, each answer meeting what its item asks.
+    data: dict[str, Any] = {"answer-venture-summary": SUMMARY, "then": "later"}
+    for item in start.sections[0].items[1:]:
+        data.update(form_for(item, example_answer(item)))
+    gareth.post(f"{tasks}/venture-summary", data)
     page = gareth.page(tasks)
     assert "This section is completed." in text_of(page)
-    assert "You have completed 1 of 11 sections." in text_of(page)
+    assert f"You have completed 1 of {n} sections." in text_of(page)
 
 
 def test_conditions_hide_and_show_items(
@@ -573,10 +564,12 @@ def test_check_answers_lists_what_is_missing_and_why_with_change_links(
     browser_as: Callable[..., Browser], library: Library, venture: str, cyd: Cyd
 ) -> None:
     c.answer(cyd, venture, "venture-summary", SUMMARY, by=NIA)
+    start = library.checklist("coproduction-start")
+    n = len(evaluate(start, {"venture-summary": SUMMARY}).unmet_required)
     gareth = browser_as(LEAD, **ENGLISH)
     page = gareth.page(f"/ventures/{venture}/check")
     said = text_of(page)
-    assert "11 questions must be answered, or their answers changed" in said
+    assert f"{n} questions must be answered, or their answers changed" in said
     missing = re.search(
         r'<ul class="govuk-list govuk-list--bullet" id="missing">.*?</ul>', page, re.S
     )
@@ -600,7 +593,7 @@ def test_check_answers_lists_what_is_missing_and_why_with_change_links(
     welsh = text_of(gareth.page(f"/ventures/{venture}/check?lang=cy"))
     assert "Rhaid bodloni'r eitem hon, ac nid oes ateb iddi eto." in welsh
     easy = text_of(browser_as(SAM).page(f"/ventures/{venture}/check"))
-    assert "11 questions still need an answer." in easy
+    assert f"{n} questions still need an answer." in easy
     assert "This question must have an answer." in easy
 
 
@@ -616,12 +609,14 @@ def test_an_incomplete_checklist_comes_back_with_its_reasons_on_the_task_list(
     assert banner, "no reasons on top"
     words = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", banner.group(0))).split())
     assert "This checklist was returned for changes on" in words
-    # 11: the answer 3 showed the question about their views. Each is listed by its
-    # question, never by its id (the rules' own sentence names the ids: it is left out).
-    assert banner.group(0).count("This item must be met and has no answer yet.") == 11
+    # Each must-meet item shown and not answered is listed by its question, never by its
+    # id (the rules' own sentence names the ids: it is left out).
+    start = library.checklist("coproduction-start")
+    n = len(evaluate(start, {"lived-experience-count": 3}).unmet_required)
+    assert banner.group(0).count("This item must be met and has no answer yet.") == n
     views = item_of(library, "lived-experience-views").question.en
     assert f"{views} : This item must be met and has no answer yet." in words
-    assert "The checklist has 11 must-meet items" not in words
+    assert f"The checklist has {n} must-meet items" not in words
     assert "lived-experience-views" not in words
     assert f'href="/ventures/{venture}/checklist/lived-experience-views"' in banner.group(0)
     assert venture_checklists(engine, library, venture).state == "returned"
@@ -632,7 +627,7 @@ def test_an_incomplete_checklist_comes_back_with_its_reasons_on_the_task_list(
     # Nia reads the reasons in Welsh Easy Read.
     said = text_of(browser_as(NIA).page(f"/ventures/{venture}/checklist"))
     assert "Gwnaethon ni anfon y rhestr wirio hon yn ôl atoch chi." in said
-    assert said.count("Rhaid i'r cwestiwn hwn gael ateb.") == 11
+    assert said.count("Rhaid i'r cwestiwn hwn gael ateb.") == n
     # Answering again reopens it; the reasons stay until it is sent again.
     gareth.post(
         f"/ventures/{venture}/checklist/venture-summary",

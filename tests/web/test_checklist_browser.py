@@ -34,11 +34,20 @@ TYPED = {
     "answer-last-feedback-date-year": "2027",
     "answer-feedback-link": "https://example.org/notes",
     "answer-co-producer-contact": "Nia Morgan",
+    "answer-safeguarding-contact": "Elin Davies",
 }
 # Choices that meet what the checklist asks (`met_when`): a radio group's option by how
 # many times the down arrow moves from the first; the boxes to tick in a checkbox group.
-ARROW_DOWN = {"answer-ladder-rung": 6}  # co-production, the last of seven rungs
-TICK = {"answer-formats-offered": {"easy-read", "welsh"}}
+ARROW_DOWN = {
+    "answer-ladder-rung": 6,  # co-production, the last of seven rungs
+    "answer-lived-experience-first": 3,  # before the idea was chosen, the last of four
+    "answer-taking-part-felt": 2,  # good, the last of three
+}
+TICK = {
+    "answer-formats-offered": {"easy-read", "welsh"},
+    "answer-sectors-represented": {"council", "self-advocacy-groups"},
+    "answer-support-offered": {"induction", "supporter-costs"},
+}
 # What the keyboard test reads of the focused element (reading is not acting).
 FOCUSED = """() => {
   const e = document.activeElement;

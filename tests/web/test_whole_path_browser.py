@@ -225,15 +225,23 @@ def test_gareth_and_nia_sign_in_answer_the_checklist_together_and_submit_it(
     gareth.look("en", "standard", "03-question")
     gareth.page.locator("#answer-venture-summary").fill(SUMMARY)
     gareth.page.locator("input[name=answer-ladder-rung][value=co-production]").check()
-    gareth.page.locator("#answer-open-to-change").fill("The menu, the prices and the hours.")
+    gareth.page.locator("#answer-open-to-change").fill(
+        "The menu, the prices, the opening hours and who we hire are all still open."
+    )
+    gareth.page.locator("input[name=answer-lived-experience-first][value=before-idea]").check()
+    gareth.page.locator("input[name=answer-terms-of-reference][value=yes]").check()
     gareth.page.get_by_role("button", name="Save and continue").click()
     gareth.page.wait_for_load_state()
     assert gareth.path == f"/ventures/{venture}/checklist/people-affected"
     gareth.look("en", "standard")
     gareth.page.locator("#answer-people-affected").fill("People who use day services.")
+    for sector in ("council", "third-sector", "self-advocacy-groups"):
+        gareth.page.locator(f"input[name=answer-sectors-represented][value={sector}]").check()
     gareth.page.locator("#answer-lived-experience-count").fill("4")
-    gareth.page.locator("#answer-choice-of-involvement").fill("Each person says how they join in.")
-    # Always asked (coproduction-start version 2), on the same page.
+    gareth.page.locator("#answer-choice-of-involvement").fill(
+        "Each person chooses which meetings to join and how much time to give."
+    )
+    # Always asked (since coproduction-start version 2), on the same page.
     gareth.page.locator("#answer-lived-experience-views").fill(
         "They chose the café's name and its opening hours."
     )
