@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from checklists import files, semantics
+from checklists.earlier import earlier_findings
 from checklists.library import Definition as Definition
 from checklists.library import DefinitionError as DefinitionError
 from checklists.library import Library as Library
@@ -354,6 +355,7 @@ def load_paths(paths: Sequence[Path] | None = None) -> tuple[Library, list[Probl
     context = files.context(given)
     library = Library()
     gate_docs: dict[str, Document] = {}
+    checklist_docs: list[tuple[str, Document, ChecklistDefinition]] = []
     parsed: list[tuple[Path, str, Document]] = []
     for path in sorted(given_set | context):
         label = _label(path, given)
@@ -381,9 +383,24 @@ def load_paths(paths: Sequence[Path] | None = None) -> tuple[Library, list[Probl
                 continue
             if isinstance(definition, GateDefinition) and path in given_set:
                 gate_docs[label] = doc
+            if isinstance(definition, ChecklistDefinition) and path in given_set:
+                checklist_docs.append((label, doc, definition))
         shared = {i: library.principle_set(i) for i, _ in library.principle_sets}
     problems.extend(_check_gates(library, gate_docs))
+    problems.extend(_check_earlier(library, checklist_docs))
     return library, sorted(set(problems))
+
+
+def _check_earlier(
+    library: Library, docs: list[tuple[str, Document, ChecklistDefinition]]
+) -> list[Problem]:
+    """Conditions on earlier gates' items, against the whole library (checklists.earlier)."""
+    problems: list[Problem] = []
+    for label, doc, checklist in docs:
+        for finding in earlier_findings(checklist, library):
+            pos = doc.position(finding.path)
+            problems.append(Problem(label, pos.line, pos.column, finding.message, finding.item))
+    return problems
 
 
 def _is_principles(doc: Document) -> bool:
