@@ -158,6 +158,10 @@ _WORDS = {
         "We will open a community café run together with people who use day services. "
         "It gives paid work, training and a friendly place to meet."
     ),
+    "lived-experience-views": (
+        "We want a café where we work and are paid, not only where we sit. "
+        "We want to choose the menu and help pick who works there."
+    ),
     "lived-experience-count": 6,
     "formats-offered": ["easy-read", "welsh"],
 }
@@ -182,10 +186,13 @@ def _walk(cyd: Cyd, out: Console, runs: Counter[str]) -> str:
     )
     venture = started.venture_id
     _step(out, "Gareth (lead)", f"starts {venture} 'Community café' at the design gate")
+    # Each answers what is theirs to answer (an item's `audience`): the co-producers what
+    # they think, the lead what only the organisation knows.
     for item_id, who in (
         ("venture-summary", "nia.morgan@example.org"),
-        ("lived-experience-count", "sam.bennett@example.org"),
-        ("formats-offered", "nia.morgan@example.org"),
+        ("lived-experience-views", "sam.bennett@example.org"),
+        ("lived-experience-count", LEAD),
+        ("formats-offered", LEAD),
     ):
         c.answer(cyd, venture, item_id, _WORDS[item_id], by=who)
         _step(out, who.split(".")[0].title(), f"answers {item_id}")
@@ -198,7 +205,11 @@ def _walk(cyd: Cyd, out: Console, runs: Counter[str]) -> str:
         out.print(f"         {first['item']}: {first['reason']['cy']}")
     people = ["nia.morgan@example.org", "sam.bennett@example.org", "rhys.thomas@example.org"]
     answered = answer_missing(cyd, venture, people)
-    _step(out, "Nia, Sam and Rhys", f"answer {answered} more items (each answer attributed)")
+    _step(
+        out,
+        "Nia, Sam, Rhys and Gareth",
+        f"answer {answered} more items, each their own (the lead's only by Gareth; attributed)",
+    )
     # Answered is not met: two answers that only tick the box.
     for item_id, value in _TOKENISTIC.items():
         c.answer(cyd, venture, item_id, value, by=LEAD)
