@@ -340,7 +340,7 @@ def test_show_easy_read() -> None:
                 assert squash(easy.en) in out, item.id
             if plain is not None and (easy is None or plain.en != easy.en):
                 assert squash(plain.en) not in out, item.id
-    assert "answered by the co-producers" in out
+    assert "for the co-producers" in out
 
 
 def test_show_easy_read_in_welsh_of_sample() -> None:
