@@ -5,6 +5,7 @@ carries no files gets the message without them; and no message has a `data:` URI
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
 from email.message import EmailMessage, Message
@@ -15,7 +16,7 @@ from sqlalchemy.engine import Engine
 from models.db import utcnow
 from notifications import mailbox, pictures
 from notifications.channels import Attachment, Outgoing, deliver
-from notifications.compose import Addressee, render_for
+from notifications.compose import Addressee, compose_digest, render_for
 from notifications.relay import send_due
 from notifications.samples import sample_payload
 from tests.notifications.conftest import (
@@ -101,6 +102,20 @@ def test_a_rendered_message_names_each_picture_once_and_shows_it_by_cid() -> Non
         dict.fromkeys(re.findall(r"pictogram-([a-z-]+)@", "".join(used)))
     )
     assert "data:" not in message.html  # ... and none is in the HTML itself
+
+
+def test_a_digest_names_the_pictures_of_every_message_it_carries() -> None:
+    person = Addressee("Nia Morgan", NIA, "cy", True, "easy-read")
+    carried = [
+        render_for(person, f"venture.{event}", sample_payload(f"venture.{event}"))
+        for event in ("vote-requested", "decision")
+    ]
+    digest = compose_digest(person, dt.date(2026, 12, 10), carried)
+    for item in carried:
+        assert set(item.pictures) <= set(digest.pictures)
+    assert len(digest.pictures) == len(set(digest.pictures))
+    assert "decision" in digest.pictures  # only the decision message shows it
+    assert "data:" not in digest.html
 
 
 # --- email -------------------------------------------------------------------------------------
