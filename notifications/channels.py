@@ -30,6 +30,16 @@ in-memory attachments (`attach=` of `Apprise.notify`), so apprise opens no path
 itself. A service that cannot carry files (`attachment_support` false) would drop
 them without a word: `takes_attachments(url)` says so before the message is
 rendered, so that the message can say where the files are instead.
+
+Pictures. An Easy Read message's HTML shows its pictograms as `<img src="cid:...">`
+and `Outgoing.pictures` names them, each once (notifications/pictures.py). Email
+(`mailto://`, `mailtos://`) and the local mailbox carry each as a PNG, once per
+message however often it is used, in a `multipart/related` part with the HTML: an
+inline part whose Content-ID the `cid:` names (apprise's email plugin does this for
+the image attachments its HTML names when the URL says `inline=yes`, which is added
+here; the mailbox plugin does the same). Any other service gets the HTML without the
+pictures (a decorative picture goes, a meaningful one leaves its alt text), or the
+plain text, which never had any: never a `data:` URI, which mail programs strip.
 """
 
 from __future__ import annotations
@@ -49,9 +59,12 @@ import apprise
 from apprise.attachment.memory import AttachMemory as _AttachMemory
 
 from models.tables import mask_url, redact_urls
-from notifications import mailbox
+from notifications import mailbox, pictures
+from notifications.pictures import MIMETYPE
 
 IDEMPOTENCY_HEADER = mailbox.IDEMPOTENCY_HEADER
+# Schemes whose plugins put the pictures an HTML body names by `cid:` inline beside it.
+INLINE_PICTURE_SCHEMES = frozenset({"mailto", "mailtos", mailbox.SCHEME})
 # Schemes whose plugins turn `+Name=value` URL parameters into message headers.
 HEADER_SCHEMES = frozenset(
     {"mailto", "mailtos", "json", "jsons", "xml", "xmls", "form", "forms", mailbox.SCHEME}
@@ -91,6 +104,7 @@ class Outgoing:
     to: str | None = None  # 'Name <address>', for channels that show one
     format: str = "standard"  # or 'easy-read': told to the receiver in a header
     attachments: tuple[Attachment, ...] = ()
+    pictures: tuple[str, ...] = ()  # the pictograms the HTML shows by `cid:`, each once
 
 
 @dataclass(frozen=True)
@@ -113,6 +127,24 @@ def with_headers(url: str, headers: dict[str, str]) -> str:
     base, _, fragment = url.partition("#")
     joined = f"{base}{'&' if '?' in base else '?'}{extra}"
     return f"{joined}#{fragment}" if fragment else joined
+
+
+def with_parameters(url: str, parameters: dict[str, str]) -> str:
+    """`url` with query parameters added (after any it has: apprise reads the last)."""
+    if not parameters:
+        return url
+    extra = "&".join(f"{name}={quote(value, safe='')}" for name, value in parameters.items())
+    base, _, fragment = url.partition("#")
+    joined = f"{base}{'&' if '?' in base else '?'}{extra}"
+    return f"{joined}#{fragment}" if fragment else joined
+
+
+def picture_files(names: tuple[str, ...]) -> tuple[Attachment, ...]:
+    """The PNGs of these pictograms, each named by its Content-ID."""
+    return tuple(
+        Attachment(name=pictures.content_id(name), content=pictures.png(name), mimetype=MIMETYPE)
+        for name in dict.fromkeys(names)
+    )
 
 
 def url_secrets(url: str) -> set[str]:
@@ -282,6 +314,9 @@ def deliver(url: str, message: Outgoing, *, timeout: float = SEND_TIMEOUT_S) -> 
             FORMAT_HEADER: message.format,
         },
     )
+    inline = bool(message.pictures) and scheme_of(url) in INLINE_PICTURE_SCHEMES
+    if inline and scheme_of(url) != mailbox.SCHEME:
+        target = with_parameters(target, {"inline": "yes"})  # apprise's email plugin
     lines: list[str] = []
     added = False
     result: object = None
@@ -292,12 +327,18 @@ def deliver(url: str, message: Outgoing, *, timeout: float = SEND_TIMEOUT_S) -> 
             added = bool(sender.add(target)) and len(sender) == 1
             if added:
                 html = _accepts_html(sender[0])
+                body = message.html
+                files = message.attachments
+                if html and inline and getattr(sender[0], "attachment_support", False):
+                    files = (*files, *picture_files(message.pictures))
+                elif html and message.pictures:
+                    body = pictures.without_pictures(body)
                 options: dict[str, Any] = {"timeout": timeout} if _TAKES_TIMEOUT else {}
-                if message.attachments:
-                    options["attach"] = _attach(message.attachments, asset)
+                if files:
+                    options["attach"] = _attach(files, asset)
                 with mailbox.letter(text=message.text, to=message.to):
                     result = sender.notify(
-                        body=message.html if html else message.text,
+                        body=body if html else message.text,
                         title=message.subject,
                         body_format=(
                             apprise.NotifyFormat.HTML if html else apprise.NotifyFormat.TEXT

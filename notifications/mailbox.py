@@ -23,6 +23,11 @@ answer the same way. What it writes:
   attachments: MIME parts of the message, so a mail program shows them as an email's
   attachments. A file apprise cannot read fails the write: the message is never
   written without its files.
+- the pictures its HTML shows (an image file the HTML names as `cid:<file name>`, as
+  apprise's email plugin with `inline=yes` takes them): inline, beside the HTML in a
+  `multipart/related` part, each with that Content-ID, so a mail program shows them in
+  the text (`multipart/alternative` [text, `multipart/related` [HTML, pictures]], then
+  the attachments).
 
 A message with an idempotency key is written to `<key>.eml` with Message-ID
 `<key@cyd.mailbox>`: a resend of the same message overwrites the file, so a mailbox
@@ -67,6 +72,8 @@ MESSAGE_ID_DOMAIN = "cyd.mailbox"
 # A mailbox name is one safe path component; an idempotency key becomes a file name.
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 _KEY = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
+# The parts an HTML body names to show inline (`<img src="cid:...">`).
+_CID = re.compile(r"""\bsrc=["']cid:([^"'\s>]+)["']""")
 # Long header lines are not folded (RFC 5322 allows 998 characters): a folded
 # idempotency key would come back with a space in front of it from some readers.
 _POLICY = policy.default.clone(max_line_length=998)
@@ -174,15 +181,32 @@ def build_message(
     message["Message-ID"] = (
         f"<{key}@{MESSAGE_ID_DOMAIN}>" if key else make_msgid(domain=MESSAGE_ID_DOMAIN)
     )
+    files = list(files)
+    inline: list[File] = []
     if body_format == NotifyFormat.HTML:
         text = (extra.text if extra else None) or _convert(
             NotifyFormat.HTML, NotifyFormat.TEXT, body
         )
         message.set_content(text)
         message.add_alternative(body, subtype="html")
+        named = set(_CID.findall(body))
+        inline = [f for f in files if f.name in named and f.mimetype.startswith("image/")]
+        *_, html_part = message.iter_parts()  # the HTML alternative: the last
+        for picture in inline:
+            _, _, subtype = picture.mimetype.partition("/")
+            html_part.add_related(
+                picture.content,
+                maintype="image",
+                subtype=subtype,
+                cid=f"<{picture.name}>",
+                disposition="inline",
+                filename=picture.name,
+            )
     else:
         message.set_content(body)
     for file in files:
+        if file in inline:
+            continue
         maintype, _, subtype = file.mimetype.partition("/")
         if not maintype or not subtype:
             maintype, subtype = "application", "octet-stream"

@@ -17,9 +17,12 @@ Welsh templates are written whole, never English with Welsh words slotted in;
 counted nouns follow CLDR plural rules for `cy` through `counted()` and `noun()`,
 and `plural(n, one=..., two=..., other=...)` picks any form by category (see
 notifications/words.py). Easy Read templates put each point beside a pictogram
-(`picture()`, notifications/pictograms/). StrictUndefined: a template that needs a
-value the payload lacks raises `jinja2.UndefinedError`, so it fails a test, never a
-person.
+(`picture()`, notifications/pictograms/): in the HTML an `<img>` whose `src` is
+`cid:` the MIME part that carries its PNG (notifications/pictures.py), never a
+`data:` URI, which mail programs strip; `Rendered.pictures` names the pictures a
+message shows, each once, for the channel to attach. StrictUndefined: a template
+that needs a value the payload lacks raises `jinja2.UndefinedError`, so it fails a
+test, never a person.
 
     render_message(event, person=Recipient(...), payload={...},
                    language="cy" | "en" | None, easy_read=bool, bilingual=bool) -> Rendered
@@ -106,7 +109,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -116,12 +118,13 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 from babel.dates import format_date
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 import settings
 from governance.catalogue import CatalogueError
 from governance.catalogue import text as catalogue_text
-from notifications import words
+from notifications import pictures, words
+from notifications.pictures import PICTOGRAMS, pictogram_index
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -173,7 +176,6 @@ WELSH_REVIEWED = False
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
-PICTOGRAMS = HERE / "pictograms"
 _LOCALES = {"en": "en_GB", "cy": "cy"}
 # Set by Cyd, never taken from a payload (nor the template globals' names).
 _RESERVED = frozenset(
@@ -211,6 +213,8 @@ class Rendered:
     html: str  # a full HTML document (<html lang=...>)
     languages: tuple[str, ...]  # ("en",), ("cy",) or ("cy", "en")
     format: str  # "standard" | "easy-read"
+    # The pictograms the HTML shows (by `cid:`), each once, in order of first use.
+    pictures: tuple[str, ...] = ()
 
 
 def render_message(
@@ -278,7 +282,7 @@ def render_message(
         easy_read=easy_read,
         enclosed=carried,
     )
-    return Rendered(subject, text + "\n", html, languages, fmt)
+    return Rendered(subject, text + "\n", html, languages, fmt, pictures.names_in(html))
 
 
 _RULE = "-" * 40
@@ -501,27 +505,18 @@ def _squash(text: str) -> str:
 
 
 @jinja2.pass_context
-def _picture(context: jinja2.runtime.Context, name: str) -> Markup:
-    """A pictogram as an <img> with a data: URI (emails cannot fetch files) and alt text."""
-    entry = pictogram_index()[name]
-    alt = entry["alt"][context["lang"]]
-    data = _pictogram_data(entry["file"])
-    return Markup(  # noqa: S704 (every part is escaped or base64)
-        f'<img src="data:image/svg+xml;base64,{data}" alt="{escape(alt)}"'
-        ' width="64" height="64" style="vertical-align:middle">'
-    )
-
-
-@cache
-def pictogram_index() -> dict[str, Any]:
-    """name -> {"file": "tick.svg", "alt": {"en": ..., "cy": ...}}."""
-    index: dict[str, Any] = json.loads((PICTOGRAMS / "index.json").read_text("utf-8"))
-    return index
+def _picture(context: jinja2.runtime.Context, name: str, decorative: bool = False) -> Markup:
+    """A pictogram as an <img> of the PNG the message carries (`cid:`), with alt text:
+    what the picture means in this language, or "" when it is `decorative` (beside
+    words that already say it: see the `point` macro of _m.j2)."""
+    alt = "" if decorative else str(pictogram_index()[name]["alt"][context["lang"]])
+    return pictures.img(name, alt)
 
 
 @cache
 def _pictogram_data(file: str) -> str:
-    """The SVG, without comments or white space between tags, in base64."""
+    """The SVG, without comments or white space between tags, in base64 (for a Board
+    pack's web page, a file opened in a browser, where a data: URI shows)."""
     svg = (PICTOGRAMS / file).read_text("utf-8")
     svg = re.sub(r">\s+<", "><", re.sub(r"<!--.*?-->", "", svg, flags=re.DOTALL)).strip()
     return base64.b64encode(svg.encode("utf-8")).decode("ascii")

@@ -18,6 +18,7 @@ Filters and globals, in every environment:
     value|time_words            '9am' / '9 y bore'
     static_url("cyd.css")       the file's URL under /static, with a version
     picture("tick")             an Easy Read pictogram: <img> with alt text in the language
+    picture("tick", decorative=true)   ... with alt="" (beside words that say the same)
 
 A variable the template uses but nobody gave raises (PageUndefined): a missing value
 fails a test, not a person. A missing key or attribute is empty, as the GOV.UK
@@ -68,12 +69,15 @@ def static_url(name: str) -> str:
     return f"{STATIC_PREFIX}/{name}?v={_version(name)}"
 
 
-def picture(language: Language, name: str) -> Markup:
-    """An Easy Read pictogram (the same pictures as the messages), with its alt text."""
+def picture(language: Language, name: str, decorative: bool = False) -> Markup:
+    """An Easy Read pictogram (the same pictures as the messages, as SVG), with its alt
+    text: what the picture means, in the page's language; or "" when it is
+    `decorative`, beside words that say the same (see _easy_read.html)."""
     entry = pictogram_index()[name]
+    alt = "" if decorative else entry["alt"][language]
     return Markup(  # noqa: S704 (the parts are escaped)
         f'<img class="cyd-point__picture" src="{PICTOGRAM_PREFIX}/{escape(entry["file"])}"'
-        f' alt="{escape(entry["alt"][language])}" width="64" height="64">'
+        f' alt="{escape(alt)}" width="64" height="64">'
     )
 
 

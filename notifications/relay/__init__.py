@@ -62,6 +62,12 @@ made again) until the message is given up on and the admins are alerted; it is n
 sent without its files. A path that is not inside the data folder is refused for
 good. A digest carries the files of the messages it carries.
 
+Pictures: an Easy Read message's pictograms go with it as PNG parts, inline beside
+its HTML, on the channels that can show them that way (email and the local mailbox),
+each once however often the message uses it; other channels get it without them
+(`notifications.channels`, `notifications.pictures`). They are Cyd's own files (in
+the package), not the message's attachments: they do not count against its size.
+
 A message for a channel removed from the programme goes instead to the person's
 current channels (a copy each, keyed by the original, queued by
 `notifications.tell`); a message for a person no

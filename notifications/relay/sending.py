@@ -103,6 +103,7 @@ def _process(
                 to=job.person.to,
                 format=rendered.format,
                 attachments=files,
+                pictures=rendered.pictures,
             )
             delivery = deliver(job.url, outgoing)
     with unit_of_work(engine) as session:

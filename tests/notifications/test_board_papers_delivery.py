@@ -84,9 +84,12 @@ def pack(data: Path, email: str, ext: str) -> Path:
 
 
 def files_of(message: EmailMessage) -> dict[str, tuple[str, bytes]]:
-    """The attachments of an email: {file name: (content type, bytes)}."""
+    """The attachments of an email: {file name: (content type, bytes)}. Not the
+    pictures an Easy Read message shows inline (`Content-Disposition: inline`)."""
     found = {}
     for part in message.iter_attachments():
+        if part.get_content_disposition() == "inline":
+            continue
         payload = part.get_payload(decode=True)
         assert isinstance(payload, bytes)
         found[str(part.get_filename())] = (part.get_content_type(), payload)
@@ -135,6 +138,10 @@ def test_the_papers_arrive_by_email_and_in_the_mailbox_with_the_pdf_attached(
     assert files_of(megan) == pack_files(data, CHAIR)
     assert pack(data, CHAIR, "pdf").read_bytes().startswith(b"%PDF-1.")
     assert megan["Content-Language"] == "cy"  # still on the message, not on a part
+    # Easy Read: her message's pictures are inline beside its HTML, not attachments.
+    shown = [p for p in megan.walk() if p.get_content_disposition() == "inline"]
+    assert shown
+    assert all(p.get_content_type() == "image/png" for p in shown)
     body = megan.get_body(("plain",))
     assert body is not None
     assert "Mae eich papurau gyda'r neges yma." in str(body.get_content())  # type: ignore[attr-defined]

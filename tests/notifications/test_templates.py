@@ -10,14 +10,15 @@ the alert's secrets have tests of their own.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import re
 import xml.etree.ElementTree as ET
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import FrozenInstanceError
 from functools import cache
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -1037,20 +1038,25 @@ def test_easy_read_has_one_short_sentence_a_line(
 
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize(("name", "event", "payload"), SCENARIOS, ids=IDS)
-def test_easy_read_html_puts_a_picture_with_alt_text_beside_each_point(
+def test_easy_read_html_puts_a_decorative_picture_beside_each_point(
     name: str, event: str, payload: dict[str, Any], language: str
 ) -> None:
     message = render(event, payload, language, True)
     parsed = page(message.html)
-    alts = {entry["alt"][language] for entry in r.pictogram_index().values()}
+    shown = []
     for point in parsed.points:
         assert len(point["images"]) == 1, point
         image = point["images"][0]
-        assert image["alt"] in alts
-        assert image["src"].startswith("data:image/svg+xml;base64,")
-        svg = ET.fromstring(base64.b64decode(image["src"].split(",", 1)[1]))  # noqa: S314
-        assert svg.tag == f"{SVG}svg"
+        # Decorative: the words beside it say what it shows.
+        assert image["alt"] == ""
+        # The PNG the message carries, by Content-ID: never a data: URI.
+        found = re.fullmatch(r"cid:pictogram-([a-z-]+)@cyd\.png", image["src"])
+        assert found, image["src"]
+        assert found.group(1) in r.pictogram_index()
+        shown.append(found.group(1))
         assert " ".join(point["text"].split())
+    assert "data:" not in message.html
+    assert message.pictures == tuple(dict.fromkeys(shown))  # each once, to attach once
     # The points say what the plain text says, in the same order.
     said_in_html = [s for p in parsed.points for s in sentences(" ".join(p["text"].split()))]
     lines = easy_read_lines(message.text)
@@ -1096,6 +1102,70 @@ def test_every_pictogram_is_an_svg_with_a_title_and_alt_text_in_both_languages()
         assert entry["alt"]["en"].strip()
         assert entry["alt"]["cy"].strip()
         assert entry["alt"]["en"] == title.text
+
+
+# Words that describe what a picture looks like rather than what it means.
+SHAPE_WORDS = {
+    "en": {"arrow", "box", "circle", "glass", "heart", "letter", "mark", "shape", "sign"},
+    "cy": {"arwydd", "blwch", "calon", "cylch", "llythyren", "marc", "saeth", "siâp"},
+}
+
+
+def test_each_pictogram_has_one_meaning_of_its_own_said_as_a_meaning() -> None:
+    index = r.pictogram_index()
+    for language in LANGUAGES:
+        meanings = [entry["alt"][language] for entry in index.values()]
+        assert len(meanings) == len(set(meanings)), f"two pictures mean the same ({language})"
+        for meaning in meanings:
+            said = set(word_list(meaning))
+            assert not said & SHAPE_WORDS[language], meaning
+    for entry in index.values():
+        assert entry["welsh_reviewed"] is False  # not yet checked by a Welsh speaker
+    # The Board, a supporter and the team no longer share a picture; nor do these.
+    for name in ("board", "supporter", "people", "money", "meeting", "decision", "welsh"):
+        assert name in index
+    assert "deadline" in index
+
+
+# What an English Easy Read point says, and the picture that means it.
+PICTURE_FOR = (
+    (r"\bsupporter\b|\byou support\b|\bYou (?:can )?help\b", "supporter"),
+    (r"The Board is the group|goes to the Board|Not enough Board members", "board"),
+    (r"The Board meets|at the meeting", "meeting"),
+    (r"The Board has decided", "decision"),
+    (r"The last day|(?:do it|vote|decide) by \{\{ [a-z_.]*deadline|until \{\{", "deadline"),
+)
+
+
+def _points(path: Path) -> list[tuple[str, str]]:
+    """(picture, said) of each Easy Read point a template writes."""
+    found = re.findall(r'm\.point\("([a-z-]+)"\) %\}(.*?)\{% endcall %\}', path.read_text())
+    return [(picture, said) for picture, said in found]
+
+
+def test_each_point_has_the_picture_of_what_it_says() -> None:
+    checked = Counter()
+    for path in sorted((TEMPLATES / "en" / "easy-read").glob("*.j2")):
+        for picture, said in _points(path):
+            for pattern, wanted in PICTURE_FOR:
+                if re.search(pattern, said):
+                    assert picture == wanted, f"{path.name}: {said!r} shows {picture}"
+                    checked[wanted] += 1
+            if picture in {wanted for _, wanted in PICTURE_FOR}:
+                assert any(re.search(p, said) for p, w in PICTURE_FOR if w == picture), (
+                    f"{path.name}: {said!r} shows {picture}"
+                )
+            # The team's picture is not the Board's, nor a supporter's.
+            if picture == "people":
+                assert "Board" not in said, f"{path.name}: {said!r}"
+    assert set(checked) == {wanted for _, wanted in PICTURE_FOR}
+
+
+def test_welsh_and_english_points_show_the_same_pictures() -> None:
+    for path in sorted((TEMPLATES / "en" / "easy-read").glob("*.j2")):
+        welsh = TEMPLATES / "cy" / "easy-read" / path.name
+        english = [picture for picture, _ in _points(path)]
+        assert [picture for picture, _ in _points(welsh)] == english, path.name
 
 
 def test_every_picture_a_template_uses_exists() -> None:

@@ -251,12 +251,18 @@ def test_easy_read_is_a_format_of_its_own(client: TestClient) -> None:
     answer = client.get("/accessibility?format=easy-read")
     assert 'class="govuk-template__body cyd-easy-read"' in answer.text
     assert "We want everyone to be able to use Cyd." in answer.text
-    picture = '<img class="cyd-point__picture" src="/pictograms/people.svg" alt="A group of people"'
+    # Each point's picture is decorative: the words beside it say what it shows.
+    picture = '<img class="cyd-point__picture" src="/pictograms/people.svg" alt=""'
     assert picture in answer.text
+    assert 'src="/pictograms/welsh.svg" alt=""' in answer.text  # "... English or Welsh."
+    assert re.findall(r'class="cyd-point__picture"[^>]* alt="([^"]*)"', answer.text) == [""] * (
+        answer.text.count('class="cyd-point__picture"')
+    )
     assert "We will answer you within 5 working days." in answer.text
     welsh = client.get("/accessibility?lang=cy").text
     assert "Byddwn ni'n eich ateb chi o fewn 5 diwrnod gwaith." in welsh
-    assert 'alt="Grŵp o bobl"' in welsh
+    assert 'src="/pictograms/people.svg" alt=""' in welsh
+    assert "Grŵp o bobl" not in welsh
     standard = client.get("/accessibility?lang=en&format=standard").text
     assert "cyd-easy-read" not in standard
     assert "Accessibility statement for Cyd" in standard
