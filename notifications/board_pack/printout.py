@@ -71,7 +71,9 @@ a { color: #000000; }
 SYSTEM_FAMILY = '"Liberation Sans", Arial, "DejaVu Sans", sans-serif'
 _OWN_FAMILY = "Cyd papers"  # the name CYD_PDF_FONT is given inside the stylesheet
 
-_DECORATIVE = re.compile(r'<img\s+src="(data:[^"]*)"\s+alt=""[^>]*>')
+# An <img> whose alt is empty, as page.py writes them (src first; attributes escaped).
+_DECORATIVE = re.compile(r'<img\s+src="(data:[^"]*)"\s+alt=""([^>]*)>')
+_SIZE = re.compile(r'\b(width|height)="(\d+)"')
 _SCREEN_STYLE = re.compile(r"<style>.*?</style>", re.DOTALL)
 
 
@@ -82,15 +84,14 @@ def _family_css(font: Path | None) -> str:
     return face + PRINT_CSS.replace("FAMILY", f'"{_OWN_FAMILY}", {SYSTEM_FAMILY}')
 
 
-def _stylesheet(font: Path | None) -> tuple[CSS, FontConfiguration]:
-    """The print stylesheet and its font configuration, new for each PDF: the font
-    configuration holds Pango's font map, which is not shared between threads (the
-    pages render PDFs in a thread pool)."""
+def _stylesheet(font: Path | None, fetcher: Any) -> tuple[CSS, FontConfiguration]:
+    """The print stylesheet and its font configuration, new for each PDF so that no
+    two threads share Pango's font map (the pages render PDFs in a thread pool)."""
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
     fonts = FontConfiguration()
-    css = CSS(string=_family_css(font), font_config=fonts, url_fetcher=_fetcher(font))
+    css = CSS(string=_family_css(font), font_config=fonts, url_fetcher=fetcher)
     return css, fonts
 
 
@@ -117,8 +118,10 @@ def print_html(document: str) -> str:
 
     def background(match: re.Match[str]) -> str:
         source = html.unescape(match.group(1)).replace("'", "%27")
+        size = "".join(f" {name}: {px}px;" for name, px in _SIZE.findall(match.group(2)))
         # Inline style: this document is never served, only laid out here.
-        return f'<span class="decorative" style="background-image: url(\'{source}\')"></span>'
+        style = f"background-image: url('{source}');{size}"
+        return f'<span class="decorative" style="{html.escape(style, quote=True)}"></span>'
 
     return _DECORATIVE.sub(background, _SCREEN_STYLE.sub("", document, count=1))
 
@@ -127,8 +130,8 @@ def html_to_pdf(document: str, *, font: Path | None = None) -> bytes:
     """An accessible HTML document (`<html lang>`, `<title>`) as a PDF/UA-1 file."""
     from weasyprint import HTML
 
-    css, fonts = _stylesheet(font)
     fetcher = _fetcher(font)
+    css, fonts = _stylesheet(font, fetcher)
     return bytes(
         HTML(string=print_html(document), url_fetcher=fetcher).write_pdf(
             stylesheets=[css],

@@ -189,12 +189,13 @@ def test_a_decorative_picture_is_an_artifact_not_a_figure_without_text(
         '<ul class="points">'
         f'<li><img src="{data_uri()}" alt="" width="64"><span>Only pretty.</span></li>'
         f'<li><img src="{data_uri()}" alt="A clock" width="64"><span>Vote soon.</span></li>'
-        "</ul><p>The end.</p></main></body></html>"
+        f'</ul><p><img src="{data_uri()}" alt="" width="20" height="20"> The end.</p>'
+        "</main></body></html>"
     )
     with caplog.at_level(logging.WARNING, logger="weasyprint"):
         pdf = read_tagged(html_to_pdf(document))
     assert [f.alt for f in pdf.root.find("Figure")] == ["A clock"]
-    assert pdf.artifact_images == 1  # still printed, beside its words
+    assert pdf.artifact_images == 2  # still printed, beside their words
     assert "Only pretty." in pdf.text
     assert pdf.untagged_text == 0
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
