@@ -20,6 +20,7 @@ NAMES = (
     "pages",
     "checklist_pages",
     "board_pages",
+    "board_pack",
     "flows",
 )
 ON_REQUEST = ("load",)

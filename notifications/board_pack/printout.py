@@ -1,204 +1,175 @@
-"""The papers as a printable PDF (fpdf2, A4): the document's language set, 12pt text
-(16pt Easy Read), pictures with alt text, in a TrueType font with the Welsh letters
-(ŵ, ŷ, â, ...): `CYD_PDF_FONT` if set, else DejaVu Sans from the system, else Geist
-(shipped inside the `prefect` package, a dependency). With none of them the PDF falls
-back to Helvetica, which lacks ŵ and ŷ: they are printed as w and y, and the first
-page says so."""
+"""The papers as a printable PDF: the accessible HTML document (`render_html`), laid
+out by WeasyPrint as PDF/UA-1 with a print stylesheet.
+
+Why from the HTML: the page already carries the structure a screen reader needs
+(headings in order, paragraphs, lists, pictures with alt text, `lang`), and WeasyPrint
+turns that into the PDF's structure tree (H1–H3, P, L/LI, Figure with /Alt). The page,
+the PDF and the email then cannot drift apart.
+
+What the PDF has: the document's language (`/Lang`, the pack's first language) and
+each language's part tagged with its own when the papers are in Welsh and English; the
+pack's title in the metadata, shown as the window's title; `MarkInfo Marked`; A4, 12pt
+text (16pt in Easy Read, which asks for 14pt or more) in a system sans-serif (Liberation
+Sans, the metric twin of Arial, which Easy Read guidance names; else DejaVu Sans; else
+the system's sans-serif) or `CYD_PDF_FONT`; never GOV.UK's typeface. A picture that
+only decorates (`alt=""`) is drawn as a background, which WeasyPrint marks as an
+artifact, so a screen reader skips it instead of meeting a figure with no text.
+
+Nothing is fetched: the document's only resources are its own `data:` pictures (and
+`CYD_PDF_FONT`, when set); any other address is refused.
+"""
 
 from __future__ import annotations
 
-import contextlib
-import importlib.util
-import io
+import html
 import re
-import unicodedata
-from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import settings
 from governance.board_pack import BoardPack
-from notifications.board_pack.blocks import Block
-from notifications.board_pack.papers import pack_blocks
-from notifications.board_pack.wording import languages, pack_title
-from notifications.render import PICTOGRAMS, pictogram_index
+from notifications.board_pack.page import render_html
 
 if TYPE_CHECKING:
-    from fpdf import FPDF
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
 
 FONT_ENV = settings.PDF_FONT_ENV
-_SYSTEM_FONTS = (
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-    "/usr/share/fonts/TTF/DejaVuSans.ttf",
-    "/usr/share/fonts/dejavu/DejaVuSans.ttf",
-    "/usr/local/share/fonts/DejaVuSans.ttf",
-    "/Library/Fonts/DejaVuSans.ttf",
-)
+
+# The page's own stylesheet is for a screen (14pt, 16pt Easy Read, a flex box beside
+# each picture): the print document drops it for this one, in pt as print guidance
+# gives sizes.
+PRINT_CSS = """
+/* No running page number: WeasyPrint leaves a page's margin text out of the structure
+   tree without marking it an artifact, which PDF/UA-1 does not allow. */
+@page { size: A4; margin: 18mm; }
+html, body { font-family: FAMILY; }
+body, body.standard { margin: 0; padding: 0; max-width: none; color: #000000;
+  font-size: 12pt; line-height: 1.45; }
+body.easy-read, div.easy-read { font-size: 16pt; line-height: 1.6; }
+h1 { font-size: 1.6em; line-height: 1.25; margin: 0 0 0.6em 0; }
+h2 { font-size: 1.3em; line-height: 1.25; margin: 1.2em 0 0.5em 0; }
+h3 { font-size: 1.1em; line-height: 1.3; margin: 1em 0 0.4em 0; }
+h1, h2, h3 { break-after: avoid; }
+p, li { orphans: 2; widows: 2; }
+ul { padding-left: 1.4em; }
+ul.points { padding-left: 0; }
+/* A picture beside its sentence, never split from it, the words in a column of their
+   own. A float, not the page's flex box: the same look in far less layout time. */
+ul.points li { display: flow-root; min-height: 48pt; margin: 0 0 0.8em 0; break-inside: avoid; }
+ul.points li > img, ul.points li > .decorative { float: left; width: 48pt; height: 48pt; }
+ul.points li > span:not(.decorative) { display: block; margin-left: 60pt; padding-top: 0.3em; }
+.decorative { display: inline-block; background-size: contain; background-repeat: no-repeat; }
+/* Each language on pages of its own, as the printed papers always were. */
+hr { display: none; }
+div[lang] ~ div[lang] { break-before: page; }
+a { color: #000000; }
+"""
+
+# Liberation Sans first: the metric twin of Arial, which Easy Read guidance names and
+# the HTML page asks for; DejaVu Sans where it is missing. Both have ŵ and ŷ.
+SYSTEM_FAMILY = '"Liberation Sans", Arial, "DejaVu Sans", sans-serif'
+_OWN_FAMILY = "Cyd papers"  # the name CYD_PDF_FONT is given inside the stylesheet
+
+# An <img> whose alt is empty, as page.py writes them (src first; attributes escaped).
+_DECORATIVE = re.compile(r'<img\s+src="(data:[^"]*)"\s+alt=""([^>]*)>')
+_SIZE = re.compile(r'\b(width|height)="(\d+)"')
+_SCREEN_STYLE = re.compile(r"<style>.*?</style>", re.DOTALL)
 
 
-@dataclass(frozen=True)
-class PdfFont:
-    regular: Path | None  # None: the core Helvetica (no ŵ, ŷ)
-    bold: Path | None
-    name: str
+def _family_css(font: Path | None) -> str:
+    if font is None:
+        return PRINT_CSS.replace("FAMILY", SYSTEM_FAMILY)
+    face = f'@font-face {{ font-family: "{_OWN_FAMILY}"; src: url("{font.as_uri()}"); }}\n'
+    return face + PRINT_CSS.replace("FAMILY", f'"{_OWN_FAMILY}", {SYSTEM_FAMILY}')
 
 
-def _geist() -> Path | None:
-    spec = importlib.util.find_spec("prefect")  # finds the package without importing it
-    for location in (spec.submodule_search_locations or []) if spec else []:
-        font = Path(location) / "server" / "ui-v2" / "fonts" / "Geist-VariableFont_wght.ttf"
-        if font.is_file():
-            return font
-    return None
+def _stylesheet(font: Path | None, fetcher: Any) -> tuple[CSS, FontConfiguration]:
+    """The print stylesheet and its font configuration, new for each PDF so that no
+    two threads share Pango's font map (the pages render PDFs in a thread pool)."""
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    css = CSS(string=_family_css(font), font_config=fonts, url_fetcher=fetcher)
+    return css, fonts
 
 
-def pdf_font() -> PdfFont:
-    """The TrueType font for the PDFs (see the module's docstring)."""
-    return _font(settings.current().pdf_font)
+def _fetcher(font: Path | None) -> Any:
+    """A URL fetcher for `data:` URLs and the configured font only."""
+    from weasyprint.urls import URLFetcher
+
+    allowed = {font.as_uri()} if font is not None else set()
+
+    class _OwnOnly(URLFetcher):  # type: ignore[misc]  # untyped: Any
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith("data:") or url in allowed:
+                return super().fetch(url, headers)
+            raise ValueError(f"the papers fetch nothing from outside: {url[:80]!r}")
+
+    return _OwnOnly(allowed_protocols={"data", "file"}, fail_on_errors=False)
 
 
-@cache
-def _font(explicit: Path | None) -> PdfFont:
-    if explicit is not None:  # settings checked it is a file
-        return PdfFont(explicit, explicit, explicit.stem)
-    for candidate in _SYSTEM_FONTS:
-        regular = Path(candidate)
-        if regular.is_file():
-            bold = regular.with_name("DejaVuSans-Bold.ttf")
-            return PdfFont(regular, bold if bold.is_file() else regular, "DejaVu Sans")
-    geist = _geist()
-    if geist is not None:
-        return PdfFont(geist, geist, "Geist")
-    return PdfFont(None, None, "Helvetica")
+def print_html(document: str) -> str:
+    """The page as WeasyPrint should lay it out: without its screen stylesheet (the
+    print one replaces it), and a decorative picture (`alt=""`) as a background, which
+    WeasyPrint draws as an artifact (an `<img>` would become a Figure with no
+    alternative text, which PDF/UA forbids)."""
+
+    def background(match: re.Match[str]) -> str:
+        source = html.unescape(match.group(1)).replace("'", "%27")
+        size = "".join(f" {name}: {px}px;" for name, px in _SIZE.findall(match.group(2)))
+        # Inline style: this document is never served, only laid out here.
+        style = f"background-image: url('{source}');{size}"
+        return f'<span class="decorative" style="{html.escape(style, quote=True)}"></span>'
+
+    return _DECORATIVE.sub(background, _SCREEN_STYLE.sub("", document, count=1))
 
 
-def _latin1(text: str) -> str:
-    """Text the core fonts can print: letters they lack lose their accent (ŵ → w)."""
-    out = []
-    for char in text:
-        try:
-            char.encode("latin-1")
-            out.append(char)
-        except UnicodeEncodeError:
-            plain = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
-            out.append(plain or {"“": '"', "”": '"', "—": "-", "’": "'", "•": "-"}.get(char, "?"))
-    return "".join(out)
+def html_to_pdf(document: str, *, font: Path | None = None) -> bytes:
+    """An accessible HTML document (`<html lang>`, `<title>`) as a PDF/UA-1 file."""
+    from weasyprint import HTML
 
-
-_FALLBACK_NOTE = (
-    "Printed without a font for all Welsh letters: ŵ and ŷ appear as w and y. "
-    "The web page version shows them."
-)
-
-
-def render_pdf(pack: BoardPack, *, font: PdfFont | None = None) -> bytes:
-    """The papers as a printable PDF (A4), the same blocks as the HTML."""
-    from fpdf import FPDF
-    from fpdf.enums import XPos, YPos
-
-    chosen = font or pdf_font()
-    easy = pack.member.easy_read
-    size = 16 if easy else 12
-    langs = languages(pack)
-    pdf = FPDF(format="A4")
-    pdf.set_auto_page_break(auto=True, margin=18)
-    pdf.set_margins(18, 18, 18)
-    pdf.set_lang(langs[0])
-    pdf.set_title(pack_title(pack))
-    pdf.set_author("Cyd")
-    pdf.set_creator("Cyd")
-    text: Callable[[str], str] = _latin1
-    family = "Helvetica"
-    if chosen.regular is not None and chosen.bold is not None:
-        pdf.add_font("Body", "", str(chosen.regular))
-        pdf.add_font("Body", "B", str(chosen.bold))
-        family, text = "Body", str
-    pdf.add_page()
-    line = size * 0.55  # mm per line: about 1.5 line spacing
-    if chosen.regular is None:
-        pdf.set_font(family, "", 10)
-        pdf.multi_cell(0, 5, text(_FALLBACK_NOTE), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.ln(2)
-    headings = {"h1": size + 8, "h2": size + 4, "h3": size + 1}
-    for n, lang in enumerate(langs):
-        if n:
-            pdf.add_page()
-        for block in pack_blocks(pack, lang):
-            if block.kind in headings:
-                pdf.ln(2)
-                pdf.set_font(family, "B", headings[block.kind])
-                pdf.multi_cell(
-                    0,
-                    headings[block.kind] * 0.5,
-                    text(block.text),
-                    new_x=XPos.LMARGIN,
-                    new_y=YPos.NEXT,
-                    align="L",
-                )
-                pdf.ln(1)
-            elif block.kind == "ul":
-                pdf.set_font(family, "", size)
-                for entry in block.items:
-                    bullet = "•" if chosen.regular is not None else "-"
-                    pdf.set_x(pdf.l_margin + 4)
-                    pdf.multi_cell(
-                        0,
-                        line,
-                        text(f"{bullet} {entry}"),
-                        new_x=XPos.LMARGIN,
-                        new_y=YPos.NEXT,
-                        align="L",
-                    )
-                pdf.ln(1)
-            elif block.kind == "point":
-                pdf.set_font(family, "", size)
-                _point(pdf, block, lang, text, line)
-            else:
-                pdf.set_font(family, "", size)
-                pdf.multi_cell(
-                    0, line, text(block.text), new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L"
-                )
-                pdf.ln(1)
-    return bytes(pdf.output())
-
-
-@cache
-def _svg_for_pdf(file: str) -> bytes:
-    """The pictogram's SVG without the parts fpdf2 does not draw (its title: the alt
-    text is given to the PDF instead)."""
-    svg = (PICTOGRAMS / file).read_text("utf-8")
-    svg = re.sub(r"<title[^>]*>.*?</title>|<!--.*?-->", "", svg, flags=re.DOTALL)
-    return svg.encode("utf-8")
-
-
-def _point(pdf: FPDF, block: Block, lang: str, text: Callable[[str], str], line: float) -> None:
-    """An Easy Read point: the picture, and the sentence beside it."""
-    from fpdf.enums import XPos, YPos
-
-    picture = 16.0  # mm
-    if pdf.get_y() + picture > pdf.h - pdf.b_margin:
-        pdf.add_page()
-    top = pdf.get_y()
-    if block.picture:
-        entry = pictogram_index()[block.picture]
-        with contextlib.suppress(Exception):  # a picture not drawn leaves the words
-            pdf.image(
-                io.BytesIO(_svg_for_pdf(entry["file"])),
-                x=pdf.l_margin,
-                y=top,
-                w=picture,
-                h=picture,
-                alt_text=entry["alt"][lang],
-            )
-    pdf.set_xy(pdf.l_margin + picture + 4, top + 1)
-    pdf.multi_cell(
-        pdf.w - pdf.r_margin - pdf.get_x(),
-        line,
-        text(block.text),
-        new_x=XPos.LMARGIN,
-        new_y=YPos.NEXT,
-        align="L",
+    fetcher = _fetcher(font)
+    css, fonts = _stylesheet(font, fetcher)
+    return bytes(
+        HTML(string=print_html(document), url_fetcher=fetcher).write_pdf(
+            stylesheets=[css],
+            font_config=fonts,
+            pdf_variant="pdf/ua-1",
+            finisher=_tag_languages,
+        )
     )
-    pdf.set_y(max(pdf.get_y(), top + picture) + 3)
+
+
+def render_pdf(pack: BoardPack) -> bytes:
+    """The member's papers as a printable PDF/UA file: the same document as the HTML."""
+    return html_to_pdf(render_html(pack), font=settings.current().pdf_font)
+
+
+def _tag_languages(document: Any, pdf: Any) -> None:
+    """Give each language's part its own /Lang when the papers hold two languages.
+
+    WeasyPrint sets the document's language (`<html lang>`) but not an element's: a
+    screen reader would read the English half of a bilingual pack with a Welsh voice.
+    Each language starts a page of its own (the stylesheet), and the structure tree
+    has one part (`<main>`) per page, so each page's part takes the language of the
+    `<div lang id>` that page starts or continues."""
+    import pydyf
+
+    language: str | None = None
+    by_page: list[str | None] = []
+    for page in document.pages:
+        started = [lang for lang in ("cy", "en") if lang in page.anchors]
+        if started:
+            language = started[0]
+        by_page.append(language)
+    if len(set(by_page) - {None}) < 2:
+        return  # one language: the document's /Lang says it
+    pages = {str(ref): n for n, ref in enumerate(pdf.page_references)}
+    for item in pdf.objects:
+        if not isinstance(item, pydyf.Dictionary) or item.get("S") != "/Part":
+            continue
+        n = pages.get(str(item.get("Pg")))
+        if n is not None and (lang := by_page[n]) is not None:
+            item["Lang"] = pydyf.String(lang)

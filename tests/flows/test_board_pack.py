@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import importlib.util
 import re
-import zlib
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -29,11 +29,12 @@ from governance.board_pack import (
 from models import audit
 from models import tables as t
 from models.db import read_session
-from notifications.board_pack import PdfFont, pdf_font, render_html, render_pdf
+from notifications.board_pack import render_html, render_pdf
 from notifications.compose import addressee, render_for
 from services.board_pack import FiledPack, load_agenda, prepare_packs, record_sent
 from services.commands import declare_interest
 from tests.flows.scenario import BOARD, CHAIR, LEAD, MEETING, make_cyd, programme_text, to_board
+from tests.pdf_tree import read_tagged
 
 SUPPORTER = "tom.price@example.org"  # supports the chair (examples/programme.yaml)
 
@@ -84,10 +85,6 @@ def tags(html: str) -> list[tuple[str, dict[str, str | None]]]:
     parser = _Tags()
     parser.feed(html)
     return parser.tags
-
-
-def pdf_pages(pdf: bytes) -> int:
-    return len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf))
 
 
 # --- rendering ---------------------------------------------------------------------------------
@@ -143,8 +140,9 @@ def test_a_member_with_an_interest_is_told_they_leave_the_decision(library: Libr
     assert "you leave this decision" not in other
 
 
-@pytest.mark.parametrize("easy_read", [False, True])
-@pytest.mark.parametrize("languages", [("en",), ("cy",), ("cy", "en")])
+@pytest.mark.parametrize(
+    ("languages", "easy_read"), [(("en",), False), (("cy",), True), (("cy", "en"), True)]
+)
 def test_the_pdf_is_a_printable_document_with_the_welsh_letters(
     library: Library, languages: tuple[str, ...], easy_read: bool
 ) -> None:
@@ -152,35 +150,38 @@ def test_the_pdf_is_a_printable_document_with_the_welsh_letters(
     pdf = render_pdf(pack)
     assert pdf.startswith(b"%PDF-1.")
     assert pdf.rstrip().endswith(b"%%EOF")
-    assert pdf_pages(pdf) >= len(languages)  # each language starts on a page of its own
-    assert f"/Lang ({languages[0]})".encode() in pdf
-    font = pdf_font()
-    if font.regular is not None:
-        # a TrueType font with ŵ and ŷ is embedded (subset), not a core font
-        assert b"/FontFile2" in pdf
-        assert re.search(rb"/BaseFont\s*/[A-Z]{6}\+", pdf)
+    tagged = read_tagged(pdf)
+    assert tagged.pages >= len(languages)  # each language starts on a page of its own
+    assert tagged.lang == languages[0]
+    # The words as written: the Welsh letters (a font with ŵ and ŷ, embedded as a
+    # subset), and the hostile title as text, never markup and never escaped twice.
+    assert WELSH in tagged.text
+    assert HOSTILE in tagged.text
+    assert tagged.fonts
+    assert all(re.fullmatch(r"/[A-Z]{6}\+.+", font) for font in tagged.fonts)
 
 
-def test_without_a_font_the_pdf_says_so_and_still_prints(library: Library) -> None:
-    pack = sample_pack(Member("Megan Lloyd", "megan@example.org", ("cy",), True), library)
-    pdf = render_pdf(pack, font=PdfFont(None, None, "Helvetica"))
-    assert pdf.startswith(b"%PDF-1.")
-    assert pdf_pages(pdf) >= 1
-    assert b"/FontFile2" not in pdf
-    assert b"/Helvetica" in pdf
+def geist() -> Path:
+    """A TrueType font every install has: the one inside the `prefect` package."""
+    spec = importlib.util.find_spec("prefect")  # found without importing prefect
+    assert spec is not None
+    for location in spec.submodule_search_locations or []:
+        font = Path(location) / "server" / "ui-v2" / "fonts" / "Geist-VariableFont_wght.ttf"
+        if font.is_file():
+            return font
+    pytest.fail("prefect ships no Geist font any more: pick another font for this test")
 
 
-def pdf_text(pdf: bytes) -> str:
-    """The text a PDF prints with a core font (its compressed content streams, read)."""
-    shown = []
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.DOTALL):
-        # A stream whose last byte is a carriage return loses it to the pattern above
-        # (part of the checksum only): decompress without asking for the whole.
-        try:
-            shown.append(zlib.decompressobj().decompress(stream).decode("latin-1"))
-        except zlib.error:
-            continue  # an image or a font
-    return "\n".join(shown)
+def test_cyd_pdf_font_is_the_papers_font(library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
+    pack = sample_pack(Member("Megan Lloyd", "megan@example.org", ("cy",), False), library)
+    # The embedded fonts are named after the stylesheet's family: "Cyd papers" is the
+    # name the printout gives CYD_PDF_FONT; without it, a system font.
+    assert not any("Cyd-papers" in font for font in read_tagged(render_pdf(pack)).fonts)
+    monkeypatch.setenv("CYD_PDF_FONT", str(geist()))
+    tagged = read_tagged(render_pdf(pack))
+    assert tagged.fonts
+    assert all("Cyd-papers" in font for font in tagged.fonts)  # every word in it
+    assert WELSH in tagged.text
 
 
 @pytest.mark.parametrize(
@@ -200,7 +201,7 @@ def test_the_pack_shows_times_in_the_programmes_time_zone(
     pack = sample_pack(Member("David", "david@example.org", ("en",), False), library)
     html = render_html(pack)
     assert f"vote by {vote_by}" in html
-    pdf = pdf_text(render_pdf(pack, font=PdfFont(None, None, "Helvetica")))
+    pdf = read_tagged(render_pdf(pack)).text
     assert f"vote by {vote_by}" in pdf
     assert f"at {not_shown}" not in html + pdf
 

@@ -23,6 +23,7 @@ from notifications.board_pack import pack_blocks
 from services.board_pages import reader_pack
 from services.commands import Cyd, vote
 from tests.flows.scenario import make_cyd, to_board
+from tests.pdf_tree import read_tagged
 from tests.web.test_checklist import Browser, csrf, main, person, text_of
 from web.visitor import SignedIn
 
@@ -196,6 +197,15 @@ def test_the_pdf_is_the_papers_to_download(
     assert "attachment" in answer.headers["content-disposition"]
     assert "board-papers-2026-12-08.pdf" in answer.headers["content-disposition"]
     assert answer.content.startswith(b"%PDF")
+    # The chair's own papers (Welsh, Easy Read) as a tagged PDF: headings, and each
+    # picture with its alternative text (tests/notifications/test_board_pack_pdf.py
+    # checks the rest of the tree).
+    tagged = read_tagged(answer.content)
+    assert tagged.lang == "cy"
+    assert tagged.root.find("H1")
+    figures = tagged.root.find("Figure")
+    assert figures
+    assert all(f.alt for f in figures)
 
 
 def test_a_supporter_reads_the_papers_of_the_member_they_help(
