@@ -43,18 +43,19 @@ recorded English `text`, Welsh and Easy Read write each reason from its code and
 params through the catalogue (governance/catalogue.yaml, `reason_text()` and the
 `reason_list`/`reason_points` macros of `_m.j2`); a reason recorded without params
 that its text needs is quoted as recorded (English) in the standard Welsh version
-and left out of Easy Read):
+and left out of Easy Read; every message that is given reasons shows them all, in
+every language and format, each in HTML as `<span data-reason="code">`):
 
     returned          venture, gaps: [{"problem": "missing"|"invalid", "question":
                       {en,cy}, "reason": {en,cy}, "easy_read": {en,cy}}], [gate],
                       [reasons], [audit_seq]
     review-requested  venture, [gate], [reasons] (code "reviews-stale": review again)
     sent-to-board     venture, [gate], [ballot: {"number", "deadline"}], [reasons]
-    board-papers      venture, ballot: {"number", "deadline"}, [gate]; or, for a
+    board-papers      venture, ballot: {"number", "deadline"}, [gate], [reasons]; or, for a
                       meeting's papers: meeting, agenda, pack: {"html", "pdf"},
                       [attached] (the files go with the message), [supporting:
                       {"name", "email"}] (a supporter's copy of a member's pack)
-    vote-requested    venture, ballot: {"number", "deadline"}, [gate]
+    vote-requested    venture, ballot: {"number", "deadline"}, [gate], [reasons]
     reminder          action: "answer"|"review"|"vote", venture, deadline,
                       [count] (this is reminder number N), [days_left] (whole days
                       to the deadline: 0 today, below 0 when it has passed),
@@ -71,7 +72,8 @@ and left out of Easy Read):
                       "tally": {"voted", "approve", "approve_with_conditions", "recycle",
                       "reject", "hold", "abstain", ...}, ["closed_by"],
                       ["casting_vote_used"]}, [gate], [next_gate]
-    next-gate-opened  venture, next_gate, [gate] (the gate just passed)
+    next-gate-opened  venture, next_gate, [gate] (the gate just passed), [reasons] (the
+                      decision's)
     you-said-we-did   venture, items: [{"said": {en,cy}, "did": {en,cy}}]
     test              [channel] (a masked description of the channel)
     digest            day (ISO date), count (the messages it carries), [attached]
