@@ -4,9 +4,12 @@ messages Cyd composes itself (the daily digest and the admins' delivery alert).
 - An outbox event is named `venture.<event>` (the governance events) or a bare name
   (`test`, `digest`, `delivery-failed`, `sign-in`); templates are named by the bare
   event.
-- A message to a group (`payload["group"]`) goes in Welsh and English together; a
-  person's own message goes in the language they chose, or in both when they were
-  never asked (`language_asked_on` is None). The format is the person's.
+- Every message, a person's own or news to a group (`payload["group"]`), goes in
+  the language the person chose: a group's news in both languages at once would
+  double its length (for an Easy Read reader most of all) and tell a Welsh reader
+  nothing more. Only a person never asked (`language_asked_on` is None) gets Welsh
+  and English together, Welsh first, as the Welsh Language Standards ask. The format
+  is the person's.
 - The daily digest (`compose_digest`) carries a person's held messages, each rendered
   as it would have been sent alone, after a cover written by the `digest` templates
   in the person's language(s) and format, rendered like any other message.
@@ -88,13 +91,14 @@ def render_for(
     enclosed: Sequence[Rendered] = (),
 ) -> Rendered:
     """Render `event` as `person` gets it. `language`/`easy_read` override their
-    choice (for previews); a group message is bilingual unless a language is given.
+    choice (for previews). The language is the person's own, for a group's news too;
+    both (Welsh first) only for a person never asked and no language given.
     `enclosed`: the messages a digest carries. An alert's payload is cleaned first
     (`alert_payload`)."""
     if template_name(event) == ALERT_EVENT:
         payload = alert_payload(payload)
     if language is None:
-        bilingual = bool(payload.get("group")) or not person.asked
+        bilingual = not person.asked
         chosen = person.language if person.asked else None
     else:
         bilingual, chosen = False, language

@@ -24,10 +24,11 @@ person.
     render_message(event, person=Recipient(...), payload={...},
                    language="cy" | "en" | None, easy_read=bool, bilingual=bool) -> Rendered
 
-Language: `language`, or else the person's own; `bilingual=True` (a message to a
-group) or no language at all (never asked) gives one message in Welsh and English
-together, Welsh first: subject "Welsh / English", and a body with the Welsh part
-then the English part (in HTML `<div lang="cy">…</div><div lang="en">…</div>`).
+Language: `language`, or else the person's own; `bilingual=True` or no language at
+all (never asked) gives one message in Welsh and English together, Welsh first:
+subject "Welsh / English", and a body with the Welsh part then the English part (in
+HTML `<div lang="cy">…</div><div lang="en">…</div>`). A group's news goes in each
+person's own language like any message (notifications.compose decides).
 `event` may carry the outbox's "venture." prefix.
 
 The payload's keys become template variables (beside `lang`, `person`, `easy_read`,

@@ -605,7 +605,9 @@ def test_a_bilingual_message_is_the_welsh_then_the_english(
     assert both.text.index(welsh.text.strip()) < both.text.index(english.text.strip())
 
 
-def test_the_language_is_the_persons_own_unless_a_group_or_never_asked() -> None:
+def test_the_language_is_the_persons_own_unless_both_are_asked_for_or_never_asked() -> None:
+    # (notifications.compose asks for both only for a person never asked: a group's
+    # news goes in each person's language, tests/notifications/test_chosen_language.py)
     payload = dict(SCENARIOS[0][2])
 
     def languages(person_language: str | None, language: str | None, group: bool) -> tuple:
@@ -619,7 +621,7 @@ def test_the_language_is_the_persons_own_unless_a_group_or_never_asked() -> None
     assert languages("en", None, False) == ("en",)
     assert languages("en", "cy", False) == ("cy",)  # a preview in the other language
     assert languages(None, None, False) == ("cy", "en")  # never asked: both
-    assert languages("en", "en", True) == ("cy", "en")  # a group message: both
+    assert languages("en", "en", True) == ("cy", "en")  # both asked for
 
 
 def test_unknown_events_and_languages_are_template_missing() -> None:
