@@ -32,7 +32,12 @@ person's own language like any message (notifications.compose decides).
 `event` may carry the outbox's "venture." prefix.
 
 The payload's keys become template variables (beside `lang`, `person`, `easy_read`,
-`mode` and `codes` (the set of the payload's reason codes), which Cyd sets).
+`mode`, `codes` (the set of the payload's reason codes) and `contact`, which Cyd sets).
+
+Every message ends, after its footer, with `<lang>/<format>/_contact.j2`: that Welsh
+is welcome in correspondence, and whom to ask (the programme's `contact:`, a name, a
+phone number and an email: notifications.contact), or, when the programme names
+nobody, to reply to the message.
 
 What each event needs (keys in [brackets] are optional; `venture` is {"id",
 "title"}; `gate` and `next_gate` are {"id", "title": {"en","cy"}, "easy_read":
@@ -129,6 +134,8 @@ from notifications import words
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
+    from governance.programme import Contact
+
 __all__ = [
     "EVENTS",
     "FORMATS",
@@ -192,6 +199,7 @@ _RESERVED = frozenset(
         "picture",
         "unknown",
         "reason_text",
+        "contact",
     }
 )
 
@@ -225,11 +233,13 @@ def render_message(
     easy_read: bool,
     bilingual: bool,
     enclosed: Sequence[Rendered] = (),
+    contact: Contact | None = None,
 ) -> Rendered:
     """Render `event` for `person`: see the module's docstring for the payload keys.
 
     `enclosed`: messages already rendered that this one carries (a daily digest),
-    put after it in the text and the HTML.
+    put after it in the text and the HTML. `contact`: the programme's contact, named
+    at the end of the message (None: the message asks people to reply).
 
     Raises TemplateMissing for an unknown event or language, and jinja2's
     UndefinedError when the payload lacks something the template needs.
@@ -248,6 +258,7 @@ def render_message(
     parts: list[dict[str, Any]] = []
     for lang in languages:
         context = _context(payload, lang=lang, person=person, easy_read=easy_read)
+        context["contact"] = _contact_words(contact)
         base = f"{lang}/{fmt}/{name}"
         subject, text, html = (
             _template(env, f"{base}.{part}").render(context, mode=mode)
@@ -356,6 +367,15 @@ def _context(
     }
     given = {k: v for k, v in payload.items() if k not in _RESERVED}
     return {**given, "lang": lang, "person": person, "easy_read": easy_read, "codes": codes}
+
+
+def _contact_words(contact: Contact | None) -> dict[str, Any] | None:
+    """The contact as the templates read it: {"name", "role" ({"en", "cy"} or None),
+    "phone", "email"}, or None."""
+    if contact is None:
+        return None
+    role = {"en": contact.role.en, "cy": contact.role.cy} if contact.role else None
+    return {"name": contact.name, "role": role, "phone": contact.phone, "email": contact.email}
 
 
 def _tidy(text: str) -> str:

@@ -74,6 +74,9 @@ def test_preview_renders_as_the_person_would_get_it(cyd: Runner) -> None:
     assert group["format"] == "easy-read"
     assert "Community café" in group["subject"]
     assert 'class="easy-read"' in group["html"]
+    # It ends, as sent, with the programme's contact (examples/programme.yaml).
+    assert group["text"].rstrip().endswith("Y cyfeiriad e-bost yw cydgynhyrchu@example.org")
+    assert "Gofynnwch i Rhian Hopkins." in group["text"]
     own = cyd.json("notify", "preview", "venture.reminder", "--person", NIA)
     assert own["languages"] == ["cy"]
     english = cyd.json("notify", "preview", "reminder", "--person", NIA, "--lang", "en")
