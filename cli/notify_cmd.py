@@ -55,10 +55,11 @@ def preview(
     engine = _engine()
     try:
         addressee, payload, source = _preview_input(engine, person, name)
+        contact = _contact(engine)
     finally:
         engine.dispose()
     try:
-        rendered = _render(addressee, name, payload, lang, easy_read)
+        rendered = _render(addressee, name, payload, lang, easy_read, contact)
     except TemplateMissing as error:
         fail(f"no template for '{name}': {error}")
     except Exception as error:
@@ -96,8 +97,22 @@ def preview(
 _DIGEST_SAMPLES = ("venture.reminder", "venture.decision")
 
 
+def _contact(engine: Engine) -> Any:
+    """The programme's contact, as the relay would name it at the end of the message."""
+    from models.db import read_session
+    from notifications.contact import programme_contact
+
+    with read_session(engine) as session:
+        return programme_contact(session)
+
+
 def _render(
-    addressee: Any, name: str, payload: dict[str, Any], lang: str | None, easy_read: bool | None
+    addressee: Any,
+    name: str,
+    payload: dict[str, Any],
+    lang: str | None,
+    easy_read: bool | None,
+    contact: Any = None,
 ) -> Any:
     from notifications.compose import DIGEST_EVENT, compose_digest, render_for
 
@@ -108,15 +123,17 @@ def _render(
 
         carried = payload.get("carried") or [(e, sample_payload(e)) for e in _DIGEST_SAMPLES]
         items = [
-            render_for(addressee, event, each, language=lang, easy_read=easy_read)
+            render_for(addressee, event, each, language=lang, easy_read=easy_read, contact=contact)
             for event, each in carried
         ]
         import settings
 
         today = dt.datetime.now(settings.current().timezone).date()  # the programme's day
         day = dt.date.fromisoformat(str(payload.get("day") or today.isoformat()))
-        return compose_digest(addressee, day, items, language=lang, easy_read=easy_read)
-    return render_for(addressee, name, payload, language=lang, easy_read=easy_read)
+        return compose_digest(
+            addressee, day, items, language=lang, easy_read=easy_read, contact=contact
+        )
+    return render_for(addressee, name, payload, language=lang, easy_read=easy_read, contact=contact)
 
 
 def _preview_input(engine: Engine, email: str, name: str) -> tuple[Any, dict[str, Any], str]:

@@ -63,6 +63,42 @@ ClockTime = Annotated[
 ]
 
 
+_PHONE = re.compile(r"^\+?[0-9(][0-9 ()-]*[0-9]$")
+
+
+def _phone(value: object) -> str:
+    # A number written as people dial it ("01632 960 123"): unquoted digits in YAML
+    # would be read as a number and lose the leading 0, so only a string is taken.
+    if not isinstance(value, str):
+        raise ValueError('write the phone number in quotes, like "01632 960 123"')
+    number = " ".join(value.split())
+    digits = sum(c.isdigit() for c in number)
+    if not _PHONE.match(number) or not 10 <= digits <= 15:
+        raise ValueError('must be a phone number of 10 to 15 digits, like "01632 960 123"')
+    return number
+
+
+Phone = Annotated[
+    str,
+    PlainValidator(_phone),
+    WithJsonSchema({"type": "string", "pattern": _PHONE.pattern}),
+]
+
+
+class Contact(Strict):
+    """The person people can ask about the programme. Every message ends by naming them
+    (with the phone number and email), and so does every page: the Welsh Language
+    Standards ask correspondence to say whom to contact, and a person with a learning
+    disability is helped most by a named person and a number to ring."""
+
+    name: NonEmpty = Field(description="The person's name, as people would ask for them.")
+    role: Text | None = Field(
+        default=None, description="What they do, in English and Welsh (optional)."
+    )
+    phone: Phone = Field(description='A phone number, in quotes: "01632 960 123".')
+    email: Email
+
+
 class QuietHours(Strict):
     """A daily time when no message is sent (local time); they wait until it ends."""
 
@@ -217,6 +253,13 @@ class Programme(Strict):
     reminders: ReminderPolicy = Field(
         default_factory=ReminderPolicy,
         description="Reminders, escalations and Board papers; defaults when left out.",
+    )
+    contact: Contact | None = Field(
+        default=None,
+        description=(
+            "Whom people can ask: named at the end of every message and page. Without "
+            "it, messages ask people to reply."
+        ),
     )
 
     def person(self, email: str) -> PersonSpec:

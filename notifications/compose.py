@@ -4,12 +4,18 @@ messages Cyd composes itself (the daily digest and the admins' delivery alert).
 - An outbox event is named `venture.<event>` (the governance events) or a bare name
   (`test`, `digest`, `delivery-failed`, `sign-in`); templates are named by the bare
   event.
-- A message to a group (`payload["group"]`) goes in Welsh and English together; a
-  person's own message goes in the language they chose, or in both when they were
-  never asked (`language_asked_on` is None). The format is the person's.
+- Every message, a person's own or news to a group (`payload["group"]`), goes in
+  the language the person chose: a group's news in both languages at once would
+  double its length (for an Easy Read reader most of all) and tell a Welsh reader
+  nothing more. Only a person never asked (`language_asked_on` is None) gets Welsh
+  and English together, Welsh first, as the Welsh Language Standards ask. The format
+  is the person's.
 - The daily digest (`compose_digest`) carries a person's held messages, each rendered
   as it would have been sent alone, after a cover written by the `digest` templates
   in the person's language(s) and format, rendered like any other message.
+- Every message ends by saying that Welsh is welcome and whom to ask: the
+  programme's contact (`contact`, read by the relay from the programme in force:
+  notifications.contact), or, when it names nobody, to reply.
 - The alert to admins when a message is given up on (`render_alert`) is the
   `delivery-failed` template, in the admin's language(s) and format. Its payload is
   cleaned before rendering, whatever it holds: the channel masked, every text in it
@@ -22,9 +28,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from notifications.render import Recipient, Rendered, render_message
+
+if TYPE_CHECKING:
+    from governance.programme import Contact
 
 DIGEST_EVENT = "digest"
 ALERT_EVENT = "delivery-failed"
@@ -86,15 +95,18 @@ def render_for(
     language: str | None = None,
     easy_read: bool | None = None,
     enclosed: Sequence[Rendered] = (),
+    contact: Contact | None = None,
 ) -> Rendered:
     """Render `event` as `person` gets it. `language`/`easy_read` override their
-    choice (for previews); a group message is bilingual unless a language is given.
-    `enclosed`: the messages a digest carries. An alert's payload is cleaned first
+    choice (for previews). The language is the person's own, for a group's news too;
+    both (Welsh first) only for a person never asked and no language given.
+    `enclosed`: the messages a digest carries. `contact`: the programme's, named at
+    the end (notifications.contact). An alert's payload is cleaned first
     (`alert_payload`)."""
     if template_name(event) == ALERT_EVENT:
         payload = alert_payload(payload)
     if language is None:
-        bilingual = bool(payload.get("group")) or not person.asked
+        bilingual = not person.asked
         chosen = person.language if person.asked else None
     else:
         bilingual, chosen = False, language
@@ -106,6 +118,7 @@ def render_for(
         easy_read=person.format == "easy-read" if easy_read is None else easy_read,
         bilingual=bilingual,
         enclosed=enclosed,
+        contact=contact,
     )
 
 
@@ -120,6 +133,7 @@ def compose_digest(
     attached: bool | None = None,
     language: str | None = None,
     easy_read: bool | None = None,
+    contact: Contact | None = None,
 ) -> Rendered:
     """One message carrying `items` (each already rendered for the person), after
     the `digest` cover. `attached`: None when none of them has files; True when
@@ -129,7 +143,13 @@ def compose_digest(
     if attached is not None:
         payload["attached"] = attached
     return render_for(
-        person, DIGEST_EVENT, payload, language=language, easy_read=easy_read, enclosed=items
+        person,
+        DIGEST_EVENT,
+        payload,
+        language=language,
+        easy_read=easy_read,
+        enclosed=items,
+        contact=contact,
     )
 
 
@@ -176,6 +196,9 @@ def render_alert(
     *,
     language: str | None = None,
     easy_read: bool | None = None,
+    contact: Contact | None = None,
 ) -> Rendered:
     """The `delivery-failed` message for an admin, in their language and format."""
-    return render_for(person, ALERT_EVENT, payload, language=language, easy_read=easy_read)
+    return render_for(
+        person, ALERT_EVENT, payload, language=language, easy_read=easy_read, contact=contact
+    )

@@ -27,14 +27,20 @@ test, never a person.
     render_message(event, person=Recipient(...), payload={...},
                    language="cy" | "en" | None, easy_read=bool, bilingual=bool) -> Rendered
 
-Language: `language`, or else the person's own; `bilingual=True` (a message to a
-group) or no language at all (never asked) gives one message in Welsh and English
-together, Welsh first: subject "Welsh / English", and a body with the Welsh part
-then the English part (in HTML `<div lang="cy">…</div><div lang="en">…</div>`).
+Language: `language`, or else the person's own; `bilingual=True` or no language at
+all (never asked) gives one message in Welsh and English together, Welsh first:
+subject "Welsh / English", and a body with the Welsh part then the English part (in
+HTML `<div lang="cy">…</div><div lang="en">…</div>`). A group's news goes in each
+person's own language like any message (notifications.compose decides).
 `event` may carry the outbox's "venture." prefix.
 
 The payload's keys become template variables (beside `lang`, `person`, `easy_read`,
-`mode` and `codes` (the set of the payload's reason codes), which Cyd sets).
+`mode`, `codes` (the set of the payload's reason codes) and `contact`, which Cyd sets).
+
+Every message ends, after its footer, with `<lang>/<format>/_contact.j2`: that Welsh
+is welcome in correspondence, and whom to ask (the programme's `contact:`, a name, a
+phone number and an email: notifications.contact), or, when the programme names
+nobody, to reply to the message.
 
 What each event needs (keys in [brackets] are optional; `venture` is {"id",
 "title"}; `gate` and `next_gate` are {"id", "title": {"en","cy"}, "easy_read":
@@ -46,18 +52,19 @@ recorded English `text`, Welsh and Easy Read write each reason from its code and
 params through the catalogue (governance/catalogue.yaml, `reason_text()` and the
 `reason_list`/`reason_points` macros of `_m.j2`); a reason recorded without params
 that its text needs is quoted as recorded (English) in the standard Welsh version
-and left out of Easy Read):
+and left out of Easy Read; every message that is given reasons shows them all, in
+every language and format, each in HTML as `<span data-reason="code">`):
 
     returned          venture, gaps: [{"problem": "missing"|"invalid", "question":
                       {en,cy}, "reason": {en,cy}, "easy_read": {en,cy}}], [gate],
                       [reasons], [audit_seq]
     review-requested  venture, [gate], [reasons] (code "reviews-stale": review again)
     sent-to-board     venture, [gate], [ballot: {"number", "deadline"}], [reasons]
-    board-papers      venture, ballot: {"number", "deadline"}, [gate]; or, for a
+    board-papers      venture, ballot: {"number", "deadline"}, [gate], [reasons]; or, for a
                       meeting's papers: meeting, agenda, pack: {"html", "pdf"},
                       [attached] (the files go with the message), [supporting:
                       {"name", "email"}] (a supporter's copy of a member's pack)
-    vote-requested    venture, ballot: {"number", "deadline"}, [gate]
+    vote-requested    venture, ballot: {"number", "deadline"}, [gate], [reasons]
     reminder          action: "answer"|"review"|"vote", venture, deadline,
                       [count] (this is reminder number N), [days_left] (whole days
                       to the deadline: 0 today, below 0 when it has passed),
@@ -74,7 +81,8 @@ and left out of Easy Read):
                       "tally": {"voted", "approve", "approve_with_conditions", "recycle",
                       "reject", "hold", "abstain", ...}, ["closed_by"],
                       ["casting_vote_used"]}, [gate], [next_gate]
-    next-gate-opened  venture, next_gate, [gate] (the gate just passed)
+    next-gate-opened  venture, next_gate, [gate] (the gate just passed), [reasons] (the
+                      decision's)
     you-said-we-did   venture, items: [{"said": {en,cy}, "did": {en,cy}}]
     test              [channel] (a masked description of the channel)
     digest            day (ISO date), count (the messages it carries), [attached]
@@ -128,6 +136,8 @@ from notifications.pictures import PICTOGRAMS, pictogram_index
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
+
+    from governance.programme import Contact
 
 __all__ = [
     "EVENTS",
@@ -191,6 +201,7 @@ _RESERVED = frozenset(
         "picture",
         "unknown",
         "reason_text",
+        "contact",
     }
 )
 
@@ -226,11 +237,13 @@ def render_message(
     easy_read: bool,
     bilingual: bool,
     enclosed: Sequence[Rendered] = (),
+    contact: Contact | None = None,
 ) -> Rendered:
     """Render `event` for `person`: see the module's docstring for the payload keys.
 
     `enclosed`: messages already rendered that this one carries (a daily digest),
-    put after it in the text and the HTML.
+    put after it in the text and the HTML. `contact`: the programme's contact, named
+    at the end of the message (None: the message asks people to reply).
 
     Raises TemplateMissing for an unknown event or language, and jinja2's
     UndefinedError when the payload lacks something the template needs.
@@ -249,6 +262,7 @@ def render_message(
     parts: list[dict[str, Any]] = []
     for lang in languages:
         context = _context(payload, lang=lang, person=person, easy_read=easy_read)
+        context["contact"] = _contact_words(contact)
         base = f"{lang}/{fmt}/{name}"
         subject, text, html = (
             _template(env, f"{base}.{part}").render(context, mode=mode)
@@ -357,6 +371,15 @@ def _context(
     }
     given = {k: v for k, v in payload.items() if k not in _RESERVED}
     return {**given, "lang": lang, "person": person, "easy_read": easy_read, "codes": codes}
+
+
+def _contact_words(contact: Contact | None) -> dict[str, Any] | None:
+    """The contact as the templates read it: {"name", "role" ({"en", "cy"} or None),
+    "phone", "email"}, or None."""
+    if contact is None:
+        return None
+    role = {"en": contact.role.en, "cy": contact.role.cy} if contact.role else None
+    return {"name": contact.name, "role": role, "phone": contact.phone, "email": contact.email}
 
 
 def _tidy(text: str) -> str:

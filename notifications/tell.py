@@ -34,8 +34,9 @@ Decided here, when a message is queued:
   `key` and the supported person's id).
 
 Decided when it is sent, in the relay (`notifications.relay`), and not here: the
-language(s) and format it is rendered in (the person as they are then; a message to
-a group, `payload["group"]`, in Welsh and English together), quiet hours, the daily
+language(s) and format it is rendered in (the person as they are then: the language
+they chose, a group's news too; Welsh and English together only for a person never
+asked), quiet hours, the daily
 digest, and what becomes of a message for a removed channel or someone who has left.
 """
 

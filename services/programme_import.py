@@ -15,9 +15,12 @@ nothing. `current_programme(session)` gives the programme in force (the latest
 version), for the rules that need the Board's decision rules and the gates, its
 reminder policy (`programme.reminders`: the cadence, escalation, reviewers' time and
 when Board papers go out; defaults when the file leaves it out) and the Board's
-meeting calendar (`programme.board.meetings`). Those two are read from the stored
-text, so they need no columns of their own: importing a changed policy or calendar
-is a new version like any other change.
+meeting calendar (`programme.board.meetings`) and the programme's contact
+(`programme.contact`: a person, a phone number and an email, named at the end of
+every message and page; `notifications.contact.programme_contact` reads it for the
+relay and the pages). Those are read from the stored text, so they need no columns
+of their own: importing a changed policy, calendar or contact is a new version like
+any other change.
 
 Language. The Welsh Language Standards ask us to ask and record each person's
 language. A person whose entry has no `language` has not been asked: they are stored

@@ -38,8 +38,11 @@ import jinja2
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from markupsafe import Markup, escape
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import HTTPConnection
 
+from models.db import read_session
+from notifications.contact import programme_contact
 from services.reminders import local_zone
 from web.csrf import CSRF_FIELD, csrf_token, set_csrf_cookie
 from web.i18n import Format, Language, translations
@@ -58,6 +61,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
     from checklists.library import Library
+    from governance.programme import Contact
     from models.tables import Person
     from services.commands import Cyd
 
@@ -101,6 +105,7 @@ def render_template(
         "switch_url": switch,
         "current_path": request.url.path,
         ZONE: local_zone(),
+        "programme_contact": _contact_words(_programme_contact(request), language),
     }
     variables.update(context or {})
     if isinstance(template, str):
@@ -109,6 +114,34 @@ def render_template(
     response = HTMLResponse(html, status_code=status_code)
     remember_choices(request, response)
     return response
+
+
+def _programme_contact(request: HTTPConnection) -> Contact | None:
+    """The programme's contact, named at the foot of every page as at the end of every
+    message (notifications.contact: one small read, the text parsed once a version)."""
+    cyd = getattr(request.app.state, "cyd", None)
+    if cyd is None:
+        return None
+    try:
+        with read_session(cyd.engine) as session:
+            return programme_contact(session)
+    except SQLAlchemyError:  # an error page (the database down) still shows
+        return None
+
+
+def _contact_words(contact: Contact | None, language: Language) -> dict[str, str] | None:
+    """What the footer shows: the role in the page's language, and the number to dial."""
+    if contact is None:
+        return None
+    role = (contact.role.cy if language == "cy" else contact.role.en) if contact.role else ""
+    tel = "".join(c for c in contact.phone if c.isdigit() or c == "+")
+    return {
+        "name": contact.name,
+        "role": role,
+        "phone": contact.phone,
+        "tel": tel,
+        "email": contact.email,
+    }
 
 
 @dataclass

@@ -106,6 +106,8 @@ def claim(session: Session, row: OutboxMessage, at: dt.datetime) -> Job:
             if m.id is not None
         )
         day = dt.date.fromisoformat(str(row.payload.get("day")))
+    from notifications.contact import programme_contact  # only what sends needs it
+
     return Job(
         message_id=row.id,
         key=row.idempotency_key,
@@ -117,6 +119,7 @@ def claim(session: Session, row: OutboxMessage, at: dt.datetime) -> Job:
         digest_day=day,
         items=items,
         attachments=tuple(row.attachments or ()),
+        contact=programme_contact(session),
     )
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from models.tables import Person, mask_url
 
 if TYPE_CHECKING:
+    from governance.programme import Contact
     from notifications.compose import Addressee
 
 
@@ -72,6 +73,8 @@ class Job:
     # a digest's carried messages: (id, event, payload, attachments)
     items: tuple[tuple[int, str, dict[str, Any], tuple[str, ...]], ...] = ()
     attachments: tuple[str, ...] = ()  # paths in the data folder
+    # The programme's contact when it is sent (named at the end of every message).
+    contact: Contact | None = None
 
     @property
     def masked(self) -> str:

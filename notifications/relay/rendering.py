@@ -1,6 +1,7 @@
 """Rendering a claimed message to send: in its person's language(s) and format as they
 are now, with the files it carries or where they are filed; a digest with each
-message it carries. A template that fails fails that message, never the relay."""
+message it carries; each ending with the programme's contact in force (`Job.contact`).
+A template that fails fails that message, never the relay."""
 
 from __future__ import annotations
 
@@ -31,9 +32,9 @@ def render(
         return render_digest(job, carries)
     try:
         if job.event == ALERT_EVENT:
-            return render_alert(job.person, job.payload), (), {}
+            return render_alert(job.person, job.payload, contact=job.contact), (), {}
         payload = with_attached(job.payload, job.attachments, carries)
-        return render_for(job.person, job.event, payload), (), {}
+        return render_for(job.person, job.event, payload, contact=job.contact), (), {}
     except Exception as error:  # a template bug fails this message, never the relay
         return None, (), {job.message_id: template_problem(job.event, job.person, error)}
 
@@ -49,7 +50,8 @@ def render_digest(
     with_files = False
     for message_id, event, payload, files in job.items:
         try:
-            rendered.append(render_for(job.person, event, with_attached(payload, files, carries)))
+            carried_payload = with_attached(payload, files, carries)
+            rendered.append(render_for(job.person, event, carried_payload, contact=job.contact))
             carried.append(message_id)
             with_files = with_files or bool(files)
         except Exception as error:
@@ -61,7 +63,11 @@ def render_digest(
     try:
         # The cover says whether the files of what it carries go with it.
         digest = compose_digest(
-            job.person, job.digest_day, rendered, attached=carries if with_files else None
+            job.person,
+            job.digest_day,
+            rendered,
+            attached=carries if with_files else None,
+            contact=job.contact,
         )
     except Exception as error:  # the cover's template: the digest fails, not the relay
         unrendered[job.message_id] = template_problem(job.event, job.person, error)

@@ -70,10 +70,13 @@ def cyd(tmp_path: Path, smtp: SmtpServer) -> Iterator[Runner]:
 def test_preview_renders_as_the_person_would_get_it(cyd: Runner) -> None:
     group = cyd.json("notify", "preview", "next-gate-opened", "--person", NIA)
     assert group["payload_from"] == "a sample payload"
-    assert group["languages"] == ["cy", "en"]  # a group message: both, Welsh first
+    assert group["languages"] == ["cy"]  # a group's news too, in the person's language
     assert group["format"] == "easy-read"
     assert "Community café" in group["subject"]
     assert 'class="easy-read"' in group["html"]
+    # It ends, as sent, with the programme's contact (examples/programme.yaml).
+    assert group["text"].rstrip().endswith("Y cyfeiriad e-bost yw cydgynhyrchu@example.org")
+    assert "Gofynnwch i Rhian Hopkins." in group["text"]
     own = cyd.json("notify", "preview", "venture.reminder", "--person", NIA)
     assert own["languages"] == ["cy"]
     english = cyd.json("notify", "preview", "reminder", "--person", NIA, "--lang", "en")
@@ -85,7 +88,8 @@ def test_preview_renders_as_the_person_would_get_it(cyd: Runner) -> None:
     assert "a sample payload" in shown.stdout
     # The daily digest (a sample reminder and decision in it) and the admins' alert.
     digest = cyd.json("notify", "preview", "digest", "--person", NIA)
-    assert (digest["languages"], digest["format"]) == (["cy", "en"], "easy-read")
+    # All in Welsh: the decision it carries (a group's news) is in her language too.
+    assert (digest["languages"], digest["format"]) == (["cy"], "easy-read")
     assert digest["subject"].startswith("Eich negeseuon Cyd ar gyfer ")
     assert "Rydych chi'n cael eich negeseuon gyda'i gilydd, unwaith y dydd." in digest["text"]
     assert "[1/2]" in digest["text"]

@@ -606,7 +606,9 @@ def test_a_bilingual_message_is_the_welsh_then_the_english(
     assert both.text.index(welsh.text.strip()) < both.text.index(english.text.strip())
 
 
-def test_the_language_is_the_persons_own_unless_a_group_or_never_asked() -> None:
+def test_the_language_is_the_persons_own_unless_both_are_asked_for_or_never_asked() -> None:
+    # (notifications.compose asks for both only for a person never asked: a group's
+    # news goes in each person's language, tests/notifications/test_chosen_language.py)
     payload = dict(SCENARIOS[0][2])
 
     def languages(person_language: str | None, language: str | None, group: bool) -> tuple:
@@ -620,7 +622,7 @@ def test_the_language_is_the_persons_own_unless_a_group_or_never_asked() -> None
     assert languages("en", None, False) == ("en",)
     assert languages("en", "cy", False) == ("cy",)  # a preview in the other language
     assert languages(None, None, False) == ("cy", "en")  # never asked: both
-    assert languages("en", "en", True) == ("cy", "en")  # a group message: both
+    assert languages("en", "en", True) == ("cy", "en")  # both asked for
 
 
 def test_unknown_events_and_languages_are_template_missing() -> None:
@@ -769,7 +771,7 @@ def addressee(mode: str, fmt: str, name: str = "Siân Roberts") -> compose.Addre
 
 def carried(person: compose.Addressee, title: str = "Community café") -> list[Rendered]:
     """Two messages as the relay renders them for a digest: the person's own reminder
-    and a decision sent to a group (so in both languages)."""
+    and a decision sent to a group (in the person's language(s) too)."""
     by_name = {name: payload for name, _event, payload in scenarios(title)}
     return [
         compose.render_for(person, "venture.reminder", by_name["reminder-answer"]),
@@ -813,7 +815,8 @@ def test_a_digest_carries_its_messages_after_its_cover(mode: str, fmt: str) -> N
     )
     assert digest.subject == cover.subject
     assert digest.format == cover.format == fmt
-    assert digest.languages == ("cy", "en")  # the cover's and the group message's
+    # The cover's and the messages': the person's language, both when never asked.
+    assert digest.languages == (("cy", "en") if mode == "both" else (mode,))
     # The text: the cover, then each message under "[n/N] its subject", in order.
     text = digest.text
     assert text.startswith(cover.text.strip())
@@ -1183,7 +1186,8 @@ def test_every_picture_a_template_uses_exists() -> None:
 def test_welsh_is_marked_as_not_yet_reviewed() -> None:
     assert r.WELSH_REVIEWED is False
     welsh = sorted((TEMPLATES / "cy").rglob("*.j2"))
-    assert len(welsh) == 2 * (len(EVENTS) + 1)  # every event and a base, in both formats
+    # Every event, a base and the contact at the end, in both formats.
+    assert len(welsh) == 2 * (len(EVENTS) + 2)
     for path in welsh:
         assert "NOT YET REVIEWED" in path.read_text("utf-8"), path
 

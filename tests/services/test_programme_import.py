@@ -401,3 +401,71 @@ def test_an_import_that_fails_writes_nothing(
     with read_session(backend.engine) as session:
         for table in (Person, PersonRole, Channel, Workstream, ProgrammeVersion, AuditEntry):
             assert count(session, table) == 0, table.__name__
+
+
+# --- the contact named at the end of every message ---------------------------------------------
+
+
+def test_the_contact_is_read_whole_and_optional() -> None:
+    programme, _text = load_programme_source(EXAMPLE)
+    assert programme.contact is not None
+    assert (programme.contact.name, programme.contact.phone) == ("Rhian Hopkins", "01632 960 123")
+    assert programme.contact.email == "cydgynhyrchu@example.org"
+    assert programme.contact.role is not None
+    assert programme.contact.role.cy == "Swyddog y rhaglen cydgynhyrchu"
+    data = example_data()
+    del data["contact"]
+    assert programme_of(data)[0].contact is None  # messages then ask people to reply
+    data = example_data()
+    data["contact"]["phone"] = " 01632   960 123 "
+    data["contact"]["email"] = "Cydgynhyrchu@Example.org"
+    contact = programme_of(data)[0].contact
+    assert contact is not None
+    assert (contact.phone, contact.email) == ("01632 960 123", "cydgynhyrchu@example.org")
+
+
+@pytest.mark.parametrize(
+    ("phone", "message"),
+    [
+        (1632960123, "write the phone number in quotes"),  # YAML read it as a number
+        ("960 123", "10 to 15 digits"),
+        ("01632 960 123 ext 4", "10 to 15 digits"),
+        ("+44 1632 960123", None),
+        ("(01632) 960-123", None),
+    ],
+)
+def test_the_contacts_phone_number_is_checked(phone: Any, message: str | None) -> None:
+    data = example_data()
+    data["contact"]["phone"] = phone
+    if message is None:
+        contact = programme_of(data)[0].contact
+        assert contact is not None
+        assert contact.phone == phone
+        return
+    with pytest.raises(ProgrammeError) as caught:
+        programme_of(data)
+    [problem] = caught.value.problems
+    assert message in problem.message
+    assert "'phone'" in problem.message
+
+
+def test_the_contact_is_stored_with_the_programme_and_a_change_is_a_new_version(
+    backend: Backend,
+) -> None:
+    from notifications.contact import programme_contact
+
+    programme, text = load_programme_source(EXAMPLE)
+    import_programme(backend.engine, programme, text, "admin@example.org")
+    with read_session(backend.engine) as session:
+        assert current_programme(session).contact == programme.contact
+        assert programme_contact(session) == programme.contact
+    data = example_data()
+    data["contact"]["name"] = "Owain Rees"
+    changed, changed_text = programme_of(data)
+    result = import_programme(backend.engine, changed, changed_text, "admin@example.org")
+    assert result.changed
+    with read_session(backend.engine) as session:
+        assert count(session, ProgrammeVersion) == 2
+        found = programme_contact(session)
+        assert found is not None
+        assert found.name == current_programme(session).contact.name == "Owain Rees"  # type: ignore[union-attr]
