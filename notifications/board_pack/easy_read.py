@@ -404,9 +404,10 @@ def _interests(item: AgendaItem, lang: str) -> list[Block]:
             Block(
                 "point",
                 f"Mae gan {interest.member} gysylltiad â'r gwaith yma. "
-                "Fyddan nhw ddim yn pleidleisio arno."
+                f"Fydd {interest.member} ddim yn pleidleisio arno."
                 if cy
-                else f"{interest.member} has a link to this work. They will not vote on it.",
+                else f"{interest.member} has a link to this work. "
+                f"{interest.member} will not vote on it.",
                 picture="warning",
             )
         )
