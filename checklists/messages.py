@@ -84,7 +84,7 @@ def too_few_chosen(minimum: int) -> Reason:
 def too_many_chosen(maximum: int) -> Reason:
     return Reason(
         f"Choose no more than {maximum} from the list.",
-        f"Dewiswch ddim mwy na {maximum} o'r rhestr.",
+        f"Peidiwch â dewis mwy na {maximum} o'r rhestr.",
     )
 
 
@@ -157,5 +157,5 @@ def too_few_people(minimum: int) -> Reason:
 def too_many_people(maximum: int) -> Reason:
     return Reason(
         f"Name no more than {_people_en(maximum)}.",
-        f"Enwch ddim mwy na {_people_cy(maximum)}.",
+        f"Peidiwch ag enwi mwy na {_people_cy(maximum)}.",
     )

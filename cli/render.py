@@ -37,7 +37,7 @@ _WORDS = {
         "unreviewed": "Nid yw siaradwr Cymraeg wedi adolygu'r testun Cymraeg eto.",
         "met_when": "Wedi'i fodloni pan",
         "not_met": "Os nad yw wedi'i fodloni",
-        "justify": "Neu dywedwch pam ddim",
+        "justify": "Os na, pam?",
         "lead": "i'r arweinydd",
         "co-producers": "i'r cydgynhyrchwyr",
     },

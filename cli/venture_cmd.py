@@ -278,11 +278,11 @@ def list_cmd(
 def review_record(
     venture: Annotated[str, typer.Argument(help="Venture id.")],
     by: Annotated[str, typer.Option(help="The reviewer (email).")],
-    recommend: Annotated[str, typer.Option(help="go or recycle.")],
+    recommend: Annotated[str, typer.Option(help="go, or recycle (send back for more work).")],
     note: Annotated[str | None, typer.Option(help="Notes for the Board.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Recommend go or recycle."""
+    """Recommend go (on to the Board) or recycle (send back for more work)."""
     from services.commands import record_review
 
     _run(lambda c: record_review(c, venture, by=by, recommend=recommend, note=note), as_json)
@@ -308,7 +308,8 @@ def board_vote(
     choice: Annotated[
         str,
         typer.Option(
-            help="approve, approve-with-conditions, recycle, reject, hold, abstain or more-time."
+            help="approve, approve-with-conditions, recycle (send back for more work), reject,"
+            " hold, abstain or more-time."
         ),
     ],
     reason: Annotated[str | None, typer.Option(help="Why (the conditions, for one).")] = None,

@@ -67,7 +67,7 @@ TALLY: tuple[tuple[str, str, str], ...] = (
     ("lived_experience_voted", "Took part with lived experience", "Wedi cymryd rhan, â phrofiad"),
     ("approve", "Approve", "Cymeradwyo"),
     ("approve_with_conditions", "Approve with conditions", "Cymeradwyo gydag amodau"),
-    ("recycle", "Recycle", "Ailgylchu"),
+    ("recycle", "Send back for more work", "Anfon yn ôl am ragor o waith"),
     ("reject", "Reject", "Gwrthod"),
     ("hold", "Hold", "Gohirio"),
     ("abstain", "Abstain", "Ymatal"),

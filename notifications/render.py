@@ -45,7 +45,7 @@ nobody, to reply to the message.
 What each event needs (keys in [brackets] are optional; `venture` is {"id",
 "title"}; `gate` and `next_gate` are {"id", "title": {"en","cy"}, "easy_read":
 {"en","cy"}}, and a gate with only an "id" is shown by its id; deadlines are ISO 8601
-date-times, shown as "Thursday 10 December 2026 at 9am" / "Dydd Iau 10 Rhagfyr 2026
+date-times, shown as "Thursday 10 December 2026 at 9am" / "dydd Iau 10 Rhagfyr 2026
 am 9 y bore" in the programme's local time (`CYD_TIMEZONE`, see `local_zone()`);
 `reasons` are [{"code", "text", "params"}]: the English standard version shows the
 recorded English `text`, Welsh and Easy Read write each reason from its code and
@@ -125,7 +125,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
-from babel.dates import format_date
 from markupsafe import Markup
 
 import settings
@@ -406,9 +405,8 @@ def _moment(value: Any) -> dt.datetime:
 
 @jinja2.pass_context
 def _day(context: jinja2.runtime.Context, value: Any) -> str:
-    """'Thursday 10 December 2026' / 'Dydd Iau 10 Rhagfyr 2026'."""
-    lang = context["lang"]
-    return format_date(_moment(value).date(), "EEEE d MMMM y", locale=_LOCALES[lang])
+    """'Thursday 10 December 2026' / 'dydd Iau 10 Rhagfyr 2026' (mid-sentence)."""
+    return words.weekday_date(_moment(value).date(), context["lang"])
 
 
 @jinja2.pass_context
@@ -431,7 +429,7 @@ def _clock(context: jinja2.runtime.Context, value: Any) -> str:
 
 @jinja2.pass_context
 def _when(context: jinja2.runtime.Context, value: Any) -> str:
-    """'Thursday 10 December 2026 at 9am' / 'Dydd Iau 10 Rhagfyr 2026 am 9 y bore'."""
+    """'Thursday 10 December 2026 at 9am' / 'dydd Iau 10 Rhagfyr 2026 am 9 y bore'."""
     at = "am" if context["lang"] == "cy" else "at"
     return f"{_day(context, value)} {at} {_clock(context, value)}"
 

@@ -13,9 +13,11 @@ The Welsh forms have not yet been reviewed by a Welsh speaker (see
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cache
 
 from babel import Locale
+from babel.dates import format_date
 
 CATEGORIES: tuple[str, ...] = ("zero", "one", "two", "few", "many", "other")
 
@@ -118,3 +120,13 @@ def noun(language: str, n: int, name: str) -> str:
 def count(language: str, n: int, name: str) -> str:
     """'3 questions' / '3 chwestiwn'."""
     return f"{n} {noun(language, n, name)}"
+
+
+def weekday_date(day: dt.date, lang: str, pattern: str = "EEEE d MMMM y") -> str:
+    """'Thursday 10 December 2026' / 'dydd Iau 10 Rhagfyr 2026'.
+
+    Babel writes the Welsh weekday as at the start of a sentence ("Dydd Iau"); in Welsh
+    "dydd" is lower case mid-sentence (only the day's own name, "Iau", keeps its
+    capital), and every message and pack puts a date mid-sentence."""
+    written = format_date(day, pattern, locale=_LOCALES[lang])
+    return written[:1].lower() + written[1:] if lang == "cy" else written

@@ -212,7 +212,9 @@ def in_words(page: PageContext, item: Item, value: Any) -> list[str]:
         return [str(v) for v in value]
     if kind == "date":
         try:
-            return [date_words(dt.date.fromisoformat(str(value)), page.language, year=True)]
+            return [
+                date_words(dt.date.fromisoformat(str(value)), page.language, year=True, start=True)
+            ]
         except ValueError:
             return [str(value)]
     return str(value).split("\n")  # a text's lines as written

@@ -96,14 +96,18 @@ def date_words(
     *,
     year: bool = False,
     zone: dt.tzinfo | None = None,
+    start: bool = False,
 ) -> str:
-    """'Friday 11 December' / 'Dydd Gwener 11 Rhagfyr' (with the year when asked).
+    """'Friday 11 December' / 'dydd Gwener 11 Rhagfyr' (with the year when asked).
 
+    Welsh "dydd" is lower case mid-sentence, where most dates go; `start` writes it as
+    at the start of a sentence, a line or a table cell ('Dydd Gwener 11 Rhagfyr').
     A date-time is first put in the programme's local time (`CYD_TIMEZONE`; `zone`, if
     the caller has already read it)."""
     local = _local(value, zone)
     day = local.date() if isinstance(local, dt.datetime) else local
-    return _day_words(day, language, year)
+    written = _day_words(day, language, year)
+    return written if start or language != "cy" else written[:1].lower() + written[1:]
 
 
 @lru_cache(maxsize=4096)

@@ -13,8 +13,9 @@ pieces, and a handler never passes the language to a translation function.
 
 Filters and globals, in every environment:
 
-    value|date_words            'Friday 11 December' / 'Dydd Gwener 11 Rhagfyr'
+    value|date_words            'Friday 11 December' / 'dydd Gwener 11 Rhagfyr' (mid-sentence)
     value|date_words(year=True) ... with the year
+    value|date_words(start=True) 'Dydd Gwener 11 Rhagfyr' (starting a line or a cell)
     value|time_words            '9am' / '9 y bore'
     static_url("cyd.css")       the file's URL under /static, with a version
     picture("tick")             an Easy Read pictogram: <img> with alt text in the language
@@ -130,9 +131,13 @@ def _zone(context: jinja2.runtime.Context) -> dt.tzinfo | None:
 def _date_filter(language: Language) -> Callable[..., str]:
     @jinja2.pass_context
     def date_filter(
-        context: jinja2.runtime.Context, value: dt.date | dt.datetime, *, year: bool = False
+        context: jinja2.runtime.Context,
+        value: dt.date | dt.datetime,
+        *,
+        year: bool = False,
+        start: bool = False,
     ) -> str:
-        return date_words(value, language, year=year, zone=_zone(context))
+        return date_words(value, language, year=year, zone=_zone(context), start=start)
 
     return date_filter
 

@@ -281,20 +281,23 @@ def _reviews(item: AgendaItem, lang: str) -> list[Block]:
             )
         )
     for review in item.reviews:
+        # The reviewer's name again, never "they": in Easy Read a "they" after a named
+        # person reads as other people (and Welsh "nhw" is plainly plural).
+        who = review.reviewer
         said = (
-            Words("They said it can go ahead.", "Dywedon nhw ei fod yn gallu mynd ymlaen.")
+            Words(f"{who} said it can go ahead.", f"Dywedodd {who} ei fod yn gallu mynd ymlaen.")
             if review.recommend == "go"
             else Words(
-                "They said it needs more work first.",
-                "Dywedon nhw fod angen mwy o waith arno yn gyntaf.",
+                f"{who} said it needs more work first.",
+                f"Dywedodd {who} fod angen mwy o waith arno yn gyntaf.",
             )
         )
         blocks.append(
             Block(
                 "point",
-                f"Edrychodd {review.reviewer} ar y gwaith. {said.cy}"
+                f"Edrychodd {who} ar y gwaith. {said.cy}"
                 if cy
-                else f"{review.reviewer} checked the work. {said.en}",
+                else f"{who} checked the work. {said.en}",
                 picture="magnifier",
             )
         )
@@ -302,7 +305,7 @@ def _reviews(item: AgendaItem, lang: str) -> list[Block]:
             blocks.append(
                 Block(
                     "point",
-                    f"Ysgrifennon nhw: {review.note}" if cy else f"They wrote: {review.note}",
+                    f"Ysgrifennodd {who}: {review.note}" if cy else f"{who} wrote: {review.note}",
                     picture="speech",
                 )
             )
@@ -310,9 +313,9 @@ def _reviews(item: AgendaItem, lang: str) -> list[Block]:
             blocks.append(
                 Block(
                     "point",
-                    "Newidiodd ateb ar ôl iddyn nhw edrych."
+                    f"Newidiodd ateb ar ôl i {who} edrych."
                     if cy
-                    else "An answer changed after they checked it.",
+                    else f"An answer changed after {who} checked it.",
                     picture="warning",
                 )
             )
@@ -401,9 +404,10 @@ def _interests(item: AgendaItem, lang: str) -> list[Block]:
             Block(
                 "point",
                 f"Mae gan {interest.member} gysylltiad â'r gwaith yma. "
-                "Fyddan nhw ddim yn pleidleisio arno."
+                f"Fydd {interest.member} ddim yn pleidleisio arno."
                 if cy
-                else f"{interest.member} has a link to this work. They will not vote on it.",
+                else f"{interest.member} has a link to this work. "
+                f"{interest.member} will not vote on it.",
                 picture="warning",
             )
         )

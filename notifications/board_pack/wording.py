@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from babel.dates import format_date
-
 from governance.board_pack import BoardPack, Words
 from notifications.render import local_zone
-
-_LOCALES = {"en": "en_GB", "cy": "cy"}
+from notifications.words import weekday_date
 
 
 def _local(moment: dt.datetime) -> dt.datetime:
@@ -22,9 +19,9 @@ def _local(moment: dt.datetime) -> dt.datetime:
 
 
 def day(value: dt.date | dt.datetime, lang: str) -> str:
-    """'Thursday 10 December 2026' / 'Dydd Iau 10 Rhagfyr 2026'."""
+    """'Thursday 10 December 2026' / 'dydd Iau 10 Rhagfyr 2026' (mid-sentence)."""
     date = _local(value).date() if isinstance(value, dt.datetime) else value
-    return format_date(date, "EEEE d MMMM y", locale=_LOCALES[lang])
+    return weekday_date(date, lang)
 
 
 def clock(value: dt.datetime, lang: str) -> str:

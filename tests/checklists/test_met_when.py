@@ -23,7 +23,7 @@ def checklist(
 ) -> ChecklistDefinition:
     met: dict[str, Any] = {**test, "reason": REASON, "easy_read": EASY}
     if justify:
-        met["justification"] = {"en": "Why not yet?", "cy": "Pam ddim eto?"}
+        met["justification"] = {"en": "Why not yet?", "cy": "Os na, pam?"}
         met["justification_easy_read"] = {"en": "Say why.", "cy": "Dywedwch pam."}
     return make_checklist({**make_item("a", answer), "met_when": met})
 

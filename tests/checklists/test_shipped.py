@@ -1,5 +1,6 @@
 """The shipped checklists and gates: every one validates, and its Easy Read texts stay
-within 15 words a sentence (a rule of Easy Read: one idea a sentence)."""
+within 15 words a sentence (a rule of Easy Read: one idea a sentence) and keep the
+other Easy Read writing rules (governance.easy_read)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 
 from checklists.loader import DEFAULT_DIR, load_paths
 from checklists.spec import ChecklistDefinition, GateDefinition, Text
+from governance import easy_read
 from governance.conditions import conditions_checklist
 
 MOST_WORDS = 15
@@ -58,6 +60,22 @@ def test_easy_read_sentences_are_at_most_15_words(
     definition: ChecklistDefinition | GateDefinition,
 ) -> None:
     assert _too_long(_easy_texts(definition)) == []
+
+
+@pytest.mark.parametrize("definition", _shipped(), ids=lambda d: f"{d.kind}-{d.id}-v{d.version}")
+def test_easy_read_keeps_every_writing_rule(
+    definition: ChecklistDefinition | GateDefinition,
+) -> None:
+    """No jargon without its gloss (a gate's Easy Read says what a gate is), no BSL
+    without its name (governance.easy_read). The definitions name nobody, so "they"
+    for a named person cannot happen here."""
+    found = [
+        f"{where} ({language}): {problem}"
+        for where, text in _easy_texts(definition)
+        for language in ("en", "cy")
+        for problem in easy_read.problems(getattr(text, language), language)
+    ]
+    assert found == []
 
 
 def _too_long(texts: Iterator[tuple[str, Text]]) -> list[str]:

@@ -211,7 +211,7 @@ def test_the_welsh_pack_shows_times_in_the_programmes_time_zone(
 ) -> None:
     monkeypatch.setenv("CYD_TIMEZONE", "Pacific/Auckland")
     pack = sample_pack(Member("Siân", "sian@example.org", ("cy",), False), library)
-    assert "Dydd Gwener 11 Rhagfyr 2026 am 6 y bore" in render_html(pack)
+    assert "dydd Gwener 11 Rhagfyr 2026 am 6 y bore" in render_html(pack)
 
 
 # --- filing and sending ----------------------------------------------------------------------

@@ -142,7 +142,7 @@ def test_recommendations_are_advice_the_venture_goes_to_the_board() -> None:
     move = effects[0]
     assert isinstance(move, Transition)
     assert move.to is S.AWAITING_BOARD
-    assert "(1 go, 1 recycle)" in move.reasons[0].text
+    assert "(1 go, 1 send back for more work)" in move.reasons[0].text
     assert effects[1:] == (
         OpenBallot(1, T0 + DAY + 14 * DAY),
         Notify(Event.BOARD_PAPERS, Audience.BOARD),

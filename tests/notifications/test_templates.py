@@ -799,7 +799,7 @@ def test_the_digest_cover_and_the_alert_say_their_own_words_in_each_form(
         assert said in both.text
         assert (subject in both.subject.split(" / ")[0]) == (language == "cy")
     digest = render("digest", by_name["digest"], language, easy_read)
-    day = "Thursday 10 December 2026" if language == "en" else "Dydd Iau 10 Rhagfyr 2026"
+    day = "Thursday 10 December 2026" if language == "en" else "dydd Iau 10 Rhagfyr 2026"
     assert digest.subject.endswith(day)
 
 
@@ -1354,10 +1354,10 @@ def test_a_reason_recorded_without_its_params_is_quoted_as_recorded_or_left_out(
 def test_dates_are_written_for_people_in_uk_time() -> None:
     _name, event, payload = next(s for s in SCENARIOS if s[0] == "board-papers")
     assert "Thursday 10 December 2026 at 9am" in render(event, payload, "en", False).text
-    assert "Dydd Iau 10 Rhagfyr 2026 am 9 y bore" in render(event, payload, "cy", True).text
+    assert "dydd Iau 10 Rhagfyr 2026 am 9 y bore" in render(event, payload, "cy", True).text
     summer = payload | {"ballot": {"number": 1, "deadline": "2026-06-04T13:30:00+00:00"}}
     assert "Thursday 4 June 2026 at 2:30pm" in render(event, summer, "en", True).text  # BST
-    assert "Dydd Iau 4 Mehefin 2026 am 2:30 y prynhawn" in render(event, summer, "cy", False).text
+    assert "dydd Iau 4 Mehefin 2026 am 2:30 y prynhawn" in render(event, summer, "cy", False).text
     moment = dt.datetime(2026, 12, 10, 12, 0, tzinfo=dt.UTC)
     noon = payload | {"ballot": {"number": 1, "deadline": moment}}
     assert "at midday" in render(event, noon, "en", False).text
@@ -1371,13 +1371,13 @@ def test_dates_are_written_for_people_in_uk_time() -> None:
         (
             "Pacific/Auckland",
             "Friday 5 June 2026 at 1:30am",
-            "Dydd Gwener 5 Mehefin 2026 am 1:30 y bore",
+            "dydd Gwener 5 Mehefin 2026 am 1:30 y bore",
         ),
         # ... and the morning in New York (EDT, -4).
         (
             "America/New_York",
             "Thursday 4 June 2026 at 9:30am",
-            "Dydd Iau 4 Mehefin 2026 am 9:30 y bore",
+            "dydd Iau 4 Mehefin 2026 am 9:30 y bore",
         ),
     ],
 )
@@ -1405,7 +1405,7 @@ def test_a_reminder_after_the_deadline_says_it_has_passed() -> None:
     assert "The last day was Thursday 10 December 2026 at 9am." in (
         render(event, payload, "en", True).text
     )
-    assert "Y diwrnod olaf oedd Dydd Iau 10 Rhagfyr 2026 am 9 y bore." in (
+    assert "Y diwrnod olaf oedd dydd Iau 10 Rhagfyr 2026 am 9 y bore." in (
         render(event, payload, "cy", True).text
     )
     for mode, easy_read in (("en", False), ("en", True)):

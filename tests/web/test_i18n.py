@@ -117,28 +117,36 @@ def test_easy_read_sentences_are_short_in_both_languages() -> None:
 
 
 @pytest.mark.parametrize(
-    ("language", "expected"),
-    [("en", "Friday 11 December"), ("cy", "Dydd Gwener 11 Rhagfyr")],
+    ("language", "expected", "starting"),
+    [
+        ("en", "Friday 11 December", "Friday 11 December"),
+        # Welsh "dydd" is lower case mid-sentence; a line or a cell starts with a capital.
+        ("cy", "dydd Gwener 11 Rhagfyr", "Dydd Gwener 11 Rhagfyr"),
+    ],
 )
-def test_dates_are_in_words_in_the_pages_language(language: str, expected: str) -> None:
+def test_dates_are_in_words_in_the_pages_language(
+    language: str, expected: str, starting: str
+) -> None:
     day = dt.date(2026, 12, 11)
     assert date_words(day, language) == expected  # type: ignore[arg-type]
     assert date_words(day, language, year=True) == f"{expected} 2026"  # type: ignore[arg-type]
-    rendered = environment(language).from_string("{{ day|date_words }}").render(day=day)  # type: ignore[arg-type]
-    assert rendered == expected
+    assert date_words(day, language, start=True) == starting  # type: ignore[arg-type]
+    env = environment(language)  # type: ignore[arg-type]
+    assert env.from_string("{{ day|date_words }}").render(day=day) == expected
+    assert env.from_string("{{ day|date_words(start=True) }}").render(day=day) == starting
 
 
 def test_a_moment_is_shown_on_its_local_day_and_hour(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CYD_TIMEZONE", "Europe/London")
     summer_night = dt.datetime(2026, 6, 11, 23, 30, tzinfo=dt.UTC)  # 00:30 on the 12th, BST
     assert date_words(summer_night, "en") == "Friday 12 June"
-    assert date_words(summer_night, "cy") == "Dydd Gwener 12 Mehefin"
+    assert date_words(summer_night, "cy") == "dydd Gwener 12 Mehefin"
     assert time_words(summer_night, "en") == "12:30am"
     assert time_words(summer_night, "cy") == "12:30 y bore"
     noon = dt.datetime(2026, 12, 11, 12, 0, tzinfo=dt.UTC)
     assert (time_words(noon, "en"), time_words(noon, "cy")) == ("midday", "hanner dydd")
     evening = dt.datetime(2026, 12, 11, 19, 15, tzinfo=dt.UTC)
-    template = "{{ moment|date_words }}, {{ moment|time_words }}"
+    template = "{{ moment|date_words(start=True) }}, {{ moment|time_words }}"
     assert environment("cy").from_string(template).render(moment=evening) == (
         "Dydd Gwener 11 Rhagfyr, 7:15 yr hwyr"
     )

@@ -307,7 +307,7 @@ def test_welsh_easy_read_asks_why_in_the_checklists_own_easy_read_words(
     given = nia.post(url, {f"answer-{COUNT}": "0", FIELD: "Mae'r grŵp yn cwrdd ddydd Iau."})
     assert given.status_code == 303
     rows = task_rows(nia.page(f"/ventures/{venture}/checklist"))
-    assert rows[item.easy_read.cy][0] == "Dywedoch chi pam ddim"
+    assert rows[item.easy_read.cy][0] == "Dywedoch chi pam nad yw wedi'i wneud"
     assert "Bydd y Bwrdd yn darllen beth ysgrifennoch chi." in text_of(
         nia.page(f"/ventures/{venture}/checklist")
     )

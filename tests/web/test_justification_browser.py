@@ -36,7 +36,10 @@ WHY = {
     "cy": "Mae'r grŵp hunan-eiriolaeth yn cwrdd ar y 14eg a bydd yn dewis dau berson.",
 }
 # What the task list says of an item let through by a justification, by language and format.
-EXCEPTION = {("en", "standard"): "Exception given", ("cy", "easy-read"): "Dywedoch chi pam ddim"}
+EXCEPTION = {
+    ("en", "standard"): "Exception given",
+    ("cy", "easy-read"): "Dywedoch chi pam nad yw wedi'i wneud",
+}
 
 
 @pytest.fixture

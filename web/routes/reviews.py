@@ -180,7 +180,9 @@ def _problems(page: PageContext, chosen: str | None, note: str) -> dict[str, str
         errors["recommend"] = (
             page.pgettext("easy-read", "Please choose yes or not yet.")
             if page.easy_read
-            else page.gettext("Select whether the Board should approve the venture or recycle it")
+            else page.gettext(
+                "Select whether the Board should approve the venture or send it back for more work"
+            )
         )
     if len(note) > NOTE_MAX:
         errors["note"] = page.gettext("Your note must be %(max)d characters or fewer", max=NOTE_MAX)
