@@ -6,12 +6,13 @@ included). `agenda_item(...)` sums up one venture awaiting the Board: its checkl
 (how many items are shown, answered and missing, every answer (with its Easy Read
 words where the item has them: a choice's Easy Read label), and the key answers:
 those of each checklist's first section), the reviewers' recommendations and notes,
-the lived-experience involvement, the conditions proposed so far, and the interests
-declared. `pack_for(member, meeting, agenda)` is one member's pack: the whole agenda,
-with the items they leave (an interest declared, or their own venture) marked, in
-their language(s) and format. `papers_copies(member, supporters)` says who is sent a
-member's papers: the member, and each of their supporters (the same pack, made for
-the member, so that the supporter can help them read it).
+the lived-experience involvement, the conditions proposed so far, the interests
+declared, and why it is before the Board (the rules' reasons). `pack_for(member,
+meeting, agenda)` is one member's pack: the whole agenda, with the items they leave
+(an interest declared, or their own venture) marked, in their language(s) and format.
+`papers_copies(member, supporters)` says who is sent a member's papers: the member,
+and each of their supporters (the same pack, made for the member, so that the
+supporter can help them read it).
 
 Rendering (HTML and PDF) is in `notifications.board_pack`; reading and writing in
 `services.board_pack` and `flows.board_pack`.
@@ -36,6 +37,7 @@ from checklists.spec import (
     YesNoAnswer,
 )
 from governance.ballots import Interest
+from governance.reasons import Reason
 from governance.standing import recused
 
 BOTH = ("cy", "en")  # Welsh first
@@ -162,6 +164,9 @@ class AgendaItem:
     # The conditions proposed so far: the texts of the current "approve with
     # conditions" votes of this ballot (the decision lists those that carry).
     conditions: tuple[str, ...] = ()
+    # Why it is before the Board: the reasons the rules gave when it was sent there,
+    # or when its vote was last run on (more time, no quorum), as the messages give them.
+    reasons: tuple[Reason, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,6 +340,7 @@ def agenda_item(
     interests: Iterable[InterestSummary] = (),
     involvement: Involvement | None = None,
     conditions: Iterable[str] = (),
+    reasons: Iterable[Reason] = (),
 ) -> AgendaItem:
     return AgendaItem(
         venture_id=venture_id,
@@ -351,6 +357,7 @@ def agenda_item(
         interests=tuple(sorted(interests, key=lambda i: i.member)),
         involvement=involvement or Involvement(),
         conditions=tuple(conditions),
+        reasons=tuple(reasons),
     )
 
 

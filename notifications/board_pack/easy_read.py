@@ -17,7 +17,7 @@ from __future__ import annotations
 from governance.board_pack import AgendaItem, BoardPack, Question, Words
 from notifications import words
 from notifications.board_pack.blocks import Block
-from notifications.board_pack.wording import day, title, when
+from notifications.board_pack.wording import day, reason_words, title, when
 
 
 def easy_question(question: Question, lang: str) -> str:
@@ -147,6 +147,7 @@ def _easy_read_item(pack: BoardPack, item: AgendaItem, lang: str) -> list[Block]
             picture="tick",
         ),
     ]
+    blocks += _why(item, lang)
     blocks += _answers(item, lang)
     blocks += _missing(item, lang)
     blocks += _reviews(item, lang)
@@ -175,6 +176,20 @@ def _easy_read_item(pack: BoardPack, item: AgendaItem, lang: str) -> list[Block]
             )
         )
     return blocks
+
+
+def _why(item: AgendaItem, lang: str) -> list[Block]:
+    """Why the work is before the Board: the rules' reasons, as the standard papers give
+    them, in Easy Read (one the catalogue cannot write is left out, as in messages)."""
+    said = tuple(w for w in (reason_words(r, lang, True) for r in item.reasons) if w)
+    if not said:
+        return []
+    heading = (
+        "Pam mae'r Bwrdd yn edrych ar y gwaith yma"
+        if lang == "cy"
+        else "Why the Board looks at this work"
+    )
+    return [Block("h3", heading), *_each(said, "information")]
 
 
 def _answers(item: AgendaItem, lang: str) -> list[Block]:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from checklists.loader import Library, load_library
+from governance import catalogue
 from governance.board_pack import (
     AgendaItem,
     BoardPack,
@@ -26,6 +27,7 @@ from governance.board_pack import (
     Words,
     pack_for,
 )
+from governance.reasons import Reason, reason
 from models.db import make_engine
 from models.migrate import upgrade
 from notifications.board_pack import Block, pack_blocks, render_html, render_pdf
@@ -263,3 +265,39 @@ def test_what_is_not_met_the_exceptions_and_the_interests_words_are_in_easy_read
     standard = words_of(render_html(replace(pack, member=replace(pack.member, easy_read=False))))
     for shared in ("Which rung?", "Photo consent?", "No photos taken.", "Runs a café"):
         assert shared in standard
+
+
+# --- why it is before the Board: the rules' reasons, in every language and format --------------
+
+
+@pytest.mark.parametrize("name", ["en-standard", "en-easy", "cy-standard", "cy-easy"])
+def test_the_papers_say_why_the_venture_is_before_the_board(
+    packs: dict[str, BoardPack], name: str
+) -> None:
+    pack = packs[name]
+    lang, easy_read = name[:2], name.endswith("easy")
+    item = pack.agenda[0]
+    assert {r.code for r in item.reasons} == {"reviews-complete"}  # as sent to the Board
+    said = words_of(render_html(pack))
+    for given in item.reasons:
+        if lang == "en" and not easy_read:
+            expected = given.text
+        else:
+            expected = catalogue.text(given.code, lang, given.params, easy_read)
+        assert " ".join(expected.split()) in said
+
+
+def test_a_vote_run_on_says_why_and_an_old_reason_is_quoted_or_left_out() -> None:
+    more_time = reason("more-time", count=1, days=7, until="2026-12-17T17:00:00+00:00")
+    old = Reason("closed-at-deadline", "The vote closed at its deadline.", {})
+    unwritable = Reason("more-time", "1 member asked for more time.", {})  # no params kept
+    for lang, easy_read in (("en", False), ("cy", False), ("en", True), ("cy", True)):
+        pack = hand_made_pack(lang)
+        item = replace(pack.agenda[0], reasons=(old, more_time, unwritable))
+        shown = replace(pack, agenda=(item,), member=replace(pack.member, easy_read=easy_read))
+        said = words_of(render_html(shown))
+        assert catalogue.text("more-time", lang, more_time.params, easy_read) in said
+        assert catalogue.text("closed-at-deadline", lang, {}, easy_read) in said
+        # Recorded before reasons kept their params: quoted as recorded in the standard
+        # papers, left out of Easy Read (as the messages do).
+        assert (unwritable.text in said) == (not easy_read)
