@@ -3,14 +3,16 @@
 `meeting_due(meetings, today, days_before)` says which meeting's papers are due: the
 next meeting on the calendar that is at most `days_before` days away (today's
 included). `agenda_item(...)` sums up one venture awaiting the Board: its checklists
-(how many items are shown, answered and missing, every answer, and the key answers:
+(how many items are shown, answered and missing, every answer (with its Easy Read
+words where the item has them: a choice's Easy Read label), and the key answers:
 those of each checklist's first section), the reviewers' recommendations and notes,
-the lived-experience involvement, the conditions proposed so far, and the interests
-declared. `pack_for(member, meeting, agenda)` is one member's pack: the whole agenda,
-with the items they leave (an interest declared, or their own venture) marked, in
-their language(s) and format. `papers_copies(member, supporters)` says who is sent a
-member's papers: the member, and each of their supporters (the same pack, made for
-the member, so that the supporter can help them read it).
+the lived-experience involvement, the conditions proposed so far, the interests
+declared, and why it is before the Board (the rules' reasons). `pack_for(member,
+meeting, agenda)` is one member's pack: the whole agenda, with the items they leave
+(an interest declared, or their own venture) marked, in their language(s) and format.
+`papers_copies(member, supporters)` says who is sent a member's papers: the member,
+and each of their supporters (the same pack, made for the member, so that the
+supporter can help them read it).
 
 Rendering (HTML and PDF) is in `notifications.board_pack`; reading and writing in
 `services.board_pack` and `flows.board_pack`.
@@ -35,6 +37,7 @@ from checklists.spec import (
     YesNoAnswer,
 )
 from governance.ballots import Interest
+from governance.reasons import Reason
 from governance.standing import recused
 
 BOTH = ("cy", "en")  # Welsh first
@@ -66,6 +69,14 @@ class Question:
 class KeyAnswer:
     question: Question
     answer: Words  # typed answers are the person's own words, the same in both
+    # The answer in Easy Read words, where the item has them (a choice's Easy Read
+    # label: "People share the work and the decisions with us as equals.", not
+    # "Co-production").
+    easy_read: Words | None = None
+
+    def easy(self, lang: str) -> str:
+        """The answer as an Easy Read reader gets it."""
+        return (self.easy_read or self.answer).get(lang)
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +164,9 @@ class AgendaItem:
     # The conditions proposed so far: the texts of the current "approve with
     # conditions" votes of this ballot (the decision lists those that carry).
     conditions: tuple[str, ...] = ()
+    # Why it is before the Board: the reasons the rules gave when it was sent there,
+    # or when its vote was last run on (more time, no quorum), as the messages give them.
+    reasons: tuple[Reason, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,6 +246,33 @@ def answer_words(item: Item, value: Any) -> Words:
     return Words.same(str(value))
 
 
+def answer_easy_read(item: Item, value: Any) -> Words | None:
+    """A choice answer in its options' Easy Read labels, where they have them (each
+    label a sentence, so several are written one after the other); else None."""
+    spec = item.answer
+    if isinstance(spec, SingleChoiceAnswer):
+        chosen = [o for o in spec.options if o.id == value]
+    elif isinstance(spec, MultipleChoiceAnswer) and isinstance(value, list):
+        by_id = {o.id: o for o in spec.options}
+        chosen = [by_id[v] for v in value if v in by_id]
+    else:
+        return None
+    if not any(o.easy_read for o in chosen):
+        return None
+
+    def said(option: Option, lang: str) -> str:
+        if option.easy_read is not None:
+            return option.easy_read.cy if lang == "cy" else option.easy_read.en
+        label = option.label.cy if lang == "cy" else option.label.en
+        return label if label.endswith((".", "?", "!")) else f"{label}."
+
+    return Words(" ".join(said(o, "en") for o in chosen), " ".join(said(o, "cy") for o in chosen))
+
+
+def _answer(item: Item, value: Any) -> KeyAnswer:
+    return KeyAnswer(_question(item), answer_words(item, value), answer_easy_read(item, value))
+
+
 def _question(item: Item) -> Question:
     return Question(
         item.id,
@@ -249,12 +290,10 @@ def checklist_summary(
     items = {item.id: item for item in checklist.items()}
     answered = set(result.answered)
     every = tuple(
-        KeyAnswer(_question(item), answer_words(item, answers[item.id]))
-        for item in checklist.items()
-        if item.id in answered
+        _answer(item, answers[item.id]) for item in checklist.items() if item.id in answered
     )
     key = tuple(
-        KeyAnswer(_question(item), answer_words(item, answers[item.id]))
+        _answer(item, answers[item.id])
         for item in checklist.sections[0].items
         if item.id in answered
     )
@@ -301,6 +340,7 @@ def agenda_item(
     interests: Iterable[InterestSummary] = (),
     involvement: Involvement | None = None,
     conditions: Iterable[str] = (),
+    reasons: Iterable[Reason] = (),
 ) -> AgendaItem:
     return AgendaItem(
         venture_id=venture_id,
@@ -317,6 +357,7 @@ def agenda_item(
         interests=tuple(sorted(interests, key=lambda i: i.member)),
         involvement=involvement or Involvement(),
         conditions=tuple(conditions),
+        reasons=tuple(reasons),
     )
 
 

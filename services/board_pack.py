@@ -32,7 +32,8 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, bindparam
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from checklists.loader import Library
@@ -50,6 +51,7 @@ from governance.board_pack import (
     papers_copies,
 )
 from governance.lifecycle import VentureState
+from governance.reasons import Reason
 from models import audit, outbox, queries
 from models import tables as t
 from models.db import data_dir, read_session, unit_of_work, utcnow
@@ -172,7 +174,37 @@ def _agenda_item(session: Session, venture: t.Venture, library: Library) -> Agen
         answers=queries.current_answers(session, venture.id, venture.gate_id),
         reviews=reviews,
         interests=interests,
+        reasons=_why_before_the_board(session, venture.id),
     )
+
+
+# The venture's rounds of advancing, latest first (their effects, with the reasons).
+_AE = queries.table(t.AuditEntry)
+_ADVANCED = (
+    sa_select(_AE.c.payload)
+    .where(_AE.c.venture_id == bindparam("venture"))
+    .where(_AE.c.action == "venture.advanced")
+    .order_by(_AE.c.seq.desc())
+)
+
+
+def _why_before_the_board(session: Session, venture_id: str) -> tuple[Reason, ...]:
+    """The reasons of the latest round that sent the venture to the Board or ran its
+    vote on (more time, no quorum), as the audit log recorded them."""
+    for row in queries.rows(session, _ADVANCED, venture=venture_id):
+        found = [
+            Reason.from_json(reason)
+            for effect in row.payload.get("effects", [])
+            if effect.get("effect") == "ExtendBallot"
+            or (
+                effect.get("effect") == "Transition"
+                and effect.get("to") == VentureState.AWAITING_BOARD.value
+            )
+            for reason in effect.get("reasons", [])
+        ]
+        if found:
+            return tuple(found)
+    return ()
 
 
 def already_sent(engine: Engine, meeting: dt.date) -> set[str]:

@@ -30,6 +30,7 @@ environment's filters and globals (web/templating.py).
 from __future__ import annotations
 
 import gettext
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any
@@ -116,17 +117,31 @@ def render_template(
     return response
 
 
+# How long a page may show the contact it last read (seconds): the read is small but
+# costs a connection (about 1 ms, as much as a simple page), and a contact changes
+# rarely; a message always names the contact in force when it is sent.
+CONTACT_FRESH = 30.0
+
+
 def _programme_contact(request: HTTPConnection) -> Contact | None:
     """The programme's contact, named at the foot of every page as at the end of every
-    message (notifications.contact: one small read, the text parsed once a version)."""
-    cyd = getattr(request.app.state, "cyd", None)
+    message (notifications.contact), read at most once every CONTACT_FRESH seconds
+    by each app."""
+    state = request.app.state
+    cyd = getattr(state, "cyd", None)
     if cyd is None:
         return None
+    now = time.monotonic()
+    kept: tuple[float, Contact | None] | None = getattr(state, "programme_contact", None)
+    if kept is not None and now - kept[0] < CONTACT_FRESH:
+        return kept[1]
     try:
         with read_session(cyd.engine) as session:
-            return programme_contact(session)
+            contact = programme_contact(session)
     except SQLAlchemyError:  # an error page (the database down) still shows
         return None
+    state.programme_contact = (now, contact)
+    return contact
 
 
 def _contact_words(contact: Contact | None, language: Language) -> dict[str, str] | None:

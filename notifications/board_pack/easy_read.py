@@ -1,9 +1,12 @@
 """The Easy Read papers in one language: short sentences, each beside a picture.
 
 They carry the same decision content as the standard papers (every answer, in the
-item's Easy Read words; what is missing; what the reviewers recommended and wrote;
-how people with lived experience took part; the conditions proposed; the interests
-declared), and on their first page how to vote and by when.
+item's Easy Read words: a choice by its Easy Read label, "People share the work and
+the decisions with us as equals." rather than "Co-production"; what is missing or not met,
+and the exceptions; what the reviewers recommended and wrote; how people with lived
+experience took part; the conditions proposed; the interests declared, in the
+members' words), and on their first page how to vote and by when. Every point, a
+list's items too, is a sentence beside its picture: Easy Read has no bare lists.
 
 The Welsh is written whole and, like the message templates, not yet reviewed by a
 Welsh speaker.
@@ -14,7 +17,7 @@ from __future__ import annotations
 from governance.board_pack import AgendaItem, BoardPack, Question, Words
 from notifications import words
 from notifications.board_pack.blocks import Block
-from notifications.board_pack.wording import day, title, when
+from notifications.board_pack.wording import day, reason_words, title, when
 
 
 def easy_question(question: Question, lang: str) -> str:
@@ -54,11 +57,16 @@ def easy_read_blocks(pack: BoardPack, lang: str) -> list[Block]:
                 picture="checklist",
             )
         )
-        blocks.append(Block("ul", items=tuple(a.title for a in pack.agenda)))
+        blocks += _each(tuple(a.title for a in pack.agenda), "checklist")
         blocks += _how_to_vote(pack, lang)
     for item in pack.agenda:
         blocks += _easy_read_item(pack, item, lang)
     return blocks
+
+
+def _each(texts: tuple[str, ...], picture: str) -> list[Block]:
+    """A list as Easy Read writes one: each item a point beside its picture."""
+    return [Block("point", text, picture=picture) for text in texts]
 
 
 def _how_to_vote(pack: BoardPack, lang: str) -> list[Block]:
@@ -139,6 +147,7 @@ def _easy_read_item(pack: BoardPack, item: AgendaItem, lang: str) -> list[Block]
             picture="tick",
         ),
     ]
+    blocks += _why(item, lang)
     blocks += _answers(item, lang)
     blocks += _missing(item, lang)
     blocks += _reviews(item, lang)
@@ -169,13 +178,27 @@ def _easy_read_item(pack: BoardPack, item: AgendaItem, lang: str) -> list[Block]
     return blocks
 
 
+def _why(item: AgendaItem, lang: str) -> list[Block]:
+    """Why the work is before the Board: the rules' reasons, as the standard papers give
+    them, in Easy Read (one the catalogue cannot write is left out, as in messages)."""
+    said = tuple(w for w in (reason_words(r, lang, True) for r in item.reasons) if w)
+    if not said:
+        return []
+    heading = (
+        "Pam mae'r Bwrdd yn edrych ar y gwaith yma"
+        if lang == "cy"
+        else "Why the Board looks at this work"
+    )
+    return [Block("h3", heading), *_each(said, "information")]
+
+
 def _answers(item: AgendaItem, lang: str) -> list[Block]:
     cy = lang == "cy"
     blocks = [Block("h3", "Yr atebion" if cy else "The answers")]
     for summary in item.checklists:
         for given in summary.answers:
             blocks.append(Block("point", easy_question(given.question, lang), picture="question"))
-            blocks.append(Block("p", given.answer.get(lang)))
+            blocks.append(Block("point", given.easy(lang), picture="speech"))
     if not any(summary.answers for summary in item.checklists):
         blocks.append(
             Block(
@@ -204,7 +227,7 @@ def _missing(item: AgendaItem, lang: str) -> list[Block]:
                 picture="warning",
             )
         )
-        blocks.append(Block("ul", items=tuple(easy_question(q, lang) for q in required)))
+        blocks += _each(tuple(easy_question(q, lang) for q in required), "warning")
     else:
         blocks.append(
             Block(
@@ -225,7 +248,7 @@ def _missing(item: AgendaItem, lang: str) -> list[Block]:
                 picture="information",
             )
         )
-        blocks.append(Block("ul", items=tuple(easy_question(q, lang) for q in advisory)))
+        blocks += _each(tuple(easy_question(q, lang) for q in advisory), "information")
     not_met = [n for c in item.checklists for n in c.not_met]
     if not_met:
         blocks.append(
@@ -237,13 +260,9 @@ def _missing(item: AgendaItem, lang: str) -> list[Block]:
                 picture="warning",
             )
         )
-        blocks.append(
-            Block(
-                "ul",
-                items=tuple(
-                    f"{easy_question(n.question, lang)} {n.easy_read.get(lang)}" for n in not_met
-                ),
-            )
+        blocks += _each(
+            tuple(f"{easy_question(n.question, lang)} {n.easy_read.get(lang)}" for n in not_met),
+            "warning",
         )
     exceptions = [e for c in item.checklists for e in c.exceptions]
     if exceptions:
@@ -256,13 +275,9 @@ def _missing(item: AgendaItem, lang: str) -> list[Block]:
                 picture="information",
             )
         )
-        blocks.append(
-            Block(
-                "ul",
-                items=tuple(
-                    f"{easy_question(e.question, lang)} {e.justification}" for e in exceptions
-                ),
-            )
+        blocks += _each(
+            tuple(f"{easy_question(e.question, lang)} {e.justification}" for e in exceptions),
+            "speech",
         )
     return blocks
 
@@ -382,7 +397,7 @@ def _conditions(item: AgendaItem, lang: str) -> list[Block]:
                 picture="checklist",
             )
         )
-        blocks.append(Block("ul", items=item.conditions))
+        blocks += _each(item.conditions, "checklist")
     else:
         blocks.append(
             Block(
@@ -411,6 +426,16 @@ def _interests(item: AgendaItem, lang: str) -> list[Block]:
                 picture="warning",
             )
         )
+        if interest.text:  # what they declared, in their own words, as the standard papers
+            blocks.append(
+                Block(
+                    "point",
+                    f"Dywedodd {interest.member}: “{interest.text}”"
+                    if cy
+                    else f"{interest.member} said: “{interest.text}”",
+                    picture="speech",
+                )
+            )
     if not item.interests:
         blocks.append(
             Block(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from governance.board_pack import AgendaItem, BoardPack, ChecklistSummary
 from notifications import words
 from notifications.board_pack.blocks import Block
-from notifications.board_pack.wording import advice, day, title, when
+from notifications.board_pack.wording import advice, day, reason_words, title, when
 
 
 def standard_blocks(pack: BoardPack, lang: str) -> list[Block]:
@@ -102,6 +102,12 @@ def _standard_item(pack: BoardPack, item: AgendaItem, n: int, lang: str) -> list
                 else "You have declared an interest in this venture (or you lead it): you leave "
                 "this decision. These papers are for your information.",
             )
+        )
+    if item.reasons:
+        blocks.append(Block("h3", "Pam mae ar yr agenda" if cy else "Why it is on the agenda"))
+        # A reason the catalogue cannot write in Welsh is quoted as recorded (English).
+        blocks.append(
+            Block("ul", items=tuple(reason_words(r, lang, False) or r.text for r in item.reasons))
         )
     blocks.append(Block("h3", "Y rhestr wirio" if cy else "The checklist"))
     for summary in item.checklists:

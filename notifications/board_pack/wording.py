@@ -10,6 +10,9 @@ from __future__ import annotations
 import datetime as dt
 
 from governance.board_pack import BoardPack, Words
+from governance.catalogue import CatalogueError, Language
+from governance.catalogue import text as catalogue_text
+from governance.reasons import Reason
 from notifications.render import local_zone
 from notifications.words import weekday_date
 
@@ -40,6 +43,20 @@ def clock(value: dt.datetime, lang: str) -> str:
 
 def when(value: dt.datetime, lang: str) -> str:
     return f"{day(value, lang)} {'am' if lang == 'cy' else 'at'} {clock(value, lang)}"
+
+
+def reason_words(reason: Reason, lang: str, easy_read: bool) -> str | None:
+    """A rule's reason as the messages write it (notifications.render's `reason_text`):
+    the recorded English in the English standard papers, else the catalogue's text for
+    its code and params in this language and format; None when the catalogue cannot
+    write it (a reason recorded before reasons kept their params)."""
+    if lang == "en" and not easy_read:
+        return reason.text
+    try:
+        language: Language = "cy" if lang == "cy" else "en"
+        return catalogue_text(reason.code, language, reason.params, easy_read, local_zone())
+    except (CatalogueError, KeyError, TypeError, ValueError):
+        return None
 
 
 def advice(recommend: str, lang: str) -> str:

@@ -209,7 +209,7 @@ def test_every_event_previews_for_every_kind_of_person(event: str) -> None:
         )
         assert rendered.subject
         assert rendered.text.strip()
-        if not asked:  # a group's news too goes in the language a person chose
+        if not asked:  # a group's news too goes in the language each person chose
             assert rendered.languages == ("cy", "en")
         else:
             assert rendered.languages == (language,)

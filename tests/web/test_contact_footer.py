@@ -85,3 +85,26 @@ def test_with_no_programme_the_footer_still_welcomes_welsh(client: TestClient) -
     assert "We welcome correspondence in Welsh." in said
     assert "Questions?" not in said
     assert "tel:" not in footer(page.text)
+
+
+def test_a_changed_contact_is_shown_once_the_pages_read_it_again(
+    example_client: TestClient, example_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import yaml
+
+    from checklists.yamlsource import parse
+    from services.programme_import import import_programme, parse_programme
+    from tests.web.conftest import ROOT
+    from web import page
+
+    assert "Rhian Hopkins" in words(footer(example_client.get("/accessibility").text))
+    data = parse((ROOT / "examples" / "programme.yaml").read_text("utf-8")).data
+    data["contact"]["name"] = "Owain Rees"
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    import_programme(example_engine, parse_programme(text, "p.yaml"), text, "admin@example.org")
+    # Kept for a while (a read a page), then read again.
+    assert "Rhian Hopkins" in words(footer(example_client.get("/accessibility").text))
+    monkeypatch.setattr(page, "CONTACT_FRESH", 0.0)
+    said = words(footer(example_client.get("/accessibility").text))
+    assert "Owain Rees" in said
+    assert "Rhian Hopkins" not in said
