@@ -25,35 +25,61 @@ _SYMBOLS = {
     "at_most": "≤",
     "one_of": "in",
 }
+# The words of a condition and of what counts as met, for people reading Welsh
+# (`cyd checklist show --lang cy`); the English ones are the defaults in the code.
+# Not yet reviewed by a Welsh speaker, as all of Cyd's Welsh.
+_CY = {
+    "and": "a",
+    "or": "neu",
+    "not": "nid",
+    "answered": "wedi'i ateb",
+    "not answered": "heb ei ateb",
+    "includes": "yn cynnwys",
+    "in": "yn un o",
+    "true": "ie",
+    "false": "na",
+    "words": "gair",
+    "today": "heddiw",
+    "days": "diwrnod",
+}
 
 
-def condition_text(cond: Condition) -> str:
-    """A compact, language-neutral rendering, e.g. `paid = true and count ≥ 3`."""
+def _w(word: str, lang: str) -> str:
+    return _CY[word] if lang == "cy" else word
+
+
+def condition_text(cond: Condition, lang: str = "en") -> str:
+    """A compact rendering, e.g. `paid = true and count ≥ 3` (Welsh: `paid = ie a count
+    ≥ 3`); the item ids and option ids stay as written, they are what a person types."""
     op = cond.operator
     if op in ("all", "any"):
-        parts = [condition_text(c) for c in (cond.all if op == "all" else cond.any) or []]
-        joiner = " and " if op == "all" else " or "
+        parts = [condition_text(c, lang) for c in (cond.all if op == "all" else cond.any) or []]
+        joiner = f" {_w('and' if op == 'all' else 'or', lang)} "
         return "(" + joiner.join(parts) + ")" if len(parts) > 1 else parts[0]
     if op == "not":
         assert cond.not_ is not None
-        return f"not {condition_text(cond.not_)}"
+        return f"{_w('not', lang)} {condition_text(cond.not_, lang)}"
     name = cond.key  # an earlier gate's item: 'gate/checklist/item'
     if op == "answered":
-        return f"{name} answered" if cond.answered else f"{name} not answered"
+        return f"{name} {_w('answered' if cond.answered else 'not answered', lang)}"
     value = getattr(cond, op)
-    shown = "[" + ", ".join(_literal(v) for v in value) + "]" if op == "one_of" else _literal(value)
-    return f"{name} {_SYMBOLS[op]} {shown}"
+    if op == "one_of":
+        shown = "[" + ", ".join(_literal(v, lang) for v in value) + "]"
+    else:
+        shown = _literal(value, lang)
+    symbol = _SYMBOLS[op]
+    return f"{name} {_w(symbol, lang) if symbol in ('includes', 'in') else symbol} {shown}"
 
 
-def _literal(value: object) -> str:
+def _literal(value: object, lang: str = "en") -> str:
     if isinstance(value, bool):
-        return "true" if value else "false"
+        return _w("true" if value else "false", lang)
     return str(value)
 
 
-def met_text(item: Item) -> str | None:
-    """What counts as met, compactly and language-neutral, e.g. `≥ 1`, `includes
-    [easy-read, welsh]`, `≤ today`; None for an item without `met_when`."""
+def met_text(item: Item, lang: str = "en") -> str | None:
+    """What counts as met, compactly, e.g. `≥ 1`, `includes [easy-read, welsh]`,
+    `≤ today` (in Welsh with `lang="cy"`); None for an item without `met_when`."""
     met = item.met_when
     if met is None:
         return None
@@ -61,16 +87,17 @@ def met_text(item: Item) -> str | None:
     if test == "at_least":
         return f"≥ {met.at_least}"
     if test == "one_of":
-        return "in [" + ", ".join(_literal(v) for v in met.one_of or []) + "]"
+        return f"{_w('in', lang)} [" + ", ".join(_literal(v, lang) for v in met.one_of or []) + "]"
     if test == "equals":
-        return f"= {_literal(met.equals)}"
+        return f"= {_literal(met.equals, lang)}"
     if test == "includes":
-        return "includes [" + ", ".join(met.includes or []) + "]"
+        return f"{_w('includes', lang)} [" + ", ".join(met.includes or []) + "]"
     if test == "min_words":
-        return f"≥ {met.min_words} words"
+        return f"≥ {met.min_words} {_w('words', lang)}"
+    today = _w("today", lang)
     if test == "within_days":
-        return f"today - {met.within_days} days … today"
-    return "≤ today"
+        return f"{today} - {met.within_days} {_w('days', lang)} … {today}"
+    return f"≤ {today}"
 
 
 def met_json(item: Item) -> dict[str, Any] | None:

@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from checklists.loader import DEFAULT_DIR, load_paths
-from cli.output import console, fail, print_json
+from cli.output import Lang, console, fail, print_json
 
 app = typer.Typer(help="Checklist and gate definitions.", no_args_is_help=True)
-
-
-class Lang(StrEnum):
-    en = "en"
-    cy = "cy"
 
 
 @app.command()

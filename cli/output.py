@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import json
 import sys
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+
+class Lang(StrEnum):
+    """The languages a command can speak (`--lang`)."""
+
+    en = "en"
+    cy = "cy"
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

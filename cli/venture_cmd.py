@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli.output import console, fail, print_json
+from cli.output import Lang, console, fail, print_json
 
 if TYPE_CHECKING:
     from services.advancing import Advanced
@@ -26,6 +26,13 @@ board_app = typer.Typer(
 )
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+LangOpt = Annotated[
+    Lang | None,
+    typer.Option(
+        "--lang",
+        help="The language of a refusal: en or cy (default: the person's own, else en).",
+    ),
+]
 
 # What to type to put a mistake right, by the error's code (governance/catalogue.yaml):
 # the domain's sentences never name an option, the command line knows its own.
@@ -35,22 +42,45 @@ HINTS: dict[str, str] = {
     "conditions-missing": "use --reason",
     "interest-missing": "use --interest",
 }
+_USE = {"en": "use", "cy": "defnyddiwch"}
 
 
-def error_line(error: CommandError) -> str:
-    """The one line a person sees for a refused command: the English sentence, the
-    option that puts it right, and an invalid answer's reason in Welsh as well (the
-    checklist wrote it in both)."""
+def error_line(error: CommandError, language: str = "en") -> str:
+    """The one line a person sees for a refused command, in `language`: the catalogue's
+    sentence and the option that puts it right. In English, an invalid answer's reason
+    comes in Welsh as well (the checklist wrote it in both, and English is also what
+    people never asked their language get); in Welsh, the Welsh alone."""
     from services.commands import InvalidAnswer
 
-    line = str(error)
-    if isinstance(error, InvalidAnswer):
-        line += f" / {error.cy}"
+    if language == "cy":
+        line = error.say("cy")
+    else:
+        line = str(error)
+        if isinstance(error, InvalidAnswer):
+            line += f" / {error.cy}"
     hint = HINTS.get(error.code)
+    if hint and language == "cy":
+        hint = hint.replace(_USE["en"], _USE["cy"], 1)
     return f"{line} ({hint})" if hint else line
 
 
-def _run(action: Callable[[Cyd], Outcome], as_json: bool) -> None:
+def speaking(cyd: Cyd, lang: Lang | None, person: str | None) -> str:
+    """The language a command speaks to `person` (the one acting): `--lang` when given,
+    else the language they chose (stored), else English."""
+    if lang is not None:
+        return lang.value
+    from services.people import language_of
+
+    return language_of(cyd.engine, person) or "en"
+
+
+def _run(
+    action: Callable[[Cyd], Outcome],
+    as_json: bool,
+    *,
+    person: str | None = None,
+    lang: Lang | None = None,
+) -> None:
     from cli.app_context import cyd_context
     from services.commands import CommandError
 
@@ -58,7 +88,7 @@ def _run(action: Callable[[Cyd], Outcome], as_json: bool) -> None:
     try:
         outcome = action(cyd)
     except CommandError as exc:
-        fail(error_line(exc))
+        fail(error_line(exc, speaking(cyd, lang, person)))
     _note(outcome.advance)
     if as_json:
         print_json(outcome.as_json())
@@ -111,6 +141,7 @@ def start(
     lead: Annotated[str, typer.Option(help="The lead's email.")],
     gate: Annotated[str | None, typer.Option(help="Gate (default: the first).")] = None,
     as_json: JsonOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Start a venture; prints its id (alone on stdout, for scripts)."""
     import sys
@@ -118,12 +149,11 @@ def start(
     from cli.app_context import cyd_context
     from services.commands import CommandError, start_venture
 
+    cyd = cyd_context()
     try:
-        outcome = start_venture(
-            cyd_context(), workstream=workstream, title=title, lead=lead, gate=gate
-        )
+        outcome = start_venture(cyd, workstream=workstream, title=title, lead=lead, gate=gate)
     except CommandError as exc:
-        fail(error_line(exc))
+        fail(error_line(exc, speaking(cyd, lang, lead)))
     if as_json:
         print_json(outcome.as_json())
         return
@@ -138,11 +168,12 @@ def answer_cmd(
     value: Annotated[str, typer.Argument(help="The answer: yes/no, text, a number, a, b, …")],
     by: Annotated[str, typer.Option(help="Who answers (email).")],
     as_json: JsonOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Answer one checklist item; every answer is attributed and kept."""
     from services.commands import answer
 
-    _run(lambda c: answer(c, venture, item, value, by=by), as_json)
+    _run(lambda c: answer(c, venture, item, value, by=by), as_json, person=by, lang=lang)
 
 
 @venture_app.command("sign-off")
@@ -150,11 +181,12 @@ def sign_off_cmd(
     venture: Annotated[str, typer.Argument(help="Venture id.")],
     by: Annotated[str, typer.Option(help="A co-producer with lived experience (email).")],
     as_json: JsonOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Confirm that the checklist says what the co-producers agreed (the gate may ask)."""
     from services.commands import sign_off
 
-    _run(lambda c: sign_off(c, venture, by=by), as_json)
+    _run(lambda c: sign_off(c, venture, by=by), as_json, person=by, lang=lang)
 
 
 @venture_app.command("submit")
@@ -162,11 +194,12 @@ def submit_cmd(
     venture: Annotated[str, typer.Argument(help="Venture id.")],
     by: Annotated[str, typer.Option(help="The lead (email).")],
     as_json: JsonOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Submit the checklist: it is returned with reasons, or goes to review."""
     from services.commands import submit
 
-    _run(lambda c: submit(c, venture, by=by), as_json)
+    _run(lambda c: submit(c, venture, by=by), as_json, person=by, lang=lang)
 
 
 @venture_app.command("extend")
@@ -176,11 +209,17 @@ def extend_cmd(
     by: Annotated[str, typer.Option(help="Who gives more time (email).")],
     reason: Annotated[str, typer.Option(help="Why.")],
     as_json: JsonOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Give more time: the open vote's deadline, or the venture's."""
     from services.commands import extend
 
-    _run(lambda c: extend(c, venture, until=until.date(), by=by, reason=reason), as_json)
+    _run(
+        lambda c: extend(c, venture, until=until.date(), by=by, reason=reason),
+        as_json,
+        person=by,
+        lang=lang,
+    )
 
 
 @venture_app.command("withdraw")
@@ -189,11 +228,12 @@ def withdraw_cmd(
     by: Annotated[str, typer.Option(help="The lead or an admin (email).")],
     reason: Annotated[str, typer.Option(help="Why.")],
     as_json: JsonOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Withdraw a venture (final)."""
     from services.commands import withdraw
 
-    _run(lambda c: withdraw(c, venture, by=by, reason=reason), as_json)
+    _run(lambda c: withdraw(c, venture, by=by, reason=reason), as_json, person=by, lang=lang)
 
 
 @venture_app.command("advance")
@@ -235,11 +275,18 @@ def advance_cmd(
 def show_cmd(
     venture: Annotated[str, typer.Argument(help="Venture id.")],
     as_json: JsonOpt = False,
+    lang: Annotated[
+        Lang | None,
+        typer.Option("--lang", help="Language of the text: en or cy (default: --by's own)."),
+    ] = None,
+    by: Annotated[
+        str | None, typer.Option(help="Who is reading (email): the text is in their language.")
+    ] = None,
 ) -> None:
     """Everything about a venture: checklist status, reviews, votes, decisions."""
     from cli.venture_show import show
 
-    show(venture, as_json)
+    show(venture, as_json, lang=lang.value if lang else None, by=by)
 
 
 @venture_app.command("list")
@@ -281,11 +328,17 @@ def review_record(
     recommend: Annotated[str, typer.Option(help="go, or recycle (send back for more work).")],
     note: Annotated[str | None, typer.Option(help="Notes for the Board.")] = None,
     as_json: JsonOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Recommend go (on to the Board) or recycle (send back for more work)."""
     from services.commands import record_review
 
-    _run(lambda c: record_review(c, venture, by=by, recommend=recommend, note=note), as_json)
+    _run(
+        lambda c: record_review(c, venture, by=by, recommend=recommend, note=note),
+        as_json,
+        person=by,
+        lang=lang,
+    )
 
 
 @board_app.command("declare")
@@ -294,11 +347,17 @@ def board_declare(
     member: Annotated[str, typer.Option(help="The Board member (email).")],
     interest: Annotated[str, typer.Option(help="The interest.")],
     as_json: JsonOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Declare an interest: the member leaves this decision."""
     from services.commands import declare_interest
 
-    _run(lambda c: declare_interest(c, venture, member=member, interest=interest), as_json)
+    _run(
+        lambda c: declare_interest(c, venture, member=member, interest=interest),
+        as_json,
+        person=member,
+        lang=lang,
+    )
 
 
 @board_app.command("vote")
@@ -317,6 +376,7 @@ def board_vote(
         str | None, typer.Option(help="The supporter who helped (email); they do not vote.")
     ] = None,
     as_json: JsonOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Vote, or say "I need more time" (more-time)."""
     from services.commands import vote
@@ -326,6 +386,8 @@ def board_vote(
             c, venture, member=member, choice=choice, reason=reason, supported_by=supported_by
         ),
         as_json,
+        person=member,
+        lang=lang,
     )
 
 
@@ -334,11 +396,12 @@ def board_close(
     venture: Annotated[str, typer.Argument(help="Venture id.")],
     by: Annotated[str, typer.Option(help="The chair (email).")],
     as_json: JsonOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Close the vote early (the chair only); the decision is taken now."""
     from services.commands import close_vote
 
-    _run(lambda c: close_vote(c, venture, by=by), as_json)
+    _run(lambda c: close_vote(c, venture, by=by), as_json, person=by, lang=lang)
 
 
 @board_app.command("resume")
@@ -346,8 +409,9 @@ def board_resume(
     venture: Annotated[str, typer.Argument(help="Venture id.")],
     by: Annotated[str, typer.Option(help="The chair or an admin (email).")],
     as_json: JsonOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Take a venture off hold: the Board votes on it again."""
     from services.commands import resume
 
-    _run(lambda c: resume(c, venture, by=by), as_json)
+    _run(lambda c: resume(c, venture, by=by), as_json, person=by, lang=lang)

@@ -102,3 +102,18 @@ def roles_by_email(engine: Engine, email: str) -> frozenset[Role]:
             .where(col(t.Person.active))
         )
         return frozenset(Role(name) for name in names if name in Role.__members__.values())
+
+
+def language_of(engine: Engine, email: str | None) -> str | None:
+    """The language ("en" or "cy") the person with `email` chose to read Cyd in, or None
+    for someone unknown or never asked (what the command line speaks to them in)."""
+    if not email:
+        return None
+    from models.tables import normalize_email
+
+    with read_session(engine) as session:
+        person = session.exec(select(t.Person).where(t.Person.email == normalize_email(email)))
+        found = person.first()
+        if found is None or found.language_asked_on is None:
+            return None
+        return found.language

@@ -255,7 +255,7 @@ def test_show_says_what_counts_as_met_and_what_to_say_if_not() -> None:
     assert formats["text"] == "includes [easy-read, welsh]"
     assert formats["justification"] is None
     text = cyd("checklist", "show", "coproduction-start", "--lang", "cy").stdout
-    assert "Wedi'i fodloni pan: includes [easy-read, welsh]" in text
+    assert "Wedi'i fodloni pan: yn cynnwys [easy-read, welsh]" in text
     assert "Os nad yw wedi'i fodloni: Cynigiwch Hawdd ei Ddeall" in " ".join(text.split())
 
 
@@ -275,9 +275,10 @@ def test_show_json_of_sample_gives_bounds_options_and_conditions() -> None:
     assert items["why-few"]["audience"] == "lead"
     assert items["lived-experience-count"]["audience"] == "anyone"
     shown = cyd("checklist", "show", "sample", "--path", str(SAMPLE), "--lang", "cy").stdout
-    assert "why-few · rhaid ei fodloni · text (min_words=5, max_words=150) · i'r arweinydd" in (
-        " ".join(shown.split())
-    )
+    assert (
+        "why-few · rhaid ei fodloni · testun (lleiafswm geiriau=5, uchafswm geiriau=150)"
+        " · i'r arweinydd"
+    ) in " ".join(shown.split())
     assert items["start-date"]["bounds"] == {"earliest": "2024-04-01", "latest": "2030-03-31"}
     assert items["formats"]["bounds"] == {"min_selected": 1, "max_selected": 3}
     assert items["supporters"]["bounds"] == {"min_people": 1, "max_people": 4}
@@ -512,3 +513,30 @@ def test_a_changed_sibling_invalidates_a_single_file_verdict(tmp_path: Path) -> 
     again = _validate_in_fresh_process(gate)
     assert "unknown checklist" in again
     assert "CODE 1" in again
+
+
+def test_show_in_welsh_says_the_answer_types_and_conditions_in_welsh() -> None:
+    welsh = squash(cyd("checklist", "show", "sample", "--path", str(SAMPLE), "--lang", "cy",
+                       env=WIDE).stdout)  # fmt: skip
+    english = squash(cyd("checklist", "show", "sample", "--path", str(SAMPLE), env=WIDE).stdout)
+    # Answer types and their bounds.
+    for said in (
+        "· ie neu na",
+        "· un dewis",
+        "· sawl dewis (lleiafswm dewisiadau=1, uchafswm dewisiadau=3)",
+        "· rhif (lleiaf=0, mwyaf=500)",
+        "· dyddiad (cynharaf=2024-04-01, hwyraf=2030-03-31)",
+        "· dolen",
+        "· pobl (lleiafswm pobl=1, uchafswm pobl=4)",
+    ):
+        assert said in welsh, said
+    # Conditions: the words are Welsh, the ids (what a person types) stay as written.
+    assert "Dangosir pan: (lived-experience-count ≤ 2 a nid rung yn un o [no, co-design])" in welsh
+    assert "Dangosir pan: start-date wedi'i ateb" in welsh
+    assert "Shown when: (lived-experience-count ≤ 2 and not rung in [no, co-design])" in english
+    assert "Shown when: start-date answered" in english
+    # None of the English words of types and conditions is left in the Welsh.
+    for word in ("yes-no", "single-choice", "multiple-choice", "min_selected", " and not ",
+                 " answered", "number (", "people ("):  # fmt: skip
+        assert word not in welsh, word
+        assert word in english, word

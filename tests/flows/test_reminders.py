@@ -274,7 +274,7 @@ def test_a_supporter_gets_a_copy_of_each_reminder_once_in_their_own_language(
         # The copy is Tom's, about Megan; Megan's own reminder is hers (Easy Read).
         copy = render_for(addressee(tom), "venture.reminder", to_tom[0][0].payload)
         assert copy.subject.startswith("Copi o nodyn atgoffa ar gyfer Megan Lloyd")
-        assert "Rydych chi'n cael y copi yma achos eich bod chi'n cefnogi Megan Lloyd" in (
+        assert "Rydych chi'n cael y copi hwn achos eich bod chi'n cefnogi Megan Lloyd" in (
             copy.text
         )
         [own] = [m for m, p in messages(engine, "venture.reminder") if p.email == CHAIR][:1]
