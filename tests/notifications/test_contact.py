@@ -66,7 +66,7 @@ ASK = {
 }
 REPLY = {
     ("en", "standard"): "Questions? Reply to this message.",
-    ("cy", "standard"): "Cwestiynau? Atebwch y neges yma.",
+    ("cy", "standard"): "Cwestiynau? Atebwch y neges hon.",
     ("en", "easy-read"): "Do you have a question? Reply to this message.",
     ("cy", "easy-read"): "Oes gennych chi gwestiwn? Atebwch y neges yma.",
 }
