@@ -1,6 +1,7 @@
 """The Easy Read papers in one language: short sentences, each beside a picture.
 
-They carry the same decision content as the standard papers (every answer, in the
+They carry the same decision content as the standard papers (why the work is before
+the Board, the rules' reasons in their Easy Read words; every answer, in the
 item's Easy Read words: a choice by its Easy Read label, "People share the work and
 the decisions with us as equals." rather than "Co-production"; what is missing or not met,
 and the exceptions; what the reviewers recommended and wrote; how people with lived

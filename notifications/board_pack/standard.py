@@ -1,5 +1,6 @@
-"""The standard papers in one language: the agenda, then each venture with its
-checklist, the reviewers' advice and the interests declared.
+"""The standard papers in one language: the agenda, then each venture with why it is
+on the agenda (the rules' reasons), its checklist, the reviewers' advice and the
+interests declared.
 
 The Welsh is written whole and, like the message templates, not yet reviewed by a
 Welsh speaker.
