@@ -112,7 +112,8 @@ def test_paragraphs_and_lists_are_tagged_as_such(
     blocks, pdf = blocks_of(packs[name]), pdfs[name]
     paragraphs = "".join(squashed(e.text) for e in pdf.root.find("P"))
     said = [squashed(b.text) for b in blocks if b.kind == "p"]
-    assert said
+    # A standard pack has paragraphs; an Easy Read pack says everything as points (below).
+    assert bool(said) != packs[name].member.easy_read
     for text in said:  # a paragraph split over two pages is two P elements, in order
         assert text in paragraphs
     lists = pdf.root.find("L")

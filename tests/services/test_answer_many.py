@@ -53,7 +53,7 @@ def _log(engine: Engine, venture_id: str) -> list[t.AuditEntry]:
 
 def test_a_page_of_answers_is_recorded_together_one_entry_per_answer(cyd: Cyd) -> None:
     venture_id = _started(cyd)
-    outcome = answer_many(cyd, venture_id, PAGE, by=CO_PRODUCER)
+    outcome = answer_many(cyd, venture_id, PAGE, by=LEAD)
     assert outcome.details["items"] == dict.fromkeys(PAGE, "recorded")
     assert _answers(cyd.engine, venture_id) == {
         "venture-summary": SUMMARY,
@@ -63,7 +63,7 @@ def test_a_page_of_answers_is_recorded_together_one_entry_per_answer(cyd: Cyd) -
     }
     entries = [e for e in _log(cyd.engine, venture_id) if e.action == "answer.recorded"]
     assert [e.payload["item"] for e in entries] == list(PAGE)
-    assert {e.actor for e in entries} == {CO_PRODUCER}
+    assert {e.actor for e in entries} == {LEAD}
     assert len({e.at for e in entries}) == 1  # one moment: one unit of work
     # Given again with one change: only that one is recorded (and audited).
     again = answer_many(cyd, venture_id, {**PAGE, "lived-experience-count": 5}, by=LEAD)
@@ -83,7 +83,7 @@ def test_every_invalid_answer_is_reported_and_nothing_is_stored(cyd: Cyd) -> Non
     before = len(_log(cyd.engine, venture_id))
     bad = {**PAGE, "lived-experience-count": "-3", "venture-summary": "Too short."}
     with pytest.raises(InvalidAnswers) as refused:
-        answer_many(cyd, venture_id, bad, by=CO_PRODUCER)
+        answer_many(cyd, venture_id, bad, by=LEAD)
     problems = {p.item_id: p for p in refused.value.problems}
     assert sorted(problems) == ["lived-experience-count", "venture-summary"]
     for problem in problems.values():
@@ -92,6 +92,17 @@ def test_every_invalid_answer_is_reported_and_nothing_is_stored(cyd: Cyd) -> Non
         assert problem.en != problem.cy  # each reason in both languages
     assert _answers(cyd.engine, venture_id) == {}
     assert len(_log(cyd.engine, venture_id)) == before
+
+
+def test_a_co_producers_page_with_a_lead_item_is_refused_whole(cyd: Cyd) -> None:
+    venture_id = _started(cyd)
+    # venture-summary is anyone's; lived-experience-count is the lead's to answer.
+    with pytest.raises(PermissionDenied) as refused:
+        answer_many(cyd, venture_id, PAGE, by=CO_PRODUCER)
+    assert refused.value.code == "item-for-lead"
+    assert _answers(cyd.engine, venture_id) == {}
+    mine = answer_many(cyd, venture_id, {"venture-summary": SUMMARY}, by=CO_PRODUCER)
+    assert mine.details["items"] == {"venture-summary": "recorded"}
 
 
 def test_someone_outside_the_workstream_may_answer_nothing(cyd: Cyd) -> None:
@@ -109,7 +120,7 @@ def test_a_page_of_answers_to_a_returned_venture_reopens_it_once(
     venture_id = _started(cyd)
     answer(cyd, venture_id, "venture-summary", SUMMARY, by=LEAD)
     assert submit(cyd, venture_id, by=LEAD).advanced.state == "returned"  # type: ignore[union-attr]
-    outcome = answer_many(cyd, venture_id, PAGE, by=CO_PRODUCER)
+    outcome = answer_many(cyd, venture_id, PAGE, by=LEAD)
     assert outcome.advanced is not None
     assert outcome.advanced.state == "draft"
     recorded = [e for e in _log(cyd.engine, venture_id) if e.action == "answer.recorded"]

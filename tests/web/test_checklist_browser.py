@@ -164,7 +164,7 @@ def _pages_of_each_kind(cyd: Cyd) -> tuple[str, list[str]]:
     ).venture_id
     c.answer(cyd, design, "venture-summary", SUMMARY, by=NIA)
     c.submit(cyd, design, by=LEAD)  # returned: its reasons on the task list
-    c.answer(cyd, design, "formats-offered", ["easy-read", "welsh"], by=NIA)
+    c.answer(cyd, design, "formats-offered", ["easy-read", "welsh"], by=LEAD)
     delivery = c.start_venture(
         cyd, workstream="day-opportunities", title="Year two", lead=LEAD, gate="delivery"
     ).venture_id

@@ -174,12 +174,15 @@ def test_the_lead_and_a_co_producer_see_what_to_do_after_a_venture_starts(
     welsh = translations("cy")
     assert cy_easy("Answer some questions") in page
     assert f'href="/ventures/{venture_id}/checklist"' in page
+    # A co-producer is asked only about the items they may answer: fewer than the lead.
+    hers = nia_action.params["missing"]
+    assert 0 < hers < missing
     said = welsh.npgettext(
         "easy-read",
         "%(num)d important question needs an answer.",
         "%(num)d important questions need an answer.",
-        missing,
-    ) % {"num": missing}
+        hers,
+    ) % {"num": hers}
     assert f"<span>{said}</span>" in page.replace("&#39;", "'")
     assert '<bdi lang="en">Community café</bdi>' in page
     assert 'src="/pictograms/calendar.svg" alt=""' in page

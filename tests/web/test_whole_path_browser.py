@@ -8,8 +8,9 @@ browser of their own:
     Gareth  signs in, starts a venture from "Start a venture", lands on its task list
             and answers its first two sections;
     Nia     opens her settings, signs in and comes back to them (Welsh Easy Read: her
-            own settings), sees the venture in "What I need to do", answers the access
-            questions and one in her own words, and sees what is still missing and why;
+            own settings), sees the venture in "What I need to do", sees the lead's
+            own questions without a way to answer them, answers one of hers in her
+            own words, and sees what is still missing and why;
     Gareth  checks the answers (Nia's marked as Welsh), sees what is missing and why,
             sends too early (returned: the reasons on top of the task list, in English
             and in Welsh), answers the rest with the keyboard alone and sends it again
@@ -281,30 +282,24 @@ def test_gareth_and_nia_sign_in_answer_the_checklist_together_and_submit_it(
     assert cy_easy("Answer the questions on this list.") in nia.main_text()
 
     checklist = library.checklist("coproduction-start")
+    # The lead's own questions are shown to her, never asked (`audience: lead`).
     nia.page.get_by_role("link", name=checklist.item("formats-offered").easy_read.cy).click()
     nia.page.wait_for_load_state()
     assert nia.path == f"/ventures/{venture}/checklist/formats-offered"
+    nia.look("cy", "easy-read", "07-lead-question-nia")
+    assert nia.page.locator("input[name=answer-formats-offered]").count() == 0
+    # One of hers (anyone's to answer), in her own words.
+    nia.page.goto(f"{site}/ventures/{venture}/checklist")
+    nia.page.get_by_role("link", name=checklist.item("sensory-environment").easy_read.cy).click()
+    nia.page.wait_for_load_state()
+    assert nia.path == f"/ventures/{venture}/checklist/sensory-environment"
     nia.look("cy", "easy-read", "07-question-nia")
-    nia.page.locator("input[name=answer-formats-offered][value=easy-read]").check()
-    nia.page.locator("input[name=answer-formats-offered][value=welsh]").check()
-    for item in ("welsh-and-english-together", "access-needs-recorded"):
-        nia.page.get_by_role("button", name=cy("Save and continue")).click()
-        nia.page.wait_for_load_state()
-        assert nia.path == f"/ventures/{venture}/checklist/{item}"  # one question a page
-        nia.look("cy", "easy-read")
-        nia.page.locator(f"input[name=answer-{item}][value=yes]").check()
+    nia.page.locator("#answer-sensory-environment").fill(NIA_SAYS)
     nia.page.get_by_role("button", name=cy("Save and come back later")).click()
     nia.page.wait_for_load_state()
     assert nia.path == f"/ventures/{venture}/checklist"
     nia.look("cy", "easy-read")
     assert "Gareth Jones" in nia.main_text()  # who answered the first sections
-
-    nia.page.get_by_role("link", name=checklist.item("you-said-we-did").easy_read.cy).click()
-    nia.page.wait_for_load_state()
-    nia.look("cy", "easy-read")
-    nia.page.locator("#answer-you-said-we-did").fill(NIA_SAYS)
-    nia.page.get_by_role("button", name=cy("Save and come back later")).click()
-    nia.page.wait_for_load_state()
 
     # What is still missing and why, in Welsh Easy Read; sending is the lead's.
     nia.page.get_by_role("button", name=cy("Check your answers")).click()
@@ -325,7 +320,7 @@ def test_gareth_and_nia_sign_in_answer_the_checklist_together_and_submit_it(
     missing = gareth.page.locator("#missing li").all_inner_texts()
     assert len(missing) == len(missing_for_nia)
     assert all(line.endswith(MISSING_MUST_MEET.en) for line in missing), missing
-    assert not any(checklist.item("formats-offered").question.en in m for m in missing)
+    assert not any(checklist.item("sensory-environment").question.en in m for m in missing)
     nias_words = gareth.page.locator(f"bdi[lang=cy]:has-text('{NIA_SAYS[:20]}')")
     assert nias_words.count() == 1  # her words, marked as Welsh on an English page
     tab_to(gareth.page, lambda f: f["tag"] == "BUTTON" and "Send the checklist" in f["text"])
