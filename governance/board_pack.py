@@ -150,7 +150,7 @@ class AgendaItem:
 
     venture_id: str
     title: str
-    workstream: str
+    workstream: Words  # the programme file names each workstream in English and Welsh
     lead: str  # name
     lead_email: str
     gate: Words
@@ -327,7 +327,7 @@ def agenda_item(
     *,
     venture_id: str,
     title: str,
-    workstream: str,
+    workstream: Words,
     lead: str,
     lead_email: str,
     gate: Words,

@@ -59,6 +59,7 @@ from notifications.tell import Copy, messages_for
 from services.advance import current_gate_run, pinned_checklists
 from services.involvement import involvement_in
 from services.local_time import local_day
+from services.overview import workstream_names_in
 from services.people import board_people, supporters_of
 from services.programme_import import current_programme, message_languages
 from services.sign_in import pages_url
@@ -124,16 +125,22 @@ def load_agenda(engine: Engine, library: Library) -> list[AgendaItem]:
             .where(t.Venture.state == VentureState.AWAITING_BOARD.value)
             .order_by(col(t.Venture.id))
         ).all()
-        return [item for item in (_agenda_item(session, v, library) for v in ventures) if item]
+        names = workstream_names_in(session)
+        items = (_agenda_item(session, v, library, names) for v in ventures)
+        return [item for item in items if item]
 
 
-def _agenda_item(session: Session, venture: t.Venture, library: Library) -> AgendaItem | None:
+def _agenda_item(
+    session: Session,
+    venture: t.Venture,
+    library: Library,
+    names: dict[str, dict[str, str]],
+) -> AgendaItem | None:
     ballot = queries.latest_ballot(session, venture.id, venture.gate_id)
     if ballot is None or queries.ballot_decided(session, ballot):
         return None
     people = {p.id: p for p in session.exec(select(t.Person))}
     lead = people[venture.lead_id]
-    stream = session.get(t.Workstream, venture.workstream_id)
     try:
         gate = library.gate(venture.gate_id)
         gate_words = Words(gate.title.en, gate.title.cy)
@@ -163,7 +170,9 @@ def _agenda_item(session: Session, venture: t.Venture, library: Library) -> Agen
         ],
         venture_id=venture.id,
         title=venture.title,
-        workstream=stream.name if stream else venture.workstream_id,
+        workstream=Words(**names[venture.workstream_id])
+        if venture.workstream_id in names
+        else Words.same(venture.workstream_id),
         lead=lead.name,
         lead_email=lead.email,
         gate=gate_words,

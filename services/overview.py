@@ -111,7 +111,7 @@ def my_ventures(engine: Engine, person_email: str) -> list[VentureLine]:
             )
             .order_by(col(t.Venture.created_at).desc(), col(t.Venture.id).desc())
         ).all()
-        names = _workstream_names(session)
+        names = workstream_names_in(session)
     return [_line(venture, lead, names) for venture, lead in rows]
 
 
@@ -141,7 +141,7 @@ def venture_summary(engine: Engine, venture_id: str) -> VentureSummary:
             .order_by(col(t.Person.name), col(t.Person.email))
         ).all()
         sent_back = _sent_back(session, venture) if venture.state in SENT_BACK else None
-        line = _line(venture, lead, _workstream_names(session))
+        line = _line(venture, lead, workstream_names_in(session))
     return VentureSummary(
         **{f: getattr(line, f) for f in VentureLine.__dataclass_fields__},
         created_at=venture.created_at,
@@ -154,7 +154,7 @@ def venture_summary(engine: Engine, venture_id: str) -> VentureSummary:
 def workstream_names(engine: Engine) -> dict[str, dict[str, str]]:
     """Every workstream's name, {"en": ..., "cy": ...}, by id."""
     with read_session(engine) as session:
-        return _workstream_names(session)
+        return workstream_names_in(session)
 
 
 def _line(venture: t.Venture, lead: t.Person, names: dict[str, dict[str, str]]) -> VentureLine:
@@ -172,7 +172,7 @@ def _line(venture: t.Venture, lead: t.Person, names: dict[str, dict[str, str]]) 
     )
 
 
-def _workstream_names(session: Session) -> dict[str, dict[str, str]]:
+def workstream_names_in(session: Session) -> dict[str, dict[str, str]]:
     """Each workstream's name in English and Welsh: the programme in force holds both (the
     table keeps the English); a workstream it no longer names keeps its English name."""
     from services.programme_import import NoProgrammeError, current_programme

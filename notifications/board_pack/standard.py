@@ -83,12 +83,12 @@ def _standard_item(pack: BoardPack, item: AgendaItem, n: int, lang: str) -> list
         Block("h2", f"{n}. {item.title}"),
         Block(
             "p",
-            f"Menter {item.venture_id}, ffrwd waith {item.workstream}, yn cael ei harwain gan "
+            f"Menter {item.venture_id}, ffrwd waith {item.workstream.cy}, yn cael ei harwain gan "
             f"{item.lead}. Porth: {item.gate.get(lang)}. Pleidlais rhif {item.ballot}: "
             f"pleidleisiwch erbyn {when(item.vote_by, lang)}, ar {pack.vote_url(item)} neu "
             "drwy ddweud wrth y clerc."
             if cy
-            else f"Venture {item.venture_id}, workstream {item.workstream}, led by {item.lead}. "
+            else f"Venture {item.venture_id}, workstream {item.workstream.en}, led by {item.lead}. "
             f"Gate: {item.gate.get(lang)}. Vote number {item.ballot}: please vote by "
             f"{when(item.vote_by, lang)}, at {pack.vote_url(item)} or by telling the clerk.",
         ),

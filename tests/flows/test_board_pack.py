@@ -53,7 +53,7 @@ def sample_pack(member: Member, library: Library) -> BoardPack:
     item = agenda_item(
         venture_id="v-0001",
         title=HOSTILE,
-        workstream="Day opportunities",
+        workstream=Words("Day opportunities", "Cyfleoedd dydd"),
         lead="Gareth Jones",
         lead_email="gareth.jones@example.org",
         gate=Words("Design gate", "Porth dylunio"),

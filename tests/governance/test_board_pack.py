@@ -85,7 +85,7 @@ def _item(venture_id: str, vote_by: dt.datetime, *, lead: str, interests: list[s
     return agenda_item(
         venture_id=venture_id,
         title=f"Venture {venture_id}",
-        workstream="Day opportunities",
+        workstream=Words("Day opportunities", "Cyfleoedd dydd"),
         lead="Lead",
         lead_email=lead,
         gate=Words("Design gate", "Porth dylunio"),

@@ -217,7 +217,7 @@ def hand_made_pack(lang: str) -> BoardPack:
     item = AgendaItem(
         venture_id="v-0001",
         title="Community café",
-        workstream="Day opportunities",
+        workstream=Words("Day opportunities", "Cyfleoedd dydd"),
         lead="Gareth Jones",
         lead_email="gareth.jones@example.org",
         gate=Words("Design gate", "Porth dylunio"),

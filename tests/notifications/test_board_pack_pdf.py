@@ -227,3 +227,15 @@ def test_a_pack_with_nothing_on_the_agenda_still_makes_a_tagged_pdf(library: Lib
     pdf = read_tagged(render_pdf(pack))
     assert pdf.root.find("H1")
     assert pdf.lang == "en"
+
+
+def test_the_workstream_is_named_in_each_language_as_the_programme_names_it(
+    packs: dict[str, BoardPack],
+) -> None:
+    (item,) = packs["cy-en-standard"].agenda
+    assert (item.workstream.en, item.workstream.cy) == ("Day opportunities", "Cyfleoedd dydd")
+    welsh = " ".join(b.text for b in pack_blocks(packs["cy-en-standard"], "cy"))
+    english = " ".join(b.text for b in pack_blocks(packs["cy-en-standard"], "en"))
+    assert "ffrwd waith Cyfleoedd dydd," in welsh
+    assert "Day opportunities" not in welsh
+    assert "workstream Day opportunities," in english
