@@ -1,8 +1,8 @@
 """The `prepare_board_pack` flow: each Board member's papers, days before a meeting.
 
-Given no meeting, it prepares the next meeting on the programme's calendar at most
-`reminders.board_pack_days_before` days away (run daily, it acts on the first day of
-that window and then finds the papers sent). For each member not sent the papers
+Given no meeting, it prepares the next meeting on the programme's calendar whose
+papers day has come, `reminders.board_pack_days_before` working days before it (run
+daily, it acts on that day and then finds the papers sent). For each member not sent the papers
 yet: their pack in their language and format (`governance.board_pack`, rendered by
 `notifications.board_pack`) is filed as HTML and PDF under the data folder, then one
 task queues every member's `board-papers` message, with their PDF and HTML attached,

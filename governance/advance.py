@@ -26,6 +26,9 @@ Choices made here:
 - Each time a venture goes (or comes back) to the Board a new ballot opens, so a
   decision is recorded at most once per ballot: a ballot with a decision is never
   decided again.
+- A ballot closes at 17:00 local on the `voting_days`-th working day after it opens,
+  or at the end of the working day before the meeting it is for if that comes first
+  (`working_days.vote_closes`): the Board should not meet on a vote still open.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ from governance.lifecycle import APPROVED_STATES, Action, VentureState, transiti
 from governance.reasons import Reason, reason
 from governance.reviews import Recommendation, Review
 from governance.rules import DecisionRule
+from governance.working_days import WEEKDAYS, WorkingCalendar, vote_closes
 
 S = VentureState
 
@@ -106,6 +110,12 @@ class VentureSnapshot:
     reviews: tuple[Review, ...] = ()
     interests: tuple[Interest, ...] = ()  # declarations about this venture
     ballot: Ballot | None = None  # the latest ballot of this gate
+    # The days deadlines count in (bank holidays, local zone), and the Board's meeting
+    # calendar with how many working days before a meeting its papers go: a vote closes
+    # by the working day before the meeting it is for.
+    calendar: WorkingCalendar = WEEKDAYS
+    meetings: tuple[dt.date, ...] = ()
+    papers_working_days: int = 7
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,7 +256,7 @@ def _in_review(s: VentureSnapshot) -> tuple[Effect, ...]:
             Action.SEND_TO_BOARD,
             reason("reviews-complete", go=go, recycle=len(given) - go),
         ),
-        OpenBallot(number, s.now + dt.timedelta(days=s.rule.voting_days)),
+        OpenBallot(number, _closes(s)),
         Notify(Event.BOARD_PAPERS, Audience.BOARD),
         Notify(Event.SENT_TO_BOARD, Audience.WORKSTREAM),
     )
@@ -269,10 +279,14 @@ def _awaiting_board(s: VentureSnapshot) -> tuple[Effect, ...]:
         # First time at the Board, or back from hold: a new ballot.
         number = 1 if s.ballot is None else s.ballot.number + 1
         return (
-            OpenBallot(number, s.now + dt.timedelta(days=s.rule.voting_days)),
+            OpenBallot(number, _closes(s)),
             Notify(Event.BOARD_PAPERS, Audience.BOARD),
         )
     return _count_ballot(s, s.ballot)
+
+
+def _closes(s: VentureSnapshot) -> dt.datetime:
+    return vote_closes(s.now, s.rule.voting_days, s.calendar, s.meetings, s.papers_working_days)
 
 
 def _count_ballot(s: VentureSnapshot, ballot: Ballot) -> tuple[Effect, ...]:
@@ -286,6 +300,7 @@ def _count_ballot(s: VentureSnapshot, ballot: Ballot) -> tuple[Effect, ...]:
         deadline=ballot.deadline,
         more_time_granted=ballot.more_time_granted,
         lead=s.lead_id,
+        calendar=s.calendar,
     )
     if isinstance(result, Pending):
         return ()

@@ -1,8 +1,10 @@
 """What goes in a Board member's papers for a meeting. Pure: values in, values out.
 
-`meeting_due(meetings, today, days_before)` says which meeting's papers are due: the
-next meeting on the calendar that is at most `days_before` days away (today's
-included). `agenda_item(...)` sums up one venture awaiting the Board: its checklists
+`meeting_due(meetings, today, days_before, calendar)` says which meeting's papers are
+due: the next meeting on the calendar (today's included) whose papers day has come, the
+day `days_before` working days before it (programme policy: at least 7 working days,
+so that members, with their supporters, have time to read). `agenda_item(...)` sums
+up one venture awaiting the Board: its checklists
 (how many items are shown, answered and missing, every answer (with its Easy Read
 words where the item has them: a choice's Easy Read label), and the key answers:
 those of each checklist's first section), the reviewers' recommendations and notes,
@@ -39,6 +41,8 @@ from checklists.spec import (
 from governance.ballots import Interest
 from governance.reasons import Reason
 from governance.standing import recused
+from governance.working_days import WEEKDAYS, WorkingCalendar
+from governance.working_days import papers_day as working_papers_day
 
 BOTH = ("cy", "en")  # Welsh first
 
@@ -207,15 +211,22 @@ class BoardPack:
 # --- which meeting --------------------------------------------------------------------------
 
 
-def meeting_due(meetings: Iterable[dt.date], today: dt.date, days_before: int) -> dt.date | None:
-    """The next meeting from `today` (included) at most `days_before` days away, if any."""
-    ahead = sorted(m for m in set(meetings) if today <= m <= today + dt.timedelta(days_before))
+def meeting_due(
+    meetings: Iterable[dt.date],
+    today: dt.date,
+    days_before: int,
+    calendar: WorkingCalendar = WEEKDAYS,
+) -> dt.date | None:
+    """The next meeting from `today` (included) whose papers day has come, if any."""
+    ahead = sorted(
+        m for m in set(meetings) if today <= m and papers_day(m, days_before, calendar) <= today
+    )
     return ahead[0] if ahead else None
 
 
-def papers_day(meeting: dt.date, days_before: int) -> dt.date:
-    """The day the papers for `meeting` go out."""
-    return meeting - dt.timedelta(days=days_before)
+def papers_day(meeting: dt.date, days_before: int, calendar: WorkingCalendar = WEEKDAYS) -> dt.date:
+    """The day the papers for `meeting` go out: `days_before` working days before it."""
+    return working_papers_day(meeting, days_before, calendar)
 
 
 # --- what each venture says -----------------------------------------------------------------

@@ -19,9 +19,11 @@ Choices made here (each one has a test):
   leaves that decision like anyone else, and the venture must not be blocked by it.
 - A vote closes at its deadline or when the chair closes it. Then, if any member's
   current vote is "more time" and that member has not had an extension on this
-  ballot yet, the result is `Deferred`: the deadline moves by `more_time_days`,
-  counted from the later of the old deadline and now (a late sweep never shortens
-  the extra time). This holds when the chair closes early too: the extra time a
+  ballot yet, the result is `Deferred`: the deadline moves by `more_time_days`
+  working days, to 17:00 local, counted from the later of the old deadline and now (a
+  late sweep never shortens the extra time). More time is not cut short by a coming
+  meeting: the member's extra time is theirs, and the vote goes to a later meeting.
+  This holds when the chair closes early too: the extra time a
   member asked for is theirs, on a Board led by people who may need it. Each member
   gets it once per ballot; a second "more time" at the next closing counts as not
   having voted (not as an abstention, which would be a view they did not give).
@@ -54,6 +56,7 @@ from governance.ballots import AGAINST, SUPPORT, TAKING_PART, Choice, Interest, 
 from governance.lifecycle import Action, VentureState
 from governance.reasons import Reason, reason
 from governance.rules import DecisionRule, Threshold
+from governance.working_days import WEEKDAYS, WorkingCalendar, extended
 
 
 class Outcome(StrEnum):
@@ -200,6 +203,7 @@ def decide(
     deadline: dt.datetime,
     more_time_granted: frozenset[str] = frozenset(),
     lead: str | None = None,
+    calendar: WorkingCalendar = WEEKDAYS,
 ) -> Result:
     """The result of one ballot, as of `now`.
 
@@ -217,7 +221,9 @@ def decide(
         return Pending(tally, tuple(reasons), deadline)
     closed_by: ClosedBy = "chair" if closed_by_chair else "deadline"
     reasons.append(_closing_reason(closed_by))
-    new_deadline = max(deadline, now) + dt.timedelta(days=rule.more_time_days)
+    # More time, and a vote run again for want of quorum, count working days from the
+    # later of the deadline and now, to 17:00 local.
+    new_deadline = extended(deadline, now, rule.more_time_days, calendar)
     if count.more_time:
         reasons.append(
             reason(

@@ -217,13 +217,19 @@ class ReminderPolicy(Strict):
         default=14,
         ge=1,
         le=365,
-        description="Days reviewers have after a submission, unless a deadline is set.",
+        description=(
+            "Working days reviewers have after a submission (to 17:00 local), unless a "
+            "deadline is set."
+        ),
     )
     board_pack_days_before: int = Field(
-        default=5,
+        default=7,
         ge=0,
         le=60,
-        description="Send each Board member their papers this many days before a meeting.",
+        description=(
+            "Send each Board member their papers this many working days before a meeting "
+            "(programme policy: at least 7)."
+        ),
     )
 
     @model_validator(mode="after")

@@ -17,8 +17,8 @@ Who has not acted yet (`waiting_on`):
 
 The deadline in force (`deadline_for`): for a vote, the ballot's deadline (every
 extension moves it); for answers, the latest deadline recorded for them; for a
-review, the latest deadline recorded since the submission, else `review_days` after
-the submission.
+review, the latest deadline recorded since the submission, else 17:00 local on the
+`review_days`-th working day after the day of the submission.
 
 Cadence. The policy's steps are days before the deadline (`d-7`, `d-1`, `d0`: on the
 day) and after it (`d+1`, `d+7`), in whole days of local time (`tz`). The step due
@@ -90,6 +90,7 @@ from governance.lifecycle import VentureState
 from governance.programme import ReminderPolicy
 from governance.reviews import Review
 from governance.standing import standing_votes
+from governance.working_days import WEEKDAYS, WorkingCalendar, deadline_after
 
 S = VentureState
 NO_BALLOT = 0  # the ballot in a key when the action is not a vote
@@ -155,6 +156,8 @@ class ReminderSnapshot:
     ballot: OpenBallot | None = None  # None when no ballot is open
     # (supporter, the person they support): who gets a copy of whose reminders
     supporters: frozenset[tuple[str, str]] = frozenset()
+    # The days a review's deadline counts in (bank holidays, local zone).
+    calendar: WorkingCalendar = WEEKDAYS
 
 
 class SentKey(NamedTuple):
@@ -300,7 +303,7 @@ def deadline_for(
             return None
         recorded = [d for d in recorded if d.at >= s.submitted_at]
         if not recorded:
-            return s.submitted_at + dt.timedelta(days=policy.review_days)
+            return deadline_after(s.submitted_at, policy.review_days, s.calendar)
     if recorded:
         return max(recorded, key=lambda d: (d.at, d.until)).until
     return s.venture_deadline if action is Action.ANSWER else None

@@ -72,10 +72,19 @@ class DecisionRule(BaseModel):
         default=False, description="On a simple-majority tie, the chair's own vote decides."
     )
     more_time_days: int = Field(
-        default=7, ge=1, le=90, description="Days a vote is extended when a member needs more time."
+        default=7,
+        ge=1,
+        le=90,
+        description="Working days a vote is extended when a member needs more time.",
     )
     voting_days: int = Field(
-        default=14, ge=1, le=180, description="Days members have to vote once the papers go out."
+        default=14,
+        ge=1,
+        le=180,
+        description=(
+            "Working days members have to vote once the papers go out (the vote closes "
+            "by the working day before the meeting it is for)."
+        ),
     )
 
     def quorum_needed(self, eligible: int) -> int:

@@ -46,6 +46,7 @@ from services.people import (
     workstream_people,
 )
 from services.rule_values import review_value, venture_interests, vote_value
+from services.working_calendar import board_calendar
 
 MAX_ROUNDS = 12  # a plan never needs more than a few; a loop would be a bug
 
@@ -321,6 +322,7 @@ def load_snapshot(
         Member(p.email, lived_experience=p.lived_experience, is_chair=chair)
         for p, chair in people.board()
     )
+    board = board_calendar(session, now)
     return plan.VentureSnapshot(
         venture_id=venture.id,
         lead_id=lead,
@@ -340,6 +342,9 @@ def load_snapshot(
         reviews=reviews,
         interests=interests,
         ballot=_ballot(session, venture, emails),
+        calendar=board.calendar,
+        meetings=board.meetings,
+        papers_working_days=board.papers_working_days,
     )
 
 

@@ -1,8 +1,9 @@
 """Board papers: read the agenda, make each member's pack, file it, and send it once.
 
 `meeting_to_prepare(engine, today)` is the meeting whose papers are due (the next
-one on the programme's calendar at most `board_pack_days_before` days away); `today`
-is the programme's local day (`local_day(now)`, in `CYD_TIMEZONE`), as the calendar's.
+one on the programme's calendar whose papers day, `board_pack_days_before` working days
+before it, has come); `today` is the programme's local day (`local_day(now)`, in
+`CYD_TIMEZONE`), as the calendar's.
 `load_agenda(engine, library)` reads the ventures awaiting the Board (an open ballot
 at their current gate) as `governance.board_pack.AgendaItem`s; `board_members`
 the members as their papers are made for them (language, Easy Read). Composing is
@@ -63,6 +64,7 @@ from services.overview import workstream_names_in
 from services.people import board_people, supporters_of
 from services.programme_import import current_programme, message_languages
 from services.sign_in import pages_url
+from services.working_calendar import working_calendar
 
 EVENT = "board-papers"
 AUDIT_ACTION = "board-papers.sent"
@@ -100,7 +102,12 @@ def meeting_to_prepare(engine: Engine, today: dt.date) -> dt.date | None:
     """The meeting whose papers are due today, if any."""
     with read_session(engine) as session:
         programme = current_programme(session)
-    return meeting_due(programme.board.meetings, today, programme.reminders.board_pack_days_before)
+    return meeting_due(
+        programme.board.meetings,
+        today,
+        programme.reminders.board_pack_days_before,
+        working_calendar(today),
+    )
 
 
 def board_members(engine: Engine) -> list[Member]:

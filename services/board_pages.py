@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select
 from checklists.library import Library
 from governance.board_pack import AgendaItem, BoardPack, Member, pack_for, papers_day
 from governance.permissions import Denied, may_chair, may_clerk, may_view_pack, may_vote
+from governance.working_days import WEEKDAYS, WorkingCalendar
 from models import queries
 from models import tables as t
 from models.db import read_session
@@ -33,21 +34,23 @@ from services.people import actor_for, roles_of, supporters_of, venture_facts
 from services.programme_import import current_programme
 from services.rule_values import venture_interests
 from services.sign_in import pages_url
+from services.working_calendar import working_calendar
 
 
 @dataclass(frozen=True)
 class BoardOverview:
     meetings: tuple[dt.date, ...]  # from today on, soonest first
-    papers_days: int  # papers go out this many days before a meeting
+    papers_days: int  # papers go out this many working days before a meeting
     agenda: tuple[AgendaItem, ...]  # awaiting the Board, soonest vote first
     leaves: frozenset[str]  # venture ids the reader leaves (interest, or their own)
     # What the signed-in person themselves may do from the agenda (a supporter reads
     # the member's papers, never as the member): the chair's page, the clerk's.
     chairs: bool = False
     clerks: bool = False
+    calendar: WorkingCalendar = WEEKDAYS
 
     def papers_on(self, meeting: dt.date) -> dt.date:
-        return papers_day(meeting, self.papers_days)
+        return papers_day(meeting, self.papers_days, self.calendar)
 
 
 @dataclass(frozen=True)
@@ -130,7 +133,9 @@ def board_overview(engine: Engine, library: Library, email: str, today: dt.date)
         clerks = actor is not None and bool(may_clerk(actor))
     agenda = load_agenda(engine, library)
     pack = pack_for(member, meetings[0] if meetings else today, agenda)
-    return BoardOverview(meetings, days, pack.agenda, pack.leaves, chairs, clerks)
+    return BoardOverview(
+        meetings, days, pack.agenda, pack.leaves, chairs, clerks, working_calendar(today)
+    )
 
 
 def reader_pack(

@@ -55,6 +55,7 @@ from governance.permissions import (
 from governance.reasons import reason as governance_reason
 from governance.reviews import Recommendation
 from governance.standing import standing_votes
+from governance.working_days import end_of_working_day, working_day_on_or_after
 from models import audit, queries
 from models import tables as t
 from models.db import read_session, unit_of_work, utcnow
@@ -78,6 +79,7 @@ from services.people import (
     workstream_people,
 )
 from services.rule_values import venture_interests, vote_closed_since_declared
+from services.working_calendar import working_calendar
 
 
 class CommandError(Exception):
@@ -646,8 +648,11 @@ def extend(cyd: Cyd, venture_id: str, *, until: dt.date, by: str, reason: str) -
     if not reason:
         raise CommandError("extend-reason-missing")
     now = cyd.clock()
-    # The end of that day in UTC: people give a date, not a moment.
-    new_deadline = dt.datetime.combine(until, dt.time(23, 59, 59), tzinfo=dt.UTC)
+    # People give a date, not a moment: the end of that working day (17:00 local), or of
+    # the next one when the date is a weekend or a bank holiday.
+    calendar = working_calendar(until)
+    until = working_day_on_or_after(until, calendar.holidays)
+    new_deadline = end_of_working_day(until, calendar.tz)
     if new_deadline <= now:
         raise CommandError("date-not-future", date=until.isoformat())
     with _command(cyd, "venture.extend", by, venture_id) as session:

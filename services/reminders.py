@@ -52,11 +52,14 @@ from governance.reminders import (
     due_all,
 )
 from governance.reviews import Review
+from governance.working_days import WorkingCalendar
 from models import audit, queries
 from models import tables as t
 from models.db import read_session, unit_of_work, utcnow
 from notifications.tell import Copy, tell
+from services.local_time import local_day
 from services.rule_values import interest_value, review_value, vote_value
+from services.working_calendar import working_calendar
 
 AUDIT_ACTION = "reminders.sent"
 
@@ -231,9 +234,15 @@ def load_snapshots(
             interests=tuple(interests[v.id]),
             ballot=ballots.get(v.id),
             supporters=supporters,
+            # Around the submission: a review's deadline counts from it.
+            calendar=_calendar(submitted.get(v.id)),
         )
         for v in ventures
     ]
+
+
+def _calendar(submitted: dt.datetime | None) -> WorkingCalendar:
+    return working_calendar(local_day(submitted) if submitted is not None else None)
 
 
 def _open_ballots(

@@ -144,7 +144,8 @@ def test_recommendations_are_advice_the_venture_goes_to_the_board() -> None:
     assert move.to is S.AWAITING_BOARD
     assert "(1 go, 1 send back for more work)" in move.reasons[0].text
     assert effects[1:] == (
-        OpenBallot(1, T0 + DAY + 14 * DAY),
+        # Sent on Tue 3 March: 14 working days on is Mon 23 March, to 17:00 (GMT).
+        OpenBallot(1, dt.datetime(2026, 3, 23, 17, 0, tzinfo=dt.UTC)),
         Notify(Event.BOARD_PAPERS, Audience.BOARD),
         Notify(Event.SENT_TO_BOARD, Audience.WORKSTREAM),
     )
@@ -180,10 +181,26 @@ def test_an_answer_removed_in_review_returns_the_venture() -> None:
 
 
 def test_a_ballot_opens_when_there_is_none() -> None:
+    # Mon 2 March: 14 working days on is Fri 20 March, to 17:00 (GMT).
     assert plan_advance(at_board(ballot=None, now=T0)) == (
-        OpenBallot(1, T0 + 14 * DAY),
+        OpenBallot(1, dt.datetime(2026, 3, 20, 17, 0, tzinfo=dt.UTC)),
         Notify(Event.BOARD_PAPERS, Audience.BOARD),
     )
+
+
+def test_a_ballot_closes_by_the_working_day_before_its_meeting() -> None:
+    # Papers for Tue 17 March go 7 working days before (Fri 6 March): a vote opened on
+    # Mon 2 March is for that meeting and closes on Mon 16 March, not on the 20th.
+    s = at_board(ballot=None, now=T0, meetings=(dt.date(2026, 3, 17),), papers_working_days=7)
+    assert plan_advance(s)[0] == OpenBallot(1, dt.datetime(2026, 3, 16, 17, 0, tzinfo=dt.UTC))
+
+
+def test_a_ballot_opened_after_the_papers_went_is_for_the_next_meeting() -> None:
+    # The papers for Thu 5 March went on Tue 24 February: the vote is for 9 April's
+    # meeting (papers on 31 March), and its 14 working days end first, on 20 March.
+    meetings = (dt.date(2026, 3, 5), dt.date(2026, 4, 9))
+    s = at_board(ballot=None, now=T0, meetings=meetings, papers_working_days=7)
+    assert plan_advance(s)[0] == OpenBallot(1, dt.datetime(2026, 3, 20, 17, 0, tzinfo=dt.UTC))
 
 
 def test_an_open_vote_waits() -> None:
@@ -223,7 +240,13 @@ def test_a_rejection_opens_nothing() -> None:
 def test_more_time_extends_the_ballot() -> None:
     s = with_votes({"chair": Choice.APPROVE, "m1": Choice.APPROVE, "m2": Choice.MORE_TIME})
     assert plan_advance(s) == (
-        ExtendBallot(1, DEADLINE + 7 * DAY, ("m2",), reasons_of(plan_advance(s)[0])),
+        # Seven working days from the deadline (Mon 16 March): Wed 25 March, 17:00 GMT.
+        ExtendBallot(
+            1,
+            dt.datetime(2026, 3, 25, 17, 0, tzinfo=dt.UTC),
+            ("m2",),
+            reasons_of(plan_advance(s)[0]),
+        ),
         Notify(Event.VOTE_EXTENDED, Audience.BOARD),
     )
 
@@ -263,7 +286,9 @@ def test_after_hold_a_new_ballot_opens() -> None:
     assert held.state is S.ON_HOLD
     resumed = dataclasses.replace(held, state=S.AWAITING_BOARD, now=DEADLINE + 30 * DAY)
     assert plan_advance(resumed) == (
-        OpenBallot(2, DEADLINE + 44 * DAY),
+        # Resumed on Wed 15 April: 14 working days on is Tue 5 May, 17:00 BST (16:00 UTC);
+        # the snapshot's default calendar has no bank holidays (4 May is one).
+        OpenBallot(2, dt.datetime(2026, 5, 5, 16, 0, tzinfo=dt.UTC)),
         Notify(Event.BOARD_PAPERS, Audience.BOARD),
     )
 

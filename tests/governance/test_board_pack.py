@@ -22,6 +22,7 @@ from governance.board_pack import (
     papers_copies,
     papers_day,
 )
+from governance.working_days import WorkingCalendar
 
 MEETINGS = [dt.date(2026, 12, 8), dt.date(2027, 1, 12), dt.date(2026, 11, 3)]
 
@@ -34,8 +35,9 @@ def library() -> Library:
 @pytest.mark.parametrize(
     ("today", "days", "expected"),
     [
-        (dt.date(2026, 12, 2), 5, None),  # six days before
-        (dt.date(2026, 12, 3), 5, dt.date(2026, 12, 8)),  # five days before: papers out
+        (dt.date(2026, 11, 30), 5, None),  # six working days before
+        (dt.date(2026, 12, 1), 5, dt.date(2026, 12, 8)),  # five working days: papers out
+        (dt.date(2026, 12, 5), 5, dt.date(2026, 12, 8)),  # a Saturday after, still due
         (dt.date(2026, 12, 8), 5, dt.date(2026, 12, 8)),  # the day itself, late but due
         (dt.date(2026, 12, 9), 5, None),  # the meeting has passed; the next is weeks away
         (dt.date(2027, 1, 10), 5, dt.date(2027, 1, 12)),
@@ -50,6 +52,24 @@ def test_the_meeting_whose_papers_are_due(
     assert meeting_due(MEETINGS, today, days) == expected
     if expected is not None:
         assert papers_day(expected, days) <= today
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        # Seven working days before Tue 12 Jan, back over New Year's Day: Thu 31 Dec.
+        (dt.date(2026, 12, 30), None),
+        (dt.date(2026, 12, 31), dt.date(2027, 1, 12)),
+    ],
+)
+def test_papers_go_seven_working_days_before_skipping_bank_holidays(
+    today: dt.date, expected: dt.date | None
+) -> None:
+    calendar = WorkingCalendar(
+        frozenset({dt.date(2026, 12, 25), dt.date(2026, 12, 28), dt.date(2027, 1, 1)})
+    )
+    assert meeting_due(MEETINGS, today, 7, calendar) == expected
+    assert papers_day(dt.date(2027, 1, 12), 7, calendar) == dt.date(2026, 12, 31)
 
 
 def test_a_checklist_summary_counts_and_shows_the_key_answers(library: Library) -> None:

@@ -23,6 +23,7 @@ from governance.decisions import (
     decide,
 )
 from governance.lifecycle import Action, VentureState
+from governance.working_days import WorkingCalendar
 from tests.governance.factories import BOARD, T0, rule, votes
 
 DEADLINE = T0 + dt.timedelta(days=14)
@@ -295,7 +296,8 @@ def test_no_decision_without_quorum() -> None:
     assert isinstance(result, NoQuorum)
     assert result.closed_by == "deadline"
     assert "quorum-not-met" in codes(result)
-    assert result.new_deadline == DEADLINE + dt.timedelta(days=7)
+    # Seven working days from Mon 16 March: Wed 25 March, to 17:00 (GMT).
+    assert result.new_deadline == dt.datetime(2026, 3, 25, 17, 0, tzinfo=dt.UTC)
     assert "2 members took part and quorum is 3: quorum is not met." in [
         r.text for r in result.reasons
     ]
@@ -430,7 +432,8 @@ def test_the_chair_may_close_early() -> None:
 def test_more_time_defers_and_extends_the_deadline() -> None:
     result = run({"chair": AP, "m1": AP, "m2": AP, "m3": MT}, more_time_days=10)
     assert isinstance(result, Deferred)
-    assert result.new_deadline == DEADLINE + dt.timedelta(days=10)
+    # Ten working days from Mon 16 March: Mon 30 March, 17:00 summer time (16:00 UTC).
+    assert result.new_deadline == dt.datetime(2026, 3, 30, 16, 0, tzinfo=dt.UTC)
     assert result.granted_to == ("m3",)
     assert result.tally.more_time == 1
     assert result.tally.abstain == 0  # more time is not an abstention
@@ -440,13 +443,32 @@ def test_more_time_is_counted_from_now_when_the_deadline_passed_long_ago() -> No
     late = DEADLINE + dt.timedelta(days=30)
     result = run({"m3": MT}, now=late)
     assert isinstance(result, Deferred)
-    assert result.new_deadline == late + dt.timedelta(days=7)
+    # Seven working days from Wed 15 April: Fri 24 April, 17:00 summer time.
+    assert result.new_deadline == dt.datetime(2026, 4, 24, 16, 0, tzinfo=dt.UTC)
+
+
+def test_more_time_skips_the_bank_holidays() -> None:
+    easter = WorkingCalendar(frozenset({dt.date(2026, 4, 3), dt.date(2026, 4, 6)}))
+    thursday = dt.datetime(2026, 4, 2, 16, 0, tzinfo=dt.UTC)  # 17:00 BST
+    result = decide(
+        rule(more_time_days=2),
+        BOARD,
+        votes({"m3": MT}),
+        [],
+        closed_by_chair=False,
+        now=thursday,
+        deadline=thursday,
+        calendar=easter,
+    )
+    assert isinstance(result, Deferred)
+    # Good Friday, the weekend and Easter Monday are not working days: Wed 8 April.
+    assert result.new_deadline == dt.datetime(2026, 4, 8, 16, 0, tzinfo=dt.UTC)
 
 
 def test_more_time_is_honoured_when_the_chair_closes_early() -> None:
     result = run({"chair": AP, "m1": AP, "m2": AP, "m3": MT}, now=BEFORE, closed_by_chair=True)
     assert isinstance(result, Deferred)
-    assert result.new_deadline == DEADLINE + dt.timedelta(days=7)
+    assert result.new_deadline == dt.datetime(2026, 3, 25, 17, 0, tzinfo=dt.UTC)
 
 
 def test_more_time_is_granted_once_per_member() -> None:

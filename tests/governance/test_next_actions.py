@@ -230,7 +230,8 @@ def test_the_review_deadline_is_the_reminder_rules_one() -> None:
     submitted = NOW - dt.timedelta(days=1)
     s = snap(S.IN_REVIEW, submitted_at=submitted, reviewers_assigned=frozenset({R1}))
     [found] = owed(facts(s), POLICY, NOW)
-    assert found.deadline == submitted + dt.timedelta(days=POLICY.review_days)
+    # Submitted Mon 30 November: 14 working days on is Fri 18 December, 17:00 (GMT).
+    assert found.deadline == dt.datetime(2026, 12, 18, 17, 0, tzinfo=UTC)
 
 
 def test_supporters_get_copies_on_behalf_of_the_person() -> None:

@@ -32,6 +32,7 @@ from governance.reminders import (
     waiting_on,
 )
 from governance.reviews import Recommendation, Review
+from governance.working_days import WorkingCalendar
 
 UTC = dt.UTC
 LONDON = ZoneInfo("Europe/London")
@@ -41,6 +42,8 @@ R1, R2 = "rev1@x.org", "rev2@x.org"
 M1, M2, M3 = "m1@x.org", "m2@x.org", "m3@x.org"
 DEADLINE = dt.datetime(2026, 12, 10, 17, 0, tzinfo=UTC)
 SUBMITTED = dt.datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+# 14 working days from Fri 20 November: Thu 10 December, 17:00 (GMT).
+REVIEW_DUE = dt.datetime(2026, 12, 10, 17, 0, tzinfo=UTC)
 
 
 def at(day: int, hour: int = 9, month: int = 12) -> dt.datetime:
@@ -116,7 +119,7 @@ def timed(items: Iterable[Due], when: dt.datetime) -> list[Sent]:
 def test_the_default_policy() -> None:
     assert [s.name for s in steps(POLICY)] == ["d-7", "d-1", "d0", "d+1", "d+7"]
     assert POLICY.chair_after == 4
-    assert POLICY.board_pack_days_before == 5
+    assert POLICY.board_pack_days_before == 7  # working days: programme policy
     assert POLICY.review_days == 14
 
 
@@ -220,12 +223,13 @@ def test_only_those_who_have_not_acted_are_waited_on(
             Action.ANSWER,
             DEADLINE + dt.timedelta(days=9),
         ),
-        # a review: review_days after the submission, unless a deadline is set since
-        (in_review(), Action.REVIEW, SUBMITTED + dt.timedelta(days=14)),
+        # a review: review_days working days after the submission's day, to 17:00 local,
+        # unless a deadline is set since
+        (in_review(), Action.REVIEW, REVIEW_DUE),
         (
             in_review(deadlines=(DeadlineSet("answers", DEADLINE, SUBMITTED - dt.timedelta(1)),)),
             Action.REVIEW,
-            SUBMITTED + dt.timedelta(days=14),
+            REVIEW_DUE,
         ),
         (
             in_review(deadlines=(DeadlineSet("answers", at(20), SUBMITTED + dt.timedelta(1)),)),
@@ -560,14 +564,26 @@ def test_escalation_after_unheeded_reminders(
 def test_the_policy_sets_when_to_escalate() -> None:
     policy = ReminderPolicy(escalate_after=1, escalate_to_chair_after=1)
     snapshot = in_review(reviews=(review(R1),))
-    first = due(snapshot, policy, at(27, month=11))
+    first = due(snapshot, policy, at(3))  # d-7 of the review due on 10 December
     assert [d.kind for d in first] == ["reminder"]
-    second = due(snapshot, policy, at(3), sent(first))
+    second = due(snapshot, policy, at(9), sent(first))
     assert sorted((d.kind, d.to) for d in second) == [
         ("escalation", CHAIR),
         ("escalation", LEAD),
         ("reminder", R2),
     ]
+
+
+def test_a_review_due_over_christmas_skips_the_bank_holidays() -> None:
+    holidays = frozenset(
+        dt.date.fromisoformat(d) for d in ("2026-12-25", "2026-12-28", "2027-01-01")
+    )
+    late = dt.datetime(2026, 12, 10, 18, 42, tzinfo=UTC)
+    snapshot = in_review(submitted_at=late, calendar=WorkingCalendar(holidays, LONDON))
+    # From Thu 10 December, 14 working days, not counting 25 and 28 December or New
+    # Year's Day: Mon 4 January, 17:00, whatever the hour of the submission.
+    expected = dt.datetime(2027, 1, 4, 17, 0, tzinfo=UTC)
+    assert deadline_for(snapshot, Action.REVIEW, POLICY) == expected
 
 
 def test_due_all_leaves_out_ventures_with_nothing_due() -> None:
