@@ -18,6 +18,7 @@ from cli import (
     programme_cmd,
     remind_cmd,
     serve_cmd,
+    translate_cmd,
     venture_cmd,
     web_cmd,
 )
@@ -37,6 +38,7 @@ app.add_typer(venture_cmd.venture_app, name="venture")
 app.add_typer(venture_cmd.review_app, name="review")
 app.add_typer(venture_cmd.board_app, name="board")
 app.add_typer(audit_cmd.app, name="audit")
+app.add_typer(translate_cmd.app, name="translate")
 app.command("demo")(demo_cmd.demo)
 app.add_typer(notify_cmd.app, name="notify")
 app.command("remind")(remind_cmd.remind)

@@ -140,6 +140,14 @@ def start(
     title: Annotated[str, typer.Option(help="A short title.")],
     lead: Annotated[str, typer.Option(help="The lead's email.")],
     gate: Annotated[str | None, typer.Option(help="Gate (default: the first).")] = None,
+    title_lang: Annotated[
+        Lang | None,
+        typer.Option(help="The title's language: en or cy (default: the lead's own)."),
+    ] = None,
+    title_other: Annotated[
+        str | None,
+        typer.Option(help="The title in the other language (else a translator is asked)."),
+    ] = None,
     as_json: JsonOpt = False,
     lang: LangOpt = None,
 ) -> None:
@@ -151,7 +159,15 @@ def start(
 
     cyd = cyd_context()
     try:
-        outcome = start_venture(cyd, workstream=workstream, title=title, lead=lead, gate=gate)
+        outcome = start_venture(
+            cyd,
+            workstream=workstream,
+            title=title,
+            lead=lead,
+            gate=gate,
+            title_lang=title_lang.value if title_lang is not None else None,
+            title_other=title_other,
+        )
     except CommandError as exc:
         fail(error_line(exc, speaking(cyd, lang, lead)))
     if as_json:

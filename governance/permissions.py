@@ -28,6 +28,8 @@ class Role(StrEnum):
     ADMIN = "admin"
     # Records what a person said at a meeting (a vote, an answer) for them to confirm.
     CLERK = "clerk"
+    # Writes the Welsh (or English) of what someone wrote in the other language.
+    TRANSLATOR = "translator"
 
 
 BOARD_ROLES: frozenset[Role] = frozenset({Role.BOARD_MEMBER, Role.CHAIR})
@@ -252,6 +254,13 @@ def may_administer(actor: Actor) -> Permission:
 # answer waiting for that person's confirmation. The person's own rule (`may_vote`,
 # `may_answer`) is asked at once, so that nothing is recorded that could not count, and
 # asked again when they confirm (through the same command as their own action).
+
+
+def may_translate(actor: Actor) -> Permission:
+    """Giving the other language of a text someone wrote: translators (and admins)."""
+    if not (Role.TRANSLATOR in actor.roles or Role.ADMIN in actor.roles):
+        return deny("not-translator")
+    return ALLOWED
 
 
 def may_clerk(actor: Actor) -> Permission:

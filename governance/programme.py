@@ -247,6 +247,26 @@ class ReminderPolicy(Strict):
         return self.escalate_to_chair_after or 2 * self.escalate_after
 
 
+class TranslationPolicy(Strict):
+    """Text written in one language (a venture's title) goes to a translator."""
+
+    days: int = Field(
+        default=3,
+        ge=1,
+        le=30,
+        description="Working days a translator has to give the other language.",
+    )
+    messages: Literal["resend", "wait"] = Field(
+        default="resend",
+        description=(
+            "A message to a reader of the other language while the translation is on its "
+            "way: 'resend' sends it now, saying the translation is coming, and sends it "
+            "again once it exists; 'wait' holds it until the translation exists (at the "
+            "latest until the translation is due)."
+        ),
+    )
+
+
 class Programme(Strict):
     schema_version: Literal[1]
     kind: Literal["programme"]
@@ -259,6 +279,10 @@ class Programme(Strict):
     reminders: ReminderPolicy = Field(
         default_factory=ReminderPolicy,
         description="Reminders, escalations and Board papers; defaults when left out.",
+    )
+    translations: TranslationPolicy = Field(
+        default_factory=TranslationPolicy,
+        description="Translations between English and Welsh; defaults when left out.",
     )
     contact: Contact | None = Field(
         default=None,

@@ -60,7 +60,16 @@ SQLModel.metadata.naming_convention = {
 
 LANGUAGES = ("en", "cy")
 FORMATS = ("standard", "easy-read")
-ROLES = ("lead", "co-producer", "reviewer", "board-member", "chair", "admin", "clerk")
+ROLES = (
+    "lead",
+    "co-producer",
+    "reviewer",
+    "board-member",
+    "chair",
+    "admin",
+    "clerk",
+    "translator",
+)
 RECOMMENDATIONS = ("go", "recycle")
 DEADLINE_KINDS = ("answers", "review", "vote")
 OUTBOX_STATUSES = ("pending", "sent", "dead")
@@ -267,7 +276,13 @@ class Venture(_Table, table=True):
 
     id: str = Field(primary_key=True, max_length=32)
     workstream_id: str = Field(foreign_key="workstream.id", index=True, max_length=64)
-    title: str = Field(max_length=300)
+    title: str = Field(max_length=300, description="as its lead wrote it, in title_lang")
+    title_lang: str = Field(default="en", max_length=2, description="'en' or 'cy'")
+    title_other: str | None = Field(
+        default=None,
+        max_length=300,
+        description="the title in the other language, once a translator has given it",
+    )
     lead_id: int = Field(foreign_key="person.id", index=True)
     state: str = Field(max_length=32, description="a governance lifecycle state")
     gate_id: str = Field(max_length=64, description="the current gate")
@@ -512,6 +527,30 @@ class ReminderSent(_Table, table=True):
     count: int = Field(description="the reminder's number; for an escalation, reminders so far")
     audit_seq: int | None = Field(default=None, description="the audit entry that records it")
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Translation(_Table, table=True):
+    """A text written in one language, to be translated into the other by a person with
+    the role `translator` (services.translations). `text` is empty until it is given."""
+
+    __tablename__ = "translation"
+    __table_args__ = (
+        CheckConstraint(_in("source_lang", LANGUAGES), name="source_lang"),
+        CheckConstraint(_in("target_lang", LANGUAGES), name="target_lang"),
+        Index("ix_translation_open", "done_at", "due_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    venture_id: str = Field(foreign_key="venture.id", index=True, max_length=32)
+    subject: str = Field(max_length=32, description="what is translated, e.g. 'venture-title'")
+    source_lang: str = Field(max_length=2)
+    source_text: str = Field(sa_type=Text)
+    target_lang: str = Field(max_length=2)
+    text: str | None = Field(default=None, sa_type=Text)
+    requested_at: datetime = Field(sa_type=UTCDateTime)
+    due_at: datetime = Field(sa_type=UTCDateTime)
+    done_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    done_by: int | None = Field(default=None, foreign_key="person.id")
 
 
 class SignOff(_Table, table=True):

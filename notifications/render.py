@@ -191,6 +191,7 @@ _RESERVED = frozenset(
     {
         "lang",
         "person",
+        "title_coming",
         "easy_read",
         "codes",
         "mode",
@@ -369,7 +370,36 @@ def _context(
         if isinstance(r, Mapping) and r.get("code")
     }
     given = {k: v for k, v in payload.items() if k not in _RESERVED}
-    return {**given, "lang": lang, "person": person, "easy_read": easy_read, "codes": codes}
+    venture, coming = venture_in(given.get("venture"), lang)
+    if venture is not None:
+        given["venture"] = venture
+    return {
+        **given,
+        "lang": lang,
+        "person": person,
+        "easy_read": easy_read,
+        "codes": codes,
+        "title_coming": coming,
+        # Sent again once the venture's title was translated (services.translations).
+        "again_with_translation": bool(given.get("again_with_translation")),
+    }
+
+
+def venture_in(venture: Any, lang: str) -> tuple[Any, bool]:
+    """The payload's `venture` with its title in `lang`, and whether that title is still
+    being translated. A title is written in one language (`title_lang`, English when
+    not said); `title_other`, once a translator gave it, is the other language's."""
+    if not isinstance(venture, Mapping) or "title" not in venture:
+        return venture, False
+    if "title_lang" not in venture:  # queued before titles had a language: nothing asked
+        return venture, False
+    written = venture["title_lang"]
+    if written == lang:
+        return venture, False
+    other = venture.get("title_other")
+    if isinstance(other, str) and other:
+        return {**venture, "title": other}, False
+    return venture, written in LANGUAGES
 
 
 def _contact_words(contact: Contact | None) -> dict[str, Any] | None:

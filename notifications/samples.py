@@ -23,7 +23,13 @@ from notifications.compose import (
     template_name,
 )
 
-VENTURE = {"id": "v-0001", "title": "Community café", "gate": "design"}
+VENTURE = {
+    "id": "v-0001",
+    "title": "Community café",
+    "gate": "design",
+    "title_lang": "en",
+    "title_other": "Caffi cymunedol",
+}
 FIRST_GATE = "design"
 CHECKLIST = "coproduction-start"
 MISSING_ITEMS = 2  # how many unanswered questions a "returned" sample lists

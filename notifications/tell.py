@@ -26,6 +26,9 @@ Decided here, when a message is queued:
   meeting, a reminder's step), so the same call made again (a retried unit of work,
   a flow run twice) queues nothing new, and a repeated person is queued once.
 - Language and format recorded on the row: the person's own when it is queued.
+- A message waiting for a translation (the venture's title, under the programme's
+  `wait` policy: services.translations): held for the readers of the language it is
+  being translated into, until it is due at the latest.
 - Supporters' copies: who gets one is the rules' decision (`Due.copies` in
   `governance.reminders`, `papers_copies` in `governance.board_pack`), passed as
   `copies`. A copy is the same payload with `supporting` (the name and email of the
@@ -151,8 +154,12 @@ def messages_for(
         for copy in copies
     ]
     messages: dict[str, outbox.Outgoing] = {}
+    waits_for = _waits_for_translation(own)
     for person, body, discriminator in addressed:
         assert person.id is not None
+        hold = not_before
+        if waits_for is not None and waits_for[0] in _reads(person):
+            hold = max(hold, waits_for[1]) if hold is not None else waits_for[1]
         for channel_id in channels.get(person.id, ()):
             message = outbox.Outgoing(
                 event=event,
@@ -166,10 +173,28 @@ def messages_for(
                 ballot=ballot,
                 discriminator=discriminator,
                 attachments=files,
-                not_before=not_before,
+                not_before=hold,
             )
             messages.setdefault(message.key, message)
     return tuple(messages.values())
+
+
+def _reads(person: Person) -> tuple[str, ...]:
+    """The languages a person's messages go in: theirs, or both if never asked."""
+    return (person.language,) if person.language_asked_on is not None else ("cy", "en")
+
+
+def _waits_for_translation(payload: Mapping[str, Any]) -> tuple[str, dt.datetime] | None:
+    """(the language being translated into, until when) when the venture's title is being
+    translated and the programme's policy is to wait (services.translations `held_until`):
+    a message to a reader of that language is held until the translation is given (which
+    sends it at once) or, at the latest, until it is due."""
+    venture = payload.get("venture")
+    if not isinstance(venture, Mapping) or not venture.get("held_until"):
+        return None
+    written = venture.get("title_lang", "en")
+    until = dt.datetime.fromisoformat(str(venture["held_until"]))
+    return ("cy" if written == "en" else "en"), until
 
 
 def _active_channels(session: Session, people: Sequence[Person]) -> dict[int, list[int]]:

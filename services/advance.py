@@ -46,6 +46,7 @@ from services.people import (
     workstream_people,
 )
 from services.rule_values import review_value, venture_interests, vote_value
+from services.titles import venture_ref
 from services.working_calendar import board_calendar
 
 MAX_ROUNDS = 12  # a plan never needs more than a few; a loop would be a bug
@@ -698,7 +699,7 @@ def _notify(
     """
     payload: dict[str, Any] = {
         "event": effect.event.value,
-        "venture": {"id": venture.id, "title": venture.title, "gate": venture.gate_id},
+        "venture": venture_ref(session, venture),
         "state": venture.state,
         "audience": effect.audience.value,
         "group": _is_group_message(effect),

@@ -63,6 +63,7 @@ from services.local_time import local_day
 from services.people import actor_for, board_people, venture_facts, workstream_people
 from services.rule_values import venture_interests
 from services.sign_in import pages_url
+from services.titles import venture_ref
 
 RECORDED = "assisted.recorded"
 DECLINED = "assisted.declined"
@@ -270,7 +271,7 @@ def _store(
         MESSAGE_EVENT,
         {
             "event": "confirm-recorded",
-            "venture": {"id": venture.id, "title": venture.title, "gate": venture.gate_id},
+            "venture": venture_ref(session, venture),
             "state": venture.state,
             "group": False,
             "audit_seq": entry.seq,

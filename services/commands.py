@@ -79,6 +79,7 @@ from services.people import (
     workstream_people,
 )
 from services.rule_values import venture_interests, vote_closed_since_declared
+from services.titles import TITLE_MAX, request_title, venture_ref
 from services.working_calendar import working_calendar
 
 
@@ -265,11 +266,28 @@ def _move(venture: t.Venture, action: Action) -> VentureState:
 
 
 def start_venture(
-    cyd: Cyd, *, workstream: str, title: str, lead: str, gate: str | None = None
+    cyd: Cyd,
+    *,
+    workstream: str,
+    title: str,
+    lead: str,
+    gate: str | None = None,
+    title_lang: str | None = None,
+    title_other: str | None = None,
 ) -> Outcome:
+    """Start a venture at its first gate (or `gate`). The title is written in
+    `title_lang` (by default the lead's chosen language, else English); `title_other`
+    is the same title in the other language, if the lead gives it: if not, the
+    translators are asked for it (services.titles)."""
     title = " ".join(title.split())
+    other = " ".join(title_other.split()) if title_other else None
     if not title:
         raise CommandError("title-missing")
+    for written in (title, other or ""):
+        if len(written) > TITLE_MAX:
+            raise CommandError("title-too-long", most=TITLE_MAX)
+    if title_lang is not None and title_lang not in ("en", "cy"):
+        raise CommandError("title-language-unknown", given=title_lang)
     now = cyd.clock()
     with _command(cyd, "venture.start", lead, None) as session:
         person = _person(session, lead)
@@ -289,10 +307,14 @@ def start_venture(
         if decision_rule not in rules:
             raise CommandError("rule-not-in-programme", rule=decision_rule)
         assert person.id is not None
+        if title_lang is None:
+            title_lang = person.language if person.language_asked_on is not None else "en"
         venture = t.Venture(
             id=queries.next_venture_id(session),
             workstream_id=workstream,
             title=title,
+            title_lang=title_lang,
+            title_other=other,
             lead_id=person.id,
             state=VentureState.DRAFT.value,
             gate_id=gate_id,
@@ -302,12 +324,18 @@ def start_venture(
         session.add(venture)
         session.flush()
         gate_run = open_gate(session, venture, cyd.library, gate_id, rules, now)
+        titles: dict[str, Any] = {"title_lang": title_lang}
+        if other:
+            titles["title_other"] = other
+        else:
+            titles["translation_due"] = request_title(session, venture, now).due_at.isoformat()
         audit.append(
             session,
             person.email,
             "venture.started",
             venture.id,
             {
+                **titles,
                 "workstream": workstream,
                 "title": title,
                 "lead": person.email,
@@ -719,7 +747,7 @@ def _tell_board_of_extension(
         "venture.vote-extended",
         {
             "event": "vote-extended",
-            "venture": {"id": venture.id, "title": venture.title, "gate": venture.gate_id},
+            "venture": venture_ref(session, venture),
             "state": venture.state,
             "group": True,
             "audit_seq": entry.seq,

@@ -264,6 +264,7 @@ _ACTIONS: dict[str, str] = {
     "venture.resumed": "venture-resumed",
     "assisted.recorded": "assisted-recorded",
     "assisted.declined": "assisted-declined",
+    "translation.given": "translation-given",
     "denied": "action-refused",
 }
 # The codes of the rules' moves of a venture, by lifecycle action.

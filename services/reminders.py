@@ -59,6 +59,7 @@ from models.db import read_session, unit_of_work, utcnow
 from notifications.tell import Copy, tell
 from services.local_time import local_day
 from services.rule_values import interest_value, review_value, vote_value
+from services.titles import venture_ref
 from services.working_calendar import working_calendar
 
 AUDIT_ACTION = "reminders.sent"
@@ -382,7 +383,7 @@ def record(
         else:
             result.escalations += 1
         result.details.append({"venture": venture_id, **words})
-        payload = _payload(venture, item, person)
+        payload = _payload(session, venture, item, person)
         copies = [
             Copy(supporter, person)
             for supporter in (people.get(email) for email in item.copies)
@@ -438,12 +439,12 @@ def _describe(item: Due) -> dict[str, Any]:
     return described
 
 
-def _payload(venture: t.Venture, item: Due, person: t.Person) -> dict[str, Any]:
+def _payload(session: Session, venture: t.Venture, item: Due, person: t.Person) -> dict[str, Any]:
     """What the `reminder` and `escalation` templates need (notifications/render.py)."""
     payload: dict[str, Any] = {
         "event": item.kind,
         "action": item.action.value,
-        "venture": {"id": venture.id, "title": venture.title, "gate": item.gate_id},
+        "venture": venture_ref(session, venture) | {"gate": item.gate_id},
         "deadline": item.deadline.isoformat(),
         "days_left": item.days_left,
         "group": False,

@@ -235,7 +235,14 @@ def _short(value: Any, limit: int = 160) -> str:
 def _started(cyd: Cyd, entry: t.AuditEntry) -> None:
     p = entry.payload
     outcome = start_venture(
-        cyd, workstream=p["workstream"], title=p["title"], lead=p["lead"], gate=p["gate"]
+        cyd,
+        workstream=p["workstream"],
+        title=p["title"],
+        lead=p["lead"],
+        gate=p["gate"],
+        # Entries from before titles had a language were English.
+        title_lang=p.get("title_lang", "en"),
+        title_other=p.get("title_other"),
     )
     if outcome.venture_id != entry.venture_id:
         raise _Problem(f"the venture started is {outcome.venture_id}, not {entry.venture_id}")
@@ -305,6 +312,23 @@ def _extended(cyd: Cyd, entry: t.AuditEntry) -> None:
     extend(cyd, _venture(entry), until=until, by=entry.actor, reason=p["reason"])
 
 
+def _translated(cyd: Cyd, entry: t.AuditEntry) -> None:
+    """The same translation, found by what it is of (the two databases' ids may differ)."""
+    from services.translations import give_translation
+
+    p = entry.payload
+    with read_session(cyd.engine) as session:
+        found = session.exec(
+            select(t.Translation.id)
+            .where(t.Translation.venture_id == _venture(entry))
+            .where(t.Translation.subject == p["subject"])
+            .where(col(t.Translation.done_at).is_(None))
+        ).first()
+    if found is None:
+        raise _Problem(f"no translation of the {p['subject']} of {_venture(entry)} waits")
+    give_translation(cyd, found, p["text"], by=entry.actor)
+
+
 def _withdrawn(cyd: Cyd, entry: t.AuditEntry) -> None:
     withdraw(cyd, _venture(entry), by=entry.actor, reason=entry.payload["reason"])
 
@@ -324,6 +348,7 @@ _ACTIONS: dict[str, Callable[[Cyd, t.AuditEntry], None]] = {
     "deadline.extended": _extended,
     "venture.withdrawn": _withdrawn,
     "venture.resumed": _resumed,
+    "translation.given": _translated,
 }
 
 
@@ -515,7 +540,14 @@ _ACTIONS[admin.PERSON_DEACTIVATED] = _person_deactivated
 
 def _outbox_payload(session: Session, payload: dict[str, Any]) -> dict[str, Any]:
     """A message's payload with the recorded action its confirmation link names read as
-    what it is (the link carries the row id, which differs between databases)."""
+    what it is (the link carries the row id, which differs between databases), and the
+    venture without its translated title: a message not yet sent when the translation
+    came takes it, one already sent does not, and what the relay had sent is not in the
+    log (services.translations)."""
+    venture = payload.get("venture")
+    if isinstance(venture, dict):
+        kept = {k: v for k, v in venture.items() if k not in ("title_other", "held_until")}
+        payload = {**payload, "venture": kept}
     link = payload.get("link")
     if not isinstance(link, str) or "/confirm/" not in link:
         return payload
@@ -833,7 +865,8 @@ def _state(session: Session) -> dict[str, list[str]]:
             lambda v: (
                 _fields(
                     v,
-                    "id workstream_id title state gate_id deadline created_at updated_at closed_at",
+                    "id workstream_id title title_lang title_other state gate_id deadline"
+                    " created_at updated_at closed_at",
                 )
                 | {"lead": who(v.lead_id)}
             ),
@@ -857,6 +890,17 @@ def _state(session: Session) -> dict[str, list[str]]:
                     "venture_id gate_id checklist_id checklist_version item_id value at is_current",
                 )
                 | {"by": who(a.by_id)}
+            ),
+        ),
+        "translations": rows(
+            t.Translation,
+            lambda r: (
+                _fields(
+                    r,
+                    "venture_id subject source_lang source_text target_lang text"
+                    " requested_at due_at done_at",
+                )
+                | {"done_by": who(r.done_by)}
             ),
         ),
         "sign-offs": rows(
@@ -947,6 +991,8 @@ def _state(session: Session) -> dict[str, list[str]]:
                     col(t.OutboxMessage.event).not_in([SIGN_IN_EVENT, TEST_EVENT])
                 )
             )
+            # Sent again with a translation: what the relay had sent by then decides it.
+            if not m.payload.get("again_with_translation")
         ],
         "audit log": [audit.canonical_json(_document(session, e)) for e in audit.entries(session)],
     }

@@ -42,6 +42,7 @@ KINDS: dict[str, frozenset[str]] = {
             "checklist-signed-off",
             "venture-submitted",
             "venture-withdrawn",
+            "translation-given",
         }
     ),
     "review": frozenset(

@@ -99,7 +99,7 @@ def test_init_makes_the_database_and_is_safe_to_run_again(cyd: Cyd) -> None:
     shown = " ".join(first.stdout.split())
     assert f"Data folder {cyd.data_dir}" in shown
     assert f"Database sqlite:///{cyd.database}" in shown
-    assert "People 14" in shown
+    assert "People 15" in shown
     assert "Workstreams 1" in shown
     assert "Board members 6" in shown
     assert "ld-autism-redesign from examples/programme.yaml (version 1, loaded)" in shown
@@ -110,7 +110,7 @@ def test_init_makes_the_database_and_is_safe_to_run_again(cyd: Cyd) -> None:
     assert again["database_url"] == f"sqlite:///{cyd.database}"
     assert again["programme"]["changed"] is False
     assert again["programme"]["version"] == 1
-    assert again["counts"] == {"people": 14, "workstreams": 1, "board_members": 6}
+    assert again["counts"] == {"people": 15, "workstreams": 1, "board_members": 6}
     assert cyd.json("audit", "head")["entries"] == 1
 
 
@@ -131,12 +131,12 @@ def test_init_with_a_programme_file_and_a_new_version(cyd: Cyd, tmp_path: Path) 
     assert "Give --by" in refused.stderr
     report = cyd.json("init", "--programme", str(changed), "--by", "admin@example.org")
     assert report["programme"]["version"] == 2
-    assert report["counts"]["people"] == 13
+    assert report["counts"]["people"] == 14
     assert report["people"]["deactivated"] == 1
     listed = cyd.json("people", "list", "--all")
     rhys = next(p for p in listed if p["email"] == "rhys.thomas@example.org")
     assert rhys["active"] is False
-    assert len(cyd.json("people", "list")) == 13
+    assert len(cyd.json("people", "list")) == 14
 
 
 def test_init_refuses_a_bad_programme_and_creates_nothing(cyd: Cyd) -> None:
@@ -178,7 +178,7 @@ def test_people_list_shows_who_is_who_but_never_a_channel(cyd: Cyd, tmp_path: Pa
 
     assert cyd("init", "--programme", str(programme_file(tmp_path, unasked))).returncode == 0
     people = {p["email"]: p for p in cyd.json("people", "list")}
-    assert len(people) == 14
+    assert len(people) == 15
     megan = people["megan.lloyd@example.org"]
     assert megan == {
         "email": "megan.lloyd@example.org",
@@ -297,7 +297,7 @@ def test_the_same_commands_on_postgresql(tmp_path: Path) -> None:
         assert first["database_url"].startswith("postgresql+psycopg://postgres:***@")
         assert first["programme"]["changed"] is True
         assert runner.json("init")["programme"]["changed"] is False
-        assert len(runner.json("people", "list")) == 14
+        assert len(runner.json("people", "list")) == 15
         assert runner.json("audit", "head")["entries"] == 1
         assert runner("audit", "verify").returncode == 0
         assert not runner.data_dir.exists()

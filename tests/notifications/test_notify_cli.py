@@ -72,7 +72,7 @@ def test_preview_renders_as_the_person_would_get_it(cyd: Runner) -> None:
     assert group["payload_from"] == "a sample payload"
     assert group["languages"] == ["cy"]  # a group's news too, in the person's language
     assert group["format"] == "easy-read"
-    assert "Community café" in group["subject"]
+    assert "Caffi cymunedol" in group["subject"]  # the venture's Welsh title, for her
     assert 'class="easy-read"' in group["html"]
     # It ends, as sent, with the programme's contact (examples/programme.yaml).
     assert group["text"].rstrip().endswith("Y cyfeiriad e-bost yw cydgynhyrchu@example.org")

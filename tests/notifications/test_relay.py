@@ -492,7 +492,7 @@ def test_a_daily_digest_carries_the_days_messages_in_one(engine: Engine) -> None
         assert rows[message_id].status == "sent"
         assert rows[message_id].digest_id == digest_row.id
     assert all(f"[{n}/3]" in content for n in (1, 2, 3))  # three messages in it
-    assert "Community café" in content
+    assert "Caffi cymunedol" in content  # the sample venture's Welsh title: she reads Welsh
 
     # A message after the day's digest waits for the next day's.
     late = queue(engine, NIA, tag="late")[0]

@@ -223,7 +223,7 @@ def test_supporters_are_set_with_the_programme_files_rules(cyd: Cyd) -> None:
 def test_list_filters_by_role(cyd: Cyd) -> None:
     everyone = pa.list_people(cyd, by=ADMIN)
     board = pa.list_people(cyd, by=ADMIN, role="board-member")
-    assert len(everyone) == 14
+    assert len(everyone) == 15
     assert board
     assert all("board-member" in p.roles for p in board)
     assert len(board) < len(everyone)

@@ -86,7 +86,7 @@ def test_the_example_programme_loads() -> None:
     programme, text = load_programme_source(EXAMPLE)
     assert text == EXAMPLE.read_text(encoding="utf-8")
     assert programme.id == "ld-autism-redesign"
-    assert len(programme.people) == 14
+    assert len(programme.people) == 15
     assert programme.gates == ["design", "delivery", "implementation", "improvement"]
     assert programme.person("Megan.Lloyd@example.org").format == "easy-read"
     assert {r.name for r in programme.board.decision_rules} == {
@@ -288,7 +288,7 @@ def test_a_person_removed_from_the_file_becomes_inactive_and_comes_back(
         assert people[gone]["roles"] == set()
         assert people[gone]["channels"] == set()
         assert people[gone]["workstreams"] == set()
-        assert count(session, Person) == 14
+        assert count(session, Person) == 15
         assert {e: p for e, p in people.items() if e != gone} == expected_people(smaller)
         assert count(session, ProgrammeVersion) == 2
         latest = session.exec(select(AuditEntry).order_by(col(AuditEntry.seq).desc())).first()

@@ -78,7 +78,7 @@ def test_an_admin_sees_the_people_link_and_the_list_filtered(admin: Browser) -> 
     home = admin.page("/")
     assert 'href="/people"' in home
     everyone = text_of(admin.page("/people"))
-    assert "14 people" in everyone
+    assert "15 people" in everyone
     reviewers = text_of(admin.page("/people?role=reviewer"))
     assert "2 people" in reviewers
     assert "Elin" in reviewers

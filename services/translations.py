@@ -1,0 +1,226 @@
+"""Translations: what someone wrote in English or Welsh, given in the other language by
+a person with the role `translator`, so that a Welsh reader is told as much as anyone.
+
+Today a venture's title: its lead writes it in one language (the one they chose, or
+says which), may give the other too, and if not, starting the venture asks the
+translators for it (`request_title`), due `translations.days` working days later
+(programme policy, 3 by default: 17:00 local, bank holidays skipped).
+
+    venture_ref(session, venture) -> dict     the `venture` a message's payload carries
+    open_translations(engine, by) -> [...]    what is waiting for a translator
+    give_translation(cyd, id, text, by=...)   the other language, recorded and audited
+
+Messages (`venture_ref` carries what the renderer needs, notifications.render
+`venture_in`): a reader of the other language reads the title as written until the
+translation exists, with a line saying it is on its way. Then, by the programme's
+`translations.messages`:
+
+- `resend` (the default): the message goes now; once the translation is given, each
+  message about the venture sent since it was asked for goes again, with the title in
+  the reader's language, to the people who read that language; messages not yet sent
+  go with the translation.
+- `wait`: a message to a reader of the other language is held (its `not_before`)
+  until the translation is given, or at the latest until it is due; giving it sends
+  them at once, with the title.
+
+Who reads which language is the person as they are when a message is queued or sent
+again: their chosen language, or both for a person never asked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from governance.permissions import Denied, deny, may_translate
+from models import audit
+from models import tables as t
+from models.db import read_session, unit_of_work
+from services.commands import CommandError, Cyd, NotFound, Outcome, record_denial
+from services.people import actor_for
+from services.programme_import import message_languages
+from services.titles import TITLE_MAX
+
+GIVEN = "translation.given"  # the audit action
+LANGUAGES = ("en", "cy")
+
+
+@dataclass(frozen=True)
+class TranslationTask:
+    """A translation, as a translator sees it."""
+
+    id: int
+    venture_id: str
+    subject: str
+    source_lang: str
+    source_text: str
+    target_lang: str
+    requested_at: dt.datetime
+    due_at: dt.datetime
+    text: str | None
+    done_at: dt.datetime | None
+    done_by: str | None  # name
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "venture": self.venture_id,
+            "subject": self.subject,
+            "from": self.source_lang,
+            "to": self.target_lang,
+            "text": self.source_text,
+            "due": self.due_at.isoformat(),
+            "translation": self.text,
+            "done": self.done_at.isoformat() if self.done_at else None,
+            "done_by": self.done_by,
+        }
+
+
+def _check_translator(engine: Engine, action: str, by: str, now: dt.datetime) -> None:
+    with read_session(engine) as session:
+        person = session.exec(select(t.Person).where(t.Person.email == by)).first()
+        if person is None or not person.active:
+            raise NotFound("person-not-found", email=by)
+        permission = may_translate(actor_for(session, person))
+    if isinstance(permission, Denied):
+        record_denial(engine, action, by, None, permission, now)
+
+
+def open_translations(
+    engine: Engine, *, by: str, now: dt.datetime, done: bool = False
+) -> list[TranslationTask]:
+    """The translations waiting (soonest due first), or with `done` those given too
+    (newest first): for translators and admins only."""
+    _check_translator(engine, "translation.list", by, now)
+    with read_session(engine) as session:
+        query = select(t.Translation)
+        if not done:
+            query = query.where(col(t.Translation.done_at).is_(None))
+        rows = session.exec(query.order_by(col(t.Translation.due_at), col(t.Translation.id)))
+        names = dict(session.exec(select(t.Person.id, t.Person.name)).all())
+        tasks = [
+            TranslationTask(
+                id=r.id or 0,
+                venture_id=r.venture_id,
+                subject=r.subject,
+                source_lang=r.source_lang,
+                source_text=r.source_text,
+                target_lang=r.target_lang,
+                requested_at=r.requested_at,
+                due_at=r.due_at,
+                text=r.text,
+                done_at=r.done_at,
+                done_by=names.get(r.done_by) if r.done_by is not None else None,
+            )
+            for r in rows
+        ]
+    if done:
+        tasks.sort(key=lambda task: (task.done_at is not None, task.done_at), reverse=True)
+    return tasks
+
+
+def give_translation(cyd: Cyd, translation_id: int, text: str, *, by: str) -> Outcome:
+    """Record the other language of a text, audited; then the messages (see the module)."""
+    now = cyd.clock()
+    text = " ".join(text.split())
+    if not text:
+        raise CommandError("translation-missing")
+    if len(text) > TITLE_MAX:
+        raise CommandError("title-too-long", most=TITLE_MAX)
+    _check_translator(cyd.engine, "translation.give", by, now)
+    with read_session(cyd.engine) as session:
+        found = session.get(t.Translation, translation_id)
+        if found is None:
+            raise NotFound("translation-not-found", translation=translation_id)
+        given, venture_id = found.done_at is not None, found.venture_id
+    if given:  # one translation: a second would silently replace what people have read
+        denied = deny("translation-given-already")
+        record_denial(cyd.engine, "translation.give", by, venture_id, denied, now)
+    with unit_of_work(cyd.engine) as session:
+        row = session.get(t.Translation, translation_id)
+        assert row is not None
+        if row.done_at is not None:  # given meanwhile, by someone else
+            raise CommandError("translation-given-already")
+        person = session.exec(select(t.Person).where(t.Person.email == by)).one()
+        row.text, row.done_at, row.done_by = text, now, person.id
+        venture = session.get(t.Venture, row.venture_id)
+        assert venture is not None
+        venture.title_other, venture.updated_at = text, now
+        session.add_all([row, venture])
+        session.flush()
+        resent = _after_translation(session, venture, row, now)
+        audit.append(
+            session,
+            by,
+            GIVEN,
+            venture.id,
+            # No row id: the venture and the subject name it (ids differ between a
+            # database and its replay); nor how many messages went again, which
+            # depends on what the relay had sent, not on what was decided.
+            {"subject": row.subject, "language": row.target_lang, "text": text},
+            at=now,
+        )
+        venture_id = venture.id
+    return Outcome(
+        venture_id,
+        f"translation {translation_id} given",
+        details={"translation": translation_id, "sent_again": resent},
+    )
+
+
+def _reads(person: t.Person, lang: str) -> bool:
+    return lang in message_languages(person)
+
+
+def _after_translation(
+    session: Session, venture: t.Venture, row: t.Translation, now: dt.datetime
+) -> int:
+    """Messages about the venture queued since the translation was asked for: those not
+    sent yet take the translation (and a held one goes now); those sent to readers of
+    its language go again with it. How many went again."""
+    from models import outbox
+    from models.tables import OutboxMessage
+
+    messages = session.exec(
+        select(OutboxMessage)
+        .where(OutboxMessage.venture_id == venture.id)
+        .where(col(OutboxMessage.created_at) >= row.requested_at)
+        .where(col(OutboxMessage.digest_id).is_(None))
+        .order_by(col(OutboxMessage.id))
+    ).all()
+    people = {p.id: p for p in session.exec(select(t.Person))}
+    again = 0
+    for message in messages:
+        payload = dict(message.payload)
+        ref = payload.get("venture")
+        if not isinstance(ref, dict) or ref.get("id") != venture.id or ref.get("title_other"):
+            continue
+        given = {k: v for k, v in ref.items() if k != "held_until"}
+        given["title_other"] = venture.title_other
+        payload["venture"] = given
+        if message.status == "pending":
+            message.payload = payload
+            if message.next_attempt_at > now and ref.get("held_until"):
+                message.next_attempt_at = now  # held for the translation: it is here
+            session.add(message)
+            continue
+        person = people.get(message.person_id)
+        if message.status != "sent" or person is None or not _reads(person, row.target_lang):
+            continue
+        _, queued = outbox.enqueue(
+            session,
+            event=message.event,
+            person_id=message.person_id,
+            channel_id=message.channel_id,
+            language=person.language,
+            format=person.format,
+            payload=payload | {"again_with_translation": True},
+            venture_id=message.venture_id,
+            discriminator=f"translation:{row.id}:{message.id}",
+        )
+        again += int(queued)
+    return again
