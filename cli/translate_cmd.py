@@ -76,6 +76,5 @@ def give_cmd(
         return
     again = outcome.details["sent_again"]
     console().print(
-        f"{outcome.message}; {again} message{'s' if again != 1 else ''} sent again "
-        "with it."
+        f"{outcome.message}; {again} message{'s' if again != 1 else ''} sent again with it."
     )

@@ -459,9 +459,22 @@ def _clock(context: jinja2.runtime.Context, value: Any) -> str:
 
 @jinja2.pass_context
 def _when(context: jinja2.runtime.Context, value: Any) -> str:
-    """'Thursday 10 December 2026 at 9am' / 'dydd Iau 10 Rhagfyr 2026 am 9 y bore'."""
+    """'Thursday 10 December 2026 at 5pm' / 'dydd Iau 10 Rhagfyr 2026 am 5 y prynhawn';
+    in Easy Read the day and date only: deadlines fall at the end of a working day, and
+    one thing to hold is easier than two."""
+    if context.get("easy_read"):
+        return _day(context, value)
     at = "am" if context["lang"] == "cy" else "at"
     return f"{_day(context, value)} {at} {_clock(context, value)}"
+
+
+@jinja2.pass_context
+def _by(context: jinja2.runtime.Context, value: Any) -> str:
+    """'by 5pm on Thursday 24 December 2026' / 'erbyn 5 y.h. ddydd Iau 24 Rhagfyr 2026';
+    Easy Read: 'by Thursday 24 December 2026' / 'erbyn dydd Iau 24 Rhagfyr 2026'."""
+    return words.deadline_by(
+        _moment(value), context["lang"], easy_read=bool(context.get("easy_read"))
+    )
 
 
 @jinja2.pass_context
@@ -589,6 +602,7 @@ def environment() -> jinja2.Environment:
         day=_day,
         clock=_clock,
         when=_when,
+        by=_by,
         name_of=_name_of,
         tr=_tr,
         sentences=sentences,

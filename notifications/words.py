@@ -130,3 +130,32 @@ def weekday_date(day: dt.date, lang: str, pattern: str = "EEEE d MMMM y") -> str
     capital), and every message and pack puts a date mid-sentence."""
     written = format_date(day, pattern, locale=_LOCALES[lang])
     return written[:1].lower() + written[1:] if lang == "cy" else written
+
+
+def deadline_by(moment: dt.datetime, lang: str, *, easy_read: bool) -> str:
+    """When a deadline falls, with the word for "by": 'by 5pm on Thursday 24 December
+    2026' / 'erbyn 5 y.h. ddydd Iau 24 Rhagfyr 2026'; in Easy Read the day and date
+    only, 'by Thursday 24 December 2026' / 'erbyn dydd Iau 24 Rhagfyr 2026'.
+
+    `moment` is already in the local zone. Deadlines fall at the end of a working day
+    (17:00), so the day is what a reader needs; Easy Read leaves the hour out (one idea
+    to hold, not two). The standard Welsh puts the hour first, and the day after it is
+    an adverb of time and takes the soft mutation ("ddydd Iau"). These Welsh forms have
+    not yet been reviewed by a Welsh speaker."""
+    day = weekday_date(moment.date(), lang)
+    if easy_read:
+        return f"erbyn {day}" if lang == "cy" else f"by {day}"
+    hour, minute = moment.hour, moment.minute
+    twelve = hour % 12 or 12
+    shown = f"{twelve}" if minute == 0 else f"{twelve}:{minute:02d}"
+    cy = lang == "cy"
+    if (hour, minute) == (12, 0):
+        clock = "hanner dydd" if cy else "midday"
+    elif (hour, minute) == (0, 0):
+        clock = "hanner nos" if cy else "midnight"
+    elif cy:
+        clock = f"{shown} {'y.b.' if hour < 12 else 'y.h.'}"
+    else:
+        clock = f"{shown}{'am' if hour < 12 else 'pm'}"
+    # "dydd" → "ddydd": the soft mutation of an adverb of time.
+    return f"erbyn {clock} d{day}" if cy else f"by {clock} on {day}"

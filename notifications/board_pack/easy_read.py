@@ -18,7 +18,7 @@ from __future__ import annotations
 from governance.board_pack import AgendaItem, BoardPack, Question, Words
 from notifications import words
 from notifications.board_pack.blocks import Block
-from notifications.board_pack.wording import day, reason_words, title, when
+from notifications.board_pack.wording import by, day, reason_words, title
 
 
 def easy_question(question: Question, lang: str) -> str:
@@ -89,9 +89,9 @@ def _how_to_vote(pack: BoardPack, lang: str) -> list[Block]:
             ),
             Block(
                 "point",
-                f"Pleidleisiwch erbyn {when(item.vote_by, lang)}."
+                f"Pleidleisiwch {by(item.vote_by, lang, easy_read=True)}."
                 if cy
-                else f"Please vote by {when(item.vote_by, lang)}.",
+                else f"Please vote {by(item.vote_by, lang, easy_read=True)}.",
                 picture="clock",
             ),
         ]
@@ -169,10 +169,11 @@ def _easy_read_item(pack: BoardPack, item: AgendaItem, lang: str) -> list[Block]
         blocks.append(
             Block(
                 "point",
-                f"Pleidleisiwch erbyn {when(item.vote_by, lang)} os gwelwch yn dda. "
+                f"Pleidleisiwch {by(item.vote_by, lang, easy_read=True)} os gwelwch yn dda. "
                 f"Pleidleisiwch yma: {pack.vote_url(item)}"
                 if cy
-                else f"Please vote by {when(item.vote_by, lang)}. Vote here: {pack.vote_url(item)}",
+                else f"Please vote {by(item.vote_by, lang, easy_read=True)}. "
+                f"Vote here: {pack.vote_url(item)}",
                 picture="vote",
             )
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from governance.board_pack import AgendaItem, BoardPack, ChecklistSummary
 from notifications import words
 from notifications.board_pack.blocks import Block
-from notifications.board_pack.wording import advice, day, reason_words, title, when
+from notifications.board_pack.wording import advice, by, day, reason_words, title
 
 
 def standard_blocks(pack: BoardPack, lang: str) -> list[Block]:
@@ -42,10 +42,11 @@ def standard_blocks(pack: BoardPack, lang: str) -> list[Block]:
                 "ul",
                 items=tuple(
                     (
-                        f"{n}. {a.title} ({a.gate.get(lang)}): pleidleisiwch erbyn "
-                        f"{when(a.vote_by, lang)}"
+                        f"{n}. {a.title} ({a.gate.get(lang)}): pleidleisiwch "
+                        f"{by(a.vote_by, lang, easy_read=False)}"
                         if cy
-                        else f"{n}. {a.title} ({a.gate.get(lang)}): vote by {when(a.vote_by, lang)}"
+                        else f"{n}. {a.title} ({a.gate.get(lang)}): vote "
+                        f"{by(a.vote_by, lang, easy_read=False)}"
                     )
                     for n, a in enumerate(pack.agenda, start=1)
                 ),
@@ -85,12 +86,13 @@ def _standard_item(pack: BoardPack, item: AgendaItem, n: int, lang: str) -> list
             "p",
             f"Menter {item.venture_id}, ffrwd waith {item.workstream.cy}, yn cael ei harwain gan "
             f"{item.lead}. Porth: {item.gate.get(lang)}. Pleidlais rhif {item.ballot}: "
-            f"pleidleisiwch erbyn {when(item.vote_by, lang)}, ar {pack.vote_url(item)} neu "
-            "drwy ddweud wrth y clerc."
+            f"pleidleisiwch {by(item.vote_by, lang, easy_read=False)}, ar "
+            f"{pack.vote_url(item)} neu drwy ddweud wrth y clerc."
             if cy
             else f"Venture {item.venture_id}, workstream {item.workstream.en}, led by {item.lead}. "
-            f"Gate: {item.gate.get(lang)}. Vote number {item.ballot}: please vote by "
-            f"{when(item.vote_by, lang)}, at {pack.vote_url(item)} or by telling the clerk.",
+            f"Gate: {item.gate.get(lang)}. Vote number {item.ballot}: please vote "
+            f"{by(item.vote_by, lang, easy_read=False)}, at {pack.vote_url(item)} or by telling "
+            "the clerk.",
         ),
     ]
     if pack.leaves_item(item):

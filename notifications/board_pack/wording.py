@@ -14,7 +14,7 @@ from governance.catalogue import CatalogueError, Language
 from governance.catalogue import text as catalogue_text
 from governance.reasons import Reason
 from notifications.render import local_zone
-from notifications.words import weekday_date
+from notifications.words import deadline_by, weekday_date
 
 
 def _local(moment: dt.datetime) -> dt.datetime:
@@ -43,6 +43,12 @@ def clock(value: dt.datetime, lang: str) -> str:
 
 def when(value: dt.datetime, lang: str) -> str:
     return f"{day(value, lang)} {'am' if lang == 'cy' else 'at'} {clock(value, lang)}"
+
+
+def by(value: dt.datetime, lang: str, *, easy_read: bool) -> str:
+    """'by 5pm on Thursday 24 December 2026' / 'erbyn 5 y.h. ddydd Iau 24 Rhagfyr 2026';
+    Easy Read: the day and date only ('by Thursday 24 December 2026')."""
+    return deadline_by(_local(value), lang, easy_read=easy_read)
 
 
 def reason_words(reason: Reason, lang: str, easy_read: bool) -> str | None:

@@ -188,10 +188,10 @@ def test_cyd_pdf_font_is_the_papers_font(library: Library, monkeypatch: pytest.M
     ("zone", "vote_by", "not_shown"),
     [
         # 17:00 UTC on Thursday 10 December 2026 is 6am on the Friday in New Zealand...
-        ("Pacific/Auckland", "Friday 11 December 2026 at 6am", "5pm"),
+        ("Pacific/Auckland", "6am on Friday 11 December 2026", "5pm"),
         # ... and midday in New York; never London's 5pm.
-        ("America/New_York", "Thursday 10 December 2026 at midday", "5pm"),
-        ("Europe/London", "Thursday 10 December 2026 at 5pm", "midday"),
+        ("America/New_York", "midday on Thursday 10 December 2026", "5pm"),
+        ("Europe/London", "5pm on Thursday 10 December 2026", "midday"),
     ],
 )
 def test_the_pack_shows_times_in_the_programmes_time_zone(
@@ -204,6 +204,7 @@ def test_the_pack_shows_times_in_the_programmes_time_zone(
     pdf = read_tagged(render_pdf(pack)).text
     assert f"vote by {vote_by}" in pdf
     assert f"at {not_shown}" not in html + pdf
+    assert f"by {not_shown} on" not in html + pdf
 
 
 def test_the_welsh_pack_shows_times_in_the_programmes_time_zone(
@@ -211,7 +212,7 @@ def test_the_welsh_pack_shows_times_in_the_programmes_time_zone(
 ) -> None:
     monkeypatch.setenv("CYD_TIMEZONE", "Pacific/Auckland")
     pack = sample_pack(Member("Siân", "sian@example.org", ("cy",), False), library)
-    assert "dydd Gwener 11 Rhagfyr 2026 am 6 y bore" in render_html(pack)
+    assert "erbyn 6 y.b. ddydd Gwener 11 Rhagfyr 2026" in render_html(pack)
 
 
 # --- filing and sending ----------------------------------------------------------------------
@@ -226,10 +227,11 @@ def test_each_member_gets_their_papers_once_per_meeting(
     garden = to_board(cyd, "Garden <project>")
     declare_interest(cyd, garden, member="sian.roberts@example.org", interest="My brother.")
     data = tmp_path / "data"
-    too_early = dt.datetime(2026, 12, 2, 9, tzinfo=dt.UTC)  # six days before the 8th
+    # Papers go 7 working days before Tue 8 December: on Fri 27 November.
+    too_early = dt.datetime(2026, 11, 26, 9, tzinfo=dt.UTC)  # eight working days before
     assert prepare_packs(engine, library, now=too_early, data=data).meeting is None
 
-    now = dt.datetime(2026, 12, 3, 9, tzinfo=dt.UTC)
+    now = dt.datetime(2026, 11, 27, 9, tzinfo=dt.UTC)
     report = prepare_packs(engine, library, now=now, data=data)
     assert report.meeting == MEETING.isoformat()
     assert report.agenda == [cafe, garden]
@@ -308,9 +310,9 @@ def test_the_papers_are_due_on_the_programmes_local_day(
     engine: Engine, library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     make_cyd(engine, library)
-    # Still 2 December in London (six days before the meeting: too early), already
-    # 3 December in New Zealand (five days before: the papers are due).
-    midday = dt.datetime(2026, 12, 2, 12, tzinfo=dt.UTC)
+    # Still Thu 26 November in London (eight working days before the meeting: too
+    # early), already Fri 27 November in New Zealand (seven: the papers are due).
+    midday = dt.datetime(2026, 11, 26, 12, tzinfo=dt.UTC)
     monkeypatch.setenv("CYD_TIMEZONE", "Europe/London")
     assert prepare_packs(engine, library, now=midday, data=tmp_path).meeting is None
     monkeypatch.setenv("CYD_TIMEZONE", "Pacific/Auckland")
@@ -321,7 +323,7 @@ def test_no_papers_when_nothing_awaits_the_board(
     engine: Engine, library: Library, tmp_path: Path
 ) -> None:
     make_cyd(engine, library)
-    now = dt.datetime(2026, 12, 3, 9, tzinfo=dt.UTC)
+    now = dt.datetime(2026, 11, 27, 9, tzinfo=dt.UTC)
     report = prepare_packs(engine, library, now=now, data=tmp_path)
     assert report.meeting == MEETING.isoformat()
     assert (report.members, report.messages, report.reason) == (0, 0, "nothing awaits the Board")

@@ -98,29 +98,30 @@ def test_reviewers_are_reminded_on_the_cadence_then_the_lead_and_the_chair_are_t
     engine: Engine, library: Library
 ) -> None:
     cyd = make_cyd(engine, library)
-    venture_id = to_review(cyd)  # submitted on 2 November: reviews due on the 16th
-    assert sweep(engine, on(8)).details == []  # 8 days before: nothing yet
+    venture_id = to_review(cyd)  # submitted Mon 2 November: reviews due
+    # 14 working days on, Fri 20 November at 17:00
+    assert sweep(engine, on(12)).details == []  # 8 days before: nothing yet
 
-    first = sweep(engine, on(9))
+    first = sweep(engine, on(13))
     assert sent_to(first) == [("reminder", ELIN, "d-7", 1), ("reminder", OWEN, "d-7", 1)]
     assert (first.reminders, first.escalations, first.ventures, first.messages) == (2, 0, 1, 2)
-    again = sweep(engine, on(9, hour=15))
+    again = sweep(engine, on(13, hour=15))
     assert (again.reminders, again.escalations, again.messages) == (0, 0, 0)
 
-    cyd.clock.set(on(12))  # type: ignore[attr-defined]
+    cyd.clock.set(on(16))  # type: ignore[attr-defined]
     record_review(cyd, venture_id, by=ELIN, recommend="go", note="Good.")
-    assert sent_to(sweep(engine, on(15))) == [("reminder", OWEN, "d-1", 2)]
-    assert sent_to(sweep(engine, on(16))) == [
+    assert sent_to(sweep(engine, on(19))) == [("reminder", OWEN, "d-1", 2)]
+    assert sent_to(sweep(engine, on(20))) == [
         ("escalation", LEAD, "escalate-lead", 2),
         ("reminder", OWEN, "d0", 3),
     ]
-    assert sent_to(sweep(engine, on(17))) == [("reminder", OWEN, "d+1", 4)]
-    assert sweep(engine, on(22)).details == []
-    assert sent_to(sweep(engine, on(23))) == [
+    assert sent_to(sweep(engine, on(21))) == [("reminder", OWEN, "d+1", 4)]
+    assert sweep(engine, on(26)).details == []
+    assert sent_to(sweep(engine, on(27))) == [
         ("escalation", CHAIR, "escalate-chair", 4),
         ("reminder", OWEN, "d+7", 5),
     ]
-    for day in (23, 24, 30):
+    for day in (27, 28, 30):
         assert sweep(engine, on(day, hour=18)).details == []
 
     assert count_rows(engine, t.ReminderSent) == 8
@@ -219,11 +220,15 @@ def test_a_vote_moved_by_a_day_is_not_reminded_again_the_next_day(
     # The next morning the vote is given one more day: "d-7" of the new deadline is a
     # new key, due at once, but they had that step yesterday.
     cyd.clock.set(day_of(deadline, -6, hour=8))  # type: ignore[attr-defined]
+    # One working day later (a Friday's deadline moves to the Monday).
     later = deadline.date() + dt.timedelta(days=1)
+    while later.weekday() >= 5:
+        later += dt.timedelta(days=1)
+    gap = (later - deadline.date()).days
     extend(cyd, venture_id, until=later, by=CHAIR, reason="The room is free a day later.")
-    for days in range(-6, 0):
+    for days in range(-6, gap - 1):
         assert sweep(engine, day_of(deadline, days)).details == [], days
-    found = sweep(engine, day_of(deadline, 0))  # the day before the new deadline
+    found = sweep(engine, day_of(deadline, gap - 1))  # the day before the new deadline
     assert reminders_of(found) == {(who, f"d-1@{later.isoformat()}", 2) for who in WAITING}
     assert count_rows(engine, t.ReminderSent) == 2 * len(WAITING)
 
@@ -359,9 +364,9 @@ def test_a_programme_sets_the_cadence(engine: Engine, library: Library) -> None:
         reminders="before_deadline_days: [3]\nafter_deadline_days: []\nescalate_after: 1"
     )
     cyd = make_cyd(engine, library, text)
-    to_review(cyd)  # reviews due 16 November
-    assert sweep(engine, on(12)).details == []
-    assert sent_to(sweep(engine, on(13))) == [
+    to_review(cyd)  # reviews due Fri 20 November (14 working days)
+    assert sweep(engine, on(16)).details == []
+    assert sent_to(sweep(engine, on(17))) == [
         ("reminder", ELIN, "d-3", 1),
         ("reminder", OWEN, "d-3", 1),
     ]
@@ -373,11 +378,11 @@ def test_the_reminders_replay_from_the_audit_log(library: Library, tmp_path: Pat
     upgrade(source)
     backend = Backend("sqlite", str(source.url), source)
     cyd = make_cyd(backend.engine, library)
-    venture_id = to_review(cyd)
-    sweep(backend.engine, on(9))
-    cyd.clock.set(on(12))  # type: ignore[attr-defined]
+    venture_id = to_review(cyd)  # reviews due Fri 20 November
+    sweep(backend.engine, on(13))
+    cyd.clock.set(on(16))  # type: ignore[attr-defined]
     record_review(cyd, venture_id, by=ELIN, recommend="go")
-    for day in (16, 23):
+    for day in (20, 27):
         sweep(backend.engine, on(day))
     target = make_engine(f"sqlite:///{tmp_path / 'replayed.db'}")
     try:
@@ -403,8 +408,12 @@ def test_reminders_with_copies_and_a_moved_vote_replay_from_the_audit_log(
     deadline = vote_deadline(source)
     assert sweep(source, day_of(deadline, -7)).copies == 1
     cyd.clock.set(day_of(deadline, -6, hour=8))  # type: ignore[attr-defined]
-    extend(cyd, venture_id, until=deadline.date() + dt.timedelta(days=1), by=CHAIR, reason="Room.")
-    for days in (-6, 0, 1):
+    later = deadline.date() + dt.timedelta(days=1)
+    while later.weekday() >= 5:  # one working day later
+        later += dt.timedelta(days=1)
+    gap = (later - deadline.date()).days
+    extend(cyd, venture_id, until=later, by=CHAIR, reason="Room.")
+    for days in (-6, gap - 1, gap):
         sweep(source, day_of(deadline, days))
     target = make_engine(f"sqlite:///{tmp_path / 'replayed.db'}")
     try:
@@ -450,13 +459,14 @@ def _cyd(url: str, *args: str) -> subprocess.CompletedProcess[str]:
 def test_cyd_remind_runs_one_sweep_without_prefect(backend: Backend, library: Library) -> None:
     cyd = make_cyd(backend.engine, library)
     to_review(cyd)
-    run = _cyd(backend.url, "remind", "--json", "--now", "2026-11-09T10:00:00+00:00")
+    # Reviews due Fri 20 November: "d-7" on the 13th.
+    run = _cyd(backend.url, "remind", "--json", "--now", "2026-11-13T10:00:00+00:00")
     assert run.returncode == 0, run.stderr
     assert run.stderr.endswith("no prefect")
     report = json.loads(run.stdout)
     assert (report["reminders"], report["escalations"], report["messages"]) == (2, 0, 2)
     assert report["copies"] == 0  # neither reviewer has a supporter
-    again = _cyd(backend.url, "remind", "--now", "2026-11-09T11:00:00Z")
+    again = _cyd(backend.url, "remind", "--now", "2026-11-13T11:00:00Z")
     assert again.returncode == 0, again.stderr
     assert "Reminders: 0 sent" in again.stdout
     bad = _cyd(backend.url, "remind", "--now", "tomorrow")

@@ -1136,7 +1136,8 @@ PICTURE_FOR = (
     (r"The Board is the group|goes to the Board|Not enough Board members", "board"),
     (r"The Board meets|at the meeting", "meeting"),
     (r"The Board has decided", "decision"),
-    (r"The last day|(?:do it|vote|decide) by \{\{ [a-z_.]*deadline|until \{\{", "deadline"),
+    # `|by` writes "by <the day>" itself.
+    (r"The last day|(?:do it|vote|decide) \{\{ [a-z_.]*deadline\|by|until \{\{", "deadline"),
 )
 
 
@@ -1353,47 +1354,73 @@ def test_a_reason_recorded_without_its_params_is_quoted_as_recorded_or_left_out(
 
 def test_dates_are_written_for_people_in_uk_time() -> None:
     _name, event, payload = next(s for s in SCENARIOS if s[0] == "board-papers")
-    assert "Thursday 10 December 2026 at 9am" in render(event, payload, "en", False).text
-    assert "dydd Iau 10 Rhagfyr 2026 am 9 y bore" in render(event, payload, "cy", True).text
+    assert "by 9am on Thursday 10 December 2026" in render(event, payload, "en", False).text
+    assert "erbyn 9 y.b. ddydd Iau 10 Rhagfyr 2026" in render(event, payload, "cy", False).text
     summer = payload | {"ballot": {"number": 1, "deadline": "2026-06-04T13:30:00+00:00"}}
-    assert "Thursday 4 June 2026 at 2:30pm" in render(event, summer, "en", True).text  # BST
-    assert "dydd Iau 4 Mehefin 2026 am 2:30 y prynhawn" in render(event, summer, "cy", False).text
+    assert "by 2:30pm on Thursday 4 June 2026" in render(event, summer, "en", False).text  # BST
+    assert "erbyn 2:30 y.h. ddydd Iau 4 Mehefin 2026" in render(event, summer, "cy", False).text
     moment = dt.datetime(2026, 12, 10, 12, 0, tzinfo=dt.UTC)
     noon = payload | {"ballot": {"number": 1, "deadline": moment}}
-    assert "at midday" in render(event, noon, "en", False).text
-    assert "am hanner dydd" in render(event, noon, "cy", False).text
+    assert "by midday on Thursday" in render(event, noon, "en", False).text
+    assert "erbyn hanner dydd ddydd Iau" in render(event, noon, "cy", False).text
+
+
+def test_a_deadline_reads_by_five_on_a_day_and_easy_read_gives_the_day_only() -> None:
+    _name, event, payload = next(s for s in SCENARIOS if s[0] == "board-papers")
+    five = payload | {"ballot": {"number": 1, "deadline": "2026-12-24T17:00:00+00:00"}}
+    english = render(event, five, "en", False).text
+    assert "Please vote by 5pm on Thursday 24 December 2026." in english
+    welsh = render(event, five, "cy", False).text
+    assert "erbyn 5 y.h. ddydd Iau 24 Rhagfyr 2026" in welsh
+    easy = render(event, five, "en", True).text
+    assert "vote by Thursday 24 December 2026." in easy
+    easy_welsh = render(event, five, "cy", True).text
+    assert "erbyn dydd Iau 24 Rhagfyr 2026." in easy_welsh
+    for text in (easy, easy_welsh):
+        assert "5pm" not in text
+        assert "y.h." not in text
+        assert "prynhawn" not in text
 
 
 @pytest.mark.parametrize(
-    ("zone", "english", "welsh"),
+    ("zone", "english", "welsh", "english_easy", "welsh_easy"),
     [
         # 13:30 UTC on Thursday 4 June 2026: already Friday in New Zealand (NZST, +12)...
         (
             "Pacific/Auckland",
-            "Friday 5 June 2026 at 1:30am",
-            "dydd Gwener 5 Mehefin 2026 am 1:30 y bore",
+            "by 1:30am on Friday 5 June 2026",
+            "erbyn 1:30 y.b. ddydd Gwener 5 Mehefin 2026",
+            "by Friday 5 June 2026",
+            "erbyn dydd Gwener 5 Mehefin 2026",
         ),
         # ... and the morning in New York (EDT, -4).
         (
             "America/New_York",
-            "Thursday 4 June 2026 at 9:30am",
-            "dydd Iau 4 Mehefin 2026 am 9:30 y bore",
+            "by 9:30am on Thursday 4 June 2026",
+            "erbyn 9:30 y.b. ddydd Iau 4 Mehefin 2026",
+            "by Thursday 4 June 2026",
+            "erbyn dydd Iau 4 Mehefin 2026",
         ),
     ],
 )
 def test_dates_are_written_in_the_programmes_time_zone(
-    monkeypatch: pytest.MonkeyPatch, zone: str, english: str, welsh: str
+    monkeypatch: pytest.MonkeyPatch,
+    zone: str,
+    english: str,
+    welsh: str,
+    english_easy: str,
+    welsh_easy: str,
 ) -> None:
     monkeypatch.setenv("CYD_TIMEZONE", zone)
     _name, event, payload = next(s for s in SCENARIOS if s[0] == "board-papers")
     summer = payload | {"ballot": {"number": 1, "deadline": "2026-06-04T13:30:00+00:00"}}
-    for easy_read in (False, True):
+    for easy_read, en, cy in ((False, english, welsh), (True, english_easy, welsh_easy)):
         shown = render(event, summer, "both", easy_read)
-        assert english in shown.text
-        assert welsh in shown.text
-        assert english in shown.html
+        assert en in shown.text
+        assert cy in shown.text
+        assert en in shown.html
         assert "2:30pm" not in shown.text  # London's time (BST) is nowhere
-        assert "2:30 y prynhawn" not in shown.text
+        assert "2:30 y.h." not in shown.text
 
 
 def test_a_reminder_after_the_deadline_says_it_has_passed() -> None:
@@ -1402,10 +1429,11 @@ def test_a_reminder_after_the_deadline_says_it_has_passed() -> None:
         render(event, payload, "en", False).text
     )
     assert "(4 diwrnod yn ôl)" in render(event, payload, "cy", False).text
-    assert "The last day was Thursday 10 December 2026 at 9am." in (
+    # Easy Read: the day and date only.
+    assert "The last day was Thursday 10 December 2026." in (
         render(event, payload, "en", True).text
     )
-    assert "Y diwrnod olaf oedd dydd Iau 10 Rhagfyr 2026 am 9 y bore." in (
+    assert "Y diwrnod olaf oedd dydd Iau 10 Rhagfyr 2026." in (
         render(event, payload, "cy", True).text
     )
     for mode, easy_read in (("en", False), ("en", True)):

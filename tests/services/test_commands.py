@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Engine, func
@@ -68,6 +69,20 @@ def cyd(engine: Engine, library: Library) -> Cyd:
 
 def _session(cyd: Cyd) -> Any:
     return read_session(cyd.engine)
+
+
+def past_the_vote(cyd: Cyd, venture_id: str) -> dt.datetime:
+    """Move the clock just past the open vote's deadline (17:00 local on a working day,
+    however many calendar days that is), and give the deadline."""
+    assert isinstance(cyd.clock, Clock)
+    with _session(cyd) as session:
+        venture = session.get(t.Venture, venture_id)
+        ballot = queries.latest_ballot(session, venture_id, venture.gate_id)
+        deadline = ballot.deadline
+    if deadline.tzinfo is None:  # stored as UTC
+        deadline = deadline.replace(tzinfo=dt.UTC)
+    cyd.clock.now = max(cyd.clock.now, deadline + dt.timedelta(minutes=1))
+    return deadline
 
 
 def fill_checklist(cyd: Cyd, venture_id: str, by: str) -> None:
@@ -235,8 +250,11 @@ def test_the_vote_closes_at_its_deadline_through_the_sweep(cyd: Cyd) -> None:
         vote(cyd, venture_id, member=member, choice="reject")
     vote(cyd, venture_id, member=CHAIR, choice="approve")
     assert not [r for r in advance_open(cyd) if r.changed]  # not yet: the vote is open
-    assert isinstance(cyd.clock, Clock)
     cyd.clock.now += dt.timedelta(days=15)
+    # 14 working days: past two calendar weeks, the vote is still open.
+    assert not [r for r in advance_open(cyd) if r.changed]
+    deadline = past_the_vote(cyd, venture_id)
+    assert deadline.astimezone(ZoneInfo("Europe/London")).time() == dt.time(17, 0)
     [report] = [r.report for r in advance_open(cyd) if r.changed and r.report]
     assert report.state == "rejected"
     with _session(cyd) as session:

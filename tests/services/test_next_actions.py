@@ -305,7 +305,9 @@ def test_after_the_vote_deadline_the_chair_closes_it(cyd: Cyd, library: Library)
     venture = to_board(cyd)
     for member in ("aled.evans", "sian.roberts", "priya.shah"):
         c.vote(cyd, venture, member=email(member), choice="approve")
-    clock(cyd).days(15)  # past the deadline; the sweep has not run yet
+    # Sent to the Board on Mon 2 November: 14 working days end on Fri 20 November at
+    # 17:00. Three weeks on is past it; the sweep has not run yet.
+    clock(cyd).days(21)
     assert kinds(cyd, library, CHAIR) == [
         ("declare", venture, "declare-before-voting", True, True),
         ("vote", venture, "vote-due", True, True),
@@ -314,6 +316,7 @@ def test_after_the_vote_deadline_the_chair_closes_it(cyd: Cyd, library: Library)
     close = next_actions(cyd.engine, library, CHAIR, clock(cyd).now)[-1]
     assert close.deadline is not None
     day = close.deadline.astimezone(ZoneInfo("Europe/London")).day
+    assert day == 20
     assert close.words("en").endswith(f" It was due on {day} November 2026.")
     assert close.words("cy", easy_read=True) == (
         "Gorffennwch bleidlais y Bwrdd ar Community café."
@@ -334,11 +337,13 @@ def test_a_lead_given_more_time_has_a_deadline(cyd: Cyd, library: Library) -> No
         cyd, workstream="day-opportunities", title="Walking group", lead=LEAD
     ).venture_id
     until = (clock(cyd).now + dt.timedelta(days=20)).date()
+    assert until == dt.date(2026, 11, 22)  # a Sunday
     c.extend(cyd, venture, until=until, by=LEAD, reason="The group meets monthly.")
     [action] = next_actions(cyd.engine, cyd.library, LEAD, clock(cyd).now)
     assert (action.kind, action.deadline is not None) == ("answer", True)
     assert action.deadline is not None
-    assert action.deadline.date() == until
+    # A date that is no working day moves to the next one, at 17:00 local (GMT here).
+    assert action.deadline == dt.datetime(2026, 11, 23, 17, 0, tzinfo=dt.UTC)
     assert all(
         a.deadline is not None
         for a in next_actions(cyd.engine, cyd.library, CO_PRODUCERS[0], clock(cyd).now)

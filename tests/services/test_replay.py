@@ -47,6 +47,7 @@ from tests.services.test_commands import (
     SUPPORTER,
     Clock,
     fill_checklist,
+    past_the_vote,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -177,7 +178,7 @@ def whole_path(cyd: Cyd) -> str:
     vote(cyd, second, member="priya.shah@example.org", choice="reject")
     vote(cyd, second, member=CHAIR, choice="reject")
     vote(cyd, second, member="sian.roberts@example.org", choice="abstain")
-    cyd.clock.now += dt.timedelta(days=15)
+    past_the_vote(cyd, second)
     [report] = [r.report for r in advance_open(cyd) if r.changed and r.report]
     assert report.state == "rejected"
     refused(lambda: submit(cyd, second, by=CO_PRODUCER))

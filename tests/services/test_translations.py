@@ -112,8 +112,12 @@ def test_a_lead_who_gives_both_titles_asks_nobody(cyd: Cyd) -> None:
     welsh = _text(told, "cy", easy_read=True)
     assert WELSH in welsh
     assert "Community café" not in welsh
-    assert "cyfieithu" not in welsh and "yn Saesneg am nawr" not in welsh
-    assert venture_id
+    assert "cyfieithu" not in welsh
+    assert "yn Saesneg am nawr" not in welsh
+    with read_session(cyd.engine) as session:
+        venture = session.get(t.Venture, venture_id)
+        assert venture is not None
+        assert (venture.title_lang, venture.title_other) == ("en", WELSH)
 
 
 def test_a_title_written_in_welsh_goes_to_english_readers_once_translated(cyd: Cyd) -> None:
