@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from checklists.evaluate import evaluate
 from checklists.loader import load_library, load_text
@@ -72,3 +73,12 @@ def test_readme_counts_the_shipped_items_as_they_are() -> None:
         said = re.search(rf"`{checklist.id}` version (\d+), (\d+) items", text)
         assert said is not None, checklist.id
         assert (int(said[1]), int(said[2])) == (checklist.version, len(checklist.items()))
+
+
+def test_readme_translations_policy_is_what_a_programme_accepts() -> None:
+    from governance.programme import TranslationPolicy
+
+    (block,) = [b for b in BLOCKS if b.startswith("translations:")]
+    policy = TranslationPolicy.model_validate(yaml.safe_load(block)["translations"])
+    assert (policy.days, policy.messages) == (3, "resend")
+    assert policy == TranslationPolicy()  # the defaults, as the README says
