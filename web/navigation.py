@@ -25,6 +25,7 @@ REVIEWS = "/reviews"
 REVIEW_PAGE = "review"  # a venture's review pages: /ventures/{id}/review[/...]
 PEOPLE = "/people"  # admins only (services.people_admin)
 BOARD = "/board"  # Board members, admins and a member's supporter (services.board_pages)
+TRANSLATIONS = "/translations"  # translators and admins (services.translations)
 
 
 def section_of(path: str) -> str | None:
@@ -40,6 +41,8 @@ def section_of(path: str) -> str | None:
         return PEOPLE
     if path == BOARD or path.startswith(BOARD + "/"):
         return BOARD
+    if path == TRANSLATIONS or path.startswith(TRANSLATIONS + "/"):
+        return TRANSLATIONS
     return None
 
 
@@ -68,6 +71,12 @@ def signed_in_navigation(page: PageContext, path: str) -> list[dict[str, object]
     if page.person is not None and sees_board(page.engine, page.person.email):
         texts[BOARD] = (
             page.pgettext("easy-read", "The Board") if page.easy_read else page.gettext("The Board")
+        )
+    if roles & {Role.TRANSLATOR, Role.ADMIN}:
+        texts[TRANSLATIONS] = (
+            page.pgettext("easy-read", "Words to translate")
+            if page.easy_read
+            else page.gettext("Translations")
         )
     if Role.ADMIN in roles:
         texts[PEOPLE] = (

@@ -21,6 +21,7 @@ from web.routes import (
     records,
     reviews,
     sign_in,
+    translations,
     ventures,
 )
 
@@ -38,4 +39,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     people.router,
     assisted.router,
     board.router,
+    translations.router,
 )

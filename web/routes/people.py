@@ -69,6 +69,8 @@ def role_names(page: PageContext) -> dict[str, str]:
         "board-member": page.gettext("Board member"),
         "chair": page.gettext("Chair"),
         "admin": page.gettext("Admin"),
+        "clerk": page.gettext("Clerk"),
+        "translator": page.gettext("Translator"),
     }
 
 
