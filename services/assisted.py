@@ -91,7 +91,7 @@ class Pending:
     status: str  # models.tables.ASSISTED_STATUSES
     venture_id: str
     venture_title: str
-    title_language: str  # the venture's lead's language (services.overview says why)
+    title_language: str  # the language it was written in (services.overview says why)
     gate_id: str
     person: str  # email of whom it is for
     person_name: str
@@ -109,6 +109,7 @@ class Pending:
     # Easy Read, each in English and Welsh): the person reads the question, not its id.
     question: Text | None = None
     question_easy_read: Text | None = None
+    title_other: str | None = None  # the venture's title in the other language, if given
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,7 @@ class ClerkDesk:
     title_language: str
     state: str
     voters: tuple[Person, ...]
+    title_other: str | None
     answerers: tuple[Person, ...]
     items: tuple[tuple[str, str, str], ...]  # (ref, question en, question cy)
 
@@ -441,7 +443,6 @@ def _shown(session: Session, rows: list[t.AssistedAction]) -> list[Pending]:
         venture = session.get(t.Venture, row.venture_id)
         assert venture is not None
         assert row.id is not None
-        lead = session.get(t.Person, venture.lead_id)
         person, clerk = people[row.for_id], people[row.recorded_by_id]
         item = _item_of(session, row)
         shown.append(
@@ -451,7 +452,8 @@ def _shown(session: Session, rows: list[t.AssistedAction]) -> list[Pending]:
                 status=row.status,
                 venture_id=venture.id,
                 venture_title=venture.title,
-                title_language=lead.language if lead is not None else "en",
+                title_language=venture.title_lang,
+                title_other=venture.title_other,
                 gate_id=row.gate_id,
                 person=person.email,
                 person_name=person.name,
@@ -519,7 +521,8 @@ def clerk_desk(cyd: Cyd, venture_id: str, *, by: str) -> ClerkDesk:
         return ClerkDesk(
             venture_id=venture.id,
             venture_title=venture.title,
-            title_language=lead.language if lead is not None else "en",
+            title_language=venture.title_lang,
+            title_other=venture.title_other,
             state=venture.state,
             voters=voters,
             answerers=answerers,

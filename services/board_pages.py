@@ -77,6 +77,8 @@ class VoteView:
     current: CurrentVote | None  # the member's current vote in the open ballot
     supporters: tuple[Supporter, ...]  # who may be recorded as having helped
     interests: tuple[str, ...]  # the member's own declarations in this venture
+    title_lang: str = "en"  # the language the title was written in (services.titles)
+    title_other: str | None = None  # the title in the other language, once given
 
 
 def _reader(session: Session, email: str) -> t.Person:
@@ -191,6 +193,8 @@ def vote_view(engine: Engine, email: str, venture_id: str) -> VoteView:
         return VoteView(
             venture_id=venture.id,
             title=venture.title,
+            title_lang=venture.title_lang,
+            title_other=venture.title_other,
             state=venture.state,
             ballot=open_ballot.number if open_ballot else None,
             vote_by=open_ballot.deadline if open_ballot else None,

@@ -76,6 +76,8 @@ class ChairView:
     resume: Permitted
     extend: Permitted
     vote: VoteSoFar | None  # None: no vote is open
+    title_lang: str = "en"  # the language the title was written in (services.titles)
+    title_other: str | None = None  # the title in the other language, once given
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,8 @@ class Closed:
     state: str
     outcome: str | None
     deadline: dt.datetime | None
+    title_lang: str = "en"  # the language the title was written in (services.titles)
+    title_other: str | None = None  # the title in the other language, once given
 
 
 def chair_view(
@@ -113,6 +117,8 @@ def chair_view(
             view = ChairView(
                 venture_id=venture.id,
                 title=venture.title,
+                title_lang=venture.title_lang,
+                title_other=venture.title_other,
                 state=venture.state,
                 gate_id=venture.gate_id,
                 deadline=venture.deadline,
@@ -220,6 +226,8 @@ def after_closing(engine: Engine, venture_id: str) -> Closed:
         return Closed(
             venture_id=venture.id,
             title=venture.title,
+            title_lang=venture.title_lang,
+            title_other=venture.title_other,
             state=venture.state,
             outcome=None if open_vote or decision is None else decision.outcome,
             deadline=ballot.deadline if open_vote and ballot is not None else None,

@@ -55,6 +55,8 @@ class DecisionRecord:
     title: str
     state: str
     decisions: tuple[RecordedDecision, ...]  # oldest first
+    title_lang: str = "en"  # the language the title was written in (services.titles)
+    title_other: str | None = None  # the title in the other language, once given
 
 
 def decision_record(engine: Engine, email: str, venture_id: str) -> DecisionRecord:
@@ -97,7 +99,14 @@ def decision_record(engine: Engine, email: str, venture_id: str) -> DecisionReco
                     audit_head=entry.hash if entry is not None else None,
                 )
             )
-        return DecisionRecord(venture.id, venture.title, venture.state, tuple(decisions))
+        return DecisionRecord(
+            venture.id,
+            venture.title,
+            venture.state,
+            tuple(decisions),
+            title_lang=venture.title_lang,
+            title_other=venture.title_other,
+        )
 
 
 def _recording_entries(session: Session, venture_id: str) -> dict[tuple[str, int], t.AuditEntry]:

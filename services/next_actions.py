@@ -57,8 +57,10 @@ class NextAction:
     params: dict[str, Any] = field(default_factory=dict)
     on_behalf_of: str | None = None  # a supporter's: the email of the person it is for
     on_behalf_of_name: str | None = None  # and their name
-    # The language of the venture's title: its lead's (services.overview says why).
+    # The language the venture's title was written in, and the title in the other
+    # language once given (services.overview says why).
     title_language: str = "en"
+    title_other: str | None = None
 
     def words(self, language: Language, easy_read: bool = False, zone: dt.tzinfo = TIMEZONE) -> str:
         """What to do, why, by when (a day in `zone`, the programme's) and for whom,
@@ -282,5 +284,6 @@ def _action(
         params=dict(o.params),
         on_behalf_of=o.on_behalf_of,
         on_behalf_of_name=helped_name if o.on_behalf_of is not None else None,
-        title_language=language,
+        title_language=venture.title_lang,
+        title_other=venture.title_other,
     )

@@ -10,9 +10,10 @@ recycled by the Board), why.
 Neither asks who may see what: the pages ask the rules first
 (`services.permitted.what_may_i_do`), and show a venture only to whom they allow.
 
-A venture's title is free text in the language its lead wrote it in; Cyd does not
-store that language, so `title_language` is the lead's own language (the one they
-read and write in), for the pages to mark a title that differs from the page's.
+A venture's title is free text in the language its lead wrote it in (`title_language`,
+stored with the venture: services.titles), and `title_other` the same title in the
+other language once given (by the lead, or a translator): the pages show the title in
+their own language when there is one, and mark a title that is not in it.
 """
 
 from __future__ import annotations
@@ -47,13 +48,14 @@ class VentureLine:
 
     id: str
     title: str
-    title_language: str  # the lead's language: see the module
+    title_language: str  # the language it was written in: see the module
     workstream_id: str
     workstream_name: dict[str, str]  # {"en": ..., "cy": ...}
     lead: Someone
     state: str
     gate_id: str
     deadline: dt.datetime | None
+    title_other: str | None  # the title in the other language, once given
 
 
 @dataclass(frozen=True)
@@ -161,7 +163,8 @@ def _line(venture: t.Venture, lead: t.Person, names: dict[str, dict[str, str]]) 
     return VentureLine(
         id=venture.id,
         title=venture.title,
-        title_language=lead.language,
+        title_language=venture.title_lang,
+        title_other=venture.title_other,
         workstream_id=venture.workstream_id,
         workstream_name=names.get(venture.workstream_id)
         or {"en": venture.workstream_id, "cy": venture.workstream_id},

@@ -101,6 +101,8 @@ class VentureAudit:
     person: str | None  # the filters applied
     kind: str | None
     chain: VerifyResult  # the whole audit log's check, as `cyd audit verify`
+    title_lang: str = "en"  # the language the title was written in (services.titles)
+    title_other: str | None = None  # the title in the other language, once given
 
 
 def venture_audit(
@@ -129,7 +131,7 @@ def venture_audit(
         )
         if isinstance(allowed, Denied):
             raise PermissionDenied(allowed)
-        title = venture.title
+        title, title_lang, title_other = venture.title, venture.title_lang, venture.title_other
         chain = audit.verify(session)
     trail = audit_trail(engine, venture_id)
     names: dict[str, str | None] = {}
@@ -144,6 +146,8 @@ def venture_audit(
     return VentureAudit(
         venture_id=venture_id,
         title=title,
+        title_lang=title_lang,
+        title_other=title_other,
         events=tuple(matching[:SHOWN]),
         matching=len(matching),
         total=len(trail),

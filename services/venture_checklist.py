@@ -82,6 +82,8 @@ class VentureChecklists:
     # checklist id -> item id -> the current answer
     answers: Mapping[str, Mapping[str, GivenAnswer]] = field(default_factory=dict)
     returned: Returned | None = None
+    title_lang: str = "en"  # the language the title was written in (services.titles)
+    title_other: str | None = None  # the title in the other language, once given
 
     def values(self, checklist_id: str) -> dict[str, Any]:
         """The current answers' values of one checklist, as `evaluate` takes them."""
@@ -167,6 +169,8 @@ def venture_checklists(engine: Engine, library: Library, venture_id: str) -> Ven
         return VentureChecklists(
             venture_id=venture.id,
             title=venture.title,
+            title_lang=venture.title_lang,
+            title_other=venture.title_other,
             state=venture.state,
             workstream_id=venture.workstream_id,
             lead=lead.email if lead is not None else "",

@@ -33,6 +33,7 @@ import hashlib
 from collections.abc import Callable
 from functools import cache, partial
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from markupsafe import Markup, escape
@@ -150,6 +151,16 @@ def _time_filter(language: Language) -> Callable[..., str]:
     return time_filter
 
 
+def in_page_language(language: Language, venture: Any) -> str:
+    """A venture's title in the page's language when there is one: as written, or the
+    other language's a translator (or the lead) gave (services.titles)."""
+    written = getattr(venture, "title_lang", None) or getattr(venture, "title_language", None)
+    other = getattr(venture, "title_other", None)
+    if other and written and written != language:
+        return str(other)
+    return str(venture.title)
+
+
 @cache
 def environment(language: Language) -> jinja2.Environment:
     """The Environment of the pages in `language` (cached: built once per process)."""
@@ -165,6 +176,7 @@ def environment(language: Language) -> jinja2.Environment:
     env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
     env.filters["date_words"] = _date_filter(language)
     env.filters["time_words"] = _time_filter(language)
+    env.filters["in_page_language"] = partial(in_page_language, language)
     env.globals["static_url"] = static_url
     env.globals["picture"] = partial(picture, language)
     # The programme's time zone, for texts the catalogue writes (days of moments).

@@ -4,6 +4,7 @@ reader with each text marked with its language; nobody else sees it."""
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -16,9 +17,10 @@ from checklists.loader import Library
 from models import tables as t
 from models.db import read_session
 from services import commands as c
+from services.translations import give_translation
 from web.visitor import SignedIn
 
-from .test_checklist import Browser, csrf, own_token, person, text_of
+from .test_checklist import Browser, csrf, main, own_token, person, text_of
 
 LOWRI = "lowri.parry@example.org"  # the example programme's translator: reads Welsh
 NIA = "nia.morgan@example.org"
@@ -141,3 +143,36 @@ def test_the_page_in_english_easy_read_says_it_in_points(
     assert "Please write each name in the other language." in words
     assert "Community café" in words
     assert venture
+
+
+def test_a_welsh_reader_reads_the_title_in_welsh_once_translated(
+    browser_as: Callable[..., Browser], engine: Engine, library: Library, venture: str
+) -> None:
+    nia = browser_as(NIA)  # reads Welsh (Easy Read)
+    pages = ("/", "/ventures", f"/ventures/{venture}", f"/ventures/{venture}/checklist")
+    for url in pages[:2]:  # before: the English title, marked as English
+        assert '<bdi lang="en">Community café</bdi>' in nia.page(url), url
+    for url in pages:
+        assert WELSH not in nia.page(url), url
+    task = _task(engine, venture)
+    give_translation(c.Cyd(engine, library), task.id or 0, WELSH, by=LOWRI)
+    for url in pages:
+        page = nia.page(url)
+        assert WELSH in page, url
+    # Its own pages are headed with it (the history still quotes what was recorded).
+    for url in pages[2:]:
+        heading = re.search(r"<h1[^>]*>(.*?)</h1>", nia.page(url), re.S)
+        assert heading is not None
+        assert WELSH in heading.group(1)
+        assert "Community café" not in heading.group(1)
+    # Gareth reads English: the title as he wrote it, never the translation.
+    gareth = browser_as(GARETH)
+    for url in pages[:2]:
+        page = main(gareth.page(url))
+        assert "Community café" in page, url
+        assert WELSH not in page, url
+    for url in pages[2:]:
+        heading = re.search(r"<h1[^>]*>(.*?)</h1>", gareth.page(url), re.S)
+        assert heading is not None
+        assert "Community café" in heading.group(1)
+        assert WELSH not in heading.group(1)
