@@ -63,6 +63,7 @@ class Kind(StrEnum):
     VOTE = "vote"
     CLOSE_VOTE = "close-vote"
     RESUME = "resume"
+    TRANSLATE = "translate"  # a translator gives a title in the other language
 
 
 # The order actions of one venture are listed in: the one to do first, first.
@@ -84,6 +85,7 @@ VOTE_DEADLINE_PASSED = "vote-deadline-passed"  # ballot
 EVERYONE_HAS_VOTED = "everyone-has-voted"  # ballot
 ON_HOLD = "venture-on-hold"
 CLERK_RECORDED = "clerk-recorded"  # what (vote or answer), by (the clerk's name), pending
+TRANSLATION_ASKED = "translation-asked"  # to (the language asked for), translation
 
 # Every code a next action carries, its kind and its reason, each worded in the
 # catalogue (kind: action); the catalogue's test finds them here.
@@ -105,6 +107,7 @@ CODES: frozenset[str] = frozenset(
         EVERYONE_HAS_VOTED,
         ON_HOLD,
         CLERK_RECORDED,
+        TRANSLATION_ASKED,
     }
 )
 
@@ -346,6 +349,34 @@ def to_confirm(recorded: Iterable[Recorded]) -> tuple[Owed, ...]:
             {"what": r.what, "by": r.by, "pending": r.pending_id},
         )
         for r in recorded
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Waiting:
+    """A venture's title waiting for its translation into `to`, due by `due`."""
+
+    translation_id: int
+    venture_id: str
+    to: str  # "en" or "cy"
+    due: dt.datetime
+
+
+def to_translate(waiting: Iterable[Waiting], translators: Iterable[str]) -> tuple[Owed, ...]:
+    """Each translation waiting is every translator's to give, by when it is due: the
+    first to give it does it for all (services.translations)."""
+    people = sorted(set(translators))
+    return tuple(
+        Owed(
+            person,
+            Kind.TRANSLATE,
+            w.venture_id,
+            w.due,
+            TRANSLATION_ASKED,
+            {"to": w.to, "translation": w.translation_id},
+        )
+        for w in waiting
+        for person in people
     )
 
 

@@ -25,7 +25,15 @@ from checklists.library import Library
 from checklists.spec import ChecklistDefinition
 from governance.catalogue import TIMEZONE, Language
 from governance.lifecycle import VentureState
-from governance.next_actions import ActionFacts, Owed, owed, to_confirm, with_supporters
+from governance.next_actions import (
+    ActionFacts,
+    Owed,
+    Waiting,
+    owed,
+    to_confirm,
+    to_translate,
+    with_supporters,
+)
 from governance.permissions import BOARD_ROLES, Role
 from governance.reminders import ReminderSnapshot
 from models import queries
@@ -91,7 +99,7 @@ def next_actions(
         if person.supports_person_id is not None:
             people.append(person.supports_person_id)
             helped = queries.first(session, queries.PERSON_BY_ID, id=person.supports_person_id)
-        ventures, languages = _concerning(session, people, venture_id)
+        ventures, languages, roles = _concerning(session, people, venture_id)
         # What clerks recorded for the person, theirs alone to confirm (never a
         # supporter's copy: the confirmation page is the person's own).
         recorded = [
@@ -104,15 +112,30 @@ def next_actions(
                 ventures[r.venture_id], languages[r.venture_id] = _venture_and_language(
                     session, r.venture_id
                 )
-        if not ventures:
+        # A translator's: every title waiting for its other language (theirs alone, as
+        # a confirmation is: a supporter's copy is for the venture's own actions).
+        # (The roles read already hold a supported person's: asked again, the person's
+        # own, only when one of them is a translator.)
+        translator = Role.TRANSLATOR.value in roles and Role.TRANSLATOR.value in _own(
+            session, person.id
+        )
+        waiting = _waiting(session, venture_id) if translator else []
+        of_translations = {
+            w.venture_id: _venture_and_language(session, w.venture_id)
+            for w in waiting
+            if w.venture_id not in ventures
+        }
+        if not ventures and not of_translations:
             return []
         policy = reminder_policy(session)
-        snapshots = load_snapshots(session, list(ventures), all_open=True)
+        snapshots = load_snapshots(session, list(ventures), all_open=True) if ventures else []
         facts = _facts(session, ventures, snapshots, library)
+        for vid, (row, language) in of_translations.items():
+            ventures[vid], languages[vid] = row, language
     # Every snapshot holds the programme's supporters: the first one's will do.
     supporters = snapshots[0].supporters if snapshots else frozenset()
     found = with_supporters((o for f in facts for o in owed(f, policy, now)), supporters)
-    found = (*found, *to_confirm(recorded))
+    found = (*found, *to_confirm(recorded), *to_translate(waiting, [person.email]))
     mine = sorted((o for o in found if o.person == person.email), key=Owed.sort_key)
     helped_name = helped.name if helped is not None else None
     return [
@@ -181,9 +204,10 @@ def _concerning_statement(on_board: bool, chair: bool, one: bool) -> Select[Any]
 
 def _concerning(
     session: Session, people: list[int], venture_id: str | None = None
-) -> tuple[dict[str, Row[Any]], dict[str, str]]:
+) -> tuple[dict[str, Row[Any]], dict[str, str], set[str]]:
     """The open ventures these people may have something to do about (or only that one),
-    by id (rows of the venture table), and the language of each one's lead."""
+    by id (rows of the venture table), the language of each one's lead, and the roles
+    of these people."""
     roles = {role for (role,) in queries.rows(session, _ROLES, people=people)}
     on_board = bool(roles & {r.value for r in BOARD_ROLES})
     chair = Role.CHAIR.value in roles
@@ -192,7 +216,29 @@ def _concerning(
     if venture_id is not None:
         params["venture_id"] = venture_id
     found = queries.rows(session, statement, **params)
-    return {v.id: v for v in found}, {v.id: v.language for v in found}
+    return {v.id: v for v in found}, {v.id: v.language for v in found}, roles
+
+
+_T = queries.table(t.Translation)
+_WAITING = (
+    sa_select(_T.c.id, _T.c.venture_id, _T.c.target_lang, _T.c.due_at)
+    .where(_T.c.done_at.is_(None))
+    .order_by(_T.c.due_at, _T.c.id)
+)
+_OWN_ROLES = sa_select(_PR.c.role).where(_PR.c.person_id == bindparam("person"))
+
+
+def _own(session: Session, person_id: int) -> set[str]:
+    return {role for (role,) in queries.rows(session, _OWN_ROLES, person=person_id)}
+
+
+def _waiting(session: Session, venture_id: str | None) -> list[Waiting]:
+    """The translations waiting (about `venture_id` only, if given)."""
+    return [
+        Waiting(n, v, to, due)
+        for n, v, to, due in queries.rows(session, _WAITING)
+        if venture_id is None or v == venture_id
+    ]
 
 
 _ONE_VENTURE = sa_select(_V).where(_V.c.id == bindparam("id"))

@@ -17,6 +17,7 @@ from models import tables as t
 from models.db import read_session, unit_of_work
 from notifications.render import Recipient, render_message
 from services.commands import CommandError, Cyd, PermissionDenied, start_venture, submit
+from services.next_actions import next_actions
 from services.programme_import import import_programme, parse_programme
 from services.replay import compare, replay
 from services.translations import give_translation, open_translations
@@ -219,3 +220,23 @@ def test_replay_gives_the_same_titles_and_translations(
     result = replay(engine, target, cyd.library)
     assert result.ok, result.problems
     assert compare(engine, target) == []
+
+
+def test_the_translator_is_asked_on_what_i_need_to_do_until_it_is_given(cyd: Cyd) -> None:
+    venture_id = _returned(cyd)
+    now = cyd.clock()
+    (task,) = open_translations(cyd.engine, by=TRANSLATOR, now=now)
+    (asked,) = next_actions(cyd.engine, cyd.library, TRANSLATOR, now)
+    assert (asked.kind, asked.venture_id, asked.reason) == (
+        "translate",
+        venture_id,
+        "translation-asked",
+    )
+    assert asked.deadline == task.due_at
+    assert asked.params == {"to": "cy", "translation": task.id}
+    assert "Cyfieithwch deitl y fenter “Community café”." in asked.words("cy")
+    assert "people who read Welsh are waiting" in asked.words("en")
+    # Only a translator's: nobody else is asked (the lead answers, as ever).
+    assert all(a.kind != "translate" for a in next_actions(cyd.engine, cyd.library, LEAD, now))
+    give_translation(cyd, task.id, WELSH, by=TRANSLATOR)
+    assert next_actions(cyd.engine, cyd.library, TRANSLATOR, cyd.clock()) == []

@@ -176,3 +176,13 @@ def test_a_welsh_reader_reads_the_title_in_welsh_once_translated(
         assert heading is not None
         assert "Community café" in heading.group(1)
         assert WELSH not in heading.group(1)
+
+
+def test_what_i_need_to_do_asks_the_translator_and_links_to_the_form(
+    browser_as: Callable[..., Browser], engine: Engine, venture: str
+) -> None:
+    task = _task(engine, venture)
+    home = browser_as(LOWRI).page("/")
+    assert f'href="/translations#task-{task.id}"' in home
+    assert "Cyfieithu'r teitl" in text_of(home)
+    assert "mae pobl sy'n darllen Cymraeg yn aros amdano." in text_of(home)
