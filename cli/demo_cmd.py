@@ -57,6 +57,10 @@ class _Clock:
     def days(self, n: int) -> None:
         self.now += dt.timedelta(days=n)
 
+    def on_to(self, moment: dt.datetime) -> None:
+        """On to `moment`, if it is later (simulated time never runs back)."""
+        self.now = max(self.now, moment)
+
 
 def demo(
     keep: bool = typer.Option(True, help="Keep the demo's data folder to look at afterwards."),
@@ -253,7 +257,9 @@ def _walk(cyd: Cyd, out: Console, runs: Counter[str]) -> str:
     _step(out, "Aled (Board)", "votes approve")
     c.vote(cyd, venture, member="sian.roberts@example.org", choice="more-time")
     _step(out, "Siân (Board)", 'says "I need more time"')
-    cyd.clock.days(5)  # type: ignore[attr-defined]  # a week before the vote's deadline
+    # A week before the vote's deadline (a working day at 17:00, counted in working days:
+    # where it falls depends on the day the demo runs), when the first reminder is due.
+    cyd.clock.on_to(_week_before_vote_closes(cyd, venture))  # type: ignore[attr-defined]
     _remind(cyd, out, runs, "the members who have not voted yet")
     c.vote(
         cyd,
@@ -286,6 +292,24 @@ def _walk(cyd: Cyd, out: Console, runs: Counter[str]) -> str:
     cyd.clock.days(1)  # type: ignore[attr-defined]
     _remind(cyd, out, runs, "anyone still to act")
     return venture
+
+
+def _week_before_vote_closes(cyd: Cyd, venture: str) -> dt.datetime:
+    """9:00 local time, seven days before the day the open vote closes."""
+    from models import queries
+    from models.db import read_session
+    from models.tables import Venture
+    from services.reminders import local_zone
+
+    with read_session(cyd.engine) as session:
+        row = session.get(Venture, venture)
+        assert row is not None
+        ballot = queries.latest_ballot(session, venture, row.gate_id)
+    assert ballot is not None
+    assert ballot.deadline is not None
+    zone = local_zone()
+    day = ballot.deadline.astimezone(zone).date() - dt.timedelta(days=7)
+    return dt.datetime.combine(day, dt.time(9, 0), tzinfo=zone).astimezone(dt.UTC)
 
 
 def _condition_carried(cyd: Cyd, out: Console, venture: str) -> None:
