@@ -207,6 +207,7 @@ def _walk(cyd: Cyd, out: Console, runs: Counter[str]) -> str:
         first = gaps[0]
         out.print(f"    e.g. {first['item']}: {first['reason']['en']}")
         out.print(f"         {first['item']}: {first['reason']['cy']}")
+    _translate_title(cyd, out)
     people = ["nia.morgan@example.org", "sam.bennett@example.org", "rhys.thomas@example.org"]
     answered = answer_missing(cyd, venture, people)
     _step(
@@ -245,6 +246,7 @@ def _walk(cyd: Cyd, out: Console, runs: Counter[str]) -> str:
     _step(out, "Elin (reviewer)", "recommends go")
     board = c.record_review(cyd, venture, by="owen.walker@example.org", recommend="go")
     _step(out, "Owen (reviewer)", "recommends go: the venture goes to the Board", board)
+    _vote_closes(cyd, out, venture)
     _board_pack(cyd, out, runs)
     cyd.clock.days(2)  # type: ignore[attr-defined]
     c.declare_interest(
@@ -292,6 +294,37 @@ def _walk(cyd: Cyd, out: Console, runs: Counter[str]) -> str:
     cyd.clock.days(1)  # type: ignore[attr-defined]
     _remind(cyd, out, runs, "anyone still to act")
     return venture
+
+
+def _translate_title(cyd: Cyd, out: Console) -> None:
+    """The translator gives the Welsh title Gareth did not: the Welsh readers' messages
+    said it was on its way, and those not yet sent now carry it."""
+    from services.translations import give_translation, open_translations
+
+    translator = "lowri.parry@example.org"
+    (task,) = open_translations(cyd.engine, by=translator, now=cyd.clock())
+    _step(out, "Cyd", f"asks the translator for the title in Welsh, by {_by(task.due_at)}")
+    give_translation(cyd, task.id, "Caffi cymunedol", by=translator)
+    _step(out, "Lowri (translator)", "gives the Welsh title: 'Caffi cymunedol'")
+
+
+def _by(moment: dt.datetime) -> str:
+    from notifications.board_pack.wording import by
+
+    return by(moment, "en", easy_read=False).removeprefix("by ")
+
+
+def _vote_closes(cyd: Cyd, out: Console, venture: str) -> None:
+    from models import queries
+    from models.db import read_session
+    from models.tables import Venture
+
+    with read_session(cyd.engine) as session:
+        row = session.get(Venture, venture)
+        assert row is not None
+        ballot = queries.latest_ballot(session, venture, row.gate_id)
+    assert ballot is not None
+    _step(out, "Cyd", f"opens the Board's vote: it closes at {_by(ballot.deadline)}")
 
 
 def _week_before_vote_closes(cyd: Cyd, venture: str) -> dt.datetime:

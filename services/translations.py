@@ -179,16 +179,17 @@ def _reads(person: t.Person, lang: str) -> bool:
 def _after_translation(
     session: Session, venture: t.Venture, row: t.Translation, now: dt.datetime
 ) -> int:
-    """Messages about the venture queued since the translation was asked for: those not
-    sent yet take the translation (and a held one goes now); those sent to readers of
-    its language go again with it. How many went again."""
+    """Messages about the venture queued without the translation (its `venture` names the
+    title's language and not yet the other: queued while it was being translated; a
+    row's created_at is the wall clock's, not the commands', so it is not compared):
+    those not sent yet take the translation (and a held one goes now); those sent to
+    readers of its language go again with it. How many went again."""
     from models import outbox
     from models.tables import OutboxMessage
 
     messages = session.exec(
         select(OutboxMessage)
         .where(OutboxMessage.venture_id == venture.id)
-        .where(col(OutboxMessage.created_at) >= row.requested_at)
         .where(col(OutboxMessage.digest_id).is_(None))
         .order_by(col(OutboxMessage.id))
     ).all()
@@ -197,7 +198,13 @@ def _after_translation(
     for message in messages:
         payload = dict(message.payload)
         ref = payload.get("venture")
-        if not isinstance(ref, dict) or ref.get("id") != venture.id or ref.get("title_other"):
+        if (
+            not isinstance(ref, dict)
+            or ref.get("id") != venture.id
+            or ref.get("title_lang") != row.source_lang
+            or ref.get("title_other")
+            or payload.get("again_with_translation")
+        ):
             continue
         given = {k: v for k, v in ref.items() if k != "held_until"}
         given["title_other"] = venture.title_other

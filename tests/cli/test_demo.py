@@ -58,6 +58,15 @@ def test_demo_walks_the_main_path_and_its_data_can_be_inspected(tmp_path: Path) 
     assert "prefect server start" in out
     assert "Traceback" not in result.stderr
     assert "submits: returned" in out
+    # Deadlines are the end of a working day (17:00 local), never a weekend.
+    closes = re.search(r"it closes at 5pm on (\w+day) \d+ \w+ \d{4}", out)
+    assert closes is not None, out
+    assert closes.group(1) not in ("Saturday", "Sunday")
+    # The Welsh title the translator gave is what the Welsh readers' messages say.
+    assert "Lowri (translator) gives the Welsh title" in out
+    welsh = re.search(r"nia\.morgan: .*", out)
+    assert welsh is not None
+    assert "Caffi cymunedol" in welsh.group(0)
     # Issue 12: answered is not met, co-producers sign off, the condition is carried.
     flat = " ".join(out.split())
     assert "submits: returned, 2 answers are answered but not met" in flat
