@@ -223,7 +223,7 @@ def test_import_stores_exactly_the_file(backend: Backend) -> None:
     programme, text = load_programme_source(EXAMPLE)
     result = import_programme(backend.engine, programme, text, "admin@example.org")
     assert result.changed
-    assert (result.people, result.workstreams, result.board_members) == (14, 1, 6)
+    assert (result.people, result.workstreams, result.board_members) == (15, 1, 6)
     assert result.added == sorted(p.email for p in programme.people)
     with read_session(backend.engine) as session:
         assert stored(session) == expected_people(programme)
@@ -242,10 +242,10 @@ def test_import_stores_exactly_the_file(backend: Backend) -> None:
         assert payload["sha256"] == result.sha256
         assert payload["version"] == result.version_id
         assert payload["counts"] == {
-            "people": 14,
+            "people": 15,
             "workstreams": 1,
             "board_members": 6,
-            "channels": 14,
+            "channels": 15,
             "gates": 4,
             "decision_rules": 2,
         }
