@@ -75,7 +75,15 @@ from sqlmodel import Session, col, select
 
 from checklists.loader import Library
 from governance import advance as plan
-from governance.permissions import Denied, may_record_answer_for, may_record_vote_for
+from governance.permissions import (
+    Actor,
+    Denied,
+    Permission,
+    VentureFacts,
+    may_answer_item,
+    may_record_answer_for,
+    may_record_vote_for,
+)
 from models import audit, queries
 from models import tables as t
 from models.db import read_session, unit_of_work
@@ -83,7 +91,7 @@ from notifications.relay import SIGN_IN_EVENT
 from notifications.relay.jobs import TEST_EVENT
 from services import assisted
 from services import people_admin as admin
-from services.advance import apply_effects, load_snapshot
+from services.advance import apply_effects, current_gate_run, load_snapshot, pinned_checklists
 from services.commands import (
     CommandError,
     Cyd,
@@ -651,7 +659,14 @@ def _try_again(cyd: Cyd, entry: t.AuditEntry) -> None:
         "venture.start": lambda: start_venture(
             cyd, workstream=_not_their_workstream(cyd, who), title="(replayed)", lead=who
         ),
-        "venture.answer": lambda: answer(cyd, venture, "(replayed)", "", by=who),
+        # An item for the lead is refused for anyone else whichever it is: the first.
+        "venture.answer": lambda: answer(
+            cyd,
+            venture,
+            _lead_item(cyd, venture) if p["code"] == "item-for-lead" else "(replayed)",
+            "",
+            by=who,
+        ),
         "venture.submit": lambda: submit(cyd, venture, by=who),
         "checklist.sign-off": lambda: sign_off(cyd, venture, by=who),
         "venture.extend": lambda: extend(
@@ -723,7 +738,7 @@ def _record_again(cyd: Cyd, venture: str, who: str, code: str, reason: str) -> o
     """Recording for someone: refused for the clerk (not a clerk; recording for
     themself), or by the person's own rule, about someone the log does not name. Then
     it is tried for the first person (by email) whom the rules refuse the same way, as
-    a vote or else as an answer."""
+    a vote, an answer, or else an answer to an item only the lead may give."""
     if code in ("not-clerk", "clerk-own-record"):
         return assisted.record_vote_for(cyd, venture, by=who, member=who, choice="abstain")
     with read_session(cyd.engine) as session:
@@ -741,6 +756,7 @@ def _record_again(cyd: Cyd, venture: str, who: str, code: str, reason: str) -> o
             for kind, permission in (
                 ("vote", may_record_vote_for(clerk_actor, them, facts, interests)),
                 ("answer", may_record_answer_for(clerk_actor, them, facts)),
+                ("lead-item", _their_lead_item(clerk_actor, them, facts)),
             ):
                 if isinstance(permission, Denied) and (permission.code, permission.reason) == (
                     code,
@@ -755,9 +771,32 @@ def _record_again(cyd: Cyd, venture: str, who: str, code: str, reason: str) -> o
     kind, email = found
     if kind == "vote":
         return assisted.record_vote_for(cyd, venture, by=who, member=email, choice="abstain")
+    item_ref = _lead_item(cyd, venture) if kind == "lead-item" else "(replayed)"
     return assisted.record_answer_for(
-        cyd, venture, by=who, person=email, item_ref="(replayed)", value=""
+        cyd, venture, by=who, person=email, item_ref=item_ref, value=""
     )
+
+
+def _their_lead_item(clerk: Actor, them: Actor, facts: VentureFacts) -> Permission:
+    """Whether the clerk may record `them`'s answer to an item only the lead may give:
+    the clerk's rule first, then the person's own, as `assisted.record_answer_for`."""
+    allowed = may_record_answer_for(clerk, them, facts)
+    return may_answer_item(them, facts, "lead") if allowed else allowed
+
+
+def _lead_item(cyd: Cyd, venture: str) -> str:
+    """An item of the venture's current checklists only its lead may answer
+    (`audience: lead`), as 'checklist/item': the log names none, as the refusal is the
+    same whichever it was."""
+    with read_session(cyd.engine) as session:
+        row = session.get(t.Venture, venture)
+        if row is None:
+            raise _Problem("the venture is not in the target")
+        for checklist in pinned_checklists(current_gate_run(session, row)):
+            for item in checklist.items():
+                if item.audience == "lead":
+                    return f"{checklist.id}/{item.id}"
+    raise _Problem("no item only the lead answers now, so nothing is refused as for the lead")
 
 
 def _someone_elses(cyd: Cyd, who: str) -> int:

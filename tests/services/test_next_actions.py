@@ -85,11 +85,12 @@ def started(cyd: Cyd) -> None:
     c.start_venture(cyd, workstream="day-opportunities", title="Community café", lead=LEAD)
 
 
-def answered_by_co_producers(cyd: Cyd) -> None:
+def answered_in_part(cyd: Cyd) -> None:
+    """A co-producer answers an item for anyone; the lead the two only the lead may."""
     for item, who in (
         ("venture-summary", "nia.morgan"),
-        ("lived-experience-count", "sam.bennett"),
-        ("formats-offered", "nia.morgan"),
+        ("lived-experience-count", "gareth.jones"),  # audience: lead
+        ("formats-offered", "gareth.jones"),  # audience: lead
     ):
         c.answer(cyd, V, item, WORDS[item], by=email(who))
 
@@ -130,7 +131,11 @@ def votes(cyd: Cyd) -> None:
 
 
 def reminders_then_the_last_vote(cyd: Cyd) -> None:
-    clock(cyd).days(5)  # a week before the vote's deadline
+    # A week before the vote's deadline. The vote opened on Tue 10 November 2026 and
+    # closes 14 working days on (no bank holiday between): 11, 12, 13, 16, ..., 20,
+    # 23, ..., 27, 30 November, at 17:00 on Mon 30 November. A week before is Mon 23
+    # November, 11 days after Thu 12 November (the interest declared).
+    clock(cyd).days(11)
     sweep(cyd.engine, cyd.clock())
     c.vote(cyd, V, member=email("priya.shah"), choice="approve-with-conditions", reason="Pay.")
     with pytest.raises(c.PermissionDenied):
@@ -193,7 +198,7 @@ BOARD = ("megan.lloyd", "aled.evans", "sian.roberts", "david.hughes", "priya.sha
 
 STEPS: list[tuple[str, Callable[[Cyd], None], dict[str, list[Expected]]]] = [
     ("started", started, workstream("items-to-answer")),
-    ("answered by co-producers", answered_by_co_producers, workstream("items-to-answer")),
+    ("answered in part", answered_in_part, workstream("items-to-answer")),
     ("returned", returned, workstream("returned-for-changes", lead="fix")),
     (
         "completed",  # answering reopened it; co-producers may still answer should-meet items

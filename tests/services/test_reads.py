@@ -70,33 +70,34 @@ def test_every_answer_with_who_when_and_which_is_current(cyd: Cyd) -> None:
     venture = c.start_venture(
         cyd, workstream="day-opportunities", title="Café", lead=LEAD
     ).venture_id
-    c.answer(cyd, venture, "lived-experience-count", 3, by=CO_PRODUCERS[0])
-    c.answer(cyd, venture, "lived-experience-count", 5, by=CO_PRODUCERS[1])
-    c.answer(cyd, venture, "lived-experience-count", 6, by=LEAD)
+    # An item for co-producers (the lead may answer it too): two of them, then the lead.
+    item = "lived-experience-views"
+    views = ["They like it.", "They like it, and want paid roles.", "Paid roles first."]
+    c.answer(cyd, venture, item, views[0], by=CO_PRODUCERS[0])
+    c.answer(cyd, venture, item, views[1], by=CO_PRODUCERS[1])
+    c.answer(cyd, venture, item, views[2], by=LEAD)
     c.answer(
         cyd, venture, "venture-summary", "Something else entirely, said plainly. " * 2, by=LEAD
     )
-    history = answer_history(cyd.engine, venture, "coproduction-start/lived-experience-count")
+    history = answer_history(cyd.engine, venture, f"coproduction-start/{item}")
     assert [(a.value, a.by, a.current) for a in history] == [
-        (3, CO_PRODUCERS[0], False),
-        (5, CO_PRODUCERS[1], False),
-        (6, LEAD, True),
+        (views[0], CO_PRODUCERS[0], False),
+        (views[1], CO_PRODUCERS[1], False),
+        (views[2], LEAD, True),
     ]
     assert [a.by_name for a in history] == ["Nia Morgan", "Sam Bennett", "Gareth Jones"]
     assert history[0].superseded_by == history[1].id
     assert history[1].superseded_by == history[2].id
     assert history[2].superseded_by is None
     assert history[0].at < history[1].at < history[2].at
-    assert answer_history(cyd.engine, venture, "lived-experience-count") == history
+    assert answer_history(cyd.engine, venture, item) == history
     assert answer_history(cyd.engine, venture, "formats-offered") == []
     with pytest.raises(NotFound):
         answer_history(cyd.engine, venture, "no-such-item")
     with pytest.raises(NotFound):
-        answer_history(cyd.engine, "v-9999", "lived-experience-count")
+        answer_history(cyd.engine, "v-9999", item)
     # Every changed item's history in one read: the same records, only changed items.
-    assert changed_answers(cyd.engine, venture) == {
-        "coproduction-start/lived-experience-count": history
-    }
+    assert changed_answers(cyd.engine, venture) == {f"coproduction-start/{item}": history}
     with pytest.raises(NotFound):
         changed_answers(cyd.engine, "v-9999")
 
@@ -214,15 +215,15 @@ def test_the_trail_of_the_main_path_in_words(cyd: Cyd) -> None:
     assert catalogue.say("carried-with-conditions", "cy") in welsh
     reminded = next(e for e in trail if e.code == "reminder-sent")
     assert in_words(reminded)["cy"].startswith("Atgoffwyd Priya Shah i bleidleisio erbyn ")
-    # A day is the programme's: the vote's deadline (early afternoon in London) is the
-    # next day in Auckland.
+    # A day is the programme's: the vote's deadline (17:00 in London on Mon 30 November,
+    # 14 working days after it opened on Tue 10 November) is already Tue 1 December in
+    # Auckland (06:00, summer time there).
     opened = next(e for e in trail if e.code == "vote-opened")
     deadline = dt.datetime.fromisoformat(opened.params["deadline"])
+    assert deadline == dt.datetime(2026, 11, 30, 17, 0, tzinfo=dt.UTC)
     auckland = dt.timezone(dt.timedelta(hours=13))
-    here, there = (deadline.astimezone(z).date() for z in (catalogue.TIMEZONE, auckland))
-    assert here < there
-    assert f"{here.day} Tachwedd 2026" in in_words(opened)["cy"]
-    assert f"{there.day} Tachwedd 2026" in in_words(opened, auckland)["cy"]
+    assert "30 Tachwedd 2026" in in_words(opened)["cy"]
+    assert "1 Rhagfyr 2026" in in_words(opened, auckland)["cy"]
 
 
 def test_the_trail_never_shows_a_channel_url_or_password(cyd: Cyd) -> None:

@@ -227,6 +227,31 @@ def test_replaying_the_whole_path_rebuilds_the_same_state(
             assert audit.head(session) == source_head
 
 
+def test_a_lead_item_refused_to_a_co_producer_is_refused_again_on_replay(
+    backend: Backend, target: Engine, library: Library
+) -> None:
+    """A co-producer answering an item only the lead may answer, and a clerk recording
+    it for them, are refused as 'item-for-lead'; the log does not say which item, so
+    replay tries one of the lead's and must be refused the same way (it could not find
+    the item '(replayed)' before, and said the rules no longer refused it)."""
+    cyd = imported(backend.engine, library)
+    venture = start_venture(
+        cyd, workstream="day-opportunities", title="Community café", lead=LEAD
+    ).venture_id
+    count = "coproduction-start/lived-experience-count"  # audience: lead
+    with pytest.raises(PermissionDenied) as by_them:
+        answer(cyd, venture, count, 3, by=CO_PRODUCER)
+    with pytest.raises(PermissionDenied) as for_them:
+        assisted.record_answer_for(
+            cyd, venture, by=CLERK, person=CO_PRODUCER, item_ref=count, value=3
+        )
+    assert (by_them.value.code, for_them.value.code) == ("item-for-lead", "item-for-lead")
+    answer(cyd, venture, count, 3, by=LEAD)  # the lead's to give
+    result = replay(backend.engine, target, library)
+    assert result.ok, "\n".join(result.problems)
+    assert compare(backend.engine, target) == []
+
+
 def test_a_second_replay_of_the_same_log_is_refused_entry_by_entry(
     backend: Backend, target: Engine, library: Library
 ) -> None:

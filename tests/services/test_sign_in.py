@@ -388,7 +388,15 @@ def test_each_person_gets_it_in_their_language_and_format(
     assert message["Content-Language"] == language
     assert says in body(message)
     if subject != "Mewngofnodi i Cyd":  # Easy Read: a picture beside each point
-        assert body(message, "html").count('<img src="data:image/svg+xml') >= 7
+        # Each picture is a PNG the message carries inline, named by its Content-ID.
+        html = body(message, "html")
+        assert html.count('<img class="pictogram" src="cid:') >= 7
+        carried = {
+            str(part["Content-ID"]).strip("<>")
+            for part in message.walk()
+            if part.get_content_type() == "image/png"
+        }
+        assert set(re.findall(r'src="cid:([^"]+)"', html)) == carried
     assert redeem_code(db, email, code, NOW).person.email == email
 
 

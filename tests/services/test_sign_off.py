@@ -73,7 +73,7 @@ def test_a_changed_answer_voids_the_sign_off_and_the_lead_cannot_submit_until_si
     [why] = transition["reasons"]
     assert (why["code"], why["params"]) == ("sign-offs-missing", {"needed": 1, "given": 0})
     assert catalogue_text(why["code"], "cy", why["params"]).startswith(
-        "Mae'r porth yn gofyn i 1 o gyd-gynhyrchwyr"
+        "Mae'r porth yn gofyn i 1 o gydgynhyrchwyr"  # the corrected Welsh
     )
     answer(cyd, venture_id, "who-decides", "The group decides together. " * 5, by=NIA)  # reopen
 

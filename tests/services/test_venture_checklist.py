@@ -22,8 +22,10 @@ def started(cyd: Cyd) -> str:
 
 def test_answers_come_with_who_gave_them_and_when(cyd: Cyd, library: Library) -> None:
     venture = started(cyd)
-    c.answer_many(cyd, venture, {"venture-summary": SUMMARY, "payment": "expenses-only"}, by=LEAD)
-    c.answer(cyd, venture, "payment", "person-chooses", by=CO_PRODUCER)
+    # An item anyone may answer: the lead first, then a co-producer changes it.
+    item = "lived-experience-first"
+    c.answer_many(cyd, venture, {"venture-summary": SUMMARY, item: "after-idea-fixed"}, by=LEAD)
+    c.answer(cyd, venture, item, "before-idea", by=CO_PRODUCER)
     read = venture_checklists(cyd.engine, library, venture)
     assert read.title == "Community café"
     assert read.state == "draft"
@@ -32,26 +34,23 @@ def test_answers_come_with_who_gave_them_and_when(cyd: Cyd, library: Library) ->
     assert read.gate.id == "design"
     assert [ch.id for ch in read.checklists] == ["coproduction-start"]
     given = read.answers["coproduction-start"]
-    assert set(given) == {"venture-summary", "payment"}
-    assert (given["payment"].value, given["payment"].by, given["payment"].by_name) == (
-        "person-chooses",
+    assert set(given) == {"venture-summary", item}
+    assert (given[item].value, given[item].by, given[item].by_name) == (
+        "before-idea",
         CO_PRODUCER,
         "Nia Morgan",
     )
-    assert given["payment"].by_language == "cy"
+    assert given[item].by_language == "cy"
     assert given["venture-summary"].by_language == "en"
-    assert given["payment"].at > given["venture-summary"].at
-    assert (given["payment"].answers_given, given["venture-summary"].answers_given) == (2, 1)
-    assert read.values("coproduction-start") == {
-        "venture-summary": SUMMARY,
-        "payment": "person-chooses",
-    }
+    assert given[item].at > given["venture-summary"].at
+    assert (given[item].answers_given, given["venture-summary"].answers_given) == (2, 1)
+    assert read.values("coproduction-start") == {"venture-summary": SUMMARY, item: "before-idea"}
     assert read.returned is None
 
 
 def test_a_return_stands_until_the_venture_is_submitted_again(cyd: Cyd, library: Library) -> None:
     venture = started(cyd)
-    c.answer(cyd, venture, "lived-experience-count", 3, by=CO_PRODUCER)
+    c.answer(cyd, venture, "lived-experience-count", 3, by=LEAD)  # audience: lead
     assert c.submit(cyd, venture, by=LEAD).advanced.state == "returned"  # type: ignore[union-attr]
     returned = venture_checklists(cyd.engine, library, venture).returned
     assert returned is not None

@@ -266,28 +266,42 @@ def test_gareth_and_nia_answer_the_whole_checklist_and_gareth_submits_it(
 ) -> None:
     gareth = browser_as(LEAD)  # English, standard: a section a page
     nia = browser_as(NIA)  # Welsh, Easy Read (her own settings): a question a page
-    by_gareth, stopped = walk(gareth, library, venture, "venture-summary", stop_at="payment")
-    # A section a page, up to the one that asks about payment; none of these sections has
-    # an item hidden by a condition (their views are asked whatever the count).
+    # Gareth answers a section a page up to the last section, "learning", whose last
+    # item only he may answer; Nia the others of it, a question a page.
+    by_gareth, stopped = walk(
+        gareth, library, venture, "venture-summary", stop_at="success-measures"
+    )
+    # None of the sections before the one that asks about payment has an item hidden by
+    # a condition (their views are asked whatever the count): a page each, whole.
     sections = library.checklist("coproduction-start").sections
     before_payment = sections[: [s.id for s in sections].index("resources")]
-    assert by_gareth == [[i.id for i in section.items] for section in before_payment]
+    assert by_gareth[: len(before_payment)] == [[i.id for i in s.items] for s in before_payment]
     assert all(i.show_if is None for section in before_payment for i in section.items)
     assert "lived-experience-views" in by_gareth[1]
-    assert stopped.endswith("/checklist/payment")
-    by_nia, ended = walk(nia, library, venture, "payment")
-    assert all(len(names) == 1 for names in by_nia)
-    assert [n[0] for n in by_nia][:3] == ["payment", "benefits-advice", "what-people-get-back"]
-    assert "photo-consent" in [n[0] for n in by_nia]  # shown by her yes to photos
+    assert "photo-consent" in [i for names in by_gareth for i in names]  # his yes to photos
+    assert stopped.endswith("/checklist/success-measures")
+    learning = sections[-2]
+    assert learning.id == "learning"
+    # Hers: those not only for the lead; "taking-part-better" is asked only when taking
+    # part felt not good or mixed, and the example answer is the last option (good).
+    hers = [i.id for i in learning.items if i.for_co_producers() and i.show_if is None]
+    assert hers == ["success-measures", "taking-part-felt"]
+    by_nia, stopped = walk(nia, library, venture, "success-measures", stop_at="interests-declared")
+    assert by_nia == [[i] for i in hers]
+    # The lead's item is shown to her, not asked: its page has no field of hers.
+    assert fields_on(nia.page(stopped)) == []
+    by_gareth, ended = walk(gareth, library, venture, "interests-declared")
+    assert by_gareth == [["interests-declared"]]
     assert ended == f"/ventures/{venture}/check"
     # Who answered what: Nia's answers are hers, on the task list and in the service.
     read = venture_checklists(engine, library, venture)
     given = read.answers["coproduction-start"]
     assert given["venture-summary"].by == LEAD
-    assert given["payment"].by == NIA
+    assert given["payment"].by == LEAD
+    assert {given[i].by for i in hers} == {NIA}
     rows = task_rows(gareth.page(f"/ventures/{venture}/checklist"))
-    payment = item_of(library, "payment").question.en
-    assert rows[payment][0] == "Completed"
+    felt = item_of(library, "taking-part-felt").question.en
+    assert rows[felt][0] == "Completed"
     listed = gareth.page(f"/ventures/{venture}/checklist")
     assert "Answered by Nia Morgan" in text_of(listed)
     n = len(sections)
@@ -439,9 +453,9 @@ def test_invalid_answers_show_the_error_summary_with_every_field_and_save_nothin
     assert 'value="lots"' in page
     assert "They choose." in page
     assert current(engine, library, venture) == {}  # nothing stored, not even the valid one
-    # In Welsh, and in Easy Read.
-    nia = browser_as(NIA)
-    welsh = nia.post(
+    # In Welsh, and in Easy Read: the count is the lead's to give, so Gareth reads it so.
+    welsh_easy_read = browser_as(LEAD, cyd_lang="cy", cyd_format="easy-read")
+    welsh = welsh_easy_read.post(
         f"/ventures/{venture}/checklist/lived-experience-count",
         {"answer-lived-experience-count": "-3", "then": "continue"},
     )
@@ -550,10 +564,12 @@ def test_conditions_hide_and_show_items(
     assert advice not in task_rows(gareth.page(tasks))
     assert advice not in text_of(gareth.page(f"/ventures/{venture}/check"))
     # Easy Read: one question a page, in order; the next page after payment is not advice.
-    sam = browser_as(SAM)
-    page = sam.page(f"{tasks}/payment")
+    # Payment is the lead's to answer: Sam (Easy Read) sees it and has no field for it.
+    assert fields_on(browser_as(SAM).page(f"{tasks}/payment")) == []
+    easy = browser_as(LEAD, cyd_lang="en", cyd_format="easy-read")
+    page = easy.page(f"{tasks}/payment")
     assert fields_on(page) == ["payment"]
-    answer = sam.post(f"{tasks}/payment", {"answer-payment": "expenses-only", "then": "continue"})
+    answer = easy.post(f"{tasks}/payment", {"answer-payment": "expenses-only", "then": "continue"})
     assert answer.headers["location"] == f"{tasks}/what-people-get-back"
 
 
@@ -600,7 +616,7 @@ def test_check_answers_lists_what_is_missing_and_why_with_change_links(
 def test_an_incomplete_checklist_comes_back_with_its_reasons_on_the_task_list(
     browser_as: Callable[..., Browser], engine: Engine, library: Library, venture: str, cyd: Cyd
 ) -> None:
-    c.answer(cyd, venture, "lived-experience-count", 3, by=NIA)
+    c.answer(cyd, venture, "lived-experience-count", 3, by=LEAD)  # audience: lead
     gareth = browser_as(LEAD, **ENGLISH)
     sent = gareth.post(f"/ventures/{venture}/check", {})
     assert sent.headers["location"] == f"/ventures/{venture}/checklist"
@@ -738,9 +754,9 @@ def test_what_people_wrote_is_escaped_and_kept_apart(
     c.answer_many(
         cyd,
         venture,
-        {
-            "people-affected": HOSTILE[0],
-            "open-to-change": HOSTILE[1],
+        {  # items a co-producer may answer, two of them on the page of people-affected
+            "lived-experience-views": HOSTILE[0],
+            "sensory-environment": HOSTILE[1],
             "choice-of-involvement": HOSTILE[2],
         },
         by=NIA,

@@ -57,11 +57,6 @@ def engine(example_engine: Engine) -> Engine:
     return example_engine
 
 
-# coproduction-start v3 makes lived-experience-count the lead's and gives people-affected
-# an Easy Read hint: these tests still have a co-producer answer it (rewrite them on v3).
-ON_V2 = pytest.mark.xfail(strict=True, reason="written for coproduction-start v2")
-
-
 def page_after(library: Library, item_id: str) -> str:
     """The first item of the section after `item_id`'s: the next standard question page."""
     sections = library.checklist("coproduction-start").sections
@@ -252,7 +247,6 @@ def test_the_answer_and_its_justification_are_saved_in_one_post(
     assert rows[item_of(library, COUNT).question.en][0] == "Not met yet"
 
 
-@ON_V2
 def test_a_justification_too_long_is_refused_with_the_error_summary_and_nothing_is_saved(
     browser_as: Callable[..., Browser], cyd: Cyd, engine: Engine, library: Library, venture: str
 ) -> None:
@@ -286,9 +280,9 @@ def test_a_justification_too_long_is_refused_with_the_error_summary_and_nothing_
         (f"#{FIELD}", "Your answer is too long. Make it shorter and try again."),
     ]
     assert current(engine, library, venture) == before
-    # In Welsh Easy Read (Nia's own settings): the same, in her words.
-    nia = browser_as(NIA)
-    refused = nia.post(
+    # In Welsh Easy Read (the count is the lead's: Gareth reading so): the same, in Welsh.
+    welsh_easy_read = browser_as(LEAD, cyd_lang="cy", cyd_format="easy-read")
+    refused = welsh_easy_read.post(
         f"/ventures/{venture}/checklist/{COUNT}",
         {f"answer-{COUNT}": "0", FIELD: "oherwydd " * 301, "then": "continue"},
     )
@@ -299,30 +293,34 @@ def test_a_justification_too_long_is_refused_with_the_error_summary_and_nothing_
     assert current(engine, library, venture) == before
 
 
-@ON_V2
 def test_welsh_easy_read_asks_why_in_the_checklists_own_easy_read_words(
     browser_as: Callable[..., Browser], cyd: Cyd, engine: Engine, library: Library, venture: str
 ) -> None:
     nia = browser_as(NIA)  # Welsh, Easy Read: one question a page
-    item = item_of(library, COUNT)
+    # An item anyone may answer, met by a yes: Nia's no asks why.
+    analysis = "co-analysis"
+    field = f"justification-{analysis}"
+    item = item_of(library, analysis)
+    assert item.for_co_producers()
     met = item.met_when
     assert met is not None
+    assert met.equals is True
     assert met.justification_easy_read is not None
-    url = f"/ventures/{venture}/checklist/{COUNT}"
-    saved = nia.post(url, {f"answer-{COUNT}": "0", "then": "continue"})
+    url = f"/ventures/{venture}/checklist/{analysis}"
+    saved = nia.post(url, {f"answer-{analysis}": "no", "then": "continue"})
     assert saved.headers["location"] == f"{url}?saved=1"
     page = nia.page(saved.headers["location"])
     assert 'lang="cy"' in page
     said = text_of(page)
     assert "Rydyn ni wedi cadw eich ateb." in said
     assert "Newidiwch eich ateb, neu dywedwch wrthon ni pam." in said
-    assert label_of(page, FIELD) == met.justification_easy_read.cy  # one sentence a line
-    with_it = described(page, FIELD)
+    assert label_of(page, field) == met.justification_easy_read.cy  # one sentence a line
+    with_it = described(page, field)
     assert met.easy_read.cy in with_it
     assert "Os na allwch chi newid eich ateb eto, dywedwch wrthon ni pam." in with_it
     assert "Bydd y Bwrdd yn darllen beth rydych chi'n ei ysgrifennu." in with_it
     assert met.justification.en not in html.unescape(page)  # never the English
-    given = nia.post(url, {f"answer-{COUNT}": "0", FIELD: "Mae'r grŵp yn cwrdd ddydd Iau."})
+    given = nia.post(url, {f"answer-{analysis}": "no", field: "Mae'r grŵp yn cwrdd ddydd Iau."})
     assert given.status_code == 303
     rows = task_rows(nia.page(f"/ventures/{venture}/checklist"))
     assert rows[item.easy_read.cy][0] == "Dywedoch chi pam nad yw wedi'i wneud"
@@ -380,12 +378,14 @@ def test_a_justification_given_on_the_page_is_replayed_from_the_log(
 
 HINT_EASY = {"en": "Count the people who said yes.", "cy": "Cyfrifwch y bobl a ddywedodd ie."}
 EVIDENCE_EASY = {"en": "A list of their names.", "cy": "Rhestr o'u henwau."}
+VIEWS = "lived-experience-views"
 
 
 @pytest.fixture
 def easy_library(library: Library) -> Library:
-    """The shipped definitions, with an Easy Read hint and evidence on the count (the
-    shipped files have none yet): a venture started with it keeps them, pinned."""
+    """The shipped definitions, with an Easy Read hint and evidence on the count other
+    than the shipped ones, and none on the views (every shipped item has one): a venture
+    started with it keeps them, pinned."""
     base = library.checklist("coproduction-start")
     data: dict[str, Any] = base.model_dump(mode="json", by_alias=True, exclude_none=True)
     for section in data["sections"]:
@@ -393,6 +393,8 @@ def easy_library(library: Library) -> Library:
             if item["id"] == COUNT:
                 item["hint_easy_read"] = HINT_EASY
                 item["evidence_easy_read"] = EVIDENCE_EASY
+            if item["id"] == VIEWS:
+                del item["hint_easy_read"]
     changed = ChecklistDefinition.model_validate(data)
     return Library(
         checklists={**library.checklists, base.key: changed},
@@ -401,7 +403,6 @@ def easy_library(library: Library) -> Library:
     )
 
 
-@ON_V2
 def test_easy_read_shows_the_easy_read_hint_and_evidence_and_standard_the_others(
     browser_as: Callable[..., Browser], engine: Engine, library: Library, easy_library: Library
 ) -> None:
@@ -435,12 +436,15 @@ def test_easy_read_shows_the_easy_read_hint_and_evidence_and_standard_the_others
             assert plain_hint not in page  # the Easy Read form replaces it
         assert evidence in main(page)
     # Without an Easy Read form, Easy Read falls back to the standard hint (in Welsh).
-    people = item_of(library, "people-affected")
-    assert people.hint is not None
-    assert people.hint_easy_read is None
-    nia = browser_as(NIA)
-    page = html.unescape(nia.page(f"/ventures/{started}/checklist/people-affected"))
-    assert people.hint.cy in page
+    views = easy_library.checklist("coproduction-start").item(VIEWS)
+    assert views.hint is not None
+    assert views.hint_easy_read is None
+    shipped = item_of(library, VIEWS).hint_easy_read
+    assert shipped is not None  # the shipped item has one
+    nia = browser_as(NIA)  # Welsh, Easy Read; the views are the co-producers' to give
+    page = html.unescape(nia.page(f"/ventures/{started}/checklist/{VIEWS}"))
+    assert views.hint.cy in page
+    assert shipped.cy not in page
 
 
 def test_the_review_page_shows_the_easy_read_evidence_in_easy_read(
