@@ -15,14 +15,18 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Engine, event
+from sqlmodel import select
 
 from checklists.loader import Library, load_library
+from models import tables as t
+from models.db import read_session
 from services import commands as c
 from services.commands import Cyd, NotFound
 from services.examples import answer_missing
 from services.next_actions import NextAction, next_actions
 from services.programme_import import import_programme, load_programme
 from services.reminders import sweep
+from services.translations import give_translation
 
 ROOT = Path(__file__).resolve().parents[2]
 PROGRAMME = ROOT / "examples" / "programme.yaml"
@@ -35,6 +39,7 @@ def email(name: str) -> str:
 
 
 LEAD, CHAIR = email("gareth.jones"), email("megan.lloyd")
+TRANSLATOR = email("lowri.parry")
 CO_PRODUCERS = [email("nia.morgan"), email("sam.bennett"), email("rhys.thomas")]
 
 
@@ -97,6 +102,15 @@ def answered_in_part(cyd: Cyd) -> None:
 
 def returned(cyd: Cyd) -> None:
     assert c.submit(cyd, V, by=LEAD).advanced.state == "returned"  # type: ignore[union-attr]
+
+
+def returned_and_translated(cyd: Cyd) -> None:
+    """Sent back; the translator gives the Welsh title Gareth did not."""
+    returned(cyd)
+    with read_session(cyd.engine) as session:
+        (waiting,) = session.exec(select(t.Translation)).all()
+    assert waiting.id is not None
+    give_translation(cyd, waiting.id, "Caffi cymunedol", by=TRANSLATOR)
 
 
 def completed(cyd: Cyd) -> None:
@@ -177,6 +191,12 @@ def workstream(
     return table
 
 
+# Until it is given, the venture's title waits for the translator (by when it is due).
+TRANSLATING: dict[str, list[Expected]] = {
+    "lowri.parry": [("translate", "translation-asked", True, None)],
+}
+
+
 def voting(*members: str, reason: str = "vote-due") -> dict[str, list[Expected]]:
     """Members still to vote (declaring first, for a first vote); Tom helps Megan."""
     declare = reason == "vote-due"
@@ -197,9 +217,9 @@ CHAIR_CLOSES: dict[str, list[Expected]] = {
 BOARD = ("megan.lloyd", "aled.evans", "sian.roberts", "david.hughes", "priya.shah")
 
 STEPS: list[tuple[str, Callable[[Cyd], None], dict[str, list[Expected]]]] = [
-    ("started", started, workstream("items-to-answer")),
-    ("answered in part", answered_in_part, workstream("items-to-answer")),
-    ("returned", returned, workstream("returned-for-changes", lead="fix")),
+    ("started", started, workstream("items-to-answer") | TRANSLATING),
+    ("answered in part", answered_in_part, workstream("items-to-answer") | TRANSLATING),
+    ("returned", returned_and_translated, workstream("returned-for-changes", lead="fix")),
     (
         "completed",  # answering reopened it; co-producers may still answer should-meet items
         completed,
