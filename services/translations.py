@@ -181,7 +181,8 @@ def _after_translation(
 ) -> int:
     """Messages about the venture queued without the translation (its `venture` names the
     title's language and not yet the other: queued while it was being translated; a
-    row's created_at is the wall clock's, not the commands', so it is not compared):
+    row's created_at is the wall clock's, not the commands', so it is not compared; one
+    a daily digest carried was sent, and goes again like any, in the next digest):
     those not sent yet take the translation (and a held one goes now); those sent to
     readers of its language go again with it. How many went again."""
     from models import outbox
@@ -190,7 +191,6 @@ def _after_translation(
     messages = session.exec(
         select(OutboxMessage)
         .where(OutboxMessage.venture_id == venture.id)
-        .where(col(OutboxMessage.digest_id).is_(None))
         .order_by(col(OutboxMessage.id))
     ).all()
     people = {p.id: p for p in session.exec(select(t.Person))}

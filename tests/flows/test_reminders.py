@@ -486,7 +486,8 @@ def test_the_send_reminders_flow_sends_each_reminder_once(
 
     cyd: Cyd = make_cyd(flows_use, library)
     to_review(cyd)
-    first = asyncio.run(send_reminders(on(9)))
+    # Reviews due Fri 20 November (14 working days from Mon 2 November): "d-7" on the 13th.
+    first = asyncio.run(send_reminders(on(13)))
     assert first == {
         "ventures": 1,
         "reminders": 2,
@@ -494,7 +495,7 @@ def test_the_send_reminders_flow_sends_each_reminder_once(
         "copies": 0,
         "messages": 2,
     }
-    second = asyncio.run(send_reminders(on(9, hour=11)))
+    second = asyncio.run(send_reminders(on(13, hour=11)))
     assert second == {
         "ventures": 0,
         "reminders": 0,
@@ -517,7 +518,7 @@ def test_a_backlog_is_sent_in_batches_each_venture_once(
     cyd: Cyd = make_cyd(flows_use, library)
     for title in ("Café", "Garden", "Library"):
         to_review(cyd, title)
-    first = asyncio.run(flow_module.send_reminders(on(9)))
+    first = asyncio.run(flow_module.send_reminders(on(13)))  # "d-7" of Fri 20 November
     assert first == {
         "ventures": 3,
         "reminders": 6,
@@ -525,4 +526,4 @@ def test_a_backlog_is_sent_in_batches_each_venture_once(
         "copies": 0,
         "messages": 6,
     }
-    assert asyncio.run(flow_module.send_reminders(on(9)))["reminders"] == 0
+    assert asyncio.run(flow_module.send_reminders(on(13)))["reminders"] == 0
