@@ -73,7 +73,8 @@ ROLES = (
 RECOMMENDATIONS = ("go", "recycle")
 DEADLINE_KINDS = ("answers", "review", "vote")
 OUTBOX_STATUSES = ("pending", "sent", "dead")
-REMINDER_ACTIONS = ("answer", "review", "vote")
+REMINDER_ACTIONS = ("answer", "review", "vote", "translate")
+SUMMARY_VERDICTS = ("agreed", "changes")  # a co-producer's check of an Easy Read summary
 REMINDER_KINDS = ("reminder", "escalation")
 SIGN_IN_KINDS = ("message", "printed")
 SIGN_IN_OUTCOMES = ("issued", "unknown")
@@ -519,7 +520,7 @@ class ReminderSent(_Table, table=True):
     gate_id: str = Field(max_length=64)
     ballot: int = Field(default=0, description="the ballot's number; 0 when not a vote")
     person_id: int = Field(foreign_key="person.id", description="who has not acted")
-    action: str = Field(max_length=16, description="answer, review or vote")
+    action: str = Field(max_length=16, description="answer, review, vote or translate")
     step: str = Field(max_length=64, description="e.g. 'd-1@2026-12-10' or 'escalate-lead'")
     kind: str = Field(max_length=16, description="reminder or escalation")
     recipient_id: int = Field(foreign_key="person.id", description="who was told")
@@ -551,6 +552,31 @@ class Translation(_Table, table=True):
     due_at: datetime = Field(sa_type=UTCDateTime)
     done_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     done_by: int | None = Field(default=None, foreign_key="person.id")
+
+
+class EasyReadSummary(_Table, table=True):
+    """A venture in Easy Read, for the Easy Read Board pack: written by its lead in one
+    language (its other language comes through a translation), checked by a co-producer
+    ("this says it right", or what to change). Each rewrite is a new row; the newest is
+    in force, and only a summary a co-producer agreed goes into the pack."""
+
+    __tablename__ = "easy_read_summary"
+    __table_args__ = (
+        CheckConstraint(_in("lang", LANGUAGES), name="lang"),
+        CheckConstraint(_in("verdict", SUMMARY_VERDICTS), name="verdict"),
+        Index("ix_easy_read_summary_venture", "venture_id", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    venture_id: str = Field(foreign_key="venture.id", max_length=32)
+    lang: str = Field(max_length=2, description="the language it was written in")
+    text: str = Field(sa_type=Text)
+    written_by: int = Field(foreign_key="person.id")
+    written_at: datetime = Field(sa_type=UTCDateTime)
+    checked_by: int | None = Field(default=None, foreign_key="person.id")
+    checked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    verdict: str | None = Field(default=None, max_length=16, description="agreed or changes")
+    check_note: str | None = Field(default=None, sa_type=Text, description="what to change")
 
 
 class SignOff(_Table, table=True):

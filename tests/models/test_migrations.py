@@ -106,6 +106,25 @@ def test_a_difference_would_be_noticed(empty_database: tuple[str, Engine]) -> No
     assert "ix_venture_state_deadline" in str(differences[0])
 
 
+def _checks(engine: Engine, table: str) -> dict[str, str]:
+    found = inspect(engine).get_check_constraints(table)
+    return {str(c["name"]): " ".join(str(c["sqltext"]).split()) for c in found}
+
+
+def test_check_constraints_follow_the_declared_values(empty_database: tuple[str, Engine]) -> None:
+    """Alembic's comparison does not look at CHECK constraints: a migration that widens
+    one (0009: reminders to translators) is checked here, both ways."""
+    _, engine = empty_database
+    upgrade(engine)
+    assert "'translate'" in _checks(engine, "reminder_sent")["ck_reminder_sent_action"]
+    verdict = _checks(engine, "easy_read_summary")["ck_easy_read_summary_verdict"]
+    assert "'agreed'" in verdict
+    assert "'changes'" in verdict
+    downgrade(engine, "0008")
+    assert "'translate'" not in _checks(engine, "reminder_sent")["ck_reminder_sent_action"]
+    assert "easy_read_summary" not in inspect(engine).get_table_names()
+
+
 CURRENT_ROW_INDEXES = ("uq_answer_current", "uq_review_current", "uq_vote_current")
 
 
