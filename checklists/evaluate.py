@@ -537,6 +537,8 @@ def _link(schemes: tuple[str, ...]) -> Check:
             return m.not_link(schemes)
         if parts.scheme not in schemes or not parts.hostname:
             return m.not_link(schemes)
+        if "@" in parts.netloc:
+            return m.link_with_userinfo()
         return None
 
     return check

@@ -136,6 +136,17 @@ def not_link(schemes: tuple[str, ...]) -> Reason:
     )
 
 
+def link_with_userinfo() -> Reason:
+    # "https://council.example@elsewhere.example/" goes to elsewhere.example: a name
+    # before "@" only hides where a link goes (the Welsh awaits a Welsh speaker's review).
+    return Reason(
+        "Give the web link without a name or password before the address "
+        "(nothing before an @ sign): it can hide where the link goes.",
+        "Rhowch y ddolen we heb enw na chyfrinair cyn y cyfeiriad "
+        "(dim byd cyn arwydd @): gall guddio i ble mae'r ddolen yn mynd.",
+    )
+
+
 def not_people() -> Reason:
     return Reason(
         "List the people, one name or email address each.",

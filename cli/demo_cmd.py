@@ -66,7 +66,7 @@ def demo(
     keep: bool = typer.Option(True, help="Keep the demo's data folder to look at afterwards."),
 ) -> None:
     """Run the main path of a venture on a fresh programme, and summarise it."""
-    from rich.markup import escape
+    from cli.output import safe as escape
 
     out = console()
     out.rule("[bold]Cyd demo[/bold]")
@@ -147,7 +147,7 @@ def _use_flows(cyd: Cyd, folder: Path, out: Console) -> Counter[str]:
 
 
 def _step(out: Console, who: str, what: str, outcome: Outcome | None = None) -> None:
-    from rich.markup import escape
+    from cli.output import safe as escape
 
     state = ""
     if outcome is not None and outcome.advanced is not None and outcome.advanced.changed:
@@ -433,9 +433,9 @@ def _deliver(cyd: Cyd, folder: Path, out: Console, runs: Counter[str]) -> None:
 
 
 def _summary(cyd: Cyd, venture: str, folder: Path, out: Console) -> None:
-    from rich.markup import escape
     from sqlmodel import select
 
+    from cli.output import safe as escape
     from models import audit
     from models import tables as t
     from models.db import read_session
@@ -478,8 +478,7 @@ def _summary(cyd: Cyd, venture: str, folder: Path, out: Console) -> None:
 
 
 def _prefect_summary(cyd: Cyd, venture: str, runs: Counter[str], out: Console) -> None:
-    from rich.markup import escape
-
+    from cli.output import safe as escape
     from flows import trigger
     from flows.records import artifact_key, tally_key
     from models.db import read_session

@@ -146,8 +146,9 @@ def _problems(problems: list[Any], as_json: bool) -> None:
 
 
 def _print(report: dict[str, Any], deactivated: list[str], retired: list[str]) -> None:
-    from rich.markup import escape
     from rich.table import Table
+
+    from cli.output import safe as escape
 
     out = console()
     prog = report["programme"]

@@ -31,6 +31,7 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     if "_CYD_COMPLETE" not in os.environ:  # (shell completion prints nothing else)
         _check_settings()
+    _check_text(args)
     if args[:2] == ["checklist", "validate"] and not any(a.startswith("-") for a in args[2:]):
         from cli.validate_run import run
 
@@ -56,6 +57,22 @@ def _check_settings() -> None:
         from cli.output import fail
 
         fail(str(error))
+
+
+def _check_text(args: list[str]) -> None:
+    """Every argument is text: bytes that are not UTF-8 (Python keeps them as lone
+    surrogates) would be refused by the database with a traceback, or stored broken."""
+    for n, arg in enumerate(args, start=1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError as error:
+            from cli.output import fail
+
+            shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            fail(
+                f"argument {n} ({shown}) is not UTF-8 text at character {error.start + 1}: "
+                "type it again, or set the terminal to UTF-8"
+            )
 
 
 def _venture_show(args: list[str]) -> tuple[str, bool] | None:

@@ -78,7 +78,7 @@ def preview(
             }
         )
         return
-    from rich.markup import escape
+    from cli.output import safe as escape
 
     out = console()
     out.print(f"[dim]To {escape(addressee.to)} · {source}[/dim]")
@@ -201,7 +201,7 @@ def send_due(
     if as_json:
         print_json(report.as_json())
         return
-    from rich.markup import escape
+    from cli.output import safe as escape
 
     out = console()
     out.print(
@@ -231,7 +231,7 @@ def status(as_json: JsonOpt = False) -> None:
     if as_json:
         print_json(state)
         return
-    from rich.markup import escape
+    from cli.output import safe as escape
 
     out = console()
     held = f" ({state['held_in_digests']} in digests)" if state["held_in_digests"] else ""
@@ -269,7 +269,7 @@ def send_test_message(person: PersonOpt, as_json: JsonOpt = False) -> None:
     if as_json:
         print_json([r.as_json() for r in results])
     else:
-        from rich.markup import escape
+        from cli.output import safe as escape
 
         out = console()
         for result in results:

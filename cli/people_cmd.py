@@ -99,9 +99,8 @@ def code(
 ) -> None:
     """Print a one-time sign-in code for a person who cannot get messages, to give them
     in person: with their email, it works once, for 24 hours. Only admins."""
-    from rich.markup import escape
-
     from cli import context
+    from cli.output import safe as escape
     from governance.sign_in import PRINTED_CODE_LIFETIME
     from models.db import utcnow
     from notifications.relay import local_zone
@@ -132,8 +131,9 @@ WIDE_ENOUGH = 170  # columns a terminal needs for one column per field
 
 
 def _table(people: list[dict[str, Any]], everyone: bool) -> None:
-    from rich.markup import escape
     from rich.table import Table
+
+    from cli.output import safe as escape
 
     out = console()
     table = Table(title=f"People ({len(people)})", title_justify="left")

@@ -52,7 +52,7 @@ def remind(
     if as_json:
         print_json(report.as_json())
         return
-    from rich.markup import escape
+    from cli.output import safe as escape
 
     out = console()
     out.print(

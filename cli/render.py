@@ -91,7 +91,7 @@ def _value_cy(value: object) -> str:
 def render_checklist(
     out: Console, definition: ChecklistDefinition, lang: str, easy_read: bool
 ) -> None:
-    from rich.markup import escape
+    from cli.output import safe as escape
 
     words = _WORDS[lang]
     out.print(

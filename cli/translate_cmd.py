@@ -26,9 +26,8 @@ def list_cmd(
     lang: LangOpt = None,
 ) -> None:
     """What is waiting for a translator, soonest due first."""
-    from rich.markup import escape
-
     from cli.app_context import cyd_context
+    from cli.output import safe as escape
     from services.commands import CommandError
     from services.translations import open_translations
 

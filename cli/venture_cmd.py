@@ -106,7 +106,7 @@ def _note(advanced: Advanced | None) -> None:
 
 
 def _say(outcome: Outcome) -> None:
-    from rich.markup import escape
+    from cli.output import safe as escape
 
     out = console()
     out.print(f"[bold]{escape(outcome.venture_id)}[/bold]: {escape(outcome.message)}")
@@ -314,9 +314,14 @@ def list_cmd(
     from rich.table import Table
 
     from cli.app_context import cyd_context
+    from cli.output import safe as escape
+    from governance.lifecycle import VentureState
     from models.db import read_session
     from services.views import list_ventures
 
+    states = [s.value for s in VentureState]
+    if state is not None and state not in states:  # else an empty list: "none in that state"
+        fail(f"--state {state!r}: no such state (one of: {', '.join(states)})")
     cyd = cyd_context()
     with read_session(cyd.engine) as session:
         rows = list_ventures(session, state)
@@ -326,10 +331,10 @@ def list_cmd(
     table = Table("id", "title", "workstream", "lead", "state", "gate", "deadline")
     for r in rows:
         table.add_row(
-            r["id"],
-            r["title"],
-            r["workstream"],
-            r["lead"] or "",
+            escape(r["id"]),
+            escape(r["title"]),
+            escape(r["workstream"]),
+            escape(r["lead"] or ""),
             r["state"],
             r["gate"],
             (r["deadline"] or "")[:10],

@@ -123,8 +123,9 @@ def _reason(reason: dict[str, Any], language: str) -> str:
 
 
 def _show(data: dict[str, Any], language: str = "en") -> None:
-    from rich.markup import escape
     from rich.table import Table
+
+    from cli.output import safe as escape
 
     words = _LABELS[language]
     choice = _CHOICES[language]
@@ -164,7 +165,10 @@ def _show(data: dict[str, Any], language: str = "en") -> None:
         for r in data["reviews"]:
             recommends = choice.get(r["recommend"], r["recommend"])
             table.add_row(
-                r["reviewer"], recommends, r["note"] or "", words["yes"] if r["stale"] else ""
+                escape(r["reviewer"]),
+                escape(recommends),
+                escape(r["note"] or ""),
+                words["yes"] if r["stale"] else "",
             )
         out.print(table)
     elif data["reviewers"]:

@@ -442,6 +442,9 @@ INVALID_CASES: list[tuple[str, dict[str, Any], Any, Reason]] = [
     ("link space in host", LINK, "https://exa mple.org", m.not_link(("https",))),
     ("link no host", LINK, "https://", m.not_link(("https",))),
     ("link no host, path", LINK, "https:///evidence", m.not_link(("https",))),
+    ("link with a name", LINK, "https://council.example@evil.example/", m.link_with_userinfo()),
+    ("link with a password", LINK, "https://a:b@example.org/x", m.link_with_userinfo()),
+    ("link with an empty name", LINK, "https://@example.org/x", m.link_with_userinfo()),
     ("link broken ipv6", LINK, "https://[::1/x", m.not_link(("https",))),
     ("link not text", LINK, 12, m.not_link(("https",))),
     (

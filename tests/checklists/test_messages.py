@@ -50,6 +50,7 @@ CALLS: dict[str, list[tuple[object, ...]]] = {
     "date_too_late": [("2026-12-31",)],
     "not_link": [(("https",),), (("http",),), (("https", "http"),)],
     "not_people": [()],
+    "link_with_userinfo": [()],
     "person_twice": [("Ann",), ("ann@example.org",)],
     "too_few_people": [(n,) for n in (0, 1, 2, 3, 4, 6, 11)],
     "too_many_people": [(n,) for n in (1, 2, 3, 6, 20)],
