@@ -9,6 +9,12 @@ happened:
 - a configuration error: no apprise service matches the URL, or the URL does not
   parse (`Apprise.add` refuses it; apprise 1.x answers `None`, 2.x `NOMATCH`).
   Trying again cannot help; `Delivery.permanent` is True.
+- refused for good: an email server answered the message itself with a permanent
+  refusal (an SMTP 5xx reply to its sender, a recipient or its content, read from the
+  exception apprise logs). Trying again cannot help either: `permanent`, so the
+  relay gives up at once and the admins hear now, not hours later. A refused login
+  (530, 534, 535, 538) is not such a refusal: it is the channel's, and an admin who
+  puts the password right expects the waiting messages to go.
 
 The reason for a failure is what apprise logged while sending, with every part of
 the URL scrubbed. It is captured per send (`captured_apprise_log`: like
@@ -111,7 +117,7 @@ class Outgoing:
 class Delivery:
     ok: bool
     reason: str | None = None  # why not (masked); None when delivered
-    permanent: bool = False  # a configuration error: retrying cannot help
+    permanent: bool = False  # a configuration error or a refusal for good: retrying cannot help
 
 
 def scheme_of(url: str) -> str:
@@ -359,7 +365,27 @@ def deliver(url: str, message: Outgoing, *, timeout: float = SEND_TIMEOUT_S) -> 
     if result is True:
         return Delivery(True)
     name = status.name.lower() if status is not None else repr(result)
+    refused = refused_for_good(lines) if scheme_of(url) in _EMAIL_SCHEMES else None
+    if refused is not None:
+        fallback = f"{masked} refused the message for good (SMTP {refused})"
+        return Delivery(False, _reason(lines, fallback, url), permanent=True)
     return Delivery(False, _reason(lines, f"{masked} did not take the message ({name})", url))
+
+
+_EMAIL_SCHEMES = frozenset({"mailto", "mailtos"})
+# smtplib's exceptions print as "(550, b'...')" (sender, data) or within a dict of
+# recipients "{'a@example.org': (550, b'...')}"; apprise logs them as "Socket Exception: ...".
+_SMTP_REPLY = re.compile(r"Socket Exception: .*?\((5\d\d), b?['\"]")
+_LOGIN_CODES = frozenset({"530", "534", "535", "538"})
+
+
+def refused_for_good(lines: list[str]) -> str | None:
+    """The SMTP reply code of a permanent refusal of the message, if apprise logged one."""
+    for line in lines:
+        found = _SMTP_REPLY.search(line)
+        if found and found.group(1) not in _LOGIN_CODES:
+            return found.group(1)
+    return None
 
 
 def _configuration_error(lines: list[str], masked: str, url: str) -> Delivery:

@@ -132,7 +132,22 @@ class _Handler:
     def __init__(self, server: SmtpServer) -> None:
         self.server = server
 
+    async def handle_RCPT(
+        self,
+        _server: SMTP,
+        _session: Session,
+        envelope: Envelope,
+        address: str,
+        _options: list[str],
+    ) -> str:
+        if self.server.refuse_recipient:
+            return self.server.refuse_recipient
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, _server: SMTP, _session: Session, envelope: Envelope) -> str:
+        if self.server.refuse_data:
+            return self.server.refuse_data
         raw = envelope.original_content or b""
         message = BytesParser(policy=policy.default).parsebytes(raw)
         assert isinstance(message, EmailMessage)
@@ -148,6 +163,9 @@ class SmtpServer:
         self.port = free_port()
         self.received: list[Received] = []
         self.lock = threading.Lock()
+        # A reply to give instead of "250 OK" (e.g. "554 5.6.0 Message refused").
+        self.refuse_data: str | None = None
+        self.refuse_recipient: str | None = None
         self.controller: Controller | None = None
 
     def _authenticate(

@@ -8,7 +8,14 @@ from dataclasses import replace
 
 import pytest
 
-from notifications.channels import Attachment, Outgoing, deliver, scrub, with_headers
+from notifications.channels import (
+    Attachment,
+    Outgoing,
+    deliver,
+    refused_for_good,
+    scrub,
+    with_headers,
+)
 from tests.notifications.conftest import (
     IDEMPOTENCY,
     PASSWORD,
@@ -43,6 +50,25 @@ def test_mailto_reaches_the_smtp_server_with_its_headers(smtp: SmtpServer) -> No
     assert message[IDEMPOTENCY] == KEY
     assert "Mae papurau'r Bwrdd yn barod." in got.body("html")
     assert "The Board papers are ready." in got.body("plain")  # apprise's text alternative
+
+
+def test_no_line_of_a_letter_is_too_long_for_smtp(smtp: SmtpServer) -> None:
+    """A long unbroken word (a pasted link, a title at its limit) must not make a line
+    over SMTP's 998 characters: the server would refuse every message carrying it."""
+    word = "Cydgynhyrchu" * 25  # 300 characters: a title at its limit
+    long_text = "x" * 5000
+    message = replace(
+        outgoing(),
+        subject=f"Gofynnir i chi adolygu {word} / Please review {word}",
+        text=f"{word}\n\n{long_text}",
+        html=f'<html lang="cy"><body><p>{word}</p><p>{long_text}</p></body></html>',
+    )
+    result = deliver(smtp.url("sian.roberts@example.org"), message)
+    assert result.ok, result.reason
+    [got] = smtp.to("sian.roberts@example.org")
+    assert word in str(got.message["Subject"])
+    assert long_text in got.body("html")
+    assert long_text in got.body("plain")
 
 
 PDF = b"%PDF-1.4\n% a small made-up document\n%%EOF\n"
@@ -103,6 +129,56 @@ def test_a_server_that_is_down_is_a_failure_with_the_reason(
     for text in (result.reason, caplog.text):
         assert PASSWORD not in text
         assert "127.0.0.1" not in result.reason  # every part of the URL is hidden
+
+
+@pytest.mark.parametrize(
+    ("where", "reply", "code"),
+    [
+        ("data", "554 5.6.0 Message refused: line too long", "554"),
+        ("data", "552 5.3.4 Message too big", "552"),
+        ("recipient", "550 5.1.1 No such mailbox here", "550"),
+    ],
+)
+def test_an_smtp_refusal_for_good_is_permanent(
+    smtp: SmtpServer, where: str, reply: str, code: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    setattr(smtp, f"refuse_{where}", reply)
+    result = deliver(smtp.url("sian.roberts@example.org"), outgoing())
+    assert not result.ok
+    assert result.permanent
+    assert result.reason is not None
+    assert result.reason.startswith(f"mailto://*** refused the message for good (SMTP {code})")
+    assert PASSWORD not in result.reason
+    assert "127.0.0.1" not in result.reason
+    assert smtp.received == []
+
+
+@pytest.mark.parametrize("reply", ["451 4.3.0 Try again later", "421 4.7.0 Too busy"])
+def test_an_smtp_refusal_for_now_is_retried(smtp: SmtpServer, reply: str) -> None:
+    smtp.refuse_data = reply
+    result = deliver(smtp.url("sian.roberts@example.org"), outgoing())
+    assert not result.ok
+    assert not result.permanent
+
+
+@pytest.mark.parametrize(
+    ("line", "code"),
+    [
+        ("Socket Exception: (554, b'5.6.0 Message refused')", "554"),
+        ("Socket Exception: {'a@example.org': (550, b'5.1.1 No such mailbox')}", "550"),
+        ("Socket Exception: (553, b'5.1.8 Sender refused', 'cyd@example.org')", "553"),
+        # A refused login is the channel's: once an admin puts the password right, the
+        # waiting messages should go, so they are not given up.
+        ("Socket Exception: (535, b'5.7.8 Authentication credentials invalid')", None),
+        ("Socket Exception: (530, b'5.7.0 Authentication required')", None),
+        ("Socket Exception: (451, b'4.3.0 Try again later')", None),
+        ("Socket Exception: Connection unexpectedly closed", None),
+        ("Sent 550 messages", None),
+    ],
+)
+def test_which_smtp_replies_are_refusals_for_good(line: str, code: str | None) -> None:
+    assert refused_for_good(["Connection error while submitting email", line]) == code
 
 
 @pytest.mark.parametrize(

@@ -341,6 +341,29 @@ def test_no_service_for_a_url_is_a_configuration_error_not_retried(engine: Engin
     assert "nosuch://***" in row.last_error
 
 
+def test_a_message_the_mail_server_refuses_for_good_is_given_up_at_once(
+    engine: Engine, smtp: SmtpServer
+) -> None:
+    """Not retried for two hours: trying again cannot help, and the admins hear now."""
+    smtp.refuse_data = "554 5.6.0 Message refused"
+    load_programme(engine, {LEAD: [smtp.url(LEAD)]})
+    [message_id] = queue(engine, LEAD)
+    report = send_due(engine, now=later())
+    assert (report.dead, report.failed, report.alerts) == (1, 0, 1)
+    [row] = messages(engine, OutboxMessage.id == message_id)
+    assert (row.status, row.attempts) == ("dead", 1)
+    assert (row.last_error or "").startswith("mailto://*** refused the message for good (SMTP 554)")
+    [alert] = messages(engine, OutboxMessage.event == "delivery-failed")
+    assert alert.person_id == person_of(engine, ADMIN).id
+    assert alert.payload["failed"]["message_id"] == message_id
+    smtp.refuse_data = "451 4.3.0 Try again later"  # a refusal for now is retried
+    [again] = queue(engine, LEAD, tag="later")
+    report = send_due(engine, now=later())
+    assert (report.dead, report.failed) == (0, 1)
+    [row] = messages(engine, OutboxMessage.id == again)
+    assert (row.status, row.attempts) == ("pending", 1)
+
+
 def test_a_template_error_fails_that_message_never_the_relay(engine: Engine) -> None:
     load_programme(engine, {LEAD: ["mailbox://gareth"]})
     broken = queue(engine, LEAD, "venture.returned", payload={"group": False}, tag="broken")
