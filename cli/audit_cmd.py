@@ -25,10 +25,21 @@ def verify(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """Recompute the chain; exit 0 if intact, else name the first entry that breaks it."""
+    import re
+
     from cli import context
     from models import audit
     from models.db import read_session
 
+    if expected_head is not None:
+        expected_head = expected_head.strip().lower()
+        if not re.fullmatch(r"[0-9a-f]{64}", expected_head):
+            # A typing mistake is not tampering: say so, with a usage error's code.
+            fail(
+                "--head: not a head (a head is 64 hexadecimal characters, "
+                "as `cyd audit head` prints it)",
+                code=2,
+            )
     engine = context.engine()
     try:
         with read_session(engine) as session:
@@ -59,11 +70,21 @@ def _unreadable(session: Any) -> Any:
     """The result for a log with an entry that cannot even be loaded (its time or its
     payload is not what Cyd writes): the first such entry, by seq."""
     from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
 
     from models import audit
     from models.tables import AuditEntry
 
-    seqs = [row[0] for row in session.execute(text("SELECT seq FROM audit_entry ORDER BY seq"))]
+    try:
+        found = session.execute(text("SELECT seq FROM audit_entry ORDER BY seq"))
+        seqs = [row[0] for row in found]
+    except DBAPIError as error:  # no table, or one that is not the log's
+        session.rollback()
+        reason = (
+            f"the audit log cannot be read at all ({type(error.orig).__name__}): "
+            "its table was dropped or damaged"
+        )
+        return audit.VerifyResult(False, 0, None, reason, audit.GENESIS_HASH)
     checked = 0
     prev_hash = audit.GENESIS_HASH
     for seq in seqs:

@@ -54,7 +54,7 @@ def init(
     path = programme or DEFAULT_PROGRAMME
     label = str(programme) if programme is not None else _shown(DEFAULT_PROGRAMME)
     try:
-        parsed, text = load_programme_source(path, name=label)
+        parsed, text = load_programme_source(path, name=label, channels=True)
     except ProgrammeError as error:
         _problems(error.problems, as_json)
         fail(f"{len(error.problems)} problem(s) in {label}; nothing was loaded")

@@ -25,7 +25,7 @@ def validate(
     from services.programme_import import ProgrammeError, load_programme
 
     try:
-        programme = load_programme(path)
+        programme = load_programme(path, channels=True)
     except ProgrammeError as exc:
         for problem in exc.problems:
             sys.stderr.write(f"{problem}\n")

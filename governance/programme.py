@@ -343,6 +343,15 @@ def _check(data: dict[str, Any]) -> Iterator[Finding]:
             yield Finding(("people", n, "supports"), email, f"supports unknown person '{supports}'")
         elif supports is not None and supports == email:
             yield Finding(("people", n, "supports"), email, "a person cannot support themselves")
+        elif supports is not None and _norm(people.get(supports, {}).get("supports")) == email:
+            # Each would act for the other and neither for themselves; a supporter never
+            # votes, so two Board members supporting each other would both lose their vote.
+            yield Finding(
+                ("people", n, "supports"),
+                email,
+                f"'{email}' and '{supports}' support each other: "
+                "a person cannot support their own supporter",
+            )
     yield from _check_workstreams(data, people)
     yield from _check_board(data, people)
 
@@ -402,12 +411,45 @@ def _check_board(data: dict[str, Any], people: dict[str, dict[str, Any]]) -> Ite
             yield Finding(
                 ("people",), email, f"'{email}' has the role 'chair' but is not the chair"
             )
+    yield from _check_quorums(board, [m for m in members if m in people], people)
     names = Counter(r.get("name") for r in board.get("decision_rules") or [] if isinstance(r, dict))
     for k, rule in enumerate(board.get("decision_rules") or []):
         name = rule.get("name") if isinstance(rule, dict) else None
         if isinstance(name, str) and names[name] > 1:
             yield Finding(("board", "decision_rules", k, "name"), None, f"rule '{name}' twice")
             names[name] = 1  # report the later copies only
+
+
+def _members(n: int) -> str:
+    return "1 member" if n == 1 else f"{n} members"
+
+
+def _check_quorums(
+    board: dict[str, Any], members: list[str | None], people: dict[str, dict[str, Any]]
+) -> Iterator[Finding]:
+    """A quorum the Board could never reach would leave every vote undecided, run again
+    for ever: refused when the file is loaded, not found at the first vote."""
+    size = len(set(members))
+    lived = sum(1 for m in set(members) if m is not None and people[m].get("lived_experience"))
+    for k, rule in enumerate(board.get("decision_rules") or []):
+        if not isinstance(rule, dict):
+            continue
+        name = rule.get("name")
+        quorum = rule.get("quorum")
+        if isinstance(quorum, int) and not isinstance(quorum, bool) and quorum > size:
+            yield Finding(
+                ("board", "decision_rules", k, "quorum"),
+                None,
+                f"rule '{name}' needs {_members(quorum)} taking part, but the Board has {size}",
+            )
+        needed = rule.get("lived_experience_quorum")
+        if isinstance(needed, int) and not isinstance(needed, bool) and needed > lived:
+            yield Finding(
+                ("board", "decision_rules", k, "lived_experience_quorum"),
+                None,
+                f"rule '{name}' needs {_members(needed)} with lived experience taking part, "
+                f"but the Board has {lived}",
+            )
 
 
 def entry_of(data: Any, path: tuple[str | int, ...]) -> str | None:

@@ -175,6 +175,8 @@ class VerifyResult:
     def message(self) -> str:
         if self.ok:
             return f"audit log intact: {self.entries} entries, head {self.head}"
+        if self.first_bad_seq is None:
+            return f"audit log broken: {self.reason}"
         return f"audit log broken at entry {self.first_bad_seq}: {self.reason}"
 
 

@@ -388,6 +388,17 @@ def refused_for_good(lines: list[str]) -> str | None:
     return None
 
 
+def known_schemes() -> frozenset[str]:
+    """The URL schemes some notification service takes: apprise's and Cyd's mailbox.
+    Listing apprise's loads every plugin (a second or two): asked only where a
+    programme file is checked (`cyd init`, `cyd programme validate`), never per send."""
+    from apprise import manager_plugins
+
+    plugins: Any = manager_plugins  # (apprise's manager is not typed)
+    manager = plugins.NotificationManager()
+    return frozenset(cast(list[str], manager.schemas())) | {mailbox.SCHEME}
+
+
 def _configuration_error(lines: list[str], masked: str, url: str) -> Delivery:
     fallback = f"configuration error: no notification service takes the channel URL {masked}"
     return Delivery(False, _reason(lines, fallback, url), permanent=True)

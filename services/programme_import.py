@@ -92,13 +92,15 @@ class NoProgrammeError(LookupError):
 # --- loading -------------------------------------------------------------------------------
 
 
-def load_programme(path: Path, *, library: Library | None = None) -> Programme:
+def load_programme(
+    path: Path, *, library: Library | None = None, channels: bool = False
+) -> Programme:
     """The programme in `path`, or ProgrammeError with every problem found."""
-    return load_programme_source(path, library=library)[0]
+    return load_programme_source(path, library=library, channels=channels)[0]
 
 
 def load_programme_source(
-    path: Path, *, name: str | None = None, library: Library | None = None
+    path: Path, *, name: str | None = None, library: Library | None = None, channels: bool = False
 ) -> tuple[Programme, str]:
     """The programme in `path` and the exact text it was read from (to store)."""
     label = name or str(path)
@@ -106,14 +108,16 @@ def load_programme_source(
         text = read_text(path)
     except YamlProblem as exc:
         raise ProgrammeError([_yaml_problem(label, exc)]) from None
-    return parse_programme(text, label, library=library), text
+    return parse_programme(text, label, library=library, channels=channels), text
 
 
 def parse_programme(
-    text: str, name: str = "<text>", *, library: Library | None = None
+    text: str, name: str = "<text>", *, library: Library | None = None, channels: bool = False
 ) -> Programme:
     """Check a programme file's text; `library` (default: the shipped definitions)
-    is what its gates are checked against."""
+    is what its gates are checked against. With `channels`, each channel URL's scheme
+    must be one a notification service takes (checked where an admin loads or checks
+    the file: it costs a second or two, see notifications.channels.known_schemes)."""
     try:
         doc = parse(text)
     except YamlProblem as exc:
@@ -129,6 +133,7 @@ def parse_programme(
         *_check_storable(data),
         *_check_languages(data),
         *_check_gates(data, library if library is not None else load_library()),
+        *(_check_channel_schemes(data) if channels else ()),
     ]
     programme, problems = validate_document(doc, name, Programme, findings, item_of=entry_of)
     if programme is None:
@@ -147,6 +152,27 @@ def _entries(data: dict[str, Any], key: str) -> Iterator[tuple[int, dict[str, An
     value = data.get(key)
     if isinstance(value, list):
         yield from ((n, e) for n, e in enumerate(value) if isinstance(e, dict))
+
+
+def _check_channel_schemes(data: dict[str, Any]) -> Iterator[Finding]:
+    """A channel no service takes would fail every message sent to it: say so now.
+    The URL is a secret (it may hold a password): only its scheme is named."""
+    from notifications.channels import known_schemes
+
+    known = known_schemes()
+    for n, person in _entries(data, "people"):
+        urls = person.get("channels")
+        for k, url in enumerate(urls if isinstance(urls, list) else []):
+            if not isinstance(url, str) or "://" not in url:
+                continue  # the schema says what is wrong with it
+            scheme = url.strip().split("://", 1)[0].lower()
+            if scheme not in known:
+                yield Finding(
+                    ("people", n, "channels", k),
+                    entry_of(data, ("people", n)),
+                    f"no notification service takes '{scheme}://' URLs "
+                    "(e.g. mailto://, mailtos://, mailbox://, json://)",
+                )
 
 
 def _check_storable(data: dict[str, Any]) -> Iterator[Finding]:

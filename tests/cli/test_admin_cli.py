@@ -253,6 +253,16 @@ def test_audit_head_verify_and_tampering(cyd: Cyd, tmp_path: Path) -> None:
     # A head written into the minutes that the log no longer has.
     line = one_line_error(cyd("audit", "verify", "--head", "f" * 64))
     assert line.startswith("cyd: audit log broken at entry 2: the expected head")
+    # A head mistyped (a character short, a letter that is not hexadecimal) is a
+    # mistake to correct, not tampering: a usage error, exit 2.
+    for typo in (head[:-1], head[:-1] + "g", "yesterday"):
+        mistyped = cyd("audit", "verify", "--head", typo)
+        assert mistyped.returncode == 2
+        assert mistyped.stderr.strip() == (
+            "cyd: --head: not a head (a head is 64 hexadecimal characters, "
+            "as `cyd audit head` prints it)"
+        )
+    assert cyd("audit", "verify", "--head", f" {head.upper()} ").returncode == 0
 
     again = ("init", "--programme", str(programme_file(tmp_path)), "--by", "admin@example.org")
     assert cyd(*again).returncode == 0
@@ -272,6 +282,14 @@ def test_audit_head_verify_and_tampering(cyd: Cyd, tmp_path: Path) -> None:
     _tamper(cyd.database, "UPDATE audit_entry SET payload = 'not json {' WHERE seq = 1")
     line = one_line_error(cyd("audit", "verify"))
     assert line.startswith("cyd: audit log broken at entry 1: the entry cannot be read")
+
+    # A log whose table is gone is reported in one line, not a traceback.
+    _tamper(cyd.database, "DROP TABLE audit_entry")
+    line = one_line_error(cyd("audit", "verify"))
+    assert line == (
+        "cyd: audit log broken: the audit log cannot be read at all (OperationalError): "
+        "its table was dropped or damaged"
+    )
 
 
 # --- PostgreSQL ------------------------------------------------------------------------------

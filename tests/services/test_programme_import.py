@@ -104,12 +104,23 @@ def test_the_corpus_is_all_there() -> None:
 @pytest.mark.parametrize("path", BAD_FILES, ids=lambda p: p.stem)
 def test_bad_programme_reports_exactly_its_problems(path: Path) -> None:
     with pytest.raises(ProgrammeError) as caught:
-        load_programme(path)
+        load_programme(path, channels=True)  # as `cyd init` loads it
     problems = caught.value.problems
     missing, extra = unmatched(expectations(path), problems)
     assert (missing, extra) == ([], []), _report(missing, extra)
     assert all(p.file == str(path) for p in problems)
     assert str(caught.value).splitlines() == [str(p) for p in problems]
+
+
+def test_channel_schemes_are_checked_only_when_asked() -> None:
+    """Listing the services loads every apprise plugin: only `cyd init` and
+    `cyd programme validate` ask; reading the stored programme does not."""
+    path = BAD / "unknown-channel-scheme.yaml"
+    programme = load_programme(path)
+    assert "nosuch://member:pa55@example.org" in programme.person("member@example.org").channels
+    with pytest.raises(ProgrammeError) as caught:
+        load_programme(path, channels=True)
+    assert "pa55" not in str(caught.value)  # the URL is a secret: only its scheme is named
 
 
 def test_every_problem_is_reported_at_once() -> None:
