@@ -252,6 +252,61 @@ def status(as_json: JsonOpt = False) -> None:
         )
 
 
+@app.command("dead")
+def dead(as_json: JsonOpt = False) -> None:
+    """List the messages given up on (newest first), with why (masked)."""
+    from notifications.relay import dead_messages
+
+    engine = _engine()
+    try:
+        rows = dead_messages(engine)
+    finally:
+        engine.dispose()
+    if as_json:
+        print_json(rows)
+        return
+    from cli.output import safe as escape
+
+    out = console()
+    if not rows:
+        out.print("No message was given up on.")
+        return
+    for row in rows:
+        carried = f", in digest {row['in_digest']}" if row["in_digest"] else ""
+        out.print(
+            f"  • {row['id']}: {escape(row['event'])} to {escape(row['person'])} on "
+            f"{escape(row['channel'])}, {row['attempts']} attempt(s){carried}: "
+            f"{escape(row['reason'] or '-')}"
+        )
+    out.print("Offer them again with `cyd notify retry ID...` or `cyd notify retry --all`.")
+
+
+@app.command("retry")
+def retry(
+    messages: Annotated[
+        list[int] | None, typer.Argument(help="Message ids (from `cyd notify dead`).")
+    ] = None,
+    every: Annotated[bool, typer.Option("--all", help="Every message given up on.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Offer messages given up on again, from a first attempt, at the next send."""
+    from notifications.relay import retry_messages
+
+    if bool(messages) == every:
+        fail("name the messages to offer again (ids from `cyd notify dead`), or --all", code=2)
+    engine = _engine()
+    try:
+        again, unknown = retry_messages(engine, None if every else list(messages or []))
+    finally:
+        engine.dispose()
+    if as_json:
+        print_json({"offered_again": again, "not_given_up": unknown})
+    else:
+        console().print(f"{again} message(s) offered again: they go at the next send.")
+    if unknown:
+        fail(f"not given-up messages: {', '.join(str(i) for i in unknown)}")
+
+
 @app.command("test")
 def send_test_message(person: PersonOpt, as_json: JsonOpt = False) -> None:
     """Send a test message now to each of the person's channels; report each (masked)."""

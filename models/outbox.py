@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, SQLModel, col, func, select
 
 from models.audit import canonical_json
 from models.db import is_postgresql, utcnow
@@ -309,6 +309,70 @@ def mark_sent(session: Session, message: OutboxMessage, *, at: datetime | None =
     message.attempts += 1
     message.last_error = None
     session.add(message)
+
+
+def dead(session: Session, *, limit: int = 200) -> list[OutboxMessage]:
+    """Messages given up on, newest first (the daily digest's carried ones included)."""
+    return list(
+        session.exec(
+            select(OutboxMessage)
+            .where(OutboxMessage.status == "dead")
+            .order_by(col(OutboxMessage.id).desc())
+            .limit(limit)
+        )
+    )
+
+
+def retry(session: Session, messages: Iterable[OutboxMessage], *, at: datetime) -> int:
+    """Offer given-up messages again, from a first attempt, now (a digest with what it
+    carried). Their idempotency keys stay: a receiver that did get one drops it. How
+    many are pending again."""
+    again = 0
+    for message in messages:
+        if message.status != "dead":
+            continue
+        carried = session.exec(
+            select(OutboxMessage)
+            .where(OutboxMessage.digest_id == message.id)
+            .where(OutboxMessage.status == "dead")
+        ).all()
+        for item in [message, *carried]:
+            item.status, item.attempts, item.next_attempt_at = "pending", 0, at
+            session.add(item)
+            again += 1
+    return again
+
+
+def reoffer(
+    session: Session,
+    channel_id: int,
+    *,
+    at: datetime,
+    outage_after: int,
+    skip: Sequence[str] = (),
+) -> int:
+    """The channel works again: offer again what it gave up on after every attempt (an
+    outage: `outage_after` attempts), not what was refused for good (given up on at
+    once, before the last attempt), nor the events in `skip`. How many."""
+    given_up = session.exec(
+        select(OutboxMessage)
+        .where(OutboxMessage.channel_id == channel_id)
+        .where(OutboxMessage.status == "dead")
+        .where(OutboxMessage.attempts >= outage_after)
+        .where(col(OutboxMessage.event).not_in(skip))
+        .where(col(OutboxMessage.digest_id).is_(None))
+    ).all()
+    return retry(session, given_up, at=at)
+
+
+def last_sent_on(session: Session, channel_id: int) -> int:
+    """The id of the last message a channel took (0 if none): where its outage began."""
+    found = session.exec(
+        select(func.max(OutboxMessage.id))
+        .where(OutboxMessage.channel_id == channel_id)
+        .where(OutboxMessage.status == "sent")
+    ).one()
+    return int(found or 0)
 
 
 def retry_delay(attempts: int) -> timedelta:

@@ -89,6 +89,7 @@ from notifications.relay.alerts import alert_admins
 from notifications.relay.attachments import ATTACHMENTS_MAX_BYTES
 from notifications.relay.check import ChannelResult, send_test
 from notifications.relay.claiming import LEASE, SIGN_IN_TOO_LATE
+from notifications.relay.given_up import dead_messages, retry_messages
 from notifications.relay.jobs import (
     ALERT_EVENT,
     DIGEST_EVENT,
@@ -122,9 +123,11 @@ __all__ = [
     "RelayReport",
     "addressee",
     "alert_admins",
+    "dead_messages",
     "digest_time",
     "local_zone",
     "quiet_until",
+    "retry_messages",
     "send_due",
     "send_now",
     "send_test",

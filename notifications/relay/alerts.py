@@ -1,5 +1,8 @@
-"""The admins' alert when a message is given up on: one `delivery-failed` message on
-each admin's channels, once per dead message."""
+"""The admins' alert when a message is given up on: one `delivery-failed` message to
+each admin, on their channels other than the failing one where they have another.
+Once per outage of a channel, not once per message (an outage gives up on every
+message queued for it: one alert says so, and `cyd notify dead` lists them all); once
+per message given up on at once (a template error, a refusal for good: each its own)."""
 
 from __future__ import annotations
 
@@ -7,9 +10,10 @@ import datetime as dt
 
 from sqlmodel import Session, col, select
 
+from models import outbox
 from models.tables import OutboxMessage, Person, PersonRole, mask_url, redact_urls
 from notifications.relay.jobs import ALERT_EVENT
-from notifications.tell import tell
+from notifications.tell import messages_for
 
 
 def alert_admins(
@@ -19,10 +23,17 @@ def alert_admins(
     channel: str,
     *,
     at: dt.datetime | None = None,
+    outage: bool = False,
 ) -> int:
-    """Queue a `delivery-failed` message to each admin's channels, once per dead
-    message (keyed by it). Returns how many were queued now."""
+    """Queue a `delivery-failed` message to each admin: for an `outage` (given up after
+    every attempt), once per outage of the dead message's channel (keyed by the last
+    message the channel took before it failed); otherwise (given up at once: a template
+    error, a refusal for good) once per message. Returns how many were queued now."""
     assert dead.id is not None
+    if outage:
+        key = f"outage:{dead.channel_id}:{outbox.last_sent_on(session, dead.channel_id)}"
+    else:
+        key = f"dead:{dead.idempotency_key}"
     payload = {
         "group": False,
         "failed": {
@@ -41,7 +52,15 @@ def alert_admins(
         .where(PersonRole.role == "admin")
         .where(col(Person.active))
     ).all()
-    told = tell(
-        session, admins, ALERT_EVENT, payload, key=f"dead:{dead.idempotency_key}", not_before=at
+    messages = messages_for(
+        session,
+        admins,
+        ALERT_EVENT,
+        payload,
+        key=key,
+        not_before=at,
     )
-    return told.queued
+    others = {m.person_id for m in messages if m.channel_id != dead.channel_id}
+    # An alert through the channel that fails would fail too: another, where there is one.
+    chosen = [m for m in messages if m.channel_id != dead.channel_id or m.person_id not in others]
+    return outbox.enqueue_many(session, chosen)

@@ -50,6 +50,7 @@ class RelayReport:
     digests: int = 0  # daily digests made
     alerts: int = 0  # alerts queued for the admins
     rerouted: int = 0  # copies made for a person's current channels
+    offered_again: int = 0  # given up on in an outage, offered again as the channel works
     problems: list[Problem] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:

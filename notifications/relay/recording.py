@@ -38,6 +38,7 @@ def record(
     at: dt.datetime,
     report: RelayReport,
     max_attempts: int,
+    outage_after: int,
 ) -> None:
     row = session.get(OutboxMessage, job.message_id)
     assert row is not None
@@ -51,6 +52,10 @@ def record(
     if delivery.ok:
         outbox.mark_sent(session, row, at=at)
         report.sent += 1
+        # The channel works again: what it gave up on during the outage goes now.
+        report.offered_again += outbox.reoffer(
+            session, row.channel_id, at=at, outage_after=outage_after, skip=(TEST_EVENT,)
+        )
         for message_id in carried:
             item = session.get(OutboxMessage, message_id)
             if item is not None and item.status == "pending":
@@ -63,7 +68,7 @@ def record(
         give_up(session, row, reason, at)
     else:
         outbox.mark_failed(session, row, reason, at=at, max_attempts=max_attempts)
-    after_failure(session, row, job, reason, report, at)
+    after_failure(session, row, job, reason, report, at, outage=not delivery.permanent)
     if row.status == "dead" and row.event == DIGEST_EVENT:
         for item in session.exec(
             select(OutboxMessage)
@@ -83,7 +88,10 @@ def after_failure(
     reason: str,
     report: RelayReport,
     at: dt.datetime,
+    *,
+    outage: bool = False,
 ) -> None:
+    """`outage`: given up after every attempt (the channel was down), not at once."""
     dead = row.status == "dead"
     assert row.id is not None
     report.problems.append(
@@ -117,4 +125,4 @@ def after_failure(
         row.attempts,
         row.last_error,
     )
-    report.alerts += alert_admins(session, row, job.person.email, job.masked, at=at)
+    report.alerts += alert_admins(session, row, job.person.email, job.masked, at=at, outage=outage)

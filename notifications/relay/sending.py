@@ -37,7 +37,7 @@ def send_due(
         job = claim_next(engine, at, report)
         if job is None:
             break
-        _process(engine, job, at, report, max_attempts)
+        _process(engine, job, at, report, max_attempts, max_attempts)
     return report
 
 
@@ -48,12 +48,15 @@ def send_now(
     now: dt.datetime | None = None,
     max_attempts: int = MAX_ATTEMPTS,
     secrets: Mapping[int, Mapping[str, Any]] | None = None,
+    outage_after: int = MAX_ATTEMPTS,
 ) -> RelayReport:
     """Send these pending messages now, whatever quiet hours or digests say
     (`cyd notify test`, a sign-in message).
 
     `secrets`: by message id, values added to its payload for rendering only, never
-    written anywhere (a sign-in message's link and code).
+    written anywhere (a sign-in message's link and code). `outage_after`: how many
+    attempts the relay makes before it gives up on a message (a test is tried once,
+    but a message given up on after one attempt was refused, not caught in an outage).
     """
     report = RelayReport()
     for message_id in message_ids:
@@ -65,12 +68,17 @@ def send_now(
             hidden = (secrets or {}).get(message_id)
             if hidden:
                 job = replace(job, payload={**job.payload, **hidden})
-            _process(engine, job, at, report, max_attempts)
+            _process(engine, job, at, report, max_attempts, outage_after)
     return report
 
 
 def _process(
-    engine: Engine, job: Job, at: dt.datetime, report: RelayReport, max_attempts: int
+    engine: Engine,
+    job: Job,
+    at: dt.datetime,
+    report: RelayReport,
+    max_attempts: int,
+    outage_after: int,
 ) -> None:
     from notifications.channels import Delivery, Outgoing, deliver, takes_attachments
 
@@ -107,4 +115,4 @@ def _process(
             )
             delivery = deliver(job.url, outgoing)
     with unit_of_work(engine) as session:
-        record(session, job, delivery, carried, unrendered, at, report, max_attempts)
+        record(session, job, delivery, carried, unrendered, at, report, max_attempts, outage_after)

@@ -159,6 +159,26 @@ def test_send_due_status_and_test_through_a_mail_server_outage(
     assert len(smtp.to(LEAD)) == 2
     assert "test" in str(smtp.to(LEAD)[-1].message["Subject"]).lower()
 
+    # The test message given up on in the outage is listed, and offered again by hand.
+    [given_up] = cyd.json("notify", "dead")
+    assert (given_up["event"], given_up["channel"], given_up["person"]) == (
+        "test",
+        "mailto://***",
+        LEAD,
+    )
+    assert "Connection refused" in given_up["reason"]
+    assert f"{given_up['id']}: test to {LEAD} on mailto://***" in cyd("notify", "dead").stdout
+    usage = cyd("notify", "retry", ok=False)
+    assert usage.returncode == 2
+    assert "name the messages to offer again" in usage.stderr
+    unknown = cyd("notify", "retry", "424242", ok=False)
+    assert unknown.returncode == 1
+    assert "not given-up messages: 424242" in unknown.stderr
+    assert cyd.json("notify", "retry", "--all") == {"offered_again": 1, "not_given_up": []}
+    assert cyd.json("notify", "send-due")["sent"] == 1
+    assert len(smtp.to(LEAD)) == 3
+    assert cyd("notify", "dead").stdout.strip() == "No message was given up on."
+
 
 def test_test_for_someone_unknown_or_without_channels(cyd: Runner) -> None:
     unknown = cyd("notify", "test", "--person", "nobody@example.org", ok=False)

@@ -20,7 +20,14 @@ from models import outbox
 from models.db import utcnow
 from models.tables import OutboxMessage
 from notifications import channels, mailbox
-from notifications.relay import LEASE, send_due, send_test, status
+from notifications.relay import (
+    LEASE,
+    dead_messages,
+    retry_messages,
+    send_due,
+    send_test,
+    status,
+)
 from tests.notifications.conftest import (
     ALERT_SAYS,
     DIGEST_SAYS,
@@ -234,6 +241,75 @@ def test_given_up_after_n_attempts_the_admins_are_alerted_once(
     assert "json://***" in body.get_content()  # type: ignore[attr-defined]
     assert PASSWORD not in letter.as_string()
     assert len(messages(engine, OutboxMessage.event == "delivery-failed")) == 1
+
+
+def test_an_outage_is_one_alert_and_what_it_gave_up_on_goes_when_it_is_over(
+    engine: Engine, smtp: SmtpServer, mailbox_dir: Any
+) -> None:
+    load_programme(engine, {LEAD: [smtp.url(LEAD)]})
+    ids = [queue(engine, LEAD, tag=f"down-{n}")[0] for n in range(3)]
+    smtp.stop()
+    start = later()
+    reports = [
+        send_due(engine, now=start + dt.timedelta(minutes=minutes), max_attempts=2)
+        for minutes in (0, 2)
+    ]
+    assert [r.dead for r in reports] == [0, 3]
+    assert reports[-1].alerts == 1  # one outage, one alert, not one per message
+    assert len(mailbox.messages("programme-office")) == 1
+    assert {row["id"] for row in dead_messages(engine)} == set(ids)
+    # The server is back: the next message it takes brings back what the outage gave up on.
+    smtp.start()
+    queue(engine, LEAD, tag="after")
+    back = send_due(engine, now=start + dt.timedelta(minutes=30), max_attempts=2)
+    assert back.offered_again == 3
+    assert back.sent == 4  # the new one, then the three offered again, in the same run
+    assert sorted(smtp.keys()) == sorted(
+        m.idempotency_key
+        for m in messages(engine, OutboxMessage.person_id == person_of(engine, LEAD).id)
+    )
+    assert dead_messages(engine) == []
+    # A second outage is a second alert.
+    smtp.stop()
+    queue(engine, LEAD, tag="down-again")
+    for minutes in (40, 45):
+        again = send_due(engine, now=start + dt.timedelta(minutes=minutes), max_attempts=2)
+    assert (again.dead, again.alerts) == (1, 1)
+
+
+def test_a_refusal_for_good_waits_for_an_admin_to_offer_it_again(
+    engine: Engine, smtp: SmtpServer
+) -> None:
+    load_programme(engine, {LEAD: [smtp.url(LEAD)]})
+    smtp.refuse_data = "554 5.6.0 Message refused"
+    [refused] = queue(engine, LEAD, tag="refused")
+    start = later()
+    assert send_due(engine, now=start).dead == 1
+    smtp.refuse_data = None
+    queue(engine, LEAD, tag="fine")
+    fine = send_due(engine, now=start + dt.timedelta(minutes=1))
+    assert (fine.sent, fine.offered_again) == (1, 0)  # given up at once: not an outage
+    assert [row["id"] for row in dead_messages(engine)] == [refused]
+    # An admin, the cause put right, offers it again: from a first attempt, same key.
+    assert retry_messages(engine, [refused, 999_999]) == (1, [999_999])
+    [row] = messages(engine, OutboxMessage.id == refused)
+    assert (row.status, row.attempts) == ("pending", 0)
+    assert send_due(engine, now=start + dt.timedelta(minutes=2)).sent == 1
+    assert smtp.keys().count(row.idempotency_key) == 1
+    assert retry_messages(engine, None) == (0, [])
+
+
+def test_the_alert_avoids_the_failing_channel_when_the_admin_has_another(
+    engine: Engine, mailbox_dir: Any
+) -> None:
+    closed = f"json://cyd:{PASSWORD}@127.0.0.1:{free_port()}/"
+    load_programme(engine, {ADMIN: [closed, "mailbox://programme-office"]})
+    queue(engine, ADMIN)  # on each of the admin's channels: the json one fails
+    report = send_due(engine, now=later(), max_attempts=1)
+    assert (report.dead, report.alerts) == (1, 1)
+    alerts = messages(engine, OutboxMessage.event == "delivery-failed")
+    assert len(alerts) == 1  # on the mailbox only, not again on the failing channel
+    assert len(mailbox.messages("programme-office")) == 2  # the message, and the alert
 
 
 def test_an_alert_that_fails_alerts_nobody(engine: Engine) -> None:
