@@ -10,6 +10,7 @@ import typer
 
 from cli import (
     audit_cmd,
+    backup_cmd,
     checklist_cmd,
     demo_cmd,
     init_cmd,
@@ -31,6 +32,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.command("init")(init_cmd.init)
+app.command("backup")(backup_cmd.backup)
+app.command("restore")(backup_cmd.restore)
 app.add_typer(checklist_cmd.app, name="checklist")
 app.add_typer(programme_cmd.app, name="programme")
 app.add_typer(people_cmd.app, name="people")

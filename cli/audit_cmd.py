@@ -29,6 +29,7 @@ def verify(
 
     from cli import context
     from models import audit
+    from models.backup import integrity_problem
     from models.db import read_session
 
     if expected_head is not None:
@@ -41,6 +42,13 @@ def verify(
                 code=2,
             )
     engine = context.engine()
+    problem = integrity_problem(engine)
+    if problem is not None:
+        engine.dispose()
+        fail(
+            f"the database is damaged ({problem}): do not write to it; "
+            "restore the last backup (`cyd restore FILE`)"
+        )
     try:
         with read_session(engine) as session:
             try:

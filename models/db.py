@@ -17,8 +17,9 @@ messages are committed together, or not at all.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from pathlib import Path
@@ -103,9 +104,13 @@ def is_postgresql(engine: Engine | Connection | Session) -> bool:
 def make_engine(url: str | URL | None = None, *, echo: bool = False) -> Engine:
     """An engine for `url` (default: `database_url()`), set up for Cyd.
 
-    SQLite: WAL journal, foreign keys on, a 30 s busy timeout, and IMMEDIATE write
-    transactions (SQLAlchemy emits BEGIN itself; the driver's own transaction
-    handling is switched off). The file's folder is created if missing.
+    SQLite: WAL journal with `synchronous=FULL` (a commit is on disk before it
+    returns: in WAL mode the default NORMAL may lose the last commits on a power cut,
+    and a Board decision once made must stay made), foreign keys on, a 30 s busy
+    timeout, and IMMEDIATE write transactions (SQLAlchemy emits BEGIN itself; the
+    driver's own transaction handling is switched off). The file's folder is created
+    if missing, readable by its owner only (0700), and a new database file too (0600):
+    it holds people's details and channel URLs, which are secrets.
     PostgreSQL: psycopg 3, connections checked before use.
 
     Statement parameters are never shown in logs or error messages
@@ -117,6 +122,18 @@ def make_engine(url: str | URL | None = None, *, echo: bool = False) -> Engine:
     return create_engine(parsed, echo=echo, hide_parameters=True, pool_pre_ping=True)
 
 
+def _private_file(path: Path) -> None:
+    """Create the database's folder (0700) and file (0600) if missing, so that no other
+    local user can read them; SQLite gives its -wal and -shm files the file's mode.
+    An existing folder or file keeps the mode its owner gave it."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+    if not path.exists():
+        # (made meanwhile by another process: theirs is as good)
+        with suppress(FileExistsError):
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+
+
 def _sqlite_engine(url: URL, *, echo: bool) -> Engine:
     database = url.database or ""
     in_memory = database in {"", ":memory:"} or database.startswith("file::memory:")
@@ -124,8 +141,10 @@ def _sqlite_engine(url: URL, *, echo: bool) -> Engine:
     if in_memory:
         # One shared connection, or every checkout would see its own empty database.
         kwargs["poolclass"] = StaticPool
+    elif database.startswith("file:"):  # a URI: SQLite opens it as it says
+        pass
     else:
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        _private_file(Path(database).expanduser())
     engine = create_engine(
         url,
         echo=echo,
@@ -143,6 +162,7 @@ def _sqlite_engine(url: URL, *, echo: bool) -> Engine:
         try:
             if not in_memory:
                 cursor.execute("PRAGMA journal_mode=WAL")
+                cursor.execute("PRAGMA synchronous=FULL")
             cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
             cursor.execute("PRAGMA foreign_keys=ON")
         finally:
