@@ -199,10 +199,60 @@ def postgres_database() -> Iterator[str]:
         server.dispose()
 
 
+def synchronous_row(folder: Path, votes: int) -> Row:
+    """What `synchronous=FULL` (Cyd's SQLite setting) costs a commit: the bare unit of
+    work on two databases alike but for that, interleaved."""
+    from sqlalchemy import event
+
+    library = load_library()
+    engines = {}
+    for mode in ("FULL", "NORMAL"):
+        engine = make_engine(f"sqlite:///{folder / f'sync-{mode}.db'}")
+        if mode == "NORMAL":
+
+            @event.listens_for(engine, "connect")
+            def _normal(dbapi_connection: Any, _record: Any) -> None:
+                dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+
+        prepare(engine, library)
+        engines[mode] = engine
+    try:
+        clock = Clock(dt.datetime.now(dt.UTC))
+        targets = {}
+        for mode, engine in engines.items():
+            venture_id = venture_at_the_board(Cyd(engine, library, clock=clock))
+            with read_session(engine) as session:
+                person = queries.person_by_email(session, VOTERS[0])
+                assert person is not None
+                assert person.id is not None
+                targets[mode] = (venture_id, person.id)
+            with engine.connect() as connection:
+                found = connection.exec_driver_sql("PRAGMA synchronous").scalar()
+                assert found == {"FULL": 2, "NORMAL": 1}[mode], found
+        samples: dict[str, list[float]] = {mode: [] for mode in engines}
+        for n in range(votes + 10):
+            for mode, engine in engines.items():
+                start = time.perf_counter()
+                bare_vote(engine, *targets[mode], clock())
+                if n >= 10:
+                    samples[mode].append(time.perf_counter() - start)
+    finally:
+        for engine in engines.values():
+            engine.dispose()
+    full, normal = (statistics.median(samples[m]) * 1000 for m in ("FULL", "NORMAL"))
+    return (
+        "a commit on SQLite with `synchronous=FULL` (Cyd's setting: on disk before it "
+        "returns), the bare unit of work",
+        f"{full:.2f} ms per commit (median of {votes})",
+        f"{full / normal:.2f}× the same with `synchronous=NORMAL` ({normal:.2f} ms)",
+    )
+
+
 def vote_benchmarks() -> list[Row]:
     votes = int(os.environ.get("CYD_BENCH_VOTES", "100"))
     with tempfile.TemporaryDirectory() as folder:
         rows = vote_rows(f"sqlite:///{Path(folder) / 'cyd.db'}", "SQLite", votes)
+        rows.append(synchronous_row(Path(folder), votes))
     try:
         with postgres_database() as url:
             rows += vote_rows(url, "PostgreSQL", votes)

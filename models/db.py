@@ -106,7 +106,8 @@ def make_engine(url: str | URL | None = None, *, echo: bool = False) -> Engine:
 
     SQLite: WAL journal with `synchronous=FULL` (a commit is on disk before it
     returns: in WAL mode the default NORMAL may lose the last commits on a power cut,
-    and a Board decision once made must stay made), foreign keys on, a 30 s busy
+    and a Board decision once made must stay made; `CYD_SQLITE_SYNC=normal` for a
+    throwaway database), foreign keys on, a 30 s busy
     timeout, and IMMEDIATE write transactions (SQLAlchemy emits BEGIN itself; the
     driver's own transaction handling is switched off). The file's folder is created
     if missing, readable by its owner only (0700), and a new database file too (0600):
@@ -153,6 +154,8 @@ def _sqlite_engine(url: URL, *, echo: bool) -> Engine:
         **kwargs,
     )
 
+    sync = "FULL" if in_memory or settings.current().sqlite_sync == "full" else "NORMAL"
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
         # Let SQLAlchemy emit BEGIN (below) instead of the driver, which would
@@ -162,7 +165,7 @@ def _sqlite_engine(url: URL, *, echo: bool) -> Engine:
         try:
             if not in_memory:
                 cursor.execute("PRAGMA journal_mode=WAL")
-                cursor.execute("PRAGMA synchronous=FULL")
+                cursor.execute(f"PRAGMA synchronous={sync}")
             cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
             cursor.execute("PRAGMA foreign_keys=ON")
         finally:

@@ -26,6 +26,7 @@ ORCHESTRATION_ENV = "CYD_ORCHESTRATION"
 PDF_FONT_ENV = "CYD_PDF_FONT"
 PROJECT_DIR_ENV = "CYD_PROJECT_DIR"
 BASE_URL_ENV = "CYD_BASE_URL"
+SQLITE_SYNC_ENV = "CYD_SQLITE_SYNC"
 
 # Every variable Cyd reads (the README's "Settings" table lists the same).
 VARIABLES: tuple[str, ...] = (
@@ -38,6 +39,7 @@ VARIABLES: tuple[str, ...] = (
     PDF_FONT_ENV,
     PROJECT_DIR_ENV,
     BASE_URL_ENV,
+    SQLITE_SYNC_ENV,
 )
 # The variables the defaults depend on (the platform's per-user folders).
 PLATFORM: tuple[str, ...] = (
@@ -51,6 +53,7 @@ PLATFORM: tuple[str, ...] = (
 DEFAULT_TIMEZONE = "Europe/London"
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 Orchestration = Literal["auto", "direct", "flows", "events"]
+SqliteSync = Literal["full", "normal"]
 ORCHESTRATION_MODES: tuple[Orchestration, ...] = ("auto", "direct", "flows", "events")
 DEFAULT_ORCHESTRATION: Orchestration = "auto"
 
@@ -86,6 +89,10 @@ class Settings:
     # request's Host header, which anyone can set). No trailing slash. None: unset
     # (`cyd web` then links to the address it serves, else DEFAULT_BASE_URL).
     base_url: str | None = None
+    # CYD_SQLITE_SYNC: full (the default: a commit is on disk before it returns) or
+    # normal (a power cut may lose the last commits: for throwaway databases, such as
+    # the test suite's, where an fsync a commit costs minutes and protects nothing).
+    sqlite_sync: SqliteSync = "full"
 
 
 def from_environ(env: Mapping[str, str]) -> Settings:
@@ -122,7 +129,17 @@ def from_environ(env: Mapping[str, str]) -> Settings:
         # it need not exist, so only its form is taken.
         project_dir=path(project) if project else None,
         base_url=_base_url(given(BASE_URL_ENV)),
+        sqlite_sync=_sqlite_sync(given(SQLITE_SYNC_ENV)),
     )
+
+
+def _sqlite_sync(value: str | None) -> SqliteSync:
+    name = (value or "full").strip().lower()
+    if name == "full":
+        return "full"
+    if name == "normal":
+        return "normal"
+    raise _refuse(SQLITE_SYNC_ENV, value or "", "full or normal")
 
 
 def _base_url(value: str | None) -> str | None:

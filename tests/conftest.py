@@ -15,3 +15,6 @@ def _private_cache(
     # no test can pass on a verdict another test left behind.
     cache: Path = tmp_path_factory.mktemp("cyd-cache")
     monkeypatch.setenv("CYD_CACHE_DIR", str(cache))
+    # The suite's databases are thrown away: an fsync a commit (Cyd's default, FULL)
+    # would cost minutes and protect nothing. tests/models/test_db.py checks FULL.
+    monkeypatch.setenv("CYD_SQLITE_SYNC", "normal")

@@ -98,6 +98,32 @@ def test_sqlite_is_set_up_for_concurrent_writers(tmp_path: Path) -> None:
     engine.dispose()
 
 
+@pytest.mark.parametrize(("value", "level"), [(None, 2), ("full", 2), ("normal", 1)])
+def test_a_commit_is_on_disk_before_it_returns_unless_told_otherwise(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str | None, level: int
+) -> None:
+    """FULL (2) by default: in WAL mode NORMAL (1) may lose the last commits on a power
+    cut. The suite itself runs with CYD_SQLITE_SYNC=normal (tests/conftest.py)."""
+    if value is None:
+        monkeypatch.delenv("CYD_SQLITE_SYNC", raising=False)
+    else:
+        monkeypatch.setenv("CYD_SQLITE_SYNC", value)
+    engine = make_engine(f"sqlite:///{tmp_path / 'cyd.db'}")
+    try:
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == level
+    finally:
+        engine.dispose()
+
+
+def test_an_unknown_sync_level_is_one_clear_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    import settings
+
+    monkeypatch.setenv("CYD_SQLITE_SYNC", "sometimes")
+    with pytest.raises(settings.SettingsError, match="CYD_SQLITE_SYNC must be full or normal"):
+        settings.current()
+
+
 def test_in_memory_sqlite_works_for_quick_experiments() -> None:
     engine = make_engine("sqlite://")
     with unit_of_work(engine) as session:

@@ -80,6 +80,7 @@ def test_every_variable_is_read(tmp_path: Path) -> None:
         "CYD_PDF_FONT": str(font),
         "CYD_PROJECT_DIR": "/srv/cyd",
         "CYD_BASE_URL": "https://cyd.example.org/pages/",
+        "CYD_SQLITE_SYNC": " Normal ",
     }
     assert set(env) - {"HOME"} == set(settings.VARIABLES)
     assert from_environ(env) == Settings(
@@ -92,6 +93,7 @@ def test_every_variable_is_read(tmp_path: Path) -> None:
         pdf_font=font,
         project_dir=Path("/srv/cyd"),
         base_url="https://cyd.example.org/pages",
+        sqlite_sync="normal",
     )
 
 
@@ -146,10 +148,11 @@ def bad_values(tmp_path: Path) -> list[tuple[str, str, str]]:
         ("CYD_BASE_URL", "cyd.example.org", "the pages' address, http(s)://HOST"),
         ("CYD_BASE_URL", "javascript:alert(1)", "the pages' address, http(s)://HOST"),
         ("CYD_BASE_URL", "https://", "the pages' address, http(s)://HOST"),
+        ("CYD_SQLITE_SYNC", "off", "full or normal"),
     ]
 
 
-BAD_VALUES = 13
+BAD_VALUES = 14
 
 
 @pytest.mark.parametrize("case", range(BAD_VALUES))
