@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -20,6 +21,14 @@ def verify(
             "--head",
             metavar="HASH",
             help="A head recorded earlier (e.g. in the minutes): the log must still contain it.",
+        ),
+    ] = None,
+    anchors: Annotated[
+        Path | None,
+        typer.Option(
+            "--anchors",
+            metavar="FILE",
+            help="Heads anchored earlier (`cyd audit anchor`): each must still be in the log.",
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
@@ -41,6 +50,7 @@ def verify(
                 "as `cyd audit head` prints it)",
                 code=2,
             )
+    anchored = _anchored(anchors) if anchors is not None else None
     engine = context.engine()
     problem = integrity_problem(engine)
     if problem is not None:
@@ -52,7 +62,7 @@ def verify(
     try:
         with read_session(engine) as session:
             try:
-                result = audit.verify(session, expected_head=expected_head)
+                result = audit.verify(session, expected_head=expected_head, anchored=anchored)
             except Exception:  # a row too damaged to load
                 session.rollback()
                 result = _unreadable(session)
@@ -72,6 +82,65 @@ def verify(
         fail(result.message())
     if not as_json:
         sys.stdout.write(result.message() + "\n")
+
+
+def _anchored(path: Path) -> dict[int, str]:
+    """Entry number → anchored hash, from the file; one clear line if it cannot serve."""
+    from models.anchors import AnchorError, read_anchors
+
+    try:
+        found = read_anchors(path)
+    except AnchorError as error:
+        fail(str(error), code=2)
+    anchored: dict[int, str] = {}
+    for anchor in found:
+        if anchored.setdefault(anchor.seq, anchor.head) != anchor.head:
+            fail(
+                f"{path}: entry {anchor.seq} is anchored with two different hashes: "
+                "the log was rewritten between them (or the file was edited)"
+            )
+    return anchored
+
+
+@app.command()
+def anchor(
+    file: Annotated[
+        Path,
+        typer.Option(
+            "--file",
+            metavar="FILE",
+            help="The anchors file (appended to; outside the data folder).",
+        ),
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Append today's head to an anchors file outside the data folder, for
+    `cyd audit verify --anchors FILE` to check later."""
+    from cli import context
+    from models import audit
+    from models.anchors import Anchor, AnchorError, append_anchor
+    from models.db import read_session, utcnow
+    from settings import current
+
+    engine = context.engine()
+    try:
+        with read_session(engine) as session:
+            result = audit.verify(session)
+    finally:
+        engine.dispose()
+    if not result.ok:  # anchoring a broken log would vouch for it
+        fail(f"not anchored: {result.message()}")
+    made = Anchor(utcnow(), result.entries, result.head)
+    try:
+        append_anchor(file, made, data_dir=current().data_dir)
+    except AnchorError as error:
+        fail(str(error))
+    if as_json:
+        print_json(
+            {"file": str(file), "at": made.at.isoformat(), "entry": made.seq, "head": made.head}
+        )
+        return
+    sys.stdout.write(f"anchored entry {made.seq}, head {made.head}, in {file}\n")
 
 
 def _unreadable(session: Any) -> Any:

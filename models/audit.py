@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterator, Mapping
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -180,21 +180,33 @@ class VerifyResult:
         return f"audit log broken at entry {self.first_bad_seq}: {self.reason}"
 
 
-def verify(session: Session, *, expected_head: str | None = None) -> VerifyResult:
+def verify(
+    session: Session,
+    *,
+    expected_head: str | None = None,
+    anchored: Mapping[int, str] | None = None,
+) -> VerifyResult:
     """Recompute the chain from the first entry and report the first entry that breaks it.
 
     An edited entry fails its own hash; a removed entry leaves a gap in `seq` (reported
     as the missing seq); entries moved or rewritten fail the link to the previous hash.
     With `expected_head` (a head recorded earlier, e.g. in the minutes), the log must
-    still contain that hash, which catches entries removed from the end.
+    still contain that hash, which catches entries removed from the end. With
+    `anchored` (entry number → the hash it had, from heads anchored outside the
+    database: models.anchors), each of those entries must still have that hash, which
+    also catches a chain rewritten consistently after an edit.
     """
     seen_expected = expected_head is None or expected_head == GENESIS_HASH
     with closing(entries(session)) as stream:
-        return _check(stream, expected_head, seen_expected)
+        result = _check(stream, expected_head, seen_expected, dict(anchored or {}))
+    return result
 
 
 def _check(
-    stream: Iterator[AuditEntry], expected_head: str | None, seen_expected: bool
+    stream: Iterator[AuditEntry],
+    expected_head: str | None,
+    seen_expected: bool,
+    anchored: dict[int, str],
 ) -> VerifyResult:
     expected_seq = 1
     prev_hash = GENESIS_HASH
@@ -217,6 +229,12 @@ def _check(
             )
         elif entry_hash(entry) != entry.hash:
             problem = (entry.seq, "its hash does not match its contents (the entry was changed)")
+        elif entry.seq in anchored and anchored[entry.seq] != entry.hash:
+            problem = (
+                entry.seq,
+                f"its hash is not the one anchored for it ({anchored[entry.seq][:12]}…): "
+                "the log was rewritten from here or before",
+            )
         if problem is not None:
             return VerifyResult(False, checked, problem[0], problem[1], prev_hash)
         checked += 1
@@ -224,6 +242,20 @@ def _check(
         expected_seq += 1
         if not seen_expected and entry.hash == expected_head:
             seen_expected = True
+    beyond = sorted(seq for seq in anchored if seq > checked)
+    if beyond:
+        return VerifyResult(
+            False,
+            checked,
+            checked + 1,
+            f"entry {beyond[0]} was anchored, but the log ends at entry {checked} "
+            "(entries were removed from the end)",
+            prev_hash,
+        )
+    if anchored.get(0, GENESIS_HASH) != GENESIS_HASH:
+        return VerifyResult(
+            False, checked, None, "an anchor for entry 0 is not the empty log's", prev_hash
+        )
     if not seen_expected:
         return VerifyResult(
             False,
