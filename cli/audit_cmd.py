@@ -31,9 +31,16 @@ def verify(
             help="Heads anchored earlier (`cyd audit anchor`): each must still be in the log.",
         ),
     ] = None,
+    chain_only: Annotated[
+        bool,
+        typer.Option(
+            "--chain-only", help="Check the chain alone, not the state it describes (quicker)."
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
-    """Recompute the chain; exit 0 if intact, else name the first entry that breaks it."""
+    """Recompute the chain, then rebuild the state from the log and compare it with the
+    stored one; exit 0 if both hold, else name the first entry or difference."""
     import re
 
     from cli import context
@@ -68,20 +75,89 @@ def verify(
                 result = _unreadable(session)
     finally:
         engine.dispose()
+    # The chain proves the log; the tables beside it could still have been edited (a
+    # decision, a vote): the log is replayed by the rules and the result compared.
+    state = None if chain_only or not result.ok else _replayed(None)
     if as_json:
-        print_json(
-            {
-                "ok": result.ok,
-                "entries": result.entries,
-                "first_bad_seq": result.first_bad_seq,
-                "reason": result.reason,
-                "head": result.head,
-            }
-        )
+        report: dict[str, Any] = {
+            "ok": result.ok and (state is None or state.ok),
+            "entries": result.entries,
+            "first_bad_seq": result.first_bad_seq,
+            "reason": result.reason,
+            "head": result.head,
+        }
+        if state is not None:
+            report["state"] = state.as_json()
+        print_json(report)
     if not result.ok:
         fail(result.message())
+    if state is not None and not state.ok:
+        first = [*state.problems, *state.differences][0]
+        more = len(state.problems) + len(state.differences) - 1
+        fail(
+            f"the audit log is intact, but the stored state is not what it says: {first}"
+            + (f" (and {more} more: `cyd audit replay` lists them)" if more else "")
+        )
     if not as_json:
         sys.stdout.write(result.message() + "\n")
+        if state is not None:
+            sys.stdout.write(
+                f"the stored state is what the audit log says ({state.entries} entries replayed)\n"
+            )
+
+
+class _State:
+    """What replaying the log and comparing its result with the stored state found."""
+
+    def __init__(self, entries: int, problems: list[str], differences: list[str]) -> None:
+        self.entries, self.problems, self.differences = entries, problems, differences
+        self.ok = not problems and not differences
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "entries": self.entries,
+            "problems": self.problems,
+            "differences": self.differences,
+        }
+
+
+def _replayed(into: str | None) -> _State:
+    """Rebuild a database from the log (into `into`, else a temporary SQLite file),
+    by the rules, and compare it with the stored one."""
+    import tempfile
+
+    import settings
+    from checklists.library import DefinitionError
+    from checklists.validcache import load_library
+    from cli import context
+    from models import audit
+    from models.db import make_engine, read_session
+    from models.migrate import upgrade
+    from services.replay import compare
+    from services.replay import replay as rebuild
+
+    try:
+        library = load_library(cache_dir=settings.current().cache_dir)
+    except DefinitionError as exc:
+        fail(f"the checklist definitions have {len(exc.problems)} problem(s): {exc.problems[0]}")
+    source = context.engine()
+    with tempfile.TemporaryDirectory(prefix="cyd-replay-") as folder:
+        target = make_engine(into or f"sqlite:///{Path(folder) / 'replayed.db'}")
+        try:
+            upgrade(target)
+            with read_session(target) as session:
+                if audit.head(session) != audit.GENESIS_HASH:
+                    fail("the database given with --into is not empty: give an empty one")
+            try:
+                result = rebuild(source, target, library)
+                differences = compare(source, target)
+            except Exception as error:  # a log or table Cyd could not have written
+                fail(f"the audit log could not be replayed ({type(error).__name__}: {error})")
+        finally:
+            target.dispose()
+            source.dispose()
+    return _State(result.entries, list(result.problems), list(differences))
 
 
 def _anchored(path: Path) -> dict[int, str]:
@@ -218,59 +294,22 @@ def replay(
 
     Exit 0 only if every entry is reproduced and every stored row (ventures, answers,
     reviews, votes, decisions, messages, ...) is what the log says: a row changed in
-    the tables behind the log's back is found here, where `verify` (the chain alone)
-    cannot see it.
+    the tables behind the log's back is found here, as `verify` finds it, with every
+    difference listed (`verify` names the first).
     """
-    import tempfile
-    from pathlib import Path
-
-    import settings
-    from checklists.library import DefinitionError
-    from checklists.validcache import load_library
-    from cli import context
-    from models import audit
-    from models.db import make_engine, read_session
-    from models.migrate import upgrade
-    from services.replay import compare
-    from services.replay import replay as rebuild
-
-    try:
-        library = load_library(cache_dir=settings.current().cache_dir)
-    except DefinitionError as exc:
-        fail(f"the checklist definitions have {len(exc.problems)} problem(s): {exc.problems[0]}")
-    source = context.engine()
-    with tempfile.TemporaryDirectory(prefix="cyd-replay-") as folder:
-        target = make_engine(into or f"sqlite:///{Path(folder) / 'replayed.db'}")
-        try:
-            upgrade(target)
-            with read_session(target) as session:
-                if audit.head(session) != audit.GENESIS_HASH:
-                    fail("the database given with --into is not empty: give an empty one")
-            result = rebuild(source, target, library)
-            differences = compare(source, target)
-        finally:
-            target.dispose()
-            source.dispose()
-    ok = result.ok and not differences
+    state = _replayed(into)
     if as_json:
-        print_json(
-            {
-                "ok": ok,
-                "entries": result.entries,
-                "problems": result.problems,
-                "differences": differences,
-            }
-        )
-    if not ok:
-        lines = [*result.problems, *differences]
+        print_json(state.as_json())
+    if not state.ok:
+        lines = [*state.problems, *state.differences]
         shown = "\n".join(f"  {line}" for line in lines[:40])
         more = f"\n  and {len(lines) - 40} more" if len(lines) > 40 else ""
         fail(
             f"the stored state is not what the audit log says "
-            f"({len(result.problems)} entries not reproduced, "
-            f"{len(differences)} differences):\n{shown}{more}"
+            f"({len(state.problems)} entries not reproduced, "
+            f"{len(state.differences)} differences):\n{shown}{more}"
         )
     if not as_json:
         sys.stdout.write(
-            f"replayed {result.entries} entries: the stored state is what the audit log says\n"
+            f"replayed {state.entries} entries: the stored state is what the audit log says\n"
         )

@@ -248,7 +248,10 @@ def test_audit_head_verify_and_tampering(cyd: Cyd, tmp_path: Path) -> None:
     assert cyd.json("audit", "head") == {"head": head, "entries": 1}
     verified = cyd("audit", "verify")
     assert verified.returncode == 0
-    assert verified.stdout.strip() == f"audit log intact: 1 entries, head {head}"
+    assert verified.stdout.splitlines() == [
+        f"audit log intact: 1 entries, head {head}",
+        "the stored state is what the audit log says (1 entries replayed)",
+    ]
     assert cyd.json("audit", "verify", "--head", head)["ok"] is True
     # A head written into the minutes that the log no longer has.
     line = one_line_error(cyd("audit", "verify", "--head", "f" * 64))
@@ -341,11 +344,15 @@ def test_audit_replay_finds_a_row_changed_behind_the_logs_back(cyd: Cyd, tmp_pat
         r"replayed \d+ entries: the stored state is what the audit log says\n", replayed.stdout
     )
     # Someone with the database file changes an answer, and the venture's state:
-    # the chain still holds (it proves itself), the replay does not.
+    # the chain still holds (it proves itself), the replay does not, nor `verify`,
+    # which replays too.
     _tamper(cyd.database, "UPDATE answer SET value = '0' WHERE item_id = 'lived-experience-count'")
     assert venture == "v-0001"
     _tamper(cyd.database, "UPDATE venture SET state = 'in_review' WHERE id = 'v-0001'")
-    assert cyd("audit", "verify").returncode == 0
+    assert cyd("audit", "verify", "--chain-only").returncode == 0
+    verified = cyd("audit", "verify")
+    assert verified.returncode == 1
+    assert "the audit log is intact, but the stored state is not what it says" in verified.stderr
     found = cyd("audit", "replay")
     assert found.returncode == 1
     assert "cyd: the stored state is not what the audit log says" in found.stderr

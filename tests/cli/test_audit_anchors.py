@@ -3,7 +3,9 @@ rewritten consistently after an edit, and entries cut off its end (issue 14)."""
 
 from __future__ import annotations
 
+import json
 import os
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -100,7 +102,10 @@ def test_anchoring_then_a_consistent_rewrite_and_a_cut_end(data: Path, tmp_path:
     # A venture's title edited in the log, and every later hash recomputed: the chain
     # alone says intact; the anchors do not.
     _rewrite_from(data, 3)
-    assert _cyd(data, "audit", "verify").returncode == 0
+    assert _cyd(data, "audit", "verify", "--chain-only").returncode == 0
+    # (The state check notices too, as the tables still hold the title the log had; a
+    # forger who edits both is caught by the anchors alone.)
+    assert "stored state is not what it says" in _cyd(data, "audit", "verify").stderr
     caught = _cyd(data, "audit", "verify", "--anchors", str(anchors))
     assert caught.returncode == 1
     assert caught.stderr.startswith("cyd: audit log broken at entry 4: its hash is not the one")
@@ -115,7 +120,8 @@ def test_entries_cut_off_the_end_are_caught(data: Path, tmp_path: Path) -> None:
             session.exec(delete(AuditEntry).where(col(AuditEntry.seq) > 2))  # type: ignore[call-overload]
     finally:
         engine.dispose()
-    assert _cyd(data, "audit", "verify").returncode == 0  # a shorter chain is still a chain
+    # A shorter chain is still a chain.
+    assert _cyd(data, "audit", "verify", "--chain-only").returncode == 0
     caught = _cyd(data, "audit", "verify", "--anchors", str(anchors))
     assert caught.returncode == 1
     assert "entry 4 was anchored, but the log ends at entry 2" in caught.stderr
@@ -146,3 +152,24 @@ def test_anchors_are_kept_away_from_the_database_and_read_strictly(
     both = _cyd(data, "audit", "verify", "--anchors", str(twice))
     assert both.returncode == 1
     assert "entry 2 is anchored with two different hashes" in both.stderr
+
+
+def test_a_table_edited_behind_the_logs_back_is_caught_by_verify(data: Path) -> None:
+    """The chain proves the log; `verify` also rebuilds the state from it and compares."""
+    with sqlite3.connect(data / "cyd.db") as connection:
+        connection.execute("UPDATE venture SET title = 'Forged' WHERE title = 'Gardd'")
+    connection.close()
+    assert _cyd(data, "audit", "verify", "--chain-only").returncode == 0
+    caught = _cyd(data, "audit", "verify")
+    assert caught.returncode == 1
+    assert caught.stderr.startswith(
+        "cyd: the audit log is intact, but the stored state is not what it says: "
+    )
+    assert "Forged" in caught.stderr
+    assert caught.stderr.count("\n") == 1
+    as_json = _cyd(data, "audit", "verify", "--json")
+    assert as_json.returncode == 1
+    report = json.loads(as_json.stdout)
+    assert report["ok"] is False
+    assert report["state"]["ok"] is False
+    assert any("Forged" in d for d in report["state"]["differences"])
