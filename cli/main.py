@@ -44,7 +44,25 @@ def main(argv: list[str] | None = None) -> None:
         _without_typer(lambda: show(venture, as_json))
     from cli.app import app
 
-    app(args=args, prog_name="cyd")
+    try:
+        app(args=args, prog_name="cyd")
+    except Exception as error:
+        _database_fault(error)
+        raise
+
+
+def _database_fault(error: Exception) -> None:
+    """A lost connection, a lock held too long, a database gone: one line saying
+    whether the action was recorded, never a traceback. Anything else is a bug, and
+    keeps its traceback."""
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    from models.db import CommitUnknown, fault_line
+
+    if isinstance(error, CommitUnknown | OperationalError | InterfaceError):
+        from cli.output import fail
+
+        fail(fault_line(error))
 
 
 def _check_settings() -> None:

@@ -27,6 +27,7 @@ from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import URL, Connection, Engine, create_engine, make_url
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 from sqlmodel import Session
 
@@ -200,7 +201,8 @@ def unit_of_work(engine: Engine) -> Iterator[Session]:
     session = Session(engine, expire_on_commit=False)
     marker = _in_unit_of_work.set(True)
     try:
-        with session.begin():
+        transaction = session.begin()
+        try:
             if is_postgresql(engine):
                 # Wait for the writer before us as long as SQLite would, then fail.
                 session.execute(text(f"SET LOCAL lock_timeout = '{int(LOCK_TIMEOUT_S)}s'"))
@@ -209,9 +211,61 @@ def unit_of_work(engine: Engine) -> Iterator[Session]:
                 # Begin now (BEGIN IMMEDIATE), before anything is read.
                 session.connection()
             yield session
+        except BaseException:
+            if transaction.is_active:
+                with suppress(Exception):  # (a lost connection cannot roll back: it is gone)
+                    transaction.rollback()
+            raise
+        try:
+            transaction.commit()
+        except (OperationalError, InterfaceError) as error:
+            # The connection failed while the commit was on its way: the database may
+            # have written it or not, and only looking can tell.
+            raise CommitUnknown(error) from error
+        global _commits
+        _commits += 1
     finally:
         _in_unit_of_work.reset(marker)
         session.close()
+
+
+# How many units of work this process has committed: a fault after one of them means
+# the action was recorded, and only what follows it failed (cli.main says which).
+_commits = 0
+
+
+def commits() -> int:
+    return _commits
+
+
+class CommitUnknown(Exception):
+    """The database connection failed during a commit: it may or may not be written."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(_fault(error))
+
+
+def _fault(error: Exception) -> str:
+    """A database error in one line, without its statement or parameters."""
+    orig = getattr(error, "orig", None) or error
+    first = (str(orig).strip().splitlines() or [""])[0]
+    return f"{type(orig).__name__}: {first}" if first else type(orig).__name__
+
+
+def fault_line(error: Exception) -> str:
+    """What a person is told when the database failed under a command: the fault in
+    one line, and whether the action was recorded (as far as this process knows)."""
+    if isinstance(error, CommitUnknown):
+        return (
+            f"the database connection failed while the action was being saved ({error}): "
+            "it may or may not be recorded; look (e.g. `cyd venture show`) before trying again"
+        )
+    if _commits:
+        return (
+            f"the action was recorded, but what followed it failed: the database "
+            f"({_fault(error)}); it is finished later (`cyd venture advance` does it now)"
+        )
+    return f"the database failed ({_fault(error)}): nothing was recorded; try again"
 
 
 @contextmanager
