@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, PlainValidator, WithJsonSchema, model_validator
+from pydantic import Field, PlainValidator, WithJsonSchema, field_validator, model_validator
 
 from checklists.semantics import Finding
 from checklists.spec import Identifier, NonEmpty, Strict, Text
@@ -180,6 +180,10 @@ Days = Annotated[
 ]
 
 
+# Board papers go at least this many working days before a meeting (programme policy).
+BOARD_PAPERS_MIN_DAYS = 7
+
+
 class ReminderPolicy(Strict):
     """When Cyd reminds people who have not acted yet, and when it tells someone else.
 
@@ -224,13 +228,26 @@ class ReminderPolicy(Strict):
     )
     board_pack_days_before: int = Field(
         default=7,
-        ge=0,
+        ge=BOARD_PAPERS_MIN_DAYS,
         le=60,
         description=(
             "Send each Board member their papers this many working days before a meeting "
             "(programme policy: at least 7)."
         ),
     )
+
+    @field_validator("board_pack_days_before", mode="before")
+    @classmethod
+    def _papers_in_time(cls, value: object) -> object:
+        # Checked before the bounds so that the error says why, not only the number:
+        # members need a week and more to read their papers, with a supporter if they
+        # have one (programme policy; an Easy Read pack takes longer to go through).
+        if isinstance(value, int) and not isinstance(value, bool) and value < BOARD_PAPERS_MIN_DAYS:
+            raise ValueError(
+                f"must be at least {BOARD_PAPERS_MIN_DAYS}, not {value}: papers go at least"
+                f" {BOARD_PAPERS_MIN_DAYS} working days before a meeting (programme policy)"
+            )
+        return value
 
     @model_validator(mode="after")
     def _chair_after_lead(self) -> ReminderPolicy:

@@ -133,6 +133,9 @@ def test_the_default_policy() -> None:
         ({"escalate_after": 0}, "greater than or equal to 1"),
         ({"escalate_after": 3, "escalate_to_chair_after": 2}, "must not be less"),
         ({"remind_every": 3}, "Extra inputs are not permitted"),
+        # papers go at least 7 working days before a meeting (programme policy)
+        ({"board_pack_days_before": 6}, "at least 7, not 6: papers go at least 7 working"),
+        ({"board_pack_days_before": 0}, r"\(programme policy\)"),
     ],
 )
 def test_a_policy_that_makes_no_sense_is_refused(given: dict[str, object], message: str) -> None:
