@@ -189,7 +189,8 @@ class ReminderPolicy(Strict):
 
     A person who has an answer, a review or a vote to give by a deadline is reminded
     on each of `before_deadline_days` (0: on the day) and `after_deadline_days`
-    (overdue), counted in whole days of local time. A sweep that runs late sends only
+    (overdue), counted in working days of local time (Monday to Friday, not a bank
+    holiday): nobody is reminded on a day off. A sweep that runs late sends only
     the latest reminder due, never a backlog. When a new reminder falls due after
     `escalate_after` reminders went unheeded, the venture's lead is told (for a
     review) or the chair (for a vote); after `escalate_to_chair_after` reminders the
@@ -199,11 +200,11 @@ class ReminderPolicy(Strict):
 
     before_deadline_days: Days = Field(
         default_factory=lambda: [7, 1, 0],
-        description="Remind this many days before the deadline (0: on the day).",
+        description="Remind this many working days before the deadline (0: on the day).",
     )
     after_deadline_days: Days = Field(
         default_factory=lambda: [1, 7],
-        description="Remind this many days after a deadline that has passed.",
+        description="Remind this many working days after a deadline that has passed.",
     )
     escalate_after: int = Field(
         default=2,

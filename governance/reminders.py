@@ -20,10 +20,17 @@ extension moves it); for answers, the latest deadline recorded for them; for a
 review, the latest deadline recorded since the submission, else 17:00 local on the
 `review_days`-th working day after the day of the submission.
 
-Cadence. The policy's steps are days before the deadline (`d-7`, `d-1`, `d0`: on the
-day) and after it (`d+1`, `d+7`), in whole days of local time (`tz`). The step due
-is the latest one whose day has come; a sweep that ran late (or a venture that came
-to the step late) sends that one only, never a backlog of earlier ones. A reminder's
+Cadence. The policy's steps are working days before the deadline's day (`d-7`, `d-1`,
+`d0`: on the day) and after it (`d+1`, `d+7`), in local time (`tz`), counted like every
+policy in days (`governance.working_days`: Monday to Friday, not a bank holiday of the
+snapshot's `calendar`). So `d-1` before a Monday's deadline is the Friday, and no step
+falls on a weekend or a bank holiday: a person has as many days to act after a
+reminder as its step says, and nobody is reminded on a day off. A sweep on a day nobody
+works sends no reminder (nor escalation); what it would have sent goes on the next
+working day. The step due is the latest one whose day (`occasion`) has come; a sweep
+that ran late (or a venture that came to the step late) sends that one only, never a
+backlog of earlier ones. `Due.days_left` stays in calendar days: it is what a message
+says ("3 days from now", on the Friday before a Monday's deadline). A reminder's
 step names the deadline it counts to (`d-1@2026-12-10`), so a person given more
 time is reminded afresh before the new deadline, and never about the old one.
 
@@ -33,20 +40,22 @@ deadline moves to the 11th: the same reminder a day later, which people feel as
 nagging. So a step due for the deadline in force is held back when the same person
 already had a reminder for this action (same gate and ballot) at that step or a
 later one (closer to its deadline: they heard at least as urgent a word) less than
-the step's spacing before the step's own day (`occasion`: the deadline's day plus
-the step's offset). A step's spacing is the days to the next step of the cadence
-(d-7: 6, d-1: 1, d0: 1, d+1: 6); the last step's is the gap before it (d+7: 6); a
-cadence of one step has a week (`LONE_STEP_SPACING_DAYS`). In the example the new
-"d-7" falls on the 4th, one day after the last: held back; the next reminder is the
-new "d-1", on the 10th. Moved to the 17th instead, the new "d-7" falls on the 10th,
-a week after the last, and goes. Why this rule:
+the step's spacing before the step's own day (`occasion`: the deadline's day moved
+by the step's offset in working days). A step's spacing is the working days to the
+next step of the cadence (d-7: 6, d-1: 1, d0: 1, d+1: 6); the last step's is the gap
+before it (d+7: 6); a cadence of one step has a week (`LONE_STEP_SPACING_DAYS`). In
+the example (a Thursday's deadline, moved to the Friday) the new "d-7" falls on the
+4th, one working day after the last: held back; the next reminder is the new "d-1",
+on the 10th. Moved a week later instead, the new "d-7" falls on the 10th, five
+working days after the last: held back too (the spacing of d-7 is 6); moved by six
+working days or more, it goes. Why this rule:
 - Two reminders to a person never come closer together than the cadence itself
   puts them around that step, however often and however far the deadline moves.
 - It compares with the step's own day, not today, so a held-back step stays held
   back for as long as it is the step due: never sent late, the day before the next.
 - More time is still reminded afresh: a step whose day comes at least its spacing
   after the last move of the deadline is always sent on that day; and a move later
-  by at least every spacing of the cadence (a week, for the default one) brings
+  by at least every spacing of the cadence (six working days, for the default one) brings
   back the step last sent and every step after it, each on its day.
 - The price, chosen: a person reminded "d-1" yesterday and given another week is
   not told "d-7" today, a day after the last reminder; the new "d-1" is their next.
@@ -90,13 +99,21 @@ from governance.lifecycle import VentureState
 from governance.programme import ReminderPolicy
 from governance.reviews import Review
 from governance.standing import standing_votes
-from governance.working_days import WEEKDAYS, WorkingCalendar, deadline_after
+from governance.working_days import (
+    WEEKDAYS,
+    WorkingCalendar,
+    add_working_days,
+    deadline_after,
+    is_working_day,
+    previous_working_day,
+    working_days_between,
+)
 
 S = VentureState
 NO_BALLOT = 0  # the ballot in a key when the action is not a vote
 ESCALATE_LEAD = "escalate-lead"
 ESCALATE_CHAIR = "escalate-chair"
-LONE_STEP_SPACING_DAYS = 7  # the spacing of a cadence of a single step: a week
+LONE_STEP_SPACING_DAYS = 7  # the spacing of a cadence of a single step, in working days
 
 
 class Action(StrEnum):
@@ -261,9 +278,19 @@ def spacing(policy: ReminderPolicy) -> dict[int, int]:
     return gaps
 
 
-def occasion(step: Step, deadline: dt.date) -> dt.date:
-    """The step's own day for a deadline: the day the cadence gives it."""
-    return deadline + dt.timedelta(days=step.offset)
+def occasion(step: Step, deadline: dt.date, holidays: frozenset[dt.date] = frozenset()) -> dt.date:
+    """The step's own day for a deadline: the day the cadence gives it, counted in
+    working days (`holidays`: the bank holidays). `d-1` before a Monday's deadline is
+    the Friday; `d+1` after a Friday's is the Monday; `d0` is the deadline's day. A
+    deadline on a day nobody works (an old one, or one set before deadlines were
+    working days) counts back from the last working day before it: "on the day" is
+    then the last day people could still act in time."""
+    if step.offset > 0:
+        return add_working_days(deadline, step.offset, holidays)
+    anchor = (
+        deadline if is_working_day(deadline, holidays) else previous_working_day(deadline, holidays)
+    )
+    return add_working_days(anchor, step.offset, holidays) if step.offset else anchor
 
 
 def local_day(moment: dt.datetime, tz: dt.tzinfo) -> dt.date:
@@ -278,11 +305,20 @@ def days_left(deadline: dt.datetime, now: dt.datetime, tz: dt.tzinfo) -> int:
 
 
 def step_due(
-    policy: ReminderPolicy, deadline: dt.datetime, now: dt.datetime, tz: dt.tzinfo
+    policy: ReminderPolicy,
+    deadline: dt.datetime,
+    now: dt.datetime,
+    tz: dt.tzinfo,
+    holidays: frozenset[dt.date] = frozenset(),
 ) -> Step | None:
-    """The latest step whose day has come, or None before the first."""
-    left = days_left(deadline, now, tz)
-    reached = [s for s in steps(policy) if -s.offset >= left]
+    """The latest step whose day (`occasion`) has come, or None before the first; None
+    too on a day nobody works (a weekend, a bank holiday): nobody is reminded then, and
+    a step a sweep missed goes on the next working day."""
+    today = local_day(now, tz)
+    if not is_working_day(today, holidays):
+        return None
+    deadline_day = local_day(deadline, tz)
+    reached = [s for s in steps(policy) if occasion(s, deadline_day, holidays) <= today]
     return reached[-1] if reached else None
 
 
@@ -379,19 +415,20 @@ def due(
     waiting = waiting_on(snapshot, policy)
     if waiting is None:
         return ()
-    step = step_due(policy, waiting.deadline, now, tz)
+    s = snapshot
+    holidays = s.calendar.holidays
+    step = step_due(policy, waiting.deadline, now, tz, holidays)
     if step is None:
         return ()
-    s = snapshot
     mine = [
         (k, day)
-        for k, day in (_sent_day(r, tz) for r in sent)
+        for k, day in (_sent_day(r, tz, holidays) for r in sent)
         if k.venture_id == s.venture_id and k.gate_id == s.gate_id
     ]
     keys = {k for k, _ in mine}
     deadline_day = local_day(waiting.deadline, tz)
     name = step_name(step, deadline_day)
-    own_day = occasion(step, deadline_day)
+    own_day = occasion(step, deadline_day, holidays)
     space = spacing(policy).get(step.offset, LONE_STEP_SPACING_DAYS)
     left = days_left(waiting.deadline, now, tz)
     # Each person's reminders so far for this action (and ballot): how many, and
@@ -410,7 +447,7 @@ def due(
     result: list[Due] = []
     for person in waiting.people:
         key = SentKey(s.venture_id, s.gate_id, waiting.ballot, person, waiting.action.value, name)
-        if key in keys or _held_back(earlier[person], step.offset, own_day, space):
+        if key in keys or _held_back(earlier[person], step.offset, own_day, space, holidays):
             continue
         before = counts[person]
         copies = tuple(sorted(sup for sup, whom in s.supporters if whom == person != sup))
@@ -421,7 +458,9 @@ def due(
     return tuple(result)
 
 
-def _sent_day(record: Sent | SentKey, tz: dt.tzinfo) -> tuple[SentKey, dt.date | None]:
+def _sent_day(
+    record: Sent | SentKey, tz: dt.tzinfo, holidays: frozenset[dt.date] = frozenset()
+) -> tuple[SentKey, dt.date | None]:
     """A sent record's key and the local day it was sent; a bare key's day is its
     step's own day (as a daily sweep sends it), None for an escalation's."""
     if isinstance(record, Sent):
@@ -430,15 +469,21 @@ def _sent_day(record: Sent | SentKey, tz: dt.tzinfo) -> tuple[SentKey, dt.date |
     if parsed is None:
         return record, None
     offset, deadline = parsed
-    return record, deadline + dt.timedelta(days=offset)
+    return record, occasion(Step(offset, ""), deadline, holidays)
 
 
 def _held_back(
-    earlier: Iterable[tuple[int, dt.date]], offset: int, own_day: dt.date, space: int
+    earlier: Iterable[tuple[int, dt.date]],
+    offset: int,
+    own_day: dt.date,
+    space: int,
+    holidays: frozenset[dt.date] = frozenset(),
 ) -> bool:
     """Whether a step (`offset`, on `own_day`) repeats too soon: the person had that
-    step or a later one less than `space` days before the step's own day."""
-    return any(o >= offset and (own_day - day).days < space for o, day in earlier)
+    step or a later one less than `space` working days before the step's own day."""
+    return any(
+        o >= offset and working_days_between(day, own_day, holidays) < space for o, day in earlier
+    )
 
 
 def _due(

@@ -23,6 +23,7 @@ from sqlalchemy import Engine
 from sqlmodel import col, func, select
 
 from checklists.loader import Library, load_library
+from governance.reminders import Step, occasion
 from models import audit, outbox
 from models import tables as t
 from models.db import make_engine, read_session, unit_of_work
@@ -33,6 +34,7 @@ from notifications.relay import send_due
 from services.commands import Cyd, declare_interest, extend, record_review, start_venture, vote
 from services.reminders import sweep
 from services.replay import compare, replay
+from services.working_calendar import bank_holidays
 from tests.flows.scenario import (
     BOARD,
     CHAIR,
@@ -90,6 +92,15 @@ def day_of(deadline: dt.datetime, days: int, hour: int = 10) -> dt.datetime:
     return dt.datetime.combine(deadline.date() + dt.timedelta(days=days), dt.time(hour), UTC)
 
 
+def step_day(deadline: dt.datetime | dt.date, offset: int, hour: int = 10) -> dt.datetime:
+    """`hour` o'clock (UTC) on the day of the step `offset` (working days, bank holidays
+    of England and Wales skipped) of a deadline: `step_day(deadline, -1)` before a
+    Monday's deadline is the Friday."""
+    day = deadline.date() if isinstance(deadline, dt.datetime) else deadline
+    found = occasion(Step(offset, ""), day, bank_holidays(day.year - 1, day.year + 1))
+    return dt.datetime.combine(found, dt.time(hour), UTC)
+
+
 def reminders_of(report: Any) -> set[tuple[str, str, int]]:
     return {(d["to"], d["step"], d["count"]) for d in report.details if d["kind"] == "reminder"}
 
@@ -99,10 +110,10 @@ def test_reviewers_are_reminded_on_the_cadence_then_the_lead_and_the_chair_are_t
 ) -> None:
     cyd = make_cyd(engine, library)
     venture_id = to_review(cyd)  # submitted Mon 2 November: reviews due
-    # 14 working days on, Fri 20 November at 17:00
-    assert sweep(engine, on(12)).details == []  # 8 days before: nothing yet
+    # 14 working days on, Fri 20 November at 17:00; the steps count working days too.
+    assert sweep(engine, on(10)).details == []  # Tue 10: 8 working days before
 
-    first = sweep(engine, on(13))
+    first = sweep(engine, on(11))  # Wed 11: 7 working days before
     assert sent_to(first) == [("reminder", ELIN, "d-7", 1), ("reminder", OWEN, "d-7", 1)]
     assert (first.reminders, first.escalations, first.ventures, first.messages) == (2, 0, 1, 2)
     again = sweep(engine, on(13, hour=15))
@@ -115,14 +126,15 @@ def test_reviewers_are_reminded_on_the_cadence_then_the_lead_and_the_chair_are_t
         ("escalation", LEAD, "escalate-lead", 2),
         ("reminder", OWEN, "d0", 3),
     ]
-    assert sent_to(sweep(engine, on(21))) == [("reminder", OWEN, "d+1", 4)]
-    assert sweep(engine, on(26)).details == []
-    assert sent_to(sweep(engine, on(27))) == [
+    assert sweep(engine, on(21)).details == []  # a Saturday: nobody is reminded
+    assert sent_to(sweep(engine, on(23))) == [("reminder", OWEN, "d+1", 4)]  # Monday
+    assert sweep(engine, on(30)).details == []
+    assert sent_to(sweep(engine, on(1, month=12))) == [  # Tue 1 December: 7 working days on
         ("escalation", CHAIR, "escalate-chair", 4),
         ("reminder", OWEN, "d+7", 5),
     ]
-    for day in (27, 28, 30):
-        assert sweep(engine, on(day, hour=18)).details == []
+    for day in (1, 2, 3):
+        assert sweep(engine, on(day, month=12, hour=18)).details == []
 
     assert count_rows(engine, t.ReminderSent) == 8
     reminders = messages(engine, "venture.reminder")
@@ -171,7 +183,7 @@ def test_only_board_members_who_have_not_voted_are_reminded_and_an_extension_is_
     vote(cyd, venture_id, member="aled.evans@example.org", choice="approve")
     vote(cyd, venture_id, member="priya.shah@example.org", choice="more-time")
 
-    first = sweep(engine, deadline - dt.timedelta(days=7))
+    first = sweep(engine, step_day(deadline, -7))
     # not the lead (their own venture), not the recused, not those who voted or asked for time
     assert sent_to(first) == [
         ("reminder", "david.hughes@example.org", "d-7", 1),
@@ -188,10 +200,9 @@ def test_only_board_members_who_have_not_voted_are_reminded_and_an_extension_is_
     cyd.clock.set(deadline - dt.timedelta(days=5))  # type: ignore[attr-defined]
     later = (deadline + dt.timedelta(days=14)).date()
     extend(cyd, venture_id, until=later, by=CHAIR, reason="The meeting moved.")
-    for days in (-1, 0, 1, 6):
+    for days in (-1, 0, 1, 3):
         assert sweep(engine, deadline + dt.timedelta(days=days)).details == [], days
-    new_deadline = dt.datetime.combine(later, dt.time(23, 59, 59), tzinfo=UTC)
-    again = sweep(engine, new_deadline - dt.timedelta(days=7))
+    again = sweep(engine, step_day(later, -7))
     assert sent_to(again) == [
         ("reminder", "david.hughes@example.org", "d-7", 2),
         ("reminder", CHAIR, "d-7", 2),
@@ -213,42 +224,44 @@ def test_a_vote_moved_by_a_day_is_not_reminded_again_the_next_day(
 ) -> None:
     cyd = make_cyd(engine, library)
     venture_id = to_board(cyd)
-    deadline = vote_deadline(engine)
-    first = sweep(engine, day_of(deadline, -7))
+    deadline = vote_deadline(engine)  # Fri 20 November
+    first_day = step_day(deadline, -7)  # Wed 11 November
+    first = sweep(engine, first_day)
     old_step = f"d-7@{deadline.date().isoformat()}"
     assert reminders_of(first) == {(who, old_step, 1) for who in WAITING}
-    # The next morning the vote is given one more day: "d-7" of the new deadline is a
-    # new key, due at once, but they had that step yesterday.
-    cyd.clock.set(day_of(deadline, -6, hour=8))  # type: ignore[attr-defined]
-    # One working day later (a Friday's deadline moves to the Monday).
-    later = deadline.date() + dt.timedelta(days=1)
-    while later.weekday() >= 5:
-        later += dt.timedelta(days=1)
-    gap = (later - deadline.date()).days
+    # The next morning the vote is given one more working day: "d-7" of the new
+    # deadline is a new key, due at once, but they had that step yesterday.
+    cyd.clock.set(first_day + dt.timedelta(days=1, hours=-2))  # type: ignore[attr-defined]
+    later = step_day(deadline, 1).date()  # a Friday's deadline moves to the Monday
     extend(cyd, venture_id, until=later, by=CHAIR, reason="The room is free a day later.")
-    for days in range(-6, gap - 1):
-        assert sweep(engine, day_of(deadline, days)).details == [], days
-    found = sweep(engine, day_of(deadline, gap - 1))  # the day before the new deadline
+    new_d1 = step_day(later, -1)  # the working day before the new deadline: the old one
+    assert new_d1.date() == deadline.date()
+    day = first_day + dt.timedelta(days=1)
+    while day < new_d1:
+        assert sweep(engine, day).details == [], day
+        day += dt.timedelta(days=1)
+    found = sweep(engine, new_d1)
     assert reminders_of(found) == {(who, f"d-1@{later.isoformat()}", 2) for who in WAITING}
     assert count_rows(engine, t.ReminderSent) == 2 * len(WAITING)
 
 
 def test_the_time_each_reminder_was_sent_is_read_back(engine: Engine, library: Library) -> None:
-    # "d-7" went late, two days before the deadline (no sweep ran for days). The vote is
-    # then given six more days: the new "d-7" falls the next day, a day after the last
-    # reminder, so it waits. Only the recorded time says so: the step's own day (a week
-    # before the first deadline) is six days before.
+    # "d-7" went late, two days before the deadline (Wed 18 November; no sweep ran for
+    # days). The vote is then given a week more, to Fri 27: the new "d-7" falls on Thu 19,
+    # a working day after the last reminder, so it waits. Only the recorded time says
+    # so: the step's own day (Wed 11, seven working days before the first deadline) is
+    # six working days before.
     cyd = make_cyd(engine, library)
     venture_id = to_board(cyd)
     deadline = vote_deadline(engine)
     late = sweep(engine, day_of(deadline, -2))
     assert reminders_of(late) == {(w, f"d-7@{deadline.date().isoformat()}", 1) for w in WAITING}
     cyd.clock.set(day_of(deadline, -2, hour=15))  # type: ignore[attr-defined]
-    later = deadline.date() + dt.timedelta(days=6)
+    later = deadline.date() + dt.timedelta(days=7)
     extend(cyd, venture_id, until=later, by=CHAIR, reason="The papers were late.")
-    for days in range(-1, 5):
+    for days in range(-1, 6):
         assert sweep(engine, day_of(deadline, days)).details == [], days
-    found = sweep(engine, day_of(deadline, 5))
+    found = sweep(engine, day_of(deadline, 6))  # Thu 26: the new "d-1"
     assert reminders_of(found) == {(who, f"d-1@{later.isoformat()}", 2) for who in WAITING}
 
 
@@ -258,15 +271,15 @@ def test_a_supporter_gets_a_copy_of_each_reminder_once_in_their_own_language(
     cyd = make_cyd(engine, library)
     venture_id = to_board(cyd)
     deadline = vote_deadline(engine)
-    first = sweep(engine, day_of(deadline, -7))
+    first = sweep(engine, step_day(deadline, -7))
     assert (first.reminders, first.copies, first.messages) == (5, 1, 6)
     assert {d["to"]: d.get("copies") for d in first.details} == {
         who: [TOM] if who == CHAIR else None for who in WAITING
     }
-    again = sweep(engine, day_of(deadline, -7, hour=16))
+    again = sweep(engine, step_day(deadline, -7, hour=16))
     assert (again.reminders, again.copies, again.messages) == (0, 0, 0)
     for days in (-1, 0):
-        sweep(engine, day_of(deadline, days))  # d-1, then d0 with escalations to the chair
+        sweep(engine, step_day(deadline, days))  # d-1, then d0 with escalations to the chair
 
     to_tom = [(m, p) for m, p in messages(engine, "venture.reminder") if p.email == TOM]
     assert [m.payload["count"] for m, _ in to_tom] == [1, 2, 3]  # one copy of each reminder
@@ -303,7 +316,7 @@ def test_a_supporter_gets_a_copy_of_each_reminder_once_in_their_own_language(
         tom = session.exec(select(t.Person).where(t.Person.email == TOM)).one()
         tom.active = False
         session.add(tom)
-    after = sweep(engine, day_of(deadline, 1))
+    after = sweep(engine, step_day(deadline, 1))
     assert (after.reminders, after.copies) == (5, 0)
     assert len([p for _, p in messages(engine, "venture.reminder") if p.email == TOM]) == 3
     assert venture_id
@@ -321,7 +334,7 @@ def test_a_supporters_copy_waits_for_the_end_of_their_quiet_hours(
     cyd = make_cyd(engine, library, text)
     to_board(cyd)
     deadline = vote_deadline(engine)
-    night = day_of(deadline, -7, hour=22)  # London is on UTC in winter
+    night = step_day(deadline, -7, hour=22)  # London is on UTC in winter
     # Messages are queued due at once: at the sweep's time, not the machine's.
     monkeypatch.setattr(outbox, "utcnow", lambda: night)
     assert sweep(engine, night).copies == 1
@@ -331,8 +344,9 @@ def test_a_supporters_copy_waits_for_the_end_of_their_quiet_hours(
     [(row, _)] = [(m, p) for m, p in messages(engine, "venture.reminder") if p.email == TOM]
     assert row.status == "pending"
     assert row.attempts == 0
-    assert row.next_attempt_at == day_of(deadline, -6, hour=8)
-    send_due(engine, now=day_of(deadline, -6, hour=8), limit=500)
+    morning = night + dt.timedelta(hours=10)
+    assert row.next_attempt_at == morning
+    send_due(engine, now=morning, limit=500)
     [sent] = mailbox.messages("tom.price")
     assert "Megan Lloyd" in str(sent["Subject"])
 
@@ -379,7 +393,7 @@ def test_the_reminders_replay_from_the_audit_log(library: Library, tmp_path: Pat
     backend = Backend("sqlite", str(source.url), source)
     cyd = make_cyd(backend.engine, library)
     venture_id = to_review(cyd)  # reviews due Fri 20 November
-    sweep(backend.engine, on(13))
+    sweep(backend.engine, on(11))
     cyd.clock.set(on(16))  # type: ignore[attr-defined]
     record_review(cyd, venture_id, by=ELIN, recommend="go")
     for day in (20, 27):
@@ -406,15 +420,12 @@ def test_reminders_with_copies_and_a_moved_vote_replay_from_the_audit_log(
     cyd = make_cyd(source, library)
     venture_id = to_board(cyd)
     deadline = vote_deadline(source)
-    assert sweep(source, day_of(deadline, -7)).copies == 1
-    cyd.clock.set(day_of(deadline, -6, hour=8))  # type: ignore[attr-defined]
-    later = deadline.date() + dt.timedelta(days=1)
-    while later.weekday() >= 5:  # one working day later
-        later += dt.timedelta(days=1)
-    gap = (later - deadline.date()).days
+    assert sweep(source, step_day(deadline, -7)).copies == 1
+    cyd.clock.set(step_day(deadline, -7, hour=8) + dt.timedelta(days=1))  # type: ignore[attr-defined]
+    later = step_day(deadline, 1).date()  # one working day later
     extend(cyd, venture_id, until=later, by=CHAIR, reason="Room.")
-    for days in (-6, gap - 1, gap):
-        sweep(source, day_of(deadline, days))
+    for moment in (step_day(later, -7), step_day(later, -1), step_day(later, 0)):
+        sweep(source, moment)
     target = make_engine(f"sqlite:///{tmp_path / 'replayed.db'}")
     try:
         upgrade(target)
@@ -459,14 +470,14 @@ def _cyd(url: str, *args: str) -> subprocess.CompletedProcess[str]:
 def test_cyd_remind_runs_one_sweep_without_prefect(backend: Backend, library: Library) -> None:
     cyd = make_cyd(backend.engine, library)
     to_review(cyd)
-    # Reviews due Fri 20 November: "d-7" on the 13th.
-    run = _cyd(backend.url, "remind", "--json", "--now", "2026-11-13T10:00:00+00:00")
+    # Reviews due Fri 20 November: "d-7" on Wed 11 (seven working days before).
+    run = _cyd(backend.url, "remind", "--json", "--now", "2026-11-11T10:00:00+00:00")
     assert run.returncode == 0, run.stderr
     assert run.stderr.endswith("no prefect")
     report = json.loads(run.stdout)
     assert (report["reminders"], report["escalations"], report["messages"]) == (2, 0, 2)
     assert report["copies"] == 0  # neither reviewer has a supporter
-    again = _cyd(backend.url, "remind", "--now", "2026-11-13T11:00:00Z")
+    again = _cyd(backend.url, "remind", "--now", "2026-11-11T11:00:00Z")
     assert again.returncode == 0, again.stderr
     assert "Reminders: 0 sent" in again.stdout
     bad = _cyd(backend.url, "remind", "--now", "tomorrow")
@@ -486,8 +497,9 @@ def test_the_send_reminders_flow_sends_each_reminder_once(
 
     cyd: Cyd = make_cyd(flows_use, library)
     to_review(cyd)
-    # Reviews due Fri 20 November (14 working days from Mon 2 November): "d-7" on the 13th.
-    first = asyncio.run(send_reminders(on(13)))
+    # Reviews due Fri 20 November (14 working days from Mon 2 November): "d-7" on Wed 11
+    # (seven working days before).
+    first = asyncio.run(send_reminders(on(11)))
     assert first == {
         "ventures": 1,
         "reminders": 2,
@@ -495,7 +507,7 @@ def test_the_send_reminders_flow_sends_each_reminder_once(
         "copies": 0,
         "messages": 2,
     }
-    second = asyncio.run(send_reminders(on(13, hour=11)))
+    second = asyncio.run(send_reminders(on(11, hour=11)))
     assert second == {
         "ventures": 0,
         "reminders": 0,
@@ -518,7 +530,7 @@ def test_a_backlog_is_sent_in_batches_each_venture_once(
     cyd: Cyd = make_cyd(flows_use, library)
     for title in ("Café", "Garden", "Library"):
         to_review(cyd, title)
-    first = asyncio.run(flow_module.send_reminders(on(13)))  # "d-7" of Fri 20 November
+    first = asyncio.run(flow_module.send_reminders(on(11)))  # "d-7" of Fri 20 November
     assert first == {
         "ventures": 3,
         "reminders": 6,
@@ -526,4 +538,4 @@ def test_a_backlog_is_sent_in_batches_each_venture_once(
         "copies": 0,
         "messages": 6,
     }
-    assert asyncio.run(flow_module.send_reminders(on(13)))["reminders"] == 0
+    assert asyncio.run(flow_module.send_reminders(on(11)))["reminders"] == 0

@@ -1,6 +1,7 @@
 """Properties of the reminder rules over random cadences and deadlines that move:
 never the same reminder twice, never about an old deadline, never two reminders
-closer than the cadence's spacing, and a genuinely new occasion always reminded.
+closer than the cadence's spacing (in working days), never on a weekend, and a
+genuinely new occasion always reminded.
 A vote with two members waiting (the chair and another, who has a supporter) and no
 database: each sweep gives `due` what the sweeps before it sent, with the time."""
 
@@ -21,12 +22,19 @@ from governance.reminders import (
     ReminderSnapshot,
     Sent,
     local_day,
+    occasion,
     parse_step,
     spacing,
     steps,
 )
 from governance.reminders import (
     due as due_now,
+)
+from governance.working_days import (
+    add_working_days,
+    is_working_day,
+    previous_working_day,
+    working_days_between,
 )
 
 UTC = dt.UTC
@@ -124,10 +132,11 @@ def simulate(
 
 
 def deadlines() -> st.SearchStrategy[dt.datetime]:
-    """A first deadline 16–40 days after the first sweep, at any hour."""
+    """A first deadline 22–46 days after the first sweep, at any hour: the earliest step
+    (14 working days before, at most 20 days) comes after the first sweep."""
     return st.builds(
         lambda d, h: dt.datetime.combine(FIRST_DAY + dt.timedelta(days=d), dt.time(h), UTC),
-        st.integers(16, 40),
+        st.integers(22, 46),
         st.integers(0, 23),
     )
 
@@ -177,8 +186,12 @@ def test_never_twice_never_too_soon_never_about_an_old_deadline(
                 assert second is not None
                 if first[0] >= second[0]:
                     # The same step (or an earlier one) again: never within its spacing.
-                    apart = (run.day(later.at) - run.day(earlier.at)).days
+                    apart = working_days_between(
+                        run.day(earlier.at), run.day(later.at), frozenset()
+                    )
                     assert apart >= gaps[second[0]], (earlier.item.step, later.item.step)
+    # Nobody is reminded, nor anyone told, on a weekend.
+    assert all(is_working_day(run.day(s.at)) for s in run.sent)
     assert all(s.item.copies == () for s in run.sent if s.item.kind == "escalation")
     assert SUPPORTER not in {s.item.to for s in run.sent}  # copied, never reminded
 
@@ -195,9 +208,9 @@ def test_a_step_whose_day_comes_its_spacing_after_the_last_move_is_sent_that_day
     for person in (CHAIR, MEMBER):
         sent_on = {(s.item.step, run.day(s.at)) for s in run.reminders(person)}
         for step in steps(policy):
-            own_day = final_day + dt.timedelta(days=step.offset)
+            own_day = occasion(step, final_day)
             if FIRST_DAY < own_day < FIRST_DAY + dt.timedelta(days=90) and (
-                (own_day - last_move).days >= gaps[step.offset]
+                working_days_between(last_move, own_day, frozenset()) >= gaps[step.offset]
             ):
                 assert (f"{step.name}@{final_day.isoformat()}", own_day) in sent_on
 
@@ -212,9 +225,13 @@ def test_a_step_whose_day_comes_its_spacing_after_the_last_move_is_sent_that_day
 def test_after_an_extension_of_a_week_or_more_the_cadence_runs_again(
     policy: ReminderPolicy, start: dt.datetime, move_on: int, extra: int
 ) -> None:
-    # Moved later by at least every spacing of the cadence (a week, for the default one).
+    # Moved later by at least every spacing of the cadence (a week, for the default one),
+    # in working days from the last working day of the first deadline, to a working day.
     gaps = spacing(policy)
-    days = max(7, *gaps.values()) + extra
+    first_day = start.date()
+    last_working = first_day if is_working_day(first_day) else previous_working_day(first_day)
+    new_day = add_working_days(last_working, max(7, *gaps.values()) + extra)
+    days = (new_day - first_day).days
     run, deadline = simulate(policy, start, {move_on: days}, 100)
     moved = FIRST_DAY + dt.timedelta(days=move_on)
     final_day = deadline.date()
@@ -232,7 +249,7 @@ def test_after_an_extension_of_a_week_or_more_the_cadence_runs_again(
         # its own day.
         sent_on = {(s.item.step, run.day(s.at)) for s in mine}
         for offset, step in zip(offsets, steps(policy), strict=True):
-            own_day = final_day + dt.timedelta(days=offset)
+            own_day = occasion(step, final_day)
             if offset >= last[0] and own_day < FIRST_DAY + dt.timedelta(days=100):
                 assert own_day >= moved
                 assert (f"{step.name}@{final_day.isoformat()}", own_day) in sent_on
