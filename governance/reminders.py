@@ -14,11 +14,19 @@ Who has not acted yet (`waiting_on`):
   A stale vote (an answer changed after it) must be given again. "I need more time"
   counts as acting until that member has had their extra time on this ballot; then
   they are reminded like anyone who has not voted.
+- a translation (`translations_waiting`): every active translator (the role
+  `translator`), for each translation of the venture asked for and not yet given,
+  whatever the venture's state but withdrawn. Any translator may give it (the first
+  does it for all), so each is reminded until one does. This waits alongside the
+  answers, a review or a vote: a venture may wait on its lead and its translators at
+  once. A translation's reminders are keyed with its id as the ballot (the action
+  `translate` keeps them apart from a vote's), so each translation has its cadence.
 
 The deadline in force (`deadline_for`): for a vote, the ballot's deadline (every
 extension moves it); for answers, the latest deadline recorded for them; for a
 review, the latest deadline recorded since the submission, else 17:00 local on the
-`review_days`-th working day after the day of the submission.
+`review_days`-th working day after the day of the submission; for a translation, the
+day it is due (`translation.due_at`).
 
 Cadence. The policy's steps are working days before the deadline's day (`d-7`, `d-1`,
 `d0`: on the day) and after it (`d+1`, `d+7`), in local time (`tz`), counted like every
@@ -70,6 +78,18 @@ lead, about a reviewer; the chair, about a Board member. After
 `policy.chair_after` reminders the chair is told about a reviewer or about the
 lead's own answers. Nobody is told about themselves.
 
+A translation's equivalent is the programme's admins (`ESCALATE_ADMIN`): they look
+after the people and their roles (as the lead looks after a reviewer's part in their
+venture), and may give a translation themselves; the chair is not told, since a
+translation is the programme's service and not a decision of the Board. The admins
+are told once the translators have had `escalate_after` reminders and the translation
+is overdue (a step after its day): translations are due in a few working days, so the
+count alone would reach `escalate_after` while one is still in time, and an admin
+needs to step in only when readers of the other language are kept waiting. The
+escalation is about the translation, not about one translator (any of them may give
+it), so each admin is told once per translation, keyed by the admin
+(`Due.person` is the admin told; `Due.count` the reminders the translators had).
+
 Supporters. A person's supporters (`ReminderSnapshot.supporters`: a person in the
 programme with `supports: <them>`) get a copy of each reminder addressed to that
 person (`Due.copies`), each in their own language and format, saying whom it is
@@ -113,6 +133,7 @@ S = VentureState
 NO_BALLOT = 0  # the ballot in a key when the action is not a vote
 ESCALATE_LEAD = "escalate-lead"
 ESCALATE_CHAIR = "escalate-chair"
+ESCALATE_ADMIN = "escalate-admin"
 LONE_STEP_SPACING_DAYS = 7  # the spacing of a cadence of a single step, in working days
 
 
@@ -122,6 +143,7 @@ class Action(StrEnum):
     ANSWER = "answer"
     REVIEW = "review"
     VOTE = "vote"
+    TRANSLATE = "translate"
 
 
 # The deadline kinds recorded by the tables (`deadline.kind`), for each action.
@@ -130,6 +152,7 @@ DEADLINE_KINDS: dict[Action, tuple[str, ...]] = {
     # An extension given while a venture is in review is recorded as one for answers.
     Action.REVIEW: ("review", "answers"),
     Action.VOTE: ("vote",),
+    Action.TRANSLATE: (),  # a translation's deadline is its own (`OpenTranslation.due_at`)
 }
 _ANSWER_STATES = frozenset({S.DRAFT, S.RETURNED, S.RECYCLED})
 
@@ -155,6 +178,14 @@ class OpenBallot:
 
 
 @dataclass(frozen=True, slots=True)
+class OpenTranslation:
+    """A translation asked for and not yet given (a `translation` row without `done_at`)."""
+
+    id: int
+    due_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
 class ReminderSnapshot:
     """What the reminder rules need to know about one venture's current gate."""
 
@@ -175,6 +206,9 @@ class ReminderSnapshot:
     supporters: frozenset[tuple[str, str]] = frozenset()
     # The days a review's deadline counts in (bank holidays, local zone).
     calendar: WorkingCalendar = WEEKDAYS
+    translations: tuple[OpenTranslation, ...] = ()  # the venture's, not yet given
+    translators: tuple[str, ...] = ()  # the programme's active translators
+    admins: tuple[str, ...] = ()  # the programme's active admins: told of one overdue
 
 
 class SentKey(NamedTuple):
@@ -332,6 +366,8 @@ def deadline_for(
     s = snapshot
     if action is Action.VOTE:
         return s.ballot.deadline if s.ballot is not None else None
+    if action is Action.TRANSLATE:
+        return min((t.due_at for t in s.translations), default=None)
     kinds = DEADLINE_KINDS[action]
     recorded = [d for d in s.deadlines if d.kind in kinds]
     if action is Action.REVIEW:
@@ -396,6 +432,19 @@ def waiting_on(snapshot: ReminderSnapshot, policy: ReminderPolicy) -> Waiting | 
     return Waiting(action, deadline, people, ballot)
 
 
+def translations_waiting(snapshot: ReminderSnapshot) -> tuple[Waiting, ...]:
+    """Each translation not yet given, waiting on every translator (module docstring);
+    none for a withdrawn venture: nobody will read about it again."""
+    s = snapshot
+    if s.state is S.WITHDRAWN or not s.translators:
+        return ()
+    people = tuple(sorted(set(s.translators)))
+    return tuple(
+        Waiting(Action.TRANSLATE, t.due_at, people, t.id)
+        for t in sorted(s.translations, key=lambda t: (t.due_at, t.id))
+    )
+
+
 # --- what is due ---------------------------------------------------------------------------
 
 
@@ -412,19 +461,36 @@ def due(
 
     `sent` may hold records of other ventures too; only this venture's are looked at.
     """
-    waiting = waiting_on(snapshot, policy)
-    if waiting is None:
-        return ()
     s = snapshot
-    holidays = s.calendar.holidays
-    step = step_due(policy, waiting.deadline, now, tz, holidays)
-    if step is None:
+    waiting = waiting_on(s, policy)
+    waitings = ((waiting,) if waiting is not None else ()) + translations_waiting(s)
+    if not waitings:
         return ()
+    holidays = s.calendar.holidays
     mine = [
         (k, day)
         for k, day in (_sent_day(r, tz, holidays) for r in sent)
         if k.venture_id == s.venture_id and k.gate_id == s.gate_id
     ]
+    result: list[Due] = []
+    for each in waitings:
+        result += _due_for(s, policy, now, each, mine, tz)
+    return tuple(result)
+
+
+def _due_for(
+    s: ReminderSnapshot,
+    policy: ReminderPolicy,
+    now: dt.datetime,
+    waiting: Waiting,
+    mine: list[tuple[SentKey, dt.date | None]],
+    tz: dt.tzinfo,
+) -> list[Due]:
+    """What is due now for one thing waited on (`due`, with this venture's records)."""
+    holidays = s.calendar.holidays
+    step = step_due(policy, waiting.deadline, now, tz, holidays)
+    if step is None:
+        return []
     keys = {k for k, _ in mine}
     deadline_day = local_day(waiting.deadline, tz)
     name = step_name(step, deadline_day)
@@ -455,7 +521,24 @@ def due(
         for to, step_id in _escalations(s, policy, waiting.action, person, before):
             if key._replace(step=step_id) not in keys:
                 result.append(_due(s, waiting, "escalation", person, to, step_id, left, before))
-    return tuple(result)
+    if waiting.action is Action.TRANSLATE and result and left < 0:
+        # Overdue: the admins, once each per translation (module docstring).
+        before = max(counts[p] for p in waiting.people)
+        if before >= policy.escalate_after:
+            for admin in sorted(set(s.admins) - set(waiting.people)):
+                key = SentKey(
+                    s.venture_id,
+                    s.gate_id,
+                    waiting.ballot,
+                    admin,
+                    Action.TRANSLATE.value,
+                    ESCALATE_ADMIN,
+                )
+                if key not in keys:
+                    result.append(
+                        _due(s, waiting, "escalation", admin, admin, ESCALATE_ADMIN, left, before)
+                    )
+    return result
 
 
 def _sent_day(
@@ -518,6 +601,8 @@ def _escalations(
 ) -> list[tuple[str, str]]:
     """(who is told, the escalation's step) for a person who has had `before` reminders."""
     told: list[tuple[str, str]] = []
+    if action is Action.TRANSLATE:
+        return told  # the admins, about the translation rather than one translator: `due`
     if action is Action.VOTE:
         if before >= policy.escalate_after and s.chair and s.chair != person:
             told.append((s.chair, ESCALATE_CHAIR))

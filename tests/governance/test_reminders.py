@@ -19,6 +19,7 @@ from governance.reminders import (
     DeadlineSet,
     Due,
     OpenBallot,
+    OpenTranslation,
     ReminderSnapshot,
     Sent,
     SentKey,
@@ -642,3 +643,96 @@ def test_due_all_leaves_out_ventures_with_nothing_due() -> None:
     quiet = replace(answers(), venture_id="v-2", state=S.APPROVED)
     found = due_all([answers(), quiet], POLICY, at(3))
     assert list(found) == ["v-1"]
+
+
+# --- translations ------------------------------------------------------------------------------
+
+T1, T2, ADMIN = "lowri@x.org", "tomos@x.org", "admin@x.org"
+
+
+def translating(*open_: OpenTranslation, **kw: object) -> ReminderSnapshot:
+    """A draft venture with no deadline for its answers (nobody else waited on), its
+    title being translated."""
+    values: dict[str, object] = {
+        "venture_deadline": None,
+        "deadlines": (),
+        "translations": open_ or (OpenTranslation(7, DEADLINE),),
+        "translators": (T2, T1),
+        "admins": (ADMIN,),
+    }
+    values.update(kw)
+    return answers(**values)
+
+
+def daily(snapshot: ReminderSnapshot, first: int = 1, last: int = 31) -> list[tuple[int, Due]]:
+    history: list[Sent] = []
+    found_on = []
+    for day in range(first, last + 1):
+        found = due(snapshot, POLICY, at(day), history)
+        history += timed(found, at(day))
+        found_on += [(day, d) for d in found]
+    return found_on
+
+
+def test_every_translator_is_reminded_of_a_translation_on_the_cadence() -> None:
+    found = daily(translating())
+    reminders = [(day, d.to, d.step, d.count) for day, d in found if d.kind == "reminder"]
+    steps_on = [(1, "d-7"), (9, "d-1"), (10, "d0"), (11, "d+1"), (21, "d+7")]
+    assert reminders == [
+        (day, who, f"{step}@2026-12-10", n)
+        for n, (day, step) in enumerate(steps_on, start=1)
+        for who in (T1, T2)
+    ]
+    # Keyed by the translation: its id as the ballot, the action `translate`.
+    assert {(d.ballot, d.action, d.kind) for _, d in found} == {
+        (7, Action.TRANSLATE, "reminder"),
+        (7, Action.TRANSLATE, "escalation"),
+    }
+
+
+def test_an_overdue_translation_is_told_to_the_admins_once() -> None:
+    escalations = [(day, d) for day, d in daily(translating()) if d.kind == "escalation"]
+    # On the day (three reminders) it is still in time: the admins are told the day
+    # after, once, whatever comes next.
+    assert [(day, d.to, d.person, d.step, d.count) for day, d in escalations] == [
+        (11, ADMIN, ADMIN, "escalate-admin", 3)
+    ]
+    assert escalations[0][1].days_left == -1
+    # The chair is never told of a translation; nor is an admin who translates.
+    both = translating(admins=(ADMIN, T1))
+    assert {d.to for _, d in daily(both) if d.kind == "escalation"} == {ADMIN}
+    assert all(d.to != CHAIR for _, d in daily(translating(state=S.IN_REVIEW)))
+
+
+def test_a_translation_given_or_a_withdrawn_venture_is_not_reminded() -> None:
+    assert due(translating(translations=()), POLICY, at(9)) == ()
+    assert due(translating(state=S.WITHDRAWN), POLICY, at(9)) == ()
+    assert due(translating(translators=()), POLICY, at(9)) == ()  # nobody to remind
+    # A decided venture's title is still read (its decision record): reminded.
+    assert {d.to for d in due(translating(state=S.APPROVED), POLICY, at(9))} == {T1, T2}
+
+
+def test_a_translation_waits_alongside_the_answers_each_on_its_cadence() -> None:
+    both = translating(
+        OpenTranslation(7, DEADLINE),
+        OpenTranslation(8, DEADLINE.replace(day=14)),
+        venture_deadline=DEADLINE,
+        deadlines=(DeadlineSet("answers", DEADLINE, at(1, month=11)),),
+    )
+    found = due(both, POLICY, at(9))
+    assert sorted((d.to, d.action.value, d.ballot, d.step) for d in found) == [
+        (LEAD, "answer", 0, "d-1@2026-12-10"),
+        (T1, "translate", 7, "d-1@2026-12-10"),
+        (T1, "translate", 8, "d-7@2026-12-14"),  # Thu 3 was its "d-7": still the step due
+        (T2, "translate", 7, "d-1@2026-12-10"),
+        (T2, "translate", 8, "d-7@2026-12-14"),
+    ]
+    # One translation's reminders do not hold back or count towards the other's.
+    again = due(both, POLICY, at(11, 10), timed(found, at(9)))
+    assert sorted((d.to, d.ballot, d.step, d.count) for d in again if d.kind == "reminder") == [
+        (LEAD, 0, "d+1@2026-12-10", 2),
+        (T1, 7, "d+1@2026-12-10", 2),
+        (T1, 8, "d-1@2026-12-14", 2),
+        (T2, 7, "d+1@2026-12-10", 2),
+        (T2, 8, "d-1@2026-12-14", 2),
+    ]

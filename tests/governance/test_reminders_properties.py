@@ -19,6 +19,7 @@ from governance.programme import ReminderPolicy
 from governance.reminders import (
     Due,
     OpenBallot,
+    OpenTranslation,
     ReminderSnapshot,
     Sent,
     local_day,
@@ -253,3 +254,56 @@ def test_after_an_extension_of_a_week_or_more_the_cadence_runs_again(
             if offset >= last[0] and own_day < FIRST_DAY + dt.timedelta(days=100):
                 assert own_day >= moved
                 assert (f"{step.name}@{final_day.isoformat()}", own_day) in sent_on
+
+
+TRANSLATORS, ADMINS = ("t1@x.org", "t2@x.org"), ("a1@x.org", "a2@x.org")
+
+
+@SETTINGS
+@given(
+    policy=policies(),
+    due_at=deadlines(),
+    skipped=st.frozensets(st.integers(0, 60), max_size=20),
+    translators=st.integers(1, 2),
+)
+def test_translators_are_reminded_like_anyone_and_the_admins_told_once_when_overdue(
+    policy: ReminderPolicy, due_at: dt.datetime, skipped: frozenset[int], translators: int
+) -> None:
+    people = TRANSLATORS[:translators]
+    snapshot = ReminderSnapshot(
+        venture_id="v-1",
+        gate_id="design",
+        state=S.DRAFT,  # no deadline for the answers: only the translation is waited on
+        lead=LEAD,
+        chair=CHAIR,
+        translations=(OpenTranslation(5, due_at),),
+        translators=people,
+        admins=ADMINS,
+    )
+    history: list[Sent] = []
+    found: list[tuple[dt.date, Due]] = []
+    for n in range(60):
+        if n in skipped:
+            continue
+        now = at_nine(FIRST_DAY + dt.timedelta(days=n))
+        items = due_now(snapshot, policy, now, history)
+        history += [Sent(d.key, now) for d in items]
+        found += [(now.date(), d) for d in items]
+    keys = [d.key for _, d in found]
+    assert len(keys) == len(set(keys)), "the same reminder or escalation twice"
+    assert all(is_working_day(day) for day, _ in found)
+    assert {(d.ballot, d.action.value) for _, d in found} <= {(5, "translate")}
+    reminders = [(day, d) for day, d in found if d.kind == "reminder"]
+    # Each step reminds every translator, together, counting up.
+    by_day: dict[dt.date, set[str]] = {}
+    for day, d in reminders:
+        by_day.setdefault(day, set()).add(d.to)
+    assert all(told == set(people) for told in by_day.values())
+    for person in people:
+        mine = [d.count for _, d in reminders if d.to == person]
+        assert mine == list(range(1, len(mine) + 1))
+    # The admins, each once, only when it is overdue and after `escalate_after`.
+    escalations = [d for _, d in found if d.kind == "escalation"]
+    assert sorted(d.to for d in escalations) == sorted({d.to for d in escalations})
+    assert {d.to for d in escalations} <= set(ADMINS)
+    assert all(d.days_left < 0 and d.count >= policy.escalate_after for d in escalations)
