@@ -34,7 +34,9 @@ from notifications.relay import send_due
 from services.commands import Cyd, declare_interest, extend, record_review, start_venture, vote
 from services.reminders import sweep
 from services.replay import compare, replay
+from services.translations import give_translation
 from services.working_calendar import bank_holidays
+from tests.flows import scenario
 from tests.flows.scenario import (
     BOARD,
     CHAIR,
@@ -43,14 +45,27 @@ from tests.flows.scenario import (
     ROOT,
     make_cyd,
     programme_text,
-    to_board,
-    to_review,
 )
 from tests.models.conftest import Backend
 
 ELIN, OWEN = REVIEWERS
 TOM = "tom.price@example.org"  # the chair's supporter (examples/programme.yaml)
+LOWRI = "lowri.parry@example.org"  # the translator
+ADMIN = "admin@example.org"  # the example programme's admin
 UTC = dt.UTC
+WELSH = {"Community café": "Caffi cymunedol", "Garden project": "Prosiect gardd"}
+
+
+def to_review(cyd: Cyd, title: str = "Community café") -> str:
+    """A venture in review whose title is given in both languages: no translation waits,
+    so only those the test is about are reminded (the translator's reminders have tests
+    of their own, below)."""
+    return scenario.to_review(cyd, title, WELSH.get(title, f"{title} (Cymraeg)"))
+
+
+def to_board(cyd: Cyd, title: str = "Community café") -> str:
+    """As `to_review`, then both reviewers recommend: the vote is open."""
+    return scenario.to_board(cyd, title, WELSH.get(title, f"{title} (Cymraeg)"))
 
 
 def on(day: int, month: int = 11, hour: int = 10) -> dt.datetime:
@@ -154,7 +169,8 @@ def test_reviewers_are_reminded_on_the_cadence_then_the_lead_and_the_chair_are_t
     # Every message renders in its person's language and format.
     for message, person in reminders + escalations:
         rendered = render_for(addressee(person), message.event, message.payload)
-        assert "Community café" in rendered.text
+        title = "Caffi cymunedol" if person.language == "cy" else "Community café"
+        assert title in rendered.text  # the title in the reader's language
         assert rendered.languages == (person.language,)
     welsh = render_for(
         addressee(escalations[1][1]), "venture.escalation", escalations[1][0].payload
@@ -356,7 +372,11 @@ def test_a_lead_with_an_answers_deadline_is_reminded_and_the_chair_told(
 ) -> None:
     cyd = make_cyd(engine, library)
     venture_id = start_venture(
-        cyd, workstream="day-opportunities", title="Garden project", lead=LEAD
+        cyd,
+        workstream="day-opportunities",
+        title="Garden project",
+        lead=LEAD,
+        title_other=WELSH["Garden project"],
     ).venture_id
     assert sweep(engine, on(20)).details == []  # no deadline for the answers: no reminder
     extend(cyd, venture_id, until=dt.date(2026, 11, 30), by=LEAD, reason="Time to meet people.")
@@ -434,6 +454,111 @@ def test_reminders_with_copies_and_a_moved_vote_replay_from_the_audit_log(
         assert compare(source, target) == []  # the copies in the outbox too
         copies = [m for m, p in messages(target, "venture.reminder") if p.email == TOM]
         assert [m.payload["count"] for m in copies] == [1, 2, 3]
+    finally:
+        target.dispose()
+        source.dispose()
+
+
+# --- translations -------------------------------------------------------------------------------
+
+
+def start_untranslated(cyd: Cyd) -> tuple[str, int]:
+    """A venture started on Mon 2 November, its title in English only: its Welsh title is
+    asked of the translators, due three working days on (Thu 5 November, 17:00). Its
+    answers have no deadline, so only the translator is waited on."""
+    cyd.clock.set(on(2, hour=9))  # type: ignore[attr-defined]
+    venture_id = start_venture(
+        cyd, workstream="day-opportunities", title="Community café", lead=LEAD
+    ).venture_id
+    with read_session(cyd.engine) as session:
+        row = session.exec(select(t.Translation)).one()
+    assert row.due_at == dt.datetime(2026, 11, 5, 17, tzinfo=UTC)
+    assert row.id is not None
+    return venture_id, row.id
+
+
+def test_a_translator_is_reminded_once_per_step_until_the_translation_is_given(
+    engine: Engine, library: Library
+) -> None:
+    # The `wait` policy holds messages to Welsh readers until the Welsh title is given:
+    # never the translator's own reminder of it, which would then never come.
+    text = programme_text().replace("messages: resend", "messages: wait")
+    cyd = make_cyd(engine, library, text)
+    venture_id, translation_id = start_untranslated(cyd)
+    first = sweep(engine, on(2, hour=10))  # the day it was asked for: the step due is d-7
+    assert sent_to(first) == [("reminder", LOWRI, "d-7", 1)]  # nobody but the translator
+    assert sweep(engine, on(2, hour=15)).details == []  # once per step
+    assert sweep(engine, on(3)).details == []
+    assert sent_to(sweep(engine, on(4))) == [("reminder", LOWRI, "d-1", 2)]
+    assert sweep(engine, on(4, hour=16)).details == []
+    with read_session(engine) as session:
+        rows = session.exec(select(t.ReminderSent).order_by(col(t.ReminderSent.id))).all()
+        venture = session.get(t.Venture, venture_id)
+        lowri = session.exec(select(t.Person).where(t.Person.email == LOWRI)).one()
+        assert venture is not None
+        # Keyed: the venture's current gate, the translation's id as the ballot.
+        assert {(r.gate_id, r.ballot, r.person_id, r.action) for r in rows} == {
+            (venture.gate_id, translation_id, lowri.id, "translate")
+        }
+        logged = session.exec(
+            select(t.AuditEntry).where(t.AuditEntry.action == "reminders.sent")
+        ).all()
+        assert [d["translation"] for e in logged for d in e.payload["sent"]] == [
+            {"subject": "venture-title", "language": "cy"}
+        ] * 2
+        assert audit.verify(session).ok
+    reminders = messages(engine, "venture.reminder")
+    assert [p.email for _, p in reminders] == [LOWRI, LOWRI]
+    message, person = reminders[0]
+    # Not held for the translation (a held one waits until it is due, Thu 5 at 17:00).
+    assert "held_until" not in message.payload["venture"]
+    assert message.next_attempt_at != dt.datetime(2026, 11, 5, 17, tzinfo=UTC)
+    rendered = render_for(addressee(person), message.event, message.payload)
+    assert rendered.languages == ("cy",)  # Lowri reads Welsh
+    assert "Mae teitl y fenter “Community café” yn Saesneg yn unig" in rendered.text
+    assert "erbyn 5 y.h. ddydd Iau 5 Tachwedd 2026" in rendered.text
+    assert f"cyd translate give {translation_id}" in rendered.text
+    assert "/translations" in rendered.text
+
+    # Given on the day: no more reminders, and hers are not sent again with the title.
+    cyd.clock.set(on(5, hour=9))  # type: ignore[attr-defined]
+    give_translation(cyd, translation_id, "Caffi cymunedol", by=LOWRI)
+    for day in (5, 6, 9, 16, 30):
+        assert sweep(engine, on(day)).details == [], day
+    assert [p.email for _, p in messages(engine, "venture.reminder")] == [LOWRI, LOWRI]
+
+
+def test_an_overdue_translation_is_told_to_the_admins_once_and_replays(
+    library: Library, tmp_path: Path
+) -> None:
+    source = make_engine(f"sqlite:///{tmp_path / 'source.db'}")
+    upgrade(source)
+    cyd = make_cyd(source, library)
+    start_untranslated(cyd)
+    found = []
+    for day in range(2, 21):  # 2 to 20 November
+        found += sent_to(sweep(source, on(day)))
+    assert found == [
+        ("reminder", LOWRI, "d-7", 1),
+        ("reminder", LOWRI, "d-1", 2),
+        ("reminder", LOWRI, "d0", 3),  # on the day: still in time, nobody else told
+        ("escalation", ADMIN, "escalate-admin", 3),  # Fri 6: overdue
+        ("reminder", LOWRI, "d+1", 4),
+        ("reminder", LOWRI, "d+7", 5),  # Mon 16: seven working days on; told once only
+    ]
+    [(message, admin)] = messages(source, "venture.escalation")
+    assert admin.email == ADMIN
+    assert message.payload["translators"] == [{"name": "Lowri Parry", "email": LOWRI}]
+    rendered = render_for(addressee(admin), message.event, message.payload)
+    assert "Community café" in rendered.text
+    assert "Lowri Parry" in rendered.text
+    target = make_engine(f"sqlite:///{tmp_path / 'replayed.db'}")
+    try:
+        upgrade(target)
+        result = replay(source, target, library)
+        assert result.ok, "\n".join(result.problems)
+        assert compare(source, target) == []
+        assert count_rows(target, t.ReminderSent) == 6
     finally:
         target.dispose()
         source.dispose()
