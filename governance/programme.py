@@ -193,9 +193,9 @@ class ReminderPolicy(Strict):
     holiday): nobody is reminded on a day off. A sweep that runs late sends only
     the latest reminder due, never a backlog. When a new reminder falls due after
     `escalate_after` reminders went unheeded, the venture's lead is told (for a
-    review) or the chair (for a vote); after `escalate_to_chair_after` reminders the
-    chair is told (for answers or a review). Each reminder and each escalation goes
-    once.
+    review) or the chair (for a vote), or the admins (for a translation, once it is
+    overdue); after `escalate_to_chair_after` reminders the chair is told (for answers
+    or a review). Each reminder and each escalation goes once.
     """
 
     before_deadline_days: Days = Field(
@@ -210,7 +210,10 @@ class ReminderPolicy(Strict):
         default=2,
         ge=1,
         le=20,
-        description="Tell the lead (the chair, for a vote) after this many reminders.",
+        description=(
+            "Tell the lead (the chair, for a vote; the admins, for a translation overdue)"
+            " after this many reminders."
+        ),
     )
     escalate_to_chair_after: int | None = Field(
         default=None,

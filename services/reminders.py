@@ -20,6 +20,15 @@ tasks.
 
 Messages are each person's own (their language and format); quiet hours and daily
 digests are applied by the relay when the messages are sent.
+
+Translators. A venture with a translation not yet given is read with its open
+translations, and the programme's active translators and admins: the rules remind the
+translators of each (and tell the admins of one overdue). A translation's
+`reminder_sent` row has the venture's current gate and the translation's id as its
+ballot; its audit entry names the translation by subject and language (a replay may
+number the rows differently); its message carries the title as written and no title
+language, so that it is neither held for the translation nor sent again with it
+(`_translation_payload`).
 """
 
 from __future__ import annotations
