@@ -162,22 +162,17 @@ _WAITED_ON = core_select(_V).where(
 _OPEN_TRANSLATIONS = core_select(_T.c.id, _T.c.venture_id, _T.c.due_at).where(
     _T.c.done_at.is_(None), _T.c.venture_id.in_(_IDS)
 )
-# The programme's active translators (reminded of translations) and admins (told of one
-# overdue), as emails.
-_STAFF = (
-    core_select(_P.c.email, _PR.c.role)
-    .join(_PR, _PR.c.person_id == _P.c.id)
-    .where(_P.c.active)
-    .where(_PR.c.role.in_([Role.TRANSLATOR.value, Role.ADMIN.value]))
-    .order_by(_P.c.email)
-)
 _EVERYONE = core_select(_P.c.id, _P.c.email, _P.c.active, _P.c.supports_person_id)
-# `services.people.board_people`, as emails: the Board's active members and their roles.
+# `services.people.board_people`, as emails: the Board's active members and their roles;
+# with them (one statement) the active translators (reminded of translations) and admins
+# (told of one overdue).
+_BOARD_ROLES = (Role.BOARD_MEMBER.value, Role.CHAIR.value)
+_STAFF_ROLES = (Role.TRANSLATOR.value, Role.ADMIN.value)
 _BOARD = (
     core_select(_P.c.email, _PR.c.role)
     .join(_PR, _PR.c.person_id == _P.c.id)
     .where(_P.c.active)
-    .where(_PR.c.role.in_([Role.BOARD_MEMBER.value, Role.CHAIR.value]))
+    .where(_PR.c.role.in_([*_BOARD_ROLES, *_STAFF_ROLES]))
     .order_by(_P.c.email)
 )
 _RUNS = core_select(_GR.c.venture_id, _GR.c.gate_id, _GR.c.submitted_at).where(
@@ -200,7 +195,8 @@ def load_snapshots(
     """The snapshots of the ventures someone may be waited on for (all, or these).
 
     `all_open` loads every open venture: answers without a deadline, and ventures on
-    hold, are nobody's reminder, but someone's next action (`services.next_actions`)."""
+    hold, are nobody's reminder, but someone's next action (`services.next_actions`,
+    which reads the translations waiting itself: they are not loaded then)."""
     statement = _ALL_OPEN if all_open else _WAITED_ON
     params: dict[str, Any] = {}
     if venture_ids is not None:
@@ -220,16 +216,18 @@ def load_snapshots(
         if p.active and p.supports_person_id is not None and p.supports_person_id in emails
     )
     board: dict[str, bool] = {}
-    for email, role in queries.rows(session, _BOARD):
-        board[email] = board.get(email, False) or role == Role.CHAIR.value
+    roles = queries.rows(session, _BOARD)
+    for email, role in roles:
+        if role in _BOARD_ROLES:
+            board[email] = board.get(email, False) or role == Role.CHAIR.value
     members = tuple(board)
     chair = next((email for email, is_chair in board.items() if is_chair), None)
-    staff = queries.rows(session, _STAFF)
-    translators = tuple(email for email, role in staff if role == Role.TRANSLATOR.value)
-    admins = tuple(email for email, role in staff if role == Role.ADMIN.value)
+    translators = tuple(email for email, role in roles if role == Role.TRANSLATOR.value)
+    admins = tuple(email for email, role in roles if role == Role.ADMIN.value)
     translations: dict[str, list[OpenTranslation]] = defaultdict(list)
-    for tr in queries.rows(session, _OPEN_TRANSLATIONS, ids=ids):
-        translations[tr.venture_id].append(OpenTranslation(tr.id, tr.due_at))
+    if not all_open:
+        for tr in queries.rows(session, _OPEN_TRANSLATIONS, ids=ids):
+            translations[tr.venture_id].append(OpenTranslation(tr.id, tr.due_at))
 
     def current(name: str) -> list[Any]:
         found = queries.rows(session, _OF_VENTURES[name], ids=ids)

@@ -664,3 +664,26 @@ def test_a_backlog_is_sent_in_batches_each_venture_once(
         "messages": 6,
     }
     assert asyncio.run(flow_module.send_reminders(on(11)))["reminders"] == 0
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("prefect_harness")
+def test_the_send_reminders_flow_reminds_the_translator_once(
+    flows_use: Engine, library: Library
+) -> None:
+    from flows.reminders import send_reminders
+
+    cyd: Cyd = make_cyd(flows_use, library)
+    _, translation_id = start_untranslated(cyd)  # the Welsh title due Thu 5 November
+    first = asyncio.run(send_reminders(on(4)))  # Wed 4: its "d-1"
+    assert first == {
+        "ventures": 1,
+        "reminders": 1,
+        "escalations": 0,
+        "copies": 0,
+        "messages": 1,
+    }
+    assert asyncio.run(send_reminders(on(4, hour=11)))["reminders"] == 0
+    with read_session(flows_use) as session:
+        [row] = session.exec(select(t.ReminderSent)).all()
+    assert (row.action, row.ballot, row.step) == ("translate", translation_id, "d-1@2026-11-05")
