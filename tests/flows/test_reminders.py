@@ -32,6 +32,7 @@ from notifications import mailbox
 from notifications.compose import addressee, render_for
 from notifications.relay import send_due
 from services.commands import Cyd, declare_interest, extend, record_review, start_venture, vote
+from services.history import audit_trail
 from services.reminders import sweep
 from services.replay import compare, replay
 from services.translations import give_translation
@@ -534,7 +535,7 @@ def test_an_overdue_translation_is_told_to_the_admins_once_and_replays(
     source = make_engine(f"sqlite:///{tmp_path / 'source.db'}")
     upgrade(source)
     cyd = make_cyd(source, library)
-    start_untranslated(cyd)
+    venture_id, _ = start_untranslated(cyd)
     found = []
     for day in range(2, 21):  # 2 to 20 November
         found += sent_to(sweep(source, on(day)))
@@ -552,6 +553,22 @@ def test_an_overdue_translation_is_told_to_the_admins_once_and_replays(
     rendered = render_for(addressee(admin), message.event, message.payload)
     assert "Community café" in rendered.text
     assert "Lowri Parry" in rendered.text
+    # The venture's history says so, in each language and format.
+    trail = audit_trail(source, venture_id)
+    reminded = next(e for e in trail if e.code == "reminder-sent")
+    told = next(e for e in trail if e.code == "escalation-sent")
+    assert reminded.words("en", False, UTC).startswith(
+        "Lowri Parry was reminded to translate the venture's title by "
+    )
+    assert reminded.words("cy", True, UTC).startswith(
+        "Fe wnaethon ni atgoffa Lowri Parry i gyfieithu enw'r gwaith erbyn "
+    )
+    assert told.words("cy", False, UTC).startswith(
+        "Dywedwyd wrth Programme Office nad yw teitl y fenter wedi cael ei gyfieithu eto"
+    )
+    assert told.words("en", True, UTC) == (
+        "We told Programme Office that the name of the work is not translated yet."
+    )
     target = make_engine(f"sqlite:///{tmp_path / 'replayed.db'}")
     try:
         upgrade(target)
