@@ -259,8 +259,8 @@ def _walk(cyd: Cyd, out: Console, runs: Counter[str]) -> str:
     _step(out, "Aled (Board)", "votes approve")
     c.vote(cyd, venture, member="sian.roberts@example.org", choice="more-time")
     _step(out, "Siân (Board)", 'says "I need more time"')
-    # A week before the vote's deadline (a working day at 17:00, counted in working days:
-    # where it falls depends on the day the demo runs), when the first reminder is due.
+    # Seven working days before the vote's deadline (itself a working day at 17:00: where
+    # it falls depends on the day the demo runs), when the first reminder is due.
     cyd.clock.on_to(_week_before_vote_closes(cyd, venture))  # type: ignore[attr-defined]
     _remind(cyd, out, runs, "the members who have not voted yet")
     c.vote(
@@ -328,11 +328,15 @@ def _vote_closes(cyd: Cyd, out: Console, venture: str) -> None:
 
 
 def _week_before_vote_closes(cyd: Cyd, venture: str) -> dt.datetime:
-    """9:00 local time, seven days before the day the open vote closes."""
+    """9:00 local time on the open vote's "d-7": seven working days before the day it
+    closes (reminder steps count working days: never a weekend or a bank holiday)."""
+    from governance.reminders import Step, occasion
+    from governance.working_days import working_day_on_or_after
     from models import queries
     from models.db import read_session
     from models.tables import Venture
     from services.reminders import local_zone
+    from services.working_calendar import working_calendar
 
     with read_session(cyd.engine) as session:
         row = session.get(Venture, venture)
@@ -341,7 +345,12 @@ def _week_before_vote_closes(cyd: Cyd, venture: str) -> dt.datetime:
     assert ballot is not None
     assert ballot.deadline is not None
     zone = local_zone()
-    day = ballot.deadline.astimezone(zone).date() - dt.timedelta(days=7)
+    closes = ballot.deadline.astimezone(zone).date()
+    holidays = working_calendar(closes).holidays
+    day = occasion(Step(-7, "d-7"), closes, holidays)
+    # Simulated time never runs back: if the votes came later than that, the first
+    # working day from then (nobody is reminded on a day off).
+    day = working_day_on_or_after(max(day, cyd.clock().astimezone(zone).date()), holidays)
     return dt.datetime.combine(day, dt.time(9, 0), tzinfo=zone).astimezone(dt.UTC)
 
 

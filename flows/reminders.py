@@ -1,4 +1,5 @@
-"""The `send_reminders` flow: the scheduled reminder sweep, thin.
+"""The `send_reminders` flow: the scheduled reminder sweep, thin. It reminds those who
+have not acted yet: answers, reviews, votes, and translations not yet given.
 
 One task reads every open venture and asks the pure rules (`governance.reminders`)
 what is due now; then each venture with something due is recorded and queued in one

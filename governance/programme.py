@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, PlainValidator, WithJsonSchema, model_validator
+from pydantic import Field, PlainValidator, WithJsonSchema, field_validator, model_validator
 
 from checklists.semantics import Finding
 from checklists.spec import Identifier, NonEmpty, Strict, Text
@@ -180,32 +180,40 @@ Days = Annotated[
 ]
 
 
+# Board papers go at least this many working days before a meeting (programme policy).
+BOARD_PAPERS_MIN_DAYS = 7
+
+
 class ReminderPolicy(Strict):
     """When Cyd reminds people who have not acted yet, and when it tells someone else.
 
     A person who has an answer, a review or a vote to give by a deadline is reminded
     on each of `before_deadline_days` (0: on the day) and `after_deadline_days`
-    (overdue), counted in whole days of local time. A sweep that runs late sends only
+    (overdue), counted in working days of local time (Monday to Friday, not a bank
+    holiday): nobody is reminded on a day off. A sweep that runs late sends only
     the latest reminder due, never a backlog. When a new reminder falls due after
     `escalate_after` reminders went unheeded, the venture's lead is told (for a
-    review) or the chair (for a vote); after `escalate_to_chair_after` reminders the
-    chair is told (for answers or a review). Each reminder and each escalation goes
-    once.
+    review) or the chair (for a vote), or the admins (for a translation, once it is
+    overdue); after `escalate_to_chair_after` reminders the chair is told (for answers
+    or a review). Each reminder and each escalation goes once.
     """
 
     before_deadline_days: Days = Field(
         default_factory=lambda: [7, 1, 0],
-        description="Remind this many days before the deadline (0: on the day).",
+        description="Remind this many working days before the deadline (0: on the day).",
     )
     after_deadline_days: Days = Field(
         default_factory=lambda: [1, 7],
-        description="Remind this many days after a deadline that has passed.",
+        description="Remind this many working days after a deadline that has passed.",
     )
     escalate_after: int = Field(
         default=2,
         ge=1,
         le=20,
-        description="Tell the lead (the chair, for a vote) after this many reminders.",
+        description=(
+            "Tell the lead (the chair, for a vote; the admins, for a translation overdue)"
+            " after this many reminders."
+        ),
     )
     escalate_to_chair_after: int | None = Field(
         default=None,
@@ -224,13 +232,26 @@ class ReminderPolicy(Strict):
     )
     board_pack_days_before: int = Field(
         default=7,
-        ge=0,
+        ge=BOARD_PAPERS_MIN_DAYS,
         le=60,
         description=(
             "Send each Board member their papers this many working days before a meeting "
             "(programme policy: at least 7)."
         ),
     )
+
+    @field_validator("board_pack_days_before", mode="before")
+    @classmethod
+    def _papers_in_time(cls, value: object) -> object:
+        # Checked before the bounds so that the error says why, not only the number:
+        # members need a week and more to read their papers, with a supporter if they
+        # have one (programme policy; an Easy Read pack takes longer to go through).
+        if isinstance(value, int) and not isinstance(value, bool) and value < BOARD_PAPERS_MIN_DAYS:
+            raise ValueError(
+                f"must be at least {BOARD_PAPERS_MIN_DAYS}, not {value}: papers go at least"
+                f" {BOARD_PAPERS_MIN_DAYS} working days before a meeting (programme policy)"
+            )
+        return value
 
     @model_validator(mode="after")
     def _chair_after_lead(self) -> ReminderPolicy:

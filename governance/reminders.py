@@ -14,16 +14,31 @@ Who has not acted yet (`waiting_on`):
   A stale vote (an answer changed after it) must be given again. "I need more time"
   counts as acting until that member has had their extra time on this ballot; then
   they are reminded like anyone who has not voted.
+- a translation (`translations_waiting`): every active translator (the role
+  `translator`), for each translation of the venture asked for and not yet given,
+  whatever the venture's state but withdrawn. Any translator may give it (the first
+  does it for all), so each is reminded until one does. This waits alongside the
+  answers, a review or a vote: a venture may wait on its lead and its translators at
+  once. A translation's reminders are keyed with its id as the ballot (the action
+  `translate` keeps them apart from a vote's), so each translation has its cadence.
 
 The deadline in force (`deadline_for`): for a vote, the ballot's deadline (every
 extension moves it); for answers, the latest deadline recorded for them; for a
 review, the latest deadline recorded since the submission, else 17:00 local on the
-`review_days`-th working day after the day of the submission.
+`review_days`-th working day after the day of the submission; for a translation, the
+day it is due (`translation.due_at`).
 
-Cadence. The policy's steps are days before the deadline (`d-7`, `d-1`, `d0`: on the
-day) and after it (`d+1`, `d+7`), in whole days of local time (`tz`). The step due
-is the latest one whose day has come; a sweep that ran late (or a venture that came
-to the step late) sends that one only, never a backlog of earlier ones. A reminder's
+Cadence. The policy's steps are working days before the deadline's day (`d-7`, `d-1`,
+`d0`: on the day) and after it (`d+1`, `d+7`), in local time (`tz`), counted like every
+policy in days (`governance.working_days`: Monday to Friday, not a bank holiday of the
+snapshot's `calendar`). So `d-1` before a Monday's deadline is the Friday, and no step
+falls on a weekend or a bank holiday: a person has as many days to act after a
+reminder as its step says, and nobody is reminded on a day off. A sweep on a day nobody
+works sends no reminder (nor escalation); what it would have sent goes on the next
+working day. The step due is the latest one whose day (`occasion`) has come; a sweep
+that ran late (or a venture that came to the step late) sends that one only, never a
+backlog of earlier ones. `Due.days_left` stays in calendar days: it is what a message
+says ("3 days from now", on the Friday before a Monday's deadline). A reminder's
 step names the deadline it counts to (`d-1@2026-12-10`), so a person given more
 time is reminded afresh before the new deadline, and never about the old one.
 
@@ -33,20 +48,22 @@ deadline moves to the 11th: the same reminder a day later, which people feel as
 nagging. So a step due for the deadline in force is held back when the same person
 already had a reminder for this action (same gate and ballot) at that step or a
 later one (closer to its deadline: they heard at least as urgent a word) less than
-the step's spacing before the step's own day (`occasion`: the deadline's day plus
-the step's offset). A step's spacing is the days to the next step of the cadence
-(d-7: 6, d-1: 1, d0: 1, d+1: 6); the last step's is the gap before it (d+7: 6); a
-cadence of one step has a week (`LONE_STEP_SPACING_DAYS`). In the example the new
-"d-7" falls on the 4th, one day after the last: held back; the next reminder is the
-new "d-1", on the 10th. Moved to the 17th instead, the new "d-7" falls on the 10th,
-a week after the last, and goes. Why this rule:
+the step's spacing before the step's own day (`occasion`: the deadline's day moved
+by the step's offset in working days). A step's spacing is the working days to the
+next step of the cadence (d-7: 6, d-1: 1, d0: 1, d+1: 6); the last step's is the gap
+before it (d+7: 6); a cadence of one step has a week (`LONE_STEP_SPACING_DAYS`). In
+the example (a Thursday's deadline, moved to the Friday) the new "d-7" falls on the
+4th, one working day after the last: held back; the next reminder is the new "d-1",
+on the 10th. Moved a week later instead, the new "d-7" falls on the 10th, five
+working days after the last: held back too (the spacing of d-7 is 6); moved by six
+working days or more, it goes. Why this rule:
 - Two reminders to a person never come closer together than the cadence itself
   puts them around that step, however often and however far the deadline moves.
 - It compares with the step's own day, not today, so a held-back step stays held
   back for as long as it is the step due: never sent late, the day before the next.
 - More time is still reminded afresh: a step whose day comes at least its spacing
   after the last move of the deadline is always sent on that day; and a move later
-  by at least every spacing of the cadence (a week, for the default one) brings
+  by at least every spacing of the cadence (six working days, for the default one) brings
   back the step last sent and every step after it, each on its day.
 - The price, chosen: a person reminded "d-1" yesterday and given another week is
   not told "d-7" today, a day after the last reminder; the new "d-1" is their next.
@@ -60,6 +77,18 @@ Escalation. When a reminder falls due and the person has already had
 lead, about a reviewer; the chair, about a Board member. After
 `policy.chair_after` reminders the chair is told about a reviewer or about the
 lead's own answers. Nobody is told about themselves.
+
+A translation's equivalent is the programme's admins (`ESCALATE_ADMIN`): they look
+after the people and their roles (as the lead looks after a reviewer's part in their
+venture), and may give a translation themselves; the chair is not told, since a
+translation is the programme's service and not a decision of the Board. The admins
+are told once the translators have had `escalate_after` reminders and the translation
+is overdue (a step after its day): translations are due in a few working days, so the
+count alone would reach `escalate_after` while one is still in time, and an admin
+needs to step in only when readers of the other language are kept waiting. The
+escalation is about the translation, not about one translator (any of them may give
+it), so each admin is told once per translation, keyed by the admin
+(`Due.person` is the admin told; `Due.count` the reminders the translators had).
 
 Supporters. A person's supporters (`ReminderSnapshot.supporters`: a person in the
 programme with `supports: <them>`) get a copy of each reminder addressed to that
@@ -90,13 +119,22 @@ from governance.lifecycle import VentureState
 from governance.programme import ReminderPolicy
 from governance.reviews import Review
 from governance.standing import standing_votes
-from governance.working_days import WEEKDAYS, WorkingCalendar, deadline_after
+from governance.working_days import (
+    WEEKDAYS,
+    WorkingCalendar,
+    add_working_days,
+    deadline_after,
+    is_working_day,
+    previous_working_day,
+    working_days_between,
+)
 
 S = VentureState
 NO_BALLOT = 0  # the ballot in a key when the action is not a vote
 ESCALATE_LEAD = "escalate-lead"
 ESCALATE_CHAIR = "escalate-chair"
-LONE_STEP_SPACING_DAYS = 7  # the spacing of a cadence of a single step: a week
+ESCALATE_ADMIN = "escalate-admin"
+LONE_STEP_SPACING_DAYS = 7  # the spacing of a cadence of a single step, in working days
 
 
 class Action(StrEnum):
@@ -105,6 +143,7 @@ class Action(StrEnum):
     ANSWER = "answer"
     REVIEW = "review"
     VOTE = "vote"
+    TRANSLATE = "translate"
 
 
 # The deadline kinds recorded by the tables (`deadline.kind`), for each action.
@@ -113,6 +152,7 @@ DEADLINE_KINDS: dict[Action, tuple[str, ...]] = {
     # An extension given while a venture is in review is recorded as one for answers.
     Action.REVIEW: ("review", "answers"),
     Action.VOTE: ("vote",),
+    Action.TRANSLATE: (),  # a translation's deadline is its own (`OpenTranslation.due_at`)
 }
 _ANSWER_STATES = frozenset({S.DRAFT, S.RETURNED, S.RECYCLED})
 
@@ -138,6 +178,14 @@ class OpenBallot:
 
 
 @dataclass(frozen=True, slots=True)
+class OpenTranslation:
+    """A translation asked for and not yet given (a `translation` row without `done_at`)."""
+
+    id: int
+    due_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
 class ReminderSnapshot:
     """What the reminder rules need to know about one venture's current gate."""
 
@@ -158,6 +206,9 @@ class ReminderSnapshot:
     supporters: frozenset[tuple[str, str]] = frozenset()
     # The days a review's deadline counts in (bank holidays, local zone).
     calendar: WorkingCalendar = WEEKDAYS
+    translations: tuple[OpenTranslation, ...] = ()  # the venture's, not yet given
+    translators: tuple[str, ...] = ()  # the programme's active translators
+    admins: tuple[str, ...] = ()  # the programme's active admins: told of one overdue
 
 
 class SentKey(NamedTuple):
@@ -261,9 +312,19 @@ def spacing(policy: ReminderPolicy) -> dict[int, int]:
     return gaps
 
 
-def occasion(step: Step, deadline: dt.date) -> dt.date:
-    """The step's own day for a deadline: the day the cadence gives it."""
-    return deadline + dt.timedelta(days=step.offset)
+def occasion(step: Step, deadline: dt.date, holidays: frozenset[dt.date] = frozenset()) -> dt.date:
+    """The step's own day for a deadline: the day the cadence gives it, counted in
+    working days (`holidays`: the bank holidays). `d-1` before a Monday's deadline is
+    the Friday; `d+1` after a Friday's is the Monday; `d0` is the deadline's day. A
+    deadline on a day nobody works (an old one, or one set before deadlines were
+    working days) counts back from the last working day before it: "on the day" is
+    then the last day people could still act in time."""
+    if step.offset > 0:
+        return add_working_days(deadline, step.offset, holidays)
+    anchor = (
+        deadline if is_working_day(deadline, holidays) else previous_working_day(deadline, holidays)
+    )
+    return add_working_days(anchor, step.offset, holidays) if step.offset else anchor
 
 
 def local_day(moment: dt.datetime, tz: dt.tzinfo) -> dt.date:
@@ -278,11 +339,20 @@ def days_left(deadline: dt.datetime, now: dt.datetime, tz: dt.tzinfo) -> int:
 
 
 def step_due(
-    policy: ReminderPolicy, deadline: dt.datetime, now: dt.datetime, tz: dt.tzinfo
+    policy: ReminderPolicy,
+    deadline: dt.datetime,
+    now: dt.datetime,
+    tz: dt.tzinfo,
+    holidays: frozenset[dt.date] = frozenset(),
 ) -> Step | None:
-    """The latest step whose day has come, or None before the first."""
-    left = days_left(deadline, now, tz)
-    reached = [s for s in steps(policy) if -s.offset >= left]
+    """The latest step whose day (`occasion`) has come, or None before the first; None
+    too on a day nobody works (a weekend, a bank holiday): nobody is reminded then, and
+    a step a sweep missed goes on the next working day."""
+    today = local_day(now, tz)
+    if not is_working_day(today, holidays):
+        return None
+    deadline_day = local_day(deadline, tz)
+    reached = [s for s in steps(policy) if occasion(s, deadline_day, holidays) <= today]
     return reached[-1] if reached else None
 
 
@@ -296,6 +366,8 @@ def deadline_for(
     s = snapshot
     if action is Action.VOTE:
         return s.ballot.deadline if s.ballot is not None else None
+    if action is Action.TRANSLATE:
+        return min((t.due_at for t in s.translations), default=None)
     kinds = DEADLINE_KINDS[action]
     recorded = [d for d in s.deadlines if d.kind in kinds]
     if action is Action.REVIEW:
@@ -360,6 +432,19 @@ def waiting_on(snapshot: ReminderSnapshot, policy: ReminderPolicy) -> Waiting | 
     return Waiting(action, deadline, people, ballot)
 
 
+def translations_waiting(snapshot: ReminderSnapshot) -> tuple[Waiting, ...]:
+    """Each translation not yet given, waiting on every translator (module docstring);
+    none for a withdrawn venture: nobody will read about it again."""
+    s = snapshot
+    if s.state is S.WITHDRAWN or not s.translators:
+        return ()
+    people = tuple(sorted(set(s.translators)))
+    return tuple(
+        Waiting(Action.TRANSLATE, t.due_at, people, t.id)
+        for t in sorted(s.translations, key=lambda t: (t.due_at, t.id))
+    )
+
+
 # --- what is due ---------------------------------------------------------------------------
 
 
@@ -376,22 +461,40 @@ def due(
 
     `sent` may hold records of other ventures too; only this venture's are looked at.
     """
-    waiting = waiting_on(snapshot, policy)
-    if waiting is None:
-        return ()
-    step = step_due(policy, waiting.deadline, now, tz)
-    if step is None:
-        return ()
     s = snapshot
+    waiting = waiting_on(s, policy)
+    waitings = ((waiting,) if waiting is not None else ()) + translations_waiting(s)
+    if not waitings:
+        return ()
+    holidays = s.calendar.holidays
     mine = [
         (k, day)
-        for k, day in (_sent_day(r, tz) for r in sent)
+        for k, day in (_sent_day(r, tz, holidays) for r in sent)
         if k.venture_id == s.venture_id and k.gate_id == s.gate_id
     ]
+    result: list[Due] = []
+    for each in waitings:
+        result += _due_for(s, policy, now, each, mine, tz)
+    return tuple(result)
+
+
+def _due_for(
+    s: ReminderSnapshot,
+    policy: ReminderPolicy,
+    now: dt.datetime,
+    waiting: Waiting,
+    mine: list[tuple[SentKey, dt.date | None]],
+    tz: dt.tzinfo,
+) -> list[Due]:
+    """What is due now for one thing waited on (`due`, with this venture's records)."""
+    holidays = s.calendar.holidays
+    step = step_due(policy, waiting.deadline, now, tz, holidays)
+    if step is None:
+        return []
     keys = {k for k, _ in mine}
     deadline_day = local_day(waiting.deadline, tz)
     name = step_name(step, deadline_day)
-    own_day = occasion(step, deadline_day)
+    own_day = occasion(step, deadline_day, holidays)
     space = spacing(policy).get(step.offset, LONE_STEP_SPACING_DAYS)
     left = days_left(waiting.deadline, now, tz)
     # Each person's reminders so far for this action (and ballot): how many, and
@@ -410,7 +513,7 @@ def due(
     result: list[Due] = []
     for person in waiting.people:
         key = SentKey(s.venture_id, s.gate_id, waiting.ballot, person, waiting.action.value, name)
-        if key in keys or _held_back(earlier[person], step.offset, own_day, space):
+        if key in keys or _held_back(earlier[person], step.offset, own_day, space, holidays):
             continue
         before = counts[person]
         copies = tuple(sorted(sup for sup, whom in s.supporters if whom == person != sup))
@@ -418,10 +521,29 @@ def due(
         for to, step_id in _escalations(s, policy, waiting.action, person, before):
             if key._replace(step=step_id) not in keys:
                 result.append(_due(s, waiting, "escalation", person, to, step_id, left, before))
-    return tuple(result)
+    if waiting.action is Action.TRANSLATE and result and left < 0:
+        # Overdue: the admins, once each per translation (module docstring).
+        before = max(counts[p] for p in waiting.people)
+        if before >= policy.escalate_after:
+            for admin in sorted(set(s.admins) - set(waiting.people)):
+                key = SentKey(
+                    s.venture_id,
+                    s.gate_id,
+                    waiting.ballot,
+                    admin,
+                    Action.TRANSLATE.value,
+                    ESCALATE_ADMIN,
+                )
+                if key not in keys:
+                    result.append(
+                        _due(s, waiting, "escalation", admin, admin, ESCALATE_ADMIN, left, before)
+                    )
+    return result
 
 
-def _sent_day(record: Sent | SentKey, tz: dt.tzinfo) -> tuple[SentKey, dt.date | None]:
+def _sent_day(
+    record: Sent | SentKey, tz: dt.tzinfo, holidays: frozenset[dt.date] = frozenset()
+) -> tuple[SentKey, dt.date | None]:
     """A sent record's key and the local day it was sent; a bare key's day is its
     step's own day (as a daily sweep sends it), None for an escalation's."""
     if isinstance(record, Sent):
@@ -430,15 +552,21 @@ def _sent_day(record: Sent | SentKey, tz: dt.tzinfo) -> tuple[SentKey, dt.date |
     if parsed is None:
         return record, None
     offset, deadline = parsed
-    return record, deadline + dt.timedelta(days=offset)
+    return record, occasion(Step(offset, ""), deadline, holidays)
 
 
 def _held_back(
-    earlier: Iterable[tuple[int, dt.date]], offset: int, own_day: dt.date, space: int
+    earlier: Iterable[tuple[int, dt.date]],
+    offset: int,
+    own_day: dt.date,
+    space: int,
+    holidays: frozenset[dt.date] = frozenset(),
 ) -> bool:
     """Whether a step (`offset`, on `own_day`) repeats too soon: the person had that
-    step or a later one less than `space` days before the step's own day."""
-    return any(o >= offset and (own_day - day).days < space for o, day in earlier)
+    step or a later one less than `space` working days before the step's own day."""
+    return any(
+        o >= offset and working_days_between(day, own_day, holidays) < space for o, day in earlier
+    )
 
 
 def _due(
@@ -473,6 +601,8 @@ def _escalations(
 ) -> list[tuple[str, str]]:
     """(who is told, the escalation's step) for a person who has had `before` reminders."""
     told: list[tuple[str, str]] = []
+    if action is Action.TRANSLATE:
+        return told  # the admins, about the translation rather than one translator: `due`
     if action is Action.VOTE:
         if before >= policy.escalate_after and s.chair and s.chair != person:
             told.append((s.chair, ESCALATE_CHAIR))

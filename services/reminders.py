@@ -20,6 +20,15 @@ tasks.
 
 Messages are each person's own (their language and format); quiet hours and daily
 digests are applied by the relay when the messages are sent.
+
+Translators. A venture with a translation not yet given is read with its open
+translations, and the programme's active translators and admins: the rules remind the
+translators of each (and tell the admins of one overdue). A translation's
+`reminder_sent` row has the venture's current gate and the translation's id as its
+ballot; its audit entry names the translation by subject and language (a replay may
+number the rows differently); its message carries the title as written and no title
+language, so that it is neither held for the translation nor sent again with it
+(`_translation_payload`).
 """
 
 from __future__ import annotations
@@ -42,9 +51,11 @@ from governance.permissions import Role
 from governance.programme import ReminderPolicy
 from governance.reminders import (
     NO_BALLOT,
+    Action,
     DeadlineSet,
     Due,
     OpenBallot,
+    OpenTranslation,
     ReminderSnapshot,
     Sent,
     SentKey,
@@ -138,17 +149,30 @@ _I = queries.table(t.Interest)
 _B = queries.table(t.Ballot)
 _DEC = queries.table(t.Decision)
 _VOTE = queries.table(t.Vote)
+_T = queries.table(t.Translation)
 _ALL_OPEN = core_select(_V).where(_V.c.state.in_(_OPEN_STATES))
+# A venture with a translation not yet given waits on the translators, whatever its state
+# (governance.reminders says which states are left out).
+_TRANSLATING = core_select(_T.c.venture_id).where(_T.c.done_at.is_(None))
 _WAITED_ON = core_select(_V).where(
-    (_V.c.state.in_(_ANSWER_STATES) & _V.c.deadline.is_not(None)) | _V.c.state.in_(_OTHER_STATES)
+    (_V.c.state.in_(_ANSWER_STATES) & _V.c.deadline.is_not(None))
+    | _V.c.state.in_(_OTHER_STATES)
+    | _V.c.id.in_(_TRANSLATING)
+)
+_OPEN_TRANSLATIONS = core_select(_T.c.id, _T.c.venture_id, _T.c.due_at).where(
+    _T.c.done_at.is_(None), _T.c.venture_id.in_(_IDS)
 )
 _EVERYONE = core_select(_P.c.id, _P.c.email, _P.c.active, _P.c.supports_person_id)
-# `services.people.board_people`, as emails: the Board's active members and their roles.
+# `services.people.board_people`, as emails: the Board's active members and their roles;
+# with them (one statement) the active translators (reminded of translations) and admins
+# (told of one overdue).
+_BOARD_ROLES = (Role.BOARD_MEMBER.value, Role.CHAIR.value)
+_STAFF_ROLES = (Role.TRANSLATOR.value, Role.ADMIN.value)
 _BOARD = (
     core_select(_P.c.email, _PR.c.role)
     .join(_PR, _PR.c.person_id == _P.c.id)
     .where(_P.c.active)
-    .where(_PR.c.role.in_([Role.BOARD_MEMBER.value, Role.CHAIR.value]))
+    .where(_PR.c.role.in_([*_BOARD_ROLES, *_STAFF_ROLES]))
     .order_by(_P.c.email)
 )
 _RUNS = core_select(_GR.c.venture_id, _GR.c.gate_id, _GR.c.submitted_at).where(
@@ -171,7 +195,8 @@ def load_snapshots(
     """The snapshots of the ventures someone may be waited on for (all, or these).
 
     `all_open` loads every open venture: answers without a deadline, and ventures on
-    hold, are nobody's reminder, but someone's next action (`services.next_actions`)."""
+    hold, are nobody's reminder, but someone's next action (`services.next_actions`,
+    which reads the translations waiting itself: they are not loaded then)."""
     statement = _ALL_OPEN if all_open else _WAITED_ON
     params: dict[str, Any] = {}
     if venture_ids is not None:
@@ -191,10 +216,18 @@ def load_snapshots(
         if p.active and p.supports_person_id is not None and p.supports_person_id in emails
     )
     board: dict[str, bool] = {}
-    for email, role in queries.rows(session, _BOARD):
-        board[email] = board.get(email, False) or role == Role.CHAIR.value
+    roles = queries.rows(session, _BOARD)
+    for email, role in roles:
+        if role in _BOARD_ROLES:
+            board[email] = board.get(email, False) or role == Role.CHAIR.value
     members = tuple(board)
     chair = next((email for email, is_chair in board.items() if is_chair), None)
+    translators = tuple(email for email, role in roles if role == Role.TRANSLATOR.value)
+    admins = tuple(email for email, role in roles if role == Role.ADMIN.value)
+    translations: dict[str, list[OpenTranslation]] = defaultdict(list)
+    if not all_open:
+        for tr in queries.rows(session, _OPEN_TRANSLATIONS, ids=ids):
+            translations[tr.venture_id].append(OpenTranslation(tr.id, tr.due_at))
 
     def current(name: str) -> list[Any]:
         found = queries.rows(session, _OF_VENTURES[name], ids=ids)
@@ -237,6 +270,9 @@ def load_snapshots(
             supporters=supporters,
             # Around the submission: a review's deadline counts from it.
             calendar=_calendar(submitted.get(v.id)),
+            translations=tuple(translations[v.id]),
+            translators=translators,
+            admins=admins,
         )
         for v in ventures
     ]
@@ -354,7 +390,13 @@ def record(
     if venture is None:
         raise KeyError(f"no venture '{venture_id}'")
     people = {p.email: p for p in session.exec(select(t.Person))}
-    described = [_describe(d) for d in found]
+    # A translation's reminder is keyed by the translation's id as its ballot.
+    translations = {
+        d.ballot: session.get(t.Translation, d.ballot)
+        for d in found
+        if d.action is Action.TRANSLATE
+    }
+    described = [_describe(d, translations.get(d.ballot)) for d in found]
     entry = audit.append(
         session, t.SYSTEM_ACTOR, AUDIT_ACTION, venture_id, {"sent": described}, at=now
     )
@@ -365,6 +407,8 @@ def record(
         session.add(
             t.ReminderSent(
                 venture_id=venture_id,
+                # A translation's: the venture's current gate, and the translation's id
+                # as the ballot (its action, `translate`, keeps it apart from a vote's).
                 gate_id=item.gate_id,
                 ballot=item.ballot,
                 person_id=person.id,
@@ -383,7 +427,8 @@ def record(
         else:
             result.escalations += 1
         result.details.append({"venture": venture_id, **words})
-        payload = _payload(session, venture, item, person)
+        translation = translations.get(item.ballot) if item.action is Action.TRANSLATE else None
+        payload = _payload(session, venture, item, person, translation)
         copies = [
             Copy(supporter, person)
             for supporter in (people.get(email) for email in item.copies)
@@ -399,7 +444,7 @@ def record(
             key=f"{item.kind}:{step}",
             venture_id=item.venture_id,
             gate_id=item.gate_id,
-            ballot=item.ballot or None,
+            ballot=item.ballot if item.ballot and item.action is Action.VOTE else None,
             # Keyed by the reminder and (through the person) the supporter: one copy each.
             copies=copies,
             copy_key=f"copy:{step}",
@@ -421,7 +466,7 @@ def sweep(
     return report
 
 
-def _describe(item: Due) -> dict[str, Any]:
+def _describe(item: Due, translation: t.Translation | None = None) -> dict[str, Any]:
     described: dict[str, Any] = {
         "kind": item.kind,
         "to": item.to,
@@ -436,10 +481,24 @@ def _describe(item: Due) -> dict[str, Any]:
     }
     if item.copies:  # only when there are: logs written before copies replay unchanged
         described["copies"] = list(item.copies)
+    if translation is not None:
+        # Named by what it is of, not by its row id (a database and its replay may number
+        # them differently): the venture, the subject and the language asked for.
+        described["ballot"] = None
+        described["translation"] = {
+            "subject": translation.subject,
+            "language": translation.target_lang,
+        }
     return described
 
 
-def _payload(session: Session, venture: t.Venture, item: Due, person: t.Person) -> dict[str, Any]:
+def _payload(
+    session: Session,
+    venture: t.Venture,
+    item: Due,
+    person: t.Person,
+    translation: t.Translation | None = None,
+) -> dict[str, Any]:
     """What the `reminder` and `escalation` templates need (notifications/render.py)."""
     payload: dict[str, Any] = {
         "event": item.kind,
@@ -451,9 +510,42 @@ def _payload(session: Session, venture: t.Venture, item: Due, person: t.Person) 
     }
     if item.kind == "reminder":
         payload["count"] = item.count
-    else:
+    elif item.action is not Action.TRANSLATE:
         payload["about"] = {"name": person.name, "email": person.email}
         payload["reminders"] = item.count
-    if item.ballot != NO_BALLOT:
+    else:  # to an admin, about the translation (governance.reminders)
+        payload["reminders"] = item.count
+    if translation is not None:
+        payload |= _translation_payload(session, venture, item, translation)
+    elif item.ballot != NO_BALLOT:
         payload["ballot"] = {"number": item.ballot, "deadline": item.deadline.isoformat()}
     return payload
+
+
+def _translation_payload(
+    session: Session, venture: t.Venture, item: Due, translation: t.Translation
+) -> dict[str, Any]:
+    """A translation's reminder or escalation: what to translate, from and into which
+    language, and its number (for `cyd translate give N`). The venture's title is the one
+    being translated, as written: the message is the translation's own, so it is neither
+    held until the translation is given (`wait`) nor sent again with it (`resend`), and
+    says nothing of a title on its way (services.translations reads `title_lang`)."""
+    words: dict[str, Any] = {
+        "venture": {"id": venture.id, "title": venture.title, "gate": item.gate_id},
+        "translation": {
+            "id": translation.id,
+            "subject": translation.subject,
+            "from": translation.source_lang,
+            "to": translation.target_lang,
+            "text": translation.source_text,
+        },
+    }
+    if item.kind == "escalation":
+        translators = session.exec(
+            select(t.Person)
+            .join(t.PersonRole, col(t.PersonRole.person_id) == col(t.Person.id))
+            .where(t.PersonRole.role == Role.TRANSLATOR.value, col(t.Person.active))
+            .order_by(col(t.Person.name))
+        ).all()
+        words["translators"] = [{"name": p.name, "email": p.email} for p in translators]
+    return words

@@ -73,9 +73,11 @@ def make_cyd(engine: Engine, library: Library, text: str | None = None) -> Cyd:
     return Cyd(engine, library, clock=Clock())
 
 
-def to_review(cyd: Cyd, title: str = "Community café") -> str:
+def to_review(cyd: Cyd, title: str = "Community café", title_other: str | None = None) -> str:
+    """Started Mon 2 November (in English; with `title_other`, in Welsh too: else its
+    Welsh title is asked of the translators, due Thu 5 November), answered, submitted."""
     venture_id = start_venture(
-        cyd, workstream="day-opportunities", title=title, lead=LEAD
+        cyd, workstream="day-opportunities", title=title, lead=LEAD, title_other=title_other
     ).venture_id
     answer_missing(cyd, venture_id, [CO_PRODUCER])
     outcome = submit(cyd, venture_id, by=LEAD)
@@ -84,8 +86,8 @@ def to_review(cyd: Cyd, title: str = "Community café") -> str:
     return venture_id
 
 
-def to_board(cyd: Cyd, title: str = "Community café") -> str:
-    venture_id = to_review(cyd, title)
+def to_board(cyd: Cyd, title: str = "Community café", title_other: str | None = None) -> str:
+    venture_id = to_review(cyd, title, title_other)
     for reviewer in REVIEWERS:
         record_review(cyd, venture_id, by=reviewer, recommend="go", note="Well co-produced.")
     return venture_id

@@ -19,6 +19,7 @@ from governance.reminders import (
     DeadlineSet,
     Due,
     OpenBallot,
+    OpenTranslation,
     ReminderSnapshot,
     Sent,
     SentKey,
@@ -133,6 +134,9 @@ def test_the_default_policy() -> None:
         ({"escalate_after": 0}, "greater than or equal to 1"),
         ({"escalate_after": 3, "escalate_to_chair_after": 2}, "must not be less"),
         ({"remind_every": 3}, "Extra inputs are not permitted"),
+        # papers go at least 7 working days before a meeting (programme policy)
+        ({"board_pack_days_before": 6}, "at least 7, not 6: papers go at least 7 working"),
+        ({"board_pack_days_before": 0}, r"\(programme policy\)"),
     ],
 )
 def test_a_policy_that_makes_no_sense_is_refused(given: dict[str, object], message: str) -> None:
@@ -253,15 +257,17 @@ def test_the_deadline_in_force(
 @pytest.mark.parametrize(
     ("now", "step"),
     [
-        (at(2), None),  # 8 days before
-        (at(3, 0), "d-7"),  # 7 days before, from the start of the day
+        # Thu 10 December's deadline; the steps count working days.
+        (at(30, month=11), None),  # Mon 30 November: 8 working days before
+        (at(1, 0), "d-7"),  # Tue 1 December: 7 working days before, from the day's start
         (at(8, 23), "d-7"),
         (at(9), "d-1"),
         (at(10, 8), "d0"),
         (at(10, 18), "d0"),  # the deadline passed today: still the day itself
-        (at(11), "d+1"),
-        (at(16), "d+1"),
-        (at(17), "d+7"),
+        (at(11), "d+1"),  # Fri 11
+        (at(12), None),  # a Saturday: nobody is reminded on a day off
+        (at(18), "d+1"),  # Fri 18: six working days after
+        (at(21), "d+7"),  # Mon 21: seven working days after
         (dt.datetime(2027, 3, 1, tzinfo=UTC), "d+7"),
     ],
 )
@@ -271,9 +277,10 @@ def test_the_step_due_is_the_latest_whose_day_has_come(now: dt.datetime, step: s
 
 
 def test_days_are_counted_in_local_time() -> None:
-    # 23:30 UTC on 2 June is 00:30 on 3 June in London (summer time): 7 days before.
+    # 23:30 UTC on Sunday 31 May is 00:30 on Monday 1 June in London (summer time): 7
+    # working days before Wednesday 10 June. In UTC it is still the Sunday: nothing.
     deadline = dt.datetime(2026, 6, 10, 12, tzinfo=UTC)
-    late = dt.datetime(2026, 6, 2, 23, 30, tzinfo=UTC)
+    late = dt.datetime(2026, 5, 31, 23, 30, tzinfo=UTC)
     assert step_due(POLICY, deadline, late, UTC) is None
     found = step_due(POLICY, deadline, late, LONDON)
     assert found is not None
@@ -286,13 +293,60 @@ def test_reminders_follow_the_cadence_and_count_up() -> None:
     for day in range(1, 31):
         history += due(snapshot, POLICY, at(day), sent(history))
     reminders = [(d.to, d.step, d.count, d.days_left) for d in history if d.kind == "reminder"]
+    # Working days: d-7 on Tue 1, d+7 on Mon 21; `days_left` (what a message says)
+    # stays in calendar days.
     assert reminders == [
-        (R2, "d-7@2026-12-10", 1, 7),
+        (R2, "d-7@2026-12-10", 1, 9),
         (R2, "d-1@2026-12-10", 2, 1),
         (R2, "d0@2026-12-10", 3, 0),
         (R2, "d+1@2026-12-10", 4, -1),
-        (R2, "d+7@2026-12-10", 5, -7),
+        (R2, "d+7@2026-12-10", 5, -11),
     ]
+
+
+@pytest.mark.parametrize(
+    ("deadline", "steps_on"),
+    [
+        # A Monday's deadline: "d-1" is the Friday, "d-7" the Tuesday of the week before.
+        (
+            dt.datetime(2026, 12, 14, 17, tzinfo=UTC),
+            {"d-7": 3, "d-1": 11, "d0": 14, "d+1": 15, "d+7": 23},
+        ),
+        # A Friday's: "d+1" is the Monday.
+        (
+            dt.datetime(2026, 12, 11, 17, tzinfo=UTC),
+            {"d-7": 2, "d-1": 10, "d0": 11, "d+1": 14, "d+7": 22},
+        ),
+    ],
+)
+def test_steps_count_working_days_and_never_fall_on_a_weekend(
+    deadline: dt.datetime, steps_on: dict[str, int]
+) -> None:
+    snapshot = answers(deadline)
+    history: list[Sent] = []
+    found_on: dict[str, int] = {}
+    for day in range(1, 31):
+        found = due(snapshot, POLICY, at(day), history)
+        history += timed(found, at(day))
+        found_on |= {d.step.split("@")[0]: day for d in found if d.kind == "reminder"}
+    assert found_on == steps_on
+    assert all(dt.date(2026, 12, day).weekday() < 5 for day in found_on.values())
+
+
+def test_no_step_falls_on_a_bank_holiday() -> None:
+    # Fri 25 December, Mon 28 December (Boxing Day's substitute) and Fri 1 January are
+    # bank holidays: "d-1" before Tue 29 December is Thu 24, "d+1" after Thu 31 is Mon 4.
+    holidays = frozenset({dt.date(2026, 12, 25), dt.date(2026, 12, 28), dt.date(2027, 1, 1)})
+    calendar = WorkingCalendar(holidays, UTC)
+    before = answers(dt.datetime(2026, 12, 29, 17, tzinfo=UTC), calendar=calendar)
+    assert [d.step for d in due(before, POLICY, at(24))] == ["d-1@2026-12-29"]
+    for day in (25, 26, 27, 28):
+        assert due(before, POLICY, at(day)) == (), day
+    after = answers(dt.datetime(2026, 12, 31, 17, tzinfo=UTC), calendar=calendar)
+    assert [d.step for d in due(after, POLICY, dt.datetime(2027, 1, 4, 9, tzinfo=UTC))] == [
+        "d+1@2026-12-31"
+    ]
+    assert due(after, POLICY, dt.datetime(2027, 1, 1, 9, tzinfo=UTC)) == ()
 
 
 def test_a_late_sweep_sends_the_latest_reminder_only() -> None:
@@ -325,11 +379,11 @@ def test_an_extended_deadline_is_respected() -> None:
     history = list(due(at_board(ballot), POLICY, at(3)))  # d-7 of the 10th
     extended = at_board(replace(ballot, deadline=DEADLINE + dt.timedelta(days=14)))
     # The days around the old deadline pass without a reminder: it is not the deadline now.
-    for day in (9, 10, 11, 16):
+    for day in (9, 10, 11, 14):
         assert due(extended, POLICY, at(day), sent(history)) == (), day
-    # Reminded afresh, counting on, before the new deadline.
-    found = due(extended, POLICY, at(17), sent(history))
-    assert {(d.step, d.count, d.days_left) for d in found} == {("d-7@2026-12-24", 2, 7)}
+    # Reminded afresh, counting on, before the new deadline (7 working days: Tue 15).
+    found = due(extended, POLICY, at(15), sent(history))
+    assert {(d.step, d.count, d.days_left) for d in found} == {("d-7@2026-12-24", 2, 9)}
     history += found
     found = due(extended, POLICY, at(23), sent(history))
     reminders = {(d.step, d.count, d.days_left) for d in found if d.kind == "reminder"}
@@ -391,50 +445,48 @@ def test_a_deadline_moved_by_a_day_does_not_repeat_the_step_a_day_later() -> Non
 
 
 @pytest.mark.parametrize(
-    ("days", "expected"),
+    ("until", "expected", "then"),
     [
-        # moved by a day or two, or five: the "d-7" is not said again
-        (1, [(3, "d-7@2026-12-10"), (10, "d-1@2026-12-11"), (11, "d0@2026-12-11")]),
-        (2, [(3, "d-7@2026-12-10"), (11, "d-1@2026-12-12"), (12, "d0@2026-12-12")]),
-        (5, [(3, "d-7@2026-12-10"), (14, "d-1@2026-12-15"), (15, "d0@2026-12-15")]),
-        # moved by the step's spacing (6 days to "d-1") or more: a new occasion for it
-        (6, [(3, "d-7@2026-12-10"), (9, "d-7@2026-12-16"), (15, "d-1@2026-12-16")]),
-        (7, [(3, "d-7@2026-12-10"), (10, "d-7@2026-12-17"), (16, "d-1@2026-12-17")]),
-        (14, [(3, "d-7@2026-12-10"), (17, "d-7@2026-12-24"), (23, "d-1@2026-12-24")]),
+        # Thu 10 December moved (on Fri 4) by one, two or five working days: the "d-7"
+        # (Tue 1) is not said again
+        (11, [(1, "d-7@2026-12-10"), (10, "d-1@2026-12-11"), (11, "d0@2026-12-11")], (14, 22)),
+        (14, [(1, "d-7@2026-12-10"), (11, "d-1@2026-12-14"), (14, "d0@2026-12-14")], (15, 23)),
+        (17, [(1, "d-7@2026-12-10"), (16, "d-1@2026-12-17"), (17, "d0@2026-12-17")], (18, 28)),
+        # moved by the step's spacing (6 working days to "d-1") or more: a new occasion
+        (18, [(1, "d-7@2026-12-10"), (9, "d-7@2026-12-18"), (17, "d-1@2026-12-18")], (21, 29)),
+        (21, [(1, "d-7@2026-12-10"), (10, "d-7@2026-12-21"), (18, "d-1@2026-12-21")], (22, 30)),
     ],
 )
 def test_a_step_is_said_again_only_when_the_move_gives_it_a_new_occasion(
-    days: int, expected: list[tuple[int, str]]
+    until: int, expected: list[tuple[int, str]], then: tuple[int, int]
 ) -> None:
-    reminders = sweep_daily(
-        {1: moved(DEADLINE), 4: moved(DEADLINE + dt.timedelta(days=days))}, 1, 31
-    )
+    new_deadline = DEADLINE.replace(day=until)
+    reminders = sweep_daily({1: moved(DEADLINE), 4: moved(new_deadline)}, 1, 31)
     assert [(day, step) for day, _, step, _ in reminders][:3] == expected
     assert [count for *_, count in reminders] == list(range(1, len(reminders) + 1))
-    # The rest of the new cadence runs: on the day, the day after, a week after.
-    until = (DEADLINE + dt.timedelta(days=days)).day
+    # The rest of the new cadence runs: on the day, the working day after, seven after.
     assert [(day, step.split("@")[0]) for day, _, step, _ in reminders][-3:] == [
         (until, "d0"),
-        (until + 1, "d+1"),
-        (until + 7, "d+7"),
+        (then[0], "d+1"),
+        (then[1], "d+7"),
     ]
 
 
 def test_a_closer_step_already_had_holds_back_an_earlier_one() -> None:
-    # "d-1" on the 9th; that evening the deadline moves from the 10th to the 12th. On the
-    # 10th the step due is "d-7" of the 12th: they heard a closer one yesterday.
-    reminders = sweep_daily({1: moved(DEADLINE), 10: moved(DEADLINE + dt.timedelta(2))}, 3, 12)
+    # "d-1" on Wed 9; that evening the deadline moves from Thu 10 to Mon 14. On the 10th
+    # the step due is "d-7" of the 14th: they heard a closer one yesterday.
+    reminders = sweep_daily({1: moved(DEADLINE), 10: moved(DEADLINE.replace(day=14))}, 1, 14)
     assert [(day, step) for day, _, step, _ in reminders] == [
-        (3, "d-7@2026-12-10"),
+        (1, "d-7@2026-12-10"),
         (9, "d-1@2026-12-10"),
-        (11, "d-1@2026-12-12"),  # the cadence's own spacing after "d-1" is a day
-        (12, "d0@2026-12-12"),
+        (11, "d-1@2026-12-14"),  # the Friday: the cadence's own spacing after "d-1" is a day
+        (14, "d0@2026-12-14"),
     ]
-    # A week more, given the day after "d-1": the new "d-7" would be the next day, so
-    # the next reminder is the new deadline's "d-1".
-    reminders = sweep_daily({1: moved(DEADLINE), 10: moved(DEADLINE + dt.timedelta(7))}, 3, 17)
+    # A week more, given the day after "d-1": the new "d-7" is already past, so the next
+    # reminder is the new deadline's "d-1".
+    reminders = sweep_daily({1: moved(DEADLINE), 10: moved(DEADLINE.replace(day=17))}, 1, 17)
     assert [(day, step) for day, _, step, _ in reminders] == [
-        (3, "d-7@2026-12-10"),
+        (1, "d-7@2026-12-10"),
         (9, "d-1@2026-12-10"),
         (16, "d-1@2026-12-17"),
         (17, "d0@2026-12-17"),
@@ -442,14 +494,15 @@ def test_a_closer_step_already_had_holds_back_an_earlier_one() -> None:
 
 
 def test_the_time_a_reminder_was_sent_is_what_counts() -> None:
-    # "d-7" of the 10th went late, on the 8th (the first sweep in days). Moved on the 8th
-    # to the 16th: its "d-7" falls on the 9th, a day after the last reminder.
+    # "d-7" of the 10th went late, on Tue 8 (the first sweep in days). Moved on the 8th
+    # to Fri 18: its "d-7" falls on Wed 9, a working day after the last reminder.
     late = due(moved(DEADLINE), POLICY, at(8))
     assert [d.step for d in late] == ["d-7@2026-12-10"]
-    later = moved(DEADLINE + dt.timedelta(days=6))
+    later = moved(DEADLINE.replace(day=18))
     assert due(later, POLICY, at(9), timed(late, at(8))) == ()
-    # A bare key (no time known) counts as sent on its step's own day, the 3rd.
-    assert [d.step for d in due(later, POLICY, at(9), sent(late))] == ["d-7@2026-12-16"]
+    # A bare key (no time known) counts as sent on its step's own day, Tue 1: six
+    # working days before.
+    assert [d.step for d in due(later, POLICY, at(9), sent(late))] == ["d-7@2026-12-18"]
     # The sent day is the local day: 23:00 UTC on the 8th is still the 8th in London.
     assert due(later, POLICY, at(9), [Sent(late[0].key, at(8, 23))], tz=LONDON) == ()
 
@@ -590,3 +643,96 @@ def test_due_all_leaves_out_ventures_with_nothing_due() -> None:
     quiet = replace(answers(), venture_id="v-2", state=S.APPROVED)
     found = due_all([answers(), quiet], POLICY, at(3))
     assert list(found) == ["v-1"]
+
+
+# --- translations ------------------------------------------------------------------------------
+
+T1, T2, ADMIN = "lowri@x.org", "tomos@x.org", "admin@x.org"
+
+
+def translating(*open_: OpenTranslation, **kw: object) -> ReminderSnapshot:
+    """A draft venture with no deadline for its answers (nobody else waited on), its
+    title being translated."""
+    values: dict[str, object] = {
+        "venture_deadline": None,
+        "deadlines": (),
+        "translations": open_ or (OpenTranslation(7, DEADLINE),),
+        "translators": (T2, T1),
+        "admins": (ADMIN,),
+    }
+    values.update(kw)
+    return answers(**values)
+
+
+def daily(snapshot: ReminderSnapshot, first: int = 1, last: int = 31) -> list[tuple[int, Due]]:
+    history: list[Sent] = []
+    found_on = []
+    for day in range(first, last + 1):
+        found = due(snapshot, POLICY, at(day), history)
+        history += timed(found, at(day))
+        found_on += [(day, d) for d in found]
+    return found_on
+
+
+def test_every_translator_is_reminded_of_a_translation_on_the_cadence() -> None:
+    found = daily(translating())
+    reminders = [(day, d.to, d.step, d.count) for day, d in found if d.kind == "reminder"]
+    steps_on = [(1, "d-7"), (9, "d-1"), (10, "d0"), (11, "d+1"), (21, "d+7")]
+    assert reminders == [
+        (day, who, f"{step}@2026-12-10", n)
+        for n, (day, step) in enumerate(steps_on, start=1)
+        for who in (T1, T2)
+    ]
+    # Keyed by the translation: its id as the ballot, the action `translate`.
+    assert {(d.ballot, d.action, d.kind) for _, d in found} == {
+        (7, Action.TRANSLATE, "reminder"),
+        (7, Action.TRANSLATE, "escalation"),
+    }
+
+
+def test_an_overdue_translation_is_told_to_the_admins_once() -> None:
+    escalations = [(day, d) for day, d in daily(translating()) if d.kind == "escalation"]
+    # On the day (three reminders) it is still in time: the admins are told the day
+    # after, once, whatever comes next.
+    assert [(day, d.to, d.person, d.step, d.count) for day, d in escalations] == [
+        (11, ADMIN, ADMIN, "escalate-admin", 3)
+    ]
+    assert escalations[0][1].days_left == -1
+    # The chair is never told of a translation; nor is an admin who translates.
+    both = translating(admins=(ADMIN, T1))
+    assert {d.to for _, d in daily(both) if d.kind == "escalation"} == {ADMIN}
+    assert all(d.to != CHAIR for _, d in daily(translating(state=S.IN_REVIEW)))
+
+
+def test_a_translation_given_or_a_withdrawn_venture_is_not_reminded() -> None:
+    assert due(translating(translations=()), POLICY, at(9)) == ()
+    assert due(translating(state=S.WITHDRAWN), POLICY, at(9)) == ()
+    assert due(translating(translators=()), POLICY, at(9)) == ()  # nobody to remind
+    # A decided venture's title is still read (its decision record): reminded.
+    assert {d.to for d in due(translating(state=S.APPROVED), POLICY, at(9))} == {T1, T2}
+
+
+def test_a_translation_waits_alongside_the_answers_each_on_its_cadence() -> None:
+    both = translating(
+        OpenTranslation(7, DEADLINE),
+        OpenTranslation(8, DEADLINE.replace(day=14)),
+        venture_deadline=DEADLINE,
+        deadlines=(DeadlineSet("answers", DEADLINE, at(1, month=11)),),
+    )
+    found = due(both, POLICY, at(9))
+    assert sorted((d.to, d.action.value, d.ballot, d.step) for d in found) == [
+        (LEAD, "answer", 0, "d-1@2026-12-10"),
+        (T1, "translate", 7, "d-1@2026-12-10"),
+        (T1, "translate", 8, "d-7@2026-12-14"),  # Thu 3 was its "d-7": still the step due
+        (T2, "translate", 7, "d-1@2026-12-10"),
+        (T2, "translate", 8, "d-7@2026-12-14"),
+    ]
+    # One translation's reminders do not hold back or count towards the other's.
+    again = due(both, POLICY, at(11, 10), timed(found, at(9)))
+    assert sorted((d.to, d.ballot, d.step, d.count) for d in again if d.kind == "reminder") == [
+        (LEAD, 0, "d+1@2026-12-10", 2),
+        (T1, 7, "d+1@2026-12-10", 2),
+        (T1, 8, "d-1@2026-12-14", 2),
+        (T2, 7, "d+1@2026-12-10", 2),
+        (T2, 8, "d-1@2026-12-14", 2),
+    ]

@@ -1,6 +1,7 @@
 """Properties of the reminder rules over random cadences and deadlines that move:
 never the same reminder twice, never about an old deadline, never two reminders
-closer than the cadence's spacing, and a genuinely new occasion always reminded.
+closer than the cadence's spacing (in working days), never on a weekend, and a
+genuinely new occasion always reminded.
 A vote with two members waiting (the chair and another, who has a supporter) and no
 database: each sweep gives `due` what the sweeps before it sent, with the time."""
 
@@ -18,15 +19,23 @@ from governance.programme import ReminderPolicy
 from governance.reminders import (
     Due,
     OpenBallot,
+    OpenTranslation,
     ReminderSnapshot,
     Sent,
     local_day,
+    occasion,
     parse_step,
     spacing,
     steps,
 )
 from governance.reminders import (
     due as due_now,
+)
+from governance.working_days import (
+    add_working_days,
+    is_working_day,
+    previous_working_day,
+    working_days_between,
 )
 
 UTC = dt.UTC
@@ -124,10 +133,11 @@ def simulate(
 
 
 def deadlines() -> st.SearchStrategy[dt.datetime]:
-    """A first deadline 16–40 days after the first sweep, at any hour."""
+    """A first deadline 22–46 days after the first sweep, at any hour: the earliest step
+    (14 working days before, at most 20 days) comes after the first sweep."""
     return st.builds(
         lambda d, h: dt.datetime.combine(FIRST_DAY + dt.timedelta(days=d), dt.time(h), UTC),
-        st.integers(16, 40),
+        st.integers(22, 46),
         st.integers(0, 23),
     )
 
@@ -177,8 +187,12 @@ def test_never_twice_never_too_soon_never_about_an_old_deadline(
                 assert second is not None
                 if first[0] >= second[0]:
                     # The same step (or an earlier one) again: never within its spacing.
-                    apart = (run.day(later.at) - run.day(earlier.at)).days
+                    apart = working_days_between(
+                        run.day(earlier.at), run.day(later.at), frozenset()
+                    )
                     assert apart >= gaps[second[0]], (earlier.item.step, later.item.step)
+    # Nobody is reminded, nor anyone told, on a weekend.
+    assert all(is_working_day(run.day(s.at)) for s in run.sent)
     assert all(s.item.copies == () for s in run.sent if s.item.kind == "escalation")
     assert SUPPORTER not in {s.item.to for s in run.sent}  # copied, never reminded
 
@@ -195,9 +209,9 @@ def test_a_step_whose_day_comes_its_spacing_after_the_last_move_is_sent_that_day
     for person in (CHAIR, MEMBER):
         sent_on = {(s.item.step, run.day(s.at)) for s in run.reminders(person)}
         for step in steps(policy):
-            own_day = final_day + dt.timedelta(days=step.offset)
+            own_day = occasion(step, final_day)
             if FIRST_DAY < own_day < FIRST_DAY + dt.timedelta(days=90) and (
-                (own_day - last_move).days >= gaps[step.offset]
+                working_days_between(last_move, own_day, frozenset()) >= gaps[step.offset]
             ):
                 assert (f"{step.name}@{final_day.isoformat()}", own_day) in sent_on
 
@@ -212,9 +226,13 @@ def test_a_step_whose_day_comes_its_spacing_after_the_last_move_is_sent_that_day
 def test_after_an_extension_of_a_week_or_more_the_cadence_runs_again(
     policy: ReminderPolicy, start: dt.datetime, move_on: int, extra: int
 ) -> None:
-    # Moved later by at least every spacing of the cadence (a week, for the default one).
+    # Moved later by at least every spacing of the cadence (a week, for the default one),
+    # in working days from the last working day of the first deadline, to a working day.
     gaps = spacing(policy)
-    days = max(7, *gaps.values()) + extra
+    first_day = start.date()
+    last_working = first_day if is_working_day(first_day) else previous_working_day(first_day)
+    new_day = add_working_days(last_working, max(7, *gaps.values()) + extra)
+    days = (new_day - first_day).days
     run, deadline = simulate(policy, start, {move_on: days}, 100)
     moved = FIRST_DAY + dt.timedelta(days=move_on)
     final_day = deadline.date()
@@ -232,7 +250,60 @@ def test_after_an_extension_of_a_week_or_more_the_cadence_runs_again(
         # its own day.
         sent_on = {(s.item.step, run.day(s.at)) for s in mine}
         for offset, step in zip(offsets, steps(policy), strict=True):
-            own_day = final_day + dt.timedelta(days=offset)
+            own_day = occasion(step, final_day)
             if offset >= last[0] and own_day < FIRST_DAY + dt.timedelta(days=100):
                 assert own_day >= moved
                 assert (f"{step.name}@{final_day.isoformat()}", own_day) in sent_on
+
+
+TRANSLATORS, ADMINS = ("t1@x.org", "t2@x.org"), ("a1@x.org", "a2@x.org")
+
+
+@SETTINGS
+@given(
+    policy=policies(),
+    due_at=deadlines(),
+    skipped=st.frozensets(st.integers(0, 60), max_size=20),
+    translators=st.integers(1, 2),
+)
+def test_translators_are_reminded_like_anyone_and_the_admins_told_once_when_overdue(
+    policy: ReminderPolicy, due_at: dt.datetime, skipped: frozenset[int], translators: int
+) -> None:
+    people = TRANSLATORS[:translators]
+    snapshot = ReminderSnapshot(
+        venture_id="v-1",
+        gate_id="design",
+        state=S.DRAFT,  # no deadline for the answers: only the translation is waited on
+        lead=LEAD,
+        chair=CHAIR,
+        translations=(OpenTranslation(5, due_at),),
+        translators=people,
+        admins=ADMINS,
+    )
+    history: list[Sent] = []
+    found: list[tuple[dt.date, Due]] = []
+    for n in range(60):
+        if n in skipped:
+            continue
+        now = at_nine(FIRST_DAY + dt.timedelta(days=n))
+        items = due_now(snapshot, policy, now, history)
+        history += [Sent(d.key, now) for d in items]
+        found += [(now.date(), d) for d in items]
+    keys = [d.key for _, d in found]
+    assert len(keys) == len(set(keys)), "the same reminder or escalation twice"
+    assert all(is_working_day(day) for day, _ in found)
+    assert {(d.ballot, d.action.value) for _, d in found} <= {(5, "translate")}
+    reminders = [(day, d) for day, d in found if d.kind == "reminder"]
+    # Each step reminds every translator, together, counting up.
+    by_day: dict[dt.date, set[str]] = {}
+    for day, d in reminders:
+        by_day.setdefault(day, set()).add(d.to)
+    assert all(told == set(people) for told in by_day.values())
+    for person in people:
+        mine = [d.count for _, d in reminders if d.to == person]
+        assert mine == list(range(1, len(mine) + 1))
+    # The admins, each once, only when it is overdue and after `escalate_after`.
+    escalations = [d for _, d in found if d.kind == "escalation"]
+    assert sorted(d.to for d in escalations) == sorted({d.to for d in escalations})
+    assert {d.to for d in escalations} <= set(ADMINS)
+    assert all(d.days_left < 0 and d.count >= policy.escalate_after for d in escalations)

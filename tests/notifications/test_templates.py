@@ -310,6 +310,40 @@ def scenarios(title: str = "Community café") -> Iterator[tuple[str, str, dict[s
             | {"count": 2, "days_left": left}
             | about,
         )
+    # A translator's reminder of a title to translate (into Welsh, or into English), a
+    # supporter's copy of it, and an overdue one told to an admin.
+    for to, written in (("cy", "en"), ("en", "cy")):
+        translation = {
+            "id": 3,
+            "subject": "venture-title",
+            "from": written,
+            "to": to,
+            "text": title,
+        }
+        translate = {
+            "action": "translate",
+            "venture": {"id": "v-0001", "title": title},
+            "deadline": DEADLINE,
+            "translation": translation,
+        }
+        for left in (3, 0, -2):
+            yield (
+                f"reminder-translate-{to}-{left}",
+                "reminder",
+                translate | {"count": 1, "days_left": left},
+            )
+        yield (
+            f"reminder-copy-translate-{to}",
+            "reminder",
+            translate | {"count": 2, "days_left": 1} | about,
+        )
+        yield (
+            f"escalation-translate-{to}",
+            "escalation",
+            translate
+            | {"reminders": 3, "days_left": -1}
+            | {"translators": [{"name": "Lowri Parry", "email": "lowri.parry@example.org"}]},
+        )
     more_time = [governance_reason("more-time", count=2, days=7, until=LATER).as_json()]
     extended = {"number": 1, "deadline": LATER}
     for granted in ([], ["a@example.org"], ["a@example.org", "b@example.org"]):
