@@ -57,8 +57,13 @@ def _database_fault(error: Exception) -> None:
     keeps its traceback."""
     from sqlalchemy.exc import InterfaceError, OperationalError
 
+    from models.backup import DatabaseDamaged
     from models.db import CommitUnknown, fault_line
 
+    if isinstance(error, DatabaseDamaged):
+        from cli.output import fail
+
+        fail(str(error))
     if isinstance(error, CommitUnknown | OperationalError | InterfaceError):
         from cli.output import fail
 

@@ -30,7 +30,12 @@ from services.reminders import local_zone, plan, remind_venture
 
 @task(name="plan-reminders", cache_policy=NO_CACHE, persist_result=False)
 def plan_reminders(now: dt.datetime) -> dict[str, int]:
-    """Venture id → how many reminders and escalations are due now (read only)."""
+    """Venture id → how many reminders and escalations are due now (read only). The
+    database is checked first: a damaged one fails the run, with the reason, before
+    anything is sent (models.backup.require_sound)."""
+    from models.backup import require_sound
+
+    require_sound(engine())
     return {v: len(items) for v, items in plan(engine(), now, tz=local_zone()).items()}
 
 

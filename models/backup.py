@@ -52,6 +52,22 @@ def integrity_problem(engine: Engine) -> str | None:
     return None if found == ["ok"] else found[0]
 
 
+class DatabaseDamaged(Exception):
+    """The database failed its check: nothing is written to it until it is restored."""
+
+
+def require_sound(engine: Engine) -> None:
+    """DatabaseDamaged, in one line, unless the database passes its check (SQLite's
+    `quick_check`; PostgreSQL checks its own pages). Run before a sweep writes: a
+    damaged database must not go on sending messages as if it were sound."""
+    problem = integrity_problem(engine)
+    if problem is not None:
+        raise DatabaseDamaged(
+            f"the database is damaged ({problem}): nothing was written to it; "
+            "restore the last backup (`cyd restore FILE`)"
+        )
+
+
 def _check_file(path: Path) -> None:
     if not path.is_file():
         raise BackupError(f"{path}: no such file")

@@ -457,7 +457,11 @@ def record(
 def sweep(
     engine: Engine, now: dt.datetime | None = None, *, tz: dt.tzinfo | None = None
 ) -> SweepReport:
-    """One reminder sweep over every venture, without Prefect (for `cyd remind`)."""
+    """One reminder sweep over every venture, without Prefect (for `cyd remind`); none
+    on a damaged database (models.backup.DatabaseDamaged)."""
+    from models.backup import require_sound
+
+    require_sound(engine)
     at = now or utcnow()
     zone = tz or local_zone()
     report = SweepReport(now=at.isoformat())

@@ -154,6 +154,12 @@ def test_a_damaged_database_is_noticed_and_a_backup_restores_it(data: Path, tmp_
     assert verified.returncode == 1
     assert verified.stderr.startswith("cyd: the database is damaged (")
     assert "restore the last backup" in verified.stderr
+    # The reminder sweep does not write to it, nor send from it.
+    swept = _cyd(data, "remind")
+    assert swept.returncode == 1
+    assert "Traceback" not in swept.stderr
+    assert swept.stderr.startswith("cyd: the database is damaged (")
+    assert "nothing was written to it" in swept.stderr
     engine = make_engine(f"sqlite:///{data / 'cyd.db'}")
     try:
         with pytest.raises(BackupError, match="damaged"):
