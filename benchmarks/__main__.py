@@ -21,6 +21,7 @@ NAMES = (
     "checklist_pages",
     "board_pages",
     "board_pack",
+    "audit",
     "flows",
 )
 ON_REQUEST = ("load",)
