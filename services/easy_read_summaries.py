@@ -24,16 +24,19 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from governance.easy_read import summary_problem
 from governance.permissions import deny, may_check_summary, may_write_summary
 from models import audit
 from models import tables as t
+from models.db import read_session
 from notifications.tell import tell
 from services.commands import (
     CommandError,
     Cyd,
+    NotFound,
     Outcome,
     _check,
     _command,
@@ -256,3 +259,32 @@ def check_summary(
             )
     said = "agreed: it goes into the Easy Read pack" if agreed else "changes asked of the lead"
     return Outcome(venture_id, f"Easy Read summary {said}", None, details={"verdict": verdict})
+
+
+@dataclass(frozen=True)
+class SummaryView:
+    """What a venture's page shows of its summary to one person, and the forms the rules
+    let them use now (asked of the rules here, never of the page)."""
+
+    summary: Summary | None
+    may_write: bool
+    may_check: bool
+
+
+def summary_view(engine: Engine, venture_id: str, email: str) -> SummaryView:
+    """The summary in force, and whether `email` may write one, or check this one."""
+    with read_session(engine) as session:
+        venture = session.get(t.Venture, venture_id)
+        person = session.exec(select(t.Person).where(t.Person.email == email)).first()
+        if venture is None or person is None or not person.active:
+            raise NotFound("venture-not-found", venture=venture_id)
+        found = summary_for(session, venture_id)
+        actor = actor_for(session, person)
+        facts = venture_facts(session, venture)
+        may_write = bool(may_write_summary(actor, facts))
+        may_check = (
+            found is not None
+            and found.state == "waiting"
+            and bool(may_check_summary(actor, facts, found.written_by))
+        )
+    return SummaryView(found, may_write, may_check)
