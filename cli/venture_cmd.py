@@ -41,6 +41,8 @@ HINTS: dict[str, str] = {
     "withdraw-reason-missing": "use --reason",
     "conditions-missing": "use --reason",
     "interest-missing": "use --interest",
+    "summary-missing": "use --text or --file",
+    "summary-note-missing": "use --note",
 }
 _USE = {"en": "use", "cy": "defnyddiwch"}
 
