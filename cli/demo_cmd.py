@@ -232,6 +232,7 @@ def _walk(cyd: Cyd, out: Console, runs: Counter[str]) -> str:
     for who in ("nia.morgan@example.org", "sam.bennett@example.org"):
         c.sign_off(cyd, venture, by=who)
         _step(out, who.split(".")[0].title(), 'signs off: "this checklist says what we agreed"')
+    _easy_read_summary(cyd, out, venture)
     cyd.clock.days(3)  # type: ignore[attr-defined]
     reviewed = c.submit(cyd, venture, by=LEAD)
     _step(out, "Gareth", "submits again: met and signed off, so reviewers are told", reviewed)
@@ -294,6 +295,26 @@ def _walk(cyd: Cyd, out: Console, runs: Counter[str]) -> str:
     cyd.clock.days(1)  # type: ignore[attr-defined]
     _remind(cyd, out, runs, "anyone still to act")
     return venture
+
+
+# Gareth's Easy Read summary of the venture: what the Easy Read Board papers show under
+# its title, once a co-producer agreed to it.
+_SUMMARY = (
+    "We want to open a café in the old library.\n"
+    "People who use day services will run it with us.\n"
+    "They will be paid for their time."
+)
+
+
+def _easy_read_summary(cyd: Cyd, out: Console, venture: str) -> None:
+    """The lead writes the venture's Easy Read summary; a co-producer checks it says it
+    right, so the Easy Read Board papers carry it."""
+    from services.easy_read_summaries import check_summary, write_summary
+
+    write_summary(cyd, venture, _SUMMARY, by=LEAD)
+    _step(out, "Gareth", "writes the Easy Read summary: the co-producers are asked to check it")
+    check_summary(cyd, venture, True, by="sam.bennett@example.org")
+    _step(out, "Sam", 'checks the Easy Read summary: "it says it right", so the Board reads it')
 
 
 def _translate_title(cyd: Cyd, out: Console) -> None:

@@ -41,6 +41,8 @@ HINTS: dict[str, str] = {
     "withdraw-reason-missing": "use --reason",
     "conditions-missing": "use --reason",
     "interest-missing": "use --interest",
+    "summary-missing": "use --text or --file",
+    "summary-note-missing": "use --note",
 }
 _USE = {"en": "use", "cy": "defnyddiwch"}
 
@@ -436,3 +438,113 @@ def board_resume(
     from services.commands import resume
 
     _run(lambda c: resume(c, venture, by=by), as_json, person=by, lang=lang)
+
+
+# --- a venture's Easy Read summary (services/easy_read_summaries.py) -----------------------
+
+summary_app = typer.Typer(
+    help="A venture's Easy Read summary: the lead writes it, a co-producer checks it.",
+    no_args_is_help=True,
+)
+venture_app.add_typer(summary_app, name="summary")
+ByOpt = Annotated[str, typer.Option("--by", "--as", help="Who acts (email).")]
+
+
+@summary_app.command("write")
+def summary_write_cmd(
+    venture: Annotated[str, typer.Argument(help="Venture id.")],
+    by: ByOpt,
+    text: Annotated[
+        str | None, typer.Option(help="The summary: short sentences, one idea each.")
+    ] = None,
+    file: Annotated[
+        str | None, typer.Option(help="Read the summary from this file ('-': standard input).")
+    ] = None,
+    summary_lang: Annotated[
+        Lang | None,
+        typer.Option(help="The summary's language: en or cy (default: the writer's own)."),
+    ] = None,
+    as_json: JsonOpt = False,
+    lang: LangOpt = None,
+) -> None:
+    """Write the venture's Easy Read summary (the lead, or an admin): a co-producer
+    checks it before it goes into the Easy Read Board pack. A rewrite is checked again."""
+    import sys
+    from pathlib import Path
+
+    from services.easy_read_summaries import write_summary
+
+    if (text is None) == (file is None):
+        fail("give the summary with --text or --file")
+    if file is not None:
+        text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
+    written = text or ""
+    in_lang = summary_lang.value if summary_lang is not None else None
+    _run(
+        lambda c: write_summary(c, venture, written, by=by, lang=in_lang),
+        as_json,
+        person=by,
+        lang=lang,
+    )
+
+
+@summary_app.command("check")
+def summary_check_cmd(
+    venture: Annotated[str, typer.Argument(help="Venture id.")],
+    by: ByOpt,
+    agree: Annotated[
+        bool | None,
+        typer.Option("--agree/--changes", help="It says it right, or it needs changes."),
+    ] = None,
+    note: Annotated[str | None, typer.Option(help="What needs to change.")] = None,
+    as_json: JsonOpt = False,
+    lang: LangOpt = None,
+) -> None:
+    """Check the venture's Easy Read summary (a co-producer who did not write it)."""
+    from services.easy_read_summaries import check_summary
+
+    if agree is None:
+        fail("say --agree (it says it right) or --changes --note TEXT (what to change)")
+    agreed = bool(agree)
+    _run(
+        lambda c: check_summary(c, venture, agreed, note, by=by),
+        as_json,
+        person=by,
+        lang=lang,
+    )
+
+
+@summary_app.command("show")
+def summary_show_cmd(
+    venture: Annotated[str, typer.Argument(help="Venture id.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """The venture's Easy Read summary in force, and whether a co-producer agreed to it."""
+    from rich.markup import escape
+
+    from cli.app_context import cyd_context
+    from models import tables as t
+    from models.db import read_session
+    from services.easy_read_summaries import summary_for
+
+    cyd = cyd_context()
+    with read_session(cyd.engine) as session:
+        if session.get(t.Venture, venture) is None:
+            fail(f"no venture {venture}")
+        found = summary_for(session, venture)
+    if as_json:
+        print_json(found.as_json() if found is not None else {"venture": venture, "state": None})
+        return
+    out = console()
+    if found is None:
+        out.print(f"[bold]{escape(venture)}[/bold]: no Easy Read summary yet")
+        return
+    state = {
+        "waiting": "waiting for a co-producer's check",
+        "agreed": f"agreed by {found.checked_by_name}: it goes into the Easy Read pack",
+        "changes": f"{found.checked_by_name} asked for changes: {found.note}",
+    }[found.state]
+    out.print(f"[bold]{escape(venture)}[/bold]: {escape(state)}")
+    out.print(f"  written by {escape(found.written_by_name)} ({found.lang})")
+    for line in found.text.splitlines():
+        out.print(f"  {escape(line)}")

@@ -149,6 +149,15 @@ class Involvement:
 
 
 @dataclass(frozen=True, slots=True)
+class EasyReadSummary:
+    """The venture's Easy Read summary a co-producer agreed to, in the language its lead
+    wrote it in (the Easy Read papers mark it so when theirs is the other)."""
+
+    lang: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class AgendaItem:
     """One venture awaiting the Board."""
 
@@ -171,6 +180,8 @@ class AgendaItem:
     # Why it is before the Board: the reasons the rules gave when it was sent there,
     # or when its vote was last run on (more time, no quorum), as the messages give them.
     reasons: tuple[Reason, ...] = ()
+    # Its Easy Read summary, once a co-producer agreed to it (None: none agreed yet).
+    summary: EasyReadSummary | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -352,6 +363,7 @@ def agenda_item(
     involvement: Involvement | None = None,
     conditions: Iterable[str] = (),
     reasons: Iterable[Reason] = (),
+    summary: EasyReadSummary | None = None,
 ) -> AgendaItem:
     return AgendaItem(
         venture_id=venture_id,
@@ -369,6 +381,7 @@ def agenda_item(
         involvement=involvement or Involvement(),
         conditions=tuple(conditions),
         reasons=tuple(reasons),
+        summary=summary,
     )
 
 

@@ -278,3 +278,41 @@ def problems(text: str, language: str, names: Sequence[str] = ()) -> list[str]:
     if bsl_as_format(text, language):
         found.append(f"BSL without its name: write {_BSL_NAME[language]!r} first")
     return found
+
+
+# --- a venture's Easy Read summary (services/easy_read_summaries.py) ----------------------
+
+# A summary is read on the first page of the Easy Read Board pack: short enough for one
+# page beside its picture, each sentence an Easy Read sentence (`MAX_WORDS`).
+SUMMARY_MAX_WORDS = 120
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryProblem:
+    """Why a summary cannot be taken: a catalogue code (kind error) and its params."""
+
+    code: str
+    params: dict[str, int | str]
+
+
+def summary_problem(text: str) -> SummaryProblem | None:
+    """The first Easy Read bound `text` breaks as a venture's summary (None: none): it
+    says something, each sentence has at most `MAX_WORDS` words (the first too long is
+    named, by its number and its words), and it has at most `SUMMARY_MAX_WORDS` words."""
+    said = sentences(text)
+    if not said:
+        code = "summary-missing"
+        return SummaryProblem(code, {})
+    for number, sentence in enumerate(said, start=1):
+        words = len(sentence.split())
+        if words > MAX_WORDS:
+            code = "summary-sentence-too-long"
+            return SummaryProblem(
+                code,
+                {"number": number, "words": words, "most": MAX_WORDS, "sentence": sentence},
+            )
+    total = sum(len(s.split()) for s in said)
+    if total > SUMMARY_MAX_WORDS:
+        code = "summary-too-long"
+        return SummaryProblem(code, {"words": total, "most": SUMMARY_MAX_WORDS})
+    return None

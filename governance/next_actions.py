@@ -64,6 +64,8 @@ class Kind(StrEnum):
     CLOSE_VOTE = "close-vote"
     RESUME = "resume"
     TRANSLATE = "translate"  # a translator gives a title in the other language
+    CHECK_SUMMARY = "check-summary"  # a co-producer checks the venture's Easy Read summary
+    CHANGE_SUMMARY = "change-summary"  # the lead rewrites it: a co-producer asked for changes
 
 
 # The order actions of one venture are listed in: the one to do first, first.
@@ -86,6 +88,8 @@ EVERYONE_HAS_VOTED = "everyone-has-voted"  # ballot
 ON_HOLD = "venture-on-hold"
 CLERK_RECORDED = "clerk-recorded"  # what (vote or answer), by (the clerk's name), pending
 TRANSLATION_ASKED = "translation-asked"  # to (the language asked for), translation
+SUMMARY_WAITING = "summary-waiting"  # an Easy Read summary waits for a co-producer's check
+SUMMARY_CHANGES_ASKED = "summary-changes-asked"  # by (the co-producer's name), note
 
 # Every code a next action carries, its kind and its reason, each worded in the
 # catalogue (kind: action); the catalogue's test finds them here.
@@ -108,6 +112,8 @@ CODES: frozenset[str] = frozenset(
         ON_HOLD,
         CLERK_RECORDED,
         TRANSLATION_ASKED,
+        SUMMARY_WAITING,
+        SUMMARY_CHANGES_ASKED,
     }
 )
 
@@ -378,6 +384,39 @@ def to_translate(waiting: Iterable[Waiting], translators: Iterable[str]) -> tupl
         for w in waiting
         for person in people
     )
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryFacts:
+    """A venture's Easy Read summary in force (the newest written), as the rules read it."""
+
+    venture_id: str
+    lead: str
+    written_by: str
+    co_producers: frozenset[str]  # its workstream's members other than its lead
+    verdict: str | None  # None: waiting for a check; "agreed" or "changes"
+    checked_by: str | None = None  # the checker's name
+    note: str | None = None  # what to change
+
+
+def summary_actions(summaries: Iterable[SummaryFacts]) -> tuple[Owed, ...]:
+    """A summary waiting for a check is every co-producer's to check (not the writer's:
+    `permissions.may_check_summary`), the first to check it does it for all; a summary
+    a co-producer asked changes to is the lead's to write again. No deadline: the Board
+    pack says plainly when there is none agreed."""
+    found: list[Owed] = []
+    for s in summaries:
+        if s.verdict is None:
+            found += [
+                Owed(p, Kind.CHECK_SUMMARY, s.venture_id, None, SUMMARY_WAITING)
+                for p in sorted(s.co_producers - {s.written_by, s.lead})
+            ]
+        elif s.verdict == "changes":
+            asked = {"by": s.checked_by or "", "note": s.note or ""}
+            found.append(
+                Owed(s.lead, Kind.CHANGE_SUMMARY, s.venture_id, None, SUMMARY_CHANGES_ASKED, asked)
+            )
+    return tuple(found)
 
 
 def with_supporters(

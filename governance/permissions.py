@@ -152,6 +152,26 @@ def may_sign_off(actor: Actor, venture: VentureFacts) -> Permission:
     return ALLOWED
 
 
+def may_write_summary(actor: Actor, venture: VentureFacts) -> Permission:
+    """The venture's Easy Read summary (for the Easy Read Board pack) is written by its
+    lead, or an admin, while the venture is open."""
+    if not (actor.person_id == venture.lead_id or Role.ADMIN in actor.roles):
+        return deny("not-summary-writer")
+    return _open(venture, "summary")
+
+
+def may_check_summary(actor: Actor, venture: VentureFacts, written_by: str) -> Permission:
+    """A co-producer of the venture (a member of its workstream other than its lead)
+    checks its Easy Read summary, and never one they wrote themselves: a check by the
+    writer would check nothing. The lead never checks it (they wrote it, or an admin did
+    for them), while the venture is open."""
+    if actor.person_id not in venture.workstream_members or actor.person_id == venture.lead_id:
+        return deny("not-summary-checker")
+    if actor.person_id == written_by:
+        return deny("own-summary")
+    return _open(venture, "summary")
+
+
 def may_review(actor: Actor, venture: VentureFacts) -> Permission:
     if Role.REVIEWER not in actor.roles:
         return deny("not-reviewer")

@@ -100,6 +100,10 @@ every language and format, each in HTML as `<span data-reason="code">`):
 
     confirm-recorded  venture, what: "vote" | "answer", recorded_by: {"name"} (the
                       clerk), link (the page to confirm it on: /confirm/{id})
+    summary-to-check  venture, written_by: {"name"}, link (the venture's page): its Easy
+                      Read summary waits for a co-producer's check
+    summary-changes   venture, checked_by: {"name"}, note (what to change), link: to the
+                      lead, a co-producer asked for changes to the summary
 
 A daily digest is one message carrying others: `render_message("digest", ...,
 enclosed=[Rendered, ...])` renders the cover (the `digest` template, in the person's
@@ -173,6 +177,8 @@ EVENTS: tuple[str, ...] = (
     "delivery-failed",
     "sign-in",
     "confirm-recorded",
+    "summary-to-check",
+    "summary-changes",
 )
 LANGUAGES: tuple[str, ...] = ("cy", "en")  # Welsh first, always
 FORMATS: tuple[str, ...] = ("standard", "easy-read")

@@ -97,6 +97,18 @@ def sample_payload(
             "recorded_by": {"name": "Programme Office"},
             "link": "https://cyd.example.org/confirm/7",
         }
+    if name in ("summary-to-check", "summary-changes"):  # services.easy_read_summaries
+        summary: dict[str, Any] = {
+            "event": name,
+            "venture": dict(VENTURE),
+            "state": "draft",
+            "group": name == "summary-to-check",
+            "audit_seq": 5,
+            "link": "https://cyd.example.org/ventures/v-0001#easy-read-summary",
+        }
+        if name == "summary-to-check":
+            return summary | {"written_by": {"name": "Gareth Jones"}}
+        return summary | {"checked_by": {"name": "Nia Morgan"}, "note": "Say where the café is."}
     if name == DIGEST_EVENT:  # the cover; the relay gives the count of what it carries
         return {"group": False, "day": at.date().isoformat(), "count": 2}
     library = library or load_library()

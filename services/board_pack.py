@@ -42,6 +42,7 @@ from governance.ballots import Choice
 from governance.board_pack import (
     AgendaItem,
     BoardPack,
+    EasyReadSummary,
     InterestSummary,
     Member,
     ReviewSummary,
@@ -168,7 +169,16 @@ def _agenda_item(
         InterestSummary(people[i.member_id].name, people[i.member_id].email, i.text)
         for i in session.exec(select(t.Interest).where(t.Interest.venture_id == venture.id))
     ]
+    agreed = session.exec(
+        select(t.EasyReadSummary)
+        .where(t.EasyReadSummary.venture_id == venture.id)
+        .order_by(col(t.EasyReadSummary.id).desc())
+    ).first()
     return agenda_item(
+        # Only the summary in force, and only once a co-producer agreed to it.
+        summary=EasyReadSummary(agreed.lang, agreed.text)
+        if agreed is not None and agreed.verdict == "agreed"
+        else None,
         involvement=involvement_in(session, venture, people),
         conditions=[
             v.reason

@@ -265,6 +265,8 @@ _ACTIONS: dict[str, str] = {
     "assisted.recorded": "assisted-recorded",
     "assisted.declined": "assisted-declined",
     "translation.given": "translation-given",
+    "summary.written": "summary-written",
+    "summary.checked": "summary-checked",
     "denied": "action-refused",
 }
 # The codes of the rules' moves of a venture, by lifecycle action.

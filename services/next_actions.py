@@ -28,8 +28,10 @@ from governance.lifecycle import VentureState
 from governance.next_actions import (
     ActionFacts,
     Owed,
+    SummaryFacts,
     Waiting,
     owed,
+    summary_actions,
     to_confirm,
     to_translate,
     with_supporters,
@@ -130,11 +132,15 @@ def next_actions(
         policy = reminder_policy(session)
         snapshots = load_snapshots(session, list(ventures), all_open=True) if ventures else []
         facts = _facts(session, ventures, snapshots, library)
+        summaries = _summaries(session, ventures)
         for vid, (row, language) in of_translations.items():
             ventures[vid], languages[vid] = row, language
     # Every snapshot holds the programme's supporters: the first one's will do.
     supporters = snapshots[0].supporters if snapshots else frozenset()
-    found = with_supporters((o for f in facts for o in owed(f, policy, now)), supporters)
+    found = with_supporters(
+        (*(o for f in facts for o in owed(f, policy, now)), *summary_actions(summaries)),
+        supporters,
+    )
     found = (*found, *to_confirm(recorded), *to_translate(waiting, [person.email]))
     mine = sorted((o for o in found if o.person == person.email), key=Owed.sort_key)
     helped_name = helped.name if helped is not None else None
@@ -239,6 +245,59 @@ def _waiting(session: Session, venture_id: str | None) -> list[Waiting]:
         for n, v, to, due in queries.rows(session, _WAITING)
         if venture_id is None or v == venture_id
     ]
+
+
+_ERS = queries.table(t.EasyReadSummary)
+_WRITER = _P.alias("writer")
+_CHECKER = _P.alias("checker")
+_LEADER = _P.alias("leader")
+# The summaries of these ventures, newest first, with who wrote and who checked them.
+_SUMMARIES = (
+    sa_select(
+        _ERS.c.venture_id,
+        _ERS.c.verdict,
+        _ERS.c.check_note,
+        _WRITER.c.email,
+        _CHECKER.c.name,
+        _LEADER.c.email,
+    )
+    .join(_V, _V.c.id == _ERS.c.venture_id)
+    .join(_LEADER, _LEADER.c.id == _V.c.lead_id)
+    .join(_WRITER, _WRITER.c.id == _ERS.c.written_by)
+    .outerjoin(_CHECKER, _CHECKER.c.id == _ERS.c.checked_by)
+    .where(_ERS.c.venture_id.in_(_IDS))
+    .order_by(_ERS.c.venture_id, _ERS.c.id.desc())
+)
+
+
+def _summaries(session: Session, ventures: dict[str, Row[Any]]) -> list[SummaryFacts]:
+    """The Easy Read summary in force of each venture that has one (the newest)."""
+    if not ventures:
+        return []
+    newest: dict[str, tuple[Any, ...]] = {}
+    for row in queries.rows(session, _SUMMARIES, ids=list(ventures)):
+        newest.setdefault(row[0], tuple(row))
+    if not newest:
+        return []
+    streams = sorted({ventures[v].workstream_id for v in newest})
+    members: dict[str, set[str]] = defaultdict(set)
+    for stream, email, _lived in queries.rows(session, _MEMBERS, streams=streams):
+        members[stream].add(email)
+    found = []
+    for venture_id, (_, verdict, note, writer, checker, lead_email) in newest.items():
+        venture = ventures[venture_id]
+        found.append(
+            SummaryFacts(
+                venture_id=venture_id,
+                lead=lead_email,
+                written_by=writer,
+                co_producers=frozenset(members[venture.workstream_id] - {lead_email}),
+                verdict=verdict,
+                checked_by=checker,
+                note=note,
+            )
+        )
+    return found
 
 
 _ONE_VENTURE = sa_select(_V).where(_V.c.id == bindparam("id"))

@@ -90,6 +90,7 @@ from models.db import read_session, unit_of_work
 from notifications.relay import SIGN_IN_EVENT
 from notifications.relay.jobs import TEST_EVENT
 from services import assisted
+from services import easy_read_summaries as summaries
 from services import people_admin as admin
 from services.advance import apply_effects, current_gate_run, load_snapshot, pinned_checklists
 from services.commands import (
@@ -626,6 +627,21 @@ def _assisted_declined(source: Engine, cyd: Cyd, entry: t.AuditEntry) -> None:
 
 _ACTIONS[assisted.RECORDED] = _assisted_recorded
 
+
+def _summary_written(cyd: Cyd, entry: t.AuditEntry) -> None:
+    p = entry.payload
+    summaries.write_summary(cyd, _venture(entry), p["text"], by=entry.actor, lang=p["lang"])
+
+
+def _summary_checked(cyd: Cyd, entry: t.AuditEntry) -> None:
+    p = entry.payload
+    agreed = p["verdict"] == "agreed"
+    summaries.check_summary(cyd, _venture(entry), agreed, p.get("note"), by=entry.actor)
+
+
+_ACTIONS[summaries.WRITTEN] = _summary_written
+_ACTIONS[summaries.CHECKED] = _summary_checked
+
 # Actions whose replay reads the source too: a row the log names by id only (a
 # recorded action; a channel, whose URL the log never holds).
 _FROM_SOURCE: dict[str, Callable[[Engine, Cyd, t.AuditEntry], None]] = {
@@ -689,6 +705,9 @@ def _try_again(cyd: Cyd, entry: t.AuditEntry) -> None:
             supported_by=who if p["code"] == "not-their-supporter" else None,
         ),
         "board.close": lambda: close_vote(cyd, venture, by=who),
+        # Who may write or check a summary is asked before anything of what they wrote.
+        summaries.WRITE: lambda: summaries.write_summary(cyd, venture, "(replayed)", by=who),
+        summaries.CHECK: lambda: summaries.check_summary(cyd, venture, True, by=who),
         "venture.withdraw": lambda: withdraw(cyd, venture, by=who, reason="(replayed)"),
         "board.resume": lambda: resume(cyd, venture, by=who),
         # Who may print is checked before whom it is for.
@@ -940,6 +959,13 @@ def _state(session: Session) -> dict[str, list[str]]:
                     " requested_at due_at done_at",
                 )
                 | {"done_by": who(r.done_by)}
+            ),
+        ),
+        "easy read summaries": rows(
+            t.EasyReadSummary,
+            lambda r: (
+                _fields(r, "venture_id lang text written_at checked_at verdict check_note")
+                | {"written_by": who(r.written_by), "checked_by": who(r.checked_by)}
             ),
         ),
         "sign-offs": rows(

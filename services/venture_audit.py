@@ -43,6 +43,8 @@ KINDS: dict[str, frozenset[str]] = {
             "venture-submitted",
             "venture-withdrawn",
             "translation-given",
+            "summary-written",
+            "summary-checked",
         }
     ),
     "review": frozenset(

@@ -15,3 +15,4 @@ class Block:
     text: str = ""
     items: tuple[str, ...] = ()  # for "ul"
     picture: str | None = None  # for "point": a pictogram's name
+    lang: str | None = None  # the text's language, when not the papers' (a person wrote it)

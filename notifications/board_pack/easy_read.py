@@ -58,11 +58,28 @@ def easy_read_blocks(pack: BoardPack, lang: str) -> list[Block]:
                 picture="checklist",
             )
         )
-        blocks += _each(tuple(a.title for a in pack.agenda), "checklist")
+        for item in pack.agenda:
+            blocks += [Block("point", item.title, picture="checklist"), _summary(item, lang)]
         blocks += _how_to_vote(pack, lang)
     for item in pack.agenda:
         blocks += _easy_read_item(pack, item, lang)
     return blocks
+
+
+def _summary(item: AgendaItem, lang: str) -> Block:
+    """Under the venture's title: its Easy Read summary, as its lead wrote it and a
+    co-producer agreed to it (marked with its language when not the papers'), or that
+    there is none yet."""
+    if item.summary is None:
+        return Block(
+            "point",
+            "Does dim crynodeb Hawdd ei Ddeall o'r gwaith yma eto."
+            if lang == "cy"
+            else "There is no Easy Read summary of this work yet.",
+            picture="information",
+        )
+    text = " ".join(item.summary.text.split())
+    return Block("point", text, picture="information", lang=item.summary.lang)
 
 
 def _each(texts: tuple[str, ...], picture: str) -> list[Block]:

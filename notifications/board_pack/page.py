@@ -56,7 +56,8 @@ def blocks_html(blocks: Sequence[Block], lang: str) -> str:
     for block in blocks:
         if block.kind == "point":
             picture = _picture_html(block.picture, lang) if block.picture else ""
-            points.append(f"<li>{picture}<span>{_text(block.text)}</span></li>")
+            marked = f' lang="{block.lang}"' if block.lang and block.lang != lang else ""
+            points.append(f"<li>{picture}<span{marked}>{_text(block.text)}</span></li>")
             continue
         flush()
         if block.kind == "ul":

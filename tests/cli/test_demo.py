@@ -102,5 +102,9 @@ def test_demo_walks_the_main_path_and_its_data_can_be_inspected(tmp_path: Path) 
     letter = BytesParser(policy=policy.default).parsebytes(megan[0].read_bytes())
     assert letter["X-Cyd-Format"] == "easy-read"
     assert "cy" in letter["Content-Language"]
+    # The Easy Read papers carry the summary Gareth wrote and Sam agreed to (issue 13).
+    assert 'Sam checks the Easy Read summary: "it says it right"' in flat
+    aled = next((folder / "board-packs").glob("*/aled.evans@example.org.html"))
+    assert "We want to open a café in the old library." in aled.read_text(encoding="utf-8")
     verify = run(["audit", "verify"], {**env, "CYD_DATA_DIR": str(folder)})
     assert verify.returncode == 0, verify.stdout + verify.stderr

@@ -48,6 +48,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 DEADLINE = "2026-12-10T09:00:00+00:00"  # a Thursday, in winter (GMT)
 LATER = "2026-12-17T14:30:00+00:00"
 CONDITION = "Hold the meetings in the afternoon, when people can get there."
+NOTE = "Say where the café is."  # a co-producer's note on an Easy Read summary
 MAX_WORDS = 15
 # Whole words that are English and not Welsh: none may be left in a Welsh body.
 ENGLISH_MARKERS = frozenset(
@@ -434,6 +435,27 @@ def scenarios(title: str = "Community café") -> Iterator[tuple[str, str, dict[s
                 "link": "https://cyd.example.org/confirm/7",
             },
         )
+    # A venture's Easy Read summary: waiting for a co-producer's check; changes asked.
+    summary_link = "https://cyd.example.org/ventures/v-0001#easy-read-summary"
+    yield (
+        "summary-to-check",
+        "summary-to-check",
+        {
+            "venture": {"id": "v-0001", "title": title},
+            "written_by": {"name": "Gareth Jones"},
+            "link": summary_link,
+        },
+    )
+    yield (
+        "summary-changes",
+        "summary-changes",
+        {
+            "venture": {"id": "v-0001", "title": title},
+            "checked_by": {"name": "Nia Morgan"},
+            "note": NOTE,
+            "link": summary_link,
+        },
+    )
 
 
 def alert(kind: str, reason: str, **failed: Any) -> dict[str, Any]:
@@ -555,6 +577,8 @@ def test_the_event_list_is_complete() -> None:
         "delivery-failed",
         "sign-in",
         "confirm-recorded",
+        "summary-to-check",
+        "summary-changes",
     }
     assert set(EVENTS) == events
     assert {s[1] for s in SCENARIOS} == events
@@ -1282,7 +1306,8 @@ def test_welsh_is_written_whole_with_no_english_left_in(
     english = render(event, payload, "en", easy_read)
     assert welsh.text != english.text
     assert welsh.subject != english.subject
-    # What people wrote goes out as they wrote it: a Board member's condition.
+    # What people wrote goes out as they wrote it: a Board member's condition, a
+    # co-producer's note on an Easy Read summary.
     # So do the names of files (a Board pack's path in the data folder).
     for body in (welsh.subject, welsh.text, visible_text(welsh.html)):
         # And an alert quotes the reason a message failed as it was recorded (English).
@@ -1291,6 +1316,7 @@ def test_welsh_is_written_whole_with_no_english_left_in(
         ids = [g["item"] for g in payload.get("gaps", ())]
         for written in (
             CONDITION,
+            NOTE,
             *ALERT_REASONS.values(),
             *PACK.values(),
             *WELSH_LOOKALIKES,

@@ -444,6 +444,6 @@ def test_a_handful_of_queries_however_many_ventures(cyd: Cyd, library: Library) 
     for person in people:
         assert three[person][0] == one[person][0], person
         assert three[person][1] == 3 * one[person][1], person
-    # A handful: 22 since what clerks recorded for the person to confirm, and the
-    # sign-offs the gates ask for, are read too.
-    assert max(n for n, _ in three.values()) <= 22
+    # A handful: 23 since what clerks recorded for the person to confirm, the
+    # sign-offs the gates ask for, and the ventures' Easy Read summaries are read too.
+    assert max(n for n, _ in three.values()) <= 23

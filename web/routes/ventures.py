@@ -19,7 +19,8 @@ from fastapi.responses import HTMLResponse, Response
 from checklists.library import Library
 from governance.catalogue import has, text
 from notifications.render import sentences
-from services.commands import CommandError, NotFound, start_venture
+from services.commands import CommandError, NotFound, PermissionDenied, start_venture
+from services.easy_read_summaries import check_summary, summary_view, write_summary
 from services.history import AuditEvent, audit_trail
 from services.involvement import WorkstreamPlace, workstreams_of
 from services.next_actions import next_actions
@@ -184,20 +185,37 @@ def _say_title_too_long(page: PageContext) -> str:
 def venture(page: Page, venture_id: str) -> Response:
     if page.person is None:
         return sign_in_first(page)
+    done = page.request.query_params.get("summary", "")
+    return _venture_page(page, venture_id, done=done if done in ("written", "checked") else "")
+
+
+def _venture_page(
+    page: PageContext,
+    venture_id: str,
+    *,
+    summary_errors: dict[str, str] | None = None,
+    typed: dict[str, str] | None = None,
+    done: str = "",
+    status_code: int = 200,
+) -> Response:
+    assert page.person is not None
     permitted = venture_permissions(page, venture_id)  # 404 unless they may see it
     try:
         summary = venture_summary(page.engine, venture_id)
         mine = next_actions(
             page.engine, page.library, page.person.email, page.cyd.clock(), venture_id=venture_id
         )
+        easy_read_summary = summary_view(page.engine, venture_id, page.person.email)
     except NotFound:
         raise HTTPException(status_code=404) from None
     history: list[AuditEvent] = []
     if permitted["view-audit"].allowed:
         history = audit_trail(page.engine, venture_id)[::-1][:HISTORY_SHOWN]
         history = [_question_named(page, event) for event in history]
+    errors = summary_errors or {}
     return page.render(
         "venture.html",
+        status_code=status_code,
         venture=summary,
         gate=gate_title(page.library, summary.gate_id),
         actions=mine,
@@ -205,8 +223,87 @@ def venture(page: Page, venture_id: str) -> Response:
         sent_back=_sent_back_words(page, summary.sent_back),
         history=history,
         history_limited=len(history) == HISTORY_SHOWN,
+        er_summary=easy_read_summary,
+        summary_errors=errors,
+        summary_error_list=[{"text": said, "href": f"#{field}"} for field, said in errors.items()],
+        typed=typed or {},
+        summary_done=done,
+        summary_most=SUMMARY_FIELD_MAX,
         now=page.cyd.clock(),
     )
+
+
+# --- its Easy Read summary: the lead writes it, a co-producer checks it ----------------------
+
+SUMMARY_FIELD_MAX = 4000  # characters: far past 120 words; longer is a bad request
+NOTE_FIELD_MAX = 2000
+
+
+def _said(page: PageContext, error: CommandError) -> str:
+    """A refusal or a mistake, in the page's language and format, as a sentence."""
+    said = error.say(page.language, page.easy_read)
+    return said[:1].upper() + said[1:]
+
+
+@router.post("/ventures/{venture_id}/summary", response_class=HTMLResponse)
+def write_easy_read_summary(
+    page: Page,
+    venture_id: str,
+    text: Annotated[str, Form(max_length=SUMMARY_FIELD_MAX)] = "",
+) -> Response:
+    if page.person is None:
+        return sign_in_first(page)
+    venture_permissions(page, venture_id)  # 404 unless they may see it
+    try:
+        # The writer is whoever is signed in; the rules decide whether they may.
+        write_summary(page.cyd, venture_id, text, by=page.person.email)
+    except NotFound:
+        raise HTTPException(status_code=404) from None
+    except PermissionDenied as refused:
+        errors = {"summary-text-field": _said(page, refused)}
+        return _venture_page(
+            page, venture_id, summary_errors=errors, typed={"text": text}, status_code=403
+        )
+    except CommandError as error:
+        errors = {"summary-text-field": _said(page, error)}
+        return _venture_page(
+            page, venture_id, summary_errors=errors, typed={"text": text}, status_code=400
+        )
+    return page.redirect(f"/ventures/{venture_id}?summary=written#easy-read-summary")
+
+
+@router.post("/ventures/{venture_id}/summary/check", response_class=HTMLResponse)
+def check_easy_read_summary(
+    page: Page,
+    venture_id: str,
+    verdict: Annotated[str, Form(max_length=16)] = "",
+    note: Annotated[str, Form(max_length=NOTE_FIELD_MAX)] = "",
+) -> Response:
+    if page.person is None:
+        return sign_in_first(page)
+    venture_permissions(page, venture_id)  # 404 unless they may see it
+    typed = {"verdict": verdict, "note": note}
+    if verdict not in ("agreed", "changes"):
+        said = (
+            page.pgettext("easy-read", "Please say if the summary is right.")
+            if page.easy_read
+            else page.gettext("Select whether the summary says it right")
+        )
+        return _venture_page(
+            page, venture_id, summary_errors={"verdict": said}, typed=typed, status_code=400
+        )
+    try:
+        check_summary(page.cyd, venture_id, verdict == "agreed", note, by=page.person.email)
+    except NotFound:
+        raise HTTPException(status_code=404) from None
+    except PermissionDenied as refused:
+        errors = {"verdict": _said(page, refused)}
+        return _venture_page(page, venture_id, summary_errors=errors, typed=typed, status_code=403)
+    except CommandError as error:
+        field = "note" if error.code == "summary-note-missing" else "verdict"
+        errors = {field: _said(page, error)}
+        return _venture_page(page, venture_id, summary_errors=errors, typed=typed, status_code=400)
+    return page.redirect(f"/ventures/{venture_id}?summary=checked#easy-read-summary")
 
 
 def _question_named(page: PageContext, event: AuditEvent) -> AuditEvent:
