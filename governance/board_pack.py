@@ -171,6 +171,21 @@ class AgendaItem:
     # Why it is before the Board: the reasons the rules gave when it was sent there,
     # or when its vote was last run on (more time, no quorum), as the messages give them.
     reasons: tuple[Reason, ...] = ()
+    # What people wrote here in one language (notes, conditions, text answers) and was
+    # asked to be translated: {the text as written: (its language, the other language's
+    # or None until given)} (services.free_text).
+    translations: Mapping[str, tuple[str, str | None]] = field(default_factory=dict)
+
+    def free(self, text: str, lang: str) -> tuple[str, str | None]:
+        """A text someone wrote, as a reader of `lang` reads it: its translation once
+        given, else as written; and the language it is in when that is not `lang`
+        (None: in `lang`, or not known)."""
+        written, other = self.translations.get(text, (None, None))
+        if written is None or written == lang:
+            return text, None
+        if other:
+            return other, None
+        return text, written
 
 
 @dataclass(frozen=True, slots=True)
@@ -352,6 +367,7 @@ def agenda_item(
     involvement: Involvement | None = None,
     conditions: Iterable[str] = (),
     reasons: Iterable[Reason] = (),
+    translations: Mapping[str, tuple[str, str | None]] | None = None,
 ) -> AgendaItem:
     return AgendaItem(
         venture_id=venture_id,
@@ -369,6 +385,7 @@ def agenda_item(
         involvement=involvement or Involvement(),
         conditions=tuple(conditions),
         reasons=tuple(reasons),
+        translations=dict(translations or {}),
     )
 
 

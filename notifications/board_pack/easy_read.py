@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from governance.board_pack import AgendaItem, BoardPack, Question, Words
 from notifications import words
-from notifications.board_pack.blocks import Block
+from notifications.board_pack.blocks import Block, free_text
 from notifications.board_pack.wording import by, day, reason_words, title
 
 
@@ -200,7 +200,9 @@ def _answers(item: AgendaItem, lang: str) -> list[Block]:
     for summary in item.checklists:
         for given in summary.answers:
             blocks.append(Block("point", easy_question(given.question, lang), picture="question"))
-            blocks.append(Block("point", given.easy(lang), picture="speech"))
+            blocks.append(
+                Block("point", free_text("", item.free(given.easy(lang), lang)), picture="speech")
+            )
     if not any(summary.answers for summary in item.checklists):
         blocks.append(
             Block(
@@ -322,7 +324,10 @@ def _reviews(item: AgendaItem, lang: str) -> list[Block]:
             blocks.append(
                 Block(
                     "point",
-                    f"Ysgrifennodd {who}: {review.note}" if cy else f"{who} wrote: {review.note}",
+                    free_text(
+                        f"Ysgrifennodd {who}: " if cy else f"{who} wrote: ",
+                        item.free(review.note, lang),
+                    ),
                     picture="speech",
                 )
             )
@@ -399,7 +404,9 @@ def _conditions(item: AgendaItem, lang: str) -> list[Block]:
                 picture="checklist",
             )
         )
-        blocks += _each(item.conditions, "checklist")
+        blocks += _each(
+            tuple(free_text("", item.free(c, lang)) for c in item.conditions), "checklist"
+        )
     else:
         blocks.append(
             Block(

@@ -6,6 +6,7 @@ databases."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +15,12 @@ from sqlalchemy import Engine
 from sqlmodel import select
 
 from checklists.loader import Library
+from governance.board_pack import Member, pack_for
 from models import tables as t
 from models.db import read_session
+from notifications.board_pack import render_html
 from notifications.render import Recipient, render_message
+from services.board_pack import load_agenda
 from services.commands import (
     Cyd,
     answer,
@@ -259,3 +263,34 @@ def test_replay_gives_the_same_condition_translation(
             select(t.Translation).where(t.Translation.subject == "board-condition")
         ).one()
         assert (given.source_text, given.text) == (CONDITION, AMOD)
+
+
+def _papers(cyd: Cyd, lang: str, easy_read: bool) -> str:
+    (item,) = load_agenda(cyd.engine, cyd.library)
+    member = Member("Someone", "someone@example.org", (lang,), easy_read)
+    return render_html(pack_for(member, dt.date(2026, 12, 8), [item]))
+
+
+def test_the_board_pack_shows_a_condition_and_a_note_in_the_readers_language(cyd: Cyd) -> None:
+    venture_id = _at_board(cyd)
+    vote(cyd, venture_id, member=PRIYA, choice="approve-with-conditions", reason=CONDITION)
+    owen = f'<span lang="en">{NOTE}</span>'
+    for easy_read in (False, True):
+        welsh = _papers(cyd, "cy", easy_read)
+        assert f'<span lang="en">{CONDITION}</span>' in welsh  # as written, marked
+        assert owen in welsh
+        assert f'<span lang="cy">{NODYN}' not in welsh  # Elin's, in Welsh
+        assert f'<span lang="cy">{NODYN}</span>' in _papers(cyd, "en", easy_read)
+    give_translation(cyd, _task(cyd, CONDITION).id, AMOD, by=TRANSLATOR)
+    give_translation(cyd, _task(cyd, NODYN).id, "Co-produced well.", by=TRANSLATOR)
+    for easy_read in (False, True):
+        welsh = _papers(cyd, "cy", easy_read)
+        assert AMOD in welsh
+        assert CONDITION not in welsh
+        assert owen in welsh  # not given yet: still as written
+        english = _papers(cyd, "en", easy_read)
+        assert CONDITION in english
+        assert AMOD not in english
+        assert 'lang="en"><span' not in english
+        assert "Co-produced well." in english
+        assert NODYN not in english
