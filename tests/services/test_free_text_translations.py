@@ -32,6 +32,7 @@ from services.commands import (
 )
 from services.examples import answer_missing
 from services.free_text import free_ref
+from services.next_actions import next_actions
 from services.replay import compare, replay
 from services.translations import give_translation, open_translations
 from tests.services.test_commands import CHAIR, CO_PRODUCER, LEAD, REVIEWERS
@@ -294,3 +295,22 @@ def test_the_board_pack_shows_a_condition_and_a_note_in_the_readers_language(cyd
         assert 'lang="en"><span' not in english
         assert "Co-produced well." in english
         assert NODYN not in english
+
+
+def test_the_translator_is_asked_to_translate_each_text_by_its_kind(cyd: Cyd) -> None:
+    venture_id = _at_board(cyd)
+    vote(cyd, venture_id, member=PRIYA, choice="approve-with-conditions", reason=CONDITION)
+    asked = [a for a in next_actions(cyd.engine, cyd.library, TRANSLATOR, cyd.clock()) if a.params]
+    by_subject = {a.params.get("subject"): a for a in asked}
+    assert {"answer", "review-note", "board-condition"} <= by_subject.keys()
+    condition = by_subject["board-condition"]
+    assert condition.kind == "translate"
+    assert "Cyfieithwch amodau aelod o'r Bwrdd ar y fenter “Community café”." in condition.words(
+        "cy"
+    )
+    assert "Translate a reviewer's note on “Community café”." in by_subject["review-note"].words(
+        "en"
+    )
+    give_translation(cyd, _task(cyd, CONDITION).id, AMOD, by=TRANSLATOR)
+    left = next_actions(cyd.engine, cyd.library, TRANSLATOR, cyd.clock())
+    assert all(a.params.get("subject") != "board-condition" for a in left)
