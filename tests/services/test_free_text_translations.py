@@ -32,6 +32,7 @@ from services.commands import (
 )
 from services.examples import answer_missing
 from services.free_text import free_ref
+from services.history import audit_trail
 from services.next_actions import next_actions
 from services.replay import compare, replay
 from services.translations import give_translation, open_translations
@@ -236,6 +237,9 @@ def test_giving_a_note_leaves_the_title_alone_and_a_title_still_sets_it(cyd: Cyd
         assert venture.title_other == "Caffi cymunedol"  # as the lead gave it
         note = session.exec(select(t.Translation).where(t.Translation.source_text == NODYN)).one()
         assert note.text == "Well co-produced, in Welsh first."
+    (given,) = [e for e in audit_trail(cyd.engine, venture_id) if e.code == "translation-given"]
+    assert "Lowri Parry translated a reviewer's note: Well co-produced" in given.words("en")
+    assert "Cyfieithodd Lowri Parry nodyn adolygydd:" in given.words("cy")
     other = start_venture(
         cyd, workstream="day-opportunities", title="Second café", lead=LEAD
     ).venture_id
@@ -244,6 +248,8 @@ def test_giving_a_note_leaves_the_title_alone_and_a_title_still_sets_it(cyd: Cyd
         venture = session.get(t.Venture, other)
         assert venture is not None
         assert venture.title_other == "Ail gaffi"
+    (titled,) = [e for e in audit_trail(cyd.engine, other) if e.code == "translation-given"]
+    assert "Lowri Parry translated the venture's title: Ail gaffi" in titled.words("en")
 
 
 def test_replay_gives_the_same_condition_translation(
