@@ -4,7 +4,10 @@ a person with the role `translator`, so that a Welsh reader is told as much as a
 Today a venture's title: its lead writes it in one language (the one they chose, or
 says which), may give the other too, and if not, starting the venture asks the
 translators for it (`request_title`), due `translations.days` working days later
-(programme policy, 3 by default: 17:00 local, bank holidays skipped).
+(programme policy, 3 by default: 17:00 local, bank holidays skipped). So too a Board
+member's conditions, a reviewer's note and a free-text answer, asked for when they are
+recorded, in their writer's language (services.free_text: a payload carries each as
+{free, lang, other}); only a title's translation becomes the venture's `title_other`.
 
     venture_ref(session, venture) -> dict     the `venture` a message's payload carries
     open_translations(engine, by) -> [...]    what is waiting for a translator
