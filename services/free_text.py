@@ -31,7 +31,6 @@ from services.titles import TITLE, TITLE_MAX, due_for, other_language
 CONDITION = "board-condition"  # a vote's conditions (and so the decision's)
 NOTE = "review-note"  # a reviewer's note
 ANSWER = "answer"  # a free-text answer to a checklist item
-SUBJECTS = (TITLE, CONDITION, NOTE, ANSWER)
 FREE_SUBJECTS = (CONDITION, NOTE, ANSWER)
 
 # The longest translation of each kind: no longer than the longest text of its kind
@@ -124,17 +123,3 @@ def free_refs(session: Session, venture_id: str) -> Refs:
 
 def free_ref(session: Session, venture_id: str, text: Any) -> Any:
     return free_refs(session, venture_id).ref(text)
-
-
-def shown_in(value: Any, lang: str) -> tuple[str, str | None]:
-    """A text (a ref or a plain string) as a reader of `lang` reads it: the text, and
-    its language when that is not `lang` (None: in `lang`, or not known)."""
-    if not isinstance(value, dict):
-        return ("" if value is None else str(value)), None
-    written = str(value.get("lang") or "")
-    if written == lang or not written:
-        return str(value.get("free", "")), None
-    other = value.get("other")
-    if isinstance(other, str) and other:
-        return other, None
-    return str(value.get("free", "")), written
