@@ -323,7 +323,9 @@ def _translate_title(cyd: Cyd, out: Console) -> None:
     from services.translations import give_translation, open_translations
 
     translator = "lowri.parry@example.org"
-    (task,) = open_translations(cyd.engine, by=translator, now=cyd.clock())
+    # (The answers written so far wait for the translator too: the title goes first.)
+    waiting = open_translations(cyd.engine, by=translator, now=cyd.clock())
+    (task,) = [w for w in waiting if w.subject == "venture-title"]
     _step(out, "Cyd", f"asks the translator for the title in Welsh, by {_by(task.due_at)}")
     give_translation(cyd, task.id, "Caffi cymunedol", by=translator)
     _step(out, "Lowri (translator)", "gives the Welsh title: 'Caffi cymunedol'")

@@ -1,6 +1,7 @@
 """`cyd translate list|give`: the translators' work (services.translations).
 
-A venture's title written in one language waits here for the other; giving it sends
+A venture's title, a Board member's conditions, a reviewer's note or a free-text
+answer written in one language waits here for the other; giving it sends
 again (or lets go) the messages that were waiting for it, by the programme's policy.
 """
 
@@ -45,8 +46,9 @@ def list_cmd(
         return
     for task in tasks:
         state = f"given: {task.text}" if task.text else f"due {task.due_at:%a %d %b %Y %H:%M}"
+        kind = task.kind("en")
         out.print(
-            f"{task.id}. {escape(task.venture_id)}, the title, {_NAMES[task.source_lang]} → "
+            f"{task.id}. {escape(task.venture_id)}, {kind}, {_NAMES[task.source_lang]} → "
             f"{_NAMES[task.target_lang]}: [bold]{escape(task.source_text)}[/bold] "
             f"({escape(state)})"
         )

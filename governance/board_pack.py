@@ -182,6 +182,21 @@ class AgendaItem:
     reasons: tuple[Reason, ...] = ()
     # Its Easy Read summary, once a co-producer agreed to it (None: none agreed yet).
     summary: EasyReadSummary | None = None
+    # What people wrote here in one language (notes, conditions, text answers) and was
+    # asked to be translated: {the text as written: (its language, the other language's
+    # or None until given)} (services.free_text).
+    translations: Mapping[str, tuple[str, str | None]] = field(default_factory=dict)
+
+    def free(self, text: str, lang: str) -> tuple[str, str | None]:
+        """A text someone wrote, as a reader of `lang` reads it: its translation once
+        given, else as written; and the language it is in when that is not `lang`
+        (None: in `lang`, or not known)."""
+        written, other = self.translations.get(text, (None, None))
+        if written is None or written == lang:
+            return text, None
+        if other:
+            return other, None
+        return text, written
 
 
 @dataclass(frozen=True, slots=True)
@@ -364,6 +379,7 @@ def agenda_item(
     conditions: Iterable[str] = (),
     reasons: Iterable[Reason] = (),
     summary: EasyReadSummary | None = None,
+    translations: Mapping[str, tuple[str, str | None]] | None = None,
 ) -> AgendaItem:
     return AgendaItem(
         venture_id=venture_id,
@@ -382,6 +398,7 @@ def agenda_item(
         conditions=tuple(conditions),
         reasons=tuple(reasons),
         summary=summary,
+        translations=dict(translations or {}),
     )
 
 

@@ -360,12 +360,14 @@ def to_confirm(recorded: Iterable[Recorded]) -> tuple[Owed, ...]:
 
 @dataclass(frozen=True, slots=True)
 class Waiting:
-    """A venture's title waiting for its translation into `to`, due by `due`."""
+    """A venture's title (or a text someone wrote: `subject`, services.free_text)
+    waiting for its translation into `to`, due by `due`."""
 
     translation_id: int
     venture_id: str
     to: str  # "en" or "cy"
     due: dt.datetime
+    subject: str = "venture-title"
 
 
 def to_translate(waiting: Iterable[Waiting], translators: Iterable[str]) -> tuple[Owed, ...]:
@@ -379,7 +381,8 @@ def to_translate(waiting: Iterable[Waiting], translators: Iterable[str]) -> tupl
             w.venture_id,
             w.due,
             TRANSLATION_ASKED,
-            {"to": w.to, "translation": w.translation_id},
+            {"to": w.to, "translation": w.translation_id}
+            | ({"subject": w.subject} if w.subject != "venture-title" else {}),
         )
         for w in waiting
         for person in people

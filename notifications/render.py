@@ -198,6 +198,8 @@ _RESERVED = frozenset(
         "lang",
         "person",
         "title_coming",
+        "text_coming",
+        "again_with_text",
         "easy_read",
         "codes",
         "mode",
@@ -386,9 +388,51 @@ def _context(
         "easy_read": easy_read,
         "codes": codes,
         "title_coming": coming,
-        # Sent again once the venture's title was translated (services.translations).
-        "again_with_translation": bool(given.get("again_with_translation")),
+        # A text the message quotes (a condition, a note, an answer: services.free_text)
+        # is in the other language until its translation is given.
+        "text_coming": _text_coming(given, lang),
+        # Sent again once the venture's title was translated (services.translations),
+        # or a text it quotes ("text").
+        "again_with_translation": given.get("again_with_translation") is True,
+        "again_with_text": given.get("again_with_translation") == "text",
     }
+
+
+def _text_coming(payload: Mapping[str, Any], lang: str) -> bool:
+    """Whether the payload quotes a free text written in the other language whose
+    translation is not given yet."""
+
+    def walk(value: Any) -> bool:
+        if isinstance(value, Mapping):
+            if "free" in value:
+                written = value.get("lang")
+                return written in LANGUAGES and written != lang and not value.get("other")
+            return any(walk(v) for k, v in value.items() if k != "venture")
+        if isinstance(value, list | tuple):
+            return any(walk(v) for v in value)
+        return False
+
+    return walk(payload)
+
+
+@jinja2.pass_context
+def _free(context: jinja2.runtime.Context, value: Any) -> Any:
+    """A text a person wrote (services.free_text: {free, lang, other}, or a plain string)
+    in the reader's language once it is translated; else as written, and in HTML marked
+    with its language (`lang`)."""
+    lang = context["lang"]
+    if not isinstance(value, Mapping):
+        return value
+    written = value.get("lang")
+    other = value.get("other")
+    text = str(value.get("free", ""))
+    if written == lang or written not in LANGUAGES:
+        return text
+    if isinstance(other, str) and other:
+        return other
+    if context.get("mode") == "html":
+        return Markup('<span lang="{}">{}</span>').format(written, text)
+    return text
 
 
 def venture_in(venture: Any, lang: str) -> tuple[Any, bool]:
@@ -615,6 +659,7 @@ def environment() -> jinja2.Environment:
         squash=_squash,
         mask=_mask,
         redact=_redact,
+        free=_free,
     )
     env.globals.update(
         counted=_count,

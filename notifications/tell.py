@@ -158,8 +158,9 @@ def messages_for(
     for person, body, discriminator in addressed:
         assert person.id is not None
         hold = not_before
-        if waits_for is not None and waits_for[0] in _reads(person):
-            hold = max(hold, waits_for[1]) if hold is not None else waits_for[1]
+        for lang, until in waits_for.items():
+            if lang in _reads(person):
+                hold = max(hold, until) if hold is not None else until
         for channel_id in channels.get(person.id, ()):
             message = outbox.Outgoing(
                 event=event,
@@ -184,17 +185,37 @@ def _reads(person: Person) -> tuple[str, ...]:
     return (person.language,) if person.language_asked_on is not None else ("cy", "en")
 
 
-def _waits_for_translation(payload: Mapping[str, Any]) -> tuple[str, dt.datetime] | None:
-    """(the language being translated into, until when) when the venture's title is being
-    translated and the programme's policy is to wait (services.translations `held_until`):
-    a message to a reader of that language is held until the translation is given (which
-    sends it at once) or, at the latest, until it is due."""
+def _waits_for_translation(payload: Mapping[str, Any]) -> dict[str, dt.datetime]:
+    """{the language being translated into: until when} when the venture's title, or a
+    text the message quotes (services.free_text), is being translated and the
+    programme's policy is to wait (their `held_until`): a message to a reader of that
+    language is held until the translation is given (which sends it at once) or, at
+    the latest, until it is due."""
+    held: dict[str, dt.datetime] = {}
+
+    def hold(written: Any, until: Any) -> None:
+        lang = "cy" if written == "en" else "en"
+        moment = dt.datetime.fromisoformat(str(until))
+        held[lang] = max(held[lang], moment) if lang in held else moment
+
     venture = payload.get("venture")
-    if not isinstance(venture, Mapping) or not venture.get("held_until"):
-        return None
-    written = venture.get("title_lang", "en")
-    until = dt.datetime.fromisoformat(str(venture["held_until"]))
-    return ("cy" if written == "en" else "en"), until
+    if isinstance(venture, Mapping) and venture.get("held_until"):
+        hold(venture.get("title_lang", "en"), venture["held_until"])
+
+    def walk(value: Any) -> None:
+        if isinstance(value, Mapping):
+            if "free" in value and value.get("held_until") and not value.get("other"):
+                hold(value.get("lang", "en"), value["held_until"])
+                return
+            for key, inner in value.items():
+                if key != "venture":
+                    walk(inner)
+        elif isinstance(value, list | tuple):
+            for inner in value:
+                walk(inner)
+
+    walk(payload)
+    return held
 
 
 def _active_channels(session: Session, people: Sequence[Person]) -> dict[int, list[int]]:

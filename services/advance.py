@@ -37,6 +37,7 @@ from models import audit, queries
 from models import tables as t
 from models.db import read_session, unit_of_work, utcnow
 from notifications.tell import tell
+from services.free_text import free_refs
 from services.local_time import local_day
 from services.people import (
     actor_for,
@@ -447,7 +448,12 @@ def apply_effects(
         elif isinstance(effect, plan.RecordDecision):
             _record_decision(session, venture, effect, now)
             decided = effect.decision.conditions
-            told["decision"] = _describe(effect)
+            # Each condition as written, with its language and, once given, the other
+            # (services.free_text): the audit entry keeps the texts as recorded.
+            refs = free_refs(session, venture.id)
+            told["decision"] = _describe(effect) | {
+                "conditions": [refs.ref(c) for c in effect.decision.conditions]
+            }
         elif isinstance(effect, plan.OpenNextGate):
             gate_run = current_gate_run(session, venture)
             gate_run.closed_at = now

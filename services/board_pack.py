@@ -65,6 +65,7 @@ from services.overview import workstream_names_in
 from services.people import board_people, supporters_of
 from services.programme_import import current_programme, message_languages
 from services.sign_in import pages_url
+from services.titles import TITLE
 from services.working_calendar import working_calendar
 
 EVENT = "board-papers"
@@ -201,6 +202,15 @@ def _agenda_item(
         reviews=reviews,
         interests=interests,
         reasons=_why_before_the_board(session, venture.id),
+        translations={
+            row.source_text: (row.source_lang, row.text)
+            for row in session.exec(
+                select(t.Translation)
+                .where(t.Translation.venture_id == venture.id)
+                .where(t.Translation.subject != TITLE)
+                .order_by(col(t.Translation.id).desc())  # the first asked wins
+            )
+        },
     )
 
 

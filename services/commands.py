@@ -70,6 +70,7 @@ from services.advance import (
     standing_sign_offs,
 )
 from services.advancing import Advanced, Advancer, advance_directly, advance_waiting
+from services.free_text import ANSWER, CONDITION, NOTE, request_text
 from services.local_time import local_day
 from services.people import (
     actor_for,
@@ -530,6 +531,8 @@ def _record_answer(
             at=now,
         ),
     )
+    if item.answer.type == "text" and isinstance(value, str):
+        request_text(session, venture.id, ANSWER, person, value, now)
     venture.updated_at = now
     session.add(venture)
     audit.append(
@@ -788,6 +791,7 @@ def record_review(
                 at=now,
             ),
         )
+        request_text(session, venture.id, NOTE, person, note, now)
         audit.append(
             session,
             person.email,
@@ -918,6 +922,8 @@ def vote(
                 at=now,
             ),
         )
+        if chosen is Choice.APPROVE_WITH_CONDITIONS:
+            request_text(session, venture.id, CONDITION, person, reason, now)
         audit.append(
             session,
             person.email,

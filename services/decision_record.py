@@ -26,6 +26,7 @@ from models import queries
 from models import tables as t
 from models.db import read_session
 from services.commands import NotFound
+from services.free_text import free_refs
 from services.history import ADVANCED, Secrets
 
 RECORD_DECISION = "RecordDecision"  # the advancing's effect that records a decision
@@ -47,6 +48,9 @@ class RecordedDecision:
     at: dt.datetime
     audit_seq: int | None  # the audit entry that recorded the decision
     audit_head: str | None  # its hash: the head of the audit log at that moment
+    # Each condition as a page shows it: {free, lang, other} once asked to be
+    # translated (services.free_text), else the text as recorded.
+    shown_conditions: tuple[Any, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,7 @@ def decision_record(engine: Engine, email: str, venture_id: str) -> DecisionReco
         entries = _recording_entries(session, venture.id) if rows else {}
         closers = _closers(session, venture.id)
         secrets = Secrets.of_programme(session)
+        refs = free_refs(session, venture.id)
         decisions = []
         for row in rows:
             entry = entries.get((row.gate_id, row.ballot))
@@ -97,6 +102,7 @@ def decision_record(engine: Engine, email: str, venture_id: str) -> DecisionReco
                     at=row.at,
                     audit_seq=entry.seq if entry is not None else None,
                     audit_head=entry.hash if entry is not None else None,
+                    shown_conditions=tuple(_scrubbed(secrets, refs.ref(c)) for c in row.conditions),
                 )
             )
         return DecisionRecord(
@@ -141,3 +147,10 @@ def _tally(stored: dict[str, Any]) -> Tally | None:
         return Tally(**{k: v for k, v in stored.items() if k in _TALLY_FIELDS})
     except TypeError:  # a field missing: a tally written before it was kept
         return None
+
+
+def _scrubbed(secrets: Secrets, ref: Any) -> Any:
+    """A condition (or its ref) with any secret in it scrubbed, in each language."""
+    if isinstance(ref, dict):
+        return {k: secrets.scrub(v) if k in ("free", "other") else v for k, v in ref.items()}
+    return secrets.scrub(ref)

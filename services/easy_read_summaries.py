@@ -43,6 +43,7 @@ from services.commands import (
     _person,
     _venture,
 )
+from services.free_text import SUMMARY, request_text
 from services.people import actor_for, venture_facts, workstream_people
 from services.sign_in import pages_url
 from services.titles import venture_ref
@@ -179,6 +180,9 @@ def write_summary(
                 written_at=now,
             )
         )
+        # Its other language comes through the translators, as any text a person
+        # writes (services.free_text): the Easy Read papers in that language show it.
+        request_text(session, venture.id, SUMMARY, person, text, now, lang=written_in)
         entry = audit.append(
             session, person.email, WRITTEN, venture.id, {"lang": written_in, "text": text}, at=now
         )

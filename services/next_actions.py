@@ -227,7 +227,7 @@ def _concerning(
 
 _T = queries.table(t.Translation)
 _WAITING = (
-    sa_select(_T.c.id, _T.c.venture_id, _T.c.target_lang, _T.c.due_at)
+    sa_select(_T.c.id, _T.c.venture_id, _T.c.target_lang, _T.c.due_at, _T.c.subject)
     .where(_T.c.done_at.is_(None))
     .order_by(_T.c.due_at, _T.c.id)
 )
@@ -241,8 +241,8 @@ def _own(session: Session, person_id: int) -> set[str]:
 def _waiting(session: Session, venture_id: str | None) -> list[Waiting]:
     """The translations waiting (about `venture_id` only, if given)."""
     return [
-        Waiting(n, v, to, due)
-        for n, v, to, due in queries.rows(session, _WAITING)
+        Waiting(n, v, to, due, subject)
+        for n, v, to, due, subject in queries.rows(session, _WAITING)
         if venture_id is None or v == venture_id
     ]
 

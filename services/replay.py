@@ -326,13 +326,17 @@ def _translated(cyd: Cyd, entry: t.AuditEntry) -> None:
     from services.translations import give_translation
 
     p = entry.payload
+    query = (
+        select(t.Translation.id)
+        .where(t.Translation.venture_id == _venture(entry))
+        .where(t.Translation.subject == p["subject"])
+        .where(col(t.Translation.done_at).is_(None))
+    )
+    if "source" in p:  # a free text (a title's entry names none: one title a venture)
+        query = query.where(t.Translation.source_text == p["source"])
+        query = query.where(t.Translation.target_lang == p["language"])
     with read_session(cyd.engine) as session:
-        found = session.exec(
-            select(t.Translation.id)
-            .where(t.Translation.venture_id == _venture(entry))
-            .where(t.Translation.subject == p["subject"])
-            .where(col(t.Translation.done_at).is_(None))
-        ).first()
+        found = session.exec(query.order_by(col(t.Translation.id))).first()
     if found is None:
         raise _Problem(f"no translation of the {p['subject']} of {_venture(entry)} waits")
     give_translation(cyd, found, p["text"], by=entry.actor)
@@ -557,6 +561,7 @@ def _outbox_payload(session: Session, payload: dict[str, Any]) -> dict[str, Any]
     if isinstance(venture, dict):
         kept = {k: v for k, v in venture.items() if k not in ("title_other", "held_until")}
         payload = {**payload, "venture": kept}
+    payload = _untranslated(payload)  # so too the texts it quotes (services.free_text)
     link = payload.get("link")
     if not isinstance(link, str) or "/confirm/" not in link:
         return payload
@@ -564,6 +569,18 @@ def _outbox_payload(session: Session, payload: dict[str, Any]) -> dict[str, Any]
     if not tail.isdigit():
         return payload
     return {**payload, "link": f"{site}/confirm/[{_assisted_name(session, int(tail))}]"}
+
+
+def _untranslated(value: Any) -> Any:
+    """`value` with each free text it quotes ({free, lang, ...}) as written, without the
+    translation (or the hold) it had by the time it was sent."""
+    if isinstance(value, dict):
+        if "free" in value:
+            return {k: v for k, v in value.items() if k not in ("other", "held_until")}
+        return {k: _untranslated(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_untranslated(v) for v in value]
+    return value
 
 
 def _assisted_name(session: Session, recorded_id: int) -> str:

@@ -4,7 +4,10 @@ a person with the role `translator`, so that a Welsh reader is told as much as a
 Today a venture's title: its lead writes it in one language (the one they chose, or
 says which), may give the other too, and if not, starting the venture asks the
 translators for it (`request_title`), due `translations.days` working days later
-(programme policy, 3 by default: 17:00 local, bank holidays skipped).
+(programme policy, 3 by default: 17:00 local, bank holidays skipped). So too a Board
+member's conditions, a reviewer's note and a free-text answer, asked for when they are
+recorded, in their writer's language (services.free_text: a payload carries each as
+{free, lang, other}); only a title's translation becomes the venture's `title_other`.
 
     venture_ref(session, venture) -> dict     the `venture` a message's payload carries
     open_translations(engine, by) -> [...]    what is waiting for a translator
@@ -41,12 +44,23 @@ from models import audit
 from models import tables as t
 from models.db import read_session, unit_of_work
 from services.commands import CommandError, Cyd, NotFound, Outcome, record_denial
+from services.free_text import ANSWER, CONDITION, MOST, NOTE, SUMMARY
 from services.people import actor_for
 from services.programme_import import message_languages
-from services.titles import TITLE_MAX
+from services.titles import TITLE, TITLE_MAX
 
 GIVEN = "translation.given"  # the audit action
 LANGUAGES = ("en", "cy")
+
+# What kind of text each task is, as a translator's list names it. The Welsh has not
+# yet been reviewed by a Welsh speaker (as notifications.render.WELSH_REVIEWED says).
+KINDS: dict[str, dict[str, str]] = {
+    TITLE: {"en": "the venture's title", "cy": "teitl y fenter"},
+    CONDITION: {"en": "a Board member's conditions", "cy": "amodau aelod o'r Bwrdd"},
+    NOTE: {"en": "a reviewer's note", "cy": "nodyn adolygydd"},
+    ANSWER: {"en": "an answer to a checklist question", "cy": "ateb i gwestiwn ar y rhestr wirio"},
+    SUMMARY: {"en": "its Easy Read summary", "cy": "ei chrynodeb Hawdd ei Ddeall"},
+}
 
 
 @dataclass(frozen=True)
@@ -65,11 +79,16 @@ class TranslationTask:
     done_at: dt.datetime | None
     done_by: str | None  # name
 
+    def kind(self, lang: str) -> str:
+        """What kind of text this is, in `lang` ('the venture's title', ...)."""
+        return KINDS.get(self.subject, {}).get(lang, self.subject)
+
     def as_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "venture": self.venture_id,
             "subject": self.subject,
+            "kind": KINDS.get(self.subject, {"en": self.subject, "cy": self.subject}),
             "from": self.source_lang,
             "to": self.target_lang,
             "text": self.source_text,
@@ -124,19 +143,22 @@ def open_translations(
 
 
 def give_translation(cyd: Cyd, translation_id: int, text: str, *, by: str) -> Outcome:
-    """Record the other language of a text, audited; then the messages (see the module)."""
+    """Record the other language of a text, audited; then the messages (see the module).
+    Only a title's translation is the venture's `title_other`; the other texts' stay in
+    their row, where messages and pages look them up (services.free_text)."""
     now = cyd.clock()
-    text = " ".join(text.split())
-    if not text:
-        raise CommandError("translation-missing")
-    if len(text) > TITLE_MAX:
-        raise CommandError("title-too-long", most=TITLE_MAX)
     _check_translator(cyd.engine, "translation.give", by, now)
     with read_session(cyd.engine) as session:
         found = session.get(t.Translation, translation_id)
         if found is None:
             raise NotFound("translation-not-found", translation=translation_id)
-        given, venture_id = found.done_at is not None, found.venture_id
+        given, venture_id, subject = found.done_at is not None, found.venture_id, found.subject
+    text = _tidied(subject, text)
+    if not text:
+        raise CommandError("translation-missing")
+    most = MOST.get(subject, TITLE_MAX)
+    if len(text) > most:
+        raise CommandError("title-too-long" if subject == TITLE else "text-too-long", most=most)
     if given:  # one translation: a second would silently replace what people have read
         denied = deny("translation-given-already")
         record_denial(cyd.engine, "translation.give", by, venture_id, denied, now)
@@ -149,7 +171,9 @@ def give_translation(cyd: Cyd, translation_id: int, text: str, *, by: str) -> Ou
         row.text, row.done_at, row.done_by = text, now, person.id
         venture = session.get(t.Venture, row.venture_id)
         assert venture is not None
-        venture.title_other, venture.updated_at = text, now
+        if row.subject == TITLE:
+            venture.title_other = text
+        venture.updated_at = now
         session.add_all([row, venture])
         session.flush()
         resent = _after_translation(session, venture, row, now)
@@ -158,10 +182,15 @@ def give_translation(cyd: Cyd, translation_id: int, text: str, *, by: str) -> Ou
             by,
             GIVEN,
             venture.id,
-            # No row id: the venture and the subject name it (ids differ between a
-            # database and its replay); nor how many messages went again, which
-            # depends on what the relay had sent, not on what was decided.
-            {"subject": row.subject, "language": row.target_lang, "text": text},
+            # No row id: the venture, the subject and the text translated name it (ids
+            # differ between a database and its replay); nor how many messages went
+            # again, which depends on what the relay had sent, not on what was decided.
+            {
+                "subject": row.subject,
+                "language": row.target_lang,
+                "text": text,
+                **({"source": row.source_text} if row.subject != TITLE else {}),
+            },
             at=now,
         )
         venture_id = venture.id
@@ -172,6 +201,13 @@ def give_translation(cyd: Cyd, translation_id: int, text: str, *, by: str) -> Ou
     )
 
 
+def _tidied(subject: str, text: str) -> str:
+    """A title is one line; a note, conditions or an answer keep their lines."""
+    if subject == TITLE:
+        return " ".join(text.split())
+    return "\n".join(" ".join(line.split()) for line in text.strip().splitlines()).strip()
+
+
 def _reads(person: t.Person, lang: str) -> bool:
     return lang in message_languages(person)
 
@@ -179,12 +215,13 @@ def _reads(person: t.Person, lang: str) -> bool:
 def _after_translation(
     session: Session, venture: t.Venture, row: t.Translation, now: dt.datetime
 ) -> int:
-    """Messages about the venture queued without the translation (its `venture` names the
-    title's language and not yet the other: queued while it was being translated; a
-    row's created_at is the wall clock's, not the commands', so it is not compared; one
-    a daily digest carried was sent, and goes again like any, in the next digest):
-    those not sent yet take the translation (and a held one goes now); those sent to
-    readers of its language go again with it. How many went again."""
+    """Messages about the venture queued without the translation (a title's: its
+    `venture` names the title's language and not yet the other; a free text's: the
+    text, in its language, somewhere in the payload without its other: queued while it
+    was being translated; a row's created_at is the wall clock's, not the commands', so
+    it is not compared; one a daily digest carried was sent, and goes again like any,
+    in the next digest): those not sent yet take the translation (and a held one goes
+    now); those sent to readers of its language go again with it. How many went again."""
     from models import outbox
     from models.tables import OutboxMessage
 
@@ -194,24 +231,35 @@ def _after_translation(
         .order_by(col(OutboxMessage.id))
     ).all()
     people = {p.id: p for p in session.exec(select(t.Person))}
+    title = row.subject == TITLE
     again = 0
     for message in messages:
         payload = dict(message.payload)
-        ref = payload.get("venture")
-        if (
-            not isinstance(ref, dict)
-            or ref.get("id") != venture.id
-            or ref.get("title_lang") != row.source_lang
-            or ref.get("title_other")
-            or payload.get("again_with_translation")
-        ):
+        if payload.get("again_with_translation"):
             continue
-        given = {k: v for k, v in ref.items() if k != "held_until"}
-        given["title_other"] = venture.title_other
-        payload["venture"] = given
+        if title:
+            ref = payload.get("venture")
+            if (
+                not isinstance(ref, dict)
+                or ref.get("id") != venture.id
+                or ref.get("title_lang") != row.source_lang
+                or ref.get("title_other")
+            ):
+                continue
+            given = {k: v for k, v in ref.items() if k != "held_until"}
+            given["title_other"] = venture.title_other
+            payload["venture"] = given
+            held = bool(ref.get("held_until"))
+            marker: Any = True
+        else:
+            found = _with_text(payload, row)
+            if found is None:
+                continue
+            payload, held = found
+            marker = "text"
         if message.status == "pending":
             message.payload = payload
-            if message.next_attempt_at > now and ref.get("held_until"):
+            if message.next_attempt_at > now and held:
                 message.next_attempt_at = now  # held for the translation: it is here
             session.add(message)
             continue
@@ -225,9 +273,37 @@ def _after_translation(
             channel_id=message.channel_id,
             language=person.language,
             format=person.format,
-            payload=payload | {"again_with_translation": True},
+            payload=payload | {"again_with_translation": marker},
             venture_id=message.venture_id,
             discriminator=f"translation:{row.id}:{message.id}",
         )
         again += int(queued)
     return again
+
+
+def _with_text(payload: dict[str, Any], row: t.Translation) -> tuple[dict[str, Any], bool] | None:
+    """The payload with each of its refs to the row's text given the translation, and
+    whether one of them held the message; None when it carries none without it."""
+    changed = False
+    held = False
+
+    def walk(value: Any) -> Any:
+        nonlocal changed, held
+        if isinstance(value, dict):
+            if (
+                "free" in value
+                and value.get("free") == row.source_text
+                and value.get("lang") == row.source_lang
+                and not value.get("other")
+            ):
+                changed = True
+                held = held or bool(value.get("held_until"))
+                given = {k: v for k, v in value.items() if k != "held_until"}
+                return given | {"other": row.text}
+            return {k: walk(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        return value
+
+    walked = walk(payload)
+    return (walked, held) if changed else None

@@ -25,7 +25,7 @@ from typing import Any
 
 from sqlalchemy import Engine, String, bindparam, cast
 from sqlalchemy import select as sa_select
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from checklists.library import Library
 from checklists.messages import Reason as ItemReason
@@ -38,6 +38,7 @@ from models import tables as t
 from models.db import read_session
 from services.advance import gate_definition, pinned_from_text
 from services.commands import NotFound
+from services.free_text import ANSWER
 
 ADVANCED = "venture.advanced"
 SUBMITTED = "venture.submitted"
@@ -57,6 +58,24 @@ class GivenAnswer:
     # How many answers the item has had, this one included: more than one, and it
     # has a history of changes (`services.history.answer_history`) worth showing.
     answers_given: int = 1
+    # A free-text answer's translation (services.free_text): the language it was
+    # written in, as the translators were asked, and the other language's, once given.
+    written_lang: str | None = None
+    other: str | None = None
+
+    def value_in(self, lang: str) -> Any:
+        """The answer as a reader of `lang` reads it: a text's translation once given."""
+        if self.other and self.written_lang and self.written_lang != lang:
+            return self.other
+        return self.value
+
+    def language_shown(self, lang: str) -> str | None:
+        """The language of the answer a page in `lang` shows, when it is not `lang`
+        (None: in the page's language, or not known)."""
+        written = self.written_lang or self.by_language
+        if written in (None, lang) or (self.other and self.written_lang):
+            return None
+        return written
 
 
 @dataclass(frozen=True)
@@ -150,9 +169,19 @@ def venture_checklists(engine: Engine, library: Library, venture_id: str) -> Ven
         rows = queries.rows(session, _ANSWERS, venture=venture.id, gate=venture.gate_id)
         counts = Counter((row.checklist_id, row.item_id) for row in rows)
         answers: dict[str, dict[str, GivenAnswer]] = {}
+        translated: dict[str, tuple[str, str | None]] = {}
+        for asked in session.exec(
+            select(t.Translation)
+            .where(t.Translation.venture_id == venture.id)
+            .where(t.Translation.subject == ANSWER)
+            .order_by(col(t.Translation.id))
+        ):
+            translated.setdefault(asked.source_text, (asked.source_lang, asked.text))
         for row in rows:
             if not row.is_current:
                 continue
+            text = row.value if isinstance(row.value, str) else None
+            written, other = translated.get(text, (None, None)) if text else (None, None)
             answers.setdefault(row.checklist_id, {})[row.item_id] = GivenAnswer(
                 value=row.value,
                 by=row.email,
@@ -160,6 +189,8 @@ def venture_checklists(engine: Engine, library: Library, venture_id: str) -> Ven
                 by_language=row.language if row.language_asked_on is not None else None,
                 at=row.at,
                 answers_given=counts[(row.checklist_id, row.item_id)],
+                written_lang=written,
+                other=other,
             )
         returned = (
             _latest_return(session, venture.id)

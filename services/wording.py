@@ -58,8 +58,12 @@ def action_words(
 ) -> str:
     """The next action in `language` (Easy Read if asked): see the module."""
     title = {"title": action.venture_title}
+    code = action.kind
+    if code == "translate" and action.params.get("subject"):  # a text someone wrote
+        code = "translate-text"
+        title = title | {"subject": action.params["subject"]}
     sentences = [
-        _text(action.kind, language, title, easy_read, zone),
+        _text(code, language, title, easy_read, zone),
         _text(action.reason, language, action.params, easy_read, zone),
     ]
     if action.deadline is not None:

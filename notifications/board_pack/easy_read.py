@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from governance.board_pack import AgendaItem, BoardPack, Question, Words
 from notifications import words
-from notifications.board_pack.blocks import Block
+from notifications.board_pack.blocks import Block, free_text
 from notifications.board_pack.wording import by, day, reason_words, title
 
 
@@ -78,8 +78,12 @@ def _summary(item: AgendaItem, lang: str) -> Block:
             else "There is no Easy Read summary of this work yet.",
             picture="information",
         )
-    text = " ".join(item.summary.text.split())
-    return Block("point", text, picture="information", lang=item.summary.lang)
+    # In the papers' language once translated (services.free_text); else as written,
+    # marked with its language when that is not the papers'.
+    shown, other = item.free(item.summary.text, lang)
+    if other is None and shown == item.summary.text and item.summary.lang != lang:
+        other = item.summary.lang
+    return Block("point", " ".join(shown.split()), picture="information", lang=other)
 
 
 def _each(texts: tuple[str, ...], picture: str) -> list[Block]:
@@ -217,7 +221,9 @@ def _answers(item: AgendaItem, lang: str) -> list[Block]:
     for summary in item.checklists:
         for given in summary.answers:
             blocks.append(Block("point", easy_question(given.question, lang), picture="question"))
-            blocks.append(Block("point", given.easy(lang), picture="speech"))
+            blocks.append(
+                Block("point", free_text("", item.free(given.easy(lang), lang)), picture="speech")
+            )
     if not any(summary.answers for summary in item.checklists):
         blocks.append(
             Block(
@@ -339,7 +345,10 @@ def _reviews(item: AgendaItem, lang: str) -> list[Block]:
             blocks.append(
                 Block(
                     "point",
-                    f"Ysgrifennodd {who}: {review.note}" if cy else f"{who} wrote: {review.note}",
+                    free_text(
+                        f"Ysgrifennodd {who}: " if cy else f"{who} wrote: ",
+                        item.free(review.note, lang),
+                    ),
                     picture="speech",
                 )
             )
@@ -416,7 +425,9 @@ def _conditions(item: AgendaItem, lang: str) -> list[Block]:
                 picture="checklist",
             )
         )
-        blocks += _each(item.conditions, "checklist")
+        blocks += _each(
+            tuple(free_text("", item.free(c, lang)) for c in item.conditions), "checklist"
+        )
     else:
         blocks.append(
             Block(

@@ -12,7 +12,7 @@ import html
 from collections.abc import Sequence
 
 from governance.board_pack import BoardPack
-from notifications.board_pack.blocks import Block
+from notifications.board_pack.blocks import Block, Marked
 from notifications.board_pack.papers import pack_blocks
 from notifications.board_pack.wording import languages, pack_title
 from notifications.render import pictogram_index
@@ -40,7 +40,16 @@ def _picture_html(name: str, lang: str) -> str:
 
 
 def _text(value: str) -> str:
-    """Text content escaped (<, > and &; quotes need no escaping outside attributes)."""
+    """Text content escaped (<, > and &; quotes need no escaping outside attributes); a
+    part in another language (what someone wrote, not translated yet) marked `lang`."""
+    if isinstance(value, Marked):
+        return "".join(
+            f'<span lang="{lang}">{html.escape(text, quote=False)}</span>'
+            if lang
+            else html.escape(text, quote=False)
+            for text, lang in value.parts
+            if text
+        )
     return html.escape(value, quote=False)
 
 

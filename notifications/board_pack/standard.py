@@ -8,9 +8,9 @@ Welsh speaker.
 
 from __future__ import annotations
 
-from governance.board_pack import AgendaItem, BoardPack, ChecklistSummary
+from governance.board_pack import AgendaItem, BoardPack, ChecklistSummary, ReviewSummary
 from notifications import words
-from notifications.board_pack.blocks import Block
+from notifications.board_pack.blocks import Block, free_text
 from notifications.board_pack.wording import advice, by, day, reason_words, title
 
 
@@ -114,28 +114,13 @@ def _standard_item(pack: BoardPack, item: AgendaItem, n: int, lang: str) -> list
         )
     blocks.append(Block("h3", "Y rhestr wirio" if cy else "The checklist"))
     for summary in item.checklists:
-        blocks += _standard_checklist(summary, lang)
+        blocks += _standard_checklist(item, summary, lang)
     blocks.append(Block("h3", "Argymhellion yr adolygwyr" if cy else "The reviewers' advice"))
     if item.reviews:
         blocks.append(
             Block(
                 "ul",
-                items=tuple(
-                    (
-                        f"{r.reviewer} ({day(r.at, lang)}): {advice(r.recommend, lang)}."
-                        + (f" Nodyn: {r.note}" if cy else f" Note: {r.note}") * bool(r.note)
-                        + (
-                            (
-                                " (Newidiodd ateb ar ôl yr adolygiad yma.)"
-                                if cy
-                                else " (An answer changed after this review.)"
-                            )
-                            if r.stale
-                            else ""
-                        )
-                    )
-                    for r in item.reviews
-                ),
+                items=tuple(_review_line(item, r, lang) for r in item.reviews),
             )
         )
     else:
@@ -143,7 +128,9 @@ def _standard_item(pack: BoardPack, item: AgendaItem, n: int, lang: str) -> list
     blocks += _standard_involvement(item, lang)
     blocks.append(Block("h3", "Amodau a gynigiwyd" if cy else "Conditions proposed"))
     if item.conditions:
-        blocks.append(Block("ul", items=item.conditions))
+        blocks.append(
+            Block("ul", items=tuple(free_text("", item.free(c, lang)) for c in item.conditions))
+        )
     else:
         blocks.append(
             Block(
@@ -166,6 +153,22 @@ def _standard_item(pack: BoardPack, item: AgendaItem, n: int, lang: str) -> list
             )
         )
     return blocks
+
+
+def _review_line(item: AgendaItem, r: ReviewSummary, lang: str) -> str:
+    """A reviewer's advice, and their note (in the reader's language once translated)."""
+    cy = lang == "cy"
+    said = f"{r.reviewer} ({day(r.at, lang)}): {advice(r.recommend, lang)}."
+    stale = ""
+    if r.stale:
+        stale = (
+            " (Newidiodd ateb ar ôl yr adolygiad yma.)"
+            if cy
+            else " (An answer changed after this review.)"
+        )
+    if not r.note:
+        return said + stale
+    return free_text(said + (" Nodyn: " if cy else " Note: "), item.free(r.note, lang), stale)
 
 
 def _standard_involvement(item: AgendaItem, lang: str) -> list[Block]:
@@ -210,7 +213,7 @@ def _standard_involvement(item: AgendaItem, lang: str) -> list[Block]:
     return blocks
 
 
-def _standard_checklist(summary: ChecklistSummary, lang: str) -> list[Block]:
+def _standard_checklist(item: AgendaItem, summary: ChecklistSummary, lang: str) -> list[Block]:
     cy = lang == "cy"
     missing = len(summary.missing_required)
     if cy:
@@ -294,7 +297,9 @@ def _standard_checklist(summary: ChecklistSummary, lang: str) -> list[Block]:
             Block(
                 "ul",
                 items=tuple(
-                    f"{k.question.question.get(lang)} — {k.answer.get(lang)}"
+                    free_text(
+                        f"{k.question.question.get(lang)} — ", item.free(k.answer.get(lang), lang)
+                    )
                     for k in summary.answers
                 ),
             )

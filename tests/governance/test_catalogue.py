@@ -47,7 +47,7 @@ CODE_CALLS = frozenset(
 # all in a module-level `CODES`, which the scan reads.
 DECLARED = "CODES"
 # Codes services/wording.py adds to a next action's own (when it is due, for whom).
-WORDING_CODES = frozenset({"action-due", "on-behalf-of"})
+WORDING_CODES = frozenset({"action-due", "on-behalf-of", "translate-text"})
 ERROR_CLASSES = frozenset({"CommandError", "NotFound", "PermissionDenied"})
 COUNTS = (0, 1, 2, 3, 6, 7)
 EASY_READ_WORDS = 15  # as the message templates' Easy Read (tests/notifications)

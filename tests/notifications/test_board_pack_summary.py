@@ -22,6 +22,7 @@ from tests.flows.scenario import LEAD, MEETING, make_cyd, to_board
 
 SUMMARY = "We want to open a café in the old library.\nPeople who use day services run it."
 SAID = "We want to open a café in the old library. People who use day services run it."
+TRANSLATOR = "lowri.parry@example.org"
 NONE = {
     "en": "There is no Easy Read summary of this work yet.",
     "cy": "Does dim crynodeb Hawdd ei Ddeall o'r gwaith yma eto.",
@@ -95,4 +96,38 @@ def test_the_agreed_summary_is_under_the_title_marked_with_its_language(
     # A rewrite waits for its own check: until then the papers have none agreed.
     write_summary(cyd, venture_id, SUMMARY + "\nIt opens in the spring.", by=LEAD)
     assert NONE["en"] in first_page(pack(engine, library, "en", True), "en")
+    engine.dispose()
+
+
+def test_the_summary_is_translated_for_the_other_language_papers(
+    board: tuple[Engine, Cyd, str], library: Library
+) -> None:
+    """Written in English, its Welsh comes through the translators like any text a
+    person writes; the Welsh Easy Read papers then show the Welsh, unmarked."""
+    from services.translations import give_translation, open_translations
+
+    engine, cyd, venture_id = board
+    write_summary(cyd, venture_id, SUMMARY, by=LEAD)
+    check_summary(cyd, venture_id, True, by="sam.bennett@example.org")
+    [task] = [
+        task
+        for task in open_translations(engine, by=TRANSLATOR, now=cyd.clock())
+        if task.subject == "easy-read-summary"
+    ]
+    assert (task.venture_id, task.source_lang, task.target_lang) == (venture_id, "en", "cy")
+    assert task.source_text == SUMMARY
+    welsh = (
+        "Rydyn ni eisiau agor caffi yn yr hen lyfrgell.\n"
+        "Pobl sy'n defnyddio gwasanaethau dydd sy'n ei redeg."
+    )
+    give_translation(cyd, task.id, welsh, by=TRANSLATOR)
+    papers = pack(engine, library, "cy", True)
+    shown = " ".join(welsh.split())
+    assert shown in first_page(papers, "cy")
+    assert f"<span>{shown}</span>" in render_html(papers)
+    assert SAID not in render_html(papers)
+    (point,) = [b for b in pack_blocks(papers, "cy") if b.text == shown]
+    assert point.lang is None
+    # The English papers keep the English the lead wrote.
+    assert SAID in first_page(pack(engine, library, "en", True), "en")
     engine.dispose()

@@ -137,3 +137,28 @@ def test_the_audit_trail_is_for_those_concerned(
     answer = anonymous.get(f"/ventures/{decided}/audit")
     assert answer.status_code == 303
     assert answer.headers["location"].startswith("/sign-in?next=")
+
+
+def test_a_condition_reads_in_welsh_once_translated_and_as_written_before(
+    cyd: Cyd, decided: str, browser_as
+) -> None:
+    from services.translations import give_translation
+
+    translator = "lowri.parry@example.org"
+    url = f"/ventures/{decided}/decisions"
+    megan = browser_as(CHAIR)  # reads Welsh
+    escaped = html.escape(CONDITION, quote=False)
+    assert f'<bdi lang="en">{escaped}</bdi>' in megan.page(url)  # as written, marked
+    with read_session(cyd.engine) as session:
+        task = session.exec(
+            select(t.Translation).where(t.Translation.subject == "board-condition")
+        ).one()
+    assert (task.source_text, task.source_lang) == (CONDITION, "en")
+    amod = "Talwch bobl o'r diwrnod cyntaf <a> dywedwch hynny."
+    give_translation(cyd, task.id or 0, amod, by=translator)
+    welsh = megan.page(url)
+    assert html.escape(amod, quote=False).replace("'", "&#39;") in welsh
+    assert escaped not in welsh
+    english = browser_as(VISITOR, **ENGLISH).page(url)
+    assert f"<bdi>{escaped}</bdi>" in english  # an English reader: as written
+    assert "Talwch bobl" not in english

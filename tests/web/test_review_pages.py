@@ -5,6 +5,7 @@ refusals (a 404, audited) for the lead, a non-reviewer and an unassigned reviewe
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -419,3 +420,30 @@ def test_the_pages_need_sign_in(
         answer: Any = visitor.get(url)
         assert answer.status_code == 303
         assert answer.headers["location"].startswith("/sign-in?next=")
+
+
+def test_a_reviewer_reads_a_text_answer_in_their_language_once_translated(
+    cyd: Cyd, venture: str, browser_as: Callable[..., Browser]
+) -> None:
+    from services.translations import give_translation
+
+    with read_session(cyd.engine) as session:
+        lead = session.exec(select(t.Person).where(t.Person.email == LEAD)).one()
+        asked = session.exec(
+            select(t.Translation)
+            .where(t.Translation.subject == "answer")
+            .where(t.Translation.source_lang == lead.language)
+        ).first()
+    assert asked is not None  # the lead's own free-text answer, asked for on record
+    welsh_page = {"cyd_lang": "cy", "cyd_format": "standard"}
+    url = f"/ventures/{venture}/review"
+    reader = browser_as("owen.walker@example.org", **welsh_page)
+    before = html.unescape(reader.page(url))
+    assert f'lang="en">{asked.source_text.splitlines()[0]}' in before
+    welsh = "Ateb yn Gymraeg, wedi'i gyfieithu."
+    give_translation(cyd, asked.id or 0, welsh, by="lowri.parry@example.org")
+    after = html.unescape(reader.page(url))
+    assert welsh in after
+    assert f'lang="en">{asked.source_text.splitlines()[0]}' not in after
+    english = html.unescape(browser_as("owen.walker@example.org").page(url))
+    assert welsh not in english  # an English page: the answer as written

@@ -83,3 +83,43 @@ def test_the_translator_gives_a_title_with_the_keyboard(
         assert stored is not None
         assert stored.title_other == "Caffi cymunedol"
     assert page.csp_errors == []  # type: ignore[attr-defined]
+
+
+def test_a_reviewers_note_is_given_in_a_text_box_that_keeps_its_lines(
+    site: str,
+    page: Page,
+    example_engine: Engine,
+    library: Library,
+    axe_check: Callable[[Page], list[dict[str, Any]]],
+) -> None:
+    from services import free_text
+
+    cyd = c.Cyd(example_engine, library)
+    venture = c.start_venture(
+        cyd,
+        workstream="day-opportunities",
+        title="Community café",
+        title_other="Caffi cymunedol",
+        lead="gareth.jones@example.org",
+    ).venture_id
+    with read_session(example_engine) as session:
+        writer = session.get(t.Person, 1)
+        assert writer is not None
+        asked = free_text.request_text(
+            session, venture, free_text.NOTE, writer, "Pay people.\nFrom day one.", cyd.clock()
+        )
+        assert asked is not None
+        session.commit()
+        number = asked.id
+    page.goto(f"{site}/translations?lang=en&format=standard")
+    _checked(page, axe_check, "a note waiting")
+    page.goto(f"{site}/translations?lang=en&format=standard")
+    box = page.locator(f"textarea#text-{number}")
+    box.fill("Talwch bobl.\nO'r diwrnod cyntaf.")
+    with page.expect_navigation():
+        page.locator(f"#task-{number} ~ form button").first.click()
+    assert "The translation is saved." in page.content()
+    with read_session(example_engine) as session:
+        row = session.get(t.Translation, number)
+        assert row is not None
+        assert row.text == "Talwch bobl.\nO'r diwrnod cyntaf."

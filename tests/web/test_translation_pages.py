@@ -17,6 +17,7 @@ from checklists.loader import Library
 from models import tables as t
 from models.db import read_session
 from services import commands as c
+from services import free_text
 from services.translations import give_translation
 from web.visitor import SignedIn
 
@@ -186,3 +187,68 @@ def test_what_i_need_to_do_asks_the_translator_and_links_to_the_form(
     assert f'href="/translations#task-{task.id}"' in home
     assert "Cyfieithu'r teitl" in text_of(home)
     assert "mae pobl sy'n darllen Cymraeg yn aros amdano." in text_of(home)
+
+
+def test_a_reviewers_note_waits_on_the_page_as_a_note_and_is_given_there(
+    browser_as: Callable[..., Browser], engine: Engine, library: Library, venture: str
+) -> None:
+    cyd = c.Cyd(engine, library)
+    with read_session(engine) as session:
+        person_row = session.exec(select(t.Person).where(t.Person.email == GARETH)).one()
+        note = free_text.request_text(
+            session, venture, free_text.NOTE, person_row, "Pay people.\nFrom day one.", cyd.clock()
+        )
+        assert note is not None
+        session.commit()
+        number = note.id
+    lowri = browser_as(LOWRI)
+    page = lowri.page("/translations")
+    words = text_of(page)
+    assert f"Menter {venture}: nodyn adolygydd" in words
+    assert f"Menter {venture}: ei theitl" in words  # the title waits too
+    block = page.split(f'id="task-{number}"')[1].split("</form>")[0]
+    assert (
+        '<p class="govuk-body govuk-!-font-weight-bold govuk-!-text-break-word" lang="en">' in block
+    )
+    assert "Pay people.<br>From day one." in block
+    assert "<textarea" in block  # a note keeps its lines
+    assert "Y cyfieithiad yn Gymraeg" in block
+    english = text_of(lowri.page("/translations?lang=en"))
+    assert f"Venture {venture}: a reviewer's note" in english
+    given = lowri.client.post(
+        f"/translations/{number}",
+        data={"csrf_token": csrf(page), "text": "Talwch bobl.\nO'r diwrnod cyntaf."},
+        follow_redirects=False,
+    )
+    assert given.status_code == 303
+    with read_session(engine) as session:
+        row = session.get(t.Translation, number)
+        assert row is not None
+        assert row.text == "Talwch bobl.\nO'r diwrnod cyntaf."
+        stored = session.get(t.Venture, venture)
+        assert stored is not None
+        assert stored.title_other is None  # a note's translation is no title
+
+
+def test_a_free_text_answer_reads_in_welsh_on_the_checklist_once_translated(
+    browser_as: Callable[..., Browser], engine: Engine, library: Library, venture: str
+) -> None:
+    cyd = c.Cyd(engine, library)
+    summary = "A café run with the people who use it, every weekday morning."
+    c.answer(cyd, venture, "venture-summary", summary, by=GARETH)
+    with read_session(engine) as session:
+        task = session.exec(
+            select(t.Translation).where(t.Translation.subject == free_text.ANSWER)
+        ).one()
+    assert (task.source_text, task.source_lang, task.target_lang) == (summary, "en", "cy")
+    nia = browser_as(NIA)
+    url = f"/ventures/{venture}/check"  # check the answers
+    before = nia.page(url)
+    assert f'lang="en">{summary}' in html.unescape(before)
+    welsh = "Caffi sy'n cael ei redeg gyda'r bobl sy'n ei ddefnyddio, bob bore yn yr wythnos."
+    give_translation(cyd, task.id or 0, welsh, by=LOWRI)
+    after = html.unescape(nia.page(url))
+    assert welsh in after
+    assert summary not in after
+    # Gareth wrote it in English: he reads it as he wrote it.
+    assert summary in html.unescape(browser_as(GARETH).page(url))

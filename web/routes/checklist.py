@@ -118,9 +118,9 @@ def _words(page: PageContext) -> dict[str, Any]:
     def answer_lang(entry: Entry) -> str | None:
         # Free text is marked with its writer's language when it is not the page's.
         given = entry.given
-        if given is None or given.by_language in (None, language):
+        if given is None:
             return None
-        return given.by_language
+        return given.language_shown(language)
 
     return {
         "tr": tr,

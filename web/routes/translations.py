@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
 from services.commands import CommandError, NotFound, PermissionDenied
+from services.free_text import MOST
 from services.titles import TITLE_MAX
 from services.translations import TranslationTask, give_translation, open_translations
 from web.access import sign_in_first
@@ -67,6 +68,7 @@ def _page(
         typed=typed or {},
         given=given,
         most=TITLE_MAX,
+        limits=MOST,
         now=page.cyd.clock(),
     )
 
@@ -83,7 +85,9 @@ def translations(page: Page) -> Response:
 def give(number: int, page: Page, form: Posted) -> Response:
     if page.person is None:
         return sign_in_first(page)
-    _tasks(page, done=False)  # a person the services refuse gets "Page not found" first
+    waiting = _tasks(page, done=False)  # whom the services refuse: "Page not found" first
+    subject = next((task.subject for task in waiting if task.id == number), None)
+    most = MOST.get(subject or "", TITLE_MAX)
     written = form.get("text")
     text = written if isinstance(written, str) else ""
     if not text.strip():
@@ -93,8 +97,8 @@ def give(number: int, page: Page, form: Posted) -> Response:
             else page.gettext("Enter the translation")
         )
         return _page(page, errors={number: error}, typed={number: text}, status_code=400)
-    if len(text) > TITLE_MAX:
-        error = page.gettext("The translation must be %(max)d characters or fewer", max=TITLE_MAX)
+    if len(text) > most:
+        error = page.gettext("The translation must be %(max)d characters or fewer", max=most)
         return _page(page, errors={number: error}, typed={number: text}, status_code=400)
     try:
         give_translation(page.cyd, number, text, by=page.person.email)
