@@ -4,11 +4,8 @@ rewritten consistently after an edit, and entries cut off its end (issue 14)."""
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,47 +14,14 @@ from sqlmodel import col, delete, select
 from checklists.loader import load_library
 from models import audit
 from models.db import make_engine, unit_of_work
-from models.migrate import upgrade
 from models.tables import AuditEntry
 from services.commands import Cyd, start_venture
-from services.programme_import import import_programme, load_programme
-
-ROOT = Path(__file__).resolve().parents[2]
-CYD = Path(sys.executable).with_name("cyd")
-PROGRAMME = ROOT / "examples" / "programme.yaml"
-LEAD = "gareth.jones@example.org"
-
-
-def _cyd(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CYD_DATA", "CYD_ORCH"))}
-    env |= {"CYD_DATA_DIR": str(data), "CYD_DATABASE_URL": ""}
-    return subprocess.run(
-        [str(CYD), *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        check=False,
-    )
+from tests.cli.support import LEAD, example_folder, run_cyd
 
 
 @pytest.fixture
 def data(tmp_path: Path) -> Path:
-    folder = tmp_path / "data"
-    library = load_library()
-    engine = make_engine(f"sqlite:///{folder / 'cyd.db'}")
-    try:
-        upgrade(engine)
-        programme = load_programme(PROGRAMME, library=library)
-        import_programme(engine, programme, PROGRAMME.read_text(encoding="utf-8"), "admin")
-        cyd = Cyd(engine, library)
-        for title in ("Café", "Gardd", "Siop"):
-            start_venture(cyd, workstream="day-opportunities", title=title, lead=LEAD)
-    finally:
-        engine.dispose()
-    return folder
+    return example_folder(tmp_path / "data", ("Café", "Gardd", "Siop"))
 
 
 def _rewrite_from(data: Path, seq: int) -> None:
@@ -81,11 +45,11 @@ def _rewrite_from(data: Path, seq: int) -> None:
 
 def test_anchoring_then_a_consistent_rewrite_and_a_cut_end(data: Path, tmp_path: Path) -> None:
     anchors = tmp_path / "elsewhere" / "heads.txt"
-    first = _cyd(data, "audit", "anchor", "--file", str(anchors))
+    first = run_cyd(data, "audit", "anchor", "--file", str(anchors))
     assert first.returncode == 0, first.stderr
     assert first.stdout.startswith("anchored entry 4, head ")
     assert stat.S_IMODE(anchors.stat().st_mode) == 0o600
-    assert _cyd(data, "audit", "verify", "--anchors", str(anchors)).returncode == 0
+    assert run_cyd(data, "audit", "verify", "--anchors", str(anchors)).returncode == 0
 
     # The log grows; it is anchored again; both anchors hold.
     engine = make_engine(f"sqlite:///{data / 'cyd.db'}")
@@ -95,25 +59,25 @@ def test_anchoring_then_a_consistent_rewrite_and_a_cut_end(data: Path, tmp_path:
         )
     finally:
         engine.dispose()
-    assert _cyd(data, "audit", "anchor", "--file", str(anchors)).returncode == 0
+    assert run_cyd(data, "audit", "anchor", "--file", str(anchors)).returncode == 0
     assert len(anchors.read_text().splitlines()) == 2
-    assert _cyd(data, "audit", "verify", "--anchors", str(anchors)).returncode == 0
+    assert run_cyd(data, "audit", "verify", "--anchors", str(anchors)).returncode == 0
 
     # A venture's title edited in the log, and every later hash recomputed: the chain
     # alone says intact; the anchors do not.
     _rewrite_from(data, 3)
-    assert _cyd(data, "audit", "verify", "--chain-only").returncode == 0
+    assert run_cyd(data, "audit", "verify", "--chain-only").returncode == 0
     # (The state check notices too, as the tables still hold the title the log had; a
     # forger who edits both is caught by the anchors alone.)
-    assert "stored state is not what it says" in _cyd(data, "audit", "verify").stderr
-    caught = _cyd(data, "audit", "verify", "--anchors", str(anchors))
+    assert "stored state is not what it says" in run_cyd(data, "audit", "verify").stderr
+    caught = run_cyd(data, "audit", "verify", "--anchors", str(anchors))
     assert caught.returncode == 1
     assert caught.stderr.startswith("cyd: audit log broken at entry 4: its hash is not the one")
 
 
 def test_entries_cut_off_the_end_are_caught(data: Path, tmp_path: Path) -> None:
     anchors = tmp_path / "heads.txt"
-    assert _cyd(data, "audit", "anchor", "--file", str(anchors)).returncode == 0
+    assert run_cyd(data, "audit", "anchor", "--file", str(anchors)).returncode == 0
     engine = make_engine(f"sqlite:///{data / 'cyd.db'}")
     try:
         with unit_of_work(engine) as session:
@@ -121,8 +85,8 @@ def test_entries_cut_off_the_end_are_caught(data: Path, tmp_path: Path) -> None:
     finally:
         engine.dispose()
     # A shorter chain is still a chain.
-    assert _cyd(data, "audit", "verify", "--chain-only").returncode == 0
-    caught = _cyd(data, "audit", "verify", "--anchors", str(anchors))
+    assert run_cyd(data, "audit", "verify", "--chain-only").returncode == 0
+    caught = run_cyd(data, "audit", "verify", "--anchors", str(anchors))
     assert caught.returncode == 1
     assert "entry 4 was anchored, but the log ends at entry 2" in caught.stderr
 
@@ -130,26 +94,26 @@ def test_entries_cut_off_the_end_are_caught(data: Path, tmp_path: Path) -> None:
 def test_anchors_are_kept_away_from_the_database_and_read_strictly(
     data: Path, tmp_path: Path
 ) -> None:
-    inside = _cyd(data, "audit", "anchor", "--file", str(data / "heads.txt"))
+    inside = run_cyd(data, "audit", "anchor", "--file", str(data / "heads.txt"))
     assert inside.returncode == 1
     assert "inside the data folder" in inside.stderr
     assert not (data / "heads.txt").exists()
     bad = tmp_path / "bad.txt"
     bad.write_text("# heads for the minutes\n\n2026-12-07T10:00:00+00:00 4 abc\n")
-    read = _cyd(data, "audit", "verify", "--anchors", str(bad))
+    read = run_cyd(data, "audit", "verify", "--anchors", str(bad))
     assert read.returncode == 2
     assert read.stderr == (
         f"cyd: {bad}:3: not an anchor (expected '<time> <entry> <hash>', "
         "as `cyd audit anchor` writes)\n"
     )
-    appended = _cyd(data, "audit", "anchor", "--file", str(bad))
+    appended = run_cyd(data, "audit", "anchor", "--file", str(bad))
     assert appended.returncode == 1  # never appended to something that is not anchors
     assert bad.read_text().count("\n") == 3
     twice = tmp_path / "twice.txt"
     twice.write_text(
         f"2026-12-07T10:00:00+00:00 2 {'a' * 64}\n2026-12-08T10:00:00+00:00 2 {'b' * 64}\n"
     )
-    both = _cyd(data, "audit", "verify", "--anchors", str(twice))
+    both = run_cyd(data, "audit", "verify", "--anchors", str(twice))
     assert both.returncode == 1
     assert "entry 2 is anchored with two different hashes" in both.stderr
 
@@ -159,15 +123,15 @@ def test_a_table_edited_behind_the_logs_back_is_caught_by_verify(data: Path) -> 
     with sqlite3.connect(data / "cyd.db") as connection:
         connection.execute("UPDATE venture SET title = 'Forged' WHERE title = 'Gardd'")
     connection.close()
-    assert _cyd(data, "audit", "verify", "--chain-only").returncode == 0
-    caught = _cyd(data, "audit", "verify")
+    assert run_cyd(data, "audit", "verify", "--chain-only").returncode == 0
+    caught = run_cyd(data, "audit", "verify")
     assert caught.returncode == 1
     assert caught.stderr.startswith(
         "cyd: the audit log is intact, but the stored state is not what it says: "
     )
     assert "Forged" in caught.stderr
     assert caught.stderr.count("\n") == 1
-    as_json = _cyd(data, "audit", "verify", "--json")
+    as_json = run_cyd(data, "audit", "verify", "--json")
     assert as_json.returncode == 1
     report = json.loads(as_json.stdout)
     assert report["ok"] is False

@@ -5,11 +5,8 @@ trusts it (issue 14: durability)."""
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,45 +15,14 @@ from sqlmodel import select
 from checklists.loader import load_library
 from models.backup import BackupError, backup, integrity_problem, restore
 from models.db import make_engine, read_session, utcnow
-from models.migrate import upgrade
 from models.tables import Venture
 from services.commands import Cyd, start_venture
-from services.programme_import import import_programme, load_programme
-
-ROOT = Path(__file__).resolve().parents[2]
-CYD = Path(sys.executable).with_name("cyd")
-PROGRAMME = ROOT / "examples" / "programme.yaml"
-LEAD = "gareth.jones@example.org"
-
-
-def _cyd(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CYD_DATA", "CYD_ORCH"))}
-    env |= {"CYD_DATA_DIR": str(data), "CYD_DATABASE_URL": "", "COLUMNS": "300"}
-    return subprocess.run(
-        [str(CYD), *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        check=False,
-    )
+from tests.cli.support import LEAD, example_folder, run_cyd
 
 
 @pytest.fixture
 def data(tmp_path: Path) -> Path:
-    folder = tmp_path / "data"
-    library = load_library()
-    engine = make_engine(f"sqlite:///{folder / 'cyd.db'}")
-    try:
-        upgrade(engine)
-        programme = load_programme(PROGRAMME, library=library)
-        import_programme(engine, programme, PROGRAMME.read_text(encoding="utf-8"), "admin")
-        start_venture(Cyd(engine, library), workstream="day-opportunities", title="Café", lead=LEAD)
-    finally:
-        engine.dispose()
-    return folder
+    return example_folder(tmp_path / "data")
 
 
 def _titles(folder: Path) -> list[str]:
@@ -82,17 +48,17 @@ def test_backup_while_open_then_restore(data: Path, tmp_path: Path) -> None:
     try:
         cyd = Cyd(engine, library)
         copy = tmp_path / "backups" / "monday.db"
-        made = _cyd(data, "backup", str(copy), "--json")  # another process, the same file
+        made = run_cyd(data, "backup", str(copy), "--json")  # another process, the same file
         assert made.returncode == 0, made.stderr
         assert json.loads(made.stdout)["backup"] == str(copy)
         assert stat.S_IMODE(copy.stat().st_mode) == 0o600
-        again = _cyd(data, "backup", str(copy))
+        again = run_cyd(data, "backup", str(copy))
         assert again.returncode == 1
         assert "already exists" in again.stderr
         # Work goes on after the backup; then the backup is put back.
         start_venture(cyd, workstream="day-opportunities", title="Gardd", lead=LEAD)
         assert _titles(data) == ["Café", "Gardd"]
-        restored = _cyd(data, "restore", str(copy), "--json")
+        restored = run_cyd(data, "restore", str(copy), "--json")
         assert restored.returncode == 0, restored.stderr
         kept = Path(json.loads(restored.stdout)["replaced_kept_in"])
         assert _titles(data) == ["Café"]
@@ -104,7 +70,7 @@ def test_backup_while_open_then_restore(data: Path, tmp_path: Path) -> None:
                 "Café",
                 "Gardd",
             ]
-        verified = _cyd(data, "audit", "verify")
+        verified = run_cyd(data, "audit", "verify")
         assert verified.returncode == 0, verified.stderr
     finally:
         engine.dispose()
@@ -121,7 +87,7 @@ def test_restore_refuses_what_is_not_a_sound_cyd_backup(data: Path, tmp_path: Pa
         (text, "not a sound SQLite database"),
         (other, "not a Cyd database"),
     ):
-        result = _cyd(data, "restore", str(bad))
+        result = run_cyd(data, "restore", str(bad))
         assert result.returncode == 1
         assert says in result.stderr
         assert result.stderr.strip().endswith("nothing was changed")
@@ -150,12 +116,12 @@ def test_a_damaged_database_is_noticed_and_a_backup_restores_it(data: Path, tmp_
     finally:
         engine.dispose()
     _damage(data / "cyd.db")
-    verified = _cyd(data, "audit", "verify")
+    verified = run_cyd(data, "audit", "verify")
     assert verified.returncode == 1
     assert verified.stderr.startswith("cyd: the database is damaged (")
     assert "restore the last backup" in verified.stderr
     # The reminder sweep does not write to it, nor send from it.
-    swept = _cyd(data, "remind")
+    swept = run_cyd(data, "remind")
     assert swept.returncode == 1
     assert "Traceback" not in swept.stderr
     assert swept.stderr.startswith("cyd: the database is damaged (")
@@ -170,7 +136,7 @@ def test_a_damaged_database_is_noticed_and_a_backup_restores_it(data: Path, tmp_
     finally:
         engine.dispose()
     assert _titles(data) == ["Café"]
-    assert _cyd(data, "audit", "verify").returncode == 0
+    assert run_cyd(data, "audit", "verify").returncode == 0
 
 
 def test_postgresql_is_pointed_to_its_own_tools() -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import unicodedata
 from pathlib import Path
 
@@ -21,11 +20,8 @@ from models.migrate import upgrade
 from services.commands import Cyd, record_review, start_venture, submit
 from services.examples import answer_missing
 from services.programme_import import import_programme, load_programme
+from tests.cli.support import CYD, LEAD, PROGRAMME, ROOT, run_cyd
 
-ROOT = Path(__file__).resolve().parents[2]
-CYD = Path(sys.executable).with_name("cyd")
-PROGRAMME = ROOT / "examples" / "programme.yaml"
-LEAD = "gareth.jones@example.org"
 # Clear the screen, retitle the window, ring the bell; then reverse what follows.
 HOSTILE = "Café\x1b[2J\x1b]0;owned\x07 \u202eevil\u202c [bold]loud[/bold]"
 BIDI = {0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
@@ -77,18 +73,7 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _cyd(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CYD_DATA", "CYD_ORCH"))}
-    env |= {"CYD_DATA_DIR": str(data), "COLUMNS": "400", "CYD_DATABASE_URL": ""}
-    return subprocess.run(
-        [str(CYD), *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        check=False,
-    )
+    return run_cyd(data, *args, columns=400)
 
 
 @pytest.mark.parametrize("args", [["venture", "show", "v-0001"], ["venture", "list"]])
