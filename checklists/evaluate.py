@@ -431,10 +431,24 @@ def _yes_no(value: Any, _day: dt.date) -> Reason | None:
     return None if isinstance(value, bool) else m.not_yes_no()
 
 
+# A word bound does not bound the characters (one 131,000-character "word" is one
+# word): an answer may also have at most 20 characters a word allowed (long Welsh
+# words and a link fit), at least 200, and never more than 40,000 (5,000 words of 8).
+ANSWER_CHARACTERS_MAX = 40_000
+
+
+def text_characters_max(spec: TextAnswer) -> int:
+    return min(ANSWER_CHARACTERS_MAX, max(200, 20 * spec.max_words))
+
+
 def _text(spec: TextAnswer) -> Check:
+    most = text_characters_max(spec)
+
     def check(value: Any, day: dt.date) -> Reason | None:
         if not isinstance(value, str):
             return m.not_text()
+        if len(value) > most:
+            return m.too_many_characters(most)
         words = len(_WORD.findall(value))
         if words > spec.max_words:
             return m.too_many_words(spec.max_words, words)

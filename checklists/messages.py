@@ -52,6 +52,13 @@ def too_many_words(limit: int, count: int) -> Reason:
     )
 
 
+def too_many_characters(limit: int) -> Reason:
+    return Reason(
+        f"Use {limit} characters or fewer: a word this long is more than an answer needs.",
+        f"Defnyddiwch {limit} nod neu lai: mae gair mor hir â hyn yn fwy nag sydd ei angen.",
+    )
+
+
 def too_few_words(minimum: int, count: int) -> Reason:
     return Reason(
         f"Use at least {minimum} words. This answer has {count}.",

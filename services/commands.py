@@ -55,6 +55,7 @@ from governance.permissions import (
 from governance.reasons import reason as governance_reason
 from governance.reviews import Recommendation
 from governance.standing import standing_votes
+from governance.text_bounds import over_limit
 from governance.working_days import end_of_working_day, working_day_on_or_after
 from models import audit, queries
 from models import tables as t
@@ -287,6 +288,7 @@ def start_venture(
     for written in (title, other or ""):
         if len(written) > TITLE_MAX:
             raise CommandError("title-too-long", most=TITLE_MAX)
+        _storable(written)
     if title_lang is not None and title_lang not in ("en", "cy"):
         raise CommandError("title-language-unknown", given=title_lang)
     now = cyd.clock()
@@ -678,6 +680,7 @@ def extend(cyd: Cyd, venture_id: str, *, until: dt.date, by: str, reason: str) -
     reason = " ".join(reason.split())
     if not reason:
         raise CommandError("extend-reason-missing")
+    _within("reason", reason)
     now = cyd.clock()
     # People give a date, not a moment: the end of that working day (17:00 local), or of
     # the next one when the date is a weekend or a bank holiday.
@@ -765,9 +768,26 @@ def _tell_board_of_extension(
     )
 
 
+def _within(what: str, text: str | None) -> None:
+    """CommandError when `text` is longer than its kind may be (governance.text_bounds):
+    before anything is stored, the same on every database."""
+    most = over_limit(what, text)
+    if most is not None:
+        raise CommandError("text-over-limit", what=what, most=most)
+    _storable(text)
+
+
+def _storable(text: str | None) -> None:
+    """PostgreSQL cannot store the NUL character in text, where SQLite can: refused on
+    both, so that the same input gives the same answer on every database."""
+    if text is not None and "\x00" in text:
+        raise CommandError("text-nul")
+
+
 def record_review(
     cyd: Cyd, venture_id: str, *, by: str, recommend: str, note: str | None = None
 ) -> Outcome:
+    _within("note", note)
     try:
         recommendation = Recommendation(recommend)
     except ValueError:
@@ -807,6 +827,7 @@ def declare_interest(cyd: Cyd, venture_id: str, *, member: str, interest: str) -
     interest = " ".join(interest.split())
     if not interest:
         raise CommandError("interest-missing")
+    _within("interest", interest)
     now = cyd.clock()
     with _command(cyd, "board.declare", member, venture_id) as session:
         venture = _venture(session, venture_id)
@@ -829,6 +850,7 @@ def withdraw_interest(
     mistake) before the vote closes: they take part in the decision again. The rows
     go; the audit entry keeps what was declared, and why it was taken back."""
     why = " ".join((reason or "").split())
+    _within("reason", why)
     now = cyd.clock()
     with _command(cyd, "board.withdraw-interest", member, venture_id) as session:
         venture = _venture(session, venture_id)
@@ -884,6 +906,7 @@ def vote(
         raise CommandError("choice-unknown", options=options) from None
     if chosen is Choice.APPROVE_WITH_CONDITIONS and not (reason and reason.strip()):
         raise CommandError("conditions-missing")
+    _within("conditions" if chosen is Choice.APPROVE_WITH_CONDITIONS else "reason", reason)
     now = cyd.clock()
     with _command(cyd, "board.vote", member, venture_id) as session:
         venture = _venture(session, venture_id)
@@ -1001,6 +1024,7 @@ def withdraw(cyd: Cyd, venture_id: str, *, by: str, reason: str) -> Outcome:
     reason = " ".join(reason.split())
     if not reason:
         raise CommandError("withdraw-reason-missing")
+    _within("reason", reason)
     now = cyd.clock()
     with _command(cyd, "venture.withdraw", by, venture_id) as session:
         venture = _venture(session, venture_id)

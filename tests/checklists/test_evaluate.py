@@ -408,6 +408,9 @@ INVALID_CASES: list[tuple[str, dict[str, Any], Any, Reason]] = [
     ("yes-no dict", YES_NO, {"a": 1}, m.not_yes_no()),
     ("text over max_words", TEXT_2_TO_3, "one two three four", m.too_many_words(3, 4)),
     ("text over max_words, any spacing", TEXT_2_TO_3, "a\nb\tc  d e", m.too_many_words(3, 5)),
+    # One "word" of 131,000 characters is one word: the characters are bounded too.
+    ("text one enormous word", TEXT, "x" * 131_000, m.too_many_characters(200)),
+    ("text just over it", TEXT, "x" * 201, m.too_many_characters(200)),
     ("text under min_words", TEXT_2_TO_3, "  one  ", m.too_few_words(2, 1)),
     ("text number", TEXT_2_TO_3, 42, m.not_text()),
     ("text list", TEXT_2_TO_3, ["one", "two"], m.not_text()),
@@ -503,6 +506,7 @@ VALID_CASES: list[tuple[str, dict[str, Any], Any]] = [
     ("yes-no false", YES_NO, False),
     ("text exactly max", TEXT_2_TO_3, "one two three"),
     ("text exactly min", TEXT_2_TO_3, " one\ntwo "),
+    ("text at the character bound", TEXT, "x" * 200),
     ("text no minimum", {"type": "text", "max_words": 1}, "Yes"),
     ("single", SINGLE_XYZ, "z"),
     ("multi exactly 2", MULTI_2, ["z", "x"]),

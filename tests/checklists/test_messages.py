@@ -51,6 +51,7 @@ CALLS: dict[str, list[tuple[object, ...]]] = {
     "not_link": [(("https",),), (("http",),), (("https", "http"),)],
     "not_people": [()],
     "link_with_userinfo": [()],
+    "too_many_characters": [(200,), (40_000,)],
     "person_twice": [("Ann",), ("ann@example.org",)],
     "too_few_people": [(n,) for n in (0, 1, 2, 3, 4, 6, 11)],
     "too_many_people": [(n,) for n in (1, 2, 3, 6, 20)],

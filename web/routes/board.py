@@ -38,6 +38,7 @@ from starlette.datastructures import FormData
 
 from governance.ballots import Choice
 from governance.board_pack import BoardPack
+from governance.text_bounds import CONDITIONS_MAX, INTEREST_MAX
 from notifications.board_pack import Block, pack_blocks, render_pdf
 from services.board_pages import (
     VoteView,
@@ -61,8 +62,7 @@ from web.venture_access import VentureAccess, sign_in_first, venture_access
 router = APIRouter()
 
 VENTURE_ID_MAX = 32  # models.tables.Venture.id
-CONDITIONS_MAX = 2000  # characters: a few paragraphs
-INTEREST_MAX = 1000
+# CONDITIONS_MAX, INTEREST_MAX: the domain's bounds (governance.text_bounds).
 OWN_VENTURE = "own-venture"  # the rules' code for a lead's own venture
 
 

@@ -32,6 +32,7 @@ from starlette.datastructures import FormData
 
 from checklists.spec import Item, Text
 from governance.lifecycle import VentureState
+from governance.text_bounds import NOTE_MAX
 from services.commands import CommandError, NotFound, PermissionDenied, record_review, sign_offs
 from services.involvement import lived_experience_involvement
 from services.next_actions import next_actions
@@ -46,7 +47,7 @@ router = APIRouter()
 QUEUE = "/reviews"
 REVIEW_KIND = "review"  # governance.next_actions.Kind.REVIEW
 RECOMMENDATIONS = ("go", "recycle")  # governance.reviews.Recommendation, in the form's order
-NOTE_MAX = 4000  # characters: a few paragraphs; a longer note belongs in a document
+# (The domain's bound, governance.text_bounds: the page says it before the command does.)
 VENTURE_ID_MAX = 32  # models.tables.Venture.id
 
 
