@@ -263,7 +263,8 @@ def _walk(cyd: Cyd, out: Console, runs: Counter[str]) -> str:
     # Seven working days before the vote's deadline (itself a working day at 17:00: where
     # it falls depends on the day the demo runs), when the first reminder is due.
     cyd.clock.on_to(_week_before_vote_closes(cyd, venture))  # type: ignore[attr-defined]
-    _remind(cyd, out, runs, "the members who have not voted yet")
+    # (The translator is reminded too: of each text still waiting for its Welsh.)
+    _remind(cyd, out, runs, "the members who have not voted yet, and the translator")
     c.vote(
         cyd,
         venture,

@@ -144,12 +144,18 @@ def test_init_refuses_a_bad_programme_and_creates_nothing(cyd: Cyd) -> None:
     result = cyd("init", "--programme", bad)
     assert result.returncode == 1
     *problems, summary = result.stderr.splitlines()
-    assert problems == [f"{bad}:30:10: the chair 'chair@example.org' is not a Board member"]
-    assert summary == f"cyd: 1 problem(s) in {bad}; nothing was loaded"
+    assert problems == [
+        f"{bad}:32:10: the chair 'chair@example.org' is not a Board member",
+        f"{bad}:38:15: rule 'board-lived-experience' needs 2 members taking part, "
+        "but the Board has 1",
+        f"{bad}:39:32: rule 'board-lived-experience' needs 1 member with lived experience "
+        "taking part, but the Board has 0",
+    ]
+    assert summary == f"cyd: 3 problem(s) in {bad}; nothing was loaded"
     assert not cyd.data_dir.exists()
     as_json = cyd("init", "--programme", bad, "--json")
     assert as_json.returncode == 1
-    assert json.loads(as_json.stdout)["problems"][0]["line"] == 30
+    assert json.loads(as_json.stdout)["problems"][0]["line"] == 32
 
 
 def test_init_by_someone_who_is_not_an_admin_is_refused(cyd: Cyd) -> None:

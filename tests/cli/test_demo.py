@@ -50,9 +50,16 @@ def test_demo_walks_the_main_path_and_its_data_can_be_inspected(tmp_path: Path) 
     assert "prepare-board-pack ×1" in out
     assert "send-reminders ×2" in out
     assert re.search(r"Board pack \(flow\) papers for the meeting on [\d-]+: 6 members", out)
-    # A week before the vote's deadline only Priya has neither voted nor asked for time.
-    assert "reminds the members who have not voted yet: 1 reminder(s)" in out
-    assert "venture.reminder ×1" in out
+    # A week before the vote's deadline only Priya has neither voted nor asked for time;
+    # the translator is reminded of each text still waiting for its Welsh (how many are
+    # due depends on the weekday the demo runs: working days).
+    reminded = re.search(
+        r"reminds the members who have not voted yet, and the translator: (\d+) reminder\(s\)",
+        out,
+    )
+    assert reminded is not None, out
+    assert int(reminded.group(1)) >= 1
+    assert re.search(r"venture\.reminder ×\d+", out)
     assert "Sweep (flow) checks the waiting ventures: nothing was missed" in out
     assert "venture-v-0001-tally" in out
     assert "prefect server start" in out

@@ -31,11 +31,20 @@ MEETING = dt.date(2026, 12, 8)
 
 
 def programme_text(
-    *, meetings: tuple[dt.date, ...] = (MEETING,), reminders: str = "", unasked: str = ""
+    *,
+    meetings: tuple[dt.date, ...] = (MEETING,),
+    reminders: str = "",
+    unasked: str = "",
+    translators: bool = True,
 ) -> str:
     """The example programme with a meeting calendar and (optionally) a reminder policy;
-    `unasked` names a person whose language was never asked (messages in both)."""
+    `unasked` names a person whose language was never asked (messages in both). Without
+    `translators`, nobody has the role: translations are asked but nobody is reminded of
+    them (for tests that count the other reminders)."""
     text = (ROOT / "examples" / "programme.yaml").read_text(encoding="utf-8")
+    if not translators:
+        assert "    roles: [translator]\n" in text
+        text = text.replace("    roles: [translator]\n", "    roles: []\n")
     if unasked:
         start = text.index(f"  - email: {unasked}")
         end = text.index("  - email:", start + 1)

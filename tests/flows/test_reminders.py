@@ -124,7 +124,7 @@ def reminders_of(report: Any) -> set[tuple[str, str, int]]:
 def test_reviewers_are_reminded_on_the_cadence_then_the_lead_and_the_chair_are_told(
     engine: Engine, library: Library
 ) -> None:
-    cyd = make_cyd(engine, library)
+    cyd = make_cyd(engine, library, programme_text(translators=False))
     venture_id = to_review(cyd)  # submitted Mon 2 November: reviews due
     # 14 working days on, Fri 20 November at 17:00; the steps count working days too.
     assert sweep(engine, on(10)).details == []  # Tue 10: 8 working days before
@@ -190,7 +190,7 @@ def test_reviewers_are_reminded_on_the_cadence_then_the_lead_and_the_chair_are_t
 def test_only_board_members_who_have_not_voted_are_reminded_and_an_extension_is_respected(
     engine: Engine, library: Library
 ) -> None:
-    cyd = make_cyd(engine, library)
+    cyd = make_cyd(engine, library, programme_text(translators=False))
     venture_id = to_board(cyd)
     with read_session(engine) as session:
         ballot = session.exec(select(t.Ballot)).one()
@@ -239,7 +239,7 @@ WAITING = (  # the Board members who vote on the venture: all but its lead
 def test_a_vote_moved_by_a_day_is_not_reminded_again_the_next_day(
     engine: Engine, library: Library
 ) -> None:
-    cyd = make_cyd(engine, library)
+    cyd = make_cyd(engine, library, programme_text(translators=False))
     venture_id = to_board(cyd)
     deadline = vote_deadline(engine)  # Fri 20 November
     first_day = step_day(deadline, -7)  # Wed 11 November
@@ -268,7 +268,7 @@ def test_the_time_each_reminder_was_sent_is_read_back(engine: Engine, library: L
     # a working day after the last reminder, so it waits. Only the recorded time says
     # so: the step's own day (Wed 11, seven working days before the first deadline) is
     # six working days before.
-    cyd = make_cyd(engine, library)
+    cyd = make_cyd(engine, library, programme_text(translators=False))
     venture_id = to_board(cyd)
     deadline = vote_deadline(engine)
     late = sweep(engine, day_of(deadline, -2))
@@ -285,7 +285,7 @@ def test_the_time_each_reminder_was_sent_is_read_back(engine: Engine, library: L
 def test_a_supporter_gets_a_copy_of_each_reminder_once_in_their_own_language(
     engine: Engine, library: Library
 ) -> None:
-    cyd = make_cyd(engine, library)
+    cyd = make_cyd(engine, library, programme_text(translators=False))
     venture_id = to_board(cyd)
     deadline = vote_deadline(engine)
     first = sweep(engine, step_day(deadline, -7))
@@ -396,7 +396,8 @@ def test_a_lead_with_an_answers_deadline_is_reminded_and_the_chair_told(
 
 def test_a_programme_sets_the_cadence(engine: Engine, library: Library) -> None:
     text = programme_text(
-        reminders="before_deadline_days: [3]\nafter_deadline_days: []\nescalate_after: 1"
+        reminders="before_deadline_days: [3]\nafter_deadline_days: []\nescalate_after: 1",
+        translators=False,
     )
     cyd = make_cyd(engine, library, text)
     to_review(cyd)  # reviews due Fri 20 November (14 working days)
@@ -610,7 +611,7 @@ def _cyd(url: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_cyd_remind_runs_one_sweep_without_prefect(backend: Backend, library: Library) -> None:
-    cyd = make_cyd(backend.engine, library)
+    cyd = make_cyd(backend.engine, library, programme_text(translators=False))
     to_review(cyd)
     # Reviews due Fri 20 November: "d-7" on Wed 11 (seven working days before).
     run = _cyd(backend.url, "remind", "--json", "--now", "2026-11-11T10:00:00+00:00")
@@ -637,7 +638,7 @@ def test_the_send_reminders_flow_sends_each_reminder_once(
 ) -> None:
     from flows.reminders import send_reminders
 
-    cyd: Cyd = make_cyd(flows_use, library)
+    cyd: Cyd = make_cyd(flows_use, library, programme_text(translators=False))
     to_review(cyd)
     # Reviews due Fri 20 November (14 working days from Mon 2 November): "d-7" on Wed 11
     # (seven working days before).
@@ -669,7 +670,7 @@ def test_a_backlog_is_sent_in_batches_each_venture_once(
 
     monkeypatch.setattr(flow_module, "PER_VENTURE_TASKS", 1)
     monkeypatch.setattr(flow_module, "BATCH", 2)
-    cyd: Cyd = make_cyd(flows_use, library)
+    cyd: Cyd = make_cyd(flows_use, library, programme_text(translators=False))
     for title in ("Café", "Garden", "Library"):
         to_review(cyd, title)
     first = asyncio.run(flow_module.send_reminders(on(11)))  # "d-7" of Fri 20 November

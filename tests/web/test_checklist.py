@@ -761,7 +761,11 @@ def test_what_people_wrote_is_escaped_and_kept_apart(
         },
         by=NIA,
     )
-    megabyte = "x" * (1024 * 1024)  # one word: within 250 words
+    # One word of a megabyte is within 250 words but not within their characters (20 a
+    # word allowed): refused in the domain. The longest word allowed is kept and shown.
+    with pytest.raises(c.InvalidAnswer, match="5000 characters or fewer"):
+        c.answer(cyd, venture, "who-decides", "x" * (1024 * 1024), by=LEAD)
+    megabyte = "x" * 5000  # one word, as long as the answer's characters may be
     c.answer(cyd, venture, "who-decides", megabyte, by=LEAD)
     gareth = browser_as(LEAD, **ENGLISH)
     for url in (
