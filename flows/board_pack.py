@@ -19,10 +19,11 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from flows.config import engine, library
-from governance.board_pack import AgendaItem, Member, pack_for
+from governance.board_pack import AgendaItem, AuditMark, Member, pack_for
 from models.db import data_dir, utcnow
 from services import board_pack as packs
 from services.local_time import local_day
+from services.sign_in import pages_url
 
 
 @task(name="board-pack-agenda", cache_policy=NO_CACHE, persist_result=False)
@@ -36,6 +37,8 @@ def load(meeting: dt.date | None, today: dt.date) -> dict[str, Any]:
     return {
         "meeting": chosen,
         "agenda": packs.load_agenda(engine(), library()),
+        # Read after the agenda, so the head printed in the papers covers what they show.
+        "audit": packs.audit_mark(engine()),
         "members": [m for m in members if m.email not in done],
         "done": sorted(done),
     }
@@ -47,9 +50,13 @@ def load(meeting: dt.date | None, today: dt.date) -> dict[str, Any]:
     cache_policy=NO_CACHE,
     persist_result=False,
 )
-def file_pack(member: Member, meeting: dt.date, agenda: list[AgendaItem]) -> packs.FiledPack:
-    """Compose, render and file one member's papers (HTML and PDF)."""
-    return packs.write_pack(data_dir(), pack_for(member, meeting, agenda))
+def file_pack(
+    member: Member, meeting: dt.date, agenda: list[AgendaItem], audit: AuditMark | None
+) -> packs.FiledPack:
+    """Compose, render and file one member's papers (HTML and PDF), as `prepare_packs`."""
+    return packs.write_pack(
+        data_dir(), pack_for(member, meeting, agenda, site=pages_url(), audit=audit)
+    )
 
 
 @task(name="board-pack-send", cache_policy=NO_CACHE, persist_result=False)
@@ -77,7 +84,7 @@ async def prepare_board_pack(
     elif not found["agenda"]:
         report.reason = "nothing awaits the Board"
     else:
-        filed = [file_pack(m, chosen, found["agenda"]) for m in found["members"]]
+        filed = [file_pack(m, chosen, found["agenda"], found["audit"]) for m in found["members"]]
         report.members = len(filed)
         report.files = [path for f in filed for path in (f.html, f.pdf)]
         report.messages = send(chosen, found["agenda"], filed, at)

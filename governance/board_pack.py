@@ -219,6 +219,16 @@ class PapersCopy:
 
 
 @dataclass(frozen=True, slots=True)
+class AuditMark:
+    """The audit log's head when papers were made: the last entry's number and hash.
+    Printed in the papers so the minutes can carry it and `cyd audit verify --head`
+    can later prove the log still holds everything the Board was shown."""
+
+    seq: int
+    head: str
+
+
+@dataclass(frozen=True)
 class BoardPack:
     meeting: dt.date
     member: Member
@@ -226,6 +236,7 @@ class BoardPack:
     leaves: frozenset[str] = field(default_factory=frozenset)  # venture ids they leave
     # Where the pages are ("https://cyd.example.org"): the papers say where to vote.
     site: str = ""
+    audit: AuditMark | None = None  # None: the log was empty
 
     def vote_url(self, item: AgendaItem) -> str:
         return f"{self.site}/ventures/{item.venture_id}/vote"
@@ -403,7 +414,12 @@ def agenda_item(
 
 
 def pack_for(
-    member: Member, meeting: dt.date, agenda: Iterable[AgendaItem], *, site: str = ""
+    member: Member,
+    meeting: dt.date,
+    agenda: Iterable[AgendaItem],
+    *,
+    site: str = "",
+    audit: AuditMark | None = None,
 ) -> BoardPack:
     """One member's papers: the whole agenda, soonest vote first, their own interests marked.
 
@@ -416,7 +432,9 @@ def pack_for(
         for a in items
         if member.email in recused((Interest(i.email, i.text) for i in a.interests), a.lead_email)
     )
-    return BoardPack(meeting=meeting, member=member, agenda=items, leaves=leaves, site=site)
+    return BoardPack(
+        meeting=meeting, member=member, agenda=items, leaves=leaves, site=site, audit=audit
+    )
 
 
 def papers_copies(member: str, supporters: Iterable[str]) -> tuple[PapersCopy, ...]:

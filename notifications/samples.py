@@ -31,6 +31,8 @@ VENTURE = {
     "title_other": "Caffi cymunedol",
 }
 FIRST_GATE = "design"
+# A made-up audit head (the hash of a record): a preview shows where a real one goes.
+SAMPLE_HEAD = "3f" * 32
 CHECKLIST = "coproduction-start"
 MISSING_ITEMS = 2  # how many unanswered questions a "returned" sample lists
 _AUDIENCES = {
@@ -93,6 +95,7 @@ def sample_payload(
             "state": "awaiting_board",
             "group": False,
             "audit_seq": 5,
+            "audit_head": SAMPLE_HEAD,
             "what": "vote",
             "recorded_by": {"name": "Programme Office"},
             "link": "https://cyd.example.org/confirm/7",
@@ -104,6 +107,7 @@ def sample_payload(
             "state": "draft",
             "group": name == "summary-to-check",
             "audit_seq": 5,
+            "audit_head": SAMPLE_HEAD,
             "link": "https://cyd.example.org/ventures/v-0001#easy-read-summary",
         }
         if name == "summary-to-check":
@@ -123,6 +127,7 @@ def sample_payload(
         "audience": audience,
         "group": audience != "lead",
         "audit_seq": 5,
+        "audit_head": SAMPLE_HEAD,
         "gate": gate_words(gate),
         "gaps": [],  # what is missing, when a checklist went back (see "returned")
     }

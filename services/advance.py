@@ -710,6 +710,7 @@ def _notify(
         "audience": effect.audience.value,
         "group": _is_group_message(effect),
         "audit_seq": entry.seq,
+        "audit_head": entry.hash,
         **told,
     }
     tell(

@@ -277,6 +277,7 @@ def _store(
             "state": venture.state,
             "group": False,
             "audit_seq": entry.seq,
+            "audit_head": entry.hash,
             "what": row.kind,
             "recorded_by": {"name": clerk.name},
             "link": confirm_url(row.id),

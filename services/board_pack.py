@@ -41,6 +41,7 @@ from checklists.loader import Library
 from governance.ballots import Choice
 from governance.board_pack import (
     AgendaItem,
+    AuditMark,
     BoardPack,
     EasyReadSummary,
     InterestSummary,
@@ -397,8 +398,18 @@ def record_in(
     )
     return outbox.enqueue_many(
         session,
-        [replace(m, payload={**m.payload, "audit_seq": entry.seq}) for _, m in new],
+        [
+            replace(m, payload={**m.payload, "audit_seq": entry.seq, "audit_head": entry.hash})
+            for _, m in new
+        ],
     )
+
+
+def audit_mark(engine: Engine) -> AuditMark | None:
+    """The audit log's head now, for the papers being made (None: the log is empty)."""
+    with read_session(engine) as session:
+        last = audit.last_entry(session)
+        return AuditMark(last.seq, last.hash) if last is not None else None
 
 
 def prepare_packs(
@@ -423,12 +434,13 @@ def prepare_packs(
         report.reason = "nothing awaits the Board"
         return report
     done = already_sent(engine, meeting)
+    mark = audit_mark(engine)  # read after the agenda: the head covers what it shows
     filed = []
     for member in board_members(engine):
         if member.email in done:
             report.already_sent.append(member.email)
             continue
-        pack = write_pack(folder, pack_for(member, meeting, agenda, site=pages_url()))
+        pack = write_pack(folder, pack_for(member, meeting, agenda, site=pages_url(), audit=mark))
         filed.append(pack)
         report.files += [pack.html, pack.pdf]
     report.members = len(filed)

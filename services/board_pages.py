@@ -28,7 +28,7 @@ from governance.working_days import WEEKDAYS, WorkingCalendar
 from models import queries
 from models import tables as t
 from models.db import read_session
-from services.board_pack import load_agenda
+from services.board_pack import audit_mark, load_agenda
 from services.commands import Cyd, NotFound, PermissionDenied, record_denial
 from services.people import actor_for, roles_of, supporters_of, venture_facts
 from services.programme_import import current_programme
@@ -158,7 +158,8 @@ def reader_pack(
         member = _member(session, reader, language, easy_read)
     if not meetings:
         return None
-    return pack_for(member, meetings[0], load_agenda(engine, library), site=pages_url())
+    agenda = load_agenda(engine, library)
+    return pack_for(member, meetings[0], agenda, site=pages_url(), audit=audit_mark(engine))
 
 
 def vote_view(engine: Engine, email: str, venture_id: str) -> VoteView:

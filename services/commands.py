@@ -757,6 +757,7 @@ def _tell_board_of_extension(
             "state": venture.state,
             "group": True,
             "audit_seq": entry.seq,
+            "audit_head": entry.hash,
             "ballot": {"number": ballot.number, "deadline": ballot.deadline.isoformat()},
             "extended_by": {"name": by.name},
             "reasons": [governance_reason("deadline-extended", reason=reason).as_json()],

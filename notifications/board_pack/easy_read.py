@@ -63,6 +63,18 @@ def easy_read_blocks(pack: BoardPack, lang: str) -> list[Block]:
         blocks += _how_to_vote(pack, lang)
     for item in pack.agenda:
         blocks += _easy_read_item(pack, item, lang)
+    if pack.audit is not None:
+        # The same check code as the standard papers (their audit head), so the
+        # minutes can name one code whichever papers a member read.
+        blocks.append(
+            Block(
+                "point",
+                f"Cod gwirio'r papurau yma yw {pack.audit.head}."
+                if cy
+                else f"The check code for these papers is {pack.audit.head}.",
+                picture="information",
+            )
+        )
     return blocks
 
 

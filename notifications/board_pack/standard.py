@@ -75,7 +75,22 @@ def standard_blocks(pack: BoardPack, lang: str) -> list[Block]:
             "A supporter may help you, but only you can vote.",
         )
     )
+    if pack.audit is not None:
+        blocks.append(_audit_line(pack.audit.seq, pack.audit.head, cy))
     return blocks
+
+
+def _audit_line(seq: int, head: str, cy: bool) -> Block:
+    """Where the audit log stood when the papers were made, for the minutes: later,
+    `cyd audit verify --head` proves the log still holds what the Board was shown."""
+    return Block(
+        "p",
+        f"Gwnaed y papurau hyn pan oedd gan y log archwilio {seq} cofnod; ei ben oedd "
+        f"{head}. Cofnodwch hwn yn y cofnodion: mae `cyd audit verify --head` yn ei wirio."
+        if cy
+        else f"These papers were made when the audit log held {seq} entries; its head was "
+        f"{head}. Note it in the minutes: `cyd audit verify --head` checks it.",
+    )
 
 
 def _standard_item(pack: BoardPack, item: AgendaItem, n: int, lang: str) -> list[Block]:

@@ -232,6 +232,8 @@ def test_each_member_gets_their_papers_once_per_meeting(
     assert prepare_packs(engine, library, now=too_early, data=data).meeting is None
 
     now = dt.datetime(2026, 11, 27, 9, tzinfo=dt.UTC)
+    with read_session(engine) as session:
+        head_before = audit.head(session)  # the head the papers are made at
     report = prepare_packs(engine, library, now=now, data=data)
     assert report.meeting == MEETING.isoformat()
     assert report.agenda == [cafe, garden]
@@ -255,6 +257,12 @@ def test_each_member_gets_their_papers_once_per_meeting(
     assert "byddwch chi'n gadael y penderfyniad" in sian  # her interest in the garden
     gareth = (folder / f"{LEAD}.html").read_text("utf-8")
     assert gareth.count("you leave this decision") == 2  # he leads both
+    # Every member's papers (each language and format) print the audit head they were
+    # made at, for the minutes; the log's check still finds it.
+    for email in BOARD:
+        assert head_before in (folder / f"{email}.html").read_text("utf-8")
+    assert f"its head was {head_before}" in david
+    assert f"Cod gwirio'r papurau yma yw {head_before}" in megan
 
     with read_session(engine) as session:
         rows = session.exec(
@@ -292,6 +300,9 @@ def test_each_member_gets_their_papers_once_per_meeting(
         ).one()
         assert logged.payload["members"] == sorted(BOARD)
         assert logged.payload["supporters"] == {SUPPORTER: CHAIR}
+        assert audit.verify(session, expected_head=head_before).ok
+        # The messages name the entry that recorded their sending, and its hash.
+        assert {m.payload["audit_head"] for m, _ in rows} == {logged.hash}
 
     # Later the same week: the papers went already; nothing is made or sent again.
     again = prepare_packs(engine, library, now=now + dt.timedelta(days=2), data=data)
@@ -348,6 +359,20 @@ def test_the_prepare_board_pack_flow_sends_each_member_one_message(
     assert (first["members"], first["messages"]) == (len(BOARD), len(BOARD) + 1)  # supporter
     for path in first["files"]:
         assert (tmp_path / "data" / path).stat().st_size > 0
+    with read_session(flows_use) as session:
+        first_send = session.exec(
+            select(t.AuditEntry).where(t.AuditEntry.action == "board-papers.sent")
+        ).one()
+    made_at = first_send.seq - 1  # the papers were made at the head just before it
+    html = [p for p in first["files"] if p.endswith(".html")]
+    with read_session(flows_use) as session:
+        head = session.exec(select(t.AuditEntry).where(t.AuditEntry.seq == made_at)).one().hash
+    assert all(head in (tmp_path / "data" / p).read_text("utf-8") for p in html)
+    # The flow's papers say where to vote, as `prepare_packs`'s do.
+    from services.sign_in import pages_url
+
+    where = f"{pages_url()}/ventures/"
+    assert all(where in (tmp_path / "data" / p).read_text("utf-8") for p in html)
     second = asyncio.run(prepare_board_pack(meeting=MEETING, now=now))
     assert (second["members"], second["messages"]) == (0, 0)
     assert sorted(second["already_sent"]) == sorted(BOARD)

@@ -11,6 +11,7 @@ from governance.catalogue import text
 from models import audit
 from models import tables as t
 from models.db import read_session, unit_of_work
+from notifications.render import Recipient, render_message
 from services.chair import after_closing, chair_view
 from services.commands import (
     Cyd,
@@ -176,3 +177,32 @@ def test_the_audit_trail_is_for_those_concerned_and_shows_no_channel_url(cyd: Cy
     assert trail.chain.ok
     with pytest.raises(PermissionDenied):
         venture_audit(cyd.engine, OUTSIDER, venture_id)
+
+
+def test_the_decision_message_carries_the_head_the_record_shows(cyd: Cyd) -> None:
+    """Every copy of the decision message names the audit head at the decision, the
+    same as the decision record: whoever files the message holds a head to check."""
+    venture_id = _decide(cyd)
+    [decision] = decision_record(cyd.engine, OUTSIDER, venture_id).decisions
+    with read_session(cyd.engine) as session:
+        messages = session.exec(
+            select(t.OutboxMessage)
+            .where(t.OutboxMessage.venture_id == venture_id)
+            .where(t.OutboxMessage.event == "venture.decision")
+        ).all()
+    assert messages
+    assert {m.payload["audit_head"] for m in messages} == {decision.audit_head}
+    assert {m.payload["audit_seq"] for m in messages} == {decision.audit_seq}
+    reader = Recipient("Aled Evans", ALED, "en")
+    for lang in ("en", "cy"):
+        for easy_read in (False, True):
+            shown = render_message(
+                "venture.decision",
+                person=reader,
+                payload=messages[0].payload,
+                language=lang,
+                easy_read=easy_read,
+                bilingual=False,
+            )
+            assert str(decision.audit_head) in shown.text
+            assert str(decision.audit_head) in shown.html
