@@ -181,42 +181,75 @@ def _anchored(path: Path) -> dict[int, str]:
 @app.command()
 def anchor(
     file: Annotated[
-        Path,
+        Path | None,
         typer.Option(
             "--file",
             metavar="FILE",
             help="The anchors file (appended to; outside the data folder).",
         ),
-    ],
+    ] = None,
+    send_to: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--send-to",
+            metavar="EMAIL",
+            help="Also send the head to this person (e.g. the Board secretary), on each "
+            "of their channels; repeat for more.",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
-    """Append today's head to an anchors file outside the data folder, for
-    `cyd audit verify --anchors FILE` to check later."""
+    """Append today's head to an anchors file outside the data folder, and/or send it to
+    people to keep, for `cyd audit verify --anchors FILE` or `--head` to check later."""
     from cli import context
     from models import audit
     from models.anchors import Anchor, AnchorError, append_anchor
     from models.db import read_session, utcnow
+    from services.audit_anchor import UnknownRecipient, send_anchor
     from settings import current
 
+    if file is None and not send_to:
+        fail("say where the head goes: --file FILE, --send-to EMAIL, or both")
     engine = context.engine()
     try:
         with read_session(engine) as session:
             result = audit.verify(session)
+        if not result.ok:  # anchoring a broken log would vouch for it
+            fail(f"not anchored: {result.message()}")
+        made = Anchor(utcnow(), result.entries, result.head)
+        queued = 0
+        if send_to:
+            # Queued before the file is written: an unknown email leaves both untouched.
+            try:
+                queued = send_anchor(engine, made, send_to)
+            except UnknownRecipient as error:
+                fail(str(error))
+        if file is not None:
+            try:
+                append_anchor(file, made, data_dir=current().data_dir)
+            except AnchorError as error:
+                fail(f"{error}{'; the head was queued to send' if queued else ''}")
     finally:
         engine.dispose()
-    if not result.ok:  # anchoring a broken log would vouch for it
-        fail(f"not anchored: {result.message()}")
-    made = Anchor(utcnow(), result.entries, result.head)
-    try:
-        append_anchor(file, made, data_dir=current().data_dir)
-    except AnchorError as error:
-        fail(str(error))
     if as_json:
         print_json(
-            {"file": str(file), "at": made.at.isoformat(), "entry": made.seq, "head": made.head}
+            {
+                "file": str(file) if file is not None else None,
+                "at": made.at.isoformat(),
+                "entry": made.seq,
+                "head": made.head,
+                "sent_to": sorted(send_to or []),
+                "messages": queued,
+            }
         )
         return
-    sys.stdout.write(f"anchored entry {made.seq}, head {made.head}, in {file}\n")
+    where = [f"in {file}"] if file is not None else []
+    if send_to:
+        where.append(
+            f"queued to {', '.join(sorted(send_to))} ({queued} message(s); "
+            "`cyd notify send-due` or `cyd serve` sends them)"
+        )
+    sys.stdout.write(f"anchored entry {made.seq}, head {made.head}, {'; '.join(where)}\n")
 
 
 def _unreadable(session: Any) -> Any:

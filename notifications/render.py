@@ -173,6 +173,7 @@ EVENTS: tuple[str, ...] = (
     "next-gate-opened",
     "you-said-we-did",
     "test",
+    "audit-anchor",
     "digest",
     "delivery-failed",
     "sign-in",

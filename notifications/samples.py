@@ -113,6 +113,9 @@ def sample_payload(
         if name == "summary-to-check":
             return summary | {"written_by": {"name": "Gareth Jones"}}
         return summary | {"checked_by": {"name": "Nia Morgan"}, "note": "Say where the café is."}
+    if name == "audit-anchor":  # services.audit_anchor
+        anchor = {"entry": 1289, "head": SAMPLE_HEAD, "at": at.isoformat()}
+        return {"group": False, "anchor": anchor}
     if name == DIGEST_EVENT:  # the cover; the relay gives the count of what it carries
         return {"group": False, "day": at.date().isoformat(), "count": 2}
     library = library or load_library()

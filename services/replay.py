@@ -88,7 +88,7 @@ from models import audit, queries
 from models import tables as t
 from models.db import read_session, unit_of_work
 from notifications.relay import SIGN_IN_EVENT
-from notifications.relay.jobs import TEST_EVENT
+from notifications.relay.jobs import ANCHOR_EVENT, TEST_EVENT
 from services import assisted
 from services import easy_read_summaries as summaries
 from services import people_admin as admin
@@ -552,11 +552,14 @@ _ACTIONS[admin.PERSON_DEACTIVATED] = _person_deactivated
 
 
 def _outbox_payload(session: Session, payload: dict[str, Any]) -> dict[str, Any]:
-    """A message's payload with the recorded action its confirmation link names read as
-    what it is (the link carries the row id, which differs between databases), and the
-    venture without its translated title: a message not yet sent when the translation
-    came takes it, one already sent does not, and what the relay had sent is not in the
-    log (services.translations)."""
+    """A message's payload without the hash of its record, with the recorded action its
+    confirmation link names read as what it is (the link carries the row id, which
+    differs between databases), and the venture without its translated title: a message
+    not yet sent when the translation came takes it, one already sent does not, and what
+    the relay had sent is not in the log (services.translations)."""
+    # The record's hash is left out: `audit_seq` names the same entry, whose content is
+    # compared with the log, and a hash covers row ids that differ between databases.
+    payload = {k: v for k, v in payload.items() if k != "audit_head"}
     venture = payload.get("venture")
     if isinstance(venture, dict):
         kept = {k: v for k, v in venture.items() if k not in ("title_other", "held_until")}
@@ -1060,7 +1063,8 @@ def _state(session: Session) -> dict[str, list[str]]:
         "outbox messages": [
             # created_at is when the row was written (wall time, not the command's clock);
             # sign-in and channel test messages are not replayed (see the module's
-            # description).
+            # description), nor the audit head sent for keeping (it is not in the log:
+            # anchoring the head must not move it).
             audit.canonical_json(
                 _plain(
                     _fields(m, "event venture_id language format attachments")
@@ -1070,7 +1074,7 @@ def _state(session: Session) -> dict[str, list[str]]:
             )
             for m in session.exec(
                 select(t.OutboxMessage).where(
-                    col(t.OutboxMessage.event).not_in([SIGN_IN_EVENT, TEST_EVENT])
+                    col(t.OutboxMessage.event).not_in([SIGN_IN_EVENT, TEST_EVENT, ANCHOR_EVENT])
                 )
             )
             # Sent again with a translation: what the relay had sent by then decides it.

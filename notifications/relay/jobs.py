@@ -23,6 +23,7 @@ log = logging.getLogger(__package__)
 DIGEST_EVENT = "digest"
 ALERT_EVENT = "delivery-failed"
 TEST_EVENT = "test"
+ANCHOR_EVENT = "audit-anchor"  # the audit head sent for safe keeping (services.audit_anchor)
 SIGN_IN_EVENT = "sign-in"
 
 

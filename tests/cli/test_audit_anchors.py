@@ -14,7 +14,7 @@ from sqlmodel import col, delete, select
 from checklists.loader import load_library
 from models import audit
 from models.db import make_engine, unit_of_work
-from models.tables import AuditEntry
+from models.tables import AuditEntry, OutboxMessage
 from services.commands import Cyd, start_venture
 from tests.cli.support import LEAD, example_folder, run_cyd
 
@@ -137,3 +137,65 @@ def test_a_table_edited_behind_the_logs_back_is_caught_by_verify(data: Path) -> 
     assert report["ok"] is False
     assert report["state"]["ok"] is False
     assert any("Forged" in d for d in report["state"]["differences"])
+
+
+def test_the_head_is_sent_to_people_to_keep_and_the_log_does_not_move(
+    data: Path, tmp_path: Path
+) -> None:
+    """`--send-to` queues the head to each person named, in their language and format;
+    the relay delivers it like any message; anchoring writes nothing to the log, so the
+    head sent is still the head; the same head is never queued twice to one person."""
+    anchors = tmp_path / "heads.txt"
+    chair, supporter = "megan.lloyd@example.org", "tom.price@example.org"
+    sent = run_cyd(
+        data, "audit", "anchor", "--file", str(anchors), "--send-to", chair,
+        "--send-to", supporter, "--json",
+    )  # fmt: skip
+    assert sent.returncode == 0, sent.stderr
+    made = json.loads(sent.stdout)
+    assert (made["entry"], made["messages"]) == (4, 2)  # one channel each
+    head = made["head"]
+    assert anchors.read_text().split()[1:] == ["4", head]
+    assert run_cyd(data, "audit", "verify", "--head", head).returncode == 0  # not moved
+
+    delivered = run_cyd(data, "notify", "send-due")
+    assert delivered.returncode == 0, delivered.stderr
+    boxes = {
+        name: [p.read_text("utf-8") for p in (data / "mailbox" / name).glob("*.eml")]
+        for name in ("megan.lloyd", "tom.price")
+    }
+    [megan], [tom] = boxes["megan.lloyd"], boxes["tom.price"]
+    assert head in megan
+    assert head in tom
+    assert "Cod gwirio'r cofnodion yw" in megan  # Welsh, Easy Read
+    assert "log archwilio" in tom  # Welsh, standard
+
+    again = run_cyd(data, "audit", "anchor", "--send-to", chair, "--json")
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["messages"] == 0  # the same head: already queued
+    assert len(anchors.read_text().splitlines()) == 1  # no --file: the file untouched
+
+
+def test_an_unknown_person_sends_nothing_and_writes_no_anchor(data: Path, tmp_path: Path) -> None:
+    anchors = tmp_path / "heads.txt"
+    refused = run_cyd(
+        data, "audit", "anchor", "--file", str(anchors), "--send-to", "megan.lloyd@example.org",
+        "--send-to", "nobody@example.org",
+    )  # fmt: skip
+    assert refused.returncode == 1
+    assert refused.stderr.strip().splitlines() == [
+        "cyd: no active person with email 'nobody@example.org' in the programme: nothing was sent"
+    ]
+    assert not anchors.exists()
+    engine = make_engine(f"sqlite:///{data / 'cyd.db'}")
+    try:
+        with unit_of_work(engine) as session:
+            queued = session.exec(
+                select(OutboxMessage).where(OutboxMessage.event == "audit-anchor")
+            ).all()
+    finally:
+        engine.dispose()
+    assert queued == []
+    nowhere = run_cyd(data, "audit", "anchor")
+    assert nowhere.returncode != 0
+    assert "--file FILE, --send-to EMAIL, or both" in nowhere.stderr

@@ -402,6 +402,11 @@ def scenarios(title: str = "Community café") -> Iterator[tuple[str, str, dict[s
     )
     yield "test", "test", {"channel": "mailto://***@example.org"}
     yield "test-no-channel", "test", {}
+    yield (
+        "audit-anchor",
+        "audit-anchor",
+        {"anchor": {"entry": 57, "head": "ab" * 32, "at": "2026-12-07T19:00:00+00:00"}},
+    )
     # The daily digest's cover, as notifications.compose gives it: how many messages it
     # carries, and whether their files go with it (True), or stay in Cyd (False).
     cover = {"group": False, "day": DAY}
@@ -573,6 +578,7 @@ def test_the_event_list_is_complete() -> None:
         "next-gate-opened",
         "you-said-we-did",
         "test",
+        "audit-anchor",
         "digest",
         "delivery-failed",
         "sign-in",
