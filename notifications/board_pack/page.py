@@ -25,6 +25,8 @@ h1 { font-size: 1.6em; line-height: 1.3; } h2 { font-size: 1.3em; } h3 { font-si
 ul.points { list-style: none; margin: 0; padding: 0; }
 ul.points li { margin: 0 0 1em 0; min-height: 64px; display: flex; align-items: center; }
 ul.points img { margin-right: 0.75em; flex: none; }
+ul.points span { min-width: 0; }
+p, li { overflow-wrap: anywhere; }
 hr { margin: 2em 0; border: 0; border-top: 2px solid #1a1a1a; }
 @media print { body { max-width: none; } h2 { break-before: auto; break-after: avoid; } }
 """
