@@ -42,13 +42,15 @@ def main(argv: list[str] | None = None) -> None:
 
         venture, as_json = shown
         _without_typer(lambda: show(venture, as_json))
-    from cli.app import app
+    from cli.app import app_for
 
     try:
-        app(args=args, prog_name="cyd")
+        app_for(args)(args=args, prog_name="cyd")
     except Exception as error:
         _database_fault(error)
         raise
+    finally:
+        gc.freeze()  # no collection over every imported module at exit (_without_typer)
 
 
 def _database_fault(error: Exception) -> None:

@@ -54,13 +54,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 from zoneinfo import ZoneInfo
 
-from babel import Locale
-from babel.dates import format_date
+if TYPE_CHECKING:
+    from babel import Locale
 
-from checklists.yamlsource import Document, Position, YamlProblem, parse, read_text
+    from checklists.yamlsource import Document, Position
 
 Language = Literal["en", "cy"]
 Kind = Literal["refusal", "error", "reason", "event", "action"]
@@ -232,11 +232,15 @@ def _day(value: str, language: Language, zone: dt.tzinfo) -> str:
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=dt.UTC)
         moment = moment.astimezone(zone)
+    from babel.dates import format_date  # here: most commands write no date
+
     return format_date(moment.date(), "d MMMM y", locale=_LOCALES[language])
 
 
 @cache
 def _locale(language: Language) -> Locale:
+    from babel import Locale
+
     return Locale.parse(_LOCALES[language])
 
 
@@ -288,6 +292,10 @@ def choices(node: Node) -> Iterator[Choose]:
 
 def load(source: str, where: str = "catalogue.yaml") -> Catalogue:
     """Read and check a catalogue. Raises CatalogueError naming the line and column."""
+    # The YAML reader is imported when a text is first written, not with this module:
+    # a command that refuses nothing never reads the catalogue.
+    from checklists.yamlsource import YamlProblem, parse
+
     try:
         document = parse(source)
     except YamlProblem as problem:
@@ -298,6 +306,8 @@ def load(source: str, where: str = "catalogue.yaml") -> Catalogue:
 @cache
 def catalogue() -> Catalogue:
     """The catalogue shipped beside this module, read and checked once."""
+    from checklists.yamlsource import YamlProblem, read_text
+
     try:
         source = read_text(CATALOGUE_FILE)
     except YamlProblem as problem:

@@ -331,9 +331,8 @@ def may_confirm(actor: Actor, recorded_for: str) -> Permission:
 # it); the caller passes that person as `supported`, and it counts only when the
 # supporter's own `supports` names them.
 
-NOT_CONCERNED_VENTURE = deny("not-concerned", what="venture")
-NOT_CONCERNED_AUDIT = deny("not-concerned", what="history")
-NOT_ON_BOARD_PACK = deny("not-on-board", action="view-pack")
+# (Refusals are written when refused, not at import: writing one reads the catalogue,
+# which a command that is allowed never needs.)
 
 
 def may_view_venture(
@@ -348,7 +347,7 @@ def may_view_venture(
     named = frozenset(reviewers)
     if _as_seen_by(actor, supported, lambda a: _concerned(a, venture, named)):
         return ALLOWED
-    return NOT_CONCERNED_VENTURE
+    return deny("not-concerned", what="venture")
 
 
 def may_view_audit(
@@ -362,7 +361,7 @@ def may_view_audit(
     named = frozenset(reviewers)
     if _as_seen_by(actor, supported, lambda a: _concerned(a, venture, named)):
         return ALLOWED
-    return NOT_CONCERNED_AUDIT
+    return deny("not-concerned", what="history")
 
 
 def may_view_pack(actor: Actor, *, supported: Actor | None = None) -> Permission:
@@ -370,7 +369,7 @@ def may_view_pack(actor: Actor, *, supported: Actor | None = None) -> Permission
     supporter, who is sent the member's papers to help them read them."""
     if _as_seen_by(actor, supported, lambda a: a.on_board or Role.ADMIN in a.roles):
         return ALLOWED
-    return NOT_ON_BOARD_PACK
+    return deny("not-on-board", action="view-pack")
 
 
 def _as_seen_by(actor: Actor, supported: Actor | None, sees: Callable[[Actor], bool]) -> bool:

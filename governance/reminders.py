@@ -121,6 +121,7 @@ from governance.reviews import Review
 from governance.standing import standing_votes
 from governance.working_days import (
     WEEKDAYS,
+    Holidays,
     WorkingCalendar,
     add_working_days,
     deadline_after,
@@ -312,7 +313,7 @@ def spacing(policy: ReminderPolicy) -> dict[int, int]:
     return gaps
 
 
-def occasion(step: Step, deadline: dt.date, holidays: frozenset[dt.date] = frozenset()) -> dt.date:
+def occasion(step: Step, deadline: dt.date, holidays: Holidays = frozenset()) -> dt.date:
     """The step's own day for a deadline: the day the cadence gives it, counted in
     working days (`holidays`: the bank holidays). `d-1` before a Monday's deadline is
     the Friday; `d+1` after a Friday's is the Monday; `d0` is the deadline's day. A
@@ -343,7 +344,7 @@ def step_due(
     deadline: dt.datetime,
     now: dt.datetime,
     tz: dt.tzinfo,
-    holidays: frozenset[dt.date] = frozenset(),
+    holidays: Holidays = frozenset(),
 ) -> Step | None:
     """The latest step whose day (`occasion`) has come, or None before the first; None
     too on a day nobody works (a weekend, a bank holiday): nobody is reminded then, and
@@ -542,7 +543,7 @@ def _due_for(
 
 
 def _sent_day(
-    record: Sent | SentKey, tz: dt.tzinfo, holidays: frozenset[dt.date] = frozenset()
+    record: Sent | SentKey, tz: dt.tzinfo, holidays: Holidays = frozenset()
 ) -> tuple[SentKey, dt.date | None]:
     """A sent record's key and the local day it was sent; a bare key's day is its
     step's own day (as a daily sweep sends it), None for an escalation's."""
@@ -560,7 +561,7 @@ def _held_back(
     offset: int,
     own_day: dt.date,
     space: int,
-    holidays: frozenset[dt.date] = frozenset(),
+    holidays: Holidays = frozenset(),
 ) -> bool:
     """Whether a step (`offset`, on `own_day`) repeats too soon: the person had that
     step or a later one less than `space` working days before the step's own day."""

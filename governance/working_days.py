@@ -15,11 +15,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 END_OF_DAY = dt.time(17, 0)
 LONDON = ZoneInfo("Europe/London")
+
+
+# The days off: any set of dates (the services pass one read when first asked).
+Holidays = AbstractSet[dt.date]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +35,7 @@ class WorkingCalendar:
     them; the services always pass the programme's calendar with its bank holidays.
     """
 
-    holidays: frozenset[dt.date] = field(default_factory=frozenset)
+    holidays: Holidays = field(default_factory=frozenset)
     tz: dt.tzinfo = LONDON
 
     def is_working_day(self, day: dt.date) -> bool:
@@ -40,11 +45,11 @@ class WorkingCalendar:
 WEEKDAYS = WorkingCalendar()
 
 
-def is_working_day(day: dt.date, holidays: frozenset[dt.date] = frozenset()) -> bool:
+def is_working_day(day: dt.date, holidays: Holidays = frozenset()) -> bool:
     return day.weekday() < 5 and day not in holidays
 
 
-def next_working_day(day: dt.date, holidays: frozenset[dt.date] = frozenset()) -> dt.date:
+def next_working_day(day: dt.date, holidays: Holidays = frozenset()) -> dt.date:
     """The first working day after `day` (never `day` itself)."""
     day += dt.timedelta(days=1)
     while not is_working_day(day, holidays):
@@ -52,13 +57,13 @@ def next_working_day(day: dt.date, holidays: frozenset[dt.date] = frozenset()) -
     return day
 
 
-def working_day_on_or_after(day: dt.date, holidays: frozenset[dt.date] = frozenset()) -> dt.date:
+def working_day_on_or_after(day: dt.date, holidays: Holidays = frozenset()) -> dt.date:
     """`day` if people work that day, else the next working day: where a deadline that
     would fall on a weekend or a bank holiday moves to."""
     return day if is_working_day(day, holidays) else next_working_day(day, holidays)
 
 
-def previous_working_day(day: dt.date, holidays: frozenset[dt.date] = frozenset()) -> dt.date:
+def previous_working_day(day: dt.date, holidays: Holidays = frozenset()) -> dt.date:
     """The last working day before `day` (never `day` itself)."""
     day -= dt.timedelta(days=1)
     while not is_working_day(day, holidays):
@@ -66,7 +71,7 @@ def previous_working_day(day: dt.date, holidays: frozenset[dt.date] = frozenset(
     return day
 
 
-def add_working_days(day: dt.date, n: int, holidays: frozenset[dt.date] = frozenset()) -> dt.date:
+def add_working_days(day: dt.date, n: int, holidays: Holidays = frozenset()) -> dt.date:
     """The `n`-th working day after `day` (before it, for a negative `n`).
 
     With `n` = 0: `day` if it is a working day, else the next one.
@@ -79,7 +84,7 @@ def add_working_days(day: dt.date, n: int, holidays: frozenset[dt.date] = frozen
     return day
 
 
-def working_days_between(start: dt.date, end: dt.date, holidays: frozenset[dt.date]) -> int:
+def working_days_between(start: dt.date, end: dt.date, holidays: Holidays) -> int:
     """The `k` with `add_working_days(start, k) == end`, for a working day `end`: the
     working days after `start` up to `end`, or minus those from `end` up to before
     `start` when `end` is earlier."""

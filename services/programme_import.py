@@ -44,16 +44,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Table
 from sqlalchemy import select as core_select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, delete, select
 
-from checklists.loader import Library, Problem, load_library, validate_document
+from checklists.library import Library, Problem
 from checklists.semantics import Finding
-from checklists.yamlsource import Document, YamlProblem, parse, read_text
 from governance.permissions import Actor, Denied, Role, deny, may_administer
 from governance.programme import PersonSpec, Programme, check_programme, entry_of
 from models import audit
@@ -67,6 +66,9 @@ from models.tables import (
     WorkstreamMember,
     normalize_email,
 )
+
+if TYPE_CHECKING:
+    from checklists.yamlsource import YamlProblem
 
 AUDIT_ACTION = "programme.imported"
 IMPORT_ACTION = "programme.import"  # the action named by a refused import
@@ -103,6 +105,8 @@ def load_programme_source(
     path: Path, *, name: str | None = None, library: Library | None = None, channels: bool = False
 ) -> tuple[Programme, str]:
     """The programme in `path` and the exact text it was read from (to store)."""
+    from checklists.yamlsource import YamlProblem, read_text
+
     label = name or str(path)
     try:
         text = read_text(path)
@@ -118,6 +122,11 @@ def parse_programme(
     is what its gates are checked against. With `channels`, each channel URL's scheme
     must be one a notification service takes (checked where an admin loads or checks
     the file: it costs a second or two, see notifications.channels.known_schemes)."""
+    # The YAML reader and the checklist loader are imported here, not with the module:
+    # most commands read the programme in force, parsed once, and check no file.
+    from checklists.loader import load_library, validate_document
+    from checklists.yamlsource import YamlProblem, parse
+
     try:
         doc = parse(text)
     except YamlProblem as exc:
@@ -602,7 +611,9 @@ _PARSED: dict[tuple[int, str], Programme] = {}
 def _programme_from_source(source: str) -> Programme:
     # Checked in full when imported; here only parsed (no library lookups). Programme
     # is frozen, so sharing the cached value is safe.
-    doc: Document = parse(source)
+    from checklists.yamlsource import parse
+
+    doc = parse(source)
     return Programme.model_validate(doc.data)
 
 

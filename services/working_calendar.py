@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from typing import Any
 
-import holidays
 from sqlmodel import Session
 
 import settings
@@ -30,10 +32,52 @@ SUBDIVISION = "WLS"
 @functools.cache
 def bank_holidays(first_year: int, last_year: int) -> frozenset[dt.date]:
     """Bank holidays of England and Wales in the years `first_year`..`last_year`."""
+    import holidays  # here, not at the top: a command that counts no days never pays it
+
     days = holidays.country_holidays(
         COUNTRY, subdiv=SUBDIVISION, years=range(first_year, last_year + 1)
     )
     return frozenset(days.keys())
+
+
+class BankHolidays(AbstractSet[dt.date]):
+    """The bank holidays of `first_year`..`last_year`, read when first asked about: most
+    commands (an answer, a vote that decides nothing) count no working day, and loading
+    the holidays library costs more than the rest of such a command's own work."""
+
+    __slots__ = ("_days", "_years")
+
+    def __init__(self, first_year: int, last_year: int) -> None:
+        self._years = (first_year, last_year)
+        self._days: frozenset[dt.date] | None = None
+
+    def _loaded(self) -> frozenset[dt.date]:
+        if self._days is None:
+            self._days = bank_holidays(*self._years)
+        return self._days
+
+    def __contains__(self, day: object) -> bool:
+        return day in self._loaded()
+
+    def __iter__(self) -> Iterator[dt.date]:
+        return iter(self._loaded())
+
+    def __len__(self) -> int:
+        return len(self._loaded())
+
+    def __hash__(self) -> int:
+        return hash(self._years)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, BankHolidays):
+            return self._years == other._years
+        return AbstractSet.__eq__(self, other)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (BankHolidays, self._years)  # sent elsewhere (a flow's task) as its years
+
+    def __repr__(self) -> str:
+        return f"BankHolidays{self._years}"
 
 
 def working_calendar(around: dt.date | None = None) -> WorkingCalendar:
@@ -41,7 +85,7 @@ def working_calendar(around: dt.date | None = None) -> WorkingCalendar:
     (default: today)."""
     tz = settings.current().timezone
     year = (around or dt.datetime.now(tz).date()).year
-    return WorkingCalendar(bank_holidays(year - 1, year + 3), tz)
+    return WorkingCalendar(BankHolidays(year - 1, year + 3), tz)
 
 
 @dataclass(frozen=True, slots=True)
