@@ -16,6 +16,7 @@ import sys
 NAMES = (
     "checklists",
     "governance",
+    "commands",
     "notifications",
     "pages",
     "checklist_pages",
