@@ -58,13 +58,13 @@ def _database_fault(error: Exception) -> None:
     from sqlalchemy.exc import InterfaceError, OperationalError
 
     from models.backup import DatabaseDamaged
-    from models.db import CommitUnknown, fault_line
+    from models.db import CommitUnknown, NotRecorded, fault_line
 
     if isinstance(error, DatabaseDamaged):
         from cli.output import fail
 
         fail(str(error))
-    if isinstance(error, CommitUnknown | OperationalError | InterfaceError):
+    if isinstance(error, CommitUnknown | NotRecorded | OperationalError | InterfaceError):
         from cli.output import fail
 
         fail(fault_line(error))
