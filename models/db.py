@@ -363,7 +363,7 @@ def retrying(
             if not again:
                 raise
             if attempt >= attempts:
-                if nested or scope[0] or unknown:
+                if nested or scope[0] or unknown or after_commit:
                     raise
                 raise NotRecorded(error, attempt) from error
         finally:
