@@ -309,6 +309,13 @@ class NotRecorded(Exception):
         self.attempts = attempts
 
 
+def damaged(error: BaseException) -> bool:
+    """A SQLite file whose pages are not what SQLite wrote (corrupted, or not a
+    database at all): nothing mends it but a restore."""
+    message = str(getattr(error, "orig", None) or error).lower()
+    return isinstance(error, DBAPIError) and ("malformed" in message or "not a database" in message)
+
+
 def transient(error: BaseException) -> bool:
     """A fault that running the unit of work again may not meet: a lost connection, a
     lock held too long ("database is locked"), a serialization failure or deadlock, a
@@ -403,6 +410,11 @@ def fault_line(error: Exception) -> str:
             f"the database connection failed while the action was being saved ({error}): "
             "it may or may not be recorded; look (e.g. `cyd venture show`, `cyd audit "
             "verify`) before trying again"
+        )
+    if damaged(error):
+        return (
+            f"the database is damaged ({_fault(error)}): nothing was recorded; restore the "
+            "last backup (`cyd restore FILE`)"
         )
     if isinstance(error, NotRecorded):
         return (
