@@ -297,6 +297,9 @@ def _checkpoint(session: Session) -> None:
 # The commits of the `retrying` calls running in this thread (or task), innermost last.
 _scopes: ContextVar[tuple[list[int], ...]] = ContextVar("cyd_retry_scopes", default=())
 
+# Set on a fault an inner `retrying` gave up on: how many tries it made (the outer one
+# does not try again what the inner one tried already).
+_TRIED = "_cyd_tried"
 _P = ParamSpec("_P")
 _T = TypeVar("_T")
 
@@ -366,13 +369,15 @@ def retrying(
             unknown = isinstance(error, CommitUnknown)
             cause = error.__cause__ if unknown else error
             saved = bool(scope[0]) or unknown
+            tried = getattr(error, _TRIED, 0)  # tries an inner `retrying` made already
             again = cause is not None and transient(cause) and (after_commit or not saved)
             if not again:
                 raise
-            if attempt >= attempts:
+            if tried or attempt >= attempts:
                 if nested or scope[0] or unknown or after_commit:
+                    setattr(error, _TRIED, tried or attempt)
                     raise
-                raise NotRecorded(error, attempt) from error
+                raise NotRecorded(error, tried or attempt) from error
         finally:
             _scopes.reset(marker)
         time.sleep(pause * attempt)

@@ -231,3 +231,18 @@ def test_a_connection_killed_before_the_commit_is_tried_again_and_saved_once(
         assert _entries(engine, "test.killed") == 1
     finally:
         engine.dispose()
+
+
+def test_nested_commands_try_a_fault_three_times_not_nine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`answer` calls `answer_many`, both commands: the inner one's tries are the tries."""
+    monkeypatch.setattr(models.db, "RETRY_PAUSE_S", 0.0)
+    tries: list[int] = []
+
+    def inner() -> None:
+        tries.append(1)
+        raise _locked()
+
+    with pytest.raises(NotRecorded) as caught:
+        retrying(lambda: retrying(inner))
+    assert len(tries) == 3
+    assert caught.value.attempts == 3
