@@ -62,7 +62,7 @@ def engine() -> Engine:
     """An engine for the database, which must exist and be at the newest schema."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from models.db import make_engine
+    from models.db import make_engine, retrying
     from models.migrate import HEAD_REVISION, current_revision
 
     url = database_url()
@@ -71,7 +71,8 @@ def engine() -> Engine:
         fail(NO_DATABASE)
     built = make_engine(url)
     try:
-        revision = current_revision(built)
+        # (a connection lost on the way is tried again: nothing is written here)
+        revision = retrying(lambda: current_revision(built))
     except SQLAlchemyError as error:
         built.dispose()
         fail(unreachable(url, error))

@@ -434,6 +434,12 @@ def fault_line(error: Exception) -> str:
     return f"the database failed ({_fault(error)}): nothing was recorded; try again"
 
 
+def read_only(engine: Engine) -> Engine:
+    """`engine` for reading only: its transactions begin deferred (on SQLite), so that a
+    read never waits for the writer, however long it holds its lock."""
+    return engine.execution_options(**{_READ_ONLY: True})
+
+
 @contextmanager
 def read_session(engine: Engine) -> Iterator[Session]:
     """A Session for reading only (e.g. `cyd venture show`): never blocks writers.
