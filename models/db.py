@@ -286,9 +286,13 @@ def _checkpoint(session: Session) -> None:
     if not CHECKPOINT_AFTER_COMMIT or not engine.get_execution_options().get(_CHECKPOINT):
         return
     # The driver's own connection, outside any transaction (SQLAlchemy would begin one).
-    raw = engine.raw_connection()
+    # (The commit is safe in the WAL whatever happens here: this only copies it.)
     try:
-        with suppress(Exception):  # (the commit is safe in the WAL: this only copies it)
+        raw = engine.raw_connection()
+    except DBAPIError:
+        return
+    try:
+        with suppress(Exception):
             raw.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)").close()  # type: ignore[union-attr]
     finally:
         raw.close()
@@ -422,6 +426,11 @@ def fault_line(error: Exception) -> str:
             "last backup (`cyd restore FILE`)"
         )
     if isinstance(error, NotRecorded):
+        if _commits:  # (e.g. the relay: the messages before this one are recorded)
+            return (
+                f"the database failed ({error}), {error.attempts} times: what was done "
+                "before it is recorded, the rest is not; try again later"
+            )
         return (
             f"the database failed ({error}), {error.attempts} times: nothing was recorded; "
             "try again later"
