@@ -120,7 +120,7 @@ def test_the_chair_closing_killed_at_each_step_ends_in_one_decision(board: Path,
 
 @pytest.mark.parametrize("step", ["relay-claimed", "relay-sent", "relay-marked"])
 def test_the_relay_killed_at_each_step_sends_everything_and_once(
-    board: Path, tmp_path: Path, step: str
+    board: Path, tmp_path: Path, step: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     mailboxes = tmp_path / "mailbox"
     env = {"CYD_MAILBOX_DIR": str(mailboxes)}
@@ -132,12 +132,11 @@ def test_the_relay_killed_at_each_step_sends_everything_and_once(
     assert rerun.returncode == 0, rerun.stderr
     # The message in flight at the kill is left to its lease (sent or not, it is not
     # known); when the lease is over, another run takes it.
+    monkeypatch.setenv("CYD_MAILBOX_DIR", str(mailboxes))
     engine = make_engine(f"sqlite:///{board / 'cyd.db'}")
-    os.environ["CYD_MAILBOX_DIR"] = str(mailboxes)
     try:
         send_due(engine, now=utcnow() + LEASE + dt.timedelta(seconds=1))
     finally:
-        del os.environ["CYD_MAILBOX_DIR"]
         engine.dispose()
     statuses = count(board, "SELECT count(*) FROM outbox_message WHERE status != 'sent'")
     assert statuses == 0
