@@ -458,3 +458,59 @@ def test_a_lost_tail_is_found_by_its_anchor(
     assert verified.returncode == 1, verified.stdout
     assert "Traceback" not in verified.stderr
     assert verified.stderr.strip(), verified.stdout
+
+
+# --- a command run again: never recorded twice ---------------------------------------------
+
+
+def test_a_vote_run_again_after_a_lock_is_recorded_once(
+    board: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first try fails inside its unit of work (after its rows were written, before
+    the commit); the second is the one recorded: one vote, one audit entry. A fault in
+    the advancing after the vote's commit runs the advancing again, never the vote."""
+    import models.db
+    from models import audit
+    from services import commands
+
+    monkeypatch.setattr(models.db, "RETRY_PAUSE_S", 0.0)
+    real_append = audit.append
+    faults: list[str] = []
+
+    def locked_once(
+        session: object, actor: str, action: str, *args: object, **kw: object
+    ) -> object:
+        found = real_append(session, actor, action, *args, **kw)  # type: ignore[arg-type]
+        if action == "vote.recorded" and not faults:
+            faults.append(action)
+            raise OperationalError_locked()
+        return found
+
+    monkeypatch.setattr(audit, "append", locked_once)
+    real_advance = commands.Cyd.advance
+    advanced: list[str] = []
+
+    def advance_locked_once(self: commands.Cyd, venture_id: str) -> object:
+        advanced.append(venture_id)
+        if len(advanced) == 1:
+            raise OperationalError_locked()
+        return real_advance(self, venture_id)
+
+    monkeypatch.setattr(commands.Cyd, "advance", advance_locked_once)
+    cyd = in_process(board)
+    try:
+        vote(cyd, VENTURE, member=VOTERS[1], choice="approve")
+    finally:
+        cyd.engine.dispose()
+    assert faults == ["vote.recorded"]
+    assert len(advanced) == 2
+    assert votes(board, VOTERS[1]) == 1
+    recorded = "SELECT count(*) FROM audit_entry WHERE action = 'vote.recorded'"
+    assert count(board, recorded) == 1
+    chain_sound(board)
+
+
+def OperationalError_locked() -> Exception:
+    from sqlalchemy.exc import OperationalError
+
+    return OperationalError("COMMIT", {}, sqlite3.OperationalError("database is locked"))
