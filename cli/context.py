@@ -62,7 +62,7 @@ def engine() -> Engine:
     """An engine for the database, which must exist and be at the newest schema."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from models.db import make_engine
+    from models.db import NotRecorded, make_engine, retrying
     from models.migrate import HEAD_REVISION, current_revision
 
     url = database_url()
@@ -71,10 +71,12 @@ def engine() -> Engine:
         fail(NO_DATABASE)
     built = make_engine(url)
     try:
-        revision = current_revision(built)
-    except SQLAlchemyError as error:
+        # (a connection lost on the way is tried again: nothing is written here)
+        revision = retrying(lambda: current_revision(built))
+    except (SQLAlchemyError, NotRecorded) as error:
         built.dispose()
-        fail(unreachable(url, error))
+        cause = error.__cause__ if isinstance(error, NotRecorded) else None
+        fail(unreachable(url, cause if isinstance(cause, Exception) else error))
     if revision is None:
         built.dispose()
         fail(NO_DATABASE)

@@ -60,13 +60,15 @@ def _database_fault(error: Exception) -> None:
     from sqlalchemy.exc import InterfaceError, OperationalError
 
     from models.backup import DatabaseDamaged
-    from models.db import CommitUnknown, fault_line
+    from models.db import CommitUnknown, NotRecorded, damaged, fault_line
 
     if isinstance(error, DatabaseDamaged):
         from cli.output import fail
 
         fail(str(error))
-    if isinstance(error, CommitUnknown | OperationalError | InterfaceError):
+    if damaged(error) or isinstance(
+        error, CommitUnknown | NotRecorded | OperationalError | InterfaceError
+    ):
         from cli.output import fail
 
         fail(fault_line(error))

@@ -18,20 +18,23 @@ messages are committed together, or not at all.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from functools import wraps
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import URL, Connection, Engine, create_engine, make_url
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 from sqlmodel import Session
 
 import settings
+from models import faults
 from settings import DATA_DIR_ENV as DATA_DIR_ENV  # (the names, kept here for their users)
 from settings import DATABASE_URL_ENV as DATABASE_URL_ENV
 
@@ -41,12 +44,20 @@ DATABASE_FILE = "cyd.db"
 LOCK_TIMEOUT_S = 30.0
 SQLITE_BUSY_TIMEOUT_S = LOCK_TIMEOUT_S
 
+# A command that meets a transient fault before anything is saved (a lost connection,
+# a lock held too long, a serialization failure) is run again from the start, this
+# many times in all, after a short pause that grows (`retrying`).
+ATTEMPTS = 3
+RETRY_PAUSE_S = 0.25
+
 # The PostgreSQL advisory lock (a fixed 64-bit key) that serializes write
 # transactions, and with them the audit chain.
 WRITE_LOCK_KEY = 0x0C7DA0D1
 
 # Execution option set on read-only sessions (see `read_session`).
 _READ_ONLY = "cyd_read_only"
+# Execution option set on SQLite engines that checkpoint after each commit.
+_CHECKPOINT = "cyd_checkpoint"
 # Set while this thread (or task) is inside `unit_of_work`.
 _in_unit_of_work: ContextVar[bool] = ContextVar("cyd_in_unit_of_work", default=False)
 
@@ -151,11 +162,14 @@ def _sqlite_engine(url: URL, *, echo: bool) -> Engine:
         url,
         echo=echo,
         hide_parameters=True,
-        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False},
+        connect_args={"timeout": _busy_timeout(), "check_same_thread": False},
         **kwargs,
     )
 
     sync = "FULL" if in_memory or settings.current().sqlite_sync == "full" else "NORMAL"
+    if sync == "FULL" and not in_memory:
+        # Each commit is copied into the database file straight after (`_checkpoint`).
+        engine.update_execution_options(**{_CHECKPOINT: True})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
@@ -167,7 +181,7 @@ def _sqlite_engine(url: URL, *, echo: bool) -> Engine:
             if not in_memory:
                 cursor.execute("PRAGMA journal_mode=WAL")
                 cursor.execute(f"PRAGMA synchronous={sync}")
-            cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
+            cursor.execute(f"PRAGMA busy_timeout={int(_busy_timeout() * 1000)}")
             cursor.execute("PRAGMA foreign_keys=ON")
         finally:
             cursor.close()
@@ -180,6 +194,10 @@ def _sqlite_engine(url: URL, *, echo: bool) -> Engine:
         connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
+
+
+def _busy_timeout() -> float:
+    return faults.lock_wait(SQLITE_BUSY_TIMEOUT_S)
 
 
 @contextmanager
@@ -205,7 +223,8 @@ def unit_of_work(engine: Engine) -> Iterator[Session]:
         try:
             if is_postgresql(engine):
                 # Wait for the writer before us as long as SQLite would, then fail.
-                session.execute(text(f"SET LOCAL lock_timeout = '{int(LOCK_TIMEOUT_S)}s'"))
+                wait = int(faults.lock_wait(LOCK_TIMEOUT_S) * 1000)
+                session.execute(text(f"SET LOCAL lock_timeout = '{wait}ms'"))
                 session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
             else:
                 # Begin now (BEGIN IMMEDIATE), before anything is read.
@@ -216,6 +235,7 @@ def unit_of_work(engine: Engine) -> Iterator[Session]:
                 with suppress(Exception):  # (a lost connection cannot roll back: it is gone)
                     transaction.rollback()
             raise
+        faults.reached("before-commit")
         try:
             transaction.commit()
         except (OperationalError, InterfaceError) as error:
@@ -224,6 +244,10 @@ def unit_of_work(engine: Engine) -> Iterator[Session]:
             raise CommitUnknown(error) from error
         global _commits
         _commits += 1
+        for scope in _scopes.get():
+            scope[0] += 1
+        faults.reached("after-commit")
+        _checkpoint(session)
     finally:
         _in_unit_of_work.reset(marker)
         session.close()
@@ -236,6 +260,141 @@ _commits = 0
 
 def commits() -> int:
     return _commits
+
+
+# Whether to copy each commit from SQLite's WAL into the database file straight after
+# it (`_checkpoint`); off only to measure what it costs (benchmarks.bench_governance).
+CHECKPOINT_AFTER_COMMIT = True
+
+
+def _checkpoint(session: Session) -> None:
+    """On a SQLite file, copy what the WAL holds into the database file now (a PASSIVE
+    checkpoint: it never waits for a reader or a writer, it does what it can).
+
+    A commit is first on disk in the `-wal` file beside the database; SQLite copies it
+    into the database file later, when the WAL has grown or the last connection closes.
+    Should the `-wal` file be deleted meanwhile (by hand, a clean-up script, a copy of
+    the folder without it) while a connection is open, everything since the last
+    checkpoint is gone, and the database may not even open afterwards. Checkpointing
+    after every commit leaves the WAL holding nothing the database file lacks, at the
+    cost of one more fsync a commit (measured: `python -m benchmarks governance`). Not
+    with `CYD_SQLITE_SYNC=normal` (a throwaway database), nor in memory. A
+    checkpoint a reader held back is finished by a later one; until then a deleted WAL
+    loses that tail, and `cyd audit verify --anchors` finds it missing."""
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    if not CHECKPOINT_AFTER_COMMIT or not engine.get_execution_options().get(_CHECKPOINT):
+        return
+    # The driver's own connection, outside any transaction (SQLAlchemy would begin one).
+    # (The commit is safe in the WAL whatever happens here: this only copies it.)
+    try:
+        raw = engine.raw_connection()
+    except DBAPIError:
+        return
+    try:
+        with suppress(Exception):
+            raw.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)").close()  # type: ignore[union-attr]
+    finally:
+        raw.close()
+
+
+# The commits of the `retrying` calls running in this thread (or task), innermost last.
+_scopes: ContextVar[tuple[list[int], ...]] = ContextVar("cyd_retry_scopes", default=())
+
+# Set on a fault an inner `retrying` gave up on: how many tries it made (the outer one
+# does not try again what the inner one tried already).
+_TRIED = "_cyd_tried"
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
+
+class NotRecorded(Exception):
+    """A transient database fault outlasted every attempt, and none saved anything."""
+
+    def __init__(self, error: Exception, attempts: int) -> None:
+        super().__init__(_fault(error))
+        self.attempts = attempts
+
+
+def damaged(error: BaseException) -> bool:
+    """A SQLite file whose pages are not what SQLite wrote (corrupted, or not a
+    database at all): nothing mends it but a restore."""
+    message = str(getattr(error, "orig", None) or error).lower()
+    return isinstance(error, DBAPIError) and ("malformed" in message or "not a database" in message)
+
+
+def transient(error: BaseException) -> bool:
+    """A fault that running the unit of work again may not meet: a lost connection, a
+    lock held too long ("database is locked"), a serialization failure or deadlock, a
+    server shutting down or restarting. Not a damaged or full disk, nor a missing
+    table: trying again would fail the same way."""
+    if isinstance(error, CommitUnknown) or not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    orig = error.orig
+    module = type(orig).__module__ if orig is not None else ""
+    if module.startswith("sqlite3"):
+        message = str(orig).lower()
+        return "locked" in message or "busy" in message
+    if module.startswith("psycopg"):
+        state = getattr(orig, "sqlstate", None)
+        if state is None:  # no answer from the server at all: the connection failed
+            return isinstance(error, OperationalError | InterfaceError)
+        return state[:2] in {"08", "40"} or state in {"57P01", "57P02", "57P03", "55P03"}
+    return False
+
+
+def retrying(
+    call: Callable[[], _T],
+    *,
+    attempts: int = ATTEMPTS,
+    pause: float = RETRY_PAUSE_S,
+    after_commit: bool = False,
+) -> _T:
+    """`call()`, run again from the start when it fails with a transient fault before any
+    of its units of work committed, `attempts` times in all; then `NotRecorded`.
+
+    A fault after one of its commits is raised as it is: the action is recorded, and
+    only what followed failed (`fault_line` says so). A commit whose outcome is unknown
+    (`CommitUnknown`) is never run again, unless `after_commit`: for a call that is
+    safe to repeat once it has committed (the relay's marking a message sent).
+    Nested, the inner call retries itself and raises the fault as it is once it gives
+    up; the outermost one says whether anything was recorded."""
+    nested = bool(_scopes.get())
+    attempt = 0
+    while True:
+        attempt += 1
+        scope = [0]
+        marker = _scopes.set((*_scopes.get(), scope))
+        try:
+            return call()
+        except (DBAPIError, CommitUnknown) as error:
+            unknown = isinstance(error, CommitUnknown)
+            cause = error.__cause__ if unknown else error
+            saved = bool(scope[0]) or unknown
+            tried = getattr(error, _TRIED, 0)  # tries an inner `retrying` made already
+            again = cause is not None and transient(cause) and (after_commit or not saved)
+            if not again:
+                raise
+            if tried or attempt >= attempts:
+                if nested or scope[0] or unknown or after_commit:
+                    setattr(error, _TRIED, tried or attempt)
+                    raise
+                raise NotRecorded(error, tried or attempt) from error
+        finally:
+            _scopes.reset(marker)
+        time.sleep(pause * attempt)
+
+
+def retried(function: Callable[_P, _T]) -> Callable[_P, _T]:
+    """`function`, run through `retrying` (a command's entry point)."""
+
+    @wraps(function)
+    def run(*args: _P.args, **kwargs: _P.kwargs) -> _T:
+        return retrying(lambda: function(*args, **kwargs))
+
+    return run
 
 
 class CommitUnknown(Exception):
@@ -258,7 +417,23 @@ def fault_line(error: Exception) -> str:
     if isinstance(error, CommitUnknown):
         return (
             f"the database connection failed while the action was being saved ({error}): "
-            "it may or may not be recorded; look (e.g. `cyd venture show`) before trying again"
+            "it may or may not be recorded; look (e.g. `cyd venture show`, `cyd audit "
+            "verify`) before trying again"
+        )
+    if damaged(error):
+        return (
+            f"the database is damaged ({_fault(error)}): nothing was recorded; restore the "
+            "last backup (`cyd restore FILE`)"
+        )
+    if isinstance(error, NotRecorded):
+        if _commits:  # (e.g. the relay: the messages before this one are recorded)
+            return (
+                f"the database failed ({error}), {error.attempts} times: what was done "
+                "before it is recorded, the rest is not; try again later"
+            )
+        return (
+            f"the database failed ({error}), {error.attempts} times: nothing was recorded; "
+            "try again later"
         )
     if _commits:
         return (
@@ -266,6 +441,12 @@ def fault_line(error: Exception) -> str:
             f"({_fault(error)}); it is finished later (`cyd venture advance` does it now)"
         )
     return f"the database failed ({_fault(error)}): nothing was recorded; try again"
+
+
+def read_only(engine: Engine) -> Engine:
+    """`engine` for reading only: its transactions begin deferred (on SQLite), so that a
+    read never waits for the writer, however long it holds its lock."""
+    return engine.execution_options(**{_READ_ONLY: True})
 
 
 @contextmanager

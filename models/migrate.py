@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 
-from models.db import WRITE_LOCK_KEY, make_engine
+from models.db import WRITE_LOCK_KEY, make_engine, read_only
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -92,8 +92,9 @@ def _run(engine_or_url: Engine | str | None, step: Callable[[Config], None]) -> 
 
 
 def current_revision(engine: Engine) -> str | None:
-    """The revision the database is at, or None if it was never migrated."""
-    with engine.connect() as connection:
+    """The revision the database is at, or None if it was never migrated (read without
+    waiting for a writer)."""
+    with read_only(engine).connect() as connection:
         if not inspect(connection).has_table(VERSION_TABLE):
             return None
         return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()

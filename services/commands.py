@@ -11,6 +11,12 @@ allow through the context's advancer (`services.advancing`: here, or handed to P
 in units of work of its own; the command's `Outcome.advance` says which and why.
 Should that stop half way, the next advance (another command, a flow, the sweep)
 picks it up, because advancing is idempotent.
+
+Every command is `models.db.retried`: a transient database fault (a lost connection, a
+lock held too long) before its action is recorded runs the whole command again from
+the start, a few times, then fails with `NotRecorded`; a fault after it is recorded is
+raised as it is (the action is not done twice), and so is a commit whose outcome is
+unknown (`CommitUnknown`).
 """
 
 from __future__ import annotations
@@ -59,7 +65,7 @@ from governance.text_bounds import over_limit
 from governance.working_days import end_of_working_day, working_day_on_or_after
 from models import audit, queries
 from models import tables as t
-from models.db import read_session, unit_of_work, utcnow
+from models.db import read_session, retried, retrying, unit_of_work, utcnow
 from models.history import supersede
 from notifications.tell import tell
 from services.advance import (
@@ -253,7 +259,9 @@ def record_denial(
 def _advance(cyd: Cyd, venture_id: str) -> Advanced | None:
     if not cyd.advance_after:
         return None
-    return cyd.advance(venture_id)
+    # Advancing is idempotent: after a transient fault it is run again by itself (the
+    # action before it is recorded, and is not).
+    return retrying(lambda: cyd.advance(venture_id))
 
 
 def _move(venture: t.Venture, action: Action) -> VentureState:
@@ -267,6 +275,7 @@ def _move(venture: t.Venture, action: Action) -> VentureState:
 # --- commands ----------------------------------------------------------------------------
 
 
+@retried
 def start_venture(
     cyd: Cyd,
     *,
@@ -387,6 +396,7 @@ def find_item(checklists: tuple[ChecklistDefinition, ...], ref: str) -> tuple[st
     return found[0]
 
 
+@retried
 def answer(
     cyd: Cyd,
     venture_id: str,
@@ -409,6 +419,7 @@ def answer(
     return outcome
 
 
+@retried
 def answer_many(
     cyd: Cyd,
     venture_id: str,
@@ -599,6 +610,7 @@ def _void_sign_offs(session: Session, venture: t.Venture, now: dt.datetime) -> l
     return voided
 
 
+@retried
 def sign_off(cyd: Cyd, venture_id: str, *, by: str) -> Outcome:
     """A co-producer with lived experience confirms "this checklist says what we
     agreed" (the gate's `sign_off` asks for some before submission). Signing again,
@@ -652,6 +664,7 @@ def sign_offs(engine: Engine, library: Library, venture_id: str) -> SignOffs:
     return SignOffs(required, tuple(standing))
 
 
+@retried
 def submit(cyd: Cyd, venture_id: str, *, by: str) -> Outcome:
     now = cyd.clock()
     with _command(cyd, "venture.submit", by, venture_id) as session:
@@ -675,6 +688,7 @@ def submit(cyd: Cyd, venture_id: str, *, by: str) -> Outcome:
     return Outcome(venture_id, "submitted", report)
 
 
+@retried
 def extend(cyd: Cyd, venture_id: str, *, until: dt.date, by: str, reason: str) -> Outcome:
     """More time: the open vote's deadline if there is one, else the venture's."""
     reason = " ".join(reason.split())
@@ -785,6 +799,7 @@ def _storable(text: str | None) -> None:
         raise CommandError("text-nul")
 
 
+@retried
 def record_review(
     cyd: Cyd, venture_id: str, *, by: str, recommend: str, note: str | None = None
 ) -> Outcome:
@@ -824,6 +839,7 @@ def record_review(
     return Outcome(venture_id, f"recommended {recommendation.value}", _advance(cyd, venture_id))
 
 
+@retried
 def declare_interest(cyd: Cyd, venture_id: str, *, member: str, interest: str) -> Outcome:
     interest = " ".join(interest.split())
     if not interest:
@@ -844,6 +860,7 @@ def declare_interest(cyd: Cyd, venture_id: str, *, member: str, interest: str) -
     )
 
 
+@retried
 def withdraw_interest(
     cyd: Cyd, venture_id: str, *, member: str, reason: str | None = None
 ) -> Outcome:
@@ -888,6 +905,7 @@ def withdraw_interest(
     )
 
 
+@retried
 def vote(
     cyd: Cyd,
     venture_id: str,
@@ -996,6 +1014,7 @@ def _email(session: Session, person_id: int) -> str:
     return person.email if person else ""
 
 
+@retried
 def close_vote(cyd: Cyd, venture_id: str, *, by: str) -> Outcome:
     now = cyd.clock()
     with _command(cyd, "board.close", by, venture_id) as session:
@@ -1020,6 +1039,7 @@ def close_vote(cyd: Cyd, venture_id: str, *, by: str) -> Outcome:
     return Outcome(venture_id, "vote closed by the chair", _advance(cyd, venture_id))
 
 
+@retried
 def withdraw(cyd: Cyd, venture_id: str, *, by: str, reason: str) -> Outcome:
     """The lead (or an admin) stops the venture; final."""
     reason = " ".join(reason.split())
@@ -1042,6 +1062,7 @@ def withdraw(cyd: Cyd, venture_id: str, *, by: str, reason: str) -> Outcome:
     return Outcome(venture_id, "withdrawn", _advance(cyd, venture_id))
 
 
+@retried
 def resume(cyd: Cyd, venture_id: str, *, by: str) -> Outcome:
     """The chair (or an admin) takes a venture off hold: the Board votes again."""
     now = cyd.clock()
@@ -1056,6 +1077,7 @@ def resume(cyd: Cyd, venture_id: str, *, by: str) -> Outcome:
     return Outcome(venture_id, "taken off hold: a new vote opens", _advance(cyd, venture_id))
 
 
+@retried
 def advance_open(cyd: Cyd, *, limit: int | None = None) -> list[Advanced]:
     """Every venture waiting for the rules (not only for a person), through the
     context's advancer: what `cyd venture advance` does with no venture named."""

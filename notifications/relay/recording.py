@@ -42,6 +42,8 @@ def record(
 ) -> None:
     row = session.get(OutboxMessage, job.message_id)
     assert row is not None
+    if row.status != "pending" or row.attempts != job.attempts:
+        return  # recorded already (a try whose commit was not known to have happened)
     for message_id, reason in unrendered.items():
         if message_id == job.message_id:
             continue

@@ -10,17 +10,24 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Engine
 
-from models.db import unit_of_work, utcnow
+from models import faults
+from models.db import SQLITE_BUSY_TIMEOUT_S, retrying, unit_of_work, utcnow
 from models.outbox import MAX_ATTEMPTS
 from models.tables import OutboxMessage
 from notifications.relay.attachments import paths_sent, read_attachments
-from notifications.relay.claiming import claim, claim_next
+from notifications.relay.claiming import LEASE, claim, claim_next
 from notifications.relay.jobs import Job, RelayReport, log
 from notifications.relay.recording import record
 from notifications.relay.rendering import render
 
 if TYPE_CHECKING:
     from notifications.channels import Attachment, Delivery
+
+# How many times marking a delivered message is tried (each waits up to the busy
+# timeout for a lock): in all well inside the lease, so that no other relay takes the
+# message while this one is still marking it sent, and sends it again.
+MARK_ATTEMPTS = 8
+assert LEASE.total_seconds() / 2 > MARK_ATTEMPTS * SQLITE_BUSY_TIMEOUT_S
 
 
 def send_due(
@@ -34,9 +41,10 @@ def send_due(
     report = RelayReport()
     for _ in range(limit):
         at = now or utcnow()
-        job = claim_next(engine, at, report)
+        job = retrying(lambda: claim_next(engine, at, report))  # noqa: B023 (run at once)
         if job is None:
             break
+        faults.reached("relay-claimed")
         _process(engine, job, at, report, max_attempts, max_attempts)
     return report
 
@@ -61,15 +69,20 @@ def send_now(
     report = RelayReport()
     for message_id in message_ids:
         at = now or utcnow()
-        with unit_of_work(engine) as session:
-            row = session.get(OutboxMessage, message_id)
-            job = claim(session, row, at) if row is not None and row.status == "pending" else None
+        job = retrying(lambda: _claim(engine, message_id, at))  # noqa: B023 (run at once)
         if job is not None:
+            faults.reached("relay-claimed")
             hidden = (secrets or {}).get(message_id)
             if hidden:
                 job = replace(job, payload={**job.payload, **hidden})
             _process(engine, job, at, report, max_attempts, outage_after)
     return report
+
+
+def _claim(engine: Engine, message_id: int, at: dt.datetime) -> Job | None:
+    with unit_of_work(engine) as session:
+        row = session.get(OutboxMessage, message_id)
+        return claim(session, row, at) if row is not None and row.status == "pending" else None
 
 
 def _process(
@@ -114,5 +127,18 @@ def _process(
                 pictures=rendered.pictures,
             )
             delivery = deliver(job.url, outgoing)
-    with unit_of_work(engine) as session:
-        record(session, job, delivery, carried, unrendered, at, report, max_attempts, outage_after)
+    if delivery.ok:
+        faults.reached("relay-sent")
+
+    def mark() -> None:
+        with unit_of_work(engine) as session:
+            record(
+                session, job, delivery, carried, unrendered, at, report, max_attempts, outage_after
+            )
+
+    # What came of the send is recorded whatever a lock or a lost connection does to the
+    # first tries: a delivered message left claimed would be sent again when its lease
+    # ran out. Recording is idempotent (`record` leaves a message already recorded as
+    # it is), so a commit whose outcome was unknown is tried again too.
+    retrying(mark, attempts=MARK_ATTEMPTS, after_commit=True)
+    faults.reached("relay-marked")

@@ -37,10 +37,15 @@ def example_folder(folder: Path, titles: tuple[str, ...] = ("Café",)) -> Path:
     return folder
 
 
-def run_cyd(data: Path, *args: str, columns: int = 300) -> subprocess.CompletedProcess[str]:
-    """`cyd ARGS` in its own process on the data folder `data` (SQLite, no Prefect)."""
+def run_cyd(
+    data: Path, *args: str, columns: int = 300, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`cyd ARGS` in its own process on the data folder `data` (SQLite unless `env` says
+    otherwise, no Prefect); `env`: more variables, or other values."""
+    given = env or {}
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CYD_DATA", "CYD_ORCH"))}
     env |= {"CYD_DATA_DIR": str(data), "CYD_DATABASE_URL": "", "COLUMNS": str(columns)}
+    env |= given
     return subprocess.run(
         [str(CYD), *args],
         cwd=ROOT,

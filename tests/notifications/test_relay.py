@@ -9,15 +9,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import sqlite3
 import threading
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
 
 from models import outbox
-from models.db import utcnow
+from models.db import make_engine, utcnow
+from models.migrate import upgrade
 from models.tables import OutboxMessage
 from notifications import channels, mailbox
 from notifications.relay import (
@@ -207,6 +210,48 @@ def test_a_crash_between_sending_and_marking_resends_once_with_the_same_key(
     assert keys.count(first.idempotency_key) == 2  # ... with the same key
     assert set(keys) == {m.idempotency_key for m in messages(engine)}  # de-duplicated: all
     assert all(m.status == "sent" for m in messages(engine))
+
+
+def test_a_lock_held_while_marking_a_sent_message_never_sends_it_twice(
+    tmp_path: Path, smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14: a SQLite lock held past the busy timeout just as the relay marks a
+    delivered message sent. The relay waits it out (it does not stop with the message
+    still claimed), and the message is delivered once, however often the relay runs."""
+    monkeypatch.setenv("CYD_TEST_LOCK_WAIT", "0.3")
+    path = tmp_path / "cyd.db"
+    db = make_engine(f"sqlite:///{path}")
+    upgrade(db)
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    releases: list[threading.Timer] = []
+    real_deliver = channels.deliver
+
+    def deliver_then_lock(url: str, message: Any, **options: Any) -> channels.Delivery:
+        delivered = real_deliver(url, message, **options)
+        holder.execute("BEGIN IMMEDIATE")  # held for 4 busy timeouts
+        releases.append(threading.Timer(1.2, lambda: holder.execute("COMMIT")))
+        releases[-1].start()
+        return delivered
+
+    try:
+        load_programme(db, {LEAD: [smtp.url(LEAD)]})
+        [message_id] = queue(db, LEAD, tag="locked")
+        monkeypatch.setattr(channels, "deliver", deliver_then_lock)
+        start = later()
+        report = send_due(db, now=start)
+        assert (report.sent, report.failed) == (1, 0)
+        assert len(releases) == 1
+        # Every later run, the lease long over, finds nothing to send.
+        for after in (LEASE + dt.timedelta(seconds=1), LEASE * 3):
+            assert send_due(db, now=start + after).sent == 0
+        [row] = messages(db, OutboxMessage.id == message_id)
+        assert (row.status, row.attempts) == ("sent", 1)
+        assert smtp.keys() == [row.idempotency_key]  # delivered exactly once
+    finally:
+        for release in releases:
+            release.join()
+        holder.close()
+        db.dispose()
 
 
 def test_given_up_after_n_attempts_the_admins_are_alerted_once(
