@@ -36,6 +36,7 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from models.db import WRITE_LOCK_KEY, is_postgresql, utcnow
+from models.due import mark_due
 from models.tables import AuditEntry
 
 GENESIS_HASH = "0" * 64
@@ -150,6 +151,9 @@ def append(
     )
     session.add(entry)
     session.flush()
+    if venture_id is not None:
+        # Whatever changed the venture, the sweeps look at it again (models.due).
+        mark_due(session, venture_id)
     return entry
 
 

@@ -61,10 +61,12 @@ from governance.reminders import (
     SentKey,
     due,
     due_all,
+    next_due,
 )
 from governance.reviews import Review
 from governance.working_days import WorkingCalendar
 from models import audit, queries
+from models import due as due_times
 from models import tables as t
 from models.db import read_session, unit_of_work, utcnow
 from notifications.tell import Copy, tell
@@ -346,34 +348,111 @@ def sent_records(session: Session, venture_ids: Iterable[str]) -> list[Sent]:
 
 # --- the sweep -----------------------------------------------------------------------------
 
+# Ventures per batch: each batch is one unit of work (under the write lock: a command
+# waits for at most one batch) and a handful of statements with at most `BATCH` ids.
+BATCH = 200
+
+
+@dataclass
+class Batch:
+    """One batch of a sweep: what was sent about each venture with something due, and
+    where the next batch starts (None: the sweep is done)."""
+
+    results: list[VentureResult]
+    after: tuple[dt.datetime, str] | None
+    looked: int = 0  # ventures looked at
+
 
 def plan(
     engine: Engine, now: dt.datetime, *, tz: dt.tzinfo | None = None
 ) -> dict[str, tuple[Due, ...]]:
-    """What is due now, per venture (ventures with nothing due left out). Reads only."""
+    """What is due now, per venture (ventures with nothing due left out). Reads only:
+    the ventures whose next reminder time has come (models.due), in batches."""
+    zone = tz or local_zone()
+    found: dict[str, tuple[Due, ...]] = {}
+    after: tuple[dt.datetime, str] | None = None
     with read_session(engine) as session:
         policy = reminder_policy(session)
-        snapshots = load_snapshots(session)
-        sent = sent_records(session, [s.venture_id for s in snapshots])
-    return due_all(snapshots, policy, now, sent, tz=tz or local_zone())
+        while True:
+            rows = due_times.due_batch(session, "reminder", now, after, BATCH)
+            if not rows:
+                return found
+            ids = [vid for _, vid in rows]
+            snapshots = load_snapshots(session, ids)
+            found |= due_all(snapshots, policy, now, sent_records(session, ids), tz=zone)
+            after = rows[-1]
 
 
 def remind_venture(
     engine: Engine, venture_id: str, now: dt.datetime, *, tz: dt.tzinfo | None = None
 ) -> VentureResult:
-    """Send what is due now for one venture, in one unit of work (idempotent)."""
-    result = VentureResult(venture_id)
+    """Send what is due now for one venture, in one unit of work (idempotent), and set
+    when it is next due; whether or not its time has come."""
     with unit_of_work(engine) as session:
-        policy = reminder_policy(session)
-        snapshots = load_snapshots(session, [venture_id])
-        if not snapshots:
-            return result
-        found = due(
-            snapshots[0], policy, now, sent_records(session, [venture_id]), tz=tz or local_zone()
-        )
+        results = _remind(session, [venture_id], now, tz or local_zone())
+    return results[0] if results else VentureResult(venture_id)
+
+
+def remind_due(
+    engine: Engine,
+    now: dt.datetime,
+    after: tuple[dt.datetime, str] | None = None,
+    *,
+    tz: dt.tzinfo | None = None,
+    batch: int = BATCH,
+) -> Batch:
+    """One batch of the sweep: the next `batch` ventures whose reminder time has come
+    (after the keyset `after`), each asked again, recorded and given its next time, in
+    one unit of work under the write lock: a repeated or concurrent sweep sends nothing
+    twice (a venture's time is past `now` once it is handled)."""
+    with unit_of_work(engine) as session:
+        rows = due_times.due_batch(session, "reminder", now, after, batch)
+        if not rows:
+            return Batch([], None)
+        results = _remind(session, [vid for _, vid in rows], now, tz or local_zone())
+    return Batch(results, rows[-1] if len(rows) == batch else None, len(rows))
+
+
+def _remind(
+    session: Session, ids: list[str], now: dt.datetime, tz: dt.tzinfo
+) -> list[VentureResult]:
+    """Send what is due now for these ventures and set each one's next reminder time
+    (governance.reminders.next_due; None for a venture nobody is waited on for).
+    The programme, the people and the reminders sent are read once for the lot."""
+    policy = reminder_policy(session)
+    snapshots = load_snapshots(session, ids)
+    sent: dict[str, list[Sent | SentKey]] = defaultdict(list)
+    for record_ in sent_records(session, ids):
+        sent[record_.key.venture_id].append(record_)
+    times: dict[str, dt.datetime | None] = dict.fromkeys(ids)
+    results: list[VentureResult] = []
+    context: _Context | None = None
+    for snapshot in snapshots:
+        mine = sent[snapshot.venture_id]
+        found = due(snapshot, policy, now, mine, tz=tz)
         if found:
-            record(session, venture_id, found, now, result)
-    return result
+            context = context or _Context.read(session, ids)
+            results.append(record(session, snapshot.venture_id, found, now, context=context))
+            mine += [Sent(item.key, now) for item in found]
+        times[snapshot.venture_id] = next_due(snapshot, policy, now, mine, tz=tz)
+    due_times.set_next(session, "reminder", times.items())
+    return results
+
+
+@dataclass
+class _Context:
+    """What `record` reads once for a batch: the people by email, the ventures by id."""
+
+    people: dict[str, t.Person]
+    ventures: dict[str, t.Venture]
+
+    @classmethod
+    def read(cls, session: Session, ids: Sequence[str]) -> _Context:
+        people = {p.email: p for p in session.exec(select(t.Person))}
+        ventures = {
+            v.id: v for v in session.exec(select(t.Venture).where(col(t.Venture.id).in_(ids)))
+        }
+        return cls(people, ventures)
 
 
 def record(
@@ -382,14 +461,17 @@ def record(
     found: Sequence[Due],
     now: dt.datetime,
     result: VentureResult | None = None,
+    *,
+    context: _Context | None = None,
 ) -> VentureResult:
     """Write the reminders and escalations `found` for one venture: their `reminder_sent`
     rows, one audit entry, and their messages. Call inside a unit of work."""
     result = result or VentureResult(venture_id)
-    venture = session.get(t.Venture, venture_id)
+    context = context or _Context.read(session, [venture_id])
+    venture = context.ventures.get(venture_id)
     if venture is None:
         raise KeyError(f"no venture '{venture_id}'")
-    people = {p.email: p for p in session.exec(select(t.Person))}
+    people = context.people
     # A translation's reminder is keyed by the translation's id as its ballot.
     translations = {
         d.ballot: session.get(t.Translation, d.ballot)
@@ -457,17 +539,23 @@ def record(
 def sweep(
     engine: Engine, now: dt.datetime | None = None, *, tz: dt.tzinfo | None = None
 ) -> SweepReport:
-    """One reminder sweep over every venture, without Prefect (for `cyd remind`); none
-    on a damaged database (models.backup.DatabaseDamaged)."""
+    """One reminder sweep, without Prefect (for `cyd remind`): the ventures whose reminder
+    time has come, batch by batch; none on a damaged database
+    (models.backup.DatabaseDamaged)."""
     from models.backup import require_sound
 
     require_sound(engine)
     at = now or utcnow()
     zone = tz or local_zone()
     report = SweepReport(now=at.isoformat())
-    for venture_id in plan(engine, at, tz=zone):
-        report.add(remind_venture(engine, venture_id, at, tz=zone))
-    return report
+    after: tuple[dt.datetime, str] | None = None
+    while True:
+        done = remind_due(engine, at, after, tz=zone)
+        for result in done.results:
+            report.add(result)
+        if done.after is None:
+            return report
+        after = done.after
 
 
 def _describe(item: Due, translation: t.Translation | None = None) -> dict[str, Any]:
