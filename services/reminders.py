@@ -41,6 +41,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import BindParameter, Engine, and_, bindparam
+from sqlalchemy import insert as core_insert
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
@@ -65,11 +66,11 @@ from governance.reminders import (
 )
 from governance.reviews import Review
 from governance.working_days import WorkingCalendar
-from models import audit, queries
+from models import audit, outbox, queries
 from models import due as due_times
 from models import tables as t
 from models.db import read_session, unit_of_work, utcnow
-from notifications.tell import Copy, tell
+from notifications.tell import Copy, active_channels, messages_for
 from services.local_time import local_day
 from services.rule_values import interest_value, review_value, vote_value
 from services.titles import venture_ref
@@ -435,16 +436,24 @@ def _remind(
             results.append(record(session, snapshot.venture_id, found, now, context=context))
             mine += [Sent(item.key, now) for item in found]
         times[snapshot.venture_id] = next_due(snapshot, policy, now, mine, tz=tz)
+    if context is not None:
+        context.write(session)
     due_times.set_next(session, "reminder", times.items())
     return results
 
 
 @dataclass
 class _Context:
-    """What `record` reads once for a batch: the people by email, the ventures by id."""
+    """What `record` reads once for a batch (the people by email, the ventures by id, the
+    people's active channels) and what it writes once for the batch (`write`): the
+    `reminder_sent` rows in one statement, the outbox messages in one `enqueue_many`."""
 
     people: dict[str, t.Person]
     ventures: dict[str, t.Venture]
+    channels: dict[int, list[int]]
+    last_entry: t.AuditEntry | None = None  # the batch's latest audit entry
+    sent_rows: list[dict[str, Any]] = field(default_factory=list)
+    messages: list[tuple[VentureResult, outbox.Outgoing]] = field(default_factory=list)
 
     @classmethod
     def read(cls, session: Session, ids: Sequence[str]) -> _Context:
@@ -452,7 +461,27 @@ class _Context:
         ventures = {
             v.id: v for v in session.exec(select(t.Venture).where(col(t.Venture.id).in_(ids)))
         }
-        return cls(people, ventures)
+        return cls(people, ventures, active_channels(session, list(people.values())))
+
+    def write(self, session: Session) -> None:
+        """Write what `record` gathered; each venture's result counts the messages queued
+        now (a message whose key is in the outbox already is not queued again)."""
+        session.flush()  # the audit entries appended after the batch's first
+        if self.sent_rows:
+            session.execute(core_insert(_RS), self.sent_rows)
+            self.sent_rows = []
+        if self.messages:
+            there = outbox.queued_keys(session, (m.key for _, m in self.messages))
+            counted: set[str] = set()
+            for result, message in self.messages:
+                if message.key not in there and message.key not in counted:
+                    counted.add(message.key)
+                    result.messages += 1
+            outbox.enqueue_many(session, (m for _, m in self.messages))
+            self.messages = []
+
+
+_RS = queries.table(t.ReminderSent)
 
 
 def record(
@@ -465,13 +494,14 @@ def record(
     context: _Context | None = None,
 ) -> VentureResult:
     """Write the reminders and escalations `found` for one venture: their `reminder_sent`
-    rows, one audit entry, and their messages. Call inside a unit of work."""
+    rows, one audit entry, and their messages. Call inside a unit of work. With a
+    `context` (a batch of the sweep), the rows and messages are written by its `write`."""
     result = result or VentureResult(venture_id)
-    context = context or _Context.read(session, [venture_id])
-    venture = context.ventures.get(venture_id)
+    batch = context or _Context.read(session, [venture_id])
+    venture = batch.ventures.get(venture_id)
     if venture is None:
         raise KeyError(f"no venture '{venture_id}'")
-    people = context.people
+    people = batch.people
     # A translation's reminder is keyed by the translation's id as its ballot.
     translations = {
         d.ballot: session.get(t.Translation, d.ballot)
@@ -479,30 +509,39 @@ def record(
         if d.action is Action.TRANSLATE
     }
     described = [_describe(d, translations.get(d.ballot)) for d in found]
+    # The sweep sets the venture's next reminder time itself (`_remind`): not marked.
     entry = audit.append(
-        session, t.SYSTEM_ACTOR, AUDIT_ACTION, venture_id, {"sent": described}, at=now
+        session,
+        t.SYSTEM_ACTOR,
+        AUDIT_ACTION,
+        venture_id,
+        {"sent": described},
+        at=now,
+        mark=context is None,
+        last=batch.last_entry,
     )
+    batch.last_entry = entry
     for item, words in zip(found, described, strict=True):
         person, recipient = people[item.person], people[item.to]
         assert person.id is not None
         assert recipient.id is not None
-        session.add(
-            t.ReminderSent(
-                venture_id=venture_id,
+        batch.sent_rows.append(
+            {
+                "venture_id": venture_id,
                 # A translation's: the venture's current gate, and the translation's id
                 # as the ballot (its action, `translate`, keeps it apart from a vote's).
-                gate_id=item.gate_id,
-                ballot=item.ballot,
-                person_id=person.id,
-                action=item.action.value,
-                step=item.step,
-                kind=item.kind,
-                recipient_id=recipient.id,
-                deadline=item.deadline,
-                count=item.count,
-                audit_seq=entry.seq,
-                at=now,
-            )
+                "gate_id": item.gate_id,
+                "ballot": item.ballot,
+                "person_id": person.id,
+                "action": item.action.value,
+                "step": item.step,
+                "kind": item.kind,
+                "recipient_id": recipient.id,
+                "deadline": item.deadline,
+                "count": item.count,
+                "audit_seq": entry.seq,
+                "at": now,
+            }
         )
         if item.kind == "reminder":
             result.reminders += 1
@@ -518,7 +557,7 @@ def record(
         ]
         result.copies += len(copies)
         step = f"{item.person}:{item.action.value}:{item.step}"
-        told = tell(
+        messages = messages_for(
             session,
             [recipient] if recipient.active else [],
             f"venture.{item.kind}",
@@ -530,9 +569,11 @@ def record(
             # Keyed by the reminder and (through the person) the supporter: one copy each.
             copies=copies,
             copy_key=f"copy:{step}",
+            channels=batch.channels,
         )
-        result.messages += told.queued
-    session.flush()
+        batch.messages += [(result, m) for m in messages]
+    if context is None:
+        batch.write(session)
     return result
 
 
