@@ -23,6 +23,7 @@ NAMES = (
     "board_pack",
     "audit",
     "flows",
+    "sweep",
 )
 ON_REQUEST = ("load",)
 
