@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
 import secrets
 import tempfile
 import time
@@ -203,7 +204,8 @@ def run() -> list[Row]:
             for count in SIZES:
                 measured = measure(kind, count, Path(folder))
                 for row in measured:
-                    print(" | ".join(row), flush=True)  # as it comes: the large sizes are long
+                    # As it comes (the large sizes are long); stderr: the table is stdout's.
+                    print(" | ".join(row), file=sys.stderr, flush=True)
                 rows += measured
     return rows
 
