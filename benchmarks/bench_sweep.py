@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import sys
 import secrets
+import sys
 import tempfile
 import time
 import tracemalloc
