@@ -1,22 +1,24 @@
-"""The reminder sweep: load, apply the pure rules, record and queue, per venture.
+"""The reminder sweep: load, apply the pure rules, record and queue, in batches.
 
-`plan(engine, now)` reads every open venture's `ReminderSnapshot` in a handful of
-queries (read-only: it never blocks a writer) and gives, per venture, what the rules
-in `governance.reminders` say is due now. `remind_venture(engine, venture_id, now)`
-then does it for one venture in one unit of work: it reads the venture again under
-the write lock, asks the rules again (so two sweeps at once, or a sweep after a
-crash, send nothing twice), and for each reminder or escalation due writes a
-`reminder_sent` row (unique key: venture, gate, ballot, person, action, step), an
-outbox message on each of the recipient's channels (`venture.reminder` or
-`venture.escalation`, keyed by the same), and one `reminders.sent` audit entry
-for the lot. A reminder's copies to the person's supporters are queued with it, on
-each supporter's channels (`venture.reminder` with `supporting`: whom it is about),
-keyed by the reminder and the supporter: they go with their reminder, once, and
-need no row of their own; both are queued by `notifications.tell`. The rules get
-the reminders already sent with the time each was sent (`Sent`), for the spacing
-of moved deadlines. `sweep(engine, now)` is both, for every venture: what `cyd
-remind` runs from cron without Prefect, and what the `send_reminders` flow runs in
-tasks.
+Only the ventures whose next reminder time has come are read (`venture.next_reminder_at`,
+indexed; models.due says how it is kept), `BATCH` at a time in (time, id) order: never
+one statement with every id. `remind_due(engine, now, after)` does one batch in one unit
+of work: it reads the batch's `ReminderSnapshot`s under the write lock, asks the rules
+(so two sweeps at once, or a sweep after a crash, send nothing twice), and for each
+reminder or escalation due writes a `reminder_sent` row (unique key: venture, gate,
+ballot, person, action, step), an outbox message on each of the recipient's channels
+(`venture.reminder` or `venture.escalation`, keyed by the same), and one
+`reminders.sent` audit entry per venture for its lot; then it sets each venture's next
+reminder time (`governance.reminders.next_due`). The programme, the people, their
+channels and the reminders already sent are read once a batch; the rows and messages
+are written once a batch. A reminder's copies to the person's supporters are queued
+with it, on each supporter's channels (`venture.reminder` with `supporting`: whom it is
+about), keyed by the reminder and the supporter: they go with their reminder, once, and
+need no row of their own. The rules get the reminders already sent with the time each
+was sent (`Sent`), for the spacing of moved deadlines. `sweep(engine, now)` runs the
+batches one after another: what `cyd remind` runs from cron without Prefect, and what
+the `send_reminders` flow runs, a task a batch. `remind_venture` does the same for one
+venture (the audit log's replay); `plan(engine, now)` says what is due, reading only.
 
 Messages are each person's own (their language and format); quiet hours and daily
 digests are applied by the relay when the messages are sent.
