@@ -24,6 +24,7 @@ NAMES = (
     "board_pack",
     "audit",
     "flows",
+    "sweep",
 )
 ON_REQUEST = ("load",)
 

@@ -1,10 +1,11 @@
 """`sweep`: the safety net. Advance every venture that rules could move on now.
 
-Ventures that are submitted, in review or waiting for the Board are checked with
-the pure rules, read only; each that would change gets an `advance-venture` run
+The waiting ventures (submitted, in review or waiting for the Board) whose advance
+time has come (`venture.next_advance_at`, indexed: models.due) are checked with the
+pure rules, in bounded batches; each that would change gets an `advance-venture` run
 of its own (a subflow, named after it), so an event lost while the Prefect server
 was down, or a vote deadline that passed with nobody acting, is caught within the
-hour.
+hour; the others are given their next time (services.advancing.waiting_ventures).
 """
 
 from __future__ import annotations

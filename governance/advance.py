@@ -370,3 +370,32 @@ def _move(
         # The planner only takes actions the table allows from the state it handles.
         raise AssertionError(target.reason)
     return Transition(action, target, why, gaps)
+
+
+# The states in which time alone may move a venture on (a vote's deadline passing, a
+# relative date test of a checklist counting from a new day).
+_WAITING = frozenset({S.SUBMITTED, S.IN_REVIEW, S.AWAITING_BOARD})
+
+
+def next_advance(snapshot: VentureSnapshot) -> dt.datetime | None:
+    """The earliest time from `snapshot.now` at which `plan_advance` may give something if
+    nothing about the venture changes meanwhile (a change makes the caller look again):
+    `now` when it gives something now; None for a venture that waits for people alone
+    (a draft, on hold, decided or withdrawn).
+
+    Errs early, never late: a waiting venture is looked at again at the next local
+    midnight, since a checklist's relative date tests (`within_days`, `not_in_future`)
+    count from the local day and may fail on any new day; and at its open ballot's
+    deadline, when the vote may be decided, extended or found without quorum."""
+    s = snapshot
+    if s.state not in _WAITING:
+        return None
+    if plan_advance(s):
+        return s.now
+    tz = s.calendar.tz
+    today = s.today or s.now.astimezone(tz).date()
+    midnight = dt.datetime.combine(today + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+    times = [midnight.astimezone(dt.UTC)]
+    if s.ballot is not None and s.ballot.decision is None and s.ballot.deadline > s.now:
+        times.append(s.ballot.deadline)
+    return max(min(times), s.now)

@@ -126,7 +126,9 @@ from governance.working_days import (
     add_working_days,
     deadline_after,
     is_working_day,
+    next_working_day,
     previous_working_day,
+    working_day_on_or_after,
     working_days_between,
 )
 
@@ -634,3 +636,60 @@ def due_all(
         if found:
             result[snapshot.venture_id] = found
     return result
+
+
+# --- when to look again --------------------------------------------------------------------
+
+# The longest a venture waits for its next look, even when the rules see nothing coming:
+# the bank holidays known to a later sweep may differ from those in today's calendar
+# for days years ahead (services.working_calendar loads a span around today), and a
+# look a month costs nothing worth saving.
+MAX_LOOK_AHEAD = dt.timedelta(days=31)
+
+
+def next_due(
+    snapshot: ReminderSnapshot,
+    policy: ReminderPolicy,
+    now: dt.datetime,
+    sent: Iterable[Sent | SentKey] = (),
+    *,
+    tz: dt.tzinfo = dt.UTC,
+) -> dt.datetime | None:
+    """The earliest time from `now` at which `due` may give something, if nothing about
+    the venture changes meanwhile (a change makes the caller look again anyway): `now`
+    itself when something is due now; None when nothing ever will be.
+
+    Why this is exact: `due` reads the clock only through the local day (`step_due`,
+    `days_left`), so it is the same all day. And on the working days between two
+    consecutive step days (`occasion`) of a deadline, the step due is the same, and
+    whether it is sent or held back does not change with the day: so whether anything
+    is due can change only on the first working day from a step's own day, or on the
+    first working day after today (a step that came on a day off). Each such day is
+    asked, earliest first, and the first with something due is the answer (its local
+    midnight; asked at noon, which every zone has on every day). Capped at
+    `MAX_LOOK_AHEAD` from now, so it errs early, never late."""
+    records = list(sent)
+    if due(snapshot, policy, now, records, tz=tz):
+        return now
+    waiting = waiting_on(snapshot, policy)
+    waitings = ((waiting,) if waiting is not None else ()) + translations_waiting(snapshot)
+    if not waitings:
+        return None
+    holidays = snapshot.calendar.holidays
+    today = local_day(now, tz)
+    days = {next_working_day(today, holidays)}
+    for each in waitings:
+        deadline_day = local_day(each.deadline, tz)
+        for step in steps(policy):
+            day = working_day_on_or_after(occasion(step, deadline_day, holidays), holidays)
+            if day > today:
+                days.add(day)
+    cap = now + MAX_LOOK_AHEAD
+    for day in sorted(days):
+        midnight = dt.datetime.combine(day, dt.time(), tzinfo=tz).astimezone(dt.UTC)
+        if midnight >= cap:
+            return cap
+        noon = dt.datetime.combine(day, dt.time(12), tzinfo=tz)
+        if due(snapshot, policy, noon, records, tz=tz):
+            return max(midnight, now)
+    return None

@@ -36,6 +36,7 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from models.db import WRITE_LOCK_KEY, is_postgresql, utcnow
+from models.due import mark_due
 from models.tables import AuditEntry
 
 GENESIS_HASH = "0" * 64
@@ -110,8 +111,17 @@ def append(
     payload: dict[str, Any],
     *,
     at: datetime | None = None,
+    mark: bool = True,
+    last: AuditEntry | None = None,
 ) -> AuditEntry:
     """Append one entry to the log, in the session's transaction, and return it.
+
+    An entry about a venture makes it due at once for the sweeps (models.due), unless
+    `mark` is false: for a sweep that sets the venture's next time itself. `last`: the
+    entry this unit of work appended just before (under the write lock, still the last
+    one): a sweep appending one entry a venture neither reads it again nor takes the
+    lock again, and leaves the entries to be written together at its next flush
+    (their `seq` and `hash` are set at once all the same).
 
     Call it inside `unit_of_work`, with the state change it records. `payload` must
     be JSON (dicts, lists, strings, numbers, booleans, None); dates as ISO strings.
@@ -123,10 +133,12 @@ def append(
         stored_payload: dict[str, Any] = json.loads(canonical_json(payload))
     except (TypeError, ValueError) as error:
         raise ValueError(f"audit payload is not plain JSON: {error}") from None
-    if is_postgresql(session):
+    following = last is not None
+    if not following and is_postgresql(session):
         # Re-entrant: `unit_of_work` has usually taken it already.
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
-    last = last_entry(session)
+    if last is None:
+        last = last_entry(session)
     seq = last.seq + 1 if last is not None else 1
     prev_hash = last.hash if last is not None else GENESIS_HASH
     when = (at or utcnow()).astimezone(UTC)
@@ -149,7 +161,11 @@ def append(
         hash=compute_hash(prev_hash, document),
     )
     session.add(entry)
-    session.flush()
+    if not following:
+        session.flush()
+    if venture_id is not None and mark:
+        # Whatever changed the venture, the sweeps look at it again (models.due).
+        mark_due(session, venture_id)
     return entry
 
 

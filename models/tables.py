@@ -76,6 +76,9 @@ OUTBOX_STATUSES = ("pending", "sent", "dead")
 REMINDER_ACTIONS = ("answer", "review", "vote", "translate")
 SUMMARY_VERDICTS = ("agreed", "changes")  # a co-producer's check of an Easy Read summary
 REMINDER_KINDS = ("reminder", "escalation")
+# A venture's next look "at once": before any sweep's clock, simulated or real (a sweep
+# may run at a time earlier than the clock of the command that changed the venture).
+LOOK_AT_ONCE = datetime(1970, 1, 1, tzinfo=UTC)
 SIGN_IN_KINDS = ("message", "printed")
 SIGN_IN_OUTCOMES = ("issued", "unknown")
 ASSISTED_KINDS = ("vote", "answer")
@@ -273,7 +276,13 @@ class Venture(_Table, table=True):
     """A venture and where it is now: its current gate run is (id, gate_id)."""
 
     __tablename__ = "venture"
-    __table_args__ = (Index("ix_venture_state_deadline", "state", "deadline"),)
+    __table_args__ = (
+        Index("ix_venture_state_deadline", "state", "deadline"),
+        # The sweeps read `WHERE <due> <= now ORDER BY <due>, id` in batches (keyset):
+        # the index answers each batch without reading the ventures that are not due.
+        Index("ix_venture_next_reminder", "next_reminder_at", "id"),
+        Index("ix_venture_next_advance", "next_advance_at", "id"),
+    )
 
     id: str = Field(primary_key=True, max_length=32)
     workstream_id: str = Field(foreign_key="workstream.id", index=True, max_length=64)
@@ -295,6 +304,17 @@ class Venture(_Table, table=True):
         default_factory=utcnow, sa_type=UTCDateTime, sa_column_kwargs={"onupdate": utcnow}
     )
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # When the sweeps must next look at the venture (services.due says how each is kept):
+    # the earliest a reminder or escalation may be due (`cyd remind`, `send-reminders`),
+    # and the earliest the rules may move it on by time alone (the `sweep` flow). None:
+    # nothing is due until something about the venture changes. A new venture (however
+    # it is written) is looked at by the next sweep of each kind.
+    next_reminder_at: datetime | None = Field(
+        default_factory=lambda: LOOK_AT_ONCE, sa_type=UTCDateTime
+    )
+    next_advance_at: datetime | None = Field(
+        default_factory=lambda: LOOK_AT_ONCE, sa_type=UTCDateTime
+    )
 
 
 class GateRun(_Table, table=True):

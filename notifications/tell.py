@@ -134,16 +134,20 @@ def messages_for(
     copy_key: str | None = None,
     attachments: Sequence[str] = (),
     not_before: dt.datetime | None = None,
+    channels: Mapping[int, Sequence[int]] | None = None,
 ) -> tuple[outbox.Outgoing, ...]:
     """The rows `tell` would queue (those queued before included), each key once,
-    without queueing them: `outbox.enqueue_many` queues them."""
+    without queueing them: `outbox.enqueue_many` queues them. `channels`: each person's
+    active channels, when the caller has read them already for many messages
+    (`active_channels`)."""
     people = [person for person in people if person.id is not None]
     copies = [copy for copy in copies if copy.to.id is not None]
     about = {copy.supporting.id for copy in copies}
     if copy_key is not None and len(about) > 1:
         raise ValueError("a copy_key names the copies about one person; these are about more")
     files = tuple(attachments)
-    channels = _active_channels(session, [*people, *(copy.to for copy in copies)])
+    if channels is None:
+        channels = active_channels(session, [*people, *(copy.to for copy in copies)])
     own = dict(payload)
     addressed = [(person, own, key) for person in people] + [
         (
@@ -218,7 +222,7 @@ def _waits_for_translation(payload: Mapping[str, Any]) -> dict[str, dt.datetime]
     return held
 
 
-def _active_channels(session: Session, people: Sequence[Person]) -> dict[int, list[int]]:
+def active_channels(session: Session, people: Sequence[Person]) -> dict[int, list[int]]:
     """Each person's active channels (ids, oldest first), in one query for them all."""
     ids = sorted({person.id for person in people if person.id is not None})
     channels: dict[int, list[int]] = {}

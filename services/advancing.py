@@ -24,10 +24,12 @@ from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from checklists.library import Library
+from governance.advance import next_advance
 from governance.lifecycle import VentureState
+from models import due
 from models import tables as t
-from models.db import read_session
-from services.advance import AdvanceReport, advance_venture, needs_advance
+from models.db import read_session, unit_of_work
+from services.advance import AdvanceReport, People, advance_venture, load_snapshot
 
 
 class How(StrEnum):
@@ -104,6 +106,11 @@ def advance_directly(
 # the sweep and `cyd venture advance` look at these (a draft moves only when its lead
 # acts; a decided or withdrawn venture never moves again).
 WAITING_STATES = (VentureState.SUBMITTED, VentureState.IN_REVIEW, VentureState.AWAITING_BOARD)
+_WAITING_VALUES = frozenset(s.value for s in WAITING_STATES)
+
+
+# Ventures per unit of work of the sweep's check: a command waits for at most one batch.
+CHECK_BATCH = 50
 
 
 def waiting_ventures(
@@ -115,18 +122,47 @@ def waiting_ventures(
     only_due: bool = True,
 ) -> list[str]:
     """The waiting ventures, in id order; with `only_due`, those the rules would move on
-    now (read only), up to `limit` of them."""
-    with read_session(engine) as session:
-        ids = list(
-            session.exec(
-                select(t.Venture.id)
-                .where(col(t.Venture.state).in_([s.value for s in WAITING_STATES]))
-                .order_by(col(t.Venture.id))
-            ).all()
-        )
-    if only_due:
-        ids = [i for i in ids if needs_advance(engine, i, library, now=now)]
-    return ids[:limit] if limit is not None else ids
+    now, up to `limit` of them.
+
+    With `only_due`, only the ventures whose advance time has come are read
+    (`venture.next_advance_at`, indexed: models.due), `CHECK_BATCH` at a time by (time,
+    id). Each batch is checked in one unit of work, under the write lock, so that no
+    command changes a venture between its check and the setting of its next time
+    (governance.advance.next_advance); a venture the rules would move on keeps its
+    time (it is due until it has moved on, and moving it on marks it due again)."""
+    if not only_due:
+        with read_session(engine) as session:
+            ids = list(
+                session.exec(
+                    select(t.Venture.id)
+                    .where(col(t.Venture.state).in_([s.value for s in WAITING_STATES]))
+                    .order_by(col(t.Venture.id))
+                ).all()
+            )
+        return ids[:limit] if limit is not None else ids
+    found: list[str] = []
+    after: tuple[dt.datetime, str] | None = None
+    while limit is None or len(found) < limit:
+        with unit_of_work(engine) as session:
+            rows = due.due_batch(session, "advance", now, after, CHECK_BATCH)
+            people = People(session)
+            times: dict[str, dt.datetime | None] = {}
+            for _, venture_id in rows:
+                venture = session.get(t.Venture, venture_id)
+                if venture is None or venture.state not in _WAITING_VALUES:
+                    times[venture_id] = None  # waits for people alone
+                    continue
+                at = next_advance(load_snapshot(session, venture, library, now, people=people))
+                if at is not None and at <= now:
+                    found.append(venture_id)
+                else:
+                    times[venture_id] = at
+            due.set_next(session, "advance", times.items())
+        if len(rows) < CHECK_BATCH:
+            break
+        after = rows[-1]
+    found.sort()
+    return found[:limit] if limit is not None else found
 
 
 def advance_waiting(

@@ -57,7 +57,7 @@ from sqlmodel import Session, col, select
 from governance.permissions import BOARD_ROLES, Denied, Role, may_administer
 from governance.programme import Channel as ChannelUrl
 from governance.programme import Email, QuietHours
-from models import audit, queries
+from models import audit, due, queries
 from models import tables as t
 from models.db import read_session, unit_of_work
 from services.commands import CommandError, Cyd, NotFound, record_denial
@@ -170,6 +170,9 @@ def _record(
     now: dt.datetime,
 ) -> None:
     audit.append(session, admin.email, action, None, {"person": person.email, **details}, at=now)
+    # A person's roles, standing or supporters change who is reminded: every venture is
+    # looked at again by the sweeps (models.due).
+    due.mark_all_due(session)
 
 
 def _change(

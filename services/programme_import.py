@@ -55,7 +55,7 @@ from checklists.library import Library, Problem
 from checklists.semantics import Finding
 from governance.permissions import Actor, Denied, Role, deny, may_administer
 from governance.programme import PersonSpec, Programme, check_programme, entry_of
-from models import audit
+from models import audit, due
 from models.db import unit_of_work, utcnow
 from models.tables import (
     Channel,
@@ -380,6 +380,9 @@ def _import(
         )
         payload = _audit_payload(programme, result)
         entry = audit.append(session, actor, AUDIT_ACTION, None, payload, at=at)
+        # The reminder policy, the Board, its meetings or the people may have changed:
+        # every venture is looked at again by the sweeps (models.due).
+        due.mark_all_due(session)
         return replace(result, audit_seq=entry.seq)
 
 

@@ -1,22 +1,24 @@
-"""The reminder sweep: load, apply the pure rules, record and queue, per venture.
+"""The reminder sweep: load, apply the pure rules, record and queue, in batches.
 
-`plan(engine, now)` reads every open venture's `ReminderSnapshot` in a handful of
-queries (read-only: it never blocks a writer) and gives, per venture, what the rules
-in `governance.reminders` say is due now. `remind_venture(engine, venture_id, now)`
-then does it for one venture in one unit of work: it reads the venture again under
-the write lock, asks the rules again (so two sweeps at once, or a sweep after a
-crash, send nothing twice), and for each reminder or escalation due writes a
-`reminder_sent` row (unique key: venture, gate, ballot, person, action, step), an
-outbox message on each of the recipient's channels (`venture.reminder` or
-`venture.escalation`, keyed by the same), and one `reminders.sent` audit entry
-for the lot. A reminder's copies to the person's supporters are queued with it, on
-each supporter's channels (`venture.reminder` with `supporting`: whom it is about),
-keyed by the reminder and the supporter: they go with their reminder, once, and
-need no row of their own; both are queued by `notifications.tell`. The rules get
-the reminders already sent with the time each was sent (`Sent`), for the spacing
-of moved deadlines. `sweep(engine, now)` is both, for every venture: what `cyd
-remind` runs from cron without Prefect, and what the `send_reminders` flow runs in
-tasks.
+Only the ventures whose next reminder time has come are read (`venture.next_reminder_at`,
+indexed; models.due says how it is kept), `BATCH` at a time in (time, id) order: never
+one statement with every id. `remind_due(engine, now, after)` does one batch in one unit
+of work: it reads the batch's `ReminderSnapshot`s under the write lock, asks the rules
+(so two sweeps at once, or a sweep after a crash, send nothing twice), and for each
+reminder or escalation due writes a `reminder_sent` row (unique key: venture, gate,
+ballot, person, action, step), an outbox message on each of the recipient's channels
+(`venture.reminder` or `venture.escalation`, keyed by the same), and one
+`reminders.sent` audit entry per venture for its lot; then it sets each venture's next
+reminder time (`governance.reminders.next_due`). The programme, the people, their
+channels and the reminders already sent are read once a batch; the rows and messages
+are written once a batch. A reminder's copies to the person's supporters are queued
+with it, on each supporter's channels (`venture.reminder` with `supporting`: whom it is
+about), keyed by the reminder and the supporter: they go with their reminder, once, and
+need no row of their own. The rules get the reminders already sent with the time each
+was sent (`Sent`), for the spacing of moved deadlines. `sweep(engine, now)` runs the
+batches one after another: what `cyd remind` runs from cron without Prefect, and what
+the `send_reminders` flow runs, a task a batch. `remind_venture` does the same for one
+venture (the audit log's replay); `plan(engine, now)` says what is due, reading only.
 
 Messages are each person's own (their language and format); quiet hours and daily
 digests are applied by the relay when the messages are sent.
@@ -41,6 +43,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import BindParameter, Engine, and_, bindparam
+from sqlalchemy import insert as core_insert
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
@@ -61,13 +64,15 @@ from governance.reminders import (
     SentKey,
     due,
     due_all,
+    next_due,
 )
 from governance.reviews import Review
 from governance.working_days import WorkingCalendar
-from models import audit, queries
+from models import audit, outbox, queries
+from models import due as due_times
 from models import tables as t
 from models.db import read_session, unit_of_work, utcnow
-from notifications.tell import Copy, tell
+from notifications.tell import Copy, active_channels, messages_for
 from services.local_time import local_day
 from services.rule_values import interest_value, review_value, vote_value
 from services.titles import venture_ref
@@ -346,34 +351,139 @@ def sent_records(session: Session, venture_ids: Iterable[str]) -> list[Sent]:
 
 # --- the sweep -----------------------------------------------------------------------------
 
+# Ventures per batch: each batch is one unit of work (under the write lock: a command
+# waits for at most one batch) and a handful of statements with at most `BATCH` ids.
+BATCH = 200
+
+
+@dataclass
+class Batch:
+    """One batch of a sweep: what was sent about each venture with something due, and
+    where the next batch starts (None: the sweep is done)."""
+
+    results: list[VentureResult]
+    after: tuple[dt.datetime, str] | None
+    looked: int = 0  # ventures looked at
+
 
 def plan(
     engine: Engine, now: dt.datetime, *, tz: dt.tzinfo | None = None
 ) -> dict[str, tuple[Due, ...]]:
-    """What is due now, per venture (ventures with nothing due left out). Reads only."""
+    """What is due now, per venture (ventures with nothing due left out). Reads only:
+    the ventures whose next reminder time has come (models.due), in batches."""
+    zone = tz or local_zone()
+    found: dict[str, tuple[Due, ...]] = {}
+    after: tuple[dt.datetime, str] | None = None
     with read_session(engine) as session:
         policy = reminder_policy(session)
-        snapshots = load_snapshots(session)
-        sent = sent_records(session, [s.venture_id for s in snapshots])
-    return due_all(snapshots, policy, now, sent, tz=tz or local_zone())
+        while True:
+            rows = due_times.due_batch(session, "reminder", now, after, BATCH)
+            if not rows:
+                return found
+            ids = [vid for _, vid in rows]
+            snapshots = load_snapshots(session, ids)
+            found |= due_all(snapshots, policy, now, sent_records(session, ids), tz=zone)
+            after = rows[-1]
 
 
 def remind_venture(
     engine: Engine, venture_id: str, now: dt.datetime, *, tz: dt.tzinfo | None = None
 ) -> VentureResult:
-    """Send what is due now for one venture, in one unit of work (idempotent)."""
-    result = VentureResult(venture_id)
+    """Send what is due now for one venture, in one unit of work (idempotent), and set
+    when it is next due; whether or not its time has come."""
     with unit_of_work(engine) as session:
-        policy = reminder_policy(session)
-        snapshots = load_snapshots(session, [venture_id])
-        if not snapshots:
-            return result
-        found = due(
-            snapshots[0], policy, now, sent_records(session, [venture_id]), tz=tz or local_zone()
-        )
+        results = _remind(session, [venture_id], now, tz or local_zone())
+    return results[0] if results else VentureResult(venture_id)
+
+
+def remind_due(
+    engine: Engine,
+    now: dt.datetime,
+    after: tuple[dt.datetime, str] | None = None,
+    *,
+    tz: dt.tzinfo | None = None,
+    batch: int = BATCH,
+) -> Batch:
+    """One batch of the sweep: the next `batch` ventures whose reminder time has come
+    (after the keyset `after`), each asked again, recorded and given its next time, in
+    one unit of work under the write lock: a repeated or concurrent sweep sends nothing
+    twice (a venture's time is past `now` once it is handled)."""
+    with unit_of_work(engine) as session:
+        rows = due_times.due_batch(session, "reminder", now, after, batch)
+        if not rows:
+            return Batch([], None)
+        results = _remind(session, [vid for _, vid in rows], now, tz or local_zone())
+    return Batch(results, rows[-1] if len(rows) == batch else None, len(rows))
+
+
+def _remind(
+    session: Session, ids: list[str], now: dt.datetime, tz: dt.tzinfo
+) -> list[VentureResult]:
+    """Send what is due now for these ventures and set each one's next reminder time
+    (governance.reminders.next_due; None for a venture nobody is waited on for).
+    The programme, the people and the reminders sent are read once for the lot."""
+    policy = reminder_policy(session)
+    snapshots = load_snapshots(session, ids)
+    sent: dict[str, list[Sent | SentKey]] = defaultdict(list)
+    for record_ in sent_records(session, ids):
+        sent[record_.key.venture_id].append(record_)
+    times: dict[str, dt.datetime | None] = dict.fromkeys(ids)
+    results: list[VentureResult] = []
+    context: _Context | None = None
+    for snapshot in snapshots:
+        mine = sent[snapshot.venture_id]
+        found = due(snapshot, policy, now, mine, tz=tz)
         if found:
-            record(session, venture_id, found, now, result)
-    return result
+            context = context or _Context.read(session, ids)
+            results.append(record(session, snapshot.venture_id, found, now, context=context))
+            mine += [Sent(item.key, now) for item in found]
+        times[snapshot.venture_id] = next_due(snapshot, policy, now, mine, tz=tz)
+    if context is not None:
+        context.write(session)
+    due_times.set_next(session, "reminder", times.items())
+    return results
+
+
+@dataclass
+class _Context:
+    """What `record` reads once for a batch (the people by email, the ventures by id, the
+    people's active channels) and what it writes once for the batch (`write`): the
+    `reminder_sent` rows in one statement, the outbox messages in one `enqueue_many`."""
+
+    people: dict[str, t.Person]
+    ventures: dict[str, t.Venture]
+    channels: dict[int, list[int]]
+    last_entry: t.AuditEntry | None = None  # the batch's latest audit entry
+    sent_rows: list[dict[str, Any]] = field(default_factory=list)
+    messages: list[tuple[VentureResult, outbox.Outgoing]] = field(default_factory=list)
+
+    @classmethod
+    def read(cls, session: Session, ids: Sequence[str]) -> _Context:
+        people = {p.email: p for p in session.exec(select(t.Person))}
+        ventures = {
+            v.id: v for v in session.exec(select(t.Venture).where(col(t.Venture.id).in_(ids)))
+        }
+        return cls(people, ventures, active_channels(session, list(people.values())))
+
+    def write(self, session: Session) -> None:
+        """Write what `record` gathered; each venture's result counts the messages queued
+        now (a message whose key is in the outbox already is not queued again)."""
+        session.flush()  # the audit entries appended after the batch's first
+        if self.sent_rows:
+            session.execute(core_insert(_RS), self.sent_rows)
+            self.sent_rows = []
+        if self.messages:
+            there = outbox.queued_keys(session, (m.key for _, m in self.messages))
+            counted: set[str] = set()
+            for result, message in self.messages:
+                if message.key not in there and message.key not in counted:
+                    counted.add(message.key)
+                    result.messages += 1
+            outbox.enqueue_many(session, (m for _, m in self.messages))
+            self.messages = []
+
+
+_RS = queries.table(t.ReminderSent)
 
 
 def record(
@@ -382,14 +492,18 @@ def record(
     found: Sequence[Due],
     now: dt.datetime,
     result: VentureResult | None = None,
+    *,
+    context: _Context | None = None,
 ) -> VentureResult:
     """Write the reminders and escalations `found` for one venture: their `reminder_sent`
-    rows, one audit entry, and their messages. Call inside a unit of work."""
+    rows, one audit entry, and their messages. Call inside a unit of work. With a
+    `context` (a batch of the sweep), the rows and messages are written by its `write`."""
     result = result or VentureResult(venture_id)
-    venture = session.get(t.Venture, venture_id)
+    batch = context or _Context.read(session, [venture_id])
+    venture = batch.ventures.get(venture_id)
     if venture is None:
         raise KeyError(f"no venture '{venture_id}'")
-    people = {p.email: p for p in session.exec(select(t.Person))}
+    people = batch.people
     # A translation's reminder is keyed by the translation's id as its ballot.
     translations = {
         d.ballot: session.get(t.Translation, d.ballot)
@@ -397,30 +511,39 @@ def record(
         if d.action is Action.TRANSLATE
     }
     described = [_describe(d, translations.get(d.ballot)) for d in found]
+    # The sweep sets the venture's next reminder time itself (`_remind`): not marked.
     entry = audit.append(
-        session, t.SYSTEM_ACTOR, AUDIT_ACTION, venture_id, {"sent": described}, at=now
+        session,
+        t.SYSTEM_ACTOR,
+        AUDIT_ACTION,
+        venture_id,
+        {"sent": described},
+        at=now,
+        mark=context is None,
+        last=batch.last_entry,
     )
+    batch.last_entry = entry
     for item, words in zip(found, described, strict=True):
         person, recipient = people[item.person], people[item.to]
         assert person.id is not None
         assert recipient.id is not None
-        session.add(
-            t.ReminderSent(
-                venture_id=venture_id,
+        batch.sent_rows.append(
+            {
+                "venture_id": venture_id,
                 # A translation's: the venture's current gate, and the translation's id
                 # as the ballot (its action, `translate`, keeps it apart from a vote's).
-                gate_id=item.gate_id,
-                ballot=item.ballot,
-                person_id=person.id,
-                action=item.action.value,
-                step=item.step,
-                kind=item.kind,
-                recipient_id=recipient.id,
-                deadline=item.deadline,
-                count=item.count,
-                audit_seq=entry.seq,
-                at=now,
-            )
+                "gate_id": item.gate_id,
+                "ballot": item.ballot,
+                "person_id": person.id,
+                "action": item.action.value,
+                "step": item.step,
+                "kind": item.kind,
+                "recipient_id": recipient.id,
+                "deadline": item.deadline,
+                "count": item.count,
+                "audit_seq": entry.seq,
+                "at": now,
+            }
         )
         if item.kind == "reminder":
             result.reminders += 1
@@ -436,7 +559,7 @@ def record(
         ]
         result.copies += len(copies)
         step = f"{item.person}:{item.action.value}:{item.step}"
-        told = tell(
+        messages = messages_for(
             session,
             [recipient] if recipient.active else [],
             f"venture.{item.kind}",
@@ -448,26 +571,34 @@ def record(
             # Keyed by the reminder and (through the person) the supporter: one copy each.
             copies=copies,
             copy_key=f"copy:{step}",
+            channels=batch.channels,
         )
-        result.messages += told.queued
-    session.flush()
+        batch.messages += [(result, m) for m in messages]
+    if context is None:
+        batch.write(session)
     return result
 
 
 def sweep(
     engine: Engine, now: dt.datetime | None = None, *, tz: dt.tzinfo | None = None
 ) -> SweepReport:
-    """One reminder sweep over every venture, without Prefect (for `cyd remind`); none
-    on a damaged database (models.backup.DatabaseDamaged)."""
+    """One reminder sweep, without Prefect (for `cyd remind`): the ventures whose reminder
+    time has come, batch by batch; none on a damaged database
+    (models.backup.DatabaseDamaged)."""
     from models.backup import require_sound
 
     require_sound(engine)
     at = now or utcnow()
     zone = tz or local_zone()
     report = SweepReport(now=at.isoformat())
-    for venture_id in plan(engine, at, tz=zone):
-        report.add(remind_venture(engine, venture_id, at, tz=zone))
-    return report
+    after: tuple[dt.datetime, str] | None = None
+    while True:
+        done = remind_due(engine, at, after, tz=zone)
+        for result in done.results:
+            report.add(result)
+        if done.after is None:
+            return report
+        after = done.after
 
 
 def _describe(item: Due, translation: t.Translation | None = None) -> dict[str, Any]:

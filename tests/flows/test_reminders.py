@@ -668,7 +668,6 @@ def test_a_backlog_is_sent_in_batches_each_venture_once(
 ) -> None:
     import flows.reminders as flow_module
 
-    monkeypatch.setattr(flow_module, "PER_VENTURE_TASKS", 1)
     monkeypatch.setattr(flow_module, "BATCH", 2)
     cyd: Cyd = make_cyd(flows_use, library, programme_text(translators=False))
     for title in ("Café", "Garden", "Library"):
