@@ -51,6 +51,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from sqlalchemy import Dialect, Text, TypeDecorator, column, select, table, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DontWrapMixin
 
 import settings
 from settings import SECRET_KEY_ENV, SettingsError
@@ -63,9 +64,10 @@ PREFIX = "fernet:"
 KEY_FILE = "secret.key"
 
 
-class SecretKeyError(Exception):
+class SecretKeyError(DontWrapMixin, Exception):
     """The secret key is missing, wrong or unreadable. The message is one line, and
-    never holds a key or a URL."""
+    never holds a key or a URL. (Raised as it is from inside a statement: SQLAlchemy
+    would wrap it with the statement.)"""
 
 
 class MissingKey(SecretKeyError):
