@@ -18,6 +18,7 @@ from cli import (
     people_cmd,
     programme_cmd,
     remind_cmd,
+    secrets_cmd,
     serve_cmd,
     translate_cmd,
     venture_cmd,
@@ -44,6 +45,7 @@ app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(translate_cmd.app, name="translate")
 app.command("demo")(demo_cmd.demo)
 app.add_typer(notify_cmd.app, name="notify")
+app.add_typer(secrets_cmd.app, name="secrets")
 app.command("remind")(remind_cmd.remind)
 app.command("serve")(serve_cmd.serve)
 app.command("web")(web_cmd.web)
