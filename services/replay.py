@@ -10,7 +10,9 @@ fixed at the entry's `at`:
   same command, with the logged arguments, and without advancing
   (`Cyd(advance_after=False)`).
 - `programme.imported`: the log carries only the file's sha256 (the file holds
-  secret channel URLs); its text is taken from the source's `ProgrammeVersion`.
+  secret channel URLs); its text is taken from the source's `ProgrammeVersion`: the
+  file as loaded (`as_loaded`, kept sealed), not the stored copy, whose channels are
+  masked (models.sealed).
 - `denied`: the refused action is tried again and must be refused again, with the
   same code and reason. The log keeps who, what and why, not the arguments, so
   the action is tried with arguments that reach the same check (see `_try_again`).
