@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -24,5 +25,8 @@ def _private_cache(
     monkeypatch.setenv("CYD_SECRET_KEY", TEST_SECRET_KEY)
 
 
-# A fixed key for the suite (not a secret: it seals nothing but test data).
+# A fixed key for the suite (not a secret: it seals nothing but test data). Set at
+# import as well, so that session-wide fixtures (made before any test's own settings)
+# seal with it too, and none makes a key file in a real data folder.
 TEST_SECRET_KEY = "dGhlLWN5ZC10ZXN0LXN1aXRlLWtleS0zMi1ieXRlcyE="  # noqa: S105
+os.environ["CYD_SECRET_KEY"] = TEST_SECRET_KEY
