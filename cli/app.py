@@ -32,6 +32,7 @@ ENTRIES: dict[str, tuple[str, str, str]] = {
     "translate": ("cli.translate_cmd", "app", "group"),
     "demo": ("cli.demo_cmd", "demo", "command"),
     "notify": ("cli.notify_cmd", "app", "group"),
+    "secrets": ("cli.secrets_cmd", "app", "group"),
     "remind": ("cli.remind_cmd", "remind", "command"),
     "serve": ("cli.serve_cmd", "serve", "command"),
     "web": ("cli.web_cmd", "web", "command"),

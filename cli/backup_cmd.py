@@ -29,10 +29,18 @@ def backup(
         fail(str(error))
     finally:
         engine.dispose()
+    from models.sealed import key_source
+
     if as_json:
-        print_json({"backup": str(written), "bytes": written.stat().st_size})
+        print_json(
+            {"backup": str(written), "bytes": written.stat().st_size, "secret_key": key_source()}
+        )
         return
     console().print(f"Backed up to {written} ({written.stat().st_size:,} bytes), checked.")
+    console().print(
+        f"Its channel URLs are sealed: keep the secret key ({key_source()}) with it, apart"
+        " from it; without the key a restored database cannot send a message."
+    )
 
 
 def restore(

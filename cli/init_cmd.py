@@ -73,9 +73,10 @@ def init(
     if settings.current().database_url is None:
         folder = data_dir()
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)  # for its owner only
         except OSError as error:
             fail(f"cannot create the data folder {folder}: {error.strerror or error}")
+    key = _secret_key()
     engine = make_engine(url)
     try:
         upgrade(engine)
@@ -92,6 +93,7 @@ def init(
     report: dict[str, Any] = {
         "data_dir": str(folder) if folder is not None else None,
         "database_url": context.masked(url),
+        "secret_key": key,
         "programme": {
             "file": label,
             "id": result.programme_id,
@@ -115,6 +117,22 @@ def init(
         print_json(report)
         return
     _print(report, result.deactivated, result.retired_workstreams)
+
+
+def _secret_key() -> dict[str, Any]:
+    """The key that seals channel URLs (models.sealed): CYD_SECRET_KEY, else the data
+    folder's key file, made now (0600) if there is none. Where it is, never what."""
+    import settings
+    from models.sealed import key_file, make_key_file
+
+    if settings.current().secret_keys:
+        return {"source": settings.SECRET_KEY_ENV, "made": False}
+    path = key_file()
+    try:
+        made = make_key_file(path)
+    except OSError as error:
+        fail(f"cannot write the key file {path}: {error.strerror or error}")
+    return {"source": str(path), "made": made}
 
 
 def _shown(path: Path) -> str:
@@ -160,6 +178,13 @@ def _print(report: dict[str, Any], deactivated: list[str], retired: list[str]) -
     if report["data_dir"] is not None:
         table.add_row("Data folder", escape(report["data_dir"]))
     table.add_row("Database", escape(report["database_url"]))
+    key = report["secret_key"]
+    table.add_row(
+        "Secret key",
+        escape(
+            f"{key['source']}{' (made now: back it up with the database)' if key['made'] else ''}"
+        ),
+    )
     table.add_row(
         "Programme",
         escape(f"{prog['id']} from {prog['file']} (version {prog['version']}, {state})"),

@@ -55,14 +55,16 @@ def main(argv: list[str] | None = None) -> None:
 
 def _database_fault(error: Exception) -> None:
     """A lost connection, a lock held too long, a database gone: one line saying
-    whether the action was recorded, never a traceback. Anything else is a bug, and
-    keeps its traceback."""
+    whether the action was recorded, never a traceback. A secret key missing or wrong
+    (models.sealed): one line saying so, never the key nor a channel. Anything else is a
+    bug, and keeps its traceback."""
     from sqlalchemy.exc import InterfaceError, OperationalError
 
     from models.backup import DatabaseDamaged
     from models.db import CommitUnknown, NotRecorded, damaged, fault_line
+    from models.sealed import SecretKeyError
 
-    if isinstance(error, DatabaseDamaged):
+    if isinstance(error, DatabaseDamaged | SecretKeyError):
         from cli.output import fail
 
         fail(str(error))

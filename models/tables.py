@@ -21,7 +21,9 @@ Conventions:
 - Sign-in secrets (a link's token, a code, a session's token) are stored as hashes
   only; the plain values exist in the person's message and browser, nowhere else.
 - Notification channel URLs (apprise) are secrets: never in a repr, and statement
-  parameters are hidden from logs by the engine. Show `Channel.masked_url`.
+  parameters are hidden from logs by the engine. Show `Channel.masked_url`. They are
+  sealed at rest (`models.sealed.SealedText`): plain in Python, encrypted in the
+  database, so a channel is never looked up by its URL in SQL.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 from models.db import utcnow
+from models.sealed import SealedText
 
 # Named constraints, so that later migrations can refer to them on both databases.
 SQLModel.metadata.naming_convention = {
@@ -233,7 +236,9 @@ class Channel(_Table, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", index=True)
-    url: str = Field(sa_type=Text, repr=False, description="apprise URL: a secret")
+    url: str = Field(
+        sa_type=SealedText, repr=False, description="apprise URL: a secret, sealed at rest"
+    )
     label: str = Field(default="", max_length=100)
     active: bool = True
 
@@ -264,7 +269,19 @@ class ProgrammeVersion(_Table, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     sha256: str = Field(max_length=64)
-    source: str = Field(sa_type=Text, description="The file's text, as loaded.")
+    source: str = Field(sa_type=Text, description="The file's text as loaded, its channels masked.")
+    sealed_source: str | None = Field(
+        default=None,
+        sa_type=SealedText,
+        repr=False,
+        description="The file's text as loaded, channels and all, sealed (for the replay).",
+    )
+
+    @property
+    def as_loaded(self) -> str:
+        """The file's text exactly as loaded (its sha256 is `sha256`): a secret."""
+        return self.sealed_source if self.sealed_source is not None else self.source
+
     loaded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     loaded_by: str = Field(default=SYSTEM_ACTOR, max_length=320)
 

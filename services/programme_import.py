@@ -32,8 +32,11 @@ Quiet hours (`quiet_hours: {from: "21:00", to: "08:00"}`, local time) and a dail
 digest (`digest: daily`) are stored with the person (`quiet_hours_from/to`,
 `daily_digest`); the notifications relay applies them.
 
-Channels (apprise URLs) are secrets: they are stored in `channel.url` and in the
-programme's source text, and never appear in an error, the audit log or output.
+Channels (apprise URLs) are secrets: they are stored sealed in `channel.url`
+(models.sealed), the stored copy of the file keeps them masked (`mailto://***`) and
+the file as loaded is kept sealed beside it (for the replay); they never appear in an
+error, the audit log or output. The version's sha256 is the file's as loaded, so the
+same file loaded again changes nothing.
 """
 
 from __future__ import annotations
@@ -57,6 +60,7 @@ from governance.permissions import Actor, Denied, Role, deny, may_administer
 from governance.programme import PersonSpec, Programme, check_programme, entry_of
 from models import audit, due
 from models.db import unit_of_work, utcnow
+from models.sealed import mask_channels
 from models.tables import (
     Channel,
     Person,
@@ -360,7 +364,15 @@ def _import(
             raise _Refused(denied)  # rolled back; recorded by the caller
         people = _store_people(session, programme)
         retired = _store_workstreams(session, programme, people.by_email)
-        version = ProgrammeVersion(sha256=digest, source=source_text, loaded_at=at, loaded_by=actor)
+        masked = mask_channels(source_text)
+        version = ProgrammeVersion(
+            sha256=digest,
+            source=masked,
+            # The file as loaded, sealed, only when it holds channels (for the replay).
+            sealed_source=source_text if masked != source_text else None,
+            loaded_at=at,
+            loaded_by=actor,
+        )
         session.add(version)
         session.flush()
         assert version.id is not None

@@ -10,7 +10,9 @@ fixed at the entry's `at`:
   same command, with the logged arguments, and without advancing
   (`Cyd(advance_after=False)`).
 - `programme.imported`: the log carries only the file's sha256 (the file holds
-  secret channel URLs); its text is taken from the source's `ProgrammeVersion`.
+  secret channel URLs); its text is taken from the source's `ProgrammeVersion`: the
+  file as loaded (`as_loaded`, kept sealed), not the stored copy, whose channels are
+  masked (models.sealed).
 - `denied`: the refused action is tried again and must be refused again, with the
   same code and reason. The log keeps who, what and why, not the arguments, so
   the action is tried with arguments that reach the same check (see `_try_again`).
@@ -189,8 +191,9 @@ def _import(source: Engine, target: Engine, library: Library, entry: t.AuditEntr
         ).first()
     if version is None:
         raise _Problem(f"no programme version with sha256 {digest} in the source")
-    programme = parse_programme(version.source, f"programme {digest[:12]}", library=library)
-    if not import_programme(target, programme, version.source, entry.actor, at=entry.at).changed:
+    loaded = version.as_loaded  # the file as loaded, channels and all (sealed at rest)
+    programme = parse_programme(loaded, f"programme {digest[:12]}", library=library)
+    if not import_programme(target, programme, loaded, entry.actor, at=entry.at).changed:
         raise _Problem("importing the programme again changed nothing")
 
 
@@ -483,12 +486,21 @@ def _same_channel(source: Engine, target: Engine, channel_id: int, email: str) -
     """The target's active channel of `email` with the URL of the source's `channel_id`."""
     url = _source_channel(source, channel_id).url
     person = _person_id(target, email)
+    # Compared in Python: a sealed URL differs at each sealing (models.sealed), so SQL
+    # cannot match it; a person has a few channels.
     with read_session(target) as session:
-        found = session.exec(
-            select(t.Channel.id)
-            .where(t.Channel.person_id == person, t.Channel.url == url, col(t.Channel.active))
-            .order_by(col(t.Channel.id))
-        ).first()
+        found = next(
+            (
+                c.id
+                for c in session.exec(
+                    select(t.Channel)
+                    .where(t.Channel.person_id == person, col(t.Channel.active))
+                    .order_by(col(t.Channel.id))
+                )
+                if c.url == url
+            ),
+            None,
+        )
     if found is None:
         raise _Problem(f"no such channel of {email} in the target")  # never the URL
     return found
@@ -768,7 +780,7 @@ def _import_again(cyd: Cyd, who: str, at: dt.datetime) -> object:
         latest = latest_version(session)
         if latest is None:
             raise _Problem("no programme yet, so nothing refuses an import")
-        text = latest.source + "\n# (replayed: a changed file, to be refused again)\n"
+        text = latest.as_loaded + "\n# (replayed: a changed file, to be refused again)\n"
     programme = parse_programme(text, "programme (replayed)", library=cyd.library)
     return import_programme(cyd.engine, programme, text, who, at=at)
 

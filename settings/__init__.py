@@ -5,11 +5,12 @@
 
 `Settings` (settings/environment.py) holds the database URL, the data, mailbox and
 cache folders, the time zone of every local time, the orchestration mode, the Board
-packs' PDF font and the project folder of the workers. A value Cyd cannot use is
-refused with a `SettingsError` (a ValueError) whose one-line message names the
-variable, the value and what is accepted (the database URL is never shown: it may
-hold a password); `cyd` checks them before any command (cli/main.py), so a mistake
-shows at once, as one line, not half-way through a command or in a worker's flow run.
+packs' PDF font, the project folder of the workers and the secret key(s) that seal
+channel URLs at rest. A value Cyd cannot use is refused with a `SettingsError` (a
+ValueError) whose one-line message names the variable, the value and what is accepted
+(the database URL is never shown: it may hold a password; a secret key neither);
+`cyd` checks them before any command (cli/main.py), so a mistake shows at once, as
+one line, not half-way through a command or in a worker's flow run.
 
 This package imports no other Cyd layer; checklists/ and governance/ never import it
 (they are given the values they need).
@@ -49,6 +50,7 @@ from settings.environment import (
     PDF_FONT_ENV,
     PLATFORM,
     PROJECT_DIR_ENV,
+    SECRET_KEY_ENV,
     TIMEZONE_ENV,
     VARIABLES,
     Orchestration,
@@ -70,6 +72,7 @@ __all__ = [
     "ORCHESTRATION_MODES",
     "PDF_FONT_ENV",
     "PROJECT_DIR_ENV",
+    "SECRET_KEY_ENV",
     "TIMEZONE_ENV",
     "VARIABLES",
     "Orchestration",

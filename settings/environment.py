@@ -8,6 +8,7 @@ zone, orchestration) and `~` (paths); an empty variable counts as unset.
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import sys
@@ -27,6 +28,7 @@ PDF_FONT_ENV = "CYD_PDF_FONT"
 PROJECT_DIR_ENV = "CYD_PROJECT_DIR"
 BASE_URL_ENV = "CYD_BASE_URL"
 SQLITE_SYNC_ENV = "CYD_SQLITE_SYNC"
+SECRET_KEY_ENV = "CYD_SECRET_KEY"  # noqa: S105 (the name of the variable)
 
 # Every variable Cyd reads (the README's "Settings" table lists the same).
 VARIABLES: tuple[str, ...] = (
@@ -40,6 +42,7 @@ VARIABLES: tuple[str, ...] = (
     PROJECT_DIR_ENV,
     BASE_URL_ENV,
     SQLITE_SYNC_ENV,
+    SECRET_KEY_ENV,
 )
 # The variables the defaults depend on (the platform's per-user folders).
 PLATFORM: tuple[str, ...] = (
@@ -93,6 +96,10 @@ class Settings:
     # normal (a power cut may lose the last commits: for throwaway databases, such as
     # the test suite's, where an fsync a commit costs minutes and protects nothing).
     sqlite_sync: SqliteSync = "full"
+    # CYD_SECRET_KEY: the key(s) that seal channel URLs at rest (models.sealed), Fernet
+    # keys separated by commas, the first sealing and every one opening. None: the key
+    # file in the data folder. A secret: never in the repr, nor in any message.
+    secret_keys: tuple[str, ...] | None = field(default=None, repr=False)
 
 
 def from_environ(env: Mapping[str, str]) -> Settings:
@@ -130,7 +137,36 @@ def from_environ(env: Mapping[str, str]) -> Settings:
         project_dir=path(project) if project else None,
         base_url=_base_url(given(BASE_URL_ENV)),
         sqlite_sync=_sqlite_sync(given(SQLITE_SYNC_ENV)),
+        secret_keys=secret_keys(SECRET_KEY_ENV, given(SECRET_KEY_ENV)),
     )
+
+
+def secret_keys(variable: str, value: str | None) -> tuple[str, ...] | None:
+    """The Fernet keys in `value` (comma- or line-separated), or None when there are none.
+    Each must be 32 bytes in URL-safe base64 (44 characters), as `cyd secrets new-key`
+    makes them. The value is never shown: it is a secret."""
+    if value is None:
+        return None
+    keys = tuple(k.strip() for k in re.split(r"[,\s]+", value) if k.strip())
+    if not keys:
+        return None
+    for n, key in enumerate(keys, start=1):
+        if not _fernet_key(key):
+            which = f"key {n} of {len(keys)}" if len(keys) > 1 else "its value"
+            raise SettingsError(
+                variable,
+                f"{variable} must be one or more keys made by `cyd secrets new-key`"
+                f" (44 characters of URL-safe base64, separated by commas): {which} is not"
+                " one (the value is not shown)",
+            )
+    return keys
+
+
+def _fernet_key(key: str) -> bool:
+    try:
+        return len(base64.urlsafe_b64decode(key.encode("ascii"))) == 32 and len(key) == 44
+    except (ValueError, UnicodeEncodeError):
+        return False
 
 
 def _sqlite_sync(value: str | None) -> SqliteSync:

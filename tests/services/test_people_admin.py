@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 from sqlmodel import col, select
 
 from models import tables as t
@@ -287,6 +288,14 @@ def test_channels_are_never_shown_logged_or_audited(
         assert SECRET not in str(caught.value)
     assert SECRET not in whole_log(cyd)
     assert SECRET not in caplog.text
+    # Sealed at rest (models.sealed): the database holds no URL, and gives both back.
+    with cyd.engine.connect() as connection:
+        stored = [u for (u,) in connection.execute(text("SELECT url FROM channel"))]
+    assert all(u.startswith("fernet:") for u in stored)
+    assert not any(SECRET in u or "nia@example.org" in u for u in stored)
+    with read_session(cyd.engine) as session:
+        mine_now = {c.id: c.url for c in session.exec(select(t.Channel))}
+    assert (mine_now[channel], mine_now[replaced]) == (url, url.replace("2525", "2526"))
     assert [
         e.action for e in log(cyd, *[pa.CHANNEL_ADDED, pa.CHANNEL_REPLACED, pa.CHANNEL_REMOVED])
     ] == [

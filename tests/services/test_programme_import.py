@@ -12,12 +12,14 @@ from typing import Any
 
 import pytest
 import yaml
+from sqlalchemy import text as text_sql
 from sqlmodel import Session, col, func, select
 
 from checklists.yamlsource import parse
 from governance.programme import Programme
 from models import audit
 from models.db import read_session
+from models.sealed import mask_channels
 from models.tables import (
     AuditEntry,
     Channel,
@@ -26,6 +28,7 @@ from models.tables import (
     ProgrammeVersion,
     Workstream,
     WorkstreamMember,
+    mask_url,
 )
 from services.programme_import import (
     AUDIT_ACTION,
@@ -226,6 +229,15 @@ def expected_people(programme: Programme) -> dict[str, dict[str, Any]]:
     return out
 
 
+def masked(programme: Programme) -> Programme:
+    """The programme as read back from the stored copy: its channels masked."""
+    people = [
+        p.model_copy(update={"channels": [mask_url(c) for c in p.channels]})
+        for p in programme.people
+    ]
+    return programme.model_copy(update={"people": people})
+
+
 def count(session: Session, table: Any) -> int:
     return session.exec(select(func.count()).select_from(table)).one()
 
@@ -243,7 +255,9 @@ def test_import_stores_exactly_the_file(backend: Backend) -> None:
         versions = list(session.exec(select(ProgrammeVersion)))
         assert len(versions) == 1
         assert versions[0].sha256 == source_sha256(text) == result.sha256
-        assert versions[0].source == text
+        # The stored copy keeps the channels masked; the file as loaded is kept sealed.
+        assert versions[0].source == mask_channels(text) != text
+        assert versions[0].as_loaded == text
         assert versions[0].loaded_by == "admin@example.org"
         entries = list(session.exec(select(AuditEntry)))
         assert [(e.seq, e.action, e.actor) for e in entries] == [
@@ -261,7 +275,7 @@ def test_import_stores_exactly_the_file(backend: Backend) -> None:
             "decision_rules": 2,
         }
         assert audit.verify(session).ok
-        assert current_programme(session) == programme
+        assert current_programme(session) == masked(programme)
 
 
 def test_importing_the_same_text_again_changes_nothing(backend: Backend) -> None:
@@ -305,7 +319,7 @@ def test_a_person_removed_from_the_file_becomes_inactive_and_comes_back(
         latest = session.exec(select(AuditEntry).order_by(col(AuditEntry.seq).desc())).first()
         assert latest is not None
         assert latest.payload["people"]["deactivated"] == [gone]
-        assert current_programme(session) == smaller
+        assert current_programme(session) == masked(smaller)
     full, full_text = programme_of(data)
     back = import_programme(backend.engine, full, full_text, "admin@example.org")
     assert back.reactivated == [gone]
@@ -383,9 +397,85 @@ def test_channel_urls_never_reach_the_audit_log(backend: Backend) -> None:
         assert len(entries) == 2
         for entry in entries:
             assert SECRET not in audit.canonical_json(audit.entry_document(**_fields(entry)))
-        # It is stored where it must be: the channel (now inactive) and the source.
+        # It is stored where it must be, sealed: the channel (now inactive) and the
+        # file as loaded; the stored copy has it masked.
         assert any(SECRET in c.url for c in session.exec(select(Channel)))
         assert SECRET not in repr(list(session.exec(select(Channel))))
+        assert any(SECRET in v.as_loaded for v in session.exec(select(ProgrammeVersion)))
+        assert not any(SECRET in v.source for v in session.exec(select(ProgrammeVersion)))
+    assert SECRET not in raw_text(backend)
+
+
+def raw_text(backend: Backend) -> str:
+    """Everything the channel and programme_version tables hold, read by plain SQL."""
+    with backend.engine.connect() as connection:
+        rows = [
+            *connection.execute(text_sql("SELECT url FROM channel")),
+            *connection.execute(text_sql("SELECT source, sealed_source FROM programme_version")),
+        ]
+    return "\n".join(str(value) for row in rows for value in row)
+
+
+def test_channels_are_sealed_at_rest(backend: Backend) -> None:
+    data = example_data()
+    person_entry(data, "megan.lloyd@example.org")["channels"] = [SECRET_URL]
+    programme, text = programme_of(data)
+    import_programme(backend.engine, programme, text, "admin@example.org")
+    stored = raw_text(backend)
+    assert SECRET not in stored
+    for person in programme.people:  # not one URL, not even a mailbox name
+        for url in person.channels:
+            assert url not in stored
+    with backend.engine.connect() as connection:
+        urls = [u for (u,) in connection.execute(text_sql("SELECT url FROM channel"))]
+    assert urls
+    assert all(u.startswith("fernet:") for u in urls)
+    assert len(set(urls)) == len(urls)
+    with read_session(backend.engine) as session:  # read back plain
+        wanted = {u for p in programme.people for u in p.channels}
+        assert {c.url for c in session.exec(select(Channel))} == wanted
+    # The same file again: the channels are matched in Python, nothing changes.
+    assert not import_programme(backend.engine, programme, text, "admin@example.org").changed
+    person_entry(data, "megan.lloyd@example.org")["name"] = "Megan Ll."
+    again = import_programme(backend.engine, *programme_of(data), "admin@example.org")
+    assert again.updated == ["megan.lloyd@example.org"]
+    with backend.engine.connect() as connection:
+        assert sorted(urls) == sorted(
+            u for (u,) in connection.execute(text_sql("SELECT url FROM channel"))
+        )
+
+
+@pytest.mark.parametrize(
+    "channels",
+    [
+        "    channels: [mailto://a:pw123456@x.org, 'mailbox://b']\n",
+        '    channels:\n      - "mailtos://a:pw123456@x.org"\n      - mailbox://b\n',
+        "    channels:\n      - &c mailtos://a:pw123456@x.org\n      - !!str mailbox://b\n",
+        "    channels:\n      - |\n        mailtos://a:pw123456@x.org\n      - x.y://pw123456\n",
+    ],
+    ids=["flow", "quoted", "anchor-and-tag", "block"],
+)
+def test_the_stored_copy_masks_every_form_of_channel(channels: str) -> None:
+    text = (
+        "# a comment kept\n"
+        "people:\n"
+        "  - email: a@example.org\n"
+        f"{channels}"
+        "    name: A  # and this one\n"
+        "other: [mailto://not-a-channel]\n"
+    )
+    masked = mask_channels(text)
+    assert "pw123456" not in masked
+    assert "mailbox://b" not in masked
+    assert masked.startswith("# a comment kept\n")
+    assert "# and this one" in masked
+    data = parse(masked).data
+    shown = data["people"][0]["channels"]
+    assert shown[0] in ("mailto://***", "mailtos://***")
+    assert shown[1] in ("mailbox://***", "***://***")
+    assert data["people"][0]["name"] == "A"
+    assert data["other"] == ["mailto://not-a-channel"]  # only channels are masked
+    assert mask_channels(masked) == masked
 
 
 def _fields(entry: AuditEntry) -> dict[str, Any]:

@@ -87,6 +87,7 @@ def test_every_variable_is_read(tmp_path: Path) -> None:
         "CYD_PROJECT_DIR": "/srv/cyd",
         "CYD_BASE_URL": "https://cyd.example.org/pages/",
         "CYD_SQLITE_SYNC": " Normal ",
+        "CYD_SECRET_KEY": f" {KEY_1},{KEY_2}\n",
     }
     assert set(env) - {"HOME"} == set(settings.VARIABLES)
     assert from_environ(env) == Settings(
@@ -100,7 +101,9 @@ def test_every_variable_is_read(tmp_path: Path) -> None:
         project_dir=Path("/srv/cyd"),
         base_url="https://cyd.example.org/pages",
         sqlite_sync="normal",
+        secret_keys=(KEY_1, KEY_2),
     )
+    assert KEY_1 not in repr(from_environ(env))
 
 
 def test_the_mailbox_folder_follows_the_data_folder(tmp_path: Path) -> None:
@@ -178,10 +181,37 @@ def test_each_bad_value_is_refused_naming_the_variable_the_value_and_what_is_acc
 def test_every_checked_variable_has_a_bad_value_above(tmp_path: Path) -> None:
     cases = bad_values(tmp_path)
     assert len(cases) == BAD_VALUES  # each one is a case of the test above
-    checked = {variable for variable, _, _ in cases} | {"CYD_DATABASE_URL"}
+    # (The two secrets are checked below, without showing their values.)
+    checked = {variable for variable, _, _ in cases} | {"CYD_DATABASE_URL", "CYD_SECRET_KEY"}
     # Not checked, on purpose: an unusable cache is no cache; the project folder is
     # where the workers are, not necessarily here.
     assert checked == set(settings.VARIABLES) - {"CYD_CACHE_DIR", "CYD_PROJECT_DIR"}
+
+
+KEY_1 = "dGhlLWN5ZC10ZXN0LXN1aXRlLWtleS0zMi1ieXRlcyE="
+KEY_2 = "YW5vdGhlci1jeWQtdGVzdC1rZXktb2YtMzItYnl0ZXM="
+
+
+@pytest.mark.parametrize(
+    ("value", "which"),
+    [
+        (SECRET, "its value is not one"),
+        (KEY_1[:-2], "its value is not one"),
+        (f"{KEY_1},{SECRET}", "key 2 of 2 is not one"),
+        ("x" * 44, "its value is not one"),
+    ],
+)
+def test_a_bad_secret_key_is_refused_without_showing_it(
+    tmp_path: Path, value: str, which: str
+) -> None:
+    with pytest.raises(SettingsError) as refused:
+        from_environ(home(tmp_path) | {"CYD_SECRET_KEY": value})
+    message = str(refused.value)
+    assert message.startswith("CYD_SECRET_KEY must be one or more keys made by")
+    assert f"{which} (the value is not shown)" in message
+    assert SECRET not in message
+    assert KEY_1[:-2] not in message
+    assert "x" * 44 not in message
 
 
 def test_a_data_folder_that_is_a_file_says_so(tmp_path: Path) -> None:
