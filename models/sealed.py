@@ -6,7 +6,7 @@ the programme file as loaded) encrypts on every write and decrypts on every read
 the code reads and writes plain URLs and the database file, its backups and anyone
 who can read them see only `fernet:` and a Fernet token (AES-128-CBC with an
 HMAC-SHA256, from the `cryptography` package). A row without the prefix is one
-written before sealing: it is read as it is (migration 0010 seals every such row).
+written before sealing: it is read as it is (migration 0011 seals every such row).
 
 The key. `CYD_SECRET_KEY` if set: one or more Fernet keys separated by commas (the
 first seals, every one opens). Else the key file `secret.key` in the data folder
