@@ -48,7 +48,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
 from sqlalchemy import Dialect, Text, TypeDecorator, column, select, table, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DontWrapMixin
@@ -57,6 +56,7 @@ import settings
 from settings import SECRET_KEY_ENV, SettingsError
 
 if TYPE_CHECKING:
+    import yaml
     from cryptography.fernet import MultiFernet
     from sqlalchemy.engine import Engine
 
@@ -237,6 +237,8 @@ def mask_channels(text: str) -> str:
     """A programme file's text with each channel URL (`people[].channels[]`) masked as
     `"scheme://***"`, everything else as written (comments, order, lines). A text that
     is not a programme, or has no channels, is given back unchanged."""
+    import yaml  # here: only an import of a programme file masks one
+
     from models.tables import mask_url
 
     try:
@@ -268,6 +270,8 @@ def mask_channels(text: str) -> str:
 
 
 def _channel_nodes(root: yaml.Node | None) -> list[yaml.ScalarNode]:
+    import yaml
+
     found: list[yaml.ScalarNode] = []
     people = _value(root, "people")
     if not isinstance(people, yaml.SequenceNode):
@@ -280,6 +284,8 @@ def _channel_nodes(root: yaml.Node | None) -> list[yaml.ScalarNode]:
 
 
 def _value(node: Any, key: str) -> yaml.Node | None:
+    import yaml
+
     if not isinstance(node, yaml.MappingNode):
         return None
     for key_node, value_node in node.value:
