@@ -196,6 +196,9 @@ class Cluster:
             "CYD_CACHE_DIR": str(self.base / "cyd-cache"),
             # A person's action is recorded, then handed to Prefect as an event.
             "CYD_ORCHESTRATION": "events",
+            # Every process of a scale-out opens the channels with the same key, the
+            # test's own included (it records actions in-process too): models.sealed.
+            **{k: v for k, v in os.environ.items() if k == "CYD_SECRET_KEY"},
         }
 
     def worker_env(self, name: str) -> dict[str, str]:
