@@ -81,6 +81,11 @@ def demo(
         f"({escape(chain)})."
     )
     folder = Path(tempfile.mkdtemp(prefix="cyd-demo-"))
+    import os
+
+    # The demo's folder is the data folder from the start: the programme's channels are
+    # sealed with a key file made there (models.sealed), which the flows then open.
+    os.environ["CYD_DATA_DIR"] = str(folder)
     cyd = _fresh_programme(folder, library, out)
     runs = _use_flows(cyd, folder, out)
     venture_id = _walk(cyd, out, runs)

@@ -34,10 +34,15 @@ def test_demo_walks_the_main_path_and_its_data_can_be_inspected(tmp_path: Path) 
     env = {**os.environ, "TMPDIR": str(tmp_path), "COLUMNS": "300"}
     # A Prefect of its own, as on a fresh machine: no server configured, a new home.
     env["PREFECT_HOME"] = str(tmp_path / "prefect")
-    for name in ("PREFECT_API_URL", "PREFECT_PROFILE", "CYD_ORCHESTRATION"):
+    # No secret key given, as a newcomer runs it: the demo's data folder has its own
+    # key file, and nothing is written into the home folder's data folder.
+    for name in ("PREFECT_API_URL", "PREFECT_PROFILE", "CYD_ORCHESTRATION", "CYD_SECRET_KEY"):
         env.pop(name, None)
+    env["HOME"] = str(tmp_path / "home")
+    env.pop("XDG_DATA_HOME", None)
     result = run(["demo"], env)
     assert result.returncode == 0, result.stderr
+    assert not (tmp_path / "home").exists() or not any((tmp_path / "home").rglob("secret.key"))
     out = result.stdout
     assert "on Prefect's local server" in out
     runs = re.search(
