@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 from cli.output import fail
@@ -19,7 +20,7 @@ def cyd_context() -> Cyd:
     from checklists.library import DefinitionError
     from checklists.validcache import load_library
     from cli.context import engine
-    from flows.trigger import advancer
+    from flows.trigger import FLOWS, advancer, api_url, mode
     from services.commands import Cyd
 
     try:
@@ -29,6 +30,17 @@ def cyd_context() -> Cyd:
         fail(f"the checklist definitions have {len(exc.problems)} problem(s), first: {first}")
     try:
         advance = advancer()
+        chosen = mode()
     except ValueError as exc:
         fail(str(exc))
+    if chosen == FLOWS and api_url() is None:
+        # Each command would start (and stop) a temporary Prefect server of its own for
+        # the flow it runs: about 8 s a decision instead of under 1 s. Said, not refused:
+        # it still works, and the demo relies on the same mode in one long process.
+        print(
+            "note: CYD_ORCHESTRATION=flows with no Prefect server configured: a command"
+            " that advances a venture starts a temporary one (several seconds)."
+            " Set PREFECT_API_URL (`cyd serve` prints it), or use CYD_ORCHESTRATION=direct.",
+            file=sys.stderr,
+        )
     return Cyd(engine(), library, advancer=advance)

@@ -52,3 +52,24 @@ def test_good_settings_change_nothing(tmp_path: Path) -> None:
     result = cyd("checklist", "validate")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("valid: ")
+
+
+def test_flows_without_a_prefect_server_says_each_command_starts_one(tmp_path: Path) -> None:
+    """Said, not refused: the command still works (issue 15 measured 8.5 s a decision)."""
+    quiet_prefect = {"PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_API_URL": ""}
+    cyd = Cyd(tmp_path / "data", env={"CYD_ORCHESTRATION": "flows", **quiet_prefect})
+    assert cyd("init").returncode == 0
+    listed = cyd("venture", "list")
+    assert listed.returncode == 0
+    assert "CYD_ORCHESTRATION=flows with no Prefect server configured" in listed.stderr
+    assert "PREFECT_API_URL" in listed.stderr
+
+    served = Cyd(
+        tmp_path / "data",
+        env={
+            "CYD_ORCHESTRATION": "flows",
+            **quiet_prefect,
+            "PREFECT_API_URL": "http://127.0.0.1:9/api",
+        },
+    )
+    assert "no Prefect server configured" not in served("venture", "list").stderr
