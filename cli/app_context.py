@@ -21,8 +21,14 @@ def cyd_context() -> Cyd:
     from checklists.validcache import load_library
     from cli.context import engine
     from flows.trigger import FLOWS, advancer, api_url, mode
+    from governance import catalogue
+    from services import programme_import
     from services.commands import Cyd
 
+    # The catalogue of texts and the programme in force, kept checked and parsed
+    # between commands (each costs a short-lived command about 50-100 ms otherwise).
+    catalogue.use_cache_dir(settings.current().cache_dir)
+    programme_import.use_cache_dir(settings.current().cache_dir)
     try:
         library = load_library(cache_dir=settings.current().cache_dir)
     except DefinitionError as exc:

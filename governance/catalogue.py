@@ -244,9 +244,33 @@ def _locale(language: Language) -> Locale:
     return Locale.parse(_LOCALES[language])
 
 
+# The plural category of each small count, by language, when the catalogue was read back
+# from the cache (governance/catalogue_cache.py: computed by Babel when it was kept, and
+# kept under Babel's release). A count in a text is nearly always small, and loading
+# Babel's locale data costs a short-lived command about 40 ms.
+SMALL_COUNTS = 1000
+_small_plurals: dict[Language, tuple[str, ...]] = {}
+
+
+def small_plurals(language: Language) -> tuple[str, ...]:
+    """The plural category of 0, 1, … SMALL_COUNTS - 1 in `language`, by Babel's rules."""
+    rule = _locale(language).plural_form
+    return tuple(str(rule(n)) for n in range(SMALL_COUNTS))
+
+
+def use_small_plurals(tables: Mapping[Language, Sequence[str]]) -> None:
+    """Answer small counts' plural categories from `tables` (as `small_plurals` gave)."""
+    for language, table in tables.items():
+        _small_plurals[language] = tuple(table)
+
+
 def plural_category(language: Language, n: int) -> str:
     """The CLDR plural category of `n` in `language` (Babel's rules)."""
-    return str(_locale(language).plural_form(abs(n)))
+    n = abs(n)
+    table = _small_plurals.get(language)
+    if table is not None and n < len(table):
+        return table[n]
+    return str(_locale(language).plural_form(n))
 
 
 def categories(language: Language) -> frozenset[str]:
@@ -303,16 +327,43 @@ def load(source: str, where: str = "catalogue.yaml") -> Catalogue:
     return _Reader(document, where).catalogue()
 
 
+# Where the checked catalogue is kept between processes (`use_cache_dir`); None: nowhere.
+_cache_dir: Path | None = None
+
+
+def use_cache_dir(folder: Path | None) -> None:
+    """Keep the checked catalogue in `folder` (the edge says which: Cyd's cache folder),
+    so that a short-lived command reads it back instead of checking it again."""
+    global _cache_dir
+    _cache_dir = folder
+
+
 @cache
 def catalogue() -> Catalogue:
-    """The catalogue shipped beside this module, read and checked once."""
-    from checklists.yamlsource import YamlProblem, read_text
+    """The catalogue shipped beside this module, read and checked once (once per
+    release, where a cache folder is given: governance/catalogue_cache.py)."""
+    folder = _cache_dir
+    key = None
+    if folder is not None:
+        from governance import catalogue_cache
+
+        try:
+            key = catalogue_cache.fingerprint(CATALOGUE_FILE.read_bytes())
+        except OSError:
+            key = None  # read_text below says why the file cannot be read
+        kept = catalogue_cache.lookup(key, folder) if key else None
+        if kept is not None:
+            return kept
+    from checklists.yamlsource import YamlProblem, read_text  # only when not kept
 
     try:
         source = read_text(CATALOGUE_FILE)
     except YamlProblem as problem:
         raise CatalogueError(problem.message, str(CATALOGUE_FILE), problem.position) from None
-    return load(source, str(CATALOGUE_FILE))
+    checked = load(source, str(CATALOGUE_FILE))
+    if folder is not None and key is not None:
+        catalogue_cache.remember(key, checked, folder)
+    return checked
 
 
 def say(

@@ -49,7 +49,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Table
+from sqlalchemy import Table, bindparam
 from sqlalchemy import select as core_select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, delete, select
@@ -604,28 +604,48 @@ def current_programme(session: Session) -> Programme:
     key = (found.id, found.sha256)
     programme = _PARSED.get(key)
     if programme is None:
-        latest = latest_version(session)
-        if latest is None:  # deleted since: as if read a moment later
+        # Its masked text only: the whole row would open the sealed copy too (the key
+        # read and the cipher imported), which the programme in force never needs.
+        source = session.connection().execute(_SOURCE, {"id": found.id}).scalar()
+        if source is None:  # deleted since: as if read a moment later
             raise NoProgrammeError()
-        programme = _programme_from_source(latest.source)
-        if latest.id == found.id:
-            if len(_PARSED) >= 16:
-                _PARSED.clear()
-            _PARSED[key] = programme
+        programme = _programme_from_source(source)
+        if len(_PARSED) >= 16:
+            _PARSED.clear()
+        _PARSED[key] = programme
     return programme
 
 
 _VERSION = cast(Table, ProgrammeVersion.__table__)  # type: ignore[attr-defined]
 _LATEST = core_select(_VERSION.c.id, _VERSION.c.sha256).order_by(_VERSION.c.id.desc()).limit(1)
+_SOURCE = core_select(_VERSION.c.source).where(_VERSION.c.id == bindparam("id"))
 # Parsed programmes by (version id, sha256): a stored version never changes, and the
 # digest tells two databases' versions of the same id apart.
 _PARSED: dict[tuple[int, str], Programme] = {}
+
+
+# Where the programme in force is kept parsed between processes (`use_cache_dir`).
+_cache_dir: Path | None = None
+
+
+def use_cache_dir(folder: Path | None) -> None:
+    """Keep the parsed programme in `folder` (the edge says which: Cyd's cache folder)."""
+    global _cache_dir
+    _cache_dir = folder
 
 
 @functools.lru_cache(maxsize=4)
 def _programme_from_source(source: str) -> Programme:
     # Checked in full when imported; here only parsed (no library lookups). Programme
     # is frozen, so sharing the cached value is safe.
+    if _cache_dir is not None:
+        from services import programme_cache
+
+        return programme_cache.parsed(source, _cache_dir, _parse)
+    return _parse(source)
+
+
+def _parse(source: str) -> Programme:
     from checklists.yamlsource import parse
 
     doc = parse(source)
