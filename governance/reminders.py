@@ -106,6 +106,7 @@ keys it sent, under a unique constraint, and a key in `sent` is never due again.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -278,7 +279,12 @@ class Step:
 
 def steps(policy: ReminderPolicy) -> tuple[Step, ...]:
     """The policy's steps, earliest first: d-7, d-1, d0, d+1, d+7."""
-    offsets = {-d for d in policy.before_deadline_days} | set(policy.after_deadline_days)
+    return _steps(tuple(policy.before_deadline_days), tuple(policy.after_deadline_days))
+
+
+@functools.lru_cache(maxsize=64)  # a programme has one policy; a sweep asks per venture
+def _steps(before: tuple[int, ...], after: tuple[int, ...]) -> tuple[Step, ...]:
+    offsets = {-d for d in before} | set(after)
     return tuple(Step(o, f"d{o:+d}" if o else "d0") for o in sorted(offsets))
 
 

@@ -14,6 +14,7 @@ summer time and 17:00 UTC in winter.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -76,6 +77,21 @@ def add_working_days(day: dt.date, n: int, holidays: Holidays = frozenset()) -> 
 
     With `n` = 0: `day` if it is a working day, else the next one.
     """
+    try:
+        return _add_remembered(day, n, holidays)
+    except TypeError:  # a set that cannot be hashed (a plain `set`): counted each time
+        return _add_working_days(day, n, holidays)
+
+
+# A sweep asks the same few questions for thousands of ventures (each step of the cadence
+# from each deadline day): the answers depend only on the day, the count and the
+# (immutable) holidays, so they are remembered. 16,384 answers: a few MB at most.
+@functools.lru_cache(maxsize=16384)
+def _add_remembered(day: dt.date, n: int, holidays: Holidays) -> dt.date:
+    return _add_working_days(day, n, holidays)
+
+
+def _add_working_days(day: dt.date, n: int, holidays: Holidays) -> dt.date:
     if n == 0:
         return working_day_on_or_after(day, holidays)
     step = next_working_day if n > 0 else previous_working_day

@@ -57,7 +57,8 @@ class BankHolidays(AbstractSet[dt.date]):
         return self._days
 
     def __contains__(self, day: object) -> bool:
-        return day in self._loaded()
+        days = self._days  # asked thousands of times a sweep: no call once loaded
+        return day in (days if days is not None else self._loaded())
 
     def __iter__(self) -> Iterator[dt.date]:
         return iter(self._loaded())

@@ -193,3 +193,23 @@ def test_a_vote_opened_before_the_papers_closes_the_working_day_before_the_meeti
     opened = dt.datetime(2026, 11, 20, 10, 0, tzinfo=LONDON)
     closes = vote_closes(opened, 14, CAL, [dt.date(2026, 12, 8)], 7)
     assert closes.astimezone(LONDON) == dt.datetime(2026, 12, 7, 17, 0, tzinfo=LONDON)
+
+
+@given(
+    st.dates(dt.date(2026, 1, 1), dt.date(2027, 12, 31)),
+    st.integers(-40, 40),
+    st.sets(st.dates(dt.date(2026, 1, 1), dt.date(2028, 3, 31)), max_size=30),
+)
+def test_remembered_answers_are_the_holidays_own(
+    day: dt.date, n: int, days_off: set[dt.date]
+) -> None:
+    """Answers are remembered by (day, n, holidays): another set of days off, equal or
+    not, hashable or not (a plain `set` is counted each time), gets its own answer."""
+    frozen = frozenset(days_off)
+    landed = add_working_days(day, n, frozen)
+    assert add_working_days(day, n, days_off) == landed  # a plain set, not remembered
+    assert is_working_day(landed, frozen)
+    if n != 0:
+        assert working_days_between(day, landed, frozen) == n
+    with_one_more = frozen | {landed}
+    assert add_working_days(day, n, with_one_more) != landed
