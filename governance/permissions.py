@@ -30,6 +30,10 @@ class Role(StrEnum):
     CLERK = "clerk"
     # Writes the Welsh (or English) of what someone wrote in the other language.
     TRANSLATOR = "translator"
+    # Sends ideas from anyone to a workstream and answers them (governance/ideas.py).
+    TRIAGE = "triage"
+    # Checks an idea for personal data and abuse before it is shown publicly.
+    MODERATOR = "moderator"
 
 
 BOARD_ROLES: frozenset[Role] = frozenset({Role.BOARD_MEMBER, Role.CHAIR})

@@ -288,6 +288,30 @@ class TranslationPolicy(Strict):
     )
 
 
+class IdeaPolicy(Strict):
+    """Ideas from anyone (governance/ideas.py): the promise of an answer, and how long a
+    proposer's contact details are kept."""
+
+    answer_days: int = Field(
+        default=20,
+        ge=1,
+        le=120,
+        description=(
+            "Working days within which every idea is answered (adopted, merged, not now,"
+            " or not for this programme); an idea still open after them is flagged."
+        ),
+    )
+    keep_contact_days: int = Field(
+        default=365,
+        ge=1,
+        le=3650,
+        description=(
+            "Days a proposer's contact details are kept after their idea is answered or"
+            " withdrawn; then they are erased (the idea and its answer stay)."
+        ),
+    )
+
+
 class Programme(Strict):
     schema_version: Literal[1]
     kind: Literal["programme"]
@@ -304,6 +328,10 @@ class Programme(Strict):
     translations: TranslationPolicy = Field(
         default_factory=TranslationPolicy,
         description="Translations between English and Welsh; defaults when left out.",
+    )
+    ideas: IdeaPolicy = Field(
+        default_factory=IdeaPolicy,
+        description="Ideas from anyone: the promise of an answer; defaults when left out.",
     )
     contact: Contact | None = Field(
         default=None,

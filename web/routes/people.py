@@ -71,6 +71,8 @@ def role_names(page: PageContext) -> dict[str, str]:
         "admin": page.gettext("Admin"),
         "clerk": page.gettext("Clerk"),
         "translator": page.gettext("Translator"),
+        "triage": page.gettext("Triage of ideas"),
+        "moderator": page.gettext("Moderator of ideas"),
     }
 
 
