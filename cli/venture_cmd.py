@@ -108,9 +108,10 @@ def _note(advanced: Advanced | None) -> None:
 
 
 def _say(outcome: Outcome) -> None:
-    from cli.output import safe as escape
+    from cli.output import Lines
+    from cli.output import mark as escape
 
-    out = console()
+    out = Lines()
     out.print(f"[bold]{escape(outcome.venture_id)}[/bold]: {escape(outcome.message)}")
     if outcome.handed:
         out.print("  → handed to Prefect: the advance-venture flow takes it on")
