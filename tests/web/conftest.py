@@ -11,6 +11,9 @@ Without a browser (fast):
                        to web_engine
     app, client        the default app, and a TestClient on it at http://127.0.0.1
                        (a loopback address: cookies without Secure, as in `cyd web`)
+    browser_as(email, **cookies)
+                       a test client signed in as `email` on the module's `engine`
+                       (with these cookies: language and format), closed after the test
 
 In a real browser (tests marked slow; Chromium from the system, /usr/bin/chromium):
 
@@ -201,6 +204,31 @@ def app_for(
         return serve(app)
 
     return start
+
+
+@pytest.fixture
+def browser_as(make_app: Callable[..., FastAPI], engine: Engine) -> Iterator[Callable[..., Any]]:
+    """A test client signed in as `email`, on the test module's own `engine` fixture."""
+    # Here, not at the top: test_checklist imports this module's LOOPBACK.
+    from web.visitor import SignedIn
+
+    from .test_checklist import Browser as Client
+    from .test_checklist import person
+
+    made: list[Client] = []
+
+    def sign_in(email: str, **cookies: str) -> Client:
+        someone = person(engine, email)
+        app = make_app(engine, identify=lambda _r, _e: SignedIn(someone, f"session-{email}"))
+        client = Client(app)
+        for name, value in cookies.items():
+            client.client.cookies.set(name, value)
+        made.append(client)
+        return client
+
+    yield sign_in
+    for client in made:
+        client.client.close()
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -82,26 +82,6 @@ def venture(cyd: Cyd) -> str:
     return c.start_venture(
         cyd, workstream="day-opportunities", title="Community café", lead=LEAD
     ).venture_id
-
-
-@pytest.fixture
-def browser_as(
-    make_app: Callable[..., FastAPI], engine: Engine
-) -> Iterator[Callable[..., Browser]]:
-    made: list[Browser] = []
-
-    def sign_in(email: str, **cookies: str) -> Browser:
-        someone = person(engine, email)
-        app = make_app(engine, identify=lambda _r, _e: SignedIn(someone, f"session-{email}"))
-        browser = Browser(app)
-        for name, value in cookies.items():
-            browser.client.cookies.set(name, value)
-        made.append(browser)
-        return browser
-
-    yield sign_in
-    for browser in made:
-        browser.client.close()
 
 
 def own_token(browser: Browser, email: str) -> str:

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
 from checklists.loader import Library
@@ -23,7 +22,6 @@ from services.commands import Cyd
 from services.examples import missing_items
 from services.replay import compare, replay
 from services.venture_checklist import venture_checklists
-from web.visitor import SignedIn
 
 from .test_checklist import (
     CHAIR,
@@ -35,7 +33,6 @@ from .test_checklist import (
     item_of,
     main,
     own_token,
-    person,
     task_rows,
     text_of,
 )
@@ -74,27 +71,6 @@ def venture(cyd: Cyd) -> str:
     return c.start_venture(
         cyd, workstream="day-opportunities", title="Community café", lead=LEAD
     ).venture_id
-
-
-@pytest.fixture
-def browser_as(
-    make_app: Callable[..., FastAPI], engine: Engine
-) -> Iterator[Callable[..., Browser]]:
-    """A test client signed in as `email` (with these cookies: language and format)."""
-    made: list[Browser] = []
-
-    def sign_in(email: str, **cookies: str) -> Browser:
-        someone = person(engine, email)
-        app = make_app(engine, identify=lambda _r, _e: SignedIn(someone, f"session-{email}"))
-        browser = Browser(app)
-        for name, value in cookies.items():
-            browser.client.cookies.set(name, value)
-        made.append(browser)
-        return browser
-
-    yield sign_in
-    for browser in made:
-        browser.client.close()
 
 
 def summary_links(page: str) -> list[tuple[str, str]]:

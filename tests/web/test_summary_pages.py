@@ -5,10 +5,9 @@ own language and format; someone else is refused by the rules, said on the page.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
-from fastapi import FastAPI
 from sqlalchemy import Engine
 from sqlmodel import select
 
@@ -17,9 +16,8 @@ from models import tables as t
 from models.db import read_session
 from services import commands as c
 from services.easy_read_summaries import summary_for
-from web.visitor import SignedIn
 
-from .test_checklist import Browser, csrf, person, text_of
+from .test_checklist import Browser, csrf, text_of
 
 GARETH = "gareth.jones@example.org"  # the lead: reads English
 NIA = "nia.morgan@example.org"  # a co-producer: reads Welsh Easy Read
@@ -40,25 +38,6 @@ def venture(engine: Engine, library: Library) -> str:
     return c.start_venture(
         cyd, workstream="day-opportunities", title="Community café", lead=GARETH
     ).venture_id
-
-
-@pytest.fixture
-def browser_as(
-    make_app: Callable[..., FastAPI], engine: Engine
-) -> Iterator[Callable[[str], Browser]]:
-    made: list[Browser] = []
-
-    def sign_in(email: str) -> Browser:
-        someone = person(engine, email)
-        browser = Browser(
-            make_app(engine, identify=lambda _r, _e: SignedIn(someone, f"session-{email}"))
-        )
-        made.append(browser)
-        return browser
-
-    yield sign_in
-    for browser in made:
-        browser.client.close()
 
 
 def _state(engine: Engine, venture: str) -> str | None:

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
 from sqlalchemy import Engine
 from sqlmodel import select
 
@@ -19,9 +18,8 @@ from models.db import read_session
 from services import commands as c
 from services import free_text
 from services.translations import give_translation
-from web.visitor import SignedIn
 
-from .test_checklist import Browser, csrf, main, own_token, person, text_of
+from .test_checklist import Browser, csrf, main, own_token, text_of
 
 LOWRI = "lowri.parry@example.org"  # the example programme's translator: reads Welsh
 NIA = "nia.morgan@example.org"
@@ -40,25 +38,6 @@ def venture(engine: Engine, library: Library) -> str:
     return c.start_venture(
         cyd, workstream="day-opportunities", title="Community café", lead=GARETH
     ).venture_id
-
-
-@pytest.fixture
-def browser_as(
-    make_app: Callable[..., FastAPI], engine: Engine
-) -> Iterator[Callable[[str], Browser]]:
-    made: list[Browser] = []
-
-    def sign_in(email: str) -> Browser:
-        someone = person(engine, email)
-        browser = Browser(
-            make_app(engine, identify=lambda _r, _e: SignedIn(someone, f"session-{email}"))
-        )
-        made.append(browser)
-        return browser
-
-    yield sign_in
-    for browser in made:
-        browser.client.close()
 
 
 def _task(engine: Engine, venture: str) -> t.Translation:
