@@ -102,7 +102,7 @@ async def _advance(venture_id: str, now: dt.datetime | None) -> dict[str, Any]:
     else:
         raise RuntimeError(f"venture {venture_id} did not settle after {rounds.MAX_ROUNDS} rounds")
     decided = any(e["effect"] == "RecordDecision" for r in rounds_done for e in r)
-    await publish(venture_id, now, decided=decided)
+    await publish(venture_id, now, decided=decided, changed=bool(rounds_done))
     return {"venture_id": venture_id, "state": state, "gate": gate, "rounds": rounds_done}
 
 
@@ -138,27 +138,67 @@ async def _tag_this_run(venture_id: str) -> None:
         await client.update_flow_run(UUID(run_id), tags=[*have, tag])
 
 
-async def publish(venture_id: str, now: dt.datetime | None, *, decided: bool) -> Record:
-    """The venture's record as artifacts: the markdown always, the tally when new."""
+async def publish(
+    venture_id: str, now: dt.datetime | None, *, decided: bool, changed: bool = True
+) -> Record:
+    """The venture's record as artifacts: the markdown when it changed, the tally of a
+    decision when it is new.
+
+    A run that changed nothing (a repeat, the sweep's look) reads the latest of both in
+    one request and writes only what differs from them: after a crash between a change
+    and its artifacts, the next run publishes what the crashed one did not."""
     record = await asyncio.to_thread(
         venture_record, config.engine(), venture_id, config.library(), now or utcnow()
     )
-    await acreate_markdown_artifact(
-        record.markdown,
-        key=record.key,
-        description=f"{venture_id}: {record.state} at gate {record.gate_id}",
-    )
-    if record.decision is not None:
-        description = f"{venture_id}: the tally of decision {record.decision}"
-        if not decided:
-            # A re-run after a crash between the decision and its artifact publishes it.
-            latest = await Artifact.aget(record.tally_key)
-            decided = latest is None or latest.description != description
-        if decided:
-            await acreate_table_artifact(
-                record.tally, key=record.tally_key, description=description
+    description = f"{venture_id}: {record.state} at gate {record.gate_id}"
+    tally_description = f"{venture_id}: the tally of decision {record.decision}"
+    write_record, write_tally = True, decided and record.decision is not None
+    if not changed:
+        latest = await _latest_artifacts(record.key, record.tally_key)
+        shown = latest.get(record.key)
+        write_record = shown is None or (shown.data, shown.description) != (
+            record.markdown,
+            description,
+        )
+        if record.decision is not None:
+            tallied = latest.get(record.tally_key)
+            write_tally = tallied is None or tallied.description != tally_description
+    elif record.decision is not None and not decided:
+        # Changed without deciding (a new gate's draft): the tally is still the last one,
+        # unless a crash kept it from being published.
+        latest_tally = await Artifact.aget(record.tally_key)
+        write_tally = latest_tally is None or latest_tally.description != tally_description
+    writes = []
+    if write_record:
+        writes.append(
+            acreate_markdown_artifact(record.markdown, key=record.key, description=description)
+        )
+    if write_tally:
+        writes.append(
+            acreate_table_artifact(
+                record.tally, key=record.tally_key, description=tally_description
             )
+        )
+    # Both at once: a server on PostgreSQL writes them side by side (one on SQLite takes
+    # them in turn, no slower than one after the other).
+    await asyncio.gather(*writes)
     return record
+
+
+async def _latest_artifacts(*keys: str) -> dict[str, Any]:
+    """The latest artifact of each key, in one request."""
+    from prefect.client.schemas.filters import (
+        ArtifactCollectionFilter,
+        ArtifactCollectionFilterKey,
+    )
+
+    async with get_client() as client:
+        found = await client.read_latest_artifacts(
+            artifact_filter=ArtifactCollectionFilter(
+                key=ArtifactCollectionFilterKey(any_=list(keys))
+            )
+        )
+    return {a.key: a for a in found}
 
 
 def report_of(result: dict[str, Any]) -> AdvanceReport:
