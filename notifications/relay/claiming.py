@@ -39,18 +39,38 @@ SIGN_IN_TOO_LATE = (
 )
 
 
-def claim_next(engine: Engine, at: dt.datetime, report: RelayReport) -> Job | None:
-    """Lease the next due message that may go now; move the ones that must wait."""
-    while True:
-        with unit_of_work(engine) as session:
-            rows = outbox.due(session, now=at, limit=_SCAN)
+def claim_due(engine: Engine, at: dt.datetime, report: RelayReport, size: int) -> list[Job]:
+    """Lease up to `size` due messages that may go now, in one transaction; move the
+    ones that must wait. None left: an empty list.
+
+    What the routing did is added to `report` only once the transaction has committed
+    (it may be run again after a lock or a lost connection)."""
+    jobs: list[Job] = []
+    done = RelayReport()
+    with unit_of_work(engine) as session:
+        while len(jobs) < size:
+            rows = outbox.due(session, now=at, limit=max(_SCAN, size - len(jobs)))
             if not rows:
-                return None
+                break
+            _load_people_and_channels(session, rows)
             for row in rows:
-                job = route(session, row, at, report)
+                job = route(session, row, at, done)
                 if job is not None:
-                    return job
-            # Every row looked at was moved, folded or given up on: look again.
+                    jobs.append(job)
+                    if len(jobs) == size:
+                        break
+            # A row claimed, moved, folded or given up on is no longer due: look again.
+    report.add(done)
+    return jobs
+
+
+def _load_people_and_channels(session: Session, rows: list[OutboxMessage]) -> None:
+    """Read the rows' people and channels in two statements (the session keeps them:
+    routing and claiming each row then finds them without asking the database)."""
+    people = {row.person_id for row in rows}
+    channels = {row.channel_id for row in rows}
+    session.exec(select(Person).where(col(Person.id).in_(sorted(people)))).all()
+    session.exec(select(Channel).where(col(Channel.id).in_(sorted(channels)))).all()
 
 
 def route(session: Session, row: OutboxMessage, at: dt.datetime, report: RelayReport) -> Job | None:
