@@ -5,7 +5,8 @@ PostgreSQL database, against a real SMTP server on loopback.
 Every delivery the server takes is counted (a list of what it received, not a mapping
 by key: a second copy would be kept, not folded into the first), and each message is
 known in it by its idempotency key, one per outbox message: each is delivered exactly
-once, and every message is marked sent once (one attempt).
+once, and every message is marked sent once (one attempt). A relay process killed
+mid-batch beside another leaves what it had claimed to the lease.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from models.db import make_engine, utcnow
-from notifications.relay import RelayReport, send_due
+from notifications.relay import LEASE, RelayReport, send_due
 from tests.models.conftest import Backend
 from tests.notifications.conftest import SmtpServer, example_data, load_programme, messages, queue
 
@@ -140,3 +141,47 @@ def test_relays_in_processes_each_with_senders_deliver_each_message_once(
         sent.append(int(out.split()[-1]))
     assert sum(sent) == len(keys)
     delivered_once_each(smtp, backend.engine, keys)
+
+
+def test_a_relay_killed_mid_batch_beside_another_leaves_its_claims_to_the_lease(
+    backend: Backend, smtp: SmtpServer, tmp_path: Path
+) -> None:
+    """Two relay processes at once; one is killed (SIGKILL) just after its fifth
+    delivery, with others of its senders in flight. The other never takes what the
+    killed one had claimed; once the lease is over, a run sends it: every message is
+    delivered, and only the few the killed relay had in flight twice (the same key)."""
+    keys = everyone_on(smtp, backend.engine)
+    at = utcnow() + dt.timedelta(seconds=1)
+    go = tmp_path / "go"
+
+    def relay(**env: str) -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            [sys.executable, "-c", RELAY_PROCESS, backend.url, at.isoformat(), str(go), "4"],
+            cwd=ROOT,
+            env=os.environ | {"PYTHONPATH": str(ROOT)} | env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    killed, survivor = relay(CYD_TEST_FAULT_AT="relay-sent#5"), relay()
+    time.sleep(0.5)
+    go.touch()
+    _, err = killed.communicate(timeout=300)
+    assert killed.returncode == -9, err
+    _, err = survivor.communicate(timeout=300)
+    assert survivor.returncode == 0, err
+    left = [m for m in messages(backend.engine) if m.status != "sent"]
+    assert left, "the killed relay left nothing claimed"
+    assert all(m.status == "pending" and m.next_attempt_at > at for m in left)
+    assert until_none_left(backend.engine, at).sent == 0  # leased: not before the lease
+    after = until_none_left(backend.engine, at + LEASE + dt.timedelta(seconds=1))
+    assert after.sent == len(left)
+    deliveries = Counter(smtp.keys())
+    assert set(deliveries) == set(keys)  # every message delivered
+    twice = [key for key, n in deliveries.items() if n > 1]
+    assert all(n <= 2 for n in deliveries.values())
+    # Only what the killed relay had in flight (never more than its senders' claims).
+    assert len(twice) <= 2 * SENDERS
+    assert set(twice) <= {m.idempotency_key for m in left}
+    assert all(m.status == "sent" for m in messages(backend.engine))
