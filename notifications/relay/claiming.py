@@ -28,7 +28,8 @@ from notifications.relay.timing import digest_time, local_zone, quiet_until
 from notifications.tell import tell
 
 LEASE = dt.timedelta(minutes=10)  # how long a claimed message is left to its relay
-_SCAN = 25  # due messages looked at per claim
+_SCAN = 25  # due messages looked at per statement, at most
+_CONTACT = "cyd_relay_contact"  # the programme's contact, in `session.info`
 # Events that never wait for a digest, and those that ignore quiet hours too.
 _NOT_DIGESTED = frozenset({DIGEST_EVENT, TEST_EVENT, ALERT_EVENT, SIGN_IN_EVENT})
 _URGENT = frozenset({TEST_EVENT, SIGN_IN_EVENT})
@@ -49,7 +50,7 @@ def claim_due(engine: Engine, at: dt.datetime, report: RelayReport, size: int) -
     done = RelayReport()
     with unit_of_work(engine) as session:
         while len(jobs) < size:
-            rows = outbox.due(session, now=at, limit=max(_SCAN, size - len(jobs)))
+            rows = outbox.due(session, now=at, limit=min(_SCAN, size - len(jobs)))
             if not rows:
                 break
             _load_people_and_channels(session, rows)
@@ -128,6 +129,9 @@ def claim(session: Session, row: OutboxMessage, at: dt.datetime) -> Job:
         day = dt.date.fromisoformat(str(row.payload.get("day")))
     from notifications.contact import programme_contact  # only what sends needs it
 
+    # Read once a transaction (a claim of several messages asks once).
+    if _CONTACT not in session.info:
+        session.info[_CONTACT] = programme_contact(session)
     return Job(
         message_id=row.id,
         key=row.idempotency_key,
@@ -139,7 +143,7 @@ def claim(session: Session, row: OutboxMessage, at: dt.datetime) -> Job:
         digest_day=day,
         items=items,
         attachments=tuple(row.attachments or ()),
-        contact=programme_contact(session),
+        contact=session.info[_CONTACT],
     )
 
 

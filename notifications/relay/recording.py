@@ -44,8 +44,19 @@ def reoffer(
     report: RelayReport,
     outage_after: int,
 ) -> None:
-    """These channels took a message: what each gave up on during an outage goes now."""
-    for channel_id in sorted(set(channel_ids)):
+    """These channels took a message: what each gave up on during an outage goes now.
+    (One statement finds the channels that have any such message; usually none.)"""
+    wanted = sorted(set(channel_ids))
+    if not wanted:
+        return
+    gave_up = session.exec(
+        select(OutboxMessage.channel_id)
+        .where(col(OutboxMessage.channel_id).in_(wanted))
+        .where(OutboxMessage.status == "dead")
+        .where(OutboxMessage.attempts >= outage_after)
+        .distinct()
+    ).all()
+    for channel_id in sorted(set(gave_up)):
         report.offered_again += outbox.reoffer(
             session, channel_id, at=at, outage_after=outage_after, skip=(TEST_EVENT,)
         )
