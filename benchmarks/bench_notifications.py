@@ -405,7 +405,8 @@ def relay_rows(messages: int, url: str | None, where: str) -> list[Row]:
 
 
 def relay_benchmarks(messages: int) -> list[Row]:
-    rows = relay_rows(messages, None, "SQLite (`synchronous` as `CYD_SQLITE_SYNC` says)")
+    sync = settings.current().sqlite_sync.upper()
+    rows = relay_rows(messages, None, f"SQLite file (`synchronous={sync}`)")
     try:
         with postgres_database() as url:
             rows += relay_rows(messages, url, "PostgreSQL")

@@ -73,15 +73,21 @@ def send_due(
     report = RelayReport()
     left = limit
     exhausted = False
+    # An error claiming or sending stops the claims; what is in flight is still sent and
+    # recorded, and then the error is raised. (An error recording is raised at once.)
+    failure: Exception | None = None
     in_flight: set[Future[_Sent]] = set()
     with _senders(workers) as submit:
         while True:
-            if not exhausted and left > 0 and len(in_flight) < workers:
+            if failure is None and not exhausted and left > 0 and len(in_flight) < workers:
                 at = now or utcnow()
                 # (One sender sends as it claims: one at a time, as claimed.)
                 ahead = AHEAD * workers if workers > 1 else 1
                 want = min(left, ahead - len(in_flight))
-                jobs = retrying(lambda: claim_due(engine, at, report, want))  # noqa: B023
+                try:
+                    jobs = retrying(lambda: claim_due(engine, at, report, want))  # noqa: B023
+                except Exception as error:
+                    failure, jobs = error, []
                 exhausted = not jobs
                 left -= len(jobs)
                 for job in jobs:
@@ -90,7 +96,15 @@ def send_due(
             if not in_flight:
                 break
             finished, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
-            _mark(engine, [f.result() for f in finished], report, max_attempts, max_attempts)
+            sent: list[_Sent] = []
+            for future in finished:
+                try:
+                    sent.append(future.result())
+                except Exception as error:  # a bug: that message stays claimed (its lease)
+                    failure = failure or error
+            _mark(engine, sent, report, max_attempts, max_attempts)
+    if failure is not None:
+        raise failure
     return report
 
 

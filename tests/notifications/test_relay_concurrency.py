@@ -19,11 +19,13 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
+import pytest
 from sqlalchemy.engine import Engine
 
 from models.db import make_engine, utcnow
-from notifications.relay import LEASE, RelayReport, send_due
+from notifications.relay import LEASE, RelayReport, send_due, sending
 from tests.models.conftest import Backend
 from tests.notifications.conftest import SmtpServer, example_data, load_programme, messages, queue
 
@@ -185,3 +187,36 @@ def test_a_relay_killed_mid_batch_beside_another_leaves_its_claims_to_the_lease(
     assert len(twice) <= 2 * SENDERS
     assert set(twice) <= {m.idempotency_key for m in left}
     assert all(m.status == "sent" for m in messages(backend.engine))
+
+
+def test_an_error_in_one_sender_stops_the_claims_and_the_rest_in_flight_is_recorded(
+    backend: Backend, smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug that raises while one message is being sent stops the run, with the error;
+    what the other senders had in flight is delivered and marked sent first, and the one
+    that raised stays claimed until its lease is over (then it goes, once)."""
+    keys = everyone_on(smtp, backend.engine)
+    broken = messages(backend.engine)[2].id
+    real_render = sending.render
+
+    def render(job: Any, carries: bool = False) -> Any:
+        if job.message_id == broken:
+            raise RuntimeError("a bug in a sender")
+        return real_render(job, carries)
+
+    monkeypatch.setattr(sending, "render", render)
+    at = utcnow() + dt.timedelta(seconds=1)
+    with pytest.raises(RuntimeError, match="a bug in a sender"):
+        send_due(backend.engine, now=at, concurrency=SENDERS)
+    rows = {m.id: m for m in messages(backend.engine)}
+    assert (rows[broken].status, rows[broken].attempts) == ("pending", 0)
+    assert rows[broken].next_attempt_at > at  # claimed: left to its lease
+    delivered = Counter(smtp.keys())
+    assert all(n == 1 for n in delivered.values())
+    sent = {m.idempotency_key for m in rows.values() if m.status == "sent"}
+    assert sent == set(delivered)  # everything delivered was marked sent
+    assert 0 < len(sent) <= 2 * SENDERS  # the claims stopped
+    monkeypatch.setattr(sending, "render", real_render)
+    until_none_left(backend.engine, at)
+    until_none_left(backend.engine, at + LEASE + dt.timedelta(seconds=1))
+    delivered_once_each(smtp, backend.engine, keys)
