@@ -5,23 +5,26 @@ Each result comes with a baseline measured in the same run:
   work per venture (as `services.advance._notify` does) and rendered for each member in
   their format, against the same queueing without rendering; and rendering alone;
 - `notifications.relay.send_due` sending N queued messages to an SMTP server on
-  loopback, against apprise sending the same bodies to the same server directly
-  (a fresh `apprise.Apprise()` and `notify()` per message), in alternating batches.
+  loopback with its senders (`CYD_RELAY_CONCURRENCY`), and one at a time, against
+  apprise sending the same bodies to the same server directly (a fresh
+  `apprise.Apprise()` and `notify()` per message, one after another), in turns; on a
+  SQLite file and on PostgreSQL (`CYD_BENCH_POSTGRES_URL`, as the governance
+  benchmarks).
 
 CYD_BENCH_BOARD_VENTURES (default 500) and CYD_BENCH_MESSAGES (default 300) set the
-sizes.
+sizes; CYD_BENCH_RELAY_ONLY=1 runs the relay's rows alone.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
-import logging
 import math
 import os
 import socket
+import subprocess
+import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -30,11 +33,12 @@ from typing import Any
 
 import apprise
 import yaml
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
-from sqlalchemy import Engine
+from sqlalchemy import Engine, make_url
+from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
+import settings
+from benchmarks.bench_governance import POSTGRES_ADMIN_URL, postgres_database
 from benchmarks.common import ROOT
 from checklists.loader import Library, load_library
 from models import tables as t
@@ -57,7 +61,7 @@ LEAD = "gareth.jones@example.org"
 VENTURES = int(os.environ.get("CYD_BENCH_BOARD_VENTURES", "500"))
 MESSAGES = int(os.environ.get("CYD_BENCH_MESSAGES", "300"))
 WARMUP = 10  # messages sent by each side before the timing starts
-BATCH = 25  # messages per turn when the relay and apprise alternate
+BATCH = 50  # messages per turn when the relay's two sides and apprise alternate
 SMTP_USER = "cyd"
 PASSWORD = "Bench-Pa55word-not-real"  # noqa: S105 - made up, for a loopback server
 
@@ -247,46 +251,67 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-class _Counter:
-    def __init__(self) -> None:
-        self.count = 0
-        self.lock = threading.Lock()
+# The SMTP server, in a process of its own (as a mail server is): counts what it takes.
+SERVER = """
+import logging, os, sys, threading
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
-    async def handle_DATA(self, _server: SMTP, _session: Session, _envelope: Envelope) -> str:
-        with self.lock:
-            self.count += 1
+login = (os.environ["BENCH_SMTP_USER"].encode(), os.environ["BENCH_SMTP_PASSWORD"].encode())
+count, lock = 0, threading.Lock()
+
+class Counter:
+    async def handle_DATA(self, server, session, envelope):
+        global count
+        with lock:
+            count += 1
         return "250 OK"
 
-
-def _authenticate(
-    _server: SMTP, _session: Session, _envelope: Envelope, _mechanism: str, data: Any
-) -> AuthResult:
-    ok = isinstance(data, LoginPassword) and (data.login, data.password) == (
-        SMTP_USER.encode(),
-        PASSWORD.encode(),
+def authenticate(server, session, envelope, mechanism, data):
+    return AuthResult(
+        success=isinstance(data, LoginPassword) and (data.login, data.password) == login
     )
-    return AuthResult(success=ok)
+
+# aiosmtpd warns, once, that it takes a login without TLS: it is loopback.
+logging.getLogger("mail.log").setLevel(logging.ERROR)
+controller = Controller(
+    Counter(), hostname="127.0.0.1", port=int(sys.argv[1]), authenticator=authenticate,
+    auth_require_tls=False,
+)
+controller.start()
+print("ready", flush=True)
+sys.stdin.read()  # until the benchmark closes it
+controller.stop()
+print(count, flush=True)
+"""
+
+
+class Received:
+    """How many messages the server took (known once it has stopped)."""
+
+    count = -1
 
 
 @contextmanager
-def smtp_server() -> Iterator[tuple[int, _Counter]]:
-    """An aiosmtpd server on 127.0.0.1 that wants a login (plain SMTP, as the tests')."""
-    counter = _Counter()
+def smtp_server() -> Iterator[tuple[int, Received]]:
+    """An aiosmtpd server on 127.0.0.1 that wants a login (plain SMTP, as the tests'), in
+    a process of its own: the relay's process does not share its interpreter with it."""
+    received = Received()
     port = free_port()
-    # aiosmtpd warns, once, that it takes a login without TLS: it is loopback.
-    logging.getLogger("mail.log").setLevel(logging.ERROR)
-    controller = Controller(
-        counter,
-        hostname="127.0.0.1",
-        port=port,
-        authenticator=_authenticate,
-        auth_require_tls=False,
+    server = subprocess.Popen(
+        [sys.executable, "-c", SERVER, str(port)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=os.environ | {"BENCH_SMTP_USER": SMTP_USER, "BENCH_SMTP_PASSWORD": PASSWORD},
     )
-    controller.start()
+    assert server.stdout is not None
     try:
-        yield port, counter
+        assert server.stdout.readline().strip() == "ready", "the SMTP server did not start"
+        yield port, received
     finally:
-        controller.stop()
+        out, _ = server.communicate(input="", timeout=60)
+        received.count = int(out.split()[-1]) if out.split() else -1
 
 
 def mailto(port: int, email: str) -> str:
@@ -305,13 +330,17 @@ def send_directly(url: str, message: Rendered) -> None:
     assert result, "apprise did not deliver to the loopback server"
 
 
-def relay_rows(messages: int) -> list[Row]:
+def relay_rows(messages: int, url: str | None, where: str) -> list[Row]:
+    """The relay with its senders (`CYD_RELAY_CONCURRENCY`, default), the relay one at a
+    time, and apprise sending the same bodies directly, in turns of `BATCH` messages
+    each; `url`: the database (None: a SQLite file in a temporary folder)."""
     library = load_library()
     template = sample_payload(EVENT, library=library)
-    total = messages + WARMUP
+    sides = ("relay", "one", "apprise")
+    total = WARMUP + 2 * messages  # queued: the relay's two sides send a share each
     with tempfile.TemporaryDirectory() as folder, smtp_server() as (port, server):
         programme = board_of_12(Path(folder), lambda email: mailto(port, email))
-        engine = make_engine(f"sqlite:///{Path(folder) / 'cyd.db'}")
+        engine = make_engine(url or f"sqlite:///{Path(folder) / 'cyd.db'}")
         try:
             ids = prepare(engine, programme, library, math.ceil(total / 12))
             # The same messages for apprise: each member's rendered message, and URL.
@@ -327,39 +356,74 @@ def relay_rows(messages: int) -> list[Row]:
             # Warm up both (apprise loads its plugins on first use).
             warm = send_due(engine, limit=WARMUP)
             assert warm.sent == WARMUP, warm
-            for url, rendered in direct[:WARMUP]:
-                send_directly(url, rendered)
-            seconds = {"relay": 0.0, "apprise": 0.0}
-            for first in range(WARMUP, total, BATCH):
+            for address, rendered in direct[:WARMUP]:
+                send_directly(address, rendered)
+            seconds = dict.fromkeys(sides, 0.0)
+            for first in range(WARMUP, WARMUP + messages, BATCH):
                 batch = direct[first : first + BATCH]
-                start = time.perf_counter()
-                report = send_due(engine, limit=len(batch))
-                seconds["relay"] += time.perf_counter() - start
-                assert report.sent == len(batch), report
-                start = time.perf_counter()
-                for url, rendered in batch:
-                    send_directly(url, rendered)
-                seconds["apprise"] += time.perf_counter() - start
+                for side in sides:
+                    start = time.perf_counter()
+                    if side == "apprise":
+                        for address, rendered in batch:
+                            send_directly(address, rendered)
+                    else:
+                        report = send_due(
+                            engine, limit=len(batch), concurrency=1 if side == "one" else None
+                        )
+                        assert report.sent == len(batch), report
+                    seconds[side] += time.perf_counter() - start
             with read_session(engine) as session:
                 statuses = session.exec(select(t.OutboxMessage.status)).all()
         finally:
             engine.dispose()
-        received = server.count
     assert statuses.count("sent") == total, statuses
-    assert received == 2 * total, received
-    rate = {name: messages / s for name, s in seconds.items()}
+    assert server.count == total + WARMUP + messages, server.count
+    rate = {side: messages / s for side, s in seconds.items()}
+    senders = settings.current().relay_concurrency
+    apprise_said = (
+        f"apprise sending the same bodies directly, one after another, a fresh `Apprise()` "
+        f"+ `notify()` each ({rate['apprise']:,.0f} messages/s, {seconds['apprise']:.1f} s)"
+    )
     return [
         (
-            f"relay `send_due` to an SMTP server on loopback (aiosmtpd, login, plain SMTP), "
-            f"{messages} 'board-papers' messages, SQLite, batches of {BATCH} alternating with "
-            "apprise",
-            f"{rate['relay']:,.0f} messages/s ({seconds['relay']:.1f} s)",
-            f"{seconds['relay'] / seconds['apprise']:.2f}× the time of apprise sending the "
-            f"same bodies directly, a fresh `Apprise()` + `notify()` each "
-            f"({rate['apprise']:,.0f} messages/s, {seconds['apprise']:.1f} s)",
-        )
+            f"relay `send_due` to an SMTP server on loopback (aiosmtpd in a process of its own, "
+            f"login, plain SMTP), {messages} 'board-papers' messages, {where}, "
+            f"{senders} senders (`CYD_RELAY_CONCURRENCY`), turns of {BATCH} with the two "
+            "sides below",
+            f"{rate['relay']:,.0f} messages/s, {1000 / rate['relay']:.1f} ms a message "
+            f"({seconds['relay']:.1f} s; target ≥ 100)",
+            f"{seconds['relay'] / seconds['apprise']:.2f}× the time of {apprise_said}",
+        ),
+        (
+            f"the same relay one message at a time (`CYD_RELAY_CONCURRENCY=1`), {where}",
+            f"{rate['one']:,.0f} messages/s, {1000 / rate['one']:.1f} ms a message "
+            f"({seconds['one']:.1f} s)",
+            f"{seconds['one'] / seconds['apprise']:.2f}× the time of apprise directly; "
+            f"{seconds['relay'] / seconds['one']:.2f}× for {senders} senders",
+        ),
     ]
 
 
+def relay_benchmarks(messages: int) -> list[Row]:
+    sync = settings.current().sqlite_sync.upper()
+    rows = relay_rows(messages, None, f"SQLite file (`synchronous={sync}`)")
+    try:
+        with postgres_database() as url:
+            rows += relay_rows(messages, url, "PostgreSQL")
+    except OperationalError as error:
+        where = make_url(POSTGRES_ADMIN_URL).render_as_string(hide_password=True)
+        problem = " ".join(str(error.orig).split())
+        rows.append(
+            (
+                "relay `send_due`, PostgreSQL",
+                f"not run: PostgreSQL did not answer at {where} ({problem})",
+                "-",
+            )
+        )
+    return rows
+
+
 def run() -> list[Row]:
-    return [*board_rows(VENTURES), *relay_rows(MESSAGES)]
+    if os.environ.get("CYD_BENCH_RELAY_ONLY"):
+        return relay_benchmarks(MESSAGES)
+    return [*board_rows(VENTURES), *relay_benchmarks(MESSAGES)]

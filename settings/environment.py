@@ -29,6 +29,7 @@ PROJECT_DIR_ENV = "CYD_PROJECT_DIR"
 BASE_URL_ENV = "CYD_BASE_URL"
 SQLITE_SYNC_ENV = "CYD_SQLITE_SYNC"
 SECRET_KEY_ENV = "CYD_SECRET_KEY"  # noqa: S105 (the name of the variable)
+RELAY_CONCURRENCY_ENV = "CYD_RELAY_CONCURRENCY"
 
 # Every variable Cyd reads (the README's "Settings" table lists the same).
 VARIABLES: tuple[str, ...] = (
@@ -43,6 +44,7 @@ VARIABLES: tuple[str, ...] = (
     BASE_URL_ENV,
     SQLITE_SYNC_ENV,
     SECRET_KEY_ENV,
+    RELAY_CONCURRENCY_ENV,
 )
 # The variables the defaults depend on (the platform's per-user folders).
 PLATFORM: tuple[str, ...] = (
@@ -59,6 +61,8 @@ Orchestration = Literal["auto", "direct", "flows", "events"]
 SqliteSync = Literal["full", "normal"]
 ORCHESTRATION_MODES: tuple[Orchestration, ...] = ("auto", "direct", "flows", "events")
 DEFAULT_ORCHESTRATION: Orchestration = "auto"
+DEFAULT_RELAY_CONCURRENCY = 4
+MAX_RELAY_CONCURRENCY = 32
 
 # How SQLAlchemy recognises a URL (`name://...`, the name letters, digits, _ and +),
 # and the databases Cyd runs on.
@@ -100,6 +104,9 @@ class Settings:
     # keys separated by commas, the first sealing and every one opening. None: the key
     # file in the data folder. A secret: never in the repr, nor in any message.
     secret_keys: tuple[str, ...] | None = field(default=None, repr=False)
+    # CYD_RELAY_CONCURRENCY: how many messages one relay sends at once (1 to 32; 1: one
+    # at a time). Each waits on its mail or web server, so a few at once keep up.
+    relay_concurrency: int = DEFAULT_RELAY_CONCURRENCY
 
 
 def from_environ(env: Mapping[str, str]) -> Settings:
@@ -138,6 +145,7 @@ def from_environ(env: Mapping[str, str]) -> Settings:
         base_url=_base_url(given(BASE_URL_ENV)),
         sqlite_sync=_sqlite_sync(given(SQLITE_SYNC_ENV)),
         secret_keys=secret_keys(SECRET_KEY_ENV, given(SECRET_KEY_ENV)),
+        relay_concurrency=_relay_concurrency(given(RELAY_CONCURRENCY_ENV)),
     )
 
 
@@ -176,6 +184,15 @@ def _sqlite_sync(value: str | None) -> SqliteSync:
     if name == "normal":
         return "normal"
     raise _refuse(SQLITE_SYNC_ENV, value or "", "full or normal")
+
+
+def _relay_concurrency(value: str | None) -> int:
+    if value is None:
+        return DEFAULT_RELAY_CONCURRENCY
+    text = value.strip()
+    if text.isdigit() and 1 <= int(text) <= MAX_RELAY_CONCURRENCY:
+        return int(text)
+    raise _refuse(RELAY_CONCURRENCY_ENV, value, f"a whole number from 1 to {MAX_RELAY_CONCURRENCY}")
 
 
 def _base_url(value: str | None) -> str | None:

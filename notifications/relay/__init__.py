@@ -1,25 +1,35 @@
 """The relay: sends what is due in the outbox through apprise, exactly once where it can.
 
-`send_due(engine)` takes due messages one at a time. For each:
+`send_due(engine)` sends due messages `CYD_RELAY_CONCURRENCY` at once (default 4; 1:
+one at a time). Its own thread claims and records; a pool of senders renders and
+sends. For each message:
 
-1. **Claim** (a short write transaction): the message is leased — its
-   `next_attempt_at` moves `LEASE` ahead — so another relay leaves it alone while it
-   is being sent, and the transaction is over before anything leaves (no lock is
-   held while a mail server answers). The person's quiet hours and daily digest are
-   applied here (below); they move a message, they do not count as attempts.
+1. **Claim** (a short write transaction, a few messages each, never more than twice
+   the senders ahead): the message is leased — its `next_attempt_at` moves `LEASE`
+   ahead — so another relay leaves it alone while it is being sent, and the
+   transaction is over before anything leaves (no lock is held while a mail server
+   answers). The person's quiet hours and daily digest are applied here (below);
+   they move a message, they do not count as attempts. A claimed message that waits
+   for a sender so long that sending and marking it might outlast its lease
+   (`sending.START_WITHIN_S`) is not sent by this run: it goes after its lease.
 2. **Render** it in the person's language and format as they are now (their latest
    choice, not the one when it was queued; `notifications.compose`).
    A template that fails (missing, a missing variable, anything else) fails that
    message for good with the reason, and the admins are told; the relay goes on.
 3. **Send** it to its one channel with a fresh `apprise.Apprise()` holding only that
-   URL (`notifications.channels.deliver`), and read the answer strictly: success
+   URL (`notifications.channels.deliver`; the senders touch no database), and read
+   the answer strictly: success
    is sent; a failure is retried later with exponential backoff
    (`models.outbox.mark_failed`); no service for the URL is a configuration error,
    which no retry mends: the message is given up at once.
-4. **Mark** it in its own transaction straight after sending. A crash between 3 and
-   4 leaves the message claimed; when the lease runs out it is sent again, once,
-   with the same idempotency key (the `X-Cyd-Idempotency-Key` header), so a
-   receiver can drop the copy. An error while marking stops the run.
+4. **Mark** it straight after sending: the run's thread records every send that has
+   finished since its last record in one transaction (idempotent: a message already
+   recorded is left as it is; retried through locks and lost connections). A crash
+   between 3 and 4 leaves the messages in flight claimed; when the lease runs out
+   each is sent again, once, with the same idempotency key (the
+   `X-Cyd-Idempotency-Key` header), so a receiver can drop the copy. An error while
+   marking stops the run (the sends under way end; what was claimed and not sent
+   goes after its lease).
 
 A message given up on (`dead`: after `max_attempts`, or at once for a configuration
 or template error) makes one alert (`delivery-failed`) for each admin's channels,

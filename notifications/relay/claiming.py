@@ -28,7 +28,8 @@ from notifications.relay.timing import digest_time, local_zone, quiet_until
 from notifications.tell import tell
 
 LEASE = dt.timedelta(minutes=10)  # how long a claimed message is left to its relay
-_SCAN = 25  # due messages looked at per claim
+_SCAN = 25  # due messages looked at per statement, at most
+_CONTACT = "cyd_relay_contact"  # the programme's contact, in `session.info`
 # Events that never wait for a digest, and those that ignore quiet hours too.
 _NOT_DIGESTED = frozenset({DIGEST_EVENT, TEST_EVENT, ALERT_EVENT, SIGN_IN_EVENT})
 _URGENT = frozenset({TEST_EVENT, SIGN_IN_EVENT})
@@ -39,18 +40,38 @@ SIGN_IN_TOO_LATE = (
 )
 
 
-def claim_next(engine: Engine, at: dt.datetime, report: RelayReport) -> Job | None:
-    """Lease the next due message that may go now; move the ones that must wait."""
-    while True:
-        with unit_of_work(engine) as session:
-            rows = outbox.due(session, now=at, limit=_SCAN)
+def claim_due(engine: Engine, at: dt.datetime, report: RelayReport, size: int) -> list[Job]:
+    """Lease up to `size` due messages that may go now, in one transaction; move the
+    ones that must wait. None left: an empty list.
+
+    What the routing did is added to `report` only once the transaction has committed
+    (it may be run again after a lock or a lost connection)."""
+    jobs: list[Job] = []
+    done = RelayReport()
+    with unit_of_work(engine) as session:
+        while len(jobs) < size:
+            rows = outbox.due(session, now=at, limit=min(_SCAN, size - len(jobs)))
             if not rows:
-                return None
+                break
+            _load_people_and_channels(session, rows)
             for row in rows:
-                job = route(session, row, at, report)
+                job = route(session, row, at, done)
                 if job is not None:
-                    return job
-            # Every row looked at was moved, folded or given up on: look again.
+                    jobs.append(job)
+                    if len(jobs) == size:
+                        break
+            # A row claimed, moved, folded or given up on is no longer due: look again.
+    report.add(done)
+    return jobs
+
+
+def _load_people_and_channels(session: Session, rows: list[OutboxMessage]) -> None:
+    """Read the rows' people and channels in two statements (the session keeps them:
+    routing and claiming each row then finds them without asking the database)."""
+    people = {row.person_id for row in rows}
+    channels = {row.channel_id for row in rows}
+    session.exec(select(Person).where(col(Person.id).in_(sorted(people)))).all()
+    session.exec(select(Channel).where(col(Channel.id).in_(sorted(channels)))).all()
 
 
 def route(session: Session, row: OutboxMessage, at: dt.datetime, report: RelayReport) -> Job | None:
@@ -108,6 +129,9 @@ def claim(session: Session, row: OutboxMessage, at: dt.datetime) -> Job:
         day = dt.date.fromisoformat(str(row.payload.get("day")))
     from notifications.contact import programme_contact  # only what sends needs it
 
+    # Read once a transaction (a claim of several messages asks once).
+    if _CONTACT not in session.info:
+        session.info[_CONTACT] = programme_contact(session)
     return Job(
         message_id=row.id,
         key=row.idempotency_key,
@@ -119,7 +143,7 @@ def claim(session: Session, row: OutboxMessage, at: dt.datetime) -> Job:
         digest_day=day,
         items=items,
         attachments=tuple(row.attachments or ()),
-        contact=programme_contact(session),
+        contact=session.info[_CONTACT],
     )
 
 

@@ -54,6 +54,21 @@ class RelayReport:
     offered_again: int = 0  # given up on in an outage, offered again as the channel works
     problems: list[Problem] = field(default_factory=list)
 
+    def add(self, other: RelayReport) -> None:
+        """Count what `other` (a part of this run) did too."""
+        for name in (
+            "sent",
+            "failed",
+            "dead",
+            "deferred",
+            "digests",
+            "alerts",
+            "rerouted",
+            "offered_again",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.problems.extend(other.problems)
+
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["problems"] = [p.as_json() for p in self.problems]

@@ -4,9 +4,10 @@ with backoff) or given up on (and the admins alerted)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models import outbox
 from models.tables import OutboxMessage
@@ -29,6 +30,38 @@ def give_up(session: Session, row: OutboxMessage, reason: str, at: dt.datetime) 
     outbox.mark_failed(session, row, reason, at=at, max_attempts=row.attempts + 1)
 
 
+def load(session: Session, message_ids: Iterable[int]) -> None:
+    """Read these messages in one statement (the session keeps them for `record`)."""
+    wanted = sorted(set(message_ids))
+    if wanted:
+        session.exec(select(OutboxMessage).where(col(OutboxMessage.id).in_(wanted))).all()
+
+
+def reoffer(
+    session: Session,
+    channel_ids: Iterable[int],
+    at: dt.datetime,
+    report: RelayReport,
+    outage_after: int,
+) -> None:
+    """These channels took a message: what each gave up on during an outage goes now.
+    (One statement finds the channels that have any such message; usually none.)"""
+    wanted = sorted(set(channel_ids))
+    if not wanted:
+        return
+    gave_up = session.exec(
+        select(OutboxMessage.channel_id)
+        .where(col(OutboxMessage.channel_id).in_(wanted))
+        .where(OutboxMessage.status == "dead")
+        .where(OutboxMessage.attempts >= outage_after)
+        .distinct()
+    ).all()
+    for channel_id in sorted(set(gave_up)):
+        report.offered_again += outbox.reoffer(
+            session, channel_id, at=at, outage_after=outage_after, skip=(TEST_EVENT,)
+        )
+
+
 def record(
     session: Session,
     job: Job,
@@ -39,7 +72,11 @@ def record(
     report: RelayReport,
     max_attempts: int,
     outage_after: int,
+    *,
+    delivered_on: set[int] | None = None,
 ) -> None:
+    """Record what came of one send. `delivered_on`: where the channel of a message
+    delivered is added, for the caller to `reoffer` once per channel; None: here."""
     row = session.get(OutboxMessage, job.message_id)
     assert row is not None
     if row.status != "pending" or row.attempts != job.attempts:
@@ -55,9 +92,10 @@ def record(
         outbox.mark_sent(session, row, at=at)
         report.sent += 1
         # The channel works again: what it gave up on during the outage goes now.
-        report.offered_again += outbox.reoffer(
-            session, row.channel_id, at=at, outage_after=outage_after, skip=(TEST_EVENT,)
-        )
+        if delivered_on is None:
+            reoffer(session, (row.channel_id,), at, report, outage_after)
+        else:
+            delivered_on.add(row.channel_id)
         for message_id in carried:
             item = session.get(OutboxMessage, message_id)
             if item is not None and item.status == "pending":

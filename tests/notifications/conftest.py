@@ -177,14 +177,19 @@ class SmtpServer:
         )
         return AuthResult(success=ok)
 
-    def start(self) -> None:
+    def start(self, tls_context: Any = None) -> None:
+        """`tls_context` (an `ssl.SSLContext` of the server's): STARTTLS, and required."""
         assert self.controller is None
+        secure: dict[str, Any] = (
+            {"tls_context": tls_context, "require_starttls": True} if tls_context else {}
+        )
         self.controller = Controller(
             _Handler(self),
             hostname="127.0.0.1",
             port=self.port,
             authenticator=self._authenticate,
             auth_require_tls=False,  # loopback only
+            **secure,
         )
         self.controller.start()
 

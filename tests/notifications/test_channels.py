@@ -3,11 +3,16 @@ read strictly, and the URL's secrets never in a reason or a log."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import ssl
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
+from apprise.plugins.email import smtp as smtp_plugin
 
+from notifications import channels
 from notifications.channels import (
     Attachment,
     Outgoing,
@@ -239,3 +244,76 @@ def test_nothing_listening_on_a_port_fails_fast() -> None:
     result = deliver(f"json://127.0.0.1:{port}/", outgoing())
     assert not result.ok
     assert not result.permanent
+
+
+# --- TLS: one context a process, of the settings the URL asks for -------------------------------
+
+
+def _self_signed(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 that no authority signed, and its key."""
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=1))
+        .not_valid_after(now + dt.timedelta(hours=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path
+
+
+def test_starttls_shares_a_context_per_setting_and_still_checks_certificates(
+    tmp_path: Path,
+) -> None:
+    """Sends over STARTTLS share one context per process for each setting of the URL's:
+    `verify=no` takes a self-signed certificate, and the default still refuses it after
+    (sharing never carries one URL's choice over to another)."""
+    cert, key = _self_signed(tmp_path)
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(cert, key)
+    server = SmtpServer()
+    server.start(tls_context=tls)
+    try:
+        url = (
+            f"mailtos://cyd:{PASSWORD}@127.0.0.1:{server.port}"
+            "?mode=starttls&from=cyd@example.org&to=sian.roberts@example.org"
+        )
+        before = channels._tls_context.cache_info().currsize
+        for n in range(3):
+            assert deliver(f"{url}&verify=no", outgoing(f"{n:064x}")).ok
+        assert channels._tls_context.cache_info().currsize == before + 1  # made once
+        refused = deliver(url, outgoing("f" * 64))
+        assert not refused.ok
+        assert "CERTIFICATE_VERIFY_FAILED" in (refused.reason or "")
+        assert deliver(f"{url}&verify=no", outgoing("e" * 64)).ok
+        assert len(server.received) == 4
+        assert PASSWORD not in (refused.reason or "")
+    finally:
+        server.stop()
+    # Outside a send of Cyd's, apprise's plugin gets the ssl module's own contexts.
+    assert isinstance(smtp_plugin.ssl.create_default_context(), ssl.SSLContext)

@@ -195,7 +195,7 @@ def test_a_crash_between_sending_and_marking_resends_once_with_the_same_key(
     monkeypatch.setattr(outbox, "mark_sent", crash_once)
     start = later()
     with pytest.raises(RuntimeError, match="died"):
-        send_due(engine, now=start)
+        send_due(engine, now=start, concurrency=1)  # one at a time
     assert crashed == [first_id]
     assert len(http_receiver.requests) == 1  # it went out, and was not marked
     [first] = messages(engine, OutboxMessage.id == first_id)
@@ -209,6 +209,44 @@ def test_a_crash_between_sending_and_marking_resends_once_with_the_same_key(
     assert len(keys) == 3  # one resend, no more
     assert keys.count(first.idempotency_key) == 2  # ... with the same key
     assert set(keys) == {m.idempotency_key for m in messages(engine)}  # de-duplicated: all
+    assert all(m.status == "sent" for m in messages(engine))
+
+
+def test_a_crash_while_sending_several_at_once_resends_each_in_flight_once(
+    engine: Engine, http_receiver: HttpReceiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sent four at a time, a run that stops while marking leaves every message it had
+    claimed to its lease: each is sent again once after it, with its key, never before."""
+    load_programme(engine, {LEAD: [http_receiver.url()]})
+    ids = [queue(engine, LEAD, tag=f"m{n}")[0] for n in range(6)]
+    real_mark_sent = outbox.mark_sent
+    crashed: list[int] = []
+
+    def crash_once(session: Any, message: OutboxMessage, **kwargs: Any) -> None:
+        if not crashed:
+            crashed.append(message.id or 0)
+            raise RuntimeError("the process died here")
+        real_mark_sent(session, message, **kwargs)
+
+    monkeypatch.setattr(outbox, "mark_sent", crash_once)
+    start = later()
+    with pytest.raises(RuntimeError, match="died"):
+        send_due(engine, now=start, concurrency=4)
+    first = http_receiver.keys()
+    assert 1 <= len(first) == len(set(first)) <= 6  # what was in flight went out once
+    claimed = [m for m in messages(engine) if m.next_attempt_at > start]
+    assert all(m.status == "pending" and m.attempts == 0 for m in messages(engine))
+    assert {m.idempotency_key for m in claimed} >= set(first)
+    # Before the lease is over, only what was never claimed goes; after it, the rest.
+    again = send_due(engine, now=start + dt.timedelta(seconds=1), concurrency=4)
+    assert again.sent == len(ids) - len(claimed)
+    after = send_due(engine, now=start + LEASE + dt.timedelta(seconds=1), concurrency=4)
+    assert after.sent == len(claimed)
+    assert send_due(engine, now=start + LEASE * 3).sent == 0
+    keys = http_receiver.keys()
+    assert sorted(set(keys)) == sorted(m.idempotency_key for m in messages(engine))
+    for key in set(keys):  # each sent once, or twice (in flight at the crash) with its key
+        assert keys.count(key) == (2 if key in first else 1)
     assert all(m.status == "sent" for m in messages(engine))
 
 

@@ -88,6 +88,7 @@ def test_every_variable_is_read(tmp_path: Path) -> None:
         "CYD_BASE_URL": "https://cyd.example.org/pages/",
         "CYD_SQLITE_SYNC": " Normal ",
         "CYD_SECRET_KEY": f" {KEY_1},{KEY_2}\n",
+        "CYD_RELAY_CONCURRENCY": " 8 ",
     }
     assert set(env) - {"HOME"} == set(settings.VARIABLES)
     assert from_environ(env) == Settings(
@@ -102,6 +103,7 @@ def test_every_variable_is_read(tmp_path: Path) -> None:
         base_url="https://cyd.example.org/pages",
         sqlite_sync="normal",
         secret_keys=(KEY_1, KEY_2),
+        relay_concurrency=8,
     )
     assert KEY_1 not in repr(from_environ(env))
 
@@ -158,10 +160,12 @@ def bad_values(tmp_path: Path) -> list[tuple[str, str, str]]:
         ("CYD_BASE_URL", "javascript:alert(1)", "the pages' address, http(s)://HOST"),
         ("CYD_BASE_URL", "https://", "the pages' address, http(s)://HOST"),
         ("CYD_SQLITE_SYNC", "off", "full or normal"),
+        ("CYD_RELAY_CONCURRENCY", "0", "a whole number from 1 to 32"),
+        ("CYD_RELAY_CONCURRENCY", "many", "a whole number from 1 to 32"),
     ]
 
 
-BAD_VALUES = 14
+BAD_VALUES = 16
 
 
 @pytest.mark.parametrize("case", range(BAD_VALUES))
