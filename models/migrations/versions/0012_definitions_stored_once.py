@@ -96,7 +96,7 @@ def downgrade() -> None:
             query = sa.select(_DEFINITION.c.sha256, _DEFINITION.c.body).where(
                 _DEFINITION.c.sha256.in_(sorted(wanted))
             )
-            bodies.update(bind.execute(query).tuples().all())
+            bodies.update((sha256, body) for sha256, body in bind.execute(query))
         rewritten = [
             {
                 "v": venture_id,
