@@ -25,6 +25,7 @@ NAMES = (
     "audit",
     "flows",
     "sweep",
+    "storage",
 )
 ON_REQUEST = ("load",)
 

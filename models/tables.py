@@ -9,8 +9,9 @@ Conventions:
 - A venture passes through gates (design, delivery, ...). Its pass through one gate
   is a `GateRun`, keyed by (venture, gate), which pins the gate version, the
   checklist versions and the decision rule (name and a JSON snapshot) it started
-  with: the venture stays on them. Answers, reviewer assignments and reviews belong
-  to the gate run.
+  with: the venture stays on them. The pinned checklists themselves are stored once
+  per distinct content (`StoredDefinition`, by SHA-256), the gate run naming them.
+  Answers, reviewer assignments and reviews belong to the gate run.
 - Each time the venture goes (or comes back) to the Board in a gate, a `Ballot`
   opens: (venture, gate, number) with number 1, 2, ... Votes belong to a ballot,
   and a ballot is decided at most once (`Decision` is unique per ballot).
@@ -342,8 +343,12 @@ class GateRun(_Table, table=True):
     venture_id: str = Field(foreign_key="venture.id", primary_key=True, max_length=32)
     gate_id: str = Field(primary_key=True, max_length=64)
     gate_version: int
+    # Each pin names its definition by content (`StoredDefinition`, stored once for
+    # every gate run pinned to the same content): a few dozen bytes a pin, where a whole
+    # copy of the definition was about 33 KB a gate run.
     checklists: list[dict[str, Any]] = Field(
-        sa_type=JSON, description='pinned checklists: [{"id": ..., "version": ...}]'
+        sa_type=JSON,
+        description='pinned checklists: [{"id": ..., "version": ..., "sha256": ...}]',
     )
     decision_rule: str = Field(max_length=64)
     decision_rule_snapshot: dict[str, Any] = Field(sa_type=JSON)
@@ -352,6 +357,23 @@ class GateRun(_Table, table=True):
         default=None, sa_type=UTCDateTime, description="the latest submission"
     )
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class StoredDefinition(_Table, table=True):
+    """A checklist definition as gate runs pin it, stored once per distinct content.
+
+    Keyed by the SHA-256 of its canonical JSON (`models.definitions`), not by id and
+    version: a venture's copy can carry its answers at earlier gates, and the Board's
+    conditions are a checklist made for each approval. A row is never changed (its key
+    is its content) nor deleted (gate runs are kept for ever).
+    """
+
+    __tablename__ = "checklist_definition"
+
+    sha256: str = Field(primary_key=True, max_length=64)
+    checklist_id: str = Field(max_length=64)
+    version: int
+    body: dict[str, Any] = Field(sa_type=JSON)
 
 
 class Answer(_Table, table=True):

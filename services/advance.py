@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -33,7 +32,7 @@ from governance.permissions import Role, may_review
 from governance.reasons import Reason
 from governance.rules import DecisionRule
 from governance.standing import recused
-from models import audit, queries
+from models import audit, definitions, queries
 from models import tables as t
 from models.db import read_session, unit_of_work, utcnow
 from notifications.tell import tell
@@ -182,49 +181,55 @@ def advance_venture(
 
 # --- reading -----------------------------------------------------------------------------
 
-# Decoded definitions by their stored copy's content: an id and version do not name one
-# definition (the Board's conditions are a checklist made for each approval, and a
-# process may read several databases), the content does.
-_CHECKLIST_CACHE: dict[bytes, ChecklistDefinition] = {}
+# Decoded definitions by content hash (`models.definitions`): an id and version do not
+# name one definition (the Board's conditions are a checklist made for each approval, a
+# venture's copy carries its earlier answers), the content does, in any database this
+# process reads. A definition is immutable once stored, so an entry never goes stale;
+# decoding and checking a definition was most of a checklist page's time.
+_CHECKLIST_CACHE: dict[str, ChecklistDefinition] = {}
 _CHECKLIST_KEPT = 1024
 
 
-def pinned_checklists(gate_run: t.GateRun) -> tuple[ChecklistDefinition, ...]:
-    """The checklist versions the gate run started with, from their stored copies."""
-    result = []
-    for pin in gate_run.checklists:
-        key = hashlib.sha256(json.dumps(pin["definition"], sort_keys=True).encode()).digest()
-        cached = _CHECKLIST_CACHE.get(key)
-        if cached is None:
-            cached = ChecklistDefinition.model_validate(pin["definition"])
-            if len(_CHECKLIST_CACHE) >= _CHECKLIST_KEPT:
-                _CHECKLIST_CACHE.clear()
-            _CHECKLIST_CACHE[key] = cached
-        result.append(cached)
-    return tuple(result)
+def stored_checklists(session: Session, hashes: Sequence[str]) -> tuple[ChecklistDefinition, ...]:
+    """The checklist definitions stored under these content hashes, in their order:
+    from this process's cache, the others read in one query and decoded once."""
+    found = {h: c for h in hashes if (c := _CHECKLIST_CACHE.get(h)) is not None}
+    missing = [h for h in hashes if h not in found]
+    if missing:
+        stored = definitions.bodies(session, missing)
+        for sha256 in missing:
+            body = stored.get(sha256)
+            if body is None:
+                raise RuntimeError(f"checklist definition {sha256} is not stored")
+            found[sha256] = ChecklistDefinition.model_validate(body)
+        if len(_CHECKLIST_CACHE) + len(stored) > _CHECKLIST_KEPT:
+            _CHECKLIST_CACHE.clear()
+        _CHECKLIST_CACHE.update((h, found[h]) for h in stored)
+    return tuple(found[h] for h in hashes)
 
 
-# The checklists gate runs are pinned to, by the stored pins' own text (its SHA-256): runs
-# pinned to the same definitions share one entry, whichever database they are in.
-# Decoding and checking each run's stored definitions was most of this read's time.
-_PINNED: dict[bytes, tuple[ChecklistDefinition, ...]] = {}
-_PINNED_KEPT = 256  # distinct sets of pins: a few per release of the definitions
+def pinned_checklists(session: Session, gate_run: t.GateRun) -> tuple[ChecklistDefinition, ...]:
+    """The checklist versions the gate run started with, as they were pinned."""
+    return stored_checklists(session, [pin["sha256"] for pin in gate_run.checklists])
 
 
-def pinned_from_text(text: str) -> tuple[ChecklistDefinition, ...]:
+# The content hashes of gate runs' pins by the pins' stored text: a few distinct texts
+# per release of the definitions (more where ventures carry earlier answers), each
+# parsed once in this process.
+_PIN_HASHES: dict[str, tuple[str, ...]] = {}
+_PIN_HASHES_KEPT = 4096
+
+
+def pinned_from_text(session: Session, text: str) -> tuple[ChecklistDefinition, ...]:
     """The checklists of a gate run's stored pins (`gate_run.checklists` as its JSON
-    text), decoded once per distinct text in this process (the definitions are
-    immutable: a pin never changes once stored)."""
-    key = hashlib.sha256(text.encode()).digest()
-    pins = _PINNED.get(key)
-    if pins is None:
-        pins = tuple(
-            ChecklistDefinition.model_validate(pin["definition"]) for pin in json.loads(text)
-        )
-        if len(_PINNED) >= _PINNED_KEPT:
-            _PINNED.clear()
-        _PINNED[key] = pins
-    return pins
+    text, as the pages read it without the ORM)."""
+    hashes = _PIN_HASHES.get(text)
+    if hashes is None:
+        hashes = tuple(pin["sha256"] for pin in json.loads(text))
+        if len(_PIN_HASHES) >= _PIN_HASHES_KEPT:
+            _PIN_HASHES.clear()
+        _PIN_HASHES[text] = hashes
+    return stored_checklists(session, hashes)
 
 
 def standing_sign_offs(session: Session, venture: t.Venture) -> list[t.SignOff]:
@@ -330,7 +335,7 @@ def load_snapshot(
         lead_id=lead,
         state=VentureState(venture.state),
         gate=pinned_gate(library, gate_run),
-        checklists=pinned_checklists(gate_run),
+        checklists=pinned_checklists(session, gate_run),
         answers=queries.current_answers(session, venture.id, venture.gate_id),
         rule=DecisionRule.model_validate(gate_run.decision_rule_snapshot),
         members=members,
@@ -530,12 +535,9 @@ def open_gate(
         venture_id=venture.id,
         gate_id=gate.id,
         gate_version=gate.version,
+        # Each definition stored once, in this unit of work; the gate run names them.
         checklists=[
-            {
-                "id": c.id,
-                "version": c.version,
-                "definition": c.model_dump(mode="json", by_alias=True, exclude_none=True),
-            }
+            definitions.pin(session, c.model_dump(mode="json", by_alias=True, exclude_none=True))
             for c in checklists
         ],
         decision_rule=rule.name,

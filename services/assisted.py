@@ -199,7 +199,7 @@ def record_answer_for(
         them = _person(session, person)
         facts = venture_facts(session, venture)
         _check(may_record_answer_for(actor_for(session, clerk), actor_for(session, them), facts))
-        pinned = pinned_checklists(current_gate_run(session, venture))
+        pinned = pinned_checklists(session, current_gate_run(session, venture))
         checklist_id, item = find_item(pinned, item_ref)
         # Only what the person may answer themselves: not the lead's own items.
         _check(may_answer_item(actor_for(session, them), facts, item.audience))
@@ -484,7 +484,9 @@ def _item_of(session: Session, row: t.AssistedAction) -> Item | None:
     if gate_run is None:
         return None
     try:
-        return find_item(pinned_checklists(gate_run), f"{row.checklist_id}/{row.item_id}")[1]
+        return find_item(pinned_checklists(session, gate_run), f"{row.checklist_id}/{row.item_id}")[
+            1
+        ]
     except CommandError:  # not in the pinned checklists: the page shows the id instead
         return None
 
@@ -515,7 +517,7 @@ def clerk_desk(cyd: Cyd, venture_id: str, *, by: str) -> ClerkDesk:
         )
         items: tuple[tuple[str, str, str], ...] = ()
         if answerers:
-            pinned = pinned_checklists(current_gate_run(session, venture))
+            pinned = pinned_checklists(session, current_gate_run(session, venture))
             items = tuple(
                 (f"{c.id}/{i.id}", i.question.en, i.question.cy) for c in pinned for i in c.items()
             )

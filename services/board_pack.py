@@ -198,7 +198,7 @@ def _agenda_item(
         gate_easy_read=gate_easy,
         ballot=ballot.number,
         vote_by=ballot.deadline,
-        checklists=pinned_checklists(current_gate_run(session, venture)),
+        checklists=pinned_checklists(session, current_gate_run(session, venture)),
         answers=queries.current_answers(session, venture.id, venture.gate_id),
         reviews=reviews,
         interests=interests,

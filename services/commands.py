@@ -447,7 +447,7 @@ def answer_many(
         facts = venture_facts(session, venture)
         _check(may_answer(actor, facts))
         gate_run = current_gate_run(session, venture)
-        pinned = pinned_checklists(gate_run)
+        pinned = pinned_checklists(session, gate_run)
         checked: list[tuple[str, Item, Any]] = []
         problems: list[InvalidAnswer] = []
         for ref, value in answers.items():

@@ -28,7 +28,7 @@ def missing_items(
         venture = session.get(t.Venture, venture_id)
         if venture is None:
             raise KeyError(f"no venture '{venture_id}'")
-        checklists = pinned_checklists(current_gate_run(session, venture))
+        checklists = pinned_checklists(session, current_gate_run(session, venture))
         answers = queries.current_answers(session, venture_id, venture.gate_id)
     return [
         (checklist, item_id)

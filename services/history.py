@@ -132,7 +132,7 @@ def answer_history(
             if gate_id == venture.gate_id:  # as `current_gate_run` says it
                 raise RuntimeError(f"venture {venture.id} has no run of gate {gate_id}")
             raise NotFound("gate-not-visited", venture=venture_id, gate=gate_id)
-        checklist_id, item = find_item(pinned_from_text(pins[0]), item_ref)
+        checklist_id, item = find_item(pinned_from_text(session, pins[0]), item_ref)
         rows = queries.rows(
             session,
             _HISTORY,

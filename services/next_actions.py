@@ -368,7 +368,7 @@ def _pinned(
     for venture_id, gate_id, text, version in queries.rows(session, _PINS, ids=list(gates)):
         if gate_id != gates[venture_id]:
             continue
-        found[venture_id] = pinned_from_text(text)
+        found[venture_id] = pinned_from_text(session, text)
         rule = gate_definition(library, gate_id, version).sign_off
         asked[venture_id] = rule.lived_experience if rule is not None else 0
     return found, asked

@@ -843,7 +843,7 @@ def _lead_item(cyd: Cyd, venture: str) -> str:
         row = session.get(t.Venture, venture)
         if row is None:
             raise _Problem("the venture is not in the target")
-        for checklist in pinned_checklists(current_gate_run(session, row)):
+        for checklist in pinned_checklists(session, current_gate_run(session, row)):
             for item in checklist.items():
                 if item.audience == "lead":
                     return f"{checklist.id}/{item.id}"
@@ -969,8 +969,12 @@ def _state(session: Session) -> dict[str, list[str]]:
                     "venture_id gate_id gate_version decision_rule decision_rule_snapshot"
                     " opened_at submitted_at closed_at",
                 )
-                | {"checklists": [(c["id"], c["version"]) for c in g.checklists]}
+                | {"checklists": [(c["id"], c["version"], c["sha256"]) for c in g.checklists]}
             ),
+        ),
+        # Stored once per content: the same pins give the same rows, whole bodies compared.
+        "checklist definitions": rows(
+            t.StoredDefinition, lambda d: _fields(d, "sha256 checklist_id version body")
         ),
         "answers": rows(
             t.Answer,

@@ -208,7 +208,7 @@ def venture_checklists(engine: Engine, library: Library, venture_id: str) -> Ven
             lead_name=lead.name if lead is not None else "",
             deadline=venture.deadline,
             gate=gate_definition(library, gate_run.gate_id, gate_run.gate_version),
-            checklists=pinned_from_text(gate_run.pins),
+            checklists=pinned_from_text(session, gate_run.pins),
             answers=answers,
             returned=returned,
         )

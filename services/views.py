@@ -42,7 +42,7 @@ def describe_venture(
     for row in answer_rows:
         answers.setdefault(row.checklist_id, {})[row.item_id] = row.value
     checklists = []
-    for checklist in pinned_checklists(gate_run):
+    for checklist in pinned_checklists(session, gate_run):
         result = evaluate(checklist, answers.get(checklist.id, {}))
         checklists.append(
             {

@@ -315,7 +315,7 @@ class GovernanceMachine(RuleBasedStateMachine):
         with read_session(self.db.source) as session:
             venture = session.get(t.Venture, venture_id)
             assert venture is not None
-            checklists = pinned_checklists(current_gate_run(session, venture))
+            checklists = pinned_checklists(session, current_gate_run(session, venture))
         items = [(c.id, item) for c in checklists for item in c.items()]
         return [items[n % len(items)] for n in range(1000)]
 
@@ -325,7 +325,7 @@ class GovernanceMachine(RuleBasedStateMachine):
             with read_session(self.db.source) as session:
                 venture = session.get(t.Venture, venture_id)
                 assert venture is not None
-                checklists = pinned_checklists(current_gate_run(session, venture))
+                checklists = pinned_checklists(session, current_gate_run(session, venture))
                 answers = queries.current_answers(session, venture_id, venture.gate_id)
             missing = [
                 (c, item_id)
