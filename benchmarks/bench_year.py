@@ -491,6 +491,10 @@ def rows(result: Result) -> list[Row]:
         kinds[kind] = kinds.get(kind, 0) + 1
     mix = ", ".join(f"{n:,} {kind}" for kind, n in sorted(kinds.items(), key=lambda kv: -kv[1]))
     first_vote, last_vote = votes_by_quarter(result)
+    medians = ", ".join(
+        f"{kind} {statistics.median(s for _, k, s in result.actions if k == kind) * 1000:.1f}"
+        for kind in sorted(kinds, key=lambda kind: -kinds[kind])
+    )
     where = f"{result.ventures:,} ventures × 4 gates, Board of 12, {result.backend}" + (
         f", scale {SCALE}" if SCALE != 1 else ""
     )
@@ -501,7 +505,8 @@ def rows(result: Result) -> list[Row]:
             f"the year's actions through `services.commands`, {where} ({mix})",
             f"{count:,} actions in {seconds:.1f} s, {per:.1f} ms each "
             f"(quarters of the year: {by_quarter} ms; a vote {first_vote:.1f} → "
-            f"{last_vote:.1f} ms); target < {TARGET_S:.0f} s {met}",
+            f"{last_vote:.1f} ms; the median by kind: {medians} ms); "
+            f"target < {TARGET_S:.0f} s {met}",
             f"{per / result.floor_ms:.1f}× the bare unit of work (1 Vote row + 1 audit entry) "
             f"at the year's end: {result.floor_ms:.1f} ms",
         ),
