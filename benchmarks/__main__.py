@@ -3,7 +3,8 @@
 `python -m benchmarks` runs the default set (NAMES); `python -m benchmarks flows
 governance` runs only those named (the modules `benchmarks/bench_<name>.py`), which may
 also be one of ON_REQUEST: those load the whole machine for minutes (`load`: the pages
-under 100 requests a second), so they run only when named. Each module is imported only
+under 100 requests a second; `year`: a programme's year through the commands), so
+they run only when named. Each module is imported only
 when it runs: the flows' benchmarks import prefect, which takes seconds.
 """
 
@@ -27,7 +28,7 @@ NAMES = (
     "sweep",
     "storage",
 )
-ON_REQUEST = ("load",)
+ON_REQUEST = ("load", "year")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -84,17 +84,26 @@ def ventures_due(
     return session.exec(statement).all()
 
 
+ANSWER = table(Answer)
+CURRENT_ANSWERS = (
+    core_select(ANSWER.c.checklist_id, ANSWER.c.item_id, ANSWER.c.value)
+    .where(ANSWER.c.venture_id == bindparam("venture_id"))
+    .where(ANSWER.c.gate_id == bindparam("gate_id"))
+    .where(ANSWER.c.is_current)
+)
+
+
 def current_answers(session: Session, venture_id: str, gate_id: str) -> dict[str, dict[str, Any]]:
-    """The current answers of a gate run: checklist id → item id → value."""
+    """The current answers of a gate run: checklist id → item id → value.
+
+    Every advance reads them (twice when it moves the venture), so the statement is
+    built once (see `rows`); the session's pending rows are flushed first, as the ORM's
+    query would (an answer just recorded, or carried into the next gate, is counted).
+    """
+    session.flush()
     answers: dict[str, dict[str, Any]] = {}
-    rows = session.exec(
-        select(Answer)
-        .where(Answer.venture_id == venture_id)
-        .where(Answer.gate_id == gate_id)
-        .where(col(Answer.is_current))
-    )
-    for answer in rows:
-        answers.setdefault(answer.checklist_id, {})[answer.item_id] = answer.value
+    for row in rows(session, CURRENT_ANSWERS, venture_id=venture_id, gate_id=gate_id):
+        answers.setdefault(row.checklist_id, {})[row.item_id] = row.value
     return answers
 
 

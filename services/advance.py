@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from sqlalchemy import Engine
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, func, select
 
 from checklists.library import Library
@@ -40,7 +41,6 @@ from services.free_text import free_refs
 from services.local_time import local_day
 from services.people import (
     actor_for,
-    board_people,
     programme_rules,
     venture_facts,
     workstream_people,
@@ -272,6 +272,13 @@ def current_gate_run(session: Session, venture: t.Venture) -> t.GateRun:
     return gate_run
 
 
+_PERSON_ROLE = queries.table(t.PersonRole)
+_CHAIR = Role.CHAIR.value
+_BOARD_ROLES = core_select(_PERSON_ROLE.c.person_id, _PERSON_ROLE.c.role).where(
+    _PERSON_ROLE.c.role.in_([Role.BOARD_MEMBER.value, _CHAIR])
+)
+
+
 class People:
     """Everyone, as one unit of work reads them: each query made once, when first needed.
 
@@ -289,9 +296,20 @@ class People:
         self._workstreams: dict[str, list[t.Person]] = {}
 
     def board(self) -> list[tuple[t.Person, bool]]:
-        """`board_people`: the Board's active members, each with whether they chair it."""
+        """`board_people`: the Board's active members, each with whether they chair it
+        (from the people already read and their Board roles: a read of a few short
+        rows, where `board_people` loads every member again through the ORM)."""
         if self._board is None:
-            self._board = board_people(self._session)
+            self._session.flush()
+            chairs: dict[int, bool] = {}
+            for row in queries.rows(self._session, _BOARD_ROLES):
+                chairs[row.person_id] = chairs.get(row.person_id, False) or row.role == _CHAIR
+            members = [
+                (self.by_id[person_id], chair)
+                for person_id, chair in chairs.items()
+                if person_id in self.by_id and self.by_id[person_id].active
+            ]
+            self._board = sorted(members, key=lambda member: member[0].email)
         return self._board
 
     def workstream(self, workstream_id: str) -> list[t.Person]:
