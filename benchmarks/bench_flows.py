@@ -190,7 +190,10 @@ def prefect_server_on_postgres() -> Iterator[str]:
                     raise RuntimeError("the Prefect server on PostgreSQL did not start")
                 time.sleep(0.5)
             with temporary_settings(updates={PREFECT_API_URL: api}):
-                yield api
+                try:
+                    yield api
+                finally:
+                    _drain_prefect_workers()
     finally:
         if server is not None:
             server.terminate()
@@ -201,6 +204,29 @@ def prefect_server_on_postgres() -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def _drain_prefect_workers() -> None:
+    """Send this process's pending logs and events to the server before it stops (as the
+    test harness does): else they wait for it at exit, and the process never ends."""
+    import inspect
+
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+    from prefect.utilities.asyncutils import run_coro_as_sync
+
+    async def drain() -> None:
+        try:
+            logs = APILogWorker.instance().drain()
+            if inspect.isawaitable(logs):
+                await logs
+        except RuntimeError:  # never started
+            pass
+        events = EventsWorker.drain_all()
+        if inspect.isawaitable(events):
+            await events
+
+    run_coro_as_sync(drain())
 
 
 @cache
