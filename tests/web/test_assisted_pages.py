@@ -18,7 +18,6 @@ from tests.services.test_commands import CO_PRODUCER, REVIEWERS, SUPPORTER, fill
 from tests.web.test_checklist import (  # noqa: F401  (fixtures)
     ENGLISH,
     Browser,
-    browser_as,
     cyd,
     engine,
     own_token,

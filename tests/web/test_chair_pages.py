@@ -22,7 +22,7 @@ from . import test_checklist as base
 from .test_checklist import CHAIR, LEAD, NIA, csrf, text_of
 
 # The checklist pages' fixtures: the example programme, a venture, signed-in browsers.
-engine, cyd, venture, browser_as = base.engine, base.cyd, base.venture, base.browser_as
+engine, cyd, venture = base.engine, base.cyd, base.venture
 
 REVIEWERS = ("elin.davies@example.org", "owen.walker@example.org")
 ALED = "aled.evans@example.org"

@@ -23,7 +23,7 @@ from . import test_checklist as base
 from .test_chair_pages import ALED, DAVID, PRIYA, SIAN, TOM, at_board
 from .test_checklist import CHAIR, LEAD, main, text_of
 
-engine, cyd, venture, browser_as = base.engine, base.cyd, base.venture, base.browser_as
+engine, cyd, venture = base.engine, base.cyd, base.venture
 
 ENGLISH = {"cyd_lang": "en", "cyd_format": "standard"}
 VISITOR = "visitor@example.org"  # in the programme, in no part of the venture

@@ -20,7 +20,6 @@ from .test_checklist import Browser, csrf, person, text_of
 
 # The checklist pages' fixtures: the example programme, a browser signed in as anyone.
 engine = test_checklist.engine
-browser_as = test_checklist.browser_as
 
 ADMIN = "admin@example.org"
 NIA = "nia.morgan@example.org"
