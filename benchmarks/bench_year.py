@@ -417,7 +417,7 @@ def one_year(backend: str, url: str, folder: Path, ventures: int, profile: str) 
             floor = floor_ms(engine, first, member.id)
         finally:
             engine.dispose()
-        received = server.count
+    received = server.count  # known once the server has stopped (it runs in its own process)
     assert decided == 4 * ventures, decided
     assert unsent == 0 or not RELAY, f"{unsent} messages not sent"
     return Result(
