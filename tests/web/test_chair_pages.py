@@ -12,11 +12,13 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from governance.catalogue import say
+from governance.working_days import working_day_on_or_after
 from models import tables as t
 from models.db import read_session
 from services import commands as c
 from services.commands import Cyd
 from services.examples import answer_missing
+from services.working_calendar import working_calendar
 
 from . import test_checklist as base
 from .test_checklist import CHAIR, LEAD, NIA, csrf, text_of
@@ -131,7 +133,10 @@ def test_the_chair_extends_the_deadline_with_a_reason_through_a_check_page(
     assert "There is a problem" in wrong.text
     assert 'href="#until-day"' in wrong.text
     assert 'href="#reason"' in wrong.text
+    # A working day about two months on: a deadline always falls on one (a day chosen at a
+    # weekend or on a bank holiday moves to the next working day), whatever today is.
     until = (dt.datetime.now(dt.UTC) + dt.timedelta(days=60)).date()
+    until = working_day_on_or_after(until, working_calendar(until).holidays)
     fields = {
         "day": str(until.day),
         "month": str(until.month),
