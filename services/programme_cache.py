@@ -51,12 +51,9 @@ def parsed(source: str, cache_dir: Path, parse: Callable[[str], Programme]) -> P
     except OSError:
         return parse(source)
     target = cache_path(cache_dir)
-    try:
-        kept = json.loads(target.read_bytes())
-        if isinstance(kept, dict) and kept.get("key") == key:
-            return Programme.model_validate_json(kept["programme"])
-    except (OSError, ValueError, KeyError, TypeError):
-        pass  # no cache, or not this text's: parse it
+    kept = _kept(target, key)
+    if kept is not None:
+        return kept
     programme = parse(source)
     temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
     try:
@@ -68,3 +65,15 @@ def parsed(source: str, cache_dir: Path, parse: Callable[[str], Programme]) -> P
     except OSError:
         temporary.unlink(missing_ok=True)
     return programme
+
+
+def _kept(target: Path, key: str) -> Programme | None:
+    """The programme kept in `target` for exactly the text of `key`; None if there is none,
+    it is another text's, or it cannot be read back."""
+    try:
+        kept = json.loads(target.read_bytes())
+        if isinstance(kept, dict) and kept.get("key") == key:
+            return Programme.model_validate_json(kept["programme"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return None
