@@ -310,6 +310,24 @@ class IdeaPolicy(Strict):
             " withdrawn; then they are erased (the idea and its answer stay)."
         ),
     )
+    reply_channel: Channel | None = Field(
+        default=None,
+        description=(
+            "Where replies to proposers go: a notification URL (a secret, masked in the"
+            " stored copy) to which each proposer's email is given as `to=`, e.g."
+            " mailtos://user:password@smtp.example.org?from=ideas@example.org. Without"
+            " it, proposers are answered by phone or post, as those who triage see."
+        ),
+    )
+    remind_days: int = Field(
+        default=3,
+        ge=0,
+        le=30,
+        description=(
+            "Working days before the promise at which those who triage are reminded of"
+            " an idea still open (0: no reminder; past the promise it is always flagged)."
+        ),
+    )
 
 
 class Programme(Strict):

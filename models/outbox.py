@@ -161,6 +161,50 @@ def enqueue(
     return message, created
 
 
+def enqueue_reply(
+    session: Session,
+    *,
+    event: str,
+    idea_id: str,
+    language: str,
+    format: str,
+    payload: dict[str, Any],
+    discriminator: str,
+    venture_id: str | None = None,
+) -> tuple[OutboxMessage, bool]:
+    """Queue a reply to the proposer of an idea (who may not be in the programme: the
+    message names the idea, and the relay finds their address there when it sends).
+    Keyed by the event, the idea and `discriminator` (what happened), so the same call
+    made again queues nothing new. Returns the message and whether it is new."""
+    key = hashlib.sha256(
+        canonical_json(["idea-reply", event, idea_id, discriminator]).encode("utf-8")
+    ).hexdigest()
+    existing = get(session, key)
+    if existing is not None:
+        return existing, False
+    now = utcnow()
+    values: dict[str, Any] = {
+        "idempotency_key": key,
+        "event": event,
+        "venture_id": venture_id,
+        "idea_id": idea_id,
+        "language": language,
+        "format": format,
+        "payload": payload,
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
+    session.flush()
+    inserted = session.connection().execute(_insert_new(session).values(**values))
+    created = inserted.first() is not None
+    message = get(session, key)
+    if message is None:  # pragma: no cover - the row was inserted or already there
+        raise RuntimeError(f"outbox message {key} vanished")
+    return message, created
+
+
 @dataclass(frozen=True)
 class Outgoing:
     """One message for `enqueue_many`: what `enqueue` takes, its key made the same way."""

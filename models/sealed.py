@@ -234,7 +234,8 @@ class SealedText(TypeDecorator[str]):
 
 
 def mask_channels(text: str) -> str:
-    """A programme file's text with each channel URL (`people[].channels[]`) masked as
+    """A programme file's text with each channel URL (`people[].channels[]`, and
+    `ideas.reply_channel`) masked as
     `"scheme://***"`, everything else as written (comments, order, lines). A text that
     is not a programme, or has no channels, is given back unchanged."""
     import yaml  # here: only an import of a programme file masks one
@@ -273,6 +274,9 @@ def _channel_nodes(root: yaml.Node | None) -> list[yaml.ScalarNode]:
     import yaml
 
     found: list[yaml.ScalarNode] = []
+    reply = _value(_value(root, "ideas"), "reply_channel")
+    if isinstance(reply, yaml.ScalarNode):
+        found.append(reply)
     people = _value(root, "people")
     if not isinstance(people, yaml.SequenceNode):
         return found

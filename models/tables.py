@@ -73,6 +73,8 @@ ROLES = (
     "admin",
     "clerk",
     "translator",
+    "triage",
+    "moderator",
 )
 RECOMMENDATIONS = ("go", "recycle")
 DEADLINE_KINDS = ("answers", "review", "vote")
@@ -89,6 +91,19 @@ ASSISTED_KINDS = ("vote", "answer")
 # pending: waiting for the person; confirmed: recorded as their vote or answer;
 # declined: the person said it is not right; replaced: the clerk recorded it again.
 ASSISTED_STATUSES = ("pending", "confirmed", "declined", "replaced")
+# Ideas from anyone (governance/ideas.py): the same vocabularies as the rules.
+IDEA_ROUTES = ("online", "paper", "phone", "roadshow", "meeting", "group", "employer", "email")
+IDEA_BEHALF = ("individual", "group", "employer")
+IDEA_STATES = (
+    "received",
+    "triaged",
+    "adopted",
+    "merged",
+    "not-now",
+    "not-for-programme",
+    "withdrawn",
+)
+IDEA_PUBLICATION = ("unchecked", "published", "private")
 SYSTEM_ACTOR = "cyd"  # the actor of automated actions (flows, sweeps)
 
 
@@ -764,6 +779,84 @@ class SignInSession(_Table, table=True):
 # --- outbox and audit log ----------------------------------------------------------------
 
 
+class Idea(_Table, table=True):
+    """An idea put forward by anyone (governance/ideas.py): what it is, how it came,
+    whom it is from, and what became of it.
+
+    Contact details are personal data: sealed at rest, read only by those who triage,
+    never written to the audit log, and erased (set to None, `contact_erased_at` kept)
+    when the proposer withdraws or the programme's retention ends. The idea's own text
+    stays: it is what the programme was asked, and the answer refers to it."""
+
+    __tablename__ = "idea"
+    __table_args__ = (
+        CheckConstraint(_in("route", IDEA_ROUTES), name="route"),
+        CheckConstraint(_in("behalf", IDEA_BEHALF), name="behalf"),
+        CheckConstraint(_in("state", IDEA_STATES), name="state"),
+        CheckConstraint(_in("publication", IDEA_PUBLICATION), name="publication"),
+        CheckConstraint(_in("lang", LANGUAGES), name="lang"),
+        CheckConstraint(_in("reply_language", LANGUAGES), name="reply_language"),
+        CheckConstraint(_in("reply_format", FORMATS), name="reply_format"),
+        Index("ix_idea_state_due", "state", "due_at"),
+    )
+
+    id: str = Field(primary_key=True, max_length=32, description="i-0001, counted")
+    what: str = Field(sa_type=Text, description="the idea, in the proposer's words")
+    why: str = Field(default="", sa_type=Text, description="why it matters")
+    who_helps: str = Field(default="", sa_type=Text, description="who it would help")
+    lang: str = Field(default="en", max_length=2, description="the language it is written in")
+    route: str = Field(max_length=16, description="how it came: one of IDEA_ROUTES")
+    behalf: str = Field(max_length=16, description="individual, group or employer")
+    on_behalf_of: str | None = Field(
+        default=None, max_length=200, description="the group's or employer's name"
+    )
+    recorded_by_id: int | None = Field(
+        default=None, foreign_key="person.id", description="the officer who wrote it down"
+    )
+    proposer_id: int | None = Field(
+        default=None, foreign_key="person.id", description="a proposer in the programme"
+    )
+    contact_name: str | None = Field(default=None, sa_type=SealedText, repr=False)
+    contact_email: str | None = Field(default=None, sa_type=SealedText, repr=False)
+    contact_phone: str | None = Field(default=None, sa_type=SealedText, repr=False)
+    contact_erased_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    consent_contact: bool = Field(default=False, description="may be contacted about it")
+    consent_publish: bool = Field(default=False, description="may be shown on the public list")
+    reply_language: str = Field(default="en", max_length=2)
+    reply_format: str = Field(default="standard", max_length=16)
+    reference_hash: str | None = Field(
+        default=None, max_length=64, repr=False, description="sha256 of the private reference"
+    )
+    state: str = Field(default="received", max_length=24)
+    workstream_id: str | None = Field(default=None, foreign_key="workstream.id", max_length=64)
+    publication: str = Field(default="unchecked", max_length=16)
+    moderation_note: str | None = Field(default=None, sa_type=Text)
+    answer: dict[str, Any] | None = Field(
+        default=None,
+        sa_type=JSON,
+        description='{"reason": {variant: text}, "what_next": {variant: text}}',
+    )
+    venture_id: str | None = Field(default=None, foreign_key="venture.id", max_length=32)
+    received_at: datetime = Field(sa_type=UTCDateTime)
+    due_at: datetime = Field(sa_type=UTCDateTime, description="the promise of an answer")
+    answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    reminded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    escalated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    told: str | None = Field(
+        default=None, max_length=100, description="the venture's stage the proposer was told of"
+    )
+
+
+class IdeaSupport(_Table, table=True):
+    """One person's support for an idea: counted, never a vote that decides."""
+
+    __tablename__ = "idea_support"
+
+    idea_id: str = Field(foreign_key="idea.id", primary_key=True, max_length=32)
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+    at: datetime = Field(sa_type=UTCDateTime)
+
+
 class OutboxMessage(_Table, table=True):
     """A message to one person on one channel, sent (at most once) by the deliverer."""
 
@@ -773,14 +866,24 @@ class OutboxMessage(_Table, table=True):
         CheckConstraint(_in("language", LANGUAGES), name="language"),
         CheckConstraint(_in("format", FORMATS), name="format"),
         Index("ix_outbox_message_due", "status", "next_attempt_at"),
+        CheckConstraint(
+            "(person_id IS NOT NULL AND channel_id IS NOT NULL AND idea_id IS NULL)"
+            " OR (person_id IS NULL AND channel_id IS NULL AND idea_id IS NOT NULL)",
+            name="addressee",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     idempotency_key: str = Field(max_length=64, unique=True)
     event: str = Field(max_length=64, description="e.g. 'venture.returned', 'vote.reminder'")
     venture_id: str | None = Field(default=None, foreign_key="venture.id", max_length=32)
-    person_id: int = Field(foreign_key="person.id", index=True)
-    channel_id: int = Field(foreign_key="channel.id")
+    # A message to a person in the programme names them and their channel; a reply to
+    # the proposer of an idea (who may have no person row) names the idea instead, and
+    # goes to the contact they gave (`Idea.contact_email`) through the programme's
+    # reply channel. Exactly one of the two.
+    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    channel_id: int | None = Field(default=None, foreign_key="channel.id")
+    idea_id: str | None = Field(default=None, foreign_key="idea.id", index=True, max_length=32)
     language: str = Field(max_length=2)
     format: str = Field(max_length=16)
     payload: dict[str, Any] = Field(sa_type=JSON)

@@ -263,6 +263,8 @@ def _after_translation(
                 message.next_attempt_at = now  # held for the translation: it is here
             session.add(message)
             continue
+        if message.person_id is None or message.channel_id is None:
+            continue  # a reply to an idea's proposer: not about a venture's title
         person = people.get(message.person_id)
         if message.status != "sent" or person is None or not _reads(person, row.target_lang):
             continue

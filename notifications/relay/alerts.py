@@ -30,7 +30,7 @@ def alert_admins(
     message the channel took before it failed); otherwise (given up at once: a template
     error, a refusal for good) once per message. Returns how many were queued now."""
     assert dead.id is not None
-    if outage:
+    if outage and dead.channel_id is not None:
         key = f"outage:{dead.channel_id}:{outbox.last_sent_on(session, dead.channel_id)}"
     else:
         key = f"dead:{dead.idempotency_key}"

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from models import outbox
 from models.db import unit_of_work
 from models.tables import Channel, OutboxMessage, Person
+from notifications.compose import Addressee
 from notifications.relay.jobs import (
     ALERT_EVENT,
     DIGEST_EVENT,
@@ -68,13 +69,17 @@ def claim_due(engine: Engine, at: dt.datetime, report: RelayReport, size: int) -
 def _load_people_and_channels(session: Session, rows: list[OutboxMessage]) -> None:
     """Read the rows' people and channels in two statements (the session keeps them:
     routing and claiming each row then finds them without asking the database)."""
-    people = {row.person_id for row in rows}
-    channels = {row.channel_id for row in rows}
-    session.exec(select(Person).where(col(Person.id).in_(sorted(people)))).all()
-    session.exec(select(Channel).where(col(Channel.id).in_(sorted(channels)))).all()
+    people = {row.person_id for row in rows if row.person_id is not None}
+    channels = {row.channel_id for row in rows if row.channel_id is not None}
+    if people:
+        session.exec(select(Person).where(col(Person.id).in_(sorted(people)))).all()
+    if channels:
+        session.exec(select(Channel).where(col(Channel.id).in_(sorted(channels)))).all()
 
 
 def route(session: Session, row: OutboxMessage, at: dt.datetime, report: RelayReport) -> Job | None:
+    if row.idea_id is not None:
+        return _route_to_proposer(session, row, at, report)
     person = session.get(Person, row.person_id)
     channel = session.get(Channel, row.channel_id)
     assert person is not None
@@ -104,12 +109,51 @@ def route(session: Session, row: OutboxMessage, at: dt.datetime, report: RelayRe
     return claim(session, row, at)
 
 
-def claim(session: Session, row: OutboxMessage, at: dt.datetime) -> Job:
-    person = session.get(Person, row.person_id)
-    channel = session.get(Channel, row.channel_id)
-    assert person is not None
-    assert channel is not None
+def _route_to_proposer(
+    session: Session, row: OutboxMessage, at: dt.datetime, report: RelayReport
+) -> Job | None:
+    """A reply to an idea's proposer: to the address they gave, through the programme's
+    reply channel; never held for quiet hours or a digest (they set neither). Their
+    address is never in a report or a log: the addressee is named by the idea."""
+    from models.tables import Idea
+    from notifications.idea_replies import reply_channel, to_address
+
+    idea = session.get(Idea, row.idea_id)
+    if idea is None or not idea.contact_email:
+        give_up(session, row, "not sent: the proposer's contact details were erased", at)
+        report.dead += 1
+        return None
+    channel = reply_channel(session)
+    if channel is None:
+        give_up(session, row, "not sent: the programme names no ideas.reply_channel", at)
+        report.dead += 1
+        return None
+    person = Addressee(
+        name=idea.contact_name or "",
+        email=f"the proposer of idea {idea.id}",
+        language=row.language,
+        asked=True,
+        format=row.format,
+    )
+    return claim(session, row, at, url=to_address(channel, idea.contact_email), to=person)
+
+
+def claim(
+    session: Session,
+    row: OutboxMessage,
+    at: dt.datetime,
+    *,
+    url: str | None = None,
+    to: Addressee | None = None,
+) -> Job:
+    """Lease `row`; its Job. `url` and `to`: a reply to a proposer (no person row)."""
     assert row.id is not None
+    if url is None or to is None:
+        person = session.get(Person, row.person_id)
+        channel = session.get(Channel, row.channel_id)
+        assert person is not None
+        assert channel is not None
+        url, to = channel.url, addressee(person)
     row.next_attempt_at = at + LEASE
     session.add(row)
     items: tuple[tuple[int, str, dict[str, Any], tuple[str, ...]], ...] = ()
@@ -137,8 +181,8 @@ def claim(session: Session, row: OutboxMessage, at: dt.datetime) -> Job:
         key=row.idempotency_key,
         event=row.event,
         payload=dict(row.payload),
-        url=channel.url,
-        person=addressee(person),
+        url=url,
+        person=to,
         attempts=row.attempts,
         digest_day=day,
         items=items,
@@ -163,6 +207,7 @@ def hold_for_digest(
         defer(session, row, moment, report)
         return
     assert person.id is not None
+    assert row.channel_id is not None  # only a person's messages wait for a digest
     digest, created = outbox.enqueue(
         session,
         event=DIGEST_EVENT,

@@ -56,7 +56,7 @@ def reoffer(
         .where(OutboxMessage.attempts >= outage_after)
         .distinct()
     ).all()
-    for channel_id in sorted(set(gave_up)):
+    for channel_id in sorted({c for c in gave_up if c is not None}):
         report.offered_again += outbox.reoffer(
             session, channel_id, at=at, outage_after=outage_after, skip=(TEST_EVENT,)
         )
@@ -92,7 +92,10 @@ def record(
         outbox.mark_sent(session, row, at=at)
         report.sent += 1
         # The channel works again: what it gave up on during the outage goes now.
-        if delivered_on is None:
+        # (A reply to an idea's proposer has no channel row: nothing waits on it.)
+        if row.channel_id is None:
+            pass
+        elif delivered_on is None:
             reoffer(session, (row.channel_id,), at, report, outage_after)
         else:
             delivered_on.add(row.channel_id)

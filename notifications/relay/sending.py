@@ -19,7 +19,7 @@ from models.db import SQLITE_BUSY_TIMEOUT_S, retrying, unit_of_work, utcnow
 from models.outbox import MAX_ATTEMPTS
 from models.tables import OutboxMessage
 from notifications.relay.attachments import paths_sent, read_attachments
-from notifications.relay.claiming import LEASE, claim, claim_due
+from notifications.relay.claiming import LEASE, claim, claim_due, route
 from notifications.relay.jobs import Job, RelayReport, log
 from notifications.relay.recording import load, record, reoffer
 from notifications.relay.rendering import render
@@ -164,7 +164,11 @@ def send_now(
 def _claim(engine: Engine, message_id: int, at: dt.datetime) -> Job | None:
     with unit_of_work(engine) as session:
         row = session.get(OutboxMessage, message_id)
-        return claim(session, row, at) if row is not None and row.status == "pending" else None
+        if row is None or row.status != "pending":
+            return None
+        if row.idea_id is not None:  # a reply to a proposer: found through its idea
+            return route(session, row, at, RelayReport())
+        return claim(session, row, at)
 
 
 def _send(job: Job, at: dt.datetime, claimed: float) -> _Sent:
