@@ -302,68 +302,98 @@ def start_venture(
         raise CommandError("title-language-unknown", given=title_lang)
     now = cyd.clock()
     with _command(cyd, "venture.start", lead, None) as session:
-        person = _person(session, lead)
-        stream = session.get(t.Workstream, workstream)
-        if stream is None:
-            raise NotFound("workstream-not-found", workstream=workstream)
-        actor = actor_for(session, person)
-        members = [p.email for p in workstream_people(session, workstream)]
-        _check(may_start_venture(actor, members))
-        rules = programme_rules(session)
-        gate_id = gate or _first_gate(session, cyd.library)
-        try:
-            decision_rule = cyd.library.gate(gate_id).decision_rule
-        except KeyError:
-            known = ", ".join(sorted({g.id for g in cyd.library.latest_gates()})) or "none"
-            raise NotFound("gate-not-found", gate=gate_id, known=known) from None
-        if decision_rule not in rules:
-            raise CommandError("rule-not-in-programme", rule=decision_rule)
-        assert person.id is not None
-        if title_lang is None:
-            title_lang = person.language if person.language_asked_on is not None else "en"
-        venture = t.Venture(
-            id=queries.next_venture_id(session),
-            workstream_id=workstream,
+        venture_id, gate_id = start_in(
+            cyd,
+            session,
+            workstream=workstream,
             title=title,
+            lead=lead,
+            gate=gate,
             title_lang=title_lang,
             title_other=other,
-            lead_id=person.id,
-            state=VentureState.DRAFT.value,
-            gate_id=gate_id,
-            created_at=now,
-            updated_at=now,
+            now=now,
         )
-        session.add(venture)
-        session.flush()
-        gate_run = open_gate(session, venture, cyd.library, gate_id, rules, now)
-        titles: dict[str, Any] = {"title_lang": title_lang}
-        if other:
-            titles["title_other"] = other
-        else:
-            titles["translation_due"] = request_title(session, venture, now).due_at.isoformat()
-        audit.append(
-            session,
-            person.email,
-            "venture.started",
-            venture.id,
-            {
-                **titles,
-                "workstream": workstream,
-                "title": title,
-                "lead": person.email,
-                "gate": gate_id,
-                "gate_version": gate_run.gate_version,
-                "checklists": [
-                    {"id": c["id"], "version": c["version"]} for c in gate_run.checklists
-                ],
-                "decision_rule": gate_run.decision_rule_snapshot,
-            },
-            at=now,
-        )
-        venture_id = venture.id
     return Outcome(
         venture_id, f"started {venture_id} at gate {gate_id}", details={"id": venture_id}
     )
+
+
+def start_in(
+    cyd: Cyd,
+    session: Session,
+    *,
+    workstream: str,
+    title: str,
+    lead: str,
+    now: dt.datetime,
+    gate: str | None = None,
+    title_lang: str | None = None,
+    title_other: str | None = None,
+    idea: str | None = None,
+) -> tuple[str, str]:
+    """Start a venture in the caller's unit of work (`start_venture`, or an idea's
+    adoption, which starts one in the same unit of work as its answer); its id.
+    `title` and `title_other` already checked. `idea`: the idea it came from, in the
+    audit entry (the idea's own entry says the rest). Its id and first gate."""
+    other = title_other
+    person = _person(session, lead)
+    stream = session.get(t.Workstream, workstream)
+    if stream is None:
+        raise NotFound("workstream-not-found", workstream=workstream)
+    actor = actor_for(session, person)
+    members = [p.email for p in workstream_people(session, workstream)]
+    _check(may_start_venture(actor, members))
+    rules = programme_rules(session)
+    gate_id = gate or _first_gate(session, cyd.library)
+    try:
+        decision_rule = cyd.library.gate(gate_id).decision_rule
+    except KeyError:
+        known = ", ".join(sorted({g.id for g in cyd.library.latest_gates()})) or "none"
+        raise NotFound("gate-not-found", gate=gate_id, known=known) from None
+    if decision_rule not in rules:
+        raise CommandError("rule-not-in-programme", rule=decision_rule)
+    assert person.id is not None
+    if title_lang is None:
+        title_lang = person.language if person.language_asked_on is not None else "en"
+    venture = t.Venture(
+        id=queries.next_venture_id(session),
+        workstream_id=workstream,
+        title=title,
+        title_lang=title_lang,
+        title_other=other,
+        lead_id=person.id,
+        state=VentureState.DRAFT.value,
+        gate_id=gate_id,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(venture)
+    session.flush()
+    gate_run = open_gate(session, venture, cyd.library, gate_id, rules, now)
+    titles: dict[str, Any] = {"title_lang": title_lang}
+    if other:
+        titles["title_other"] = other
+    else:
+        titles["translation_due"] = request_title(session, venture, now).due_at.isoformat()
+    audit.append(
+        session,
+        person.email,
+        "venture.started",
+        venture.id,
+        {
+            **titles,
+            "workstream": workstream,
+            "title": title,
+            "lead": person.email,
+            "gate": gate_id,
+            "gate_version": gate_run.gate_version,
+            "checklists": [{"id": c["id"], "version": c["version"]} for c in gate_run.checklists],
+            "decision_rule": gate_run.decision_rule_snapshot,
+            **({"idea": idea} if idea else {}),
+        },
+        at=now,
+    )
+    return venture.id, gate_id
 
 
 def _first_gate(session: Session, library: Library) -> str:

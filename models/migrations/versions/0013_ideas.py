@@ -118,9 +118,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("idea_id", sa.String(length=32), nullable=True))
         batch.alter_column("person_id", existing_type=sa.Integer(), nullable=True)
         batch.alter_column("channel_id", existing_type=sa.Integer(), nullable=True)
-        batch.create_foreign_key(
-            "fk_outbox_message_idea_id_idea", "idea", ["idea_id"], ["id"]
-        )
+        batch.create_foreign_key("fk_outbox_message_idea_id_idea", "idea", ["idea_id"], ["id"])
         batch.create_index("ix_outbox_message_idea_id", ["idea_id"])
         batch.create_check_constraint("addressee", _ADDRESSEE)
 
