@@ -267,6 +267,8 @@ _ACTIONS: dict[str, str] = {
     "translation.given": "translation-given",
     "summary.written": "summary-written",
     "summary.checked": "summary-checked",
+    "idea.answered": "idea-adopted",  # on a venture's trail only when it started one
+    "idea.update-sent": "idea-update-sent",
     "denied": "action-refused",
 }
 # The codes of the rules' moves of a venture, by lifecycle action.
@@ -404,6 +406,8 @@ def _own_events(entry: t.AuditEntry) -> list[Event]:
     if action == "venture.started":
         keep = ("workstream", "title", "lead", "gate", "gate_version")
         return [Event(code, {k: p.get(k) for k in keep}, None)]
+    if action in ("idea.answered", "idea.update-sent"):
+        return [Event(code, {"idea": p.get("idea")}, None)]
     return [Event(code, dict(p), None)]
 
 

@@ -657,6 +657,10 @@ def _apply_answer(
     idea.state = state.value
     idea.venture_id = venture_id
     idea.answered_at = now
+    if venture_id is not None:  # the answer tells them where it stands now
+        session.flush()
+        joined = session.get(t.Venture, venture_id)
+        idea.told = f"{joined.gate_id}:{joined.state}" if joined else None
     session.add(idea)
     return venture_id
 
@@ -1024,11 +1028,8 @@ def _update(session: Session, cyd: Cyd, idea: t.Idea, now: dt.datetime, report: 
     stage = f"{venture.gate_id}:{venture.state}"
     if idea.told == stage:
         return
-    first = idea.told is None
     idea.told = stage
     session.add(idea)
-    if first:
-        return  # the answer told them where it started
     queued = _reply(
         session,
         idea,
@@ -1057,3 +1058,76 @@ def _gate_title(cyd: Cyd, gate_id: str) -> dict[str, str]:
     except KeyError:
         return {"en": gate_id, "cy": gate_id}
     return {"en": title.en, "cy": title.cy}
+
+
+# --- the replay (services.replay): each entry done again, one entry each -------------
+
+
+def replay_received(cyd: Cyd, entry: t.AuditEntry, contact: tuple[str | None, ...]) -> None:
+    """`idea.received` again, with the contact details `contact` (name, email, phone)
+    the source still holds, or stand-ins where they were erased since (the log says
+    only whether they were given)."""
+    p = entry.payload
+    given = p["contact"]
+    stand_in = ("(erased)", f"erased-{p['idea']}@example.invalid", "000000")
+    name, email, phone = (
+        (kept or stand_in[k]) if given[key] else None
+        for k, (key, kept) in enumerate(zip(("name", "email", "phone"), contact, strict=True))
+    )
+    idea = NewIdea(
+        what=p["what"],
+        why=p["why"],
+        who_helps=p["who_helps"],
+        lang=p["lang"],
+        route=p["route"],
+        behalf=p["behalf"],
+        on_behalf_of=p["on_behalf_of"],
+        contact_name=name,
+        contact_email=email,
+        contact_phone=phone,
+        consent_contact=p["consent_contact"],
+        consent_publish=p["consent_publish"],
+        reply_language=p["reply_language"],
+        reply_format=p["reply_format"],
+        workstream=p["workstream"],
+    )
+    with unit_of_work(cyd.engine) as session:
+        recorder = (
+            queries.person_by_email(session, entry.actor) if entry.actor != t.SYSTEM_ACTOR else None
+        )
+        _receive(session, idea, recorder=recorder, now=entry.at, idea_id=p["idea"])
+
+
+def replay_withdrawn(cyd: Cyd, entry: t.AuditEntry) -> None:
+    p = entry.payload
+    if not p["by_proposer"]:
+        withdraw_for(cyd, p["idea"], by=entry.actor)
+        return
+    with unit_of_work(cyd.engine) as session:
+        _withdraw(session, _idea(session, p["idea"]), entry.actor, entry.at, by_proposer=True)
+
+
+def replay_swept(cyd: Cyd, entry: t.AuditEntry) -> None:
+    """A step of the sweep (a reminder or escalation, an update, an erasure), for the
+    one idea the entry names, at the entry's time."""
+    p = entry.payload
+    now = entry.at
+    report = IdeaSweep()
+    with unit_of_work(cyd.engine) as session:
+        idea = _idea(session, p["idea"])
+        policy = _policy(session)
+        if entry.action == REMINDED:
+            _remind(session, idea, policy, _calendar(now), now, report)
+        elif entry.action == UPDATED:
+            _update(session, cyd, idea, now, report)
+        else:
+            _erase(idea, now)
+            session.add(idea)
+            audit.append(
+                session,
+                t.SYSTEM_ACTOR,
+                CONTACT_ERASED,
+                None,
+                {"idea": idea.id, "kept_days": policy.keep_contact_days},
+                at=now,
+            )

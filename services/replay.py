@@ -91,7 +91,7 @@ from models import tables as t
 from models.db import read_session, unit_of_work
 from notifications.relay import SIGN_IN_EVENT
 from notifications.relay.jobs import ANCHOR_EVENT, TEST_EVENT
-from services import assisted
+from services import assisted, ideas
 from services import easy_read_summaries as summaries
 from services import people_admin as admin
 from services.advance import apply_effects, current_gate_run, load_snapshot, pinned_checklists
@@ -106,6 +106,7 @@ from services.commands import (
     record_review,
     resume,
     sign_off,
+    start_in,
     start_venture,
     submit,
     vote,
@@ -246,6 +247,23 @@ def _short(value: Any, limit: int = 160) -> str:
 
 def _started(cyd: Cyd, entry: t.AuditEntry) -> None:
     p = entry.payload
+    if p.get("idea"):  # an idea's adoption: its start, then (next entry) its answer
+        with unit_of_work(cyd.engine) as session:
+            started, _ = start_in(
+                cyd,
+                session,
+                workstream=p["workstream"],
+                title=p["title"],
+                lead=p["lead"],
+                gate=p["gate"],
+                title_lang=p.get("title_lang", "en"),
+                title_other=p.get("title_other"),
+                now=entry.at,
+                idea=p["idea"],
+            )
+        if started != entry.venture_id:
+            raise _Problem(f"the venture started is {started}, not {entry.venture_id}")
+        return
     outcome = start_venture(
         cyd,
         workstream=p["workstream"],
@@ -676,6 +694,55 @@ _ACTIONS[summaries.CHECKED] = _summary_checked
 
 # Actions whose replay reads the source too: a row the log names by id only (a
 # recorded action; a channel, whose URL the log never holds).
+# --- ideas (services.ideas) ----------------------------------------------------------------
+
+
+def _idea_received(source: Engine, cyd: Cyd, entry: t.AuditEntry) -> None:
+    """The contact details are not in the log (personal data): taken from the source's
+    idea, as a channel's URL is taken from its row."""
+    with read_session(source) as session:
+        row = session.get(t.Idea, entry.payload["idea"])
+        contact = (row.contact_name, row.contact_email, row.contact_phone) if row else (None,) * 3
+    ideas.replay_received(cyd, entry, contact)
+
+
+def _idea_answered(cyd: Cyd, entry: t.AuditEntry) -> None:
+    p = entry.payload
+    adopted = p["outcome"] == "adopted"
+    ideas.answer_idea(
+        cyd,
+        p["idea"],
+        by=entry.actor,
+        outcome=p["outcome"],
+        reason=p["reason"],
+        what_next=p["what_next"],
+        venture=None if adopted else p["venture"],
+        started=p["venture"] if adopted else None,
+    )
+
+
+_ACTIONS[ideas.SENT_TO] = lambda cyd, e: ideas.send_to(
+    cyd, e.payload["idea"], workstream=e.payload["workstream"], by=e.actor
+)
+_ACTIONS[ideas.ANSWERED] = _idea_answered
+_ACTIONS[ideas.MODERATED] = lambda cyd, e: ideas.moderate(
+    cyd,
+    e.payload["idea"],
+    by=e.actor,
+    publish=e.payload["publication"] == "published",
+    note=e.payload["note"],
+)
+_ACTIONS[ideas.SUPPORTED] = lambda cyd, e: void(ideas.support(cyd, e.payload["idea"], by=e.actor))
+_ACTIONS[ideas.WITHDRAWN] = ideas.replay_withdrawn
+_ACTIONS.update(
+    dict.fromkeys((ideas.REMINDED, ideas.UPDATED, ideas.CONTACT_ERASED), ideas.replay_swept)
+)
+
+
+def void(_: Any) -> None:
+    """A command's result not needed by the replay."""
+
+
 _FROM_SOURCE: dict[str, Callable[[Engine, Cyd, t.AuditEntry], None]] = {
     "answer.recorded": _answered,
     "vote.recorded": _voted,
@@ -684,6 +751,7 @@ _FROM_SOURCE: dict[str, Callable[[Engine, Cyd, t.AuditEntry], None]] = {
     admin.CHANNEL_REPLACED: _channel_replaced,
     admin.CHANNEL_REMOVED: _channel_removed,
     admin.CHANNEL_TESTED: _channel_tested,
+    ideas.RECEIVED: _idea_received,
 }
 
 
@@ -1083,7 +1151,7 @@ def _state(session: Session) -> dict[str, list[str]]:
             # anchoring the head must not move it).
             audit.canonical_json(
                 _plain(
-                    _fields(m, "event venture_id language format attachments")
+                    _fields(m, "event venture_id idea_id language format attachments")
                     | {"payload": _outbox_payload(session, m.payload)}
                     | {"person": who(m.person_id)}
                 )
@@ -1096,6 +1164,24 @@ def _state(session: Session) -> dict[str, list[str]]:
             # Sent again with a translation: what the relay had sent by then decides it.
             if not m.payload.get("again_with_translation")
         ],
+        # Ideas without the proposer's contact details (not in the log: stand-ins where
+        # erased since) nor the reference's hash (random, like a sign-in's).
+        "ideas": rows(
+            t.Idea,
+            lambda i: (
+                _fields(
+                    i,
+                    "id what why who_helps lang route behalf on_behalf_of consent_publish"
+                    " reply_language reply_format state workstream_id publication"
+                    " moderation_note answer venture_id received_at due_at answered_at"
+                    " reminded_at escalated_at told contact_erased_at",
+                )
+                | {"recorded_by": who(i.recorded_by_id), "proposer": who(i.proposer_id)}
+            ),
+        ),
+        "idea supports": rows(
+            t.IdeaSupport, lambda u: _fields(u, "idea_id at") | {"person": who(u.person_id)}
+        ),
         "audit log": [audit.canonical_json(_document(session, e)) for e in audit.entries(session)],
     }
 

@@ -45,6 +45,7 @@ KINDS: dict[str, frozenset[str]] = {
             "translation-given",
             "summary-written",
             "summary-checked",
+            "idea-adopted",
         }
     ),
     "review": frozenset(
@@ -75,7 +76,9 @@ KINDS: dict[str, frozenset[str]] = {
         }
     ),
     "deadline": frozenset({"extension-given", "vote-extended"}),
-    "message": frozenset({"people-told", "reminder-sent", "escalation-sent", "board-papers-sent"}),
+    "message": frozenset(
+        {"people-told", "reminder-sent", "escalation-sent", "board-papers-sent", "idea-update-sent"}
+    ),
     "refusal": frozenset({"action-refused"}),
     # Votes and answers a clerk recorded for someone, and what they said of it.
     "assisted": frozenset({"assisted-recorded", "assisted-confirmed", "assisted-declined"}),

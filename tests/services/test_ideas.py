@@ -8,7 +8,6 @@ reminders, escalation past the promise, "you said, we did" updates and retention
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -25,6 +24,7 @@ from services.examples import answer_missing
 from services.programme_import import import_programme, parse_programme
 from tests.notifications.conftest import SmtpServer, smtp  # noqa: F401  (a fixture)
 from tests.services.test_commands import ROOT, Clock
+from tests.services.test_replay import target  # noqa: F401  (a fixture)
 
 ADMIN = "admin@example.org"  # an admin: triages and moderates
 LEAD = "gareth.jones@example.org"  # leads day-opportunities
@@ -38,13 +38,15 @@ NAME = "Carys Local"
 
 
 @pytest.fixture
-def cyd(engine: Engine, library: Library, smtp: SmtpServer) -> Iterator[Cyd]:  # noqa: F811
+def cyd(engine: Engine, library: Library, smtp: SmtpServer) -> Cyd:  # noqa: F811
     path = ROOT / "examples" / "programme.yaml"
     text = path.read_text(encoding="utf-8")
-    text += f'\nideas:\n  answer_days: 10\n  keep_contact_days: 30\n  reply_channel: "{smtp.url("placeholder@example.org")}"\n'
+    channel = smtp.url("placeholder@example.org")
+    text += f'\nideas:\n  answer_days: 10\n  keep_contact_days: 30\n  reply_channel: "{channel}"\n'
     programme = parse_programme(text, "programme.yaml", library=library)
-    import_programme(engine, programme, text, ADMIN)
-    yield Cyd(engine, library, clock=Clock())
+    clock = Clock()
+    import_programme(engine, programme, text, ADMIN, at=clock())
+    return Cyd(engine, library, clock=clock)
 
 
 def welsh_easy_read_idea(**changes: Any) -> ideas.NewIdea:
@@ -98,18 +100,21 @@ def test_an_anonymous_welsh_easy_read_idea_is_acknowledged_adopted_and_credited(
     smtp: SmtpServer,  # noqa: F811
 ) -> None:
     got = ideas.submit_idea(cyd, welsh_easy_read_idea())
-    assert got.idea_id == "i-0001" and got.acknowledged
+    assert got.idea_id == "i-0001"
+    assert got.acknowledged
     assert len(got.reference) == 14
     row = idea_row(cyd, got.idea_id)
     assert (row.state, row.route, row.recorded_by_id) == ("received", "online", None)
-    assert row.contact_email == PROPOSER and row.reference_hash != got.reference
+    assert row.contact_email == PROPOSER
+    assert row.reference_hash != got.reference
     # The promise: 10 working days (the programme's answer_days).
     assert dt.timedelta(days=13) < row.due_at - row.received_at < dt.timedelta(days=16)
 
     relay(cyd)
     [ack] = smtp.to(PROPOSER)
     assert "placeholder@example.org" not in ack.recipients
-    assert "i-0001" in ack.text and "Diolch" in ack.text  # Welsh, as asked
+    assert "i-0001" in ack.text
+    assert "Diolch" in ack.text
 
     ideas.send_to(cyd, got.idea_id, workstream=STREAM, by=ADMIN)
     view = ideas.answer_idea(
@@ -120,7 +125,8 @@ def test_an_anonymous_welsh_easy_read_idea_is_acknowledged_adopted_and_credited(
         title="Caffi yn y parc",
         reason={"cy-easy": "Rydyn ni'n hoffi'r syniad."},
     )
-    assert view.state == "adopted" and view.venture is not None
+    assert view.state == "adopted"
+    assert view.venture is not None
     with read_session(cyd.engine) as session:
         venture = session.get(t.Venture, view.venture)
         assert venture is not None
@@ -149,13 +155,15 @@ def test_the_audit_log_never_holds_contact_details(cyd: Cyd) -> None:
     row = idea_row(cyd, got.idea_id)
     assert row.state == "withdrawn"
     assert (row.contact_name, row.contact_email, row.contact_phone) == (None, None, None)
-    assert row.contact_erased_at is not None and row.reference_hash is None
+    assert row.contact_erased_at is not None
+    assert row.reference_hash is None
     [withdrawn] = [e for e in log(cyd) if e.action == ideas.WITHDRAWN]
     assert withdrawn.payload == {"idea": got.idea_id, "by_proposer": True, "contact_erased": True}
     # A reply still waiting is not sent: there is no one to send it to now.
     relay(cyd)
     [ack] = replies(cyd, got.idea_id)
-    assert ack.status == "dead" and "erased" in (ack.last_error or "")
+    assert ack.status == "dead"
+    assert "erased" in (ack.last_error or "")
     # The reference worked once: it is gone with the details.
     with pytest.raises(CommandError) as error:
         ideas.withdraw_by_reference(cyd, got.reference)
@@ -179,7 +187,8 @@ def test_an_officer_records_an_idea_heard_at_a_roadshow_for_a_group(
         by=CLERK,
     )
     row = idea_row(cyd, got.idea_id)
-    assert row.on_behalf_of == "Llais Self-Advocacy" and row.route == "roadshow"
+    assert row.on_behalf_of == "Llais Self-Advocacy"
+    assert row.route == "roadshow"
     [entry] = [e for e in log(cyd) if e.action == ideas.RECEIVED]
     assert entry.actor == CLERK
     assert entry.payload["contact"] == {"name": False, "email": True, "phone": False}
@@ -229,7 +238,8 @@ def test_without_consent_to_contact_nothing_of_theirs_is_kept(cyd: Cyd) -> None:
     got = ideas.submit_idea(cyd, welsh_easy_read_idea(consent_contact=False))
     row = idea_row(cyd, got.idea_id)
     assert (row.contact_name, row.contact_email, row.contact_phone) == (None, None, None)
-    assert not got.acknowledged and replies(cyd, got.idea_id) == []
+    assert not got.acknowledged
+    assert replies(cyd, got.idea_id) == []
 
 
 def test_answers_need_their_words_and_are_given_once(cyd: Cyd) -> None:
@@ -255,7 +265,8 @@ def test_answers_need_their_words_and_are_given_once(cyd: Cyd) -> None:
         reason={"cy-easy": "Does dim arian eleni.", "en": "No money this year"},
         what_next={"cy-easy": "Gofynnwch eto ym mis Ebrill."},
     )
-    assert view.state == "not-now" and view.answer is not None
+    assert view.state == "not-now"
+    assert view.answer is not None
     assert view.answer["reason"]["cy-easy"] == "Does dim arian eleni."
     with pytest.raises(PermissionDenied) as refused:
         ideas.answer_idea(cyd, got.idea_id, by=ADMIN, outcome="adopted")
@@ -323,7 +334,8 @@ def test_the_sweep_reminds_escalates_past_the_promise_updates_and_erases(cyd: Cy
     )
     assert view.venture is not None
     first = ideas.sweep_ideas(cyd)
-    assert first.reminded == [] and first.escalated == []
+    assert first.reminded == []
+    assert first.escalated == []
 
     due = idea_row(cyd, late.idea_id).due_at
     cyd.clock.now = due - dt.timedelta(days=1)
@@ -337,7 +349,8 @@ def test_the_sweep_reminds_escalates_past_the_promise_updates_and_erases(cyd: Cy
     assert ideas.sweep_ideas(cyd).updates == [adopted.idea_id]
     assert ideas.sweep_ideas(cyd).updates == []
     updates = [r for r in replies(cyd, adopted.idea_id) if r.event == "idea-update"]
-    assert len(updates) == 1 and updates[0].payload["state"] != "draft"
+    assert len(updates) == 1
+    assert updates[0].payload["state"] != "draft"
 
     cyd.clock.now = due + dt.timedelta(minutes=1)
     escalated = ideas.sweep_ideas(cyd)
@@ -358,3 +371,40 @@ def test_the_sweep_reminds_escalates_past_the_promise_updates_and_erases(cyd: Cy
     assert erased.erased == [adopted.idea_id]  # answered 30+ days ago; `late` is open
     assert idea_row(cyd, adopted.idea_id).contact_email is None
     assert idea_row(cyd, late.idea_id).contact_email == PROPOSER
+
+
+def test_the_replay_rebuilds_every_idea_without_their_contact_details_in_the_log(
+    cyd: Cyd,
+    target: Engine,  # noqa: F811
+    library: Library,
+) -> None:
+    from services.replay import compare, replay
+
+    assert isinstance(cyd.clock, Clock)
+    adopted = ideas.submit_idea(cyd, welsh_easy_read_idea())
+    ideas.send_to(cyd, adopted.idea_id, workstream=STREAM, by=ADMIN)
+    ideas.support(cyd, adopted.idea_id, by=NIA)
+    ideas.moderate(cyd, adopted.idea_id, by=ADMIN, publish=True, note="Fine")
+    view = ideas.answer_idea(
+        cyd, adopted.idea_id, by=LEAD, outcome="adopted", reason={"cy-easy": "Ie!"}
+    )
+    assert view.venture is not None
+    withdrawn = ideas.submit_idea(cyd, welsh_easy_read_idea())
+    ideas.withdraw_by_reference(cyd, withdrawn.reference)
+    recorded = ideas.record_idea(
+        cyd,
+        ideas.NewIdea(what="Evening clubs", route="phone", contact_email="x@example.net"),
+        by=CLERK,
+    )
+    answer_missing(cyd, view.venture, [LEAD, NIA])
+    submit(cyd, view.venture, by=LEAD)
+    cyd.clock.now = idea_row(cyd, recorded.idea_id).due_at + dt.timedelta(hours=1)
+    swept = ideas.sweep_ideas(cyd)
+    assert swept.escalated == [recorded.idea_id]
+    assert swept.updates == [adopted.idea_id]
+    cyd.clock.now += dt.timedelta(days=40)
+    assert ideas.sweep_ideas(cyd).erased == [adopted.idea_id]
+
+    result = replay(cyd.engine, target, library)
+    assert result.ok, "\n".join(result.problems)
+    assert compare(cyd.engine, target) == []
