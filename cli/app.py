@@ -30,6 +30,7 @@ ENTRIES: dict[str, tuple[str, str, str]] = {
     "board": ("cli.venture_cmd", "board_app", "group"),
     "audit": ("cli.audit_cmd", "app", "group"),
     "translate": ("cli.translate_cmd", "app", "group"),
+    "idea": ("cli.idea_cmd", "app", "group"),
     "demo": ("cli.demo_cmd", "demo", "command"),
     "notify": ("cli.notify_cmd", "app", "group"),
     "secrets": ("cli.secrets_cmd", "app", "group"),

@@ -1,0 +1,105 @@
+"""`cyd idea ...`, run as an officer runs it (the installed console script, in a
+subprocess): an idea heard at a roadshow written down for a group, its reference
+printed once; sent to a workstream, answered "not now" with its words, listed and
+shown; a refusal is one clear line and nothing is stored."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from checklists.loader import load_library
+from models import tables as t
+from models.db import make_engine, read_session
+from models.migrate import upgrade
+from services.programme_import import import_programme, load_programme
+
+ROOT = Path(__file__).resolve().parents[2]
+CYD = Path(sys.executable).with_name("cyd")
+PROGRAMME = ROOT / "examples" / "programme.yaml"
+CLERK = "bethan.rees@example.org"
+ADMIN = "admin@example.org"
+TOM = "tom.price@example.org"  # no role
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    engine = make_engine(f"sqlite:///{tmp_path / 'cyd.db'}")
+    try:
+        upgrade(engine)
+        library = load_library()
+        programme = load_programme(PROGRAMME, library=library)
+        import_programme(engine, programme, PROGRAMME.read_text(encoding="utf-8"), "admin")
+    finally:
+        engine.dispose()
+    return tmp_path
+
+
+def cyd(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CYD_DATA", "CYD_ORCH"))}
+    env |= {"CYD_DATA_DIR": str(data), "COLUMNS": "200", "CYD_DATABASE_URL": ""}
+    result = subprocess.run(
+        [str(CYD), *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        check=False,
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+def test_an_officer_records_triages_and_answers_an_idea(data: Path) -> None:
+    added = cyd(
+        data,
+        "idea", "add", "Evening clubs for young adults",
+        "--by", CLERK, "--route", "roadshow", "--behalf", "group",
+        "--group", "Llais Self-Advocacy", "--email", "chair@llais.example.net",
+        "--contact", "--json",
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    got = json.loads(added.stdout)
+    assert got["idea"] == "i-0001"
+    assert got["acknowledged"] is True
+    assert len(got["reference"]) == 14
+
+    sent = cyd(data, "idea", "send", "i-0001", "--workstream", "day-opportunities", "--by", ADMIN)
+    assert sent.returncode == 0, sent.stderr
+    listed = cyd(data, "idea", "list", "--by", ADMIN)
+    assert "i-0001 (triaged" in listed.stdout
+    shown = cyd(data, "idea", "show", "i-0001", "--by", ADMIN)
+    assert "chair@llais.example.net" in shown.stdout
+    assert "Llais Self-Advocacy" in shown.stdout
+
+    half = cyd(data, "idea", "answer", "i-0001", "not-now", "--by", ADMIN, "--reason", "No money")
+    assert half.returncode == 1
+    assert "what would change" in half.stderr
+    answered = cyd(
+        data,
+        "idea", "answer", "i-0001", "not-now", "--by", ADMIN,
+        "--reason", "No money this year", "--next", "Ask again in April",
+    )  # fmt: skip
+    assert answered.returncode == 0, answered.stderr
+    assert "not-now" in answered.stdout
+    assert "No ideas waiting." in cyd(data, "idea", "list", "--by", ADMIN).stdout
+
+
+def test_someone_with_no_role_is_refused_in_one_line(data: Path) -> None:
+    refused = cyd(data, "idea", "add", "x", "--by", TOM, "--route", "phone")
+    assert refused.returncode == 1
+    assert len(refused.stderr.strip().splitlines()) == 1
+    engine = make_engine(f"sqlite:///{data / 'cyd.db'}")
+    try:
+        with read_session(engine) as session:
+            assert session.exec(select(t.Idea)).all() == []
+    finally:
+        engine.dispose()
