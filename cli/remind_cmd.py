@@ -10,7 +10,7 @@ sends them, quiet hours and digests applied.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -45,12 +45,13 @@ def remind(
     engine = context.engine()
     try:
         report = sweep(engine, at)
+        swept = _sweep_ideas(engine, at)
     except NoProgrammeError as error:
         fail(str(error))
     finally:
         engine.dispose()
     if as_json:
-        print_json(report.as_json())
+        print_json(report.as_json() | {"ideas": swept})
         return
     from cli.output import safe as escape
 
@@ -60,6 +61,10 @@ def remind(
         f" {report.ventures} venture(s); {report.copies} copy(ies) to supporters;"
         f" {report.messages} message(s) queued."
     )
+    out.print(
+        f"Ideas: {len(swept['reminded'])} reminder(s), {len(swept['escalated'])} past their"
+        f" promise, {len(swept['updates'])} proposer(s) told, {len(swept['erased'])} erased."
+    )
     for item in report.details:
         about = "" if item["kind"] == "reminder" else f" about {item['person']}"
         copies = f"; a copy to {', '.join(item['copies'])}" if item.get("copies") else ""
@@ -68,3 +73,14 @@ def remind(
             f" ({item['action']}, {item['step']}, {item['days_left']} day(s) left"
             f"{escape(copies)})"
         )
+
+
+def _sweep_ideas(engine: Any, at: Any) -> dict[str, list[str]]:
+    """The ideas' part of the sweep (services.ideas.sweep_ideas), at the same moment."""
+    from checklists.loader import load_library
+    from models.db import utcnow
+    from services.commands import Cyd
+    from services.ideas import sweep_ideas
+
+    moment = at or utcnow()
+    return sweep_ideas(Cyd(engine, load_library(), clock=lambda: moment)).as_json()

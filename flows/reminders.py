@@ -61,6 +61,24 @@ def remind_batch(
     return {"counts": counts, "after": done.after}
 
 
+@task(
+    name="ideas",
+    cache_policy=NO_CACHE,
+    persist_result=False,
+    retries=2,
+    retry_delay_seconds=5,
+)
+def sweep_ideas_task(now: dt.datetime) -> dict[str, list[str]]:
+    """Ideas waiting for an answer (reminded before the promise, flagged past it),
+    proposers told where the work from their idea stands, contact details past the
+    programme's retention erased: each step once (services.ideas.sweep_ideas)."""
+    from flows.config import library
+    from services.commands import Cyd
+    from services.ideas import sweep_ideas
+
+    return sweep_ideas(Cyd(engine(), library(), clock=lambda: now)).as_json()
+
+
 @flow(name="send-reminders", log_prints=False, persist_result=False)
 async def send_reminders(now: dt.datetime | None = None) -> dict[str, int]:
     """Remind those who have not acted, escalate gently; counts of what was sent."""
@@ -76,6 +94,11 @@ async def send_reminders(now: dt.datetime | None = None) -> dict[str, int]:
         if done["after"] is None:
             break
         after, number = done["after"], number + 1
+    swept = sweep_ideas_task(at)
+    get_run_logger().info(
+        "ideas: %d reminded, %d past their promise, %d proposer(s) told, %d erased",
+        *(len(swept[k]) for k in ("reminded", "escalated", "updates", "erased")),
+    )
     get_run_logger().info(
         "%d reminder(s) and %d escalation(s) about %d venture(s); %d copy(ies) to"
         " supporters; %d message(s) queued",
