@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "programme.yaml"
 LEAD = "gareth.jones@example.org"
+ADMIN = "admin@example.org"
 CHAIR = "megan.lloyd@example.org"
 
 
@@ -89,6 +90,7 @@ def demo(
     cyd = _fresh_programme(folder, library, out)
     runs = _use_flows(cyd, folder, out)
     venture_id = _walk(cyd, out, runs)
+    _ideas(cyd, out)
     _deliver(cyd, folder, out, runs)
     _summary(cyd, venture_id, folder, out)
     _prefect_summary(cyd, venture_id, runs, out)
@@ -301,6 +303,77 @@ def _walk(cyd: Cyd, out: Console, runs: Counter[str]) -> str:
     cyd.clock.days(1)  # type: ignore[attr-defined]
     _remind(cyd, out, runs, "anyone still to act")
     return venture
+
+
+def _ideas(cyd: Cyd, out: Console) -> None:
+    """Ideas from anyone: a local person's idea through the public route becomes a
+    venture in the same gates; one heard at a roadshow for a group is answered "not
+    now", with why and what would change it. Each proposer is replied to."""
+    from services import ideas
+
+    out.rule("Ideas from anyone")
+    local = ideas.submit_idea(
+        cyd,
+        ideas.NewIdea(
+            what="Gardd gymunedol lle gall pobl dyfu bwyd gyda'i gilydd",
+            why="Mae pobl eisiau bod allan a chwrdd â ffrindiau",
+            who_helps="Pobl ag anabledd dysgu a'u teuluoedd",
+            lang="cy",
+            contact_name="Ffion",
+            contact_email="ffion@example.net",
+            consent_contact=True,
+            consent_publish=True,
+            reply_language="cy",
+            reply_format="easy-read",
+        ),
+    )
+    _step(
+        out,
+        "A local person",
+        f"puts forward {local.idea_id} on the public page, in Welsh Easy Read:"
+        f" thanked at once, an answer promised by {_by(local.due_at)}",
+    )
+    heard = ideas.record_idea(
+        cyd,
+        ideas.NewIdea(
+            what="Evening clubs for young adults",
+            route="roadshow",
+            behalf="group",
+            on_behalf_of="Llais Self-Advocacy",
+            contact_email="chair@llais.example.net",
+            consent_contact=True,
+        ),
+        by="bethan.rees@example.org",
+    )
+    _step(out, "Bethan (clerk)", f"writes down {heard.idea_id}, heard at a roadshow, for a group")
+    ideas.send_to(cyd, local.idea_id, workstream="day-opportunities", by=ADMIN)
+    ideas.support(cyd, local.idea_id, by="nia.morgan@example.org")
+    ideas.moderate(cyd, local.idea_id, by=ADMIN, publish=True, note="No personal data")
+    _step(out, "Programme office", f"sends {local.idea_id} to Day opportunities and publishes it")
+    adopted = ideas.answer_idea(
+        cyd,
+        local.idea_id,
+        by=LEAD,
+        outcome="adopted",
+        title="Community garden",
+        reason={"cy-easy": "Rydyn ni'n hoffi'r syniad. Gadewch i ni ei wneud gyda'n gilydd."},
+    )
+    _step(
+        out,
+        "Gareth (lead)",
+        f"adopts it: {adopted.venture} starts at the first gate, the proposer invited to help",
+    )
+    ideas.answer_idea(
+        cyd,
+        heard.idea_id,
+        by=ADMIN,
+        outcome="not-now",
+        reason={"en": "There is no money for evening staff this year."},
+        what_next={"en": "The budget is set in April: we will ask the group again then."},
+    )
+    _step(
+        out, "Programme office", f"answers {heard.idea_id}: not now, why, and what would change it"
+    )
 
 
 # Gareth's Easy Read summary of the venture: what the Easy Read Board papers show under
