@@ -129,6 +129,7 @@ def test_an_anonymous_welsh_easy_read_idea_is_acknowledged_adopted_and_credited(
     relay(cyd)
     [ack] = smtp.to(PROPOSER)
     assert "placeholder@example.org" not in ack.recipients
+    assert PROPOSER in str(ack.message["To"])
     text = ack.body("plain")
     assert "i-0001" in text
     assert "Diolch" in text
