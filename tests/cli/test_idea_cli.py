@@ -92,6 +92,19 @@ def test_an_officer_records_triages_and_answers_an_idea(data: Path) -> None:
     assert "not-now" in answered.stdout
     assert "No ideas waiting." in cyd(data, "idea", "list", "--by", ADMIN).stdout
 
+    # Adopted: a venture starts, and says whose idea it was.
+    again = cyd(data, "idea", "add", "A garden", "--by", CLERK, "--workstream", "day-opportunities")
+    assert again.returncode == 0, again.stderr
+    adopted = cyd(
+        data,
+        "idea", "answer", "i-0002", "adopted", "--by", ADMIN,
+        "--lead", "gareth.jones@example.org", "--title", "Community garden",
+    )  # fmt: skip
+    assert adopted.returncode == 0, adopted.stderr
+    assert "venture v-0001" in adopted.stdout
+    shown = cyd(data, "venture", "show", "v-0001")
+    assert "Started from the idea i-0002, put forward by a local person" in shown.stdout
+
 
 def test_a_picture_goes_with_an_idea_and_a_program_does_not(data: Path) -> None:
     picture = data / "drawing.png"
