@@ -120,6 +120,10 @@ class Received:
     reference: str  # the proposer's private reference: shown once, never stored
     due_at: dt.datetime
     acknowledged: bool  # a reply was queued to them
+    # The acknowledgement's outbox message: a page sends it at once
+    # (`notifications.relay.send_now`), as a sign-in message is, rather than at the
+    # relay's next run.
+    message_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -517,7 +521,16 @@ def _receive(
         },
         at=now,
     )
-    return Received(row.id, reference, due, acknowledged)
+    message = (
+        session.exec(
+            select(t.OutboxMessage.id)
+            .where(t.OutboxMessage.idea_id == row.id)
+            .where(t.OutboxMessage.event == "idea-received")
+        ).first()
+        if acknowledged
+        else None
+    )
+    return Received(row.id, reference, due, acknowledged, message)
 
 
 # --- triage and answers ---------------------------------------------------------------

@@ -118,6 +118,7 @@ def test_an_anonymous_welsh_easy_read_idea_is_acknowledged_adopted_and_credited(
     got = ideas.submit_idea(cyd, welsh_easy_read_idea())
     assert got.idea_id == "i-0001"
     assert got.acknowledged
+    assert got.message_id == replies(cyd, got.idea_id)[0].id
     assert len(got.reference) == 14
     row = idea_row(cyd, got.idea_id)
     assert (row.state, row.route, row.recorded_by_id) == ("received", "online", None)
