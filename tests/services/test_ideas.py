@@ -409,6 +409,15 @@ def test_the_replay_rebuilds_every_idea_without_their_contact_details_in_the_log
     ideas.send_to(cyd, adopted.idea_id, workstream=STREAM, by=ADMIN)
     ideas.support(cyd, adopted.idea_id, by=NIA)
     ideas.moderate(cyd, adopted.idea_id, by=ADMIN, publish=True, note="Fine")
+    # Refusals, each tried again by the replay and refused the same way.
+    for refused in (
+        lambda: ideas.support(cyd, adopted.idea_id, by=NIA),
+        lambda: ideas.moderate(cyd, adopted.idea_id, by=NIA, publish=False, note="no"),
+        lambda: ideas.record_idea(cyd, ideas.NewIdea(what="x", route="phone"), by=TOM),
+        lambda: ideas.send_to(cyd, adopted.idea_id, workstream=STREAM, by=NIA),
+    ):
+        with pytest.raises(PermissionDenied):
+            refused()
     view = ideas.answer_idea(
         cyd, adopted.idea_id, by=LEAD, outcome="adopted", reason={"cy-easy": "Ie!"}
     )
