@@ -71,7 +71,7 @@ from governance.working_days import WorkingCalendar
 from models import audit, outbox, queries
 from models import due as due_times
 from models import tables as t
-from models.db import read_session, unit_of_work, utcnow
+from models.db import planned_for_now, read_session, unit_of_work, utcnow
 from notifications.tell import Copy, active_channels, messages_for
 from services.local_time import local_day
 from services.rule_values import interest_value, review_value, vote_value
@@ -338,7 +338,8 @@ def sent_records(session: Session, venture_ids: Iterable[str]) -> list[Sent]:
                 col(t.Venture.gate_id) == col(t.ReminderSent.gate_id),
             ),
         )
-        .where(col(t.ReminderSent.venture_id).in_(ids))
+        # The ventures by key too: without it a plan may read the whole venture table.
+        .where(col(t.ReminderSent.venture_id).in_(ids), col(t.Venture.id).in_(ids))
     )
     return [
         Sent(
@@ -422,11 +423,13 @@ def _remind(
     """Send what is due now for these ventures and set each one's next reminder time
     (governance.reminders.next_due; None for a venture nobody is waited on for).
     The programme, the people and the reminders sent are read once for the lot."""
-    policy = reminder_policy(session)
-    snapshots = load_snapshots(session, ids)
-    sent: dict[str, list[Sent | SentKey]] = defaultdict(list)
-    for record_ in sent_records(session, ids):
-        sent[record_.key.venture_id].append(record_)
+    # A batch of a sweep looks up by key the rows the batches before it wrote (models.db).
+    with planned_for_now(session):
+        policy = reminder_policy(session)
+        snapshots = load_snapshots(session, ids)
+        sent: dict[str, list[Sent | SentKey]] = defaultdict(list)
+        for record_ in sent_records(session, ids):
+            sent[record_.key.venture_id].append(record_)
     times: dict[str, dt.datetime | None] = dict.fromkeys(ids)
     results: list[VentureResult] = []
     context: _Context | None = None
