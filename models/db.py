@@ -268,17 +268,23 @@ def planned_for_now(session: Session) -> Iterator[None]:
     if depth or not is_postgresql(session):  # (inside another such block: it is set)
         yield
         return
-    session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    before = session.execute(_FORCE_CUSTOM).scalar_one()
     session.info[_PLANNED] = 1
     try:
         yield
     finally:
         session.info[_PLANNED] = 0
     # (Not on an error: the transaction is rolled back, and the setting with it.)
-    session.execute(text("SET LOCAL plan_cache_mode TO DEFAULT"))
+    session.execute(_RESTORE, {"mode": before})
 
 
 _PLANNED = "cyd.planned_for_now"
+# (The setting as it was, read in the same statement that changes it.)
+_FORCE_CUSTOM = text(
+    "SELECT current_setting('plan_cache_mode'), "
+    "set_config('plan_cache_mode', 'force_custom_plan', true)"
+)
+_RESTORE = text("SELECT set_config('plan_cache_mode', :mode, true)")
 
 
 # How many units of work this process has committed: a fault after one of them means
