@@ -28,6 +28,7 @@ from sqlmodel import Session, SQLModel, col, func, select
 
 from models.audit import canonical_json
 from models.db import is_postgresql, planned_for_now, utcnow
+from models.queries import one_of
 from models.tables import OutboxMessage, redact_urls
 
 if TYPE_CHECKING:
@@ -252,8 +253,9 @@ def queued_keys(session: Session, keys: Iterable[str]) -> set[str]:
             existing.update(
                 session.exec(
                     select(OutboxMessage.idempotency_key).where(
-                        col(OutboxMessage.idempotency_key).in_(chunk)
-                    )
+                        one_of(col(OutboxMessage.idempotency_key), "keys")
+                    ),
+                    params={"keys": chunk},
                 )
             )
     return existing
