@@ -13,7 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlmodel import Session, col, func, select
 
-from models import audit, outbox
+from models import audit, outbox, queries
 from models.db import (
     data_dir,
     database_url,
@@ -484,3 +484,21 @@ def test_a_look_up_in_planned_for_now_is_planned_for_its_own_values(backend: Bac
         for _ in range(8):
             assert session.exec(statement).all() == []
         assert _plans(session, "%idempotency_key IN%")[0] > 0
+
+
+def test_one_of_finds_the_rows_with_the_values_bound(backend: Backend) -> None:
+    """`queries.one_of` (an array on PostgreSQL, an expanding IN elsewhere): the rows
+    whose column is one of the list, none for an empty list, with a statement built once."""
+    statement = select(Person.email).where(queries.one_of(col(Person.email), "emails"))
+    with unit_of_work(backend.engine) as session:
+        for email in ("ann@example.org", "bob@example.org", "cai@example.org"):
+            session.add(Person(email=email, name=email))
+    with read_session(backend.engine) as session:
+        found = session.exec(
+            statement, params={"emails": ["cai@example.org", "ann@example.org", "x@example.org"]}
+        ).all()
+        assert sorted(found) == ["ann@example.org", "cai@example.org"]
+        assert session.exec(statement, params={"emails": ["bob@example.org"]}).all() == [
+            "bob@example.org"
+        ]
+        assert session.exec(statement, params={"emails": []}).all() == []
