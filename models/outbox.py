@@ -153,7 +153,13 @@ def enqueue(
         "next_attempt_at": not_before or now,
         "created_at": now,
     }
-    session.flush()  # pending rows first (the person or channel may be new)
+    return _insert_one(session, key, values)
+
+
+def _insert_one(session: Session, key: str, values: dict[str, Any]) -> tuple[OutboxMessage, bool]:
+    """Insert the row `values` unless its key is there already; the row, and whether
+    it is new."""
+    session.flush()  # pending rows first (the person, channel or idea may be new)
     inserted = session.connection().execute(_insert_new(session).values(**values))
     created = inserted.first() is not None  # no row back: the key was there already
     message = get(session, key)
@@ -197,13 +203,7 @@ def enqueue_reply(
         "next_attempt_at": now,
         "created_at": now,
     }
-    session.flush()
-    inserted = session.connection().execute(_insert_new(session).values(**values))
-    created = inserted.first() is not None
-    message = get(session, key)
-    if message is None:  # pragma: no cover - the row was inserted or already there
-        raise RuntimeError(f"outbox message {key} vanished")
-    return message, created
+    return _insert_one(session, key, values)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ version yet.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from sqlalchemy import Table
 from sqlalchemy import select as core_select
@@ -37,18 +38,32 @@ _READ: dict[tuple[int, str], Contact | None] = {}
 
 def programme_contact(session: Session) -> Contact | None:
     """The contact of the programme in force, or None (see the module's docstring)."""
+    return from_programme_in_force(session, _READ, lambda v: contact_from_source(v.source))
+
+
+_T = TypeVar("_T")
+
+
+def from_programme_in_force(
+    session: Session,
+    kept: dict[tuple[int, str], _T | None],
+    read: Callable[[ProgrammeVersion], _T | None],
+) -> _T | None:
+    """What `read` finds in the programme in force (None if none is imported), read
+    once per stored version in this process and kept in `kept`: one row of two short
+    columns is read each time, the version itself only when it is new here."""
     found = session.connection().execute(_LATEST).first()
     if found is None:
         return None
     key = (int(found.id), str(found.sha256))
-    if key not in _READ:
+    if key not in kept:
         version = session.get(ProgrammeVersion, found.id)
         if version is None:  # deleted since: as if read a moment later
             return None
-        if len(_READ) >= 16:
-            _READ.clear()
-        _READ[key] = contact_from_source(version.source)
-    return _READ[key]
+        if len(kept) >= 16:
+            kept.clear()
+        kept[key] = read(version)
+    return kept[key]
 
 
 def contact_from_source(source: str) -> Contact | None:

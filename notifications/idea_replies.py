@@ -10,37 +10,21 @@ channel is a new version of the programme like any other change.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
-
-from sqlalchemy import Table
-from sqlalchemy import select as core_select
-
-from models.tables import ProgrammeVersion
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-_VERSION = cast(Table, ProgrammeVersion.__table__)  # type: ignore[attr-defined]
-_LATEST = core_select(_VERSION.c.id, _VERSION.c.sha256).order_by(_VERSION.c.id.desc()).limit(1)
 # By (version id, sha256), as the programme's contact is read (notifications.contact).
 _READ: dict[tuple[int, str], str | None] = {}
 
 
 def reply_channel(session: Session) -> str | None:
     """The programme's reply channel in force (a secret), or None when it names none."""
-    found = session.connection().execute(_LATEST).first()
-    if found is None:
-        return None
-    key = (int(found.id), str(found.sha256))
-    if key not in _READ:
-        version = session.get(ProgrammeVersion, found.id)
-        if version is None:
-            return None
-        if len(_READ) >= 16:
-            _READ.clear()
-        _READ[key] = channel_from_source(version.as_loaded)
-    return _READ[key]
+    from notifications.contact import from_programme_in_force
+
+    return from_programme_in_force(session, _READ, lambda v: channel_from_source(v.as_loaded))
 
 
 def channel_from_source(source: str) -> str | None:

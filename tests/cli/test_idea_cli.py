@@ -6,23 +6,16 @@ shown; a refusal is one clear line and nothing is stored."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from sqlmodel import select
 
-from checklists.loader import load_library
 from models import tables as t
 from models.db import make_engine, read_session
-from models.migrate import upgrade
-from services.programme_import import import_programme, load_programme
+from tests.cli.support import example_folder, run_cyd
 
-ROOT = Path(__file__).resolve().parents[2]
-CYD = Path(sys.executable).with_name("cyd")
-PROGRAMME = ROOT / "examples" / "programme.yaml"
 CLERK = "bethan.rees@example.org"
 ADMIN = "admin@example.org"
 TOM = "tom.price@example.org"  # no role
@@ -30,30 +23,11 @@ TOM = "tom.price@example.org"  # no role
 
 @pytest.fixture
 def data(tmp_path: Path) -> Path:
-    engine = make_engine(f"sqlite:///{tmp_path / 'cyd.db'}")
-    try:
-        upgrade(engine)
-        library = load_library()
-        programme = load_programme(PROGRAMME, library=library)
-        import_programme(engine, programme, PROGRAMME.read_text(encoding="utf-8"), "admin")
-    finally:
-        engine.dispose()
-    return tmp_path
+    return example_folder(tmp_path, titles=())
 
 
 def cyd(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CYD_DATA", "CYD_ORCH"))}
-    env |= {"CYD_DATA_DIR": str(data), "COLUMNS": "200", "CYD_DATABASE_URL": ""}
-    result = subprocess.run(
-        [str(CYD), *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        check=False,
-    )
+    result = run_cyd(data, *args, columns=200)
     assert "Traceback" not in result.stderr, result.stderr
     return result
 
