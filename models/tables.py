@@ -845,6 +845,11 @@ class Idea(_Table, table=True):
     told: str | None = Field(
         default=None, max_length=100, description="the venture's stage the proposer was told of"
     )
+    files: list[dict[str, Any]] = Field(
+        default_factory=list,
+        sa_type=JSON,
+        description="pictures, audio or video with it (services.idea_files): in the data folder",
+    )
 
 
 class IdeaSupport(_Table, table=True):

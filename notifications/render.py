@@ -105,6 +105,28 @@ every language and format, each in HTML as `<span data-reason="code">`):
     summary-changes   venture, checked_by: {"name"}, note (what to change), link: to the
                       lead, a co-producer asked for changes to the summary
 
+Ideas from anyone (a local person, group or employer; `idea` is {"id", "what"}, `what`
+in the proposer's own words, so hostile text is possible: HTML escapes it like every
+value). The first three go to the proposer, who may have no account (the relay finds
+their address through the idea; `person.name` may be ""):
+
+    idea-received     idea, due (ISO: the promise of an answer), recorded_by (the
+                      officer who wrote it down for them, or None), on_behalf_of (a
+                      group's or employer's name, or None)
+    idea-answered     idea, outcome: "adopted" | "merged" | "not-now" |
+                      "not-for-programme", reason, what_next (each {"en", "cy",
+                      "en-easy", "cy-easy"}, any key missing, what_next may be {}: the
+                      templates show `texts|for_reader`), venture ({"id", "title"}: the
+                      new work, or the work it joined; or None), invited (bool: asked to
+                      help as a co-producer, someone from the work will get in touch)
+    idea-update       idea, venture, state (the venture's: draft, submitted, returned,
+                      in_review, awaiting_board, approved, approved_with_conditions,
+                      recycled, rejected, on_hold, withdrawn), gate ({"id", "title":
+                      {"en", "cy"}})
+    idea-to-answer    idea, due, past (bool: the promise has passed, an escalation),
+                      workstream ({"id", "name"} or None), received (ISO): to the
+                      people who triage ideas, or the leads of the workstream it went to
+
 A daily digest is one message carrying others: `render_message("digest", ...,
 enclosed=[Rendered, ...])` renders the cover (the `digest` template, in the person's
 language(s) and format) and puts each enclosed message after it, as it would have
@@ -153,6 +175,7 @@ __all__ = [
     "Rendered",
     "TemplateMissing",
     "environment",
+    "for_reader",
     "local_zone",
     "pictogram_index",
     "render_message",
@@ -180,6 +203,10 @@ EVENTS: tuple[str, ...] = (
     "confirm-recorded",
     "summary-to-check",
     "summary-changes",
+    "idea-received",
+    "idea-answered",
+    "idea-update",
+    "idea-to-answer",
 )
 LANGUAGES: tuple[str, ...] = ("cy", "en")  # Welsh first, always
 FORMATS: tuple[str, ...] = ("standard", "easy-read")
@@ -414,6 +441,39 @@ def _text_coming(payload: Mapping[str, Any], lang: str) -> bool:
         return False
 
     return walk(payload)
+
+
+def for_reader(texts: Any, lang: str, easy_read: bool) -> tuple[str, str] | None:
+    """The text for one reader from {"en", "cy", "en-easy", "cy-easy"} (any key may be
+    missing), and its language: the reader's own variant, else the same language's
+    other format, else the other language's (the reader's format first). None when
+    none is given (an empty or missing mapping, or only empty strings)."""
+    if not isinstance(texts, Mapping):
+        return None
+    other = next(o for o in LANGUAGES if o != lang)
+    order: list[tuple[str, str]] = []
+    for language in (lang, other):
+        formats = ("-easy", "") if easy_read else ("", "-easy")
+        order += [(f"{language}{f}", language) for f in formats]
+    for key, language in order:
+        text = texts.get(key)
+        if isinstance(text, str) and text.strip():
+            return text, language
+    return None
+
+
+@jinja2.pass_context
+def _for_reader(context: jinja2.runtime.Context, texts: Any) -> Any:
+    """`for_reader` in a template: the text for this reader, "" when none; in HTML a
+    text in the other language is marked with its `lang` (and escaped)."""
+    lang = context["lang"]
+    found = for_reader(texts, lang, bool(context.get("easy_read")))
+    if found is None:
+        return ""
+    text, written = found
+    if written != lang and context.get("mode") == "html":
+        return Markup('<span lang="{}">{}</span>').format(written, text)
+    return text
 
 
 @jinja2.pass_context
@@ -661,6 +721,7 @@ def environment() -> jinja2.Environment:
         mask=_mask,
         redact=_redact,
         free=_free,
+        for_reader=_for_reader,
     )
     env.globals.update(
         counted=_count,

@@ -120,6 +120,8 @@ def sample_payload(
         return {"group": False, "day": at.date().isoformat(), "count": 2}
     library = library or load_library()
     gate = library.gate(FIRST_GATE)
+    if name in IDEA_EVENTS:
+        return _idea_payload(name, at, gate)
     deadline = (at + dt.timedelta(days=14)).isoformat()
     ballot = {"number": 1, "deadline": deadline}
     audience = _AUDIENCES.get(name, "workstream")
@@ -200,6 +202,51 @@ def sample_payload(
             }
         ]
     return payload
+
+
+# Ideas from anyone: what a local person put forward, in their own words.
+IDEA = {"id": "i-0001", "what": "A repair café in the library on Saturday mornings."}
+IDEA_EVENTS = ("idea-received", "idea-answered", "idea-update", "idea-to-answer")
+IDEA_ANSWER_DAYS = 28  # a sample promise of an answer, four weeks on
+
+
+def _idea_payload(name: str, at: dt.datetime, gate: GateDefinition) -> dict[str, Any]:
+    """The payloads of the ideas' messages: to the proposer (received, answered, the
+    work's news) and to the people who triage ideas (one waits for an answer)."""
+    due = (at + dt.timedelta(days=IDEA_ANSWER_DAYS)).isoformat()
+    idea = dict(IDEA)
+    venture = {"id": VENTURE["id"], "title": VENTURE["title"]}
+    if name == "idea-received":
+        return {"idea": idea, "due": due, "recorded_by": "Gareth Jones", "on_behalf_of": None}
+    if name == "idea-answered":
+        return {
+            "idea": idea,
+            "outcome": "merged",
+            "reason": {
+                "en": "A community café is already being planned, and a repair café fits it.",
+                "cy": "Mae caffi cymunedol eisoes yn cael ei gynllunio, ac mae caffi trwsio'n"
+                " perthyn iddo.",
+                "en-easy": "Some people are already planning a café.",
+                "cy-easy": "Mae rhai pobl eisoes yn cynllunio caffi.",
+            },
+            "what_next": {},
+            "venture": venture,
+            "invited": True,
+        }
+    if name == "idea-update":
+        return {
+            "idea": idea,
+            "venture": venture,
+            "state": "in_review",
+            "gate": {"id": gate.id, "title": gate_words(gate)["title"]},
+        }
+    return {  # idea-to-answer
+        "idea": idea,
+        "due": due,
+        "past": False,
+        "workstream": {"id": "day-opportunities", "name": "Day opportunities"},
+        "received": at.isoformat(),
+    }
 
 
 def _gaps(library: Library) -> list[dict[str, Any]]:

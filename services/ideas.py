@@ -49,10 +49,12 @@ from governance.programme import Email
 from governance.working_days import local_day, previous_working_day
 from models import audit, outbox, queries
 from models import tables as t
-from models.db import read_session, unit_of_work
+from models.db import data_dir, read_session, unit_of_work
 from notifications.tell import tell
+from services import idea_files
 from services.commands import CommandError, Cyd, NotFound, record_denial
 from services.commands import _Refusal as _StartRefused
+from services.idea_files import Upload
 from services.people import actor_for
 from services.titles import TITLE_MAX
 
@@ -109,6 +111,7 @@ class NewIdea:
     reply_language: str = "en"
     reply_format: str = "standard"
     workstream: str | None = None  # chosen by the proposer, if they know
+    files: tuple[Upload, ...] = ()  # pictures, a short audio or video (services.idea_files)
 
 
 @dataclass(frozen=True)
@@ -243,6 +246,7 @@ def checked(idea: NewIdea) -> NewIdea:
         reply_language=idea.reply_language,
         reply_format=idea.reply_format,
         workstream=(idea.workstream or "").strip() or None,
+        files=idea.files,
     )
 
 
@@ -389,8 +393,9 @@ def submit_idea(cyd: Cyd, idea: NewIdea) -> Received:
     idea = checked(idea)
     if idea.route in {r.value for r in rules.RECORDED_BY_AN_OFFICER} - {rules.Route.EMAIL}:
         raise CommandError("idea-route-needs-officer", route=idea.route)
-    with unit_of_work(cyd.engine) as session:
-        return _receive(session, idea, recorder=None, now=cyd.clock())
+    files = idea_files.checked(idea.files)
+    with _files_kept_only_if_stored() as stored, unit_of_work(cyd.engine) as session:
+        return _receive(session, idea, recorder=None, now=cyd.clock(), files=files, stored=stored)
 
 
 def record_idea(cyd: Cyd, idea: NewIdea, *, by: str) -> Received:
@@ -399,9 +404,23 @@ def record_idea(cyd: Cyd, idea: NewIdea, *, by: str) -> Received:
     idea = checked(idea)
     if idea.route == rules.Route.ONLINE.value:
         raise CommandError("idea-route-online-is-public")
-    with _as(cyd, RECORD, by) as (session, person, actor):
+    files = idea_files.checked(idea.files)
+    with _files_kept_only_if_stored() as stored, _as(cyd, RECORD, by) as (session, person, actor):
         _check(rules.may_record_idea(actor))
-        return _receive(session, idea, recorder=person, now=cyd.clock())
+        return _receive(session, idea, recorder=person, now=cyd.clock(), files=files, stored=stored)
+
+
+@contextmanager
+def _files_kept_only_if_stored() -> Iterator[list[str]]:
+    """The ideas whose files were written in the block: removed again if the block
+    fails (the unit of work was rolled back: no idea names them)."""
+    stored: list[str] = []
+    try:
+        yield stored
+    except BaseException:
+        for idea_id in stored:
+            idea_files.delete(data_dir(), idea_id)
+        raise
 
 
 def _receive(
@@ -412,7 +431,12 @@ def _receive(
     now: dt.datetime,
     reference: str | None = None,
     idea_id: str | None = None,
+    files: list[tuple[Upload, idea_files.Kind]] | None = None,
+    stored: list[str] | None = None,
+    described: list[dict[str, Any]] | None = None,
 ) -> Received:
+    """`files`: checked uploads, written now (their idea's id added to `stored`);
+    `described`: files already kept (the replay: the source's descriptions)."""
     if idea.workstream is not None and session.get(t.Workstream, idea.workstream) is None:
         raise NotFound("workstream-not-found", workstream=idea.workstream)
     policy = _policy(session)
@@ -443,6 +467,12 @@ def _receive(
         received_at=now,
         due_at=due,
     )
+    if files:
+        if stored is not None:
+            stored.append(row.id)
+        row.files = idea_files.store(data_dir(), row.id, files)
+    elif described:
+        row.files = [dict(f) for f in described]
     session.add(row)
     session.flush()
     acknowledged = _reply(
@@ -483,6 +513,7 @@ def _receive(
             "reply_format": row.reply_format,
             "due": due.isoformat(),
             "acknowledged": acknowledged,
+            "files": idea_files.for_the_log(row.files),
         },
         at=now,
     )
@@ -734,7 +765,9 @@ def withdraw_by_reference(cyd: Cyd, reference: str) -> str:
         if isinstance(allowed, Denied):
             raise CommandError(allowed.code, **dict(allowed.params))
         _withdraw(session, idea, t.SYSTEM_ACTOR, now, by_proposer=True)
-        return idea.id
+        withdrawn = idea.id
+    idea_files.delete(data_dir(), withdrawn)  # once the withdrawal is committed
+    return withdrawn
 
 
 def withdraw_for(cyd: Cyd, idea_id: str, *, by: str) -> None:
@@ -745,6 +778,7 @@ def withdraw_for(cyd: Cyd, idea_id: str, *, by: str) -> None:
         _check(rules.may_record_idea(actor))
         _check(rules.may_withdraw_idea(_facts(session, idea)))
         _withdraw(session, idea, person.email, now, by_proposer=False)
+    idea_files.delete(data_dir(), idea_id)  # once the withdrawal is committed
 
 
 def _withdraw(
@@ -753,13 +787,20 @@ def _withdraw(
     idea.state = rules.IdeaState.WITHDRAWN.value
     idea.answered_at = now
     erased = _erase(idea, now)
+    files = len(idea.files)
+    idea.files = []  # deleted with the idea's folder once this is committed
     session.add(idea)
     audit.append(
         session,
         actor,
         WITHDRAWN,
         None,
-        {"idea": idea.id, "by_proposer": by_proposer, "contact_erased": erased},
+        {
+            "idea": idea.id,
+            "by_proposer": by_proposer,
+            "contact_erased": erased,
+            "files_deleted": files,
+        },
         at=now,
     )
 
@@ -1063,11 +1104,19 @@ def _gate_title(cyd: Cyd, gate_id: str) -> dict[str, str]:
 # --- the replay (services.replay): each entry done again, one entry each -------------
 
 
-def replay_received(cyd: Cyd, entry: t.AuditEntry, contact: tuple[str | None, ...]) -> None:
+def replay_received(
+    cyd: Cyd,
+    entry: t.AuditEntry,
+    contact: tuple[str | None, ...],
+    files: list[dict[str, Any]],
+) -> None:
     """`idea.received` again, with the contact details `contact` (name, email, phone)
     the source still holds, or stand-ins where they were erased since (the log says
     only whether they were given)."""
     p = entry.payload
+    logged = p.get("files", [])
+    if len(files) != len(logged):  # deleted since (withdrawn): as the log describes them
+        files = [{"name": "(deleted)", "path": "", **f} for f in logged]
     given = p["contact"]
     stand_in = ("(erased)", f"erased-{p['idea']}@example.invalid", "000000")
     name, email, phone = (
@@ -1095,16 +1144,18 @@ def replay_received(cyd: Cyd, entry: t.AuditEntry, contact: tuple[str | None, ..
         recorder = (
             queries.person_by_email(session, entry.actor) if entry.actor != t.SYSTEM_ACTOR else None
         )
-        _receive(session, idea, recorder=recorder, now=entry.at, idea_id=p["idea"])
+        # The files' descriptions as the source keeps them (the bytes stay where they
+        # are: a replay rebuilds the database, not the data folder).
+        _receive(session, idea, recorder=recorder, now=entry.at, idea_id=p["idea"], described=files)
 
 
 def replay_withdrawn(cyd: Cyd, entry: t.AuditEntry) -> None:
+    """Done in the database only: the replay never deletes files in the data folder."""
     p = entry.payload
-    if not p["by_proposer"]:
-        withdraw_for(cyd, p["idea"], by=entry.actor)
-        return
     with unit_of_work(cyd.engine) as session:
-        _withdraw(session, _idea(session, p["idea"]), entry.actor, entry.at, by_proposer=True)
+        _withdraw(
+            session, _idea(session, p["idea"]), entry.actor, entry.at, by_proposer=p["by_proposer"]
+        )
 
 
 def replay_swept(cyd: Cyd, entry: t.AuditEntry) -> None:

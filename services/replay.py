@@ -703,7 +703,8 @@ def _idea_received(source: Engine, cyd: Cyd, entry: t.AuditEntry) -> None:
     with read_session(source) as session:
         row = session.get(t.Idea, entry.payload["idea"])
         contact = (row.contact_name, row.contact_email, row.contact_phone) if row else (None,) * 3
-    ideas.replay_received(cyd, entry, contact)
+        files = list(row.files) if row else []
+    ideas.replay_received(cyd, entry, contact, files)
 
 
 def _idea_answered(cyd: Cyd, entry: t.AuditEntry) -> None:
@@ -1174,7 +1175,7 @@ def _state(session: Session) -> dict[str, list[str]]:
                     "id what why who_helps lang route behalf on_behalf_of consent_publish"
                     " reply_language reply_format state workstream_id publication"
                     " moderation_note answer venture_id received_at due_at answered_at"
-                    " reminded_at escalated_at told contact_erased_at",
+                    " reminded_at escalated_at told contact_erased_at files",
                 )
                 | {"recorded_by": who(i.recorded_by_id), "proposer": who(i.proposer_id)}
             ),

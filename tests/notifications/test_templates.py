@@ -49,6 +49,25 @@ DEADLINE = "2026-12-10T09:00:00+00:00"  # a Thursday, in winter (GMT)
 LATER = "2026-12-17T14:30:00+00:00"
 CONDITION = "Hold the meetings in the afternoon, when people can get there."
 NOTE = "Say where the café is."  # a co-producer's note on an Easy Read summary
+# An idea from anyone, in the proposer's own words (English here: quoted as written in
+# a Welsh message too), and who gave it.
+IDEA_WHAT = "A repair café in the library on Saturday mornings."
+IDEA_GROUP = "Butetown Tenants' Association"
+IDEA_RECORDER = "Gareth Jones"
+IDEA_STATES = (
+    "draft",
+    "submitted",
+    "returned",
+    "in_review",
+    "awaiting_board",
+    "approved",
+    "approved_with_conditions",
+    "recycled",
+    "rejected",
+    "on_hold",
+    "withdrawn",
+)
+IDEA_OUTCOMES = ("adopted", "merged", "not-now", "not-for-programme")
 MAX_WORDS = 15
 # Whole words that are English and not Welsh: none may be left in a Welsh body.
 ENGLISH_MARKERS = frozenset(
@@ -216,8 +235,11 @@ def meeting_papers(title: str) -> dict[str, Any]:
     }
 
 
-def scenarios(title: str = "Community café") -> Iterator[tuple[str, str, dict[str, Any]]]:
-    """(id, event, payload) for every event, in each of its situations."""
+def scenarios(
+    title: str = "Community café", idea_what: str = IDEA_WHAT
+) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(id, event, payload) for every event, in each of its situations (`idea_what`:
+    an idea's words, as its proposer wrote them)."""
     ballot = {"number": 1, "deadline": DEADLINE}
     for checklist in sorted({k[0] for k in library().checklists}):
         gaps = gaps_of(checklist)
@@ -461,6 +483,130 @@ def scenarios(title: str = "Community café") -> Iterator[tuple[str, str, dict[s
             "link": summary_link,
         },
     )
+    yield from idea_scenarios(title, idea_what)
+
+
+def both_formats(en: str, cy: str, en_easy: str, cy_easy: str) -> dict[str, str]:
+    return {"en": en, "cy": cy, "en-easy": en_easy, "cy-easy": cy_easy}
+
+
+# What the people who triage ideas write when they answer one, for each outcome.
+IDEA_REASONS = {
+    "adopted": both_formats(
+        "People told us the same at three meetings, and there is money for it this year.",
+        "Dywedodd pobl yr un peth wrthon ni mewn tri chyfarfod, ac mae arian ar ei gyfer eleni.",
+        "Many people asked for it.",
+        "Gofynnodd llawer o bobl amdano.",
+    ),
+    "merged": both_formats(
+        "A community café is already being planned, and a repair café fits it.",
+        "Mae caffi cymunedol eisoes yn cael ei gynllunio, ac mae caffi trwsio'n perthyn iddo.",
+        "Some people are already planning a café.",
+        "Mae rhai pobl eisoes yn cynllunio caffi.",
+    ),
+    "not-now": both_formats(
+        "The library is closed for building work until next summer.",
+        "Mae'r llyfrgell ar gau ar gyfer gwaith adeiladu tan yr haf nesaf.",
+        "The library is closed until next summer.",
+        "Mae'r llyfrgell ar gau tan yr haf nesaf.",
+    ),
+    "not-for-programme": both_formats(
+        "Libraries are run by another part of the council.",
+        "Mae rhan arall o'r cyngor yn rhedeg llyfrgelloedd.",
+        "Another part of the council looks after libraries.",
+        "Mae rhan arall o'r cyngor yn gofalu am lyfrgelloedd.",
+    ),
+}
+IDEA_NEXT = {
+    "adopted": {},
+    "merged": both_formats(
+        "The café's first planning meeting is in January.",
+        "Mae cyfarfod cynllunio cyntaf y caffi ym mis Ionawr.",
+        "The first meeting about the café is in January.",
+        "Mae'r cyfarfod cyntaf am y caffi ym mis Ionawr.",
+    ),
+    "not-now": both_formats(
+        "Once the library opens again, we will look at your idea again.",
+        "Unwaith y bydd y llyfrgell ar agor eto, byddwn ni'n edrych ar eich syniad eto.",
+        "We will look again when the library opens.",
+        "Byddwn ni'n edrych eto pan fydd y llyfrgell yn agor.",
+    ),
+    "not-for-programme": both_formats(
+        "The library service takes ideas at any library desk.",
+        "Mae'r gwasanaeth llyfrgell yn derbyn syniadau wrth unrhyw ddesg llyfrgell.",
+        "You can give your idea at any library desk.",
+        "Gallwch chi roi eich syniad wrth unrhyw ddesg llyfrgell.",
+    ),
+}
+
+
+def idea_scenarios(title: str, what: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """The ideas' messages, as the ideas service queues them."""
+    idea = {"id": "i-0001", "what": what}
+    venture = {"id": "v-0001", "title": title}
+    for recorded_by, on_behalf_of, name in (
+        (None, None, "own"),
+        (IDEA_RECORDER, None, "recorded"),
+        (None, IDEA_GROUP, "for-a-group"),
+        (IDEA_RECORDER, IDEA_GROUP, "recorded-for-a-group"),
+    ):
+        yield (
+            f"idea-received-{name}",
+            "idea-received",
+            {"idea": idea, "due": LATER, "recorded_by": recorded_by, "on_behalf_of": on_behalf_of},
+        )
+    for outcome in IDEA_OUTCOMES:
+        joined = outcome in ("adopted", "merged")
+        answered = {
+            "idea": idea,
+            "outcome": outcome,
+            "reason": IDEA_REASONS[outcome],
+            "what_next": IDEA_NEXT[outcome],
+            "venture": venture if joined else None,
+            "invited": joined,
+        }
+        yield f"idea-answered-{outcome}", "idea-answered", answered
+        if joined:
+            yield (
+                f"idea-answered-{outcome}-not-invited",
+                "idea-answered",
+                answered | {"invited": False, "what_next": IDEA_NEXT["merged"]},
+            )
+    yield (
+        "idea-answered-no-reason",
+        "idea-answered",
+        {"idea": idea, "outcome": "not-now", "reason": {}, "what_next": {}}
+        | {"venture": None, "invited": False},
+    )
+    for state in IDEA_STATES:
+        yield (
+            f"idea-update-{state}",
+            "idea-update",
+            {
+                "idea": idea,
+                "venture": venture,
+                "state": state,
+                "gate": {"id": "design", "title": gate_words("design")["title"]},
+            },
+        )
+    workstream = {"id": "day-opportunities", "name": "Day opportunities"}
+    for past in (False, True):
+        waiting = {
+            "idea": idea,
+            "due": DEADLINE,
+            "past": past,
+            "received": "2026-11-12T10:15:00+00:00",
+        }
+        yield (
+            f"idea-to-answer-{'past' if past else 'due'}",
+            "idea-to-answer",
+            waiting | {"workstream": workstream},
+        )
+        yield (
+            f"idea-to-answer-{'past' if past else 'due'}-unsent",
+            "idea-to-answer",
+            waiting | {"workstream": None},
+        )
 
 
 def alert(kind: str, reason: str, **failed: Any) -> dict[str, Any]:
@@ -585,6 +731,10 @@ def test_the_event_list_is_complete() -> None:
         "confirm-recorded",
         "summary-to-check",
         "summary-changes",
+        "idea-received",
+        "idea-answered",
+        "idea-update",
+        "idea-to-answer",
     }
     assert set(EVENTS) == events
     assert {s[1] for s in SCENARIOS} == events
@@ -776,6 +926,23 @@ def incomplete_payloads() -> Iterator[tuple[str, str, dict[str, Any], str]]:
     yield "delivery-failed-without-kind", event, kindless, "easy-read"
     nameless = {"failed": {k: v for k, v in payload["failed"].items() if k != "person"}}
     yield "delivery-failed-without-person", event, nameless, "standard"
+    event, payload = by_name["idea-answered-adopted"]
+    yield "idea-answered-unknown-outcome", event, payload | {"outcome": "maybe"}, "standard"
+    yield "idea-answered-unknown-outcome-easy", event, payload | {"outcome": "maybe"}, "easy-read"
+    event, payload = by_name["idea-update-draft"]
+    yield "idea-update-unknown-state", event, payload | {"state": "dancing"}, "standard"
+    yield "idea-update-unknown-state-easy", event, payload | {"state": "dancing"}, "easy-read"
+    event, payload = by_name["idea-received-own"]
+    undated = {k: v for k, v in payload.items() if k != "due"}
+    yield "idea-received-without-due", event, undated, "standard"
+    yield "idea-received-without-due-easy", event, undated, "easy-read"
+    event, payload = by_name["idea-to-answer-due"]
+    yield (
+        "idea-to-answer-without-past",
+        event,
+        {k: v for k, v in payload.items() if k != "past"},
+        "standard",
+    )
     # A sign-in message whose link or code the relay was not handed is never sent.
     for secret in ("link", "code"):
         kept = {k: v for k, v in SIGN_IN.items() if k != secret}
@@ -803,8 +970,8 @@ NASTY = "<script>alert('x')</script> & Sons"
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize(
     ("name", "event", "payload"),
-    [s for s in scenarios(NASTY) if "venture" in s[2]],
-    ids=[s[0] for s in scenarios(NASTY) if "venture" in s[2]],
+    [s for s in scenarios(NASTY, NASTY) if "venture" in s[2]],
+    ids=[s[0] for s in scenarios(NASTY, NASTY) if "venture" in s[2]],
 )
 def test_html_is_escaped_and_text_is_not(
     name: str, event: str, payload: dict[str, Any], mode: str, fmt: str
@@ -1323,6 +1490,7 @@ def test_welsh_is_written_whole_with_no_english_left_in(
         for written in (
             CONDITION,
             NOTE,
+            IDEA_WHAT,
             *ALERT_REASONS.values(),
             *PACK.values(),
             *WELSH_LOOKALIKES,
@@ -1504,3 +1672,255 @@ def test_a_reminder_after_the_deadline_says_it_has_passed() -> None:
     )
     for mode, easy_read in (("en", False), ("en", True)):
         assert "today" not in render(event, payload, mode, easy_read).text
+
+
+# --- ideas from anyone -----------------------------------------------------------------------
+
+IDEA_SCENARIOS = [s for s in SCENARIOS if s[1].startswith("idea-")]
+HOSTILE = "<script>alert(1)</script>"
+
+
+def by_name(name: str) -> dict[str, Any]:
+    return next(payload for n, _event, payload in SCENARIOS if n == name)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize(
+    ("name", "event", "payload"),
+    list(idea_scenarios("Community café", HOSTILE)),
+    ids=[s[0] for s in idea_scenarios("Community café", HOSTILE)],
+)
+def test_an_ideas_words_are_escaped_in_the_html_and_kept_in_the_text(
+    name: str, event: str, payload: dict[str, Any], mode: str, fmt: str
+) -> None:
+    """What a member of the public wrote reaches the HTML escaped, wherever it is shown,
+    and the plain text as written; so do a group's and a workstream's names."""
+    hostile = dict(payload)
+    for key, inner in (("on_behalf_of", None), ("recorded_by", None), ("workstream", "name")):
+        if hostile.get(key) is not None:
+            hostile[key] = HOSTILE if inner is None else {**hostile[key], inner: HOSTILE}
+    message = render(event, hostile, mode, fmt == "easy-read")
+    assert "<script>" not in message.html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in message.html
+    assert HOSTILE in message.text
+    assert "&lt;" not in message.text
+    assert HOSTILE not in message.subject  # the subject names the idea by its reference
+
+
+@pytest.mark.parametrize(
+    ("texts", "lang", "easy_read", "expected"),
+    [
+        (both_formats("E", "C", "EE", "CE"), "cy", True, ("CE", "cy")),
+        (both_formats("E", "C", "EE", "CE"), "en", False, ("E", "en")),
+        # The reader's language in the other format before the other language.
+        ({"en": "E", "cy": "C", "en-easy": "EE"}, "cy", True, ("C", "cy")),
+        ({"en": "E", "cy-easy": "CE"}, "cy", False, ("CE", "cy")),
+        # Then the other language: the reader's format first.
+        ({"en": "E", "en-easy": "EE"}, "cy", True, ("EE", "en")),
+        ({"en": "E", "en-easy": "EE"}, "cy", False, ("E", "en")),
+        ({"cy-easy": "CE"}, "en", False, ("CE", "cy")),
+        # An empty text is no text.
+        ({"cy": " ", "en": "E"}, "cy", False, ("E", "en")),
+        ({}, "en", True, None),
+        (None, "en", False, None),
+    ],
+)
+def test_the_reader_gets_their_own_version_of_a_text_else_the_nearest(
+    texts: Any, lang: str, easy_read: bool, expected: tuple[str, str] | None
+) -> None:
+    assert r.for_reader(texts, lang, easy_read) == expected
+
+
+def test_a_reason_given_only_in_the_other_language_is_shown_marked_with_its_language() -> None:
+    english_only = {"en": "The library is closed until next summer."}
+    payload = by_name("idea-answered-not-now") | {"reason": english_only, "what_next": {}}
+    for easy_read in (False, True):
+        welsh = render("idea-answered", payload, "cy", easy_read)
+        assert english_only["en"] in welsh.text
+        assert f'<span lang="en">{english_only["en"]}</span>' in welsh.html
+        english = render("idea-answered", payload, "en", easy_read)
+        assert english_only["en"] in english.text
+        assert 'span lang="en"' not in english.html  # its own language: nothing to mark
+    # Escaped when marked too.
+    hostile = payload | {"reason": {"en": HOSTILE}}
+    welsh = render("idea-answered", hostile, "cy", False)
+    assert '<span lang="en">&lt;script&gt;alert(1)&lt;/script&gt;</span>' in welsh.html
+
+
+@pytest.mark.parametrize(("language", "fmt"), FORMS)
+def test_each_answer_to_an_idea_is_worded_for_its_outcome(language: str, fmt: str) -> None:
+    easy_read = fmt == "easy-read"
+    told = {
+        outcome: render("idea-answered", by_name(f"idea-answered-{outcome}"), language, easy_read)
+        for outcome in IDEA_OUTCOMES
+    }
+    # Each outcome says something of its own (not only its reason), even with the same reason.
+    same_reason = {"reason": IDEA_REASONS["merged"], "what_next": {}, "venture": None}
+    bodies = [
+        render(
+            "idea-answered",
+            by_name(f"idea-answered-{outcome}") | same_reason,
+            language,
+            easy_read,
+        ).text
+        for outcome in IDEA_OUTCOMES
+    ]
+    assert len(set(bodies)) == len(bodies)
+    key = f"{language}-easy" if easy_read else language
+    for outcome, message in told.items():
+        assert IDEA_REASONS[outcome][key] in message.text
+        assert IDEA_REASONS[outcome][key] in visible_text(message.html)
+        if IDEA_NEXT[outcome]:
+            assert IDEA_NEXT[outcome][key] in message.text
+        assert IDEA_WHAT in message.text
+    # Who is invited to help is told someone will get in touch; nobody else is.
+    in_touch = {
+        ("en", "standard"): "Someone from the work will get in touch with you.",
+        ("en", "easy-read"): "Someone from the work will get in touch with you.",
+        ("cy", "standard"): "Bydd rhywun o'r gwaith yn cysylltu â chi.",
+        ("cy", "easy-read"): "Bydd rhywun o'r gwaith yn cysylltu â chi.",
+    }[language, fmt]
+    for outcome in ("adopted", "merged"):
+        assert in_touch in told[outcome].text
+        uninvited = by_name(f"idea-answered-{outcome}-not-invited")
+        assert in_touch not in render("idea-answered", uninvited, language, easy_read).text
+    for outcome in ("not-now", "not-for-programme"):
+        assert in_touch not in told[outcome].text
+
+
+def test_a_standard_answer_names_the_work_and_heads_what_next_by_outcome() -> None:
+    adopted = render("idea-answered", by_name("idea-answered-adopted"), "en", False).text
+    assert "a piece of work of its own, “Community café” (v-0001)." in adopted
+    merged = render("idea-answered", by_name("idea-answered-merged"), "en", False).text
+    assert "already under way, “Community café” (v-0001), so we have added it" in merged
+    not_now = render("idea-answered", by_name("idea-answered-not-now"), "en", False).text
+    assert "What would change our answer" in not_now
+    elsewhere = render("idea-answered", by_name("idea-answered-not-for-programme"), "en", False)
+    assert "Where to take your idea instead" in elsewhere.text
+    # No reason, nothing next: no empty headings.
+    bare = render("idea-answered", by_name("idea-answered-no-reason"), "en", False).text
+    assert "Why" not in bare
+    assert "What would change" not in bare
+
+
+# The stage each state of the work is told as, in the standard form's heading.
+IDEA_STAGES = {
+    "draft": ("Being prepared", "Wrthi'n cael ei baratoi"),
+    "submitted": ("Being checked", "Wrthi'n cael ei wirio"),
+    "in_review": ("Being checked", "Wrthi'n cael ei wirio"),
+    "awaiting_board": ("With the Project Board", "Gyda Bwrdd y Prosiect"),
+    "on_hold": ("With the Project Board", "Gyda Bwrdd y Prosiect"),
+    "approved": ("Agreed", "Wedi'i gytuno"),
+    "approved_with_conditions": ("Agreed", "Wedi'i gytuno"),
+    "returned": ("Sent back to improve", "Wedi'i anfon yn ôl i'w wella"),
+    "recycled": ("Sent back to improve", "Wedi'i anfon yn ôl i'w wella"),
+    "rejected": ("Stopped", "Wedi dod i ben"),
+    "withdrawn": ("Stopped", "Wedi dod i ben"),
+}
+
+
+def test_the_work_from_an_idea_is_told_in_stages_the_public_knows() -> None:
+    assert set(IDEA_STAGES) == set(IDEA_STATES)
+    for language, at in (("en", 0), ("cy", 1)):
+        for easy_read in (False, True):
+            said = {
+                state: render("idea-update", by_name(f"idea-update-{state}"), language, easy_read)
+                for state in IDEA_STATES
+            }
+            # Every state says something of its own.
+            assert len({m.text for m in said.values()}) == len(IDEA_STATES)
+            for state, message in said.items():
+                assert "Community café" in message.text
+                if not easy_read:
+                    heading = IDEA_STAGES[state][at]
+                    assert f"{heading}\n{'-' * len(heading)}" in message.text
+                    assert f"<h2>{html_escape(heading)}</h2>" in message.html
+                    assert (
+                        "Design gate" if language == "en" else "(Porth dylunio)"
+                    ) in message.text
+                for word in ("in_review", "awaiting_board", "recycled", "withdrawn"):
+                    assert word not in message.text  # no state's code reaches a reader
+
+
+def html_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("'", "&#39;")
+
+
+@pytest.mark.parametrize(("language", "fmt"), FORMS)
+def test_an_idea_received_says_who_wrote_it_down_for_whom_and_how_to_withdraw(
+    language: str, fmt: str
+) -> None:
+    easy_read = fmt == "easy-read"
+    full = render(
+        "idea-received", by_name("idea-received-recorded-for-a-group"), language, easy_read
+    )
+    own = render("idea-received", by_name("idea-received-own"), language, easy_read)
+    recorded = {
+        ("en", "standard"): f"{IDEA_RECORDER} wrote this down for you.",
+        ("en", "easy-read"): f"{IDEA_RECORDER} wrote it down for you.",
+        ("cy", "standard"): f"Ysgrifennodd {IDEA_RECORDER} hwn ar eich rhan.",
+        ("cy", "easy-read"): f"Ysgrifennodd {IDEA_RECORDER} e ar eich rhan.",
+    }[language, fmt]
+    answer_by = {
+        ("en", "standard"): "We will answer you by 2:30pm on Thursday 17 December 2026",
+        ("en", "easy-read"): "We will answer you by Thursday 17 December 2026.",
+        ("cy", "standard"): "Byddwn ni'n eich ateb erbyn 2:30 y.h. ddydd Iau 17 Rhagfyr 2026",
+        ("cy", "easy-read"): "Byddwn ni'n eich ateb erbyn dydd Iau 17 Rhagfyr 2026.",
+    }[language, fmt]
+    withdraw = {
+        ("en", "standard"): "withdraw your idea, and to delete your contact details",
+        ("en", "easy-read"): "You can ask us to take your idea back at any time.",
+        ("cy", "standard"): "dynnu eich syniad yn ôl, a dileu eich manylion cyswllt",
+        ("cy", "easy-read"): "Gallwch chi ofyn i ni dynnu eich syniad yn ôl unrhyw bryd.",
+    }[language, fmt]
+    for message in (full, own):
+        assert answer_by in message.text
+        assert withdraw in message.text
+        assert "i-0001" in message.text
+        assert IDEA_WHAT in message.text
+    assert recorded in full.text
+    assert IDEA_GROUP in full.text
+    assert IDEA_RECORDER not in own.text
+    assert IDEA_GROUP not in own.text
+
+
+@pytest.mark.parametrize(("language", "fmt"), FORMS)
+def test_an_idea_waiting_past_its_promise_says_so_plainly(language: str, fmt: str) -> None:
+    easy_read = fmt == "easy-read"
+    due = render("idea-to-answer", by_name("idea-to-answer-due"), language, easy_read)
+    past = render("idea-to-answer", by_name("idea-to-answer-past"), language, easy_read)
+    passed = {
+        ("en", "standard"): "that time has passed",
+        ("en", "easy-read"): "That day has passed.",
+        ("cy", "standard"): "mae'r amser hwnnw wedi mynd heibio",
+        ("cy", "easy-read"): "Mae'r diwrnod yna wedi mynd heibio.",
+    }[language, fmt]
+    assert passed in past.text
+    assert passed not in due.text
+    assert past.subject != due.subject
+    for message in (due, past):
+        assert "i-0001" in message.text
+        assert "Day opportunities" in message.text
+        assert "cyd idea" not in message.text  # "answer it", not a command
+    unsent = render("idea-to-answer", by_name("idea-to-answer-due-unsent"), language, easy_read)
+    assert "Day opportunities" not in unsent.text
+
+
+@pytest.mark.parametrize(("language", "fmt"), FORMS)
+def test_a_proposer_who_gave_no_name_is_greeted_without_one(language: str, fmt: str) -> None:
+    nobody = Recipient("", "the proposer of idea i-0001", language)
+    message = render_message(
+        "idea-received", person=nobody, payload=by_name("idea-received-own"), language=None,
+        easy_read=fmt == "easy-read", bilingual=False,
+    )  # fmt: skip
+    greeting = {
+        ("en", "standard"): "Hello,",
+        ("en", "easy-read"): "Hello.",
+        ("cy", "standard"): "Annwyl gyfaill,",
+        ("cy", "easy-read"): "Helo.",
+    }[language, fmt]
+    lines = [line for line in message.text.splitlines() if line.strip()]
+    assert lines[2] == greeting
+    assert "Dear ," not in message.text
+    assert "Annwyl ," not in message.text

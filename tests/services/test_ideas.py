@@ -8,6 +8,8 @@ reminders, escalation past the promise, "you said, we did" updates and retention
 from __future__ import annotations
 
 import datetime as dt
+import stat
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,9 +20,10 @@ from checklists.loader import Library
 from models import tables as t
 from models.db import read_session
 from notifications.relay import send_due
-from services import ideas
+from services import idea_files, ideas
 from services.commands import CommandError, Cyd, NotFound, PermissionDenied, submit
 from services.examples import answer_missing
+from services.idea_files import Upload
 from services.programme_import import import_programme, parse_programme
 from tests.notifications.conftest import SmtpServer, smtp  # noqa: F401  (a fixture)
 from tests.services.test_commands import ROOT, Clock
@@ -38,11 +41,24 @@ NAME = "Carys Local"
 
 
 @pytest.fixture
-def cyd(engine: Engine, library: Library, smtp: SmtpServer) -> Cyd:  # noqa: F811
+def cyd(
+    engine: Engine,
+    library: Library,
+    smtp: SmtpServer,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Cyd:
+    monkeypatch.setenv("CYD_DATA_DIR", str(tmp_path / "data"))  # where an idea's files go
     path = ROOT / "examples" / "programme.yaml"
     text = path.read_text(encoding="utf-8")
     channel = smtp.url("placeholder@example.org")
-    text += f'\nideas:\n  answer_days: 10\n  keep_contact_days: 30\n  reply_channel: "{channel}"\n'
+    for was, now in (
+        ('reply_channel: "mailbox://ideas-replies"', f'reply_channel: "{channel}"'),
+        ("answer_days: 20", "answer_days: 10"),
+        ("keep_contact_days: 365", "keep_contact_days: 30"),
+    ):
+        assert was in text
+        text = text.replace(was, now)
     programme = parse_programme(text, "programme.yaml", library=library)
     clock = Clock()
     import_programme(engine, programme, text, ADMIN, at=clock())
@@ -158,7 +174,12 @@ def test_the_audit_log_never_holds_contact_details(cyd: Cyd) -> None:
     assert row.contact_erased_at is not None
     assert row.reference_hash is None
     [withdrawn] = [e for e in log(cyd) if e.action == ideas.WITHDRAWN]
-    assert withdrawn.payload == {"idea": got.idea_id, "by_proposer": True, "contact_erased": True}
+    assert withdrawn.payload == {
+        "idea": got.idea_id,
+        "by_proposer": True,
+        "contact_erased": True,
+        "files_deleted": 0,
+    }
     # A reply still waiting is not sent: there is no one to send it to now.
     relay(cyd)
     [ack] = replies(cyd, got.idea_id)
@@ -381,7 +402,7 @@ def test_the_replay_rebuilds_every_idea_without_their_contact_details_in_the_log
     from services.replay import compare, replay
 
     assert isinstance(cyd.clock, Clock)
-    adopted = ideas.submit_idea(cyd, welsh_easy_read_idea())
+    adopted = ideas.submit_idea(cyd, welsh_easy_read_idea(files=(Upload("a.png", PNG),)))
     ideas.send_to(cyd, adopted.idea_id, workstream=STREAM, by=ADMIN)
     ideas.support(cyd, adopted.idea_id, by=NIA)
     ideas.moderate(cyd, adopted.idea_id, by=ADMIN, publish=True, note="Fine")
@@ -389,7 +410,7 @@ def test_the_replay_rebuilds_every_idea_without_their_contact_details_in_the_log
         cyd, adopted.idea_id, by=LEAD, outcome="adopted", reason={"cy-easy": "Ie!"}
     )
     assert view.venture is not None
-    withdrawn = ideas.submit_idea(cyd, welsh_easy_read_idea())
+    withdrawn = ideas.submit_idea(cyd, welsh_easy_read_idea(files=(Upload("b.mp3", MP3),)))
     ideas.withdraw_by_reference(cyd, withdrawn.reference)
     recorded = ideas.record_idea(
         cyd,
@@ -408,3 +429,59 @@ def test_the_replay_rebuilds_every_idea_without_their_contact_details_in_the_log
     result = replay(cyd.engine, target, library)
     assert result.ok, "\n".join(result.problems)
     assert compare(cyd.engine, target) == []
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+MP3 = b"ID3\x04\x00" + b"\x00" * 64
+
+
+def test_pictures_and_audio_are_kept_by_content_and_deleted_on_withdrawal(
+    cyd: Cyd, tmp_path: Path
+) -> None:
+    got = ideas.submit_idea(
+        cyd,
+        welsh_easy_read_idea(
+            files=(
+                Upload("My Garden (1).PNG", PNG),
+                Upload("../../voice.mp3", MP3),
+                Upload("", b""),
+            )
+        ),
+    )
+    row = idea_row(cyd, got.idea_id)
+    assert [(f["kind"], f["type"], f["name"]) for f in row.files] == [
+        ("picture", "image/png", "My Garden (1).PNG"),
+        ("audio", "audio/mpeg", "voice.mp3"),
+    ]
+    data = tmp_path / "data"
+    for described in row.files:
+        kept = data / described["path"]
+        assert kept.read_bytes() in (PNG, MP3)
+        assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+        assert kept.parent == data / "ideas" / got.idea_id  # named by content, not by name
+    [entry] = [e for e in log(cyd) if e.action == ideas.RECEIVED]
+    assert "My Garden" not in str(entry.payload)
+    assert [f["sha256"] for f in entry.payload["files"]] == [f["sha256"] for f in row.files]
+
+    ideas.withdraw_by_reference(cyd, got.reference)
+    assert idea_row(cyd, got.idea_id).files == []
+    assert not (data / "ideas" / got.idea_id).exists()
+
+
+@pytest.mark.parametrize(
+    ("uploads", "code"),
+    [
+        ((Upload("photo.jpg", b"MZ this is a program"),), "idea-file-type"),
+        ((Upload("a.png", PNG),) * 4, "idea-files-too-many"),
+        ((Upload("big.png", PNG + b"\x00" * idea_files.PICTURE_MAX),), "idea-file-too-big"),
+    ],
+)
+def test_a_file_refused_says_why_and_nothing_is_kept(
+    cyd: Cyd, tmp_path: Path, uploads: tuple[Upload, ...], code: str
+) -> None:
+    with pytest.raises(CommandError) as error:
+        ideas.submit_idea(cyd, welsh_easy_read_idea(files=uploads))
+    assert error.value.code == code
+    assert not (tmp_path / "data" / "ideas").exists()
+    with read_session(cyd.engine) as session:
+        assert session.exec(select(t.Idea)).all() == []

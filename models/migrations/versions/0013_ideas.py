@@ -69,6 +69,7 @@ def upgrade() -> None:
         sa.Column("reminded_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("escalated_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("told", sa.String(length=100), nullable=True),
+        sa.Column("files", sa.JSON(), nullable=False),
         sa.CheckConstraint(
             _in(
                 "route",
