@@ -417,7 +417,8 @@ def test_the_answer_is_in_the_readers_variant_else_marked_in_its_own_language(
     assert "<bdi>Rydyn ni&#39;n hoffi&#39;r syniad.</bdi>" in welsh_easy
     assert "<bdi>Bydd tîm yn dechrau&#39;r gwaith.</bdi>" in welsh_easy  # same language
     assert "We like it." not in welsh_easy
-    assert "Gwaith wedi dechrau" in welsh_easy or "dechrau" in welsh_easy
+    assert "Ie! Mae gwaith wedi dechrau ar y syniad yma." in welsh_easy
+    assert "Does neb yn cefnogi'r syniad yma eto." in welsh_easy
     # The idea itself, written in English, is marked so on a Welsh page.
     assert '<bdi lang="en">A café in the park</bdi>' in welsh_easy
 
