@@ -291,6 +291,20 @@ def test_a_post_sooner_than_the_minimum_time_is_quietly_dropped(
         assert [i.what for i in stored(example_engine)] == ["At a person's pace"]
 
 
+def test_a_slip_made_quickly_is_shown_not_dropped_and_the_form_keeps_its_first_stamp(
+    make_app: Callable[..., FastAPI],
+    example_engine: Engine,
+    settings: WebSettings,
+) -> None:
+    app = make_app(example_engine, settings=dataclasses.replace(settings, idea_min_seconds=3.0))
+    with TestClient(app, base_url=LOOPBACK) as client:
+        fields = form_of(client)
+        answer = client.post("/ideas/new", data={**fields, "what": ""})
+        assert answer.status_code == 400
+        assert "Say what your idea is." in answer.text
+        assert hidden(answer.text, STAMP) == fields[STAMP]
+
+
 @pytest.mark.parametrize("given", ["", "12345.forged", "not-a-stamp", "1" * 40 + ".x"])
 def test_a_missing_or_tampered_stamp_is_a_400_that_keeps_what_was_typed(
     visitors: Callable[..., TestClient], example_engine: Engine, given: str

@@ -20,7 +20,8 @@ meets:
 - a minimum time to fill: the form carries when it was served, signed with the
   server's secret (`stamp`); a post sooner than `settings.idea_min_seconds` after is
   treated like the honeypot. A stamp missing or not ours is a 400 that shows the form
-  again as typed (nothing is lost), with a new stamp;
+  again as typed (nothing is lost), with a new stamp. A form sent back for a slip
+  keeps its first stamp, so putting the slip right quickly is not too quick;
 - posts per address: `settings.idea_posts_per_minute` a minute and
   `idea_posts_per_hour` an hour (web.limits, a limiter of their own, so a burst here
   does not lock anyone out of signing in), 429 with Retry-After past them.
@@ -255,7 +256,9 @@ def _form(
     *,
     errors: Mapping[str, str] | None = None,
     status_code: int = 200,
+    served: str | None = None,
 ) -> HTMLResponse:
+    """The form; `served`: the stamp it carries (default: now)."""
     names = workstream_names(page.engine)
     errors = dict(errors or {})
     return page.render(
@@ -268,7 +271,7 @@ def _form(
             ((key, name.get(page.language) or name["en"]) for key, name in names.items()),
             key=lambda pair: pair[1].casefold(),
         ),
-        stamp=stamp(page.request.app.state.settings.secret, time.time()),
+        stamp=served or stamp(page.request.app.state.settings.secret, time.time()),
         honeypot=HONEYPOT,
         stamp_field=STAMP,
         text_max=ideas.TEXT_MAX,
@@ -328,13 +331,16 @@ def put_forward(
             )
         )
         return _form(page, typed, errors={"what": said}, status_code=400)
-    too_soon = time.time() - opened < settings.idea_min_seconds
-    if website.strip() or too_soon:
+    if website.strip():
         # A machine's: the same thank-you page, and nothing kept.
         return _received(page, None, ideas.new_reference(), None, acknowledged=False)
     found = problems(page, typed)
     if found:
-        return _form(page, typed, errors=found, status_code=400)
+        # The form again with the stamp it was first served with: a person who puts a
+        # slip right in a moment is not taken for a machine.
+        return _form(page, typed, errors=found, status_code=400, served=served)
+    if time.time() - opened < settings.idea_min_seconds:
+        return _received(page, None, ideas.new_reference(), None, acknowledged=False)
     try:
         got = ideas.submit_idea(page.cyd, typed.idea(page.language))
     except CommandError as error:  # changed meanwhile (a workstream gone), among others
