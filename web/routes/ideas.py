@@ -152,8 +152,7 @@ class Typed:
     why: str = ""
     who_helps: str = ""
     behalf: str = Behalf.INDIVIDUAL.value
-    group_name: str = ""
-    employer_name: str = ""
+    on_behalf_of: str = ""
     contact_name: str = ""
     contact_email: str = ""
     contact_phone: str = ""
@@ -163,14 +162,6 @@ class Typed:
     reply_format: str = "standard"
     workstream: str = DONT_KNOW
 
-    @property
-    def on_behalf_of(self) -> str:
-        if self.behalf == Behalf.GROUP.value:
-            return self.group_name
-        if self.behalf == Behalf.EMPLOYER.value:
-            return self.employer_name
-        return ""
-
     def idea(self, language: str) -> ideas.NewIdea:
         return ideas.NewIdea(
             what=self.what,
@@ -179,6 +170,7 @@ class Typed:
             lang=language,
             route="online",
             behalf=self.behalf,
+            # A name typed but "myself" chosen is not kept (the services drop it).
             on_behalf_of=self.on_behalf_of or None,
             contact_name=self.contact_name,
             contact_email=self.contact_email,
@@ -291,8 +283,7 @@ def put_forward(
     why: Text = "",
     who_helps: Text = "",
     behalf: Choice = Behalf.INDIVIDUAL.value,
-    group_name: Short = "",
-    employer_name: Short = "",
+    on_behalf_of: Short = "",
     contact_name: Short = "",
     contact_email: Short = "",
     contact_phone: Short = "",
@@ -309,8 +300,7 @@ def put_forward(
         why=why,
         who_helps=who_helps,
         behalf=behalf,
-        group_name=group_name,
-        employer_name=employer_name,
+        on_behalf_of=on_behalf_of,
         contact_name=contact_name,
         contact_email=contact_email,
         contact_phone=contact_phone,
