@@ -10,6 +10,7 @@ them withdraw their idea); it is not stored and cannot be shown again.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -55,14 +56,27 @@ def add_cmd(
     reply_in: Annotated[str, typer.Option("--reply-in", help="en or cy.")] = "en",
     easy_read: Annotated[bool, typer.Option("--easy-read", help="Replies in Easy Read.")] = False,
     workstream: Annotated[str | None, typer.Option(help="A workstream, if known.")] = None,
+    file: Annotated[
+        list[Path] | None,
+        typer.Option("--file", help="A picture, audio or video with it (up to three)."),
+    ] = None,
     as_json: JsonOpt = False,
     lang: LangOpt = None,
 ) -> None:
     """Write down an idea on someone's behalf; prints its reference for them."""
     from cli.app_context import cyd_context
     from services.commands import CommandError
+    from services.idea_files import MEDIA_MAX, Upload
     from services.ideas import NewIdea, record_idea
 
+    uploads: list[Upload] = []
+    for path in file or []:
+        try:
+            with path.open("rb") as handle:
+                # One byte past the largest a file may be: enough for the check to refuse.
+                uploads.append(Upload(path.name, handle.read(MEDIA_MAX + 1)))
+        except OSError as error:
+            fail(f"{path}: cannot be read ({error.strerror or error})")
     cyd = cyd_context()
     idea = NewIdea(
         what=what,
@@ -80,6 +94,7 @@ def add_cmd(
         reply_language=reply_in,
         reply_format="easy-read" if easy_read else "standard",
         workstream=workstream,
+        files=tuple(uploads),
     )
     try:
         got = record_idea(cyd, idea, by=by)

@@ -62,6 +62,8 @@ _LABELS: dict[str, dict[str, str]] = {
         "helped": " (helped by {supporter})",
         "stale-vote": " [stale]",
         "decision": "Decision at {gate}: [bold]{outcome}[/bold]",
+        "idea": "Started from the idea {idea}, put forward by {who}",
+        "local": "a local person",
     },
     "cy": {
         "no-venture": "does dim menter '{venture}'",
@@ -84,6 +86,8 @@ _LABELS: dict[str, dict[str, str]] = {
         "helped": " (gyda help {supporter})",
         "stale-vote": " [hen]",
         "decision": "Penderfyniad yn y porth {gate}: [bold]{outcome}[/bold]",
+        "idea": "Dechreuodd o'r syniad {idea}, a gynigiwyd gan {who}",
+        "local": "berson lleol",
     },
 }
 # What a reviewer recommends and how a member voted, as stored (codes) -> words.
@@ -138,6 +142,10 @@ def _show(data: dict[str, Any], language: str = "en") -> None:
     if data["deadline"]:
         at += words["deadline"].format(day=data["deadline"][:10])
     out.print(f"  {escape(at)}")
+    if data.get("idea"):
+        idea = data["idea"]
+        credit = words["idea"].format(idea=idea["id"], who=idea["from"] or words["local"])
+        out.print(f"  {escape(credit)}")
     for c in data["checklists"]:
         status = words["complete"] if c["complete"] else words["not-complete"]
         line = words["checklist"].format(

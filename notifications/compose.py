@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from notifications.render import Recipient, Rendered, render_message
@@ -52,6 +52,9 @@ class Addressee:
     language: str  # 'en' or 'cy' (stored 'en' when never asked)
     asked: bool  # was asked their language (language_asked_on set)
     format: str  # 'standard' or 'easy-read'
+    # Where it goes, when `email` only names them for reports and logs (a reply to an
+    # idea's proposer: their address is kept out of both).
+    address: str | None = field(default=None, repr=False)
 
     @property
     def recipient(self) -> Recipient:
@@ -66,9 +69,9 @@ class Addressee:
         from email.headerregistry import Address
 
         try:
-            return str(Address(display_name=self.name, addr_spec=self.email))
+            return str(Address(display_name=self.name, addr_spec=self.address or self.email))
         except (ValueError, IndexError):
-            return self.email
+            return self.address or self.email
 
 
 def addressee(person: Any) -> Addressee:

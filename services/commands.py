@@ -230,9 +230,13 @@ def record_denial(
     venture_id: str | None,
     denied: Denied,
     now: dt.datetime,
+    *,
+    subject: str | None = None,
 ) -> NoReturn:
     """A refusal: a `Denial` row and an audit entry in a unit of work of their own
-    (the refused action's was rolled back), then raised as `PermissionDenied`."""
+    (the refused action's was rolled back), then raised as `PermissionDenied`.
+    `subject`: what else the action was about (an idea's id), for the replay to try
+    the same again."""
     with unit_of_work(engine) as session:
         known = venture_id if venture_id and session.get(t.Venture, venture_id) else None
         session.add(
@@ -250,7 +254,12 @@ def record_denial(
             actor,
             "denied",
             known,
-            {"action": action, "code": denied.code, "reason": denied.reason},
+            {
+                "action": action,
+                "code": denied.code,
+                "reason": denied.reason,
+                **({"subject": subject} if subject else {}),
+            },
             at=now,
         )
     raise PermissionDenied(denied)

@@ -120,6 +120,10 @@ class Received:
     reference: str  # the proposer's private reference: shown once, never stored
     due_at: dt.datetime
     acknowledged: bool  # a reply was queued to them
+    # The acknowledgement's outbox message: a page sends it at once
+    # (`notifications.relay.send_now`), as a sign-in message is, rather than at the
+    # relay's next run.
+    message_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -276,8 +280,11 @@ def _check(permission: Permission) -> None:
 
 
 @contextmanager
-def _as(cyd: Cyd, action: str, by: str) -> Iterator[tuple[Session, t.Person, Actor]]:
-    """A unit of work for the person `by`; a refusal is rolled back, then recorded."""
+def _as(
+    cyd: Cyd, action: str, by: str, idea_id: str | None = None
+) -> Iterator[tuple[Session, t.Person, Actor]]:
+    """A unit of work for the person `by`; a refusal is rolled back, then recorded
+    (naming the idea, so that the replay can try the same again)."""
     try:
         with unit_of_work(cyd.engine) as session:
             person = queries.person_by_email(session, by)
@@ -285,7 +292,7 @@ def _as(cyd: Cyd, action: str, by: str) -> Iterator[tuple[Session, t.Person, Act
                 raise NotFound("person-not-found", email=by)
             yield session, person, actor_for(session, person)
     except (_Refused, _StartRefused) as refused:  # (an adoption's start: the lead's)
-        record_denial(cyd.engine, action, by, None, refused.denied, cyd.clock())
+        record_denial(cyd.engine, action, by, None, refused.denied, cyd.clock(), subject=idea_id)
 
 
 def _idea(session: Session, idea_id: str) -> t.Idea:
@@ -517,7 +524,16 @@ def _receive(
         },
         at=now,
     )
-    return Received(row.id, reference, due, acknowledged)
+    message = (
+        session.exec(
+            select(t.OutboxMessage.id)
+            .where(t.OutboxMessage.idea_id == row.id)
+            .where(t.OutboxMessage.event == "idea-received")
+        ).first()
+        if acknowledged
+        else None
+    )
+    return Received(row.id, reference, due, acknowledged, message)
 
 
 # --- triage and answers ---------------------------------------------------------------
@@ -526,7 +542,7 @@ def _receive(
 def send_to(cyd: Cyd, idea_id: str, *, workstream: str, by: str) -> None:
     """Send an idea to a workstream: its leads answer it by the promise."""
     now = cyd.clock()
-    with _as(cyd, TRIAGE, by) as (session, person, actor):
+    with _as(cyd, TRIAGE, by, idea_id) as (session, person, actor):
         idea = _idea(session, idea_id)
         _check(rules.may_send_to(actor, _facts(session, idea)))
         if session.get(t.Workstream, workstream) is None:
@@ -587,7 +603,7 @@ def answer_idea(
     if title is not None and len(title) > TITLE_MAX:
         raise CommandError("title-too-long", most=TITLE_MAX)
     now = cyd.clock()
-    with _as(cyd, TRIAGE, by) as (session, person, actor):
+    with _as(cyd, TRIAGE, by, idea_id) as (session, person, actor):
         idea = _idea(session, idea_id)
         try:
             state = rules.IdeaState(outcome)
@@ -599,7 +615,13 @@ def answer_idea(
             what_next=" ".join(nexts.values()),
             venture_id=venture,
         )
-        _check(rules.may_answer_idea(actor, _facts(session, idea), given))
+        facts = _facts(session, idea)
+        # Who may answer, and whether it is still open, are refusals (recorded); what
+        # an answer must say is the answer's own mistake (an error, not recorded).
+        _check(rules.may_send_to(actor, facts))
+        allowed = rules.may_answer_idea(actor, facts, given)
+        if isinstance(allowed, Denied):
+            raise CommandError(allowed.code, **dict(allowed.params))
         wanted = _reader_variant(idea)
         if idea.consent_contact and idea.contact_email and reasons and wanted not in reasons:
             raise CommandError("idea-reason-for-reader", variant=wanted)
@@ -713,7 +735,7 @@ def moderate(cyd: Cyd, idea_id: str, *, by: str, publish: bool, note: str) -> No
     (personal data, abuse; or that it is fine)."""
     note = _text(note, "note", required=True)
     now = cyd.clock()
-    with _as(cyd, MODERATE, by) as (session, person, actor):
+    with _as(cyd, MODERATE, by, idea_id) as (session, person, actor):
         idea = _idea(session, idea_id)
         _check(rules.may_moderate(actor))
         idea.publication = (
@@ -734,7 +756,7 @@ def moderate(cyd: Cyd, idea_id: str, *, by: str, publish: bool, note: str) -> No
 def support(cyd: Cyd, idea_id: str, *, by: str) -> int:
     """One support from a person in the programme; the count after it."""
     now = cyd.clock()
-    with _as(cyd, SUPPORT, by) as (session, person, actor):
+    with _as(cyd, SUPPORT, by, idea_id) as (session, person, actor):
         idea = _idea(session, idea_id)
         supporters = session.exec(
             select(t.Person.email)
@@ -773,7 +795,7 @@ def withdraw_by_reference(cyd: Cyd, reference: str) -> str:
 def withdraw_for(cyd: Cyd, idea_id: str, *, by: str) -> None:
     """An officer withdraws an idea because its proposer asked (by phone, in person)."""
     now = cyd.clock()
-    with _as(cyd, RECORD, by) as (session, person, actor):
+    with _as(cyd, RECORD, by, idea_id) as (session, person, actor):
         idea = _idea(session, idea_id)
         _check(rules.may_record_idea(actor))
         _check(rules.may_withdraw_idea(_facts(session, idea)))

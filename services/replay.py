@@ -762,6 +762,11 @@ def _venture(entry: t.AuditEntry) -> str:
     return entry.venture_id
 
 
+def _any_workstream(cyd: Cyd) -> str:
+    with read_session(cyd.engine) as session:
+        return session.exec(select(t.Workstream.id).order_by(col(t.Workstream.id))).first() or ""
+
+
 def _try_again(cyd: Cyd, entry: t.AuditEntry) -> None:
     """Try the refused action again: it must be refused with the same code and reason.
 
@@ -810,6 +815,19 @@ def _try_again(cyd: Cyd, entry: t.AuditEntry) -> None:
         summaries.WRITE: lambda: summaries.write_summary(cyd, venture, "(replayed)", by=who),
         summaries.CHECK: lambda: summaries.check_summary(cyd, venture, True, by=who),
         "venture.withdraw": lambda: withdraw(cyd, venture, by=who, reason="(replayed)"),
+        # Ideas: the refusal names the idea; who may is asked before the rest.
+        ideas.RECORD: lambda: (
+            ideas.withdraw_for(cyd, p["subject"], by=who)
+            if p.get("subject")
+            else ideas.record_idea(cyd, ideas.NewIdea(what="(replayed)", route="phone"), by=who)
+        ),
+        ideas.TRIAGE: lambda: ideas.send_to(
+            cyd, p["subject"], workstream=_any_workstream(cyd), by=who
+        ),
+        ideas.MODERATE: lambda: ideas.moderate(
+            cyd, p["subject"], by=who, publish=True, note="(replayed)"
+        ),
+        ideas.SUPPORT: lambda: ideas.support(cyd, p["subject"], by=who),
         "board.resume": lambda: resume(cyd, venture, by=who),
         # Who may print is checked before whom it is for.
         PRINT_CODE: lambda: issue_printed_code(cyd.engine, who, who, entry.at),

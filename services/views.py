@@ -70,9 +70,15 @@ def describe_venture(
         .order_by(col(t.Decision.at), col(t.Decision.id))
     ).all()
     lead = people.by_id.get(venture.lead_id)
+    idea = session.exec(
+        select(t.Idea).where(t.Idea.venture_id == venture.id).where(t.Idea.state == "adopted")
+    ).first()
     return {
         "id": venture.id,
         "title": venture.title,
+        # The credit: the idea it started from and whom it came from (a group or an
+        # employer by name; a person never by name: "a local person" is said for them).
+        "idea": {"id": idea.id, "from": idea.on_behalf_of} if idea else None,
         "workstream": venture.workstream_id,
         "lead": lead.email if lead else None,
         "state": venture.state,

@@ -134,6 +134,7 @@ def _route_to_proposer(
         language=row.language,
         asked=True,
         format=row.format,
+        address=idea.contact_email,
     )
     return claim(session, row, at, url=to_address(channel, idea.contact_email), to=person)
 

@@ -92,6 +92,33 @@ def test_an_officer_records_triages_and_answers_an_idea(data: Path) -> None:
     assert "not-now" in answered.stdout
     assert "No ideas waiting." in cyd(data, "idea", "list", "--by", ADMIN).stdout
 
+    # Adopted: a venture starts, and says whose idea it was.
+    again = cyd(data, "idea", "add", "A garden", "--by", CLERK, "--workstream", "day-opportunities")
+    assert again.returncode == 0, again.stderr
+    adopted = cyd(
+        data,
+        "idea", "answer", "i-0002", "adopted", "--by", ADMIN,
+        "--lead", "gareth.jones@example.org", "--title", "Community garden",
+    )  # fmt: skip
+    assert adopted.returncode == 0, adopted.stderr
+    assert "venture v-0001" in adopted.stdout
+    shown = cyd(data, "venture", "show", "v-0001")
+    assert "Started from the idea i-0002, put forward by a local person" in shown.stdout
+
+
+def test_a_picture_goes_with_an_idea_and_a_program_does_not(data: Path) -> None:
+    picture = data / "drawing.png"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 32)
+    program = data / "drawing2.png"
+    program.write_bytes(b"MZ\x90\x00 not a picture")
+    refused = cyd(data, "idea", "add", "A garden", "--by", CLERK, "--file", str(program))
+    assert refused.returncode == 1
+    assert "drawing2.png" in refused.stderr
+    added = cyd(data, "idea", "add", "A garden", "--by", CLERK, "--file", str(picture), "--json")
+    assert added.returncode == 0, added.stderr
+    kept = list((data / "ideas" / "i-0001").iterdir())
+    assert [p.read_bytes()[:4] for p in kept] == [b"\x89PNG"]
+
 
 def test_someone_with_no_role_is_refused_in_one_line(data: Path) -> None:
     refused = cyd(data, "idea", "add", "x", "--by", TOM, "--route", "phone")

@@ -118,6 +118,7 @@ def test_an_anonymous_welsh_easy_read_idea_is_acknowledged_adopted_and_credited(
     got = ideas.submit_idea(cyd, welsh_easy_read_idea())
     assert got.idea_id == "i-0001"
     assert got.acknowledged
+    assert got.message_id == replies(cyd, got.idea_id)[0].id
     assert len(got.reference) == 14
     row = idea_row(cyd, got.idea_id)
     assert (row.state, row.route, row.recorded_by_id) == ("received", "online", None)
@@ -129,8 +130,10 @@ def test_an_anonymous_welsh_easy_read_idea_is_acknowledged_adopted_and_credited(
     relay(cyd)
     [ack] = smtp.to(PROPOSER)
     assert "placeholder@example.org" not in ack.recipients
-    assert "i-0001" in ack.text
-    assert "Diolch" in ack.text
+    assert PROPOSER in str(ack.message["To"])
+    text = ack.body("plain")
+    assert "i-0001" in text
+    assert "Diolch" in text
 
     ideas.send_to(cyd, got.idea_id, workstream=STREAM, by=ADMIN)
     view = ideas.answer_idea(
@@ -406,6 +409,15 @@ def test_the_replay_rebuilds_every_idea_without_their_contact_details_in_the_log
     ideas.send_to(cyd, adopted.idea_id, workstream=STREAM, by=ADMIN)
     ideas.support(cyd, adopted.idea_id, by=NIA)
     ideas.moderate(cyd, adopted.idea_id, by=ADMIN, publish=True, note="Fine")
+    # Refusals, each tried again by the replay and refused the same way.
+    for refused in (
+        lambda: ideas.support(cyd, adopted.idea_id, by=NIA),
+        lambda: ideas.moderate(cyd, adopted.idea_id, by=NIA, publish=False, note="no"),
+        lambda: ideas.record_idea(cyd, ideas.NewIdea(what="x", route="phone"), by=TOM),
+        lambda: ideas.send_to(cyd, adopted.idea_id, workstream=STREAM, by=NIA),
+    ):
+        with pytest.raises(PermissionDenied):
+            refused()
     view = ideas.answer_idea(
         cyd, adopted.idea_id, by=LEAD, outcome="adopted", reason={"cy-easy": "Ie!"}
     )
