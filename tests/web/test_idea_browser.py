@@ -141,8 +141,11 @@ def test_a_welsh_easy_read_visitor_puts_an_idea_forward_by_keyboard_and_it_becom
     assert (row.reply_language, row.reply_format, row.lang) == ("cy", "easy-read", "cy")
     assert row.contact_email == PROPOSER
 
-    # Acknowledged at once, in Welsh, through the SMTP server.
-    relay(engine)
+    # Acknowledged at once (the page sends it straight after answering, no relay run),
+    # in Welsh, through the SMTP server.
+    deadline = time.monotonic() + 15
+    while not mail_text(smtp, PROPOSER) and time.monotonic() < deadline:
+        time.sleep(0.1)
     [ack] = mail_text(smtp, PROPOSER)
     assert "i-0001" in ack
     assert "Diolch" in ack

@@ -191,6 +191,10 @@ def test_an_idea_is_received_with_its_id_reference_and_promise(
     )
     assert idea.contact_email == "carys@example.net"
     assert idea.reference_hash == ideas.reference_hash(reference)
+    # The acknowledgement went straight after the answer, not at the relay's next run.
+    with read_session(example_engine) as session:
+        [ack] = session.exec(select(t.OutboxMessage).where(t.OutboxMessage.idea_id == idea.id))
+    assert (ack.event, ack.status) == ("idea-received", "sent")
     # The promised day, in words (the year too: it may be next year's).
     assert str(idea.due_at.year) in answer.text
 

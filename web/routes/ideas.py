@@ -29,7 +29,9 @@ meets:
 A refused post is quiet (its sender learns nothing to adjust to) and never touches
 the database, so spam neither fills the tables nor takes the connections real ideas
 need. The confirmation is the post's own answer (not a redirect): the reference is
-shown once and kept nowhere but in the proposer's hands.
+shown once and kept nowhere but in the proposer's hands. The acknowledgement is sent
+straight after the answer (`notifications.relay.send_now`), as a sign-in message is;
+if that fails, the relay's next run sends it.
 """
 
 from __future__ import annotations
@@ -38,22 +40,28 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
+import logging
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
 from governance.ideas import Behalf, IdeaState
+from notifications.relay import send_now
 from services import ideas
 from services.commands import CommandError, NotFound
 from services.overview import workstream_names
 from web.limits import client_address
 from web.page import Page, PageContext
 
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
 router = APIRouter()
+log = logging.getLogger("cyd.web")
 
 NEW = "/ideas/new"
 LIST = "/ideas"
@@ -279,6 +287,7 @@ def new_idea(page: Page) -> Response:
 @router.post(NEW, response_class=HTMLResponse, dependencies=LIMITED)
 def put_forward(
     page: Page,
+    background: BackgroundTasks,
     what: Text = "",
     why: Text = "",
     who_helps: Text = "",
@@ -335,7 +344,19 @@ def put_forward(
         got = ideas.submit_idea(page.cyd, typed.idea(page.language))
     except CommandError as error:  # changed meanwhile (a workstream gone), among others
         return _form(page, typed, errors={_field_of(error): _said(page, error)}, status_code=400)
+    if got.message_id is not None:
+        # The acknowledgement goes at once (after the answer), not at the relay's next
+        # run: the page has just said it is on its way.
+        background.add_task(_acknowledge, page.engine, got.message_id)
     return _received(page, got.idea_id, got.reference, got.due_at, acknowledged=got.acknowledged)
+
+
+def _acknowledge(engine: Engine, message_id: int) -> None:
+    try:
+        send_now(engine, [message_id])
+    except Exception as error:
+        # The message stays in the outbox: the relay's next run sends it.
+        log.warning("an idea's acknowledgement was left to the relay (%s)", type(error).__name__)
 
 
 def _received(
