@@ -28,6 +28,8 @@ from notifications.relay import send_due
 from services import ideas
 from services.commands import Cyd
 from services.programme_import import import_programme, parse_programme
+from tests.models.conftest import _empty as empty
+from tests.models.conftest import postgres_database, postgres_server  # noqa: F401  (fixtures)
 from tests.notifications.conftest import SmtpServer, smtp  # noqa: F401  (a fixture)
 from web.settings import WebSettings
 from web.visitor import SignedIn
@@ -45,16 +47,26 @@ MINIMUM_S = 1.0  # the form's minimum time to fill, short for the test
 Axe = Callable[[Page], list[dict[str, Any]]]
 
 
-@pytest.fixture
-def engine(web_engine: Engine, library: Library, smtp: SmtpServer) -> Engine:  # noqa: F811
-    """The example programme, its replies to proposers through the loopback SMTP server."""
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def engine(
+    request: pytest.FixtureRequest,
+    library: Library,
+    smtp: SmtpServer,  # noqa: F811
+) -> Engine:
+    """The example programme on SQLite or PostgreSQL, its replies to proposers through
+    the loopback SMTP server."""
+    if request.param == "sqlite":
+        database: Engine = request.getfixturevalue("web_engine")
+    else:
+        database = request.getfixturevalue("postgres_database").engine
+        empty(database)
     text = (ROOT / "examples" / "programme.yaml").read_text(encoding="utf-8")
     text = text.replace('reply_channel: "mailbox://ideas-replies"', "reply_channel: REPLY")
     assert "reply_channel: REPLY" in text
     text = text.replace("REPLY", f'"{smtp.url("placeholder@example.org")}"')
     programme = parse_programme(text, "programme.yaml", library=library)
-    import_programme(web_engine, programme, text, ADMIN)
-    return web_engine
+    import_programme(database, programme, text, ADMIN)
+    return database
 
 
 @pytest.fixture
