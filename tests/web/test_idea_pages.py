@@ -235,6 +235,16 @@ def test_mistakes_are_listed_in_the_error_summary_linked_to_their_fields(
     assert stored(example_engine) == []
 
 
+def test_a_workstream_not_in_the_programme_is_refused_on_its_field(
+    visitors: Callable[..., TestClient], example_engine: Engine
+) -> None:
+    answer = put_forward(visitors(), workstream="<nowhere>")
+    assert answer.status_code == 400
+    assert 'href="#workstream"' in answer.text
+    assert "No workstream &#39;&lt;nowhere&gt;&#39;" in answer.text.replace("&#x27;", "&#39;")
+    assert stored(example_engine) == []
+
+
 def test_consent_with_no_way_to_reach_them_is_a_mistake(
     visitors: Callable[..., TestClient],
 ) -> None:

@@ -246,7 +246,9 @@ def problems(page: PageContext, typed: Typed) -> dict[str, str]:
             )
         )
     if typed.workstream and typed.workstream not in workstream_names(page.engine):
-        found["workstream"] = _said(page, NotFound("workstream-not-found", workstream=""))
+        found["workstream"] = _said(
+            page, NotFound("workstream-not-found", workstream=typed.workstream)
+        )
     return {field: found[field] for field in FIELD_ORDER if field in found}
 
 
