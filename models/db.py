@@ -253,6 +253,40 @@ def unit_of_work(engine: Engine) -> Iterator[Session]:
         session.close()
 
 
+@contextmanager
+def planned_for_now(session: Session) -> Iterator[None]:
+    """On PostgreSQL, plan each statement run inside the block for its own values and the
+    tables as they are now (`plan_cache_mode`, in this transaction only).
+
+    The driver prepares a statement it has run five times on a connection, and the server
+    may then keep one generic plan for it, made while the tables were small (a scan of
+    the whole table), until an ANALYZE of the table invalidates it: a sweep's batches,
+    each looking up by key the rows the batches before it wrote, made those look-ups grow
+    with the table. Only reads go inside: for a write, the server would plan again each
+    row's foreign key checks too."""
+    depth = session.info.get(_PLANNED, 0)
+    if depth or not is_postgresql(session):  # (inside another such block: it is set)
+        yield
+        return
+    before = session.execute(_FORCE_CUSTOM).scalar_one()
+    session.info[_PLANNED] = 1
+    try:
+        yield
+    finally:
+        session.info[_PLANNED] = 0
+    # (Not on an error: the transaction is rolled back, and the setting with it.)
+    session.execute(_RESTORE, {"mode": before})
+
+
+_PLANNED = "cyd.planned_for_now"
+# (The setting as it was, read in the same statement that changes it.)
+_FORCE_CUSTOM = text(
+    "SELECT current_setting('plan_cache_mode'), "
+    "set_config('plan_cache_mode', 'force_custom_plan', true)"
+)
+_RESTORE = text("SELECT set_config('plan_cache_mode', :mode, true)")
+
+
 # How many units of work this process has committed: a fault after one of them means
 # the action was recorded, and only what follows it failed (cli.main says which).
 _commits = 0

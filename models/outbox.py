@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING, Any
 from sqlmodel import Session, SQLModel, col, func, select
 
 from models.audit import canonical_json
-from models.db import is_postgresql, utcnow
+from models.db import is_postgresql, planned_for_now, utcnow
+from models.queries import one_of
 from models.tables import OutboxMessage, redact_urls
 
 if TYPE_CHECKING:
@@ -289,15 +290,18 @@ def queued_keys(session: Session, keys: Iterable[str]) -> set[str]:
     """Those of `keys` that a message in the outbox has (queued before, in any state)."""
     wanted = list(dict.fromkeys(keys))
     existing: set[str] = set()
-    for start in range(0, len(wanted), _KEYS_PER_QUERY):
-        chunk = wanted[start : start + _KEYS_PER_QUERY]
-        existing.update(
-            session.exec(
-                select(OutboxMessage.idempotency_key).where(
-                    col(OutboxMessage.idempotency_key).in_(chunk)
+    # The outbox grows under a sweep's batches, each asking this (models.db).
+    with planned_for_now(session):
+        for start in range(0, len(wanted), _KEYS_PER_QUERY):
+            chunk = wanted[start : start + _KEYS_PER_QUERY]
+            existing.update(
+                session.exec(
+                    select(OutboxMessage.idempotency_key).where(
+                        one_of(col(OutboxMessage.idempotency_key), "keys")
+                    ),
+                    params={"keys": chunk},
                 )
             )
-        )
     return existing
 
 

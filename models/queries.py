@@ -6,8 +6,13 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Executable, Table, bindparam
+from sqlalchemy import Boolean, ColumnElement, Executable, Table, any_, bindparam
 from sqlalchemy import select as core_select
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Mapped
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.visitors import InternalTraversal
 from sqlmodel import Session, SQLModel, col, func, select
 
 from models.tables import Answer, Ballot, Decision, Person, Review, Venture, Vote, normalize_email
@@ -38,6 +43,47 @@ def rows(session: Session, statement: Executable, **params: Any) -> Sequence[Any
 def first(session: Session, statement: Executable, **params: Any) -> Any | None:
     """The first row of a Core `statement` with `params` (see `rows`), or None."""
     return session.connection().execute(statement, params).first()
+
+
+class _OneOf(ColumnElement[bool]):
+    """`column IN (:name)` with a list bound at execution: see `one_of`."""
+
+    __visit_name__ = "cyd_one_of"
+    inherit_cache = True
+    _traverse_internals = [  # noqa: RUF012  (SQLAlchemy's own declaration)
+        ("column", InternalTraversal.dp_clauseelement),
+        ("name", InternalTraversal.dp_string),
+    ]
+    type = Boolean()
+
+    def __init__(self, column: ColumnElement[Any], name: str) -> None:
+        self.column = column
+        self.name = name
+
+
+def one_of(column: ColumnElement[Any] | Mapped[Any], name: str = "ids") -> ColumnElement[bool]:
+    """`column` is one of the list bound as `name` at execution (`rows(..., ids=[...])`).
+
+    On PostgreSQL, `column = ANY(:name)`: one array parameter, where an expanding IN
+    sends one parameter a value, and the driver converts a statement of more than 50
+    parameters to the server's form again on every run (it caches only shorter ones):
+    about 7 ms of CPU for a batch's look-up of 200 ids, a third of a sweep's own CPU
+    at 10,000 ventures. Elsewhere, an expanding IN."""
+    # (A model's attribute, `col(Model.x)`, stands for its column.)
+    clause = getattr(column, "__clause_element__", None)
+    return _OneOf(cast(ColumnElement[Any], clause() if clause is not None else column), name)
+
+
+@compiles(_OneOf)
+def _one_of_in(element: _OneOf, compiler: SQLCompiler, **kw: Any) -> str:
+    values = bindparam(element.name, expanding=True, type_=element.column.type)
+    return compiler.process(element.column.in_(values), **kw)
+
+
+@compiles(_OneOf, "postgresql")
+def _one_of_any(element: _OneOf, compiler: SQLCompiler, **kw: Any) -> str:
+    values = bindparam(element.name, type_=ARRAY(element.column.type))
+    return compiler.process(element.column == any_(values), **kw)
 
 
 PERSON = table(Person)

@@ -42,7 +42,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import BindParameter, Engine, and_, bindparam
+from sqlalchemy import Engine, and_
 from sqlalchemy import insert as core_insert
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
@@ -71,7 +71,7 @@ from governance.working_days import WorkingCalendar
 from models import audit, outbox, queries
 from models import due as due_times
 from models import tables as t
-from models.db import read_session, unit_of_work, utcnow
+from models.db import planned_for_now, read_session, unit_of_work, utcnow
 from notifications.tell import Copy, active_channels, messages_for
 from services.local_time import local_day
 from services.rule_values import interest_value, review_value, vote_value
@@ -142,7 +142,6 @@ class VentureResult:
 
 # The statements of `load_snapshots`, built once and run without the ORM (models/queries.py
 # says why: the pages' next actions read them on every request).
-_IDS: BindParameter[Any] = bindparam("ids", expanding=True)
 _V = queries.table(t.Venture)
 _P = queries.PERSON
 _PR = queries.table(t.PersonRole)
@@ -165,7 +164,7 @@ _WAITED_ON = core_select(_V).where(
     | _V.c.id.in_(_TRANSLATING)
 )
 _OPEN_TRANSLATIONS = core_select(_T.c.id, _T.c.venture_id, _T.c.due_at).where(
-    _T.c.done_at.is_(None), _T.c.venture_id.in_(_IDS)
+    _T.c.done_at.is_(None), queries.one_of(_T.c.venture_id)
 )
 _EVERYONE = core_select(_P.c.id, _P.c.email, _P.c.active, _P.c.supports_person_id)
 # `services.people.board_people`, as emails: the Board's active members and their roles;
@@ -181,17 +180,17 @@ _BOARD = (
     .order_by(_P.c.email)
 )
 _RUNS = core_select(_GR.c.venture_id, _GR.c.gate_id, _GR.c.submitted_at).where(
-    _GR.c.venture_id.in_(_IDS)
+    queries.one_of(_GR.c.venture_id)
 )
 _OF_VENTURES = {
-    name: core_select(table).where(table.c.venture_id.in_(_IDS))
+    name: core_select(table).where(queries.one_of(table.c.venture_id))
     for name, table in (("deadline", _D), ("assigned", _RA), ("review", _R), ("ballot", _B))
 }
-_INTERESTS = core_select(_I).where(_I.c.venture_id.in_(_IDS))
+_INTERESTS = core_select(_I).where(queries.one_of(_I.c.venture_id))
 _DECIDED = core_select(_DEC.c.venture_id, _DEC.c.gate_id, _DEC.c.ballot).where(
-    _DEC.c.venture_id.in_(_IDS)
+    queries.one_of(_DEC.c.venture_id)
 )
-_VOTES = core_select(_VOTE).where(_VOTE.c.venture_id.in_(_IDS), _VOTE.c.is_current)
+_VOTES = core_select(_VOTE).where(queries.one_of(_VOTE.c.venture_id), _VOTE.c.is_current)
 
 
 def load_snapshots(
@@ -205,7 +204,7 @@ def load_snapshots(
     statement = _ALL_OPEN if all_open else _WAITED_ON
     params: dict[str, Any] = {}
     if venture_ids is not None:
-        statement = statement.where(_V.c.id.in_(_IDS))
+        statement = statement.where(queries.one_of(_V.c.id))
         params["ids"] = list(venture_ids)
     ventures = queries.rows(session, statement.order_by(_V.c.id), **params)
     if not ventures:
@@ -338,7 +337,9 @@ def sent_records(session: Session, venture_ids: Iterable[str]) -> list[Sent]:
                 col(t.Venture.gate_id) == col(t.ReminderSent.gate_id),
             ),
         )
-        .where(col(t.ReminderSent.venture_id).in_(ids))
+        # The ventures by key too: without it a plan may read the whole venture table.
+        .where(queries.one_of(col(t.ReminderSent.venture_id)), queries.one_of(col(t.Venture.id))),
+        params={"ids": ids},
     )
     return [
         Sent(
@@ -422,11 +423,13 @@ def _remind(
     """Send what is due now for these ventures and set each one's next reminder time
     (governance.reminders.next_due; None for a venture nobody is waited on for).
     The programme, the people and the reminders sent are read once for the lot."""
-    policy = reminder_policy(session)
-    snapshots = load_snapshots(session, ids)
-    sent: dict[str, list[Sent | SentKey]] = defaultdict(list)
-    for record_ in sent_records(session, ids):
-        sent[record_.key.venture_id].append(record_)
+    # A batch of a sweep looks up by key the rows the batches before it wrote (models.db).
+    with planned_for_now(session):
+        policy = reminder_policy(session)
+        snapshots = load_snapshots(session, ids)
+        sent: dict[str, list[Sent | SentKey]] = defaultdict(list)
+        for record_ in sent_records(session, ids):
+            sent[record_.key.venture_id].append(record_)
     times: dict[str, dt.datetime | None] = dict.fromkeys(ids)
     results: list[VentureResult] = []
     context: _Context | None = None
@@ -461,7 +464,11 @@ class _Context:
     def read(cls, session: Session, ids: Sequence[str]) -> _Context:
         people = {p.email: p for p in session.exec(select(t.Person))}
         ventures = {
-            v.id: v for v in session.exec(select(t.Venture).where(col(t.Venture.id).in_(ids)))
+            v.id: v
+            for v in session.exec(
+                select(t.Venture).where(queries.one_of(col(t.Venture.id))),
+                params={"ids": list(ids)},
+            )
         }
         return cls(people, ventures, active_channels(session, list(people.values())))
 

@@ -13,12 +13,13 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlmodel import Session, col, func, select
 
-from models import audit, outbox
+from models import audit, outbox, queries
 from models.db import (
     data_dir,
     database_url,
     make_engine,
     normalize_url,
+    planned_for_now,
     read_session,
     unit_of_work,
 )
@@ -439,3 +440,65 @@ def test_emails_are_stored_in_lower_case(backend: Backend) -> None:
     assert person.email == "ann.jones@example.org"
     with read_session(backend.engine) as session:
         assert session.exec(select(Person.email)).all() == ["ann.jones@example.org"]
+
+
+def _plans(session: Session, like: str) -> tuple[int, int]:
+    """(generic, custom) plans of the statements `like` this connection has prepared."""
+    rows = session.execute(
+        text(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+            "WHERE statement LIKE :like"
+        ),
+        {"like": like},
+    ).all()
+    return sum(g for g, _ in rows), sum(c for _, c in rows)
+
+
+def test_a_look_up_in_planned_for_now_is_planned_for_its_own_values(backend: Backend) -> None:
+    """The driver prepares a statement run five times on a connection; the server may
+    then keep a generic plan made while the table was small (a sweep's look-ups grew
+    with the tables). Inside `planned_for_now` each run is planned again, whatever the
+    server would otherwise choose (here: told to keep generic plans)."""
+    keys = ["reminder:a", "reminder:b"]
+    with unit_of_work(backend.engine) as session:
+        if backend.name == "sqlite":  # nothing to set: the look-up runs as it would
+            with planned_for_now(session):
+                assert outbox.queued_keys(session, keys) == set()
+            return
+        session.execute(text("SET LOCAL plan_cache_mode = force_generic_plan"))
+        for _ in range(8):  # (queued_keys is itself in a block)
+            assert outbox.queued_keys(session, keys) == set()
+        generic, custom = _plans(session, "%idempotency_key = ANY%")
+        assert generic == 0
+        assert custom >= 3  # prepared at the sixth run, then planned each time
+        with planned_for_now(session):
+            with planned_for_now(session):
+                pass
+            # The inner block leaves the outer one's setting as it was.
+            assert session.execute(text("SHOW plan_cache_mode")).scalar() == "force_custom_plan"
+        assert session.execute(text("SHOW plan_cache_mode")).scalar() == "force_generic_plan"
+        # The same look-up outside any block keeps the generic plan it was told to.
+        statement = select(OutboxMessage.idempotency_key).where(
+            col(OutboxMessage.idempotency_key).in_(["other:a", "other:b", "other:c"])
+        )
+        for _ in range(8):
+            assert session.exec(statement).all() == []
+        assert _plans(session, "%idempotency_key IN%")[0] > 0
+
+
+def test_one_of_finds_the_rows_with_the_values_bound(backend: Backend) -> None:
+    """`queries.one_of` (an array on PostgreSQL, an expanding IN elsewhere): the rows
+    whose column is one of the list, none for an empty list, with a statement built once."""
+    statement = select(Person.email).where(queries.one_of(col(Person.email), "emails"))
+    with unit_of_work(backend.engine) as session:
+        for email in ("ann@example.org", "bob@example.org", "cai@example.org"):
+            session.add(Person(email=email, name=email))
+    with read_session(backend.engine) as session:
+        found = session.exec(
+            statement, params={"emails": ["cai@example.org", "ann@example.org", "x@example.org"]}
+        ).all()
+        assert sorted(found) == ["ann@example.org", "cai@example.org"]
+        assert session.exec(statement, params={"emails": ["bob@example.org"]}).all() == [
+            "bob@example.org"
+        ]
+        assert session.exec(statement, params={"emails": []}).all() == []

@@ -230,12 +230,17 @@ def expected_people(programme: Programme) -> dict[str, dict[str, Any]]:
 
 
 def masked(programme: Programme) -> Programme:
-    """The programme as read back from the stored copy: its channels masked."""
+    """The programme as read back from the stored copy: its channels masked (people's
+    and the ideas' reply channel)."""
     people = [
         p.model_copy(update={"channels": [mask_url(c) for c in p.channels]})
         for p in programme.people
     ]
-    return programme.model_copy(update={"people": people})
+    reply = programme.ideas.reply_channel
+    ideas = programme.ideas.model_copy(
+        update={"reply_channel": mask_url(reply) if reply is not None else None}
+    )
+    return programme.model_copy(update={"people": people, "ideas": ideas})
 
 
 def count(session: Session, table: Any) -> int:
@@ -257,6 +262,8 @@ def test_import_stores_exactly_the_file(backend: Backend) -> None:
         assert versions[0].sha256 == source_sha256(text) == result.sha256
         # The stored copy keeps the channels masked; the file as loaded is kept sealed.
         assert versions[0].source == mask_channels(text) != text
+        assert 'reply_channel: "mailbox://***"' in versions[0].source  # a secret too
+        assert 'reply_channel: "mailbox://ideas-replies"' in versions[0].as_loaded
         assert versions[0].as_loaded == text
         assert versions[0].loaded_by == "admin@example.org"
         entries = list(session.exec(select(AuditEntry)))
