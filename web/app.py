@@ -78,6 +78,10 @@ def create_app(
     app.state.settings = settings
     app.state.identify = identify
     app.state.post_limiter = PostLimiter(settings.posts_per_minute)
+    app.state.idea_limiters = (
+        PostLimiter(settings.idea_posts_per_minute),
+        PostLimiter(settings.idea_posts_per_hour, window_s=3600.0),
+    )
     install_error_pages(app)
     install_sign_in_redirect(app)
     app.mount(STATIC_PREFIX, StaticFiles(directory=STATIC), name="static")

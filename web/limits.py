@@ -22,11 +22,19 @@ MAX_ADDRESSES = 10_000  # past this many at once, the quietest are forgotten fir
 
 
 class PostLimiter:
-    """At most `per_minute` posts a minute from one address (a sliding window)."""
+    """At most `per_minute` posts a minute from one address (a sliding window); with
+    `window_s`, at most that many in that many seconds instead (an hour's budget)."""
 
-    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        per_minute: int,
+        clock: Callable[[], float] = time.monotonic,
+        *,
+        window_s: float = WINDOW_S,
+    ) -> None:
         self.per_minute = per_minute
         self.clock = clock
+        self.window_s = window_s
         self._seen: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
@@ -35,7 +43,7 @@ class PostLimiter:
         now = self.clock()
         with self._lock:
             times = self._seen.pop(address, None) or deque()
-            while times and times[0] <= now - WINDOW_S:
+            while times and times[0] <= now - self.window_s:
                 times.popleft()
             allowed = len(times) < self.per_minute
             if allowed:
@@ -52,7 +60,7 @@ class PostLimiter:
             times = self._seen.get(address)
             if not times:
                 return 0
-            return max(1, int(times[0] + WINDOW_S - self.clock() + 0.999))
+            return max(1, int(times[0] + self.window_s - self.clock() + 0.999))
 
 
 def client_address(request: Request) -> str:

@@ -44,13 +44,20 @@ class WebSettings:
     are, for the links in sign-in messages (None: `CYD_BASE_URL`, else
     http://127.0.0.1:8000; never a request's Host header, which anyone can set).
     posts_per_minute: how many forms one address may post a minute to the sign-in
-    pages before it is told to wait (429)."""
+    pages before it is told to wait (429). idea_posts_per_minute, idea_posts_per_hour:
+    the same for the public idea pages (/ideas/new, /ideas/withdraw), which anyone may
+    post to without an account. idea_min_seconds: how long the idea form must have been
+    open before a post is taken as a person's (web.routes.ideas: sooner is a machine's,
+    and nothing of it is kept); tests make it short rather than wait."""
 
     secret: bytes
     secure_cookies: bool | None = None
     max_body_bytes: int = 256 * 1024
     base_url: str | None = None
     posts_per_minute: int = 30
+    idea_posts_per_minute: int = 5
+    idea_posts_per_hour: int = 30
+    idea_min_seconds: float = 3.0
 
     @classmethod
     def in_folder(cls, folder: Path, *, base_url: str | None = None) -> WebSettings:

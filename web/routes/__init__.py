@@ -17,6 +17,7 @@ from web.routes import (
     checklist,
     health,
     home,
+    ideas,
     people,
     records,
     reviews,
@@ -40,4 +41,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     assisted.router,
     board.router,
     translations.router,
+    ideas.router,
 )

@@ -22,6 +22,7 @@ from notifications.render import sentences
 from services.commands import CommandError, NotFound, PermissionDenied, start_venture
 from services.easy_read_summaries import check_summary, summary_view, write_summary
 from services.history import AuditEvent, audit_trail
+from services.ideas import idea_of_venture
 from services.involvement import WorkstreamPlace, workstreams_of
 from services.next_actions import next_actions
 from services.overview import SentBack, my_ventures, venture_summary, workstream_names
@@ -230,6 +231,7 @@ def _venture_page(
         summary_done=done,
         summary_most=SUMMARY_FIELD_MAX,
         now=page.cyd.clock(),
+        from_idea=idea_of_venture(page.engine, venture_id),
     )
 
 
