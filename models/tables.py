@@ -850,6 +850,13 @@ class Idea(_Table, table=True):
         sa_type=JSON,
         description="pictures, audio or video with it (services.idea_files): in the data folder",
     )
+    submission: str | None = Field(
+        default=None,
+        max_length=64,
+        unique=True,
+        repr=False,
+        description="sha256 of the public form's one-time stamp: one idea per form served",
+    )
 
 
 class IdeaSupport(_Table, table=True):

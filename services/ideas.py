@@ -41,6 +41,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import Engine, func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from governance import ideas as rules
@@ -112,6 +113,9 @@ class NewIdea:
     reply_format: str = "standard"
     workstream: str | None = None  # chosen by the proposer, if they know
     files: tuple[Upload, ...] = ()  # pictures, a short audio or video (services.idea_files)
+    # The public form's one-time stamp: an idea per form served, so a form sent twice
+    # (a reload, a double press) is not two ideas.
+    submission: str | None = None
 
 
 @dataclass(frozen=True)
@@ -251,7 +255,16 @@ def checked(idea: NewIdea) -> NewIdea:
         reply_format=idea.reply_format,
         workstream=(idea.workstream or "").strip() or None,
         files=idea.files,
+        submission=idea.submission,
     )
+
+
+class AlreadyReceived(CommandError):
+    """This form was sent before: the idea it made, whose reference was shown then."""
+
+    def __init__(self, idea_id: str) -> None:
+        super().__init__("idea-already-received", idea=idea_id)
+        self.idea_id = idea_id
 
 
 def reference_hash(reference: str) -> str:
@@ -401,8 +414,33 @@ def submit_idea(cyd: Cyd, idea: NewIdea) -> Received:
     if idea.route in {r.value for r in rules.RECORDED_BY_AN_OFFICER} - {rules.Route.EMAIL}:
         raise CommandError("idea-route-needs-officer", route=idea.route)
     files = idea_files.checked(idea.files)
-    with _files_kept_only_if_stored() as stored, unit_of_work(cyd.engine) as session:
-        return _receive(session, idea, recorder=None, now=cyd.clock(), files=files, stored=stored)
+    digest = hashlib.sha256(idea.submission.encode()).hexdigest() if idea.submission else None
+    try:
+        with _files_kept_only_if_stored() as stored, unit_of_work(cyd.engine) as session:
+            if digest is not None:
+                _refuse_twice(session, digest)
+            return _receive(
+                session,
+                idea,
+                recorder=None,
+                now=cyd.clock(),
+                files=files,
+                stored=stored,
+                submission=digest,
+            )
+    except IntegrityError:
+        # The same form sent twice at once: the other one's idea is the one kept.
+        if digest is None:
+            raise
+        with read_session(cyd.engine) as session:
+            _refuse_twice(session, digest)
+        raise
+
+
+def _refuse_twice(session: Session, digest: str) -> None:
+    earlier = session.exec(select(t.Idea.id).where(t.Idea.submission == digest)).first()
+    if earlier is not None:
+        raise AlreadyReceived(earlier)
 
 
 def record_idea(cyd: Cyd, idea: NewIdea, *, by: str) -> Received:
@@ -441,6 +479,7 @@ def _receive(
     files: list[tuple[Upload, idea_files.Kind]] | None = None,
     stored: list[str] | None = None,
     described: list[dict[str, Any]] | None = None,
+    submission: str | None = None,
 ) -> Received:
     """`files`: checked uploads, written now (their idea's id added to `stored`);
     `described`: files already kept (the replay: the source's descriptions)."""
@@ -473,6 +512,7 @@ def _receive(
         workstream_id=idea.workstream,
         received_at=now,
         due_at=due,
+        submission=submission,
     )
     if files:
         if stored is not None:

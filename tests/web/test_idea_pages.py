@@ -344,6 +344,45 @@ def test_a_stamp_signed_with_another_secret_is_not_ours(
     assert stored(example_engine) == []
 
 
+def test_the_same_form_sent_twice_is_one_idea(
+    make_app: Callable[..., FastAPI],
+    example_engine: Engine,
+    settings: WebSettings,
+) -> None:
+    app = make_app(example_engine, settings=dataclasses.replace(settings, idea_min_seconds=0.0))
+    with TestClient(app, base_url=LOOPBACK) as client:
+        fields = {**form_of(client), "what": "A reload must not make two"}
+        first = client.post("/ideas/new", data=fields)
+        assert first.status_code == 200
+        again = client.post("/ideas/new", data=fields)  # a reload, a double press
+        assert again.status_code == 200
+        assert "We have this idea already" in again.text
+        assert "i-0001" in again.text
+        assert 'id="reference"' not in again.text  # shown once, never again
+        assert [i.id for i in stored(example_engine)] == ["i-0001"]
+        # A new form is a new idea.
+        other = client.post("/ideas/new", data={**form_of(client), "what": "Another"})
+        assert other.status_code == 200
+        assert len(stored(example_engine)) == 2
+
+
+def test_a_stamp_older_than_its_lifetime_is_served_again(
+    visitors: Callable[..., TestClient], example_engine: Engine, settings: WebSettings
+) -> None:
+    from web.routes.ideas import STAMP_LIFETIME_S, served_at
+
+    old = stamp(settings.secret, time.time() - STAMP_LIFETIME_S - 60)
+    assert served_at(settings.secret, old) is None
+    fresh = stamp(settings.secret, time.time() - 60)
+    assert served_at(settings.secret, fresh) is not None
+    client = visitors()
+    fields = {**form_of(client), STAMP: old, "what": "Left open for weeks"}
+    answer = client.post("/ideas/new", data=fields)
+    assert answer.status_code == 400
+    assert "Left open for weeks</textarea>" in answer.text
+    assert stored(example_engine) == []
+
+
 def test_a_burst_from_one_address_is_told_to_wait_and_a_real_idea_from_another_gets_in(
     visitors: Callable[..., TestClient], example_engine: Engine, settings: WebSettings
 ) -> None:

@@ -41,6 +41,7 @@ import datetime as dt
 import hashlib
 import hmac
 import logging
+import secrets
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -74,6 +75,7 @@ REFERENCE_MAX = 64
 Text = Annotated[str, Form(max_length=ideas.TEXT_MAX + 100)]
 Short = Annotated[str, Form(max_length=ideas.NAME_MAX + 100)]
 Choice = Annotated[str, Form(max_length=64)]
+Stamp = Annotated[str, Form(max_length=128)]  # "<ms>.<nonce>.<HMAC>": about 75 characters
 
 # Field ids, by the service's field names (services.ideas.checked's CommandErrors).
 FIELD_IDS = {
@@ -112,27 +114,40 @@ FIELD_ORDER = (
 # --- the minimum time: a signed stamp of when the form was served --------------------------
 
 
-def _signature(secret: bytes, served_ms: int) -> str:
-    message = b"cyd-idea-form\0" + str(served_ms).encode()
+# A form left open this long is served again rather than taken (a stamp is not kept
+# for ever: one copied off a page cannot be posted next year).
+STAMP_LIFETIME_S = 7 * 24 * 3600
+
+
+def _signature(secret: bytes, served_ms: int, nonce: str) -> str:
+    message = b"cyd-idea-form\0" + str(served_ms).encode() + b"\0" + nonce.encode()
     digest = hmac.new(secret, message, hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
 
 
 def stamp(secret: bytes, served_at: float) -> str:
-    """When the form was served (epoch seconds), signed: "<milliseconds>.<HMAC>"."""
+    """When the form was served (epoch seconds) and a one-time nonce, signed:
+    "<milliseconds>.<nonce>.<HMAC>". The services keep one idea per stamp (its hash):
+    a form sent twice, by a reload or a double press, is one idea."""
     served_ms = int(served_at * 1000)
-    return f"{served_ms}.{_signature(secret, served_ms)}"
+    nonce = secrets.token_urlsafe(12)
+    return f"{served_ms}.{nonce}.{_signature(secret, served_ms, nonce)}"
 
 
-def served_at(secret: bytes, value: str) -> float | None:
-    """The time a stamp says, or None when it is missing or not one of ours."""
-    given_ms, _, signature = value.partition(".")
-    if not given_ms.isdigit() or len(given_ms) > 16:
+def served_at(secret: bytes, value: str, now: float | None = None) -> float | None:
+    """The time a stamp says, or None when it is missing, not one of ours, or older
+    than STAMP_LIFETIME_S."""
+    given_ms, _, rest = value.partition(".")
+    nonce, _, signature = rest.partition(".")
+    if not given_ms.isdigit() or len(given_ms) > 16 or not nonce or len(nonce) > 32:
         return None
-    expected = _signature(secret, int(given_ms))
+    expected = _signature(secret, int(given_ms), nonce)
     if not hmac.compare_digest(signature.encode(), expected.encode()):
         return None
-    return int(given_ms) / 1000
+    served = int(given_ms) / 1000
+    if (now if now is not None else time.time()) - served > STAMP_LIFETIME_S:
+        return None
+    return served
 
 
 # --- posts per address -----------------------------------------------------------------------
@@ -304,7 +319,7 @@ def put_forward(
     reply_format: Choice = "",
     workstream: Choice = DONT_KNOW,
     website: Short = "",
-    served: Choice = "",
+    served: Stamp = "",
 ) -> Response:
     typed = Typed(
         what=what,
@@ -343,7 +358,9 @@ def put_forward(
     if time.time() - opened < settings.idea_min_seconds:
         return _received(page, None, ideas.new_reference(), None, acknowledged=False)
     try:
-        got = ideas.submit_idea(page.cyd, typed.idea(page.language))
+        got = ideas.submit_idea(page.cyd, replace(typed.idea(page.language), submission=served))
+    except ideas.AlreadyReceived as again:
+        return _received(page, again.idea_id, "", None, acknowledged=False, again=True)
     except CommandError as error:  # changed meanwhile (a workstream gone), among others
         return _form(page, typed, errors={_field_of(error): _said(page, error)}, status_code=400)
     if got.message_id is not None:
@@ -368,6 +385,7 @@ def _received(
     due_at: dt.datetime | None,
     *,
     acknowledged: bool,
+    again: bool = False,
 ) -> HTMLResponse:
     return page.render(
         "idea_received.html",
@@ -375,6 +393,7 @@ def _received(
         reference=reference,
         due_at=due_at,
         acknowledged=acknowledged,
+        again=again,
     )
 
 

@@ -70,6 +70,7 @@ def upgrade() -> None:
         sa.Column("escalated_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("told", sa.String(length=100), nullable=True),
         sa.Column("files", sa.JSON(), nullable=False),
+        sa.Column("submission", sa.String(length=64), nullable=True),
         sa.CheckConstraint(
             _in(
                 "route",
@@ -104,6 +105,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["workstream_id"], ["workstream.id"]),
         sa.ForeignKeyConstraint(["venture_id"], ["venture.id"]),
         sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("submission"),
     )
     op.create_index("ix_idea_state_due", "idea", ["state", "due_at"])
     op.create_table(
