@@ -88,6 +88,11 @@ def create_app(
     app.mount(PICTOGRAM_PREFIX, StaticFiles(directory=PICTOGRAMS), name="pictograms")
     for router in (*ROUTERS, *routers):
         app.include_router(router)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, on_too_large=too_large)
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=settings.max_body_bytes,
+        on_too_large=too_large,
+        larger={"/ideas/new": settings.idea_upload_bytes},
+    )
     app.add_middleware(SecurityHeaders, on_error=server_error)  # added last: outermost
     return app

@@ -48,7 +48,9 @@ class WebSettings:
     the same for the public idea pages (/ideas/new, /ideas/withdraw), which anyone may
     post to without an account. idea_min_seconds: how long the idea form must have been
     open before a post is taken as a person's (web.routes.ideas: sooner is a machine's,
-    and nothing of it is kept); tests make it short rather than wait."""
+    and nothing of it is kept); tests make it short rather than wait.
+    idea_upload_bytes: the most the idea form may send, its pictures, audio or video
+    included (services.idea_files bounds each file; this bounds the request)."""
 
     secret: bytes
     secure_cookies: bool | None = None
@@ -58,6 +60,7 @@ class WebSettings:
     idea_posts_per_minute: int = 5
     idea_posts_per_hour: int = 30
     idea_min_seconds: float = 3.0
+    idea_upload_bytes: int = 40 * 1024 * 1024
 
     @classmethod
     def in_folder(cls, folder: Path, *, base_url: str | None = None) -> WebSettings:

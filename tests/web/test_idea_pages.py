@@ -10,6 +10,7 @@ import dataclasses
 import re
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -598,3 +599,52 @@ def test_every_page_offers_the_ideas_to_everyone(
     html = visitors(**cookies).get("/sign-in").text
     assert f'<a class="govuk-link" href="/ideas/new">{words[0]}</a>' in html
     assert f'<a class="govuk-link" href="/ideas">{words[1]}</a>' in html
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_a_picture_goes_with_the_idea_and_a_disguised_file_is_refused_on_its_field(
+    visitors: Callable[..., TestClient],
+    example_engine: Engine,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CYD_DATA_DIR", str(tmp_path / "data"))
+    client = visitors()
+    page = client.get("/ideas/new")
+    assert 'enctype="multipart/form-data"' in page.text
+    assert 'type="file"' in page.text
+    assert "multiple" in page.text
+    fields = {**form_of(client), "what": "A garden, drawn"}
+    refused = client.post(
+        "/ideas/new",
+        data=fields,
+        files=[("files", ("drawing.png", b"MZ\x90\x00 a program", "image/png"))],
+    )
+    assert refused.status_code == 400
+    assert 'href="#files"' in refused.text  # in the error summary, linked to its field
+    assert "drawing.png" in refused.text
+    assert stored(example_engine) == []
+    taken = client.post(
+        "/ideas/new",
+        data=fields,
+        files=[("files", ("drawing.png", PNG, "image/png"))],
+    )
+    assert taken.status_code == 200
+    [idea] = stored(example_engine)
+    assert [(f["kind"], f["name"]) for f in idea.files] == [("picture", "drawing.png")]
+    assert (tmp_path / "data" / idea.files[0]["path"]).read_bytes() == PNG
+
+
+def test_a_request_past_the_forms_bound_is_refused_before_it_is_read(
+    make_app: Callable[..., FastAPI], example_engine: Engine, settings: WebSettings
+) -> None:
+    app = make_app(example_engine, settings=dataclasses.replace(settings, idea_upload_bytes=4096))
+    with TestClient(app, base_url=LOOPBACK) as client:
+        fields = {**form_of(client), "what": "Too big"}
+        answer = client.post(
+            "/ideas/new", data=fields, files=[("files", ("big.png", PNG * 100, "image/png"))]
+        )
+        assert answer.status_code == 413
+        assert stored(example_engine) == []

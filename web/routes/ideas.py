@@ -47,12 +47,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Form, HTTPException, Request
+from fastapi import (
+    APIRouter,
+    BackgroundTasks,
+    Depends,
+    File,
+    Form,
+    HTTPException,
+    Request,
+    UploadFile,
+)
 from fastapi.responses import HTMLResponse, Response
 
 from governance.ideas import Behalf, IdeaState
 from notifications.relay import send_now
-from services import ideas
+from services import idea_files, ideas
 from services.commands import CommandError, NotFound
 from services.overview import workstream_names
 from web.limits import client_address
@@ -93,12 +102,16 @@ CODE_FIELDS = {
     "idea-language-unknown": "reply-language",
     "idea-format-unknown": "reply-format",
     "workstream-not-found": "workstream",
+    "idea-file-type": "files",
+    "idea-file-too-big": "files",
+    "idea-files-too-many": "files",
 }
 # The order of the fields on the page: the error summary lists them in it.
 FIELD_ORDER = (
     "what",
     "why",
     "who-helps",
+    "files",
     "behalf",
     "on-behalf-of",
     "contact-name",
@@ -233,10 +246,16 @@ _STAND_INS: Mapping[str, dict[str, Any]] = {
 }
 
 
-def problems(page: PageContext, typed: Typed) -> dict[str, str]:
+def problems(
+    page: PageContext, typed: Typed, uploads: tuple[idea_files.Upload, ...] = ()
+) -> dict[str, str]:
     """Every field the services would refuse, with their words, in the page's order;
     and the one thing only the page can see (contact agreed, but no way to reach them)."""
     found: dict[str, str] = {}
+    try:
+        idea_files.checked(uploads)
+    except CommandError as error:
+        found["files"] = _said(page, error)
     idea = typed.idea(page.language)
     for _ in range(len(_STAND_INS)):
         try:
@@ -320,6 +339,7 @@ def put_forward(
     workstream: Choice = DONT_KNOW,
     website: Short = "",
     served: Stamp = "",
+    files: Annotated[list[UploadFile] | None, File()] = None,
 ) -> Response:
     typed = Typed(
         what=what,
@@ -350,7 +370,8 @@ def put_forward(
     if website.strip():
         # A machine's: the same thank-you page, and nothing kept.
         return _received(page, None, ideas.new_reference(), None, acknowledged=False)
-    found = problems(page, typed)
+    uploads = _uploads(files or [])
+    found = problems(page, typed, uploads)
     if found:
         # The form again with the stamp it was first served with: a person who puts a
         # slip right in a moment is not taken for a machine.
@@ -358,7 +379,9 @@ def put_forward(
     if time.time() - opened < settings.idea_min_seconds:
         return _received(page, None, ideas.new_reference(), None, acknowledged=False)
     try:
-        got = ideas.submit_idea(page.cyd, replace(typed.idea(page.language), submission=served))
+        got = ideas.submit_idea(
+            page.cyd, replace(typed.idea(page.language), submission=served, files=uploads)
+        )
     except ideas.AlreadyReceived as again:
         return _received(page, again.idea_id, "", None, acknowledged=False, again=True)
     except CommandError as error:  # changed meanwhile (a workstream gone), among others
@@ -368,6 +391,18 @@ def put_forward(
         # run: the page has just said it is on its way.
         background.add_task(_acknowledge, page.engine, got.message_id)
     return _received(page, got.idea_id, got.reference, got.due_at, acknowledged=got.acknowledged)
+
+
+def _uploads(files: list[UploadFile]) -> tuple[idea_files.Upload, ...]:
+    """The files as sent, each read up to one byte past the largest a file may be (the
+    services refuse it then: the request's own bound, `idea_upload_bytes`, holds the
+    rest). A file input left empty sends a part with no name and no bytes."""
+    taken = []
+    for upload in files:
+        data = upload.file.read(idea_files.MEDIA_MAX + 1)
+        if upload.filename or data:
+            taken.append(idea_files.Upload(upload.filename or "", data))
+    return tuple(taken)
 
 
 def _acknowledge(engine: Engine, message_id: int) -> None:
