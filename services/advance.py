@@ -45,7 +45,7 @@ from services.people import (
     venture_facts,
     workstream_people,
 )
-from services.rule_values import review_value, venture_interests, vote_value
+from services.rule_values import interest_value, review_value, vote_value
 from services.titles import venture_ref
 from services.working_calendar import board_calendar
 
@@ -329,41 +329,47 @@ def load_snapshot(
     *,
     people: People | None = None,
 ) -> plan.VentureSnapshot:
-    gate_run = current_gate_run(session, venture)
+    # The reads are statements built once (`models.queries`), which do not flush the
+    # session as the ORM's queries would: what this unit of work changed is flushed
+    # first, so that the snapshot after a round's effects sees them.
+    session.flush()
+    ids = {"venture_id": venture.id, "gate_id": venture.gate_id}
+    gate_run = queries.first(session, queries.GATE_RUN, **ids)
+    if gate_run is None:
+        raise RuntimeError(f"venture {venture.id} has no run of gate {venture.gate_id}")
     people = people or People(session)
     emails = people.emails
     lead = emails[venture.lead_id]
-    assigned = session.exec(
-        select(t.ReviewerAssignment.reviewer_id)
-        .where(t.ReviewerAssignment.venture_id == venture.id)
-        .where(t.ReviewerAssignment.gate_id == venture.gate_id)
-    ).all()
+    assigned = queries.rows(session, queries.ASSIGNED_REVIEWERS, **ids)
     reviews = tuple(
-        review_value(r, emails)
-        for r in queries.current_reviews(session, venture.id, venture.gate_id)
+        review_value(row, emails) for row in queries.rows(session, queries.CURRENT_REVIEWS, **ids)
     )
-    interests = venture_interests(session, venture.id, emails)
+    interests = tuple(
+        interest_value(row, emails)
+        for row in queries.rows(session, queries.INTERESTS, venture_id=venture.id)
+    )
     members = tuple(
         Member(p.email, lived_experience=p.lived_experience, is_chair=chair)
         for p, chair in people.board()
     )
     board = board_calendar(session, now)
+    gate = pinned_gate(library, gate_run)
     return plan.VentureSnapshot(
         venture_id=venture.id,
         lead_id=lead,
         state=VentureState(venture.state),
-        gate=pinned_gate(library, gate_run),
-        checklists=pinned_checklists(session, gate_run),
+        gate=gate,
+        checklists=stored_checklists(session, [pin["sha256"] for pin in gate_run.checklists]),
         answers=queries.current_answers(session, venture.id, venture.gate_id),
         rule=DecisionRule.model_validate(gate_run.decision_rule_snapshot),
         members=members,
         now=now,
         today=local_day(now),
-        sign_offs_required=sign_offs_required(session, venture, library),
-        sign_offs_given=len(standing_sign_offs(session, venture)),
+        sign_offs_required=gate.sign_off.lived_experience if gate.sign_off is not None else 0,
+        sign_offs_given=queries.standing_sign_off_count(session, venture.id, venture.gate_id),
         submitted_at=gate_run.submitted_at,
         reviews_required=1,
-        reviewers_assigned=frozenset(emails[i] for i in assigned),
+        reviewers_assigned=frozenset(emails[row.reviewer_id] for row in assigned),
         reviews=reviews,
         interests=interests,
         ballot=_ballot(session, venture, emails),
@@ -374,19 +380,15 @@ def load_snapshot(
 
 
 def _ballot(session: Session, venture: t.Venture, emails: dict[int, str]) -> plan.Ballot | None:
-    row = queries.latest_ballot(session, venture.id, venture.gate_id)
+    ids = {"venture_id": venture.id, "gate_id": venture.gate_id}
+    row = queries.first(session, queries.LATEST_BALLOT, **ids)
     if row is None:
         return None
     votes = tuple(
         vote_value(v, emails)
-        for v in queries.current_votes(session, venture.id, venture.gate_id, row.number)
+        for v in queries.rows(session, queries.CURRENT_VOTES, ballot=row.number, **ids)
     )
-    decision_row = session.exec(
-        select(t.Decision)
-        .where(t.Decision.venture_id == venture.id)
-        .where(t.Decision.gate_id == venture.gate_id)
-        .where(t.Decision.ballot == row.number)
-    ).first()
+    decision_row = queries.first(session, queries.BALLOT_DECISION, ballot=row.number, **ids)
     return plan.Ballot(
         number=row.number,
         deadline=row.deadline,
