@@ -279,38 +279,79 @@ _BOARD_ROLES = core_select(_PERSON_ROLE.c.person_id, _PERSON_ROLE.c.role).where(
 )
 
 
+_PERSON = queries.PERSON
+_PEOPLE = core_select(_PERSON.c.id, _PERSON.c.email, _PERSON.c.active, _PERSON.c.lived_experience)
+
+
 class People:
     """Everyone, as one unit of work reads them: each query made once, when first needed.
 
     Applying a round's effects changes no person, role or workstream membership, so
-    what is read here holds for the round's snapshots and its messages alike. Holding
-    the rows also keeps them in the session's identity map (which lets go of a row
-    nothing refers to), so `session.get` of a person finds them there.
+    what is read here holds for the round's snapshots and its messages alike. A
+    snapshot needs only each person's email and the Board (`emails`, `board_members`:
+    a statement built once, short rows); the people as ORM objects (`by_id`, `board`)
+    are loaded only when a round has messages to queue. Holding those rows also keeps
+    them in the session's identity map (which lets go of a row nothing refers to), so
+    `session.get` of a person finds them there.
     """
 
     def __init__(self, session: Session) -> None:
         self._session = session
-        self.by_id = {p.id: p for p in session.exec(select(t.Person)) if p.id is not None}
-        self.emails = {person_id: p.email for person_id, p in self.by_id.items()}
-        self._board: list[tuple[t.Person, bool]] | None = None
+        self._rows: dict[int, Any] | None = None
+        self._emails: dict[int, str] = {}
+        self._by_id: dict[int, t.Person] | None = None
+        self._board: list[tuple[int, bool]] | None = None
         self._workstreams: dict[str, list[t.Person]] = {}
 
-    def board(self) -> list[tuple[t.Person, bool]]:
-        """`board_people`: the Board's active members, each with whether they chair it
+    def _people(self) -> dict[int, Any]:
+        if self._rows is None:
+            self._session.flush()
+            self._rows = {row.id: row for row in queries.rows(self._session, _PEOPLE)}
+            self._emails = {person_id: row.email for person_id, row in self._rows.items()}
+        return self._rows
+
+    @property
+    def emails(self) -> dict[int, str]:
+        """Every person's email by id."""
+        self._people()
+        return self._emails
+
+    @property
+    def by_id(self) -> dict[int, t.Person]:
+        """Every person, as ORM objects (read once, when first asked for)."""
+        if self._by_id is None:
+            people = self._session.exec(select(t.Person))
+            self._by_id = {p.id: p for p in people if p.id is not None}
+        return self._by_id
+
+    def _board_ids(self) -> list[tuple[int, bool]]:
+        """The Board's active members by id, each with whether they chair it, by email
         (from the people already read and their Board roles: a read of a few short
         rows, where `board_people` loads every member again through the ORM)."""
         if self._board is None:
             self._session.flush()
+            rows = self._people()
             chairs: dict[int, bool] = {}
             for row in queries.rows(self._session, _BOARD_ROLES):
                 chairs[row.person_id] = chairs.get(row.person_id, False) or row.role == _CHAIR
             members = [
-                (self.by_id[person_id], chair)
+                (person_id, chair)
                 for person_id, chair in chairs.items()
-                if person_id in self.by_id and self.by_id[person_id].active
+                if person_id in rows and rows[person_id].active
             ]
-            self._board = sorted(members, key=lambda member: member[0].email)
+            self._board = sorted(members, key=lambda member: rows[member[0]].email)
         return self._board
+
+    def board_members(self) -> list[tuple[Any, bool]]:
+        """The Board as the rules see it: each member's row (`email`,
+        `lived_experience`) and whether they chair it."""
+        rows = self._people()
+        return [(rows[person_id], chair) for person_id, chair in self._board_ids()]
+
+    def board(self) -> list[tuple[t.Person, bool]]:
+        """`board_people`: the Board's active members, each with whether they chair it."""
+        by_id = self.by_id
+        return [(by_id[person_id], chair) for person_id, chair in self._board_ids()]
 
     def workstream(self, workstream_id: str) -> list[t.Person]:
         """`workstream_people`: the workstream's members, by email."""
@@ -350,7 +391,7 @@ def load_snapshot(
     )
     members = tuple(
         Member(p.email, lived_experience=p.lived_experience, is_chair=chair)
-        for p, chair in people.board()
+        for p, chair in people.board_members()
     )
     board = board_calendar(session, now)
     gate = pinned_gate(library, gate_run)
