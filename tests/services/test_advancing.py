@@ -117,7 +117,9 @@ def test_an_action_that_leaves_a_venture_where_the_rules_cannot_move_it_runs_no_
     assert asked == []
     submitted = submit(cyd, venture_id, by=LEAD)
     assert asked == [venture_id]
-    assert submitted.advanced is not None and submitted.advanced.state == "in_review"
+    assert submitted.advanced is not None
+    assert submitted.advanced.state == "in_review"
     changed = answer(cyd, venture_id, "venture-summary", SUMMARY + " Again.", by=LEAD)
     assert asked == [venture_id, venture_id]
-    assert changed.advance is not None and changed.advance.how is How.NOTHING
+    assert changed.advance is not None
+    assert changed.advance.how is How.NOTHING
