@@ -193,18 +193,35 @@ Effect = (
 )
 
 
+# The states in which the rules may move a venture on, time alone among them (a vote's
+# deadline passing, a relative date test of a checklist counting from a new day).
+_WAITING = frozenset({S.SUBMITTED, S.IN_REVIEW, S.AWAITING_BOARD})
+
+
+def may_advance(state: VentureState) -> bool:
+    """Whether `plan_advance` can call for anything for a venture in `state`, whatever
+    else is recorded about it and whatever the time. False proves that it cannot: a
+    draft, a returned or recycled venture waits for its workstream, one on hold for the
+    chair, a decided or withdrawn one for nothing; an action that leaves a venture in
+    such a state (an answer to a draft) needs no advance after it. True only says that
+    the rules must look (`plan_advance` on the whole snapshot)."""
+    return state in _WAITING
+
+
 def plan_advance(snapshot: VentureSnapshot) -> tuple[Effect, ...]:
     """The effects the rules call for now, in order; () when the venture waits for people."""
     s = snapshot
+    if not may_advance(s.state):
+        # draft, returned and recycled wait for the workstream; on hold waits for the
+        # chair; the final states wait for nothing.
+        return ()
     if s.state is S.SUBMITTED:
         return _submitted(s)
     if s.state is S.IN_REVIEW:
         return _in_review(s)
     if s.state is S.AWAITING_BOARD:
         return _awaiting_board(s)
-    # draft, returned and recycled wait for the workstream; on hold waits for the chair;
-    # the final states wait for nothing.
-    return ()
+    raise AssertionError(f"a waiting state the planner does not handle: {s.state}")
 
 
 def current_reviews(snapshot: VentureSnapshot) -> tuple[Review, ...]:
@@ -372,11 +389,6 @@ def _move(
     return Transition(action, target, why, gaps)
 
 
-# The states in which time alone may move a venture on (a vote's deadline passing, a
-# relative date test of a checklist counting from a new day).
-_WAITING = frozenset({S.SUBMITTED, S.IN_REVIEW, S.AWAITING_BOARD})
-
-
 def next_advance(snapshot: VentureSnapshot) -> dt.datetime | None:
     """The earliest time from `snapshot.now` at which `plan_advance` may give something if
     nothing about the venture changes meanwhile (a change makes the caller look again):
@@ -388,7 +400,7 @@ def next_advance(snapshot: VentureSnapshot) -> dt.datetime | None:
     count from the local day and may fail on any new day; and at its open ballot's
     deadline, when the vote may be decided, extended or found without quorum."""
     s = snapshot
-    if s.state not in _WAITING:
+    if not may_advance(s.state):
         return None
     if plan_advance(s):
         return s.now

@@ -54,17 +54,32 @@ While `deliver` sends, the plugin gets instead a context of the same settings ma
 once per process (`_SharedTls`: each distinct choice of settings, e.g. a URL's
 `verify=no`, has its own, so none changes another's). Certificate authorities added
 to the system later are read when the relay starts again.
+
+SMTP connections kept. Apprise's email plugin opens a connection, secures it, logs in,
+sends and quits for every message: on a mail server nearby, most of a message's time.
+While a relay run keeps them (`kept_smtp`, entered by `notifications.relay.send_due`),
+the plugin's `smtplib.SMTP` is instead a connection kept from an earlier send to the
+same server (host, port, TLS settings), if one is idle and still answers a NOOP, used
+only when it was secured and logged in as this send asks (else a new one is opened);
+its `quit` gives it back. Each message is still its own SMTP transaction with its own
+answer; a connection on which anything failed or was refused is closed, not kept, as
+is one that has carried `SMTP_MESSAGES_PER_CONNECTION` messages or stood idle longer
+than `SMTP_IDLE_S`. Outside a relay run (a test message, a sign-in message) every send
+has its own connection, as apprise makes it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import inspect
 import logging
 import re
+import smtplib
 import ssl
 import threading
+import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
@@ -156,6 +171,254 @@ def _share_tls_contexts() -> None:
 
 
 _share_tls_contexts()
+
+
+# --- SMTP connections kept across a relay run (see the module's text) ----------------------
+
+# How many messages one kept connection carries before it is closed and another opened
+# (some servers refuse more than about a hundred a connection), and how long an idle
+# one is kept (servers drop a quiet client after a minute or more).
+SMTP_MESSAGES_PER_CONNECTION = 100
+SMTP_IDLE_S = 30.0
+_OK_KEPT = (250, b"kept open")
+
+
+def _tls_settings(context: Any) -> Any:
+    """What names a TLS context's settings, to tell whether a kept connection was
+    secured as a new one would be (a `_SharedTls` by its settings, any other by itself)."""
+    if context is None:
+        return None
+    if isinstance(context, _SharedTls):
+        return tuple(object.__getattribute__(context, "_settings").items())
+    return ("context", id(context))
+
+
+def _login_key(user: str, password: str) -> str:
+    """What a kept connection remembers of its login: enough to compare, never the password."""
+    return hashlib.sha256(f"{user}\0{password}".encode()).hexdigest()
+
+
+@dataclass
+class _Kept:
+    """An open SMTP connection and what was done on it: secured how, logged in as whom,
+    how many messages it carried, when it was last given back."""
+
+    connection: smtplib.SMTP
+    tls: Any = None
+    login: str | None = None
+    sent: int = 0
+    idle_since: float = 0.0
+
+
+class _SmtpPool:
+    """The SMTP connections idle between sends, by server (class, host, port, TLS of
+    the connection itself), while at least one relay run keeps them (`kept_smtp`)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._idle: dict[tuple[Any, ...], list[_Kept]] = {}
+        self._runs = 0
+
+    @property
+    def active(self) -> bool:
+        return self._runs > 0
+
+    def enter(self) -> None:
+        with self._lock:
+            self._runs += 1
+
+    def leave(self) -> None:
+        with self._lock:
+            self._runs -= 1
+            closing = [] if self._runs else [k for kept in self._idle.values() for k in kept]
+            if not self._runs:
+                self._idle.clear()
+        for kept in closing:
+            _quit(kept.connection)
+
+    def take(self, key: tuple[Any, ...]) -> _Kept | None:
+        """An idle connection to this server that still answers (NOOP), or None."""
+        while True:
+            with self._lock:
+                idle = self._idle.get(key)
+                kept = idle.pop() if idle else None
+            if kept is None:
+                return None
+            if time.monotonic() - kept.idle_since <= SMTP_IDLE_S:
+                try:
+                    if kept.connection.noop()[0] == 250:
+                        return kept
+                except (OSError, smtplib.SMTPException):
+                    pass
+            _quit(kept.connection)
+
+    def give(self, key: tuple[Any, ...], kept: _Kept) -> bool:
+        """Keep `kept` for the next send to this server (False: not kept, close it)."""
+        kept.idle_since = time.monotonic()
+        with self._lock:
+            if not self._runs or kept.sent >= SMTP_MESSAGES_PER_CONNECTION:
+                return False
+            self._idle.setdefault(key, []).append(kept)
+            return True
+
+
+_POOL = _SmtpPool()
+
+
+def _quit(connection: smtplib.SMTP) -> None:
+    with suppress(OSError, smtplib.SMTPException):
+        connection.quit()
+    with suppress(OSError):
+        connection.close()
+
+
+@contextmanager
+def kept_smtp() -> Iterator[None]:
+    """While this block runs, email sends (`deliver`) keep their SMTP connection open for
+    the next message to the same server, logged in as the same user and secured the
+    same way, instead of a new connection, TLS handshake and login per message (the
+    relay's run: `notifications.relay.send_due`). Each message is still its own SMTP
+    transaction, with its own answer: one that fails fails alone, and its connection
+    is closed, not kept. On leaving (the last block, if several run at once), the
+    idle connections are closed."""
+    _POOL.enter()
+    try:
+        yield
+    finally:
+        _POOL.leave()
+
+
+class _KeptSmtp:
+    """What apprise's email plugin gets for a new `smtplib.SMTP` (or `SMTP_SSL`) during
+    Cyd's send while connections are kept: an idle connection to the same server if
+    there is one, secured and logged in as this send asks (else a new one, as apprise
+    would open it); `quit` gives it back instead of closing it, unless anything failed
+    on it."""
+
+    def __init__(self, factory: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        self._factory, self._args, self._kwargs = factory, args, kwargs
+        host = args[0] if args else kwargs.get("host", "")
+        port = args[1] if len(args) > 1 else kwargs.get("port", 0)
+        self._key = (factory.__name__, host, port, _tls_settings(kwargs.get("context")))
+        self._want_tls: tuple[Any, Any] | None = None  # (settings, context) of STARTTLS
+        self._want_login: tuple[str, str] | None = None
+        self._failed = False
+        kept = _POOL.take(self._key)
+        self._reused = kept is not None
+        self._kept = kept if kept is not None else _Kept(self._open())
+
+    def _open(self) -> smtplib.SMTP:
+        return cast(smtplib.SMTP, self._factory(*self._args, **self._kwargs))
+
+    def _matches(self) -> bool:
+        want_tls = self._want_tls[0] if self._want_tls else None
+        want_login = _login_key(*self._want_login) if self._want_login else None
+        return self._kept.tls == want_tls and self._kept.login == want_login
+
+    def _afresh(self) -> None:
+        """A kept connection that is not as this send asks: a new one, brought to
+        where this send's requests so far have taken it."""
+        _quit(self._kept.connection)
+        self._reused = False
+        self._kept = _Kept(self._open())
+        if self._want_tls is not None:
+            self._kept.connection.starttls(context=self._want_tls[1])
+            self._kept.tls = self._want_tls[0]
+        if self._want_login is not None:
+            self._kept.connection.login(*self._want_login)
+            self._kept.login = _login_key(*self._want_login)
+
+    def _guarded(self, step: Callable[[], Any]) -> Any:
+        try:
+            return step()
+        except BaseException:
+            self._failed = True
+            raise
+
+    def starttls(self, *args: Any, **kwargs: Any) -> Any:
+        context = kwargs.get("context", args[2] if len(args) > 2 else None)
+        self._want_tls = (_tls_settings(context), context)
+        if self._reused:
+            if self._kept.tls == self._want_tls[0]:
+                return (220, b"kept secure")
+            return self._guarded(self._afresh) or (220, b"secured afresh")
+
+        def secure() -> Any:
+            answer = self._kept.connection.starttls(*args, **kwargs)
+            self._kept.tls = self._want_tls[0] if self._want_tls else None
+            return answer
+
+        return self._guarded(secure)
+
+    def login(self, user: str, password: str, **kwargs: Any) -> Any:
+        self._want_login = (user, password)
+        if self._reused:
+            if self._matches():
+                return (235, b"kept logged in")
+            return self._guarded(self._afresh) or (235, b"logged in afresh")
+
+        def log_in() -> Any:
+            answer = self._kept.connection.login(user, password, **kwargs)
+            self._kept.login = _login_key(user, password)
+            return answer
+
+        return self._guarded(log_in)
+
+    def sendmail(self, *args: Any, **kwargs: Any) -> Any:
+        if self._reused and not self._matches():
+            self._guarded(self._afresh)
+        answer = self._guarded(lambda: self._kept.connection.sendmail(*args, **kwargs))
+        self._kept.sent += 1
+        if answer:  # recipients refused: the server's state is its own; not kept
+            self._failed = True
+        return answer
+
+    def quit(self) -> Any:
+        if not self._failed and _POOL.give(self._key, self._kept):
+            return (221, b"kept open")
+        _quit(self._kept.connection)
+        return (221, b"closed")
+
+    def close(self) -> None:
+        self._failed = True
+        with suppress(OSError):
+            self._kept.connection.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._kept.connection, name)
+
+
+class _SmtplibForApprise:
+    """The `smtplib` module as apprise's email plugin sees it: the same, but during
+    Cyd's send while connections are kept (`kept_smtp`), a new connection may be a
+    kept one (`_KeptSmtp`)."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(smtplib, name)
+
+    @staticmethod
+    def SMTP(*args: Any, **kwargs: Any) -> Any:
+        if _SENDING.get() and _POOL.active:
+            return _KeptSmtp(smtplib.SMTP, args, kwargs)
+        return smtplib.SMTP(*args, **kwargs)
+
+    @staticmethod
+    def SMTP_SSL(*args: Any, **kwargs: Any) -> Any:
+        if _SENDING.get() and _POOL.active:
+            return _KeptSmtp(smtplib.SMTP_SSL, args, kwargs)
+        return smtplib.SMTP_SSL(*args, **kwargs)
+
+
+def _keep_smtp_connections() -> None:
+    try:
+        from apprise.plugins.email import smtp as plugin
+    except ImportError:  # an apprise whose email plugin is laid out otherwise: as it is
+        return
+    if getattr(plugin, "smtplib", None) is smtplib:
+        setattr(plugin, "smtplib", _SmtplibForApprise())  # noqa: B010 (a module's global)
+
+
+_keep_smtp_connections()
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,7 @@ from services.people import (
     venture_facts,
     workstream_people,
 )
-from services.rule_values import review_value, venture_interests, vote_value
+from services.rule_values import interest_value, review_value, vote_value
 from services.titles import venture_ref
 from services.working_calendar import board_calendar
 
@@ -279,38 +279,79 @@ _BOARD_ROLES = core_select(_PERSON_ROLE.c.person_id, _PERSON_ROLE.c.role).where(
 )
 
 
+_PERSON = queries.PERSON
+_PEOPLE = core_select(_PERSON.c.id, _PERSON.c.email, _PERSON.c.active, _PERSON.c.lived_experience)
+
+
 class People:
     """Everyone, as one unit of work reads them: each query made once, when first needed.
 
     Applying a round's effects changes no person, role or workstream membership, so
-    what is read here holds for the round's snapshots and its messages alike. Holding
-    the rows also keeps them in the session's identity map (which lets go of a row
-    nothing refers to), so `session.get` of a person finds them there.
+    what is read here holds for the round's snapshots and its messages alike. A
+    snapshot needs only each person's email and the Board (`emails`, `board_members`:
+    a statement built once, short rows); the people as ORM objects (`by_id`, `board`)
+    are loaded only when a round has messages to queue. Holding those rows also keeps
+    them in the session's identity map (which lets go of a row nothing refers to), so
+    `session.get` of a person finds them there.
     """
 
     def __init__(self, session: Session) -> None:
         self._session = session
-        self.by_id = {p.id: p for p in session.exec(select(t.Person)) if p.id is not None}
-        self.emails = {person_id: p.email for person_id, p in self.by_id.items()}
-        self._board: list[tuple[t.Person, bool]] | None = None
+        self._rows: dict[int, Any] | None = None
+        self._emails: dict[int, str] = {}
+        self._by_id: dict[int, t.Person] | None = None
+        self._board: list[tuple[int, bool]] | None = None
         self._workstreams: dict[str, list[t.Person]] = {}
 
-    def board(self) -> list[tuple[t.Person, bool]]:
-        """`board_people`: the Board's active members, each with whether they chair it
+    def _people(self) -> dict[int, Any]:
+        if self._rows is None:
+            self._session.flush()
+            self._rows = {row.id: row for row in queries.rows(self._session, _PEOPLE)}
+            self._emails = {person_id: row.email for person_id, row in self._rows.items()}
+        return self._rows
+
+    @property
+    def emails(self) -> dict[int, str]:
+        """Every person's email by id."""
+        self._people()
+        return self._emails
+
+    @property
+    def by_id(self) -> dict[int, t.Person]:
+        """Every person, as ORM objects (read once, when first asked for)."""
+        if self._by_id is None:
+            people = self._session.exec(select(t.Person))
+            self._by_id = {p.id: p for p in people if p.id is not None}
+        return self._by_id
+
+    def _board_ids(self) -> list[tuple[int, bool]]:
+        """The Board's active members by id, each with whether they chair it, by email
         (from the people already read and their Board roles: a read of a few short
         rows, where `board_people` loads every member again through the ORM)."""
         if self._board is None:
             self._session.flush()
+            rows = self._people()
             chairs: dict[int, bool] = {}
             for row in queries.rows(self._session, _BOARD_ROLES):
                 chairs[row.person_id] = chairs.get(row.person_id, False) or row.role == _CHAIR
             members = [
-                (self.by_id[person_id], chair)
+                (person_id, chair)
                 for person_id, chair in chairs.items()
-                if person_id in self.by_id and self.by_id[person_id].active
+                if person_id in rows and rows[person_id].active
             ]
-            self._board = sorted(members, key=lambda member: member[0].email)
+            self._board = sorted(members, key=lambda member: rows[member[0]].email)
         return self._board
+
+    def board_members(self) -> list[tuple[Any, bool]]:
+        """The Board as the rules see it: each member's row (`email`,
+        `lived_experience`) and whether they chair it."""
+        rows = self._people()
+        return [(rows[person_id], chair) for person_id, chair in self._board_ids()]
+
+    def board(self) -> list[tuple[t.Person, bool]]:
+        """`board_people`: the Board's active members, each with whether they chair it."""
+        by_id = self.by_id
+        return [(by_id[person_id], chair) for person_id, chair in self._board_ids()]
 
     def workstream(self, workstream_id: str) -> list[t.Person]:
         """`workstream_people`: the workstream's members, by email."""
@@ -329,41 +370,47 @@ def load_snapshot(
     *,
     people: People | None = None,
 ) -> plan.VentureSnapshot:
-    gate_run = current_gate_run(session, venture)
+    # The reads are statements built once (`models.queries`), which do not flush the
+    # session as the ORM's queries would: what this unit of work changed is flushed
+    # first, so that the snapshot after a round's effects sees them.
+    session.flush()
+    ids = {"venture_id": venture.id, "gate_id": venture.gate_id}
+    gate_run = queries.first(session, queries.GATE_RUN, **ids)
+    if gate_run is None:
+        raise RuntimeError(f"venture {venture.id} has no run of gate {venture.gate_id}")
     people = people or People(session)
     emails = people.emails
     lead = emails[venture.lead_id]
-    assigned = session.exec(
-        select(t.ReviewerAssignment.reviewer_id)
-        .where(t.ReviewerAssignment.venture_id == venture.id)
-        .where(t.ReviewerAssignment.gate_id == venture.gate_id)
-    ).all()
+    assigned = queries.rows(session, queries.ASSIGNED_REVIEWERS, **ids)
     reviews = tuple(
-        review_value(r, emails)
-        for r in queries.current_reviews(session, venture.id, venture.gate_id)
+        review_value(row, emails) for row in queries.rows(session, queries.CURRENT_REVIEWS, **ids)
     )
-    interests = venture_interests(session, venture.id, emails)
+    interests = tuple(
+        interest_value(row, emails)
+        for row in queries.rows(session, queries.INTERESTS, venture_id=venture.id)
+    )
     members = tuple(
         Member(p.email, lived_experience=p.lived_experience, is_chair=chair)
-        for p, chair in people.board()
+        for p, chair in people.board_members()
     )
     board = board_calendar(session, now)
+    gate = pinned_gate(library, gate_run)
     return plan.VentureSnapshot(
         venture_id=venture.id,
         lead_id=lead,
         state=VentureState(venture.state),
-        gate=pinned_gate(library, gate_run),
-        checklists=pinned_checklists(session, gate_run),
+        gate=gate,
+        checklists=stored_checklists(session, [pin["sha256"] for pin in gate_run.checklists]),
         answers=queries.current_answers(session, venture.id, venture.gate_id),
         rule=DecisionRule.model_validate(gate_run.decision_rule_snapshot),
         members=members,
         now=now,
         today=local_day(now),
-        sign_offs_required=sign_offs_required(session, venture, library),
-        sign_offs_given=len(standing_sign_offs(session, venture)),
+        sign_offs_required=gate.sign_off.lived_experience if gate.sign_off is not None else 0,
+        sign_offs_given=queries.standing_sign_off_count(session, venture.id, venture.gate_id),
         submitted_at=gate_run.submitted_at,
         reviews_required=1,
-        reviewers_assigned=frozenset(emails[i] for i in assigned),
+        reviewers_assigned=frozenset(emails[row.reviewer_id] for row in assigned),
         reviews=reviews,
         interests=interests,
         ballot=_ballot(session, venture, emails),
@@ -374,19 +421,15 @@ def load_snapshot(
 
 
 def _ballot(session: Session, venture: t.Venture, emails: dict[int, str]) -> plan.Ballot | None:
-    row = queries.latest_ballot(session, venture.id, venture.gate_id)
+    ids = {"venture_id": venture.id, "gate_id": venture.gate_id}
+    row = queries.first(session, queries.LATEST_BALLOT, **ids)
     if row is None:
         return None
     votes = tuple(
         vote_value(v, emails)
-        for v in queries.current_votes(session, venture.id, venture.gate_id, row.number)
+        for v in queries.rows(session, queries.CURRENT_VOTES, ballot=row.number, **ids)
     )
-    decision_row = session.exec(
-        select(t.Decision)
-        .where(t.Decision.venture_id == venture.id)
-        .where(t.Decision.gate_id == venture.gate_id)
-        .where(t.Decision.ballot == row.number)
-    ).first()
+    decision_row = queries.first(session, queries.BALLOT_DECISION, ballot=row.number, **ids)
     return plan.Ballot(
         number=row.number,
         deadline=row.deadline,

@@ -24,7 +24,7 @@ from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from checklists.library import Library
-from governance.advance import next_advance
+from governance.advance import may_advance, next_advance
 from governance.lifecycle import VentureState
 from models import due
 from models import tables as t
@@ -100,6 +100,22 @@ def advance_directly(
 ) -> Advanced:
     """Here and now, through `services.advance`: no Prefect at all."""
     return from_report(advance_venture(engine, venture_id, library, now=now), Why.DIRECT)
+
+
+def cannot_move(venture_id: str, state: str, gate_id: str) -> Advanced | None:
+    """What advancing a venture left in `state` (by the action just committed) would
+    report, when the rules prove that nothing can change in that state
+    (`governance.advance.may_advance`: a draft, returned, on hold, decided...); None
+    when they must look. No unit of work is spent, nor any event sent: a venture that
+    cannot move now moves only after another action, which advances it."""
+    if may_advance(VentureState(state)):
+        return None
+    return Advanced(
+        venture_id,
+        How.NOTHING,
+        Why.SETTLED,
+        AdvanceReport(venture_id, state=state, gate_id=gate_id),
+    )
 
 
 # The states in which a venture waits for the rules rather than for a person alone:

@@ -76,7 +76,13 @@ from services.advance import (
     sign_offs_required,
     standing_sign_offs,
 )
-from services.advancing import Advanced, Advancer, advance_directly, advance_waiting
+from services.advancing import (
+    Advanced,
+    Advancer,
+    advance_directly,
+    advance_waiting,
+    cannot_move,
+)
 from services.free_text import ANSWER, CONDITION, NOTE, request_text
 from services.local_time import local_day
 from services.people import (
@@ -265,9 +271,16 @@ def record_denial(
     raise PermissionDenied(denied)
 
 
-def _advance(cyd: Cyd, venture_id: str) -> Advanced | None:
+def _advance(cyd: Cyd, venture_id: str, *, left: tuple[str, str] | None = None) -> Advanced | None:
+    """Advance the venture after an action. `left`: the venture's state and gate as the
+    action committed them; where the rules prove it cannot move in that state (an answer
+    to a draft), no advance is run, nor handed on (`services.advancing.cannot_move`)."""
     if not cyd.advance_after:
         return None
+    if left is not None:
+        settled = cannot_move(venture_id, *left)
+        if settled is not None:
+            return settled
     # Advancing is idempotent: after a transient fault it is run again by itself (the
     # action before it is recorded, and is not).
     return retrying(lambda: cyd.advance(venture_id))
@@ -522,11 +535,13 @@ def answer_many(
             recorded[item.id] = "unchanged" if made_stale is None else "recorded"
             for key, ids in (made_stale or {}).items():
                 stale.setdefault(key, []).extend(ids)
+        left = (venture.state, venture.gate_id)
     changed = [i for i, what in recorded.items() if what == "recorded"]
     message = f"{len(changed)} of {len(recorded)} answer(s) recorded"
     details: dict[str, Any] = {"items": recorded, **stale}
     # Nothing changed, nothing to advance: as before, an unchanged answer moves nothing.
-    return Outcome(venture_id, message, _advance(cyd, venture_id) if changed else None, details)
+    advanced = _advance(cyd, venture_id, left=left) if changed else None
+    return Outcome(venture_id, message, advanced, details)
 
 
 def _valid(item: Item, value: Any, today: dt.date) -> Any:
@@ -1098,7 +1113,8 @@ def withdraw(cyd: Cyd, venture_id: str, *, by: str, reason: str) -> Outcome:
         audit.append(
             session, person.email, "venture.withdrawn", venture.id, {"reason": reason}, at=now
         )
-    return Outcome(venture_id, "withdrawn", _advance(cyd, venture_id))
+        left = (venture.state, venture.gate_id)
+    return Outcome(venture_id, "withdrawn", _advance(cyd, venture_id, left=left))
 
 
 @retried

@@ -8,24 +8,28 @@ from sqlmodel import Session, col, select
 from governance.lifecycle import VentureState
 from governance.permissions import Actor, Role, VentureFacts
 from governance.rules import DecisionRule
+from models import queries
 from models import tables as t
 from models.db import read_session
 
 
 def roles_of(session: Session, person: t.Person) -> frozenset[Role]:
-    names = session.exec(select(t.PersonRole.role).where(t.PersonRole.person_id == person.id))
-    return frozenset(Role(name) for name in names if name in Role.__members__.values())
+    session.flush()  # (a statement built once does not flush: a role just added counts)
+    names = queries.rows(session, queries.ROLES_OF, id=person.id)
+    return frozenset(Role(row.role) for row in names if row.role in _ROLES)
+
+
+_ROLES = frozenset(Role.__members__.values())
 
 
 def actor_for(session: Session, person: t.Person) -> Actor:
-    supports = (
-        session.get(t.Person, person.supports_person_id) if person.supports_person_id else None
-    )
+    """The person as the rules see them (every command checks its actor: the reads are
+    statements built once, `models.queries`)."""
     return Actor(
         person_id=person.email,
         roles=roles_of(session, person),
         lived_experience=person.lived_experience,
-        supports=supports.email if supports else None,
+        supports=queries.email_of(session, person.supports_person_id),
     )
 
 
@@ -73,13 +77,14 @@ def workstream_people(session: Session, workstream_id: str) -> list[t.Person]:
 def venture_facts(
     session: Session, venture: t.Venture, *, state: VentureState | None = None
 ) -> VentureFacts:
-    lead = session.get(t.Person, venture.lead_id)
+    """Whose venture it is, as the rules see it (every command on a venture checks it:
+    the reads are statements built once, `models.queries`)."""
+    session.flush()
+    members = queries.rows(session, queries.WORKSTREAM_EMAILS, workstream_id=venture.workstream_id)
     return VentureFacts(
         venture_id=venture.id,
-        lead_id=lead.email if lead else "",
-        workstream_members=frozenset(
-            p.email for p in workstream_people(session, venture.workstream_id)
-        ),
+        lead_id=queries.email_of(session, venture.lead_id) or "",
+        workstream_members=frozenset(row.email for row in members),
         state=state or VentureState(venture.state),
     )
 

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from governance.ballots import Choice, Interest, Vote
 from governance.reviews import Recommendation, Review
+from models import queries
 from models import tables as t
 
 
@@ -47,13 +48,13 @@ def interest_value(row: t.Interest, emails: Mapping[int, str]) -> Interest:
 def venture_interests(
     session: Session, venture_id: str, emails: Mapping[int, str] | None = None
 ) -> tuple[Interest, ...]:
-    """The interests declared in a venture (`emails`: every person's, if already read)."""
-    rows = session.exec(
-        select(t.Interest).where(t.Interest.venture_id == venture_id).order_by(col(t.Interest.id))
-    ).all()
+    """The interests declared in a venture (`emails`: every person's, if already read;
+    else the declarers' are read). Statements built once (`models.queries`): the vote
+    command reads them each time."""
+    session.flush()
+    rows = queries.rows(session, queries.INTERESTS, venture_id=venture_id)
     if emails is None:
-        ids = {r.member_id for r in rows}
-        emails = {p.id: p.email for p in session.exec(select(t.Person)) if p.id in ids}
+        emails = {r.member_id: queries.email_of(session, r.member_id) or "" for r in rows}
     return tuple(interest_value(r, emails) for r in rows)
 
 

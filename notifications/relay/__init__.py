@@ -17,7 +17,9 @@ sends. For each message:
    A template that fails (missing, a missing variable, anything else) fails that
    message for good with the reason, and the admins are told; the relay goes on.
 3. **Send** it to its one channel with a fresh `apprise.Apprise()` holding only that
-   URL (`notifications.channels.deliver`; the senders touch no database), and read
+   URL (`notifications.channels.deliver`; the senders touch no database; an email
+   goes over an SMTP connection the run keeps open for the next message to the same
+   server, `channels.kept_smtp`, each message its own SMTP transaction), and read
    the answer strictly: success
    is sent; a failure is retried later with exponential backoff
    (`models.outbox.mark_failed`); no service for the URL is a configuration error,

@@ -77,7 +77,7 @@ def send_due(
     # recorded, and then the error is raised. (An error recording is raised at once.)
     failure: Exception | None = None
     in_flight: set[Future[_Sent]] = set()
-    with _senders(workers) as submit:
+    with _kept_smtp(), _senders(workers) as submit:
         while True:
             if failure is None and not exhausted and left > 0 and len(in_flight) < workers:
                 at = now or utcnow()
@@ -106,6 +106,16 @@ def send_due(
     if failure is not None:
         raise failure
     return report
+
+
+@contextmanager
+def _kept_smtp() -> Iterator[None]:
+    """Email sends of this run keep their SMTP connections for the next message to the
+    same server (`notifications.channels.kept_smtp`); apprise is imported on first use."""
+    from notifications.channels import kept_smtp
+
+    with kept_smtp():
+        yield
 
 
 @contextmanager

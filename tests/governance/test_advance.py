@@ -23,6 +23,8 @@ from governance.advance import (
     RecordDecision,
     Transition,
     VentureSnapshot,
+    may_advance,
+    next_advance,
     plan_advance,
 )
 from governance.ballots import Choice, Interest, Member, Vote
@@ -395,6 +397,42 @@ def test_planning_again_after_applying_a_plan_does_nothing(s: VentureSnapshot) -
 def test_no_effects_for_states_that_wait_for_people(s: VentureSnapshot) -> None:
     if s.state not in {S.SUBMITTED, S.IN_REVIEW, S.AWAITING_BOARD}:
         assert plan_advance(s) == ()
+
+
+# --- when the rules prove a venture cannot move (`may_advance`) ------------------------------
+
+WAITS_FOR_PEOPLE = [state for state in VentureState if not may_advance(state)]
+
+
+def test_only_submitted_in_review_and_awaiting_the_board_may_move() -> None:
+    assert {state for state in VentureState if may_advance(state)} == {
+        S.SUBMITTED,
+        S.IN_REVIEW,
+        S.AWAITING_BOARD,
+    }
+
+
+@settings(max_examples=200, deadline=None)
+@given(snapshots(), st.sampled_from(WAITS_FOR_PEOPLE))
+def test_a_state_that_may_not_move_gives_nothing_whatever_else_is_recorded(
+    s: VentureSnapshot, state: VentureState
+) -> None:
+    """The same snapshot (complete checklists, fresh reviews, a ballot past its deadline
+    or closed by the chair, ...) in a state `may_advance` refuses: no effects, now or at
+    any later time, so a caller may skip planning."""
+    waiting = dataclasses.replace(s, state=state)
+    assert plan_advance(waiting) == ()
+    assert next_advance(waiting) is None
+    later = dataclasses.replace(waiting, now=waiting.now + 400 * DAY, today=None)
+    assert plan_advance(later) == ()
+
+
+@pytest.mark.parametrize("case", ["to review", "to the Board", "approved"])
+def test_each_state_that_may_move_does_move_in_some_snapshot(case: str) -> None:
+    """`may_advance` is not merely always False: each state it allows has a plan."""
+    s = HANDMADE[case]
+    assert may_advance(s.state)
+    assert plan_advance(s)
 
 
 HANDMADE = {

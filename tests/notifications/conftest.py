@@ -167,6 +167,7 @@ class SmtpServer:
         self.refuse_data: str | None = None
         self.refuse_recipient: str | None = None
         self.controller: Controller | None = None
+        self.logins = 0  # each connection logs in once: how many connections sent
 
     def _authenticate(
         self, _server: SMTP, _session: Session, _envelope: Envelope, _mechanism: str, data: Any
@@ -175,6 +176,8 @@ class SmtpServer:
             SMTP_USER.encode(),
             PASSWORD.encode(),
         )
+        with self.lock:
+            self.logins += 1
         return AuthResult(success=ok)
 
     def start(self, tls_context: Any = None) -> None:

@@ -317,3 +317,89 @@ def test_starttls_shares_a_context_per_setting_and_still_checks_certificates(
         server.stop()
     # Outside a send of Cyd's, apprise's plugin gets the ssl module's own contexts.
     assert isinstance(smtp_plugin.ssl.create_default_context(), ssl.SSLContext)
+
+
+# --- SMTP connections kept across a relay run ------------------------------------------------
+
+
+def test_sends_outside_a_relay_run_each_open_their_own_connection(smtp: SmtpServer) -> None:
+    for n in range(3):
+        assert deliver(smtp.url("sian.roberts@example.org"), outgoing(f"{n:064x}")).ok
+    assert smtp.logins == 3
+    assert len(smtp.received) == 3
+
+
+def test_sends_in_a_relay_run_keep_one_connection_and_each_message_its_own_answer(
+    smtp: SmtpServer,
+) -> None:
+    """One connection and one login for a run's messages to one server; a refused
+    message fails alone (the next is sent, on a new connection: the refused one's is
+    not kept), and the keys all arrive once."""
+    url = smtp.url("sian.roberts@example.org")
+    with channels.kept_smtp():
+        results = [deliver(url, outgoing(f"{n:064x}")).ok for n in range(3)]
+        assert smtp.logins == 1
+        smtp.refuse_data = "451 4.3.0 Try again later"
+        refused = deliver(url, outgoing("f" * 64))
+        smtp.refuse_data = None
+        results += [deliver(url, outgoing(f"{n:064x}")).ok for n in range(3, 5)]
+    assert results == [True] * 5
+    assert not refused.ok
+    assert not refused.permanent
+    assert smtp.logins == 2  # the connection the refusal was on was closed
+    assert smtp.keys() == [f"{n:064x}" for n in range(5)]
+    # After the run, sends have their own connections again.
+    assert deliver(url, outgoing("e" * 64)).ok
+    assert smtp.logins == 3
+
+
+def test_a_kept_connection_the_server_dropped_is_replaced(smtp: SmtpServer) -> None:
+    url = smtp.url("sian.roberts@example.org")
+    with channels.kept_smtp():
+        assert deliver(url, outgoing("a" * 64)).ok
+        smtp.stop()
+        smtp.start()  # the kept connection is gone with the old server
+        assert deliver(url, outgoing("b" * 64)).ok
+    assert smtp.keys() == ["a" * 64, "b" * 64]
+    assert smtp.logins == 2  # the second send logged in afresh, to the new server
+
+
+def test_a_kept_connection_is_used_only_for_the_same_login(smtp: SmtpServer) -> None:
+    """A wrong password on the same server is refused, though a connection logged in
+    with the right one stands idle; the right one is sent after it."""
+    good = smtp.url("sian.roberts@example.org")
+    wrong = good.replace(PASSWORD, "not-the-password")
+    with channels.kept_smtp():
+        assert deliver(good, outgoing("a" * 64)).ok
+        refused = deliver(wrong, outgoing("b" * 64))
+        assert deliver(good, outgoing("c" * 64)).ok
+    assert not refused.ok
+    assert smtp.keys() == ["a" * 64, "c" * 64]
+
+
+def test_a_kept_starttls_connection_is_not_reused_for_a_url_that_verifies(
+    tmp_path: Path,
+) -> None:
+    """`verify=no` on one URL never carries over to one that checks certificates, even
+    to the same server with a connection kept open."""
+    cert, key = _self_signed(tmp_path)
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(cert, key)
+    server = SmtpServer()
+    server.start(tls_context=tls)
+    try:
+        url = (
+            f"mailtos://cyd:{PASSWORD}@127.0.0.1:{server.port}"
+            "?mode=starttls&from=cyd@example.org&to=sian.roberts@example.org"
+        )
+        with channels.kept_smtp():
+            assert deliver(f"{url}&verify=no", outgoing("a" * 64)).ok
+            assert deliver(f"{url}&verify=no", outgoing("b" * 64)).ok
+            assert server.logins == 1
+            refused = deliver(url, outgoing("c" * 64))
+            assert deliver(f"{url}&verify=no", outgoing("d" * 64)).ok
+        assert not refused.ok
+        assert "CERTIFICATE_VERIFY_FAILED" in (refused.reason or "")
+        assert [r.key for r in server.received] == ["a" * 64, "b" * 64, "d" * 64]
+    finally:
+        server.stop()

@@ -149,6 +149,24 @@ def test_a_person_never_asked_their_language_gets_both(engine: Engine, smtp: Smt
     assert got.message["Content-Language"] == "cy, en"
 
 
+@pytest.mark.parametrize("concurrency", [1, 3])
+def test_a_run_keeps_its_smtp_connections_open_across_its_messages(
+    engine: Engine, smtp: SmtpServer, concurrency: int
+) -> None:
+    """A run logs in at most once a sender, not once a message; every message is sent
+    and marked once."""
+    load_programme(engine, {LEAD: [smtp.url(LEAD)], NIA: [smtp.url(NIA)]})
+    for n in range(6):
+        queue(engine, LEAD, tag=f"lead-{n}")
+        queue(engine, NIA, tag=f"nia-{n}")
+    report = send_due(engine, now=later(), concurrency=concurrency)
+    assert (report.sent, report.failed) == (12, 0)
+    assert 1 <= smtp.logins <= concurrency
+    rows = messages(engine)
+    assert sorted(smtp.keys()) == sorted(m.idempotency_key for m in rows)
+    assert all(m.status == "sent" and m.attempts == 1 for m in rows)
+
+
 # --- outages, crashes, dead letters ------------------------------------------------------------
 
 

@@ -88,3 +88,38 @@ def test_a_chosen_advancer_is_used_by_commands_and_by_advancing_the_waiting(
     # here): each is settled until a reviewer acts.
     cyd.advancer = advance_directly
     assert [(a.how, a.why) for a in advance_open(cyd)] == [(How.NOTHING, Why.SETTLED)] * 2
+
+
+def test_an_action_that_leaves_a_venture_where_the_rules_cannot_move_it_runs_no_advance(
+    cyd: Cyd,
+) -> None:
+    """An answer to a draft: the rules prove nothing can change (`may_advance`), so the
+    advancer is not called (no unit of work, no event); an answer to a venture in
+    review may return it, so it is."""
+    asked: list[str] = []
+
+    def counting(
+        engine: Engine, definitions: Library, venture_id: str, now: dt.datetime
+    ) -> Advanced:
+        asked.append(venture_id)
+        return advance_directly(engine, definitions, venture_id, now)
+
+    cyd.advancer = counting
+    venture_id = _started(cyd)
+    answered = answer(cyd, venture_id, "venture-summary", SUMMARY, by=LEAD)
+    assert asked == []
+    assert answered.advance is not None
+    assert (answered.advance.how, answered.advance.why) == (How.NOTHING, Why.SETTLED)
+    assert answered.advanced is not None
+    assert (answered.advanced.state, answered.advanced.gate_id) == ("draft", "design")
+    assert not answered.advanced.changed
+    fill_checklist(cyd, venture_id, CO_PRODUCER)
+    assert asked == []
+    submitted = submit(cyd, venture_id, by=LEAD)
+    assert asked == [venture_id]
+    assert submitted.advanced is not None
+    assert submitted.advanced.state == "in_review"
+    changed = answer(cyd, venture_id, "venture-summary", SUMMARY + " Again.", by=LEAD)
+    assert asked == [venture_id, venture_id]
+    assert changed.advance is not None
+    assert changed.advance.how is How.NOTHING
