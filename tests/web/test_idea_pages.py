@@ -648,3 +648,42 @@ def test_a_request_past_the_forms_bound_is_refused_before_it_is_read(
         )
         assert answer.status_code == 413
         assert stored(example_engine) == []
+
+
+@pytest.fixture
+def engine(example_engine: Engine) -> Engine:
+    """The module's database, for `browser_as` (signed-in visitors)."""
+    return example_engine
+
+
+def test_a_signed_in_person_supports_an_open_idea_once_and_sees_the_count(
+    cyd: Cyd, browser_as: Callable[..., Any], visitors: Callable[..., TestClient]
+) -> None:
+    got = published(cyd)
+    anonymous = visitors().get("/ideas").text
+    assert "Support this idea" not in anonymous  # only people in the programme
+    nia = browser_as("rhys.thomas@example.org")  # English, standard
+    page = nia.client.get("/ideas").text
+    assert f'action="/ideas/{got.idea_id}/support"' in page
+    token = hidden(page, "csrf_token")
+    supported = nia.client.post(f"/ideas/{got.idea_id}/support", data={"csrf_token": token})
+    assert supported.status_code == 200
+    assert f"You support idea {got.idea_id}." in supported.text
+    assert "1 person supports this" in supported.text
+    again = nia.client.post(f"/ideas/{got.idea_id}/support", data={"csrf_token": token})
+    assert "You support this idea already: one support each." in again.text
+    assert "1 person supports this" in again.text
+    forged = nia.client.post(f"/ideas/{got.idea_id}/support", data={"csrf_token": "x"})
+    assert forged.status_code == 403
+
+
+def test_support_signed_out_goes_to_sign_in(visitors: Callable[..., TestClient], cyd: Cyd) -> None:
+    got = published(cyd)
+    client = visitors()
+    page = client.get("/ideas/new")  # a form's CSRF token (the list shows no form signed out)
+    token = hidden(page.text, "csrf_token")
+    answer = client.post(
+        f"/ideas/{got.idea_id}/support", data={"csrf_token": token}, follow_redirects=False
+    )
+    assert answer.status_code == 303
+    assert answer.headers["location"].startswith("/sign-in?next=/ideas")

@@ -54,6 +54,7 @@ from fastapi import (
     File,
     Form,
     HTTPException,
+    Path,
     Request,
     UploadFile,
 )
@@ -462,6 +463,14 @@ class Listed:
 
 @router.get(LIST, response_class=HTMLResponse)
 def public_list(page: Page) -> Response:
+    return _list(page)
+
+
+def _list(
+    page: PageContext, *, supported: str | None = None, refused: str | None = None
+) -> HTMLResponse:
+    """The list; `supported`: the idea just supported (a success banner); `refused`:
+    why a support was not taken (an important banner)."""
     variant = page.language + ("-easy" if page.easy_read else "")
     listed = []
     for idea in ideas.public_ideas(page.engine):
@@ -477,7 +486,23 @@ def public_list(page: Page) -> Response:
         "ideas.html",
         listed=listed,
         linked_states=(IdeaState.ADOPTED.value, IdeaState.MERGED.value),
+        open_states=(IdeaState.RECEIVED.value, IdeaState.TRIAGED.value),
+        supported=supported,
+        refused=refused,
     )
+
+
+@router.post("/ideas/{idea_id}/support", response_class=HTMLResponse)
+def support_idea(page: Page, idea_id: Annotated[str, Path(max_length=32)]) -> Response:
+    """A person in the programme supports an idea (one each: a count, never a vote).
+    Signed out: to the sign-in page, and back to the list after."""
+    if page.signed_in is None:
+        return page.redirect(f"/sign-in?next={LIST}")
+    try:
+        ideas.support(page.cyd, idea_id, by=page.signed_in.person.email)
+    except CommandError as error:  # refused (theirs, supported already, answered) or gone
+        return _list(page, refused=_said(page, error))
+    return _list(page, supported=idea_id)
 
 
 # --- withdrawing -----------------------------------------------------------------------------
