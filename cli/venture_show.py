@@ -64,6 +64,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "decision": "Decision at {gate}: [bold]{outcome}[/bold]",
         "idea": "Started from the idea {idea}, put forward by {who}",
         "local": "a local person",
+        "summary": "Summary, in the words of the idea",
     },
     "cy": {
         "no-venture": "does dim menter '{venture}'",
@@ -88,6 +89,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "decision": "Penderfyniad yn y porth {gate}: [bold]{outcome}[/bold]",
         "idea": "Dechreuodd o'r syniad {idea}, a gynigiwyd gan {who}",
         "local": "berson lleol",
+        "summary": "Crynodeb, yng ngeiriau'r syniad",
     },
 }
 # What a reviewer recommends and how a member voted, as stored (codes) -> words.
@@ -146,6 +148,7 @@ def _show(data: dict[str, Any], language: str = "en") -> None:
         idea = data["idea"]
         credit = words["idea"].format(idea=idea["id"], who=idea["from"] or words["local"])
         out.print(f"  {escape(credit)}")
+        out.print(f"  {escape(words['summary'])}: {escape(idea['what'])}")
     for c in data["checklists"]:
         status = words["complete"] if c["complete"] else words["not-complete"]
         line = words["checklist"].format(

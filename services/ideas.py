@@ -990,9 +990,19 @@ def public_ideas(engine: Engine) -> list[PublicIdea]:
         ]
 
 
-def idea_of_venture(engine: Engine, venture_id: str) -> tuple[str, str] | None:
-    """(idea id, credit) of the idea a venture came from: the group or employer it was
-    put forward for, else "a local person" (the proposer's name is never shown)."""
+@dataclass(frozen=True)
+class VentureIdea:
+    """The idea a venture started from: its id, the credit (the group or employer it
+    was put forward for, "" for a local person: a person is never named), and its text,
+    which is the venture's summary, in the language it was written in."""
+
+    id: str
+    credit: str
+    what: str
+    lang: str
+
+
+def idea_of_venture(engine: Engine, venture_id: str) -> VentureIdea | None:
     with read_session(engine) as session:
         idea = session.exec(
             select(t.Idea)
@@ -1001,7 +1011,7 @@ def idea_of_venture(engine: Engine, venture_id: str) -> tuple[str, str] | None:
         ).first()
         if idea is None:
             return None
-        return idea.id, idea.on_behalf_of or ""
+        return VentureIdea(idea.id, idea.on_behalf_of or "", idea.what, idea.lang)
 
 
 # --- the sweep -------------------------------------------------------------------------

@@ -78,7 +78,12 @@ def describe_venture(
         "title": venture.title,
         # The credit: the idea it started from and whom it came from (a group or an
         # employer by name; a person never by name: "a local person" is said for them).
-        "idea": {"id": idea.id, "from": idea.on_behalf_of} if idea else None,
+        # Its text is the venture's summary.
+        "idea": (
+            {"id": idea.id, "from": idea.on_behalf_of, "what": idea.what, "lang": idea.lang}
+            if idea
+            else None
+        ),
         "workstream": venture.workstream_id,
         "lead": lead.email if lead else None,
         "state": venture.state,

@@ -78,6 +78,7 @@ def test_an_officer_records_triages_and_answers_an_idea(data: Path) -> None:
     assert "venture v-0001" in adopted.stdout
     shown = cyd(data, "venture", "show", "v-0001")
     assert "Started from the idea i-0002, put forward by a local person" in shown.stdout
+    assert "Summary, in the words of the idea: A garden" in shown.stdout
 
 
 def test_a_picture_goes_with_an_idea_and_a_program_does_not(data: Path) -> None:

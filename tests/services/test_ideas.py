@@ -156,7 +156,10 @@ def test_an_anonymous_welsh_easy_read_idea_is_acknowledged_adopted_and_credited(
         )
     started = [e for e in log(cyd) if e.action == "venture.started"]
     assert started[-1].payload["idea"] == got.idea_id
-    assert ideas.idea_of_venture(cyd.engine, view.venture) == (got.idea_id, "")
+    credited = ideas.idea_of_venture(cyd.engine, view.venture)
+    assert credited == ideas.VentureIdea(
+        got.idea_id, "", welsh_easy_read_idea().what, "cy"
+    )  # the idea's text is the venture's summary
 
     relay(cyd)
     answered = [r for r in replies(cyd, got.idea_id) if r.event == "idea-answered"]

@@ -510,6 +510,10 @@ def test_the_venture_is_linked_only_for_a_signed_in_visitor(
         page = client.get(f"/ventures/{venture}").text
         assert 'id="from-idea"' in page
         assert "Started from an idea put forward by a local person (i-0001)." in page
+        # The idea's text is the venture's summary, marked with its own language.
+        assert 'id="idea-summary"' in page
+        assert "Summary, in the words of the idea" in page
+        assert '<bdi>A café in the park</bdi>' in page
 
 
 def test_the_credit_names_the_group_and_comes_in_welsh_easy_read(
