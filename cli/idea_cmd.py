@@ -114,7 +114,8 @@ def add_cmd(
         "a reply is on its way to them" if got.acknowledged else "no reply can be sent: tell them"
     )
     console().print(
-        f"recorded {got.idea_id}; answer due by {got.due_at:%A %d %B %Y}; {told}.\n"
+        f"recorded {got.idea_id}; answer due by {got.due_at:%A} {got.due_at.day}"
+        f" {got.due_at:%B %Y}; {told}.\n"
         f"Their private reference (give it to them, it is not kept): {got.reference}"
     )
 
