@@ -109,14 +109,14 @@ def _reader_of(session: Session, person: t.Person, actor: Actor) -> t.Person:
     return person
 
 
-def roles_and_board(engine: Engine, email: str) -> tuple[frozenset[Role], bool]:
-    """What the navigation asks, in one read: the roles of the person with `email`
-    (none for someone unknown or inactive, as `services.people.roles_by_email`) and
-    whether the Board's pages are for them (`sees_board`)."""
+def roles_and_board(engine: Engine, person: t.Person) -> tuple[frozenset[Role], bool]:
+    """What the navigation asks of the person signed in (read already, at the start of
+    the request), in one read: their roles (none when inactive, as
+    `services.people.roles_by_email`) and whether the Board's pages are for them
+    (`sees_board`)."""
+    if not person.active:
+        return frozenset(), False
     with read_session(engine) as session:
-        person = queries.person_by_email(session, email)
-        if person is None or not person.active:
-            return frozenset(), False
         actor = actor_for(session, person)
         try:
             _reader_of(session, person, actor)

@@ -101,8 +101,6 @@ def _roles(page: PageContext) -> tuple[frozenset[Role], bool]:
     known: tuple[frozenset[Role], bool] | None = getattr(state, "cyd_roles", None)
     if known is None:
         person = page.person
-        known = (
-            (frozenset(), False) if person is None else roles_and_board(page.engine, person.email)
-        )
+        known = (frozenset(), False) if person is None else roles_and_board(page.engine, person)
         state.cyd_roles = known
     return known

@@ -132,3 +132,59 @@ def test_the_checkboxes_macro_renders_what_govuk_frontend_renders(
     assert html == theirs.render(params=params)
     assert html.count(" checked>") == len(values)
     assert "Young &lt;people&gt;" in html  # an option's label is escaped
+
+
+INPUTS: list[dict[str, Any]] = [
+    {  # a number
+        "value": "",
+        "inputmode": "numeric",
+        "spellcheck": False,
+        "classes": "govuk-input--width-5",
+        "attributes": {"maxlength": 32},
+    },
+    {  # a number, with the error class as the question page adds it
+        "value": '12 <b> & "x"',
+        "inputmode": "numeric",
+        "spellcheck": False,
+        "classes": "govuk-input--width-5 govuk-input--error",
+        "attributes": {"maxlength": 32},
+    },
+    {  # a link
+        "value": "https://example.org/notes?a=1&b=2",
+        "type": "url",
+        "spellcheck": False,
+        "autocomplete": "url",
+        "classes": "",
+        "attributes": {"maxlength": 2048},
+    },
+]
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+@pytest.mark.parametrize("label", LABELS)
+@pytest.mark.parametrize("hint", HINTS)
+@pytest.mark.parametrize("error", ERRORS)
+@pytest.mark.parametrize("kind", INPUTS)
+def test_the_input_macro_renders_what_govuk_frontend_renders(
+    language: str, label: Any, hint: Any, error: Any, kind: dict[str, Any]
+) -> None:
+    env = environment(language)  # type: ignore[arg-type]
+    ours = env.from_string(
+        '{% from "_fields.html" import input %}<div>\n  {{ input(params) }}\n</div>'
+    )
+    theirs = env.from_string(
+        '{% from "govuk_frontend_jinja/components/input/macro.html"'
+        " import govukInput %}<div>\n  {{ govukInput(params) }}\n</div>"
+    )
+    params = {
+        "name": "coproduction-start-count",
+        "id": "coproduction-start-count",
+        "label": label,
+        "hint": hint,
+        "errorMessage": error,
+        **kind,
+    }
+    html = ours.render(params=params)
+    assert html == theirs.render(params=params)
+    if "<b>" in kind["value"]:
+        assert 'value="12 &lt;b&gt; &amp; &#34;x&#34;"' in html  # the answer is escaped
