@@ -68,8 +68,10 @@ def prepare(folder: Path) -> tuple[str, str]:
             first = missing_items(engine, venture)
             answer_missing(cyd, venture, [LEAD])
             for checklist, item_id in first:  # changed by someone else: a history of two
-                spec = checklist.item(item_id).answer
-                if isinstance(spec, TextAnswer):
+                item = checklist.item(item_id)
+                spec = item.answer
+                # A lead's own item (audience: lead) is never answered by a co-producer.
+                if isinstance(spec, TextAnswer) and item.for_co_producers():
                     words = max(spec.min_words, 12)
                     answer(cyd, venture, item_id, " ".join(["changed"] * words), by=CO_PRODUCER)
             ventures.append(venture)

@@ -23,7 +23,15 @@ from sqlmodel import Session, col, select
 
 from checklists.library import Library
 from governance.board_pack import AgendaItem, BoardPack, Member, pack_for, papers_day
-from governance.permissions import Denied, may_chair, may_clerk, may_view_pack, may_vote
+from governance.permissions import (
+    Actor,
+    Denied,
+    Role,
+    may_chair,
+    may_clerk,
+    may_view_pack,
+    may_vote,
+)
 from governance.working_days import WEEKDAYS, WorkingCalendar
 from models import queries
 from models import tables as t
@@ -86,7 +94,11 @@ def _reader(session: Session, email: str) -> t.Person:
     person = queries.person_by_email(session, email)
     if person is None or not person.active:
         raise NotFound("person-not-found", email=email)
-    actor = actor_for(session, person)
+    return _reader_of(session, person, actor_for(session, person))
+
+
+def _reader_of(session: Session, person: t.Person, actor: Actor) -> t.Person:
+    """`_reader` for a person read already, and their `actor`."""
     helped = session.get(t.Person, person.supports_person_id) if person.supports_person_id else None
     supported = actor_for(session, helped) if helped is not None else None
     permission = may_view_pack(actor, supported=supported)
@@ -95,6 +107,22 @@ def _reader(session: Session, email: str) -> t.Person:
     if not actor.on_board and helped is not None and actor_for(session, helped).on_board:
         return helped  # a supporter reads the papers made for the member they help
     return person
+
+
+def roles_and_board(engine: Engine, person: t.Person) -> tuple[frozenset[Role], bool]:
+    """What the navigation asks of the person signed in (read already, at the start of
+    the request), in one read: their roles (none when inactive, as
+    `services.people.roles_by_email`) and whether the Board's pages are for them
+    (`sees_board`)."""
+    if not person.active:
+        return frozenset(), False
+    with read_session(engine) as session:
+        actor = actor_for(session, person)
+        try:
+            _reader_of(session, person, actor)
+        except (NotFound, PermissionDenied):
+            return actor.roles, False
+    return actor.roles, True
 
 
 def sees_board(engine: Engine, email: str) -> bool:

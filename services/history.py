@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
-from sqlalchemy import Engine, String, bindparam, cast
+from sqlalchemy import Engine, String, Text, bindparam, cast, type_coerce
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -43,6 +43,7 @@ from governance.reasons import Reason
 from models import queries
 from models import tables as t
 from models.db import read_session
+from models.sealed import unseal
 from services.advance import pinned_from_text
 from services.commands import NotFound, find_item
 from services.wording import event_words
@@ -71,8 +72,12 @@ class Secrets:
 
     @classmethod
     def of_programme(cls, session: Session) -> Secrets:
-        urls = tuple(url for (url,) in queries.rows(session, _CHANNEL_URLS))
-        return _secrets_of(urls)
+        # The URLs as stored (sealed): the cache is found by them, so a page that shows
+        # a history unseals the channels' URLs once per process, not once per read
+        # (unsealing them all was a tenth of a question page). A changed or resealed
+        # URL is a different stored text, so the cache never answers for old URLs.
+        stored = tuple(url for (url,) in queries.rows(session, _CHANNEL_URLS))
+        return _secrets_of_stored(stored)
 
     def scrub(self, value: Any) -> Any:
         """`value` (plain JSON) with every secret in its strings masked."""
@@ -88,7 +93,12 @@ class Secrets:
         return value
 
 
-_CHANNEL_URLS = sa_select(queries.table(t.Channel).c.url)
+_CHANNEL_URLS = sa_select(type_coerce(queries.table(t.Channel).c.url, Text))
+
+
+@functools.lru_cache(maxsize=8)
+def _secrets_of_stored(stored: tuple[str | None, ...]) -> Secrets:
+    return _secrets_of(tuple(unseal(url) for url in stored if url is not None))
 
 
 @functools.lru_cache(maxsize=8)

@@ -12,8 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from governance.permissions import Role
-from services.board_pages import sees_board
-from services.people import roles_by_email
+from services.board_pages import roles_and_board
 
 if TYPE_CHECKING:
     from web.page import PageContext
@@ -63,12 +62,12 @@ def signed_in_navigation(page: PageContext, path: str) -> list[dict[str, object]
             NEW_VENTURE: page.gettext("Start a venture"),
             REVIEWS: page.gettext("Reviews"),
         }
-    roles = _roles(page)
+    roles, board = _roles(page)
     if Role.REVIEWER not in roles:
         del texts[REVIEWS]
     # The Board's papers are for its members (and admins, and a member's supporter):
-    # the services say who (`may_view_pack`); one small read a page.
-    if page.person is not None and sees_board(page.engine, page.person.email):
+    # the services say who (`may_view_pack`); read with the roles, one small read a page.
+    if board:
         texts[BOARD] = (
             page.pgettext("easy-read", "The Board") if page.easy_read else page.gettext("The Board")
         )
@@ -94,13 +93,14 @@ def signed_in_navigation(page: PageContext, path: str) -> list[dict[str, object]
     ]
 
 
-def _roles(page: PageContext) -> frozenset[Role]:
-    """The signed-in person's roles, read once a request: which links to offer (the
-    pages themselves are refused by the services to anyone the rules refuse)."""
+def _roles(page: PageContext) -> tuple[frozenset[Role], bool]:
+    """The signed-in person's roles and whether the Board's pages are for them, read
+    once a request: which links to offer (the pages themselves are refused by the
+    services to anyone the rules refuse)."""
     state = page.request.state
-    known: frozenset[Role] | None = getattr(state, "cyd_roles", None)
+    known: tuple[frozenset[Role], bool] | None = getattr(state, "cyd_roles", None)
     if known is None:
         person = page.person
-        known = frozenset() if person is None else roles_by_email(page.engine, person.email)
+        known = (frozenset(), False) if person is None else roles_and_board(page.engine, person)
         state.cyd_roles = known
     return known

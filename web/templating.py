@@ -29,6 +29,7 @@ macros expect of their optional parameters.
 from __future__ import annotations
 
 import datetime as dt
+import gettext
 import hashlib
 from collections.abc import Callable
 from functools import cache, partial
@@ -161,6 +162,48 @@ def in_page_language(language: Language, venture: Any) -> str:
     return str(venture.title)
 
 
+# How many texts without variables each language remembers (the templates' own: a few
+# hundred); past it a text is translated each time, as before.
+_REMEMBERED = 4096
+
+
+def _remembered_texts(catalog: gettext.NullTranslations) -> dict[str, Callable[..., Markup]]:
+    """`_`, `gettext` and `pgettext` as the i18n extension's "new style" makes them (the
+    translation, escaped by Markup, %-formatted with the keyword arguments), but a text
+    without variables is translated and formatted once per process: a task list says
+    a hundred such texts, and each passed twice through the template's context call
+    (a tenth of the page). Only for environments that always escape (ours)."""
+
+    def trusted(text: str) -> Markup:
+        # The catalog's texts are the project's own: trusted, as the extension trusts them.
+        return Markup(text)  # noqa: S704
+
+    plain: dict[str, Markup] = {}
+    in_context: dict[tuple[str, str], Markup] = {}
+
+    def gettext(message: str, /, **variables: Any) -> Markup:
+        if variables:
+            return trusted(catalog.gettext(message)) % variables
+        found = plain.get(message)
+        if found is None:
+            found = trusted(catalog.gettext(message)) % {}
+            if len(plain) < _REMEMBERED:
+                plain[message] = found
+        return found
+
+    def pgettext(context: str, message: str, /, **variables: Any) -> Markup:
+        if variables:
+            return trusted(catalog.pgettext(context, message)) % {"context": context, **variables}
+        found = in_context.get((context, message))
+        if found is None:
+            found = trusted(catalog.pgettext(context, message)) % {"context": context}
+            if len(in_context) < _REMEMBERED:
+                in_context[(context, message)] = found
+        return found
+
+    return {"_": gettext, "gettext": gettext, "pgettext": pgettext}
+
+
 @cache
 def environment(language: Language) -> jinja2.Environment:
     """The Environment of the pages in `language` (cached: built once per process)."""
@@ -174,6 +217,7 @@ def environment(language: Language) -> jinja2.Environment:
         auto_reload=False,
     )
     env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(_remembered_texts(translations(language)))
     env.filters["date_words"] = _date_filter(language)
     env.filters["time_words"] = _time_filter(language)
     env.filters["in_page_language"] = partial(in_page_language, language)
