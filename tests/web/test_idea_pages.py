@@ -513,7 +513,7 @@ def test_the_venture_is_linked_only_for_a_signed_in_visitor(
         # The idea's text is the venture's summary, marked with its own language.
         assert 'id="idea-summary"' in page
         assert "Summary, in the words of the idea" in page
-        assert '<bdi>A café in the park</bdi>' in page
+        assert "<bdi>A café in the park</bdi>" in page
 
 
 def test_the_credit_names_the_group_and_comes_in_welsh_easy_read(
