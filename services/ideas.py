@@ -1025,9 +1025,11 @@ def sweep_ideas(cyd: Cyd) -> IdeaSweep:
     now = cyd.clock()
     report = IdeaSweep()
     with unit_of_work(cyd.engine) as session:
+        from services.programme_import import NoProgrammeError
+
         try:
             policy = _policy(session)
-        except Exception:  # no programme imported yet: nothing to sweep
+        except NoProgrammeError:  # none imported yet: nothing to sweep
             return report
         calendar = _calendar(now)
         open_ideas = session.exec(

@@ -500,3 +500,13 @@ def test_a_file_refused_says_why_and_nothing_is_kept(
     assert not (tmp_path / "data" / "ideas").exists()
     with read_session(cyd.engine) as session:
         assert session.exec(select(t.Idea)).all() == []
+
+
+def test_the_sweep_with_no_programme_yet_does_nothing(engine: Engine, library: Library) -> None:
+    # A fresh database (no programme imported): the reminder sweep runs before set-up.
+    assert ideas.sweep_ideas(Cyd(engine, library)).as_json() == {
+        "reminded": [],
+        "escalated": [],
+        "updates": [],
+        "erased": [],
+    }
